@@ -1,0 +1,98 @@
+"""The record types every engine returns: one row per call, one row per agent spell on duty.
+
+Records hold the exact event times the engine used (no derived quantities), so two engines can
+be compared bit for bit; waits, service levels and the rest are derived in :mod:`sim.kpi`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import List
+
+import numpy as np
+import pandas as pd
+
+# Engine outcome codes. Short abandons are a KPI classification of ABANDONED (see sim.kpi).
+ANSWERED, ABANDONED, BLOCKED, UNFINISHED = 0, 1, 2, 3
+OUTCOME_NAMES = ("answered", "abandoned", "blocked", "unfinished")
+
+
+@dataclass
+class CallRecords:
+    """Column arrays indexed by call id (calls are numbered in arrival order).
+
+    answer_time: when an agent picked the call up (NaN if never);
+    end_time: when the caller left: end of talk, moment of abandoning, arrival if blocked
+              (NaN if still waiting when the run ended: UNFINISHED);
+    talk, wrapup: the durations actually spent, after the serving group's speed factor (0 if
+              not answered); group, agent: who answered (-1 if nobody).
+    """
+
+    call_type: np.ndarray  # int32
+    arrival: np.ndarray  # float64
+    outcome: np.ndarray  # int8
+    group: np.ndarray  # int32
+    agent: np.ndarray  # int32
+    answer_time: np.ndarray  # float64
+    end_time: np.ndarray  # float64
+    talk: np.ndarray  # float64
+    wrapup: np.ndarray  # float64
+
+    @classmethod
+    def empty(cls, n: int) -> "CallRecords":
+        nan = np.full(n, np.nan)
+        return cls(
+            call_type=np.zeros(n, np.int32),
+            arrival=np.zeros(n),
+            outcome=np.full(n, UNFINISHED, np.int8),
+            group=np.full(n, -1, np.int32),
+            agent=np.full(n, -1, np.int32),
+            answer_time=nan,
+            end_time=nan.copy(),
+            talk=np.zeros(n),
+            wrapup=np.zeros(n),
+        )
+
+    @classmethod
+    def concatenate(cls, parts: List["CallRecords"]) -> "CallRecords":
+        if not parts:
+            return cls.empty(0)
+        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)})
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame({f.name: getattr(self, f.name) for f in fields(self)})
+        frame.index.name = "call_id"
+        return frame
+
+
+@dataclass
+class AgentLog:
+    """One row per agent spell on duty.
+
+    start/scheduled_end: the spell as staffed (scheduled_end inf for the agents on duty at
+    closing time); end: when the agent actually left: after finishing the call in hand at a
+    shift end, or, for open spells, at the later of the horizon end and the agent's last
+    completion (they clear the queue).
+    """
+
+    agent: np.ndarray  # int32
+    group: np.ndarray  # int32
+    start: np.ndarray
+    scheduled_end: np.ndarray
+    end: np.ndarray
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({f.name: getattr(self, f.name) for f in fields(self)})
+
+
+@dataclass
+class EngineOutput:
+    """What one engine run returns."""
+
+    engine: str
+    records: CallRecords
+    agents: AgentLog
+    busyness: float  # the day's arrival-rate multiplier that was drawn

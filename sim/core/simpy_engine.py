@@ -1,0 +1,267 @@
+"""The SimPy reference engine: the readable specification of the call-center model.
+
+Processes: one ``arrivals`` process feeds the calls of :mod:`sim.random_inputs` in order; one
+``agent`` process per agent works its spells on duty (log on, serve, wrap up, take the next call,
+go home at the end of the spell after finishing the call in hand). A waiting caller is a plain
+object in its call type's FIFO queue, with timers for its patience and for each overflow delay.
+
+Routing rules:
+  * An arriving call goes to the longest-idle agent of the first group in its route that is
+    eligible now (overflow delay 0) and has an idle agent; otherwise it waits.
+  * A call becomes eligible for a route group once it has waited that group's delay; at that
+    moment it goes to the group's longest-idle agent if there is one.
+  * An agent that frees up takes, among the call types its group serves, the head call of the
+    type with the highest priority whose head is eligible for the group; equal priorities go to
+    the longest-waiting call, then the lowest call id. If none, the agent becomes idle.
+  * Trunks limit calls in the system (waiting or talking); an arrival beyond the limit is blocked.
+
+Deterministic order (shared with every engine): timed events fire in order of
+(time, class, entity), classes STAFFING < COMPLETION < ABANDON < OVERFLOW < ARRIVAL, entity being
+the agent or call id. So at one instant shifts change first, then agents finish, then callers
+whose patience ran out leave, then waiting calls overflow, then new calls arrive. Event times are
+absolute sums of the inputs (arrival + patience, answer + talk, ...), computed the same way in
+every engine so records agree to the last bit. Idle agents queue in the order they became idle.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from heapq import heappush
+from typing import List, Optional
+
+import numpy as np
+import simpy
+
+from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
+from sim.random_inputs import busyness_factor, call_blocks
+from sim.scenario import Scenario
+
+# Event classes, in the order they fire at equal times.
+STAFFING, COMPLETION, ABANDON, OVERFLOW, ARRIVAL = 1, 2, 3, 4, 5
+_ENTITY_BITS = 48  # entity ids below 2**48; overflow timers use call_id * 64 + route step
+WAITING, SERVED, GONE = 0, 1, 2
+
+
+class TimedEnvironment(simpy.Environment):
+    """A SimPy environment whose timed events fire at absolute times in (time, class, entity) order.
+
+    SimPy orders simultaneous events by (priority, insertion order); here the priority encodes
+    the event class and entity, so the order never depends on when an event was scheduled.
+    SimPy's own zero-delay events (process steps, triggered events) use priorities 0 and 1 and
+    so always run before the next timed event.
+    """
+
+    def at(self, time: float, event_class: int, entity: int, callback=None) -> simpy.Event:
+        event = simpy.Event(self)
+        event._ok = True
+        event._value = None
+        if callback is not None:
+            event.callbacks.append(callback)
+        heappush(self._queue, (time, (event_class << _ENTITY_BITS) | entity, next(self._eid), event))
+        return event
+
+
+class Call:
+    __slots__ = ("id", "type", "arrival", "talk", "wrapup", "patience", "state", "records", "row")
+
+    def __init__(self, call_id, call_type, arrival, talk, wrapup, patience, records, row):
+        self.id, self.type, self.arrival = call_id, call_type, arrival
+        self.talk, self.wrapup, self.patience = talk, wrapup, patience
+        self.state = WAITING
+        self.records, self.row = records, row
+
+
+class Agent:
+    __slots__ = ("index", "group", "speed", "spells", "wake", "leaving", "last_done", "log")
+
+    def __init__(self, index, group, speed, spells):
+        self.index, self.group, self.speed, self.spells = index, group, speed, spells
+        self.wake: Optional[simpy.Event] = None
+        self.leaving = False
+        self.last_done = -math.inf
+        self.log: List[tuple] = []  # (start, scheduled_end, end) per spell
+
+
+class SimpyEngine:
+    """Runs a :class:`~sim.scenario.Scenario` with SimPy."""
+
+    name = "simpy"
+
+    def run(self, scenario: Scenario, seed: int) -> EngineOutput:
+        return _CallCenter(scenario, seed).run()
+
+
+class _CallCenter:
+    """The model state and its processes for one run."""
+
+    def __init__(self, scenario: Scenario, seed: int):
+        self.scenario, self.seed = scenario, seed
+        self.env = TimedEnvironment()
+        types = scenario.call_types
+        self.queues = [deque() for _ in types]
+        self.idle = [dict() for _ in scenario.groups]  # insertion-ordered: longest idle first
+        self.priority = [ct.priority for ct in types]
+        self.served_by = [[] for _ in scenario.groups]  # group -> [(type, delay)]
+        for ct in types:
+            for g, delay in ct.route:
+                self.served_by[g].append((ct.index, delay))
+        self.trunks = scenario.trunks if scenario.trunks is not None else math.inf
+        self.in_system = 0
+        self.blocks: List[CallRecords] = []
+        self.agents = []
+        for group in scenario.groups:
+            for spells in group.spells:
+                self.agents.append(Agent(len(self.agents), group.index, group.speed, spells))
+
+    def run(self) -> EngineOutput:
+        env = self.env
+        env.process(self.arrivals())
+        for agent in self.agents:
+            env.process(self.agent(agent))
+        env.run()
+        return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log(),
+                            busyness_factor(self.scenario, self.seed))
+
+    # -- processes -------------------------------------------------------------------------
+
+    def arrivals(self):
+        env = self.env
+        for block in call_blocks(self.scenario, self.seed):
+            records = CallRecords.empty(len(block))
+            records.call_type[:] = block.call_type
+            records.arrival[:] = block.arrival
+            self.blocks.append(records)
+            columns = zip(block.arrival.tolist(), block.call_type.tolist(), block.talk.tolist(),
+                          block.wrapup.tolist(), block.patience.tolist())
+            for row, (t, k, talk, wrapup, patience) in enumerate(columns):
+                call_id = block.first_id + row
+                yield env.at(t, ARRIVAL, call_id)
+                self.arrive(Call(call_id, k, t, talk, wrapup, patience, records, row))
+
+    def agent(self, agent: Agent):
+        """An agent's working day: each spell on duty, serving calls until the spell ends."""
+        env = self.env
+        for start, scheduled_end in agent.spells:
+            yield env.at(start, STAFFING, agent.index)
+            agent.leaving = False
+            if scheduled_end < math.inf:
+                env.at(scheduled_end, STAFFING, agent.index, lambda _, a=agent: self.shift_end(a))
+            call = self.next_call(agent)
+            while True:
+                if call is None:
+                    agent.wake = env.event()
+                    self.idle[agent.group][agent] = None
+                    call = yield agent.wake  # a call, or None when the spell ends while idle
+                    if call is None:
+                        break
+                speed = agent.speed[call.type]
+                talk, wrapup = call.talk / speed, call.wrapup / speed
+                talk_end = env.now + talk
+                yield env.at(talk_end, COMPLETION, agent.index)
+                self.in_system -= 1
+                rec, row = call.records, call.row
+                rec.end_time[row], rec.talk[row], rec.wrapup[row] = talk_end, talk, wrapup
+                if wrapup > 0:
+                    yield env.at(talk_end + wrapup, COMPLETION, agent.index)
+                agent.last_done = env.now
+                if agent.leaving:
+                    break
+                call = self.next_call(agent)
+            agent.log.append((start, scheduled_end, env.now))
+
+    # -- events ----------------------------------------------------------------------------
+
+    def arrive(self, call: Call) -> None:
+        now = self.env.now
+        if self.in_system >= self.trunks:
+            call.records.outcome[call.row] = BLOCKED
+            call.records.end_time[call.row] = now
+            return
+        self.in_system += 1
+        route = self.scenario.call_types[call.type].route
+        for g, delay in route:
+            if now >= call.arrival + delay and self.idle[g]:
+                self.answer(call, self.take_idle(g))
+                return
+        self.queues[call.type].append(call)
+        env = self.env
+        if call.patience < math.inf:
+            env.at(call.arrival + call.patience, ABANDON, call.id, lambda _, c=call: self.abandon(c))
+        for step, (g, delay) in enumerate(route):
+            if now < call.arrival + delay and delay < call.patience:
+                env.at(call.arrival + delay, OVERFLOW, call.id * 64 + step,
+                       lambda _, c=call, g=g: self.overflow(c, g))
+
+    def abandon(self, call: Call) -> None:
+        if call.state != WAITING:
+            return
+        call.state = GONE  # left in its queue; skipped when it reaches the head
+        self.in_system -= 1
+        call.records.outcome[call.row] = ABANDONED
+        call.records.end_time[call.row] = self.env.now
+
+    def overflow(self, call: Call, group: int) -> None:
+        if call.state == WAITING and self.idle[group]:
+            self.answer(call, self.take_idle(group))
+
+    def shift_end(self, agent: Agent) -> None:
+        agent.leaving = True
+        if agent in self.idle[agent.group]:
+            del self.idle[agent.group][agent]
+            agent.wake.succeed(None)
+
+    # -- routing ---------------------------------------------------------------------------
+
+    def take_idle(self, group: int) -> Agent:
+        idle = self.idle[group]
+        agent = next(iter(idle))
+        del idle[agent]
+        return agent
+
+    def answer(self, call: Call, agent: Agent, wake: bool = True) -> None:
+        call.state = SERVED
+        rec, row = call.records, call.row
+        rec.outcome[row], rec.answer_time[row] = ANSWERED, self.env.now
+        rec.group[row], rec.agent[row] = agent.group, agent.index
+        if wake:
+            agent.wake.succeed(call)
+
+    def next_call(self, agent: Agent) -> Optional[Call]:
+        """The waiting call a free agent takes now, or None."""
+        now = self.env.now
+        best, best_key = None, None
+        for k, delay in self.served_by[agent.group]:
+            queue = self.queues[k]
+            while queue and queue[0].state != WAITING:
+                queue.popleft()
+            if not queue:
+                continue
+            head = queue[0]
+            if now < head.arrival + delay:
+                continue
+            key = (-self.priority[k], head.arrival, head.id)
+            if best_key is None or key < best_key:
+                best, best_key = head, key
+        if best is not None:
+            self.queues[best.type].popleft()
+            self.answer(best, agent, wake=False)
+        return best
+
+    # -- output ----------------------------------------------------------------------------
+
+    def agent_log(self) -> AgentLog:
+        horizon_end = self.scenario.horizon_end
+        rows = []
+        for agent in self.agents:
+            rows.extend((agent.index, agent.group, *spell) for spell in agent.log)
+            if len(agent.log) < len(agent.spells):  # still on duty at the end: an open spell
+                start, scheduled_end = agent.spells[len(agent.log)]
+                if start <= max(horizon_end, self.env.now):
+                    rows.append((agent.index, agent.group, start, scheduled_end, max(horizon_end, agent.last_done)))
+        columns = list(zip(*rows)) if rows else [()] * 5
+        return AgentLog(
+            agent=np.array(columns[0], np.int32), group=np.array(columns[1], np.int32),
+            start=np.array(columns[2], float), scheduled_end=np.array(columns[3], float),
+            end=np.array(columns[4], float),
+        )

@@ -1,0 +1,128 @@
+"""Duration distributions: validated from config, sampled in blocks from a numpy Generator.
+
+Every distribution is given by the parameters a planner knows (mean and coefficient of
+variation, or bounds, or observed values) and converted here to the parameters numpy wants.
+Sampling is vectorised: ``sample(gen, n)`` returns the next ``n`` draws of a stream, and drawing
+``n1`` then ``n2`` values gives the same numbers as drawing ``n1 + n2`` at once, so block sizes
+never change results.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+import numpy as np
+from scipy.optimize import brentq
+from scipy.special import gamma as gamma_fn
+
+from sim.errors import ConfigError
+
+KINDS = ("exponential", "lognormal", "gamma", "weibull", "deterministic", "uniform", "empirical")
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A non-negative duration distribution in seconds."""
+
+    kind: str
+    mean: float
+    cv: float = 0.0
+    low: float = 0.0
+    high: float = 0.0
+    values: Optional[Tuple[float, ...]] = None
+
+    def sample(self, gen: np.random.Generator, n: int) -> np.ndarray:
+        """The next ``n`` draws from stream ``gen``."""
+        kind = self.kind
+        if kind == "exponential":
+            return gen.exponential(self.mean, n)
+        if kind == "lognormal":
+            sigma2 = math.log1p(self.cv**2)
+            return gen.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2), n)
+        if kind == "gamma":
+            shape = 1.0 / self.cv**2
+            return gen.gamma(shape, self.mean / shape, n)
+        if kind == "weibull":
+            shape = _weibull_shape(self.cv)
+            return self.mean / gamma_fn(1 + 1 / shape) * gen.weibull(shape, n)
+        if kind == "deterministic":
+            return np.full(n, self.mean)
+        if kind == "uniform":
+            return gen.uniform(self.low, self.high, n)
+        values = np.asarray(self.values, dtype=float)
+        return values[gen.integers(0, len(values), n)]
+
+
+def _weibull_shape(cv: float) -> float:
+    """Weibull shape k whose coefficient of variation is ``cv``."""
+
+    def cv_of(k: float) -> float:
+        g1, g2 = gamma_fn(1 + 1 / k), gamma_fn(1 + 2 / k)
+        return math.sqrt(max(g2 / g1**2 - 1, 0.0)) - cv
+
+    return brentq(cv_of, 0.05, 500.0)
+
+
+def parse_distribution(cfg, where: str) -> Distribution:
+    """Validate a ``DistributionConfig`` (or mapping) and build a :class:`Distribution`.
+
+    ``where`` is the config path used in error messages, e.g. ``call_types.sales.talk_time``.
+    """
+    kind = cfg.get("kind")
+    if kind not in KINDS:
+        raise ConfigError(f"{where}.kind", f"unknown distribution {kind!r}", allowed=KINDS)
+
+    def need_positive(name: str) -> float:
+        value = cfg.get(name)
+        if value is None or not math.isfinite(value) or value <= 0:
+            raise ConfigError(f"{where}.{name}", f"a {kind} distribution needs {name} > 0, got {value!r}")
+        return float(value)
+
+    if kind == "exponential":
+        return Distribution(kind, need_positive("mean"), cv=1.0)
+    if kind in ("lognormal", "gamma"):
+        return Distribution(kind, need_positive("mean"), cv=need_positive("cv"))
+    if kind == "weibull":
+        cv = need_positive("cv")
+        if not 0.02 <= cv <= 20:
+            raise ConfigError(f"{where}.cv", f"a weibull cv must be between 0.02 and 20, got {cv}")
+        return Distribution(kind, need_positive("mean"), cv=cv)
+    if kind == "deterministic":
+        mean = cfg.get("mean")
+        if mean is None or not math.isfinite(mean) or mean < 0:
+            raise ConfigError(f"{where}.mean", f"a deterministic duration needs mean >= 0, got {mean!r}")
+        return Distribution(kind, float(mean))
+    if kind == "uniform":
+        low, high = cfg.get("low"), cfg.get("high")
+        if low is None or high is None or not (0 <= low <= high) or not math.isfinite(high):
+            raise ConfigError(f"{where}.low/high", f"a uniform distribution needs 0 <= low <= high, got {low!r}, {high!r}")
+        return Distribution(kind, (low + high) / 2, low=float(low), high=float(high))
+    return _parse_empirical(cfg, where)
+
+
+def _parse_empirical(cfg, where: str) -> Distribution:
+    values = cfg.get("values")
+    if values is None and cfg.get("file"):
+        values = _read_column(cfg.get("file"), cfg.get("column"), where)
+    if values is None or len(values) == 0:
+        raise ConfigError(f"{where}.values", "an empirical distribution needs a non-empty list of values, or file and column")
+    array = np.asarray(list(values), dtype=float)
+    if not np.all(np.isfinite(array)) or np.any(array < 0):
+        raise ConfigError(f"{where}.values", "empirical values must be finite and >= 0")
+    return Distribution("empirical", float(array.mean()), values=tuple(array.tolist()))
+
+
+def _read_column(path: str, column: Optional[str], where: str):
+    import pandas as pd
+
+    if not column:
+        raise ConfigError(f"{where}.column", "an empirical distribution read from a file needs the column name")
+    try:
+        frame = pd.read_csv(path, sep=None, engine="python")
+    except OSError as exc:
+        raise ConfigError(f"{where}.file", f"cannot read {path!r}: {exc.strerror or exc}") from None
+    if column not in frame.columns:
+        raise ConfigError(f"{where}.column", f"no column {column!r} in {path}", allowed=tuple(frame.columns))
+    return pd.to_numeric(frame[column], errors="coerce").dropna().tolist()

@@ -1,0 +1,79 @@
+"""The plots a planner looks at first, drawn from a run's KPI tables.
+
+* ``service_level``: service level and abandonment per interval and call type, against target;
+* ``queue_and_staffing``: calls waiting per call type, and agents on duty vs busy per group.
+"""
+
+from __future__ import annotations
+
+from typing import Dict
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never needs a display
+import matplotlib.pyplot as plt  # noqa: E402
+
+from sim.kpi import TOTAL  # noqa: E402
+
+
+def _ticks(ax, frame) -> None:
+    labels = frame.drop_duplicates("interval")[["interval", "start"]]
+    step = max(1, len(labels) // 12)
+    ax.set_xticks(labels.interval[::step])
+    ax.set_xticklabels(labels.start[::step], rotation=45, ha="right", fontsize=8)
+
+
+def service_level_figure(results):
+    k = results.scenario.kpi
+    intervals = results.intervals
+    fig, (sl_ax, ab_ax) = plt.subplots(2, 1, figsize=(11, 7), sharex=True)
+    for name, rows in intervals.groupby("call_type", sort=False):
+        style = dict(color="black", linewidth=2.2) if name == TOTAL else dict(linewidth=1.2, alpha=0.85)
+        sl_ax.plot(rows.interval, 100 * rows.service_level, label=name, **style)
+        ab_ax.plot(rows.interval, 100 * rows.abandon_rate, label=name, **style)
+    sl_ax.axhline(100 * k.sl_target, color="red", linestyle="--", label=f"target {100 * k.sl_target:g}%")
+    ab_ax.axhline(100 * k.abandon_target, color="red", linestyle="--", label=f"target {100 * k.abandon_target:g}%")
+    sl_ax.set_ylabel(f"answered within {k.sl_threshold:g}s (%)")
+    ab_ax.set_ylabel("abandoned (%)")
+    sl_ax.set_ylim(0, 105)
+    sl_ax.set_title(f"{results.scenario.name}: service level and abandonment per interval")
+    sl_ax.legend(fontsize=8, ncol=3, loc="lower left")
+    ab_ax.legend(fontsize=8, ncol=3, loc="upper left")
+    for ax in (sl_ax, ab_ax):
+        ax.grid(alpha=0.3)
+    _ticks(ab_ax, intervals)
+    fig.tight_layout()
+    return fig
+
+
+def queue_and_staffing_figure(results):
+    intervals, groups = results.intervals, results.group_intervals
+    fig, (q_ax, g_ax) = plt.subplots(2, 1, figsize=(11, 7), sharex=True)
+    for name, rows in intervals.groupby("call_type", sort=False):
+        style = dict(color="black", linewidth=2.2) if name == TOTAL else dict(linewidth=1.2)
+        q_ax.plot(rows.interval, rows.avg_queue, label=name, **style)
+    q_ax.set_ylabel("calls waiting (time average)")
+    q_ax.set_title(f"{results.scenario.name}: queue length, agents on duty and busy")
+    q_ax.legend(fontsize=8, ncol=3, loc="upper left")
+    for i, (name, rows) in enumerate(groups.groupby("group", sort=False)):
+        color = f"C{i}"
+        g_ax.step(rows.interval, rows.staffed, where="mid", color=color, label=f"{name} on duty")
+        g_ax.plot(rows.interval, rows.busy, color=color, linestyle=":", label=f"{name} busy")
+    g_ax.set_ylabel("agents (time average)")
+    g_ax.legend(fontsize=8, ncol=3, loc="upper left")
+    for ax in (q_ax, g_ax):
+        ax.grid(alpha=0.3)
+    _ticks(g_ax, groups)
+    fig.tight_layout()
+    return fig
+
+
+def run_figures(results) -> Dict[str, "plt.Figure"]:
+    return {
+        "service_level": service_level_figure(results),
+        "queue_and_staffing": queue_and_staffing_figure(results),
+    }
+
+
+def close(figure) -> None:
+    plt.close(figure)

@@ -1,0 +1,319 @@
+"""Turn a scenario config into a validated, frozen :class:`Scenario`.
+
+Accepts a Hydra/OmegaConf node, a :class:`~sim.config.ScenarioConfig` or a plain dict. Every
+problem raises :class:`~sim.errors.ConfigError` naming the field (``call_types.sales.volumes``)
+and, where it helps, the allowed values. Nothing downstream of this module knows about Hydra.
+
+Time in a Scenario is seconds from the start of the horizon. Staffing of every kind (fixed
+headcount, per-interval table, shifts) becomes one list of on-duty spells per agent; a spell that
+reaches the end of the horizon is open-ended, so the agents on duty at closing time clear the
+queue before going home.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
+
+import numpy as np
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from sim.config import ScenarioConfig
+from sim.distributions import Distribution, parse_distribution
+from sim.errors import ConfigError
+
+HORIZON_KINDS = ("day", "steady_state")
+SL_VARIANTS = ("offered", "answered", "answered_and_late_abandoned")
+MAX_ROUTE_STEPS = 64
+INFINITY = math.inf
+
+
+@dataclass(frozen=True)
+class CallType:
+    index: int
+    name: str
+    rates: Tuple[float, ...]  # arrival rate (calls per second) in each interval
+    talk: Distribution
+    wrapup: Optional[Distribution]
+    patience: Optional[Distribution]
+    priority: int
+    route: Tuple[Tuple[int, float], ...]  # (group index, overflow delay in s), preference order
+
+
+@dataclass(frozen=True)
+class Group:
+    index: int
+    name: str
+    speed: Tuple[float, ...]  # per call type index; divides talk and wrap-up time
+    cost_per_hour: float
+    spells: Tuple[Tuple[Tuple[float, float], ...], ...]  # per agent: ((start, end), ...)
+
+
+@dataclass(frozen=True)
+class KpiSettings:
+    sl_threshold: float
+    sl_variant: str
+    sl_target: float
+    abandon_target: float
+    short_abandon: float
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    horizon_kind: str
+    interval_length: float  # seconds
+    n_intervals: int
+    horizon_end: float  # arrivals stop here
+    warmup: float  # KPIs count calls arriving at or after this time
+    day_start: float  # clock time (s after midnight) of time 0, for labels
+    call_types: Tuple[CallType, ...]
+    groups: Tuple[Group, ...]
+    trunks: Optional[int]
+    busyness_cv: float
+    kpi: KpiSettings
+
+    @property
+    def n_agents(self) -> int:
+        return sum(len(g.spells) for g in self.groups)
+
+    def interval_starts(self) -> np.ndarray:
+        return np.arange(self.n_intervals) * self.interval_length
+
+    def interval_ends(self) -> np.ndarray:
+        return np.minimum(self.interval_starts() + self.interval_length, self.horizon_end)
+
+    def agent_groups(self) -> np.ndarray:
+        """Group index of every agent; agents are numbered group by group."""
+        return np.repeat(np.arange(len(self.groups)), [len(g.spells) for g in self.groups])
+
+
+def build_scenario(cfg) -> Scenario:
+    """Validate ``cfg`` and return the frozen Scenario (a Scenario passes through unchanged)."""
+    if isinstance(cfg, Scenario):
+        return cfg
+    node = _typed(cfg)
+    horizon = _horizon(node.horizon)
+    kind, length, n, end, warmup, day_start = horizon
+    if not node.call_types:
+        raise ConfigError("call_types", "a scenario needs at least one call type")
+    if not node.groups:
+        raise ConfigError("groups", "a scenario needs at least one agent group")
+    type_names = list(node.call_types.keys())
+    group_names = list(node.groups.keys())
+    groups = tuple(
+        _group(i, name, node.groups[name], type_names, horizon) for i, name in enumerate(group_names)
+    )
+    call_types = tuple(
+        _call_type(i, name, node.call_types[name], group_names, horizon)
+        for i, name in enumerate(type_names)
+    )
+    _check_servable(call_types, groups)
+    trunks = node.trunks
+    if trunks is not None and trunks < 1:
+        raise ConfigError("trunks", f"must be >= 1 or null (no limit), got {trunks}")
+    if not node.busyness_cv >= 0:
+        raise ConfigError("busyness_cv", f"must be >= 0, got {node.busyness_cv}")
+    return Scenario(
+        name=node.name,
+        description=node.description,
+        horizon_kind=kind,
+        interval_length=length,
+        n_intervals=n,
+        horizon_end=end,
+        warmup=warmup,
+        day_start=day_start,
+        call_types=call_types,
+        groups=groups,
+        trunks=trunks,
+        busyness_cv=float(node.busyness_cv),
+        kpi=_kpi(node.kpi),
+    )
+
+
+def _typed(cfg) -> DictConfig:
+    """Merge onto the typed schema so wrong keys and wrong types fail with the key named."""
+    try:
+        if isinstance(cfg, DictConfig) and OmegaConf.get_type(cfg) is ScenarioConfig:
+            node = cfg
+        else:
+            node = OmegaConf.merge(OmegaConf.structured(ScenarioConfig), cfg)
+        OmegaConf.to_container(node, throw_on_missing=True)
+    except OmegaConfBaseException as exc:
+        key = getattr(exc, "full_key", None) or "scenario"
+        raise ConfigError(key, str(exc).splitlines()[0]) from None
+    return node
+
+
+def parse_clock(text, where: str) -> float:
+    """'HH:MM' (or 'HH:MM:SS', or a number of hours) to seconds after midnight."""
+    try:
+        if isinstance(text, (int, float)):
+            return float(text) * 3600.0
+        parts = [float(p) for p in str(text).split(":")]
+        if not 1 <= len(parts) <= 3 or any(p < 0 for p in parts):
+            raise ValueError
+        return sum(p * s for p, s in zip(parts, (3600.0, 60.0, 1.0)))
+    except ValueError:
+        raise ConfigError(where, f"not a clock time: {text!r} (write it as 'HH:MM', e.g. '07:30')") from None
+
+
+def _horizon(h) -> tuple:
+    if h.kind not in HORIZON_KINDS:
+        raise ConfigError("horizon.kind", f"unknown horizon kind {h.kind!r}", allowed=HORIZON_KINDS)
+    if not h.interval_minutes > 0:
+        raise ConfigError("horizon.interval_minutes", f"must be > 0, got {h.interval_minutes}")
+    length = float(h.interval_minutes) * 60.0
+    day_start = parse_clock(h.day_start, "horizon.day_start")
+    if h.kind == "day":
+        if h.intervals < 1:
+            raise ConfigError("horizon.intervals", f"must be >= 1, got {h.intervals}")
+        return "day", length, int(h.intervals), length * h.intervals, 0.0, day_start
+    if not h.hours > 0:
+        raise ConfigError("horizon.hours", f"must be > 0, got {h.hours}")
+    if not h.warmup_hours >= 0:
+        raise ConfigError("horizon.warmup_hours", f"must be >= 0, got {h.warmup_hours}")
+    warmup = float(h.warmup_hours) * 3600.0
+    end = warmup + float(h.hours) * 3600.0
+    n = int(math.ceil(end / length - 1e-9))
+    return "steady_state", length, n, end, warmup, day_start
+
+
+def _call_type(index, name, c, group_names, horizon) -> CallType:
+    kind, length, n, end, _, _ = horizon
+    where = f"call_types.{name}"
+    if (c.arrival_rate is None) == (c.volumes is None):
+        raise ConfigError(where, "give exactly one of arrival_rate (calls per hour) or volumes (calls per interval)")
+    if not c.volume_scale >= 0:
+        raise ConfigError(f"{where}.volume_scale", f"must be >= 0, got {c.volume_scale}")
+    if c.arrival_rate is not None:
+        if not (c.arrival_rate >= 0 and math.isfinite(c.arrival_rate)):
+            raise ConfigError(f"{where}.arrival_rate", f"must be a finite rate >= 0 calls per hour, got {c.arrival_rate}")
+        rates = [c.arrival_rate / 3600.0] * n
+    else:
+        if kind != "day":
+            raise ConfigError(f"{where}.volumes", "per-interval volumes need horizon.kind=day; use arrival_rate in a steady-state run")
+        if len(c.volumes) != n:
+            raise ConfigError(f"{where}.volumes", f"has {len(c.volumes)} values but the day has {n} intervals (horizon.intervals)")
+        for j, v in enumerate(c.volumes):
+            if not (v >= 0 and math.isfinite(v)):
+                raise ConfigError(f"{where}.volumes[{j}]", f"must be >= 0, got {v}")
+        rates = [v / length for v in c.volumes]
+    rates = tuple(r * c.volume_scale for r in rates)
+    if not c.route:
+        raise ConfigError(f"{where}.route", "lists no group: no agent could serve this call type", allowed=group_names)
+    if len(c.route) > MAX_ROUTE_STEPS:
+        raise ConfigError(f"{where}.route", f"at most {MAX_ROUTE_STEPS} groups")
+    route, seen = [], set()
+    for j, step in enumerate(c.route):
+        if step.group not in group_names:
+            raise ConfigError(f"{where}.route[{j}].group", f"unknown group {step.group!r}", allowed=group_names)
+        if step.group in seen:
+            raise ConfigError(f"{where}.route[{j}].group", f"group {step.group!r} is listed twice")
+        if not (step.delay >= 0 and math.isfinite(step.delay)):
+            raise ConfigError(f"{where}.route[{j}].delay", f"must be a finite number of seconds >= 0, got {step.delay}")
+        seen.add(step.group)
+        route.append((group_names.index(step.group), float(step.delay)))
+    return CallType(
+        index=index,
+        name=name,
+        rates=rates,
+        talk=parse_distribution(c.talk_time, f"{where}.talk_time"),
+        wrapup=None if c.wrapup_time is None else parse_distribution(c.wrapup_time, f"{where}.wrapup_time"),
+        patience=None if c.patience is None else parse_distribution(c.patience, f"{where}.patience"),
+        priority=int(c.priority),
+        route=tuple(route),
+    )
+
+
+def _group(index, name, g, type_names, horizon) -> Group:
+    where = f"groups.{name}"
+    given = [k for k in ("headcount", "headcount_per_interval", "shifts") if g.get(k) is not None]
+    if len(given) != 1:
+        raise ConfigError(where, "staff it with exactly one of headcount, headcount_per_interval or shifts",
+                          allowed=("headcount", "headcount_per_interval", "shifts"))
+    for type_name, factor in g.speed.items():
+        if type_name not in type_names:
+            raise ConfigError(f"{where}.speed.{type_name}", "unknown call type", allowed=type_names)
+        if not (factor > 0 and math.isfinite(factor)):
+            raise ConfigError(f"{where}.speed.{type_name}", f"must be > 0, got {factor}")
+    if not g.cost_per_hour >= 0:
+        raise ConfigError(f"{where}.cost_per_hour", f"must be >= 0, got {g.cost_per_hour}")
+    speed = tuple(float(g.speed.get(t, 1.0)) for t in type_names)
+    return Group(index, name, speed, float(g.cost_per_hour), _spells(where, given[0], g, horizon))
+
+
+def _spells(where, staffing, g, horizon):
+    """On-duty spells per agent; a spell ending at the horizon end is left open (inf)."""
+    kind, length, n, end, _, day_start = horizon
+
+    def close(t: float) -> float:
+        return INFINITY if t >= end else t
+
+    if staffing == "headcount":
+        if g.headcount < 0:
+            raise ConfigError(f"{where}.headcount", f"must be >= 0, got {g.headcount}")
+        return (((0.0, INFINITY),),) * g.headcount
+    if staffing == "headcount_per_interval":
+        counts = list(g.headcount_per_interval)
+        if len(counts) != n:
+            raise ConfigError(f"{where}.headcount_per_interval", f"has {len(counts)} values but the run has {n} intervals")
+        for j, c in enumerate(counts):
+            if c < 0:
+                raise ConfigError(f"{where}.headcount_per_interval[{j}]", f"must be >= 0, got {c}")
+        agents = []
+        for a in range(max(counts, default=0)):
+            on = [j for j, c in enumerate(counts) if c > a]
+            spells, start = [], None
+            for j in range(n + 1):
+                if j < n and j in on and start is None:
+                    start = j * length
+                elif (j == n or j not in on) and start is not None:
+                    spells.append((start, close(min(j * length, end))))
+                    start = None
+            agents.append(tuple(spells))
+        return tuple(agents)
+    agents = []
+    for shift_name, s in g.shifts.items():
+        at = f"{where}.shifts.{shift_name}"
+        start = parse_clock(s.start, f"{at}.start") - day_start
+        stop = parse_clock(s.end, f"{at}.end") - day_start
+        if not 0 <= start < stop <= end + 1e-9:
+            raise ConfigError(at, f"shift {s.start}-{s.end} must lie inside the horizon and end after it starts "
+                                  f"(horizon: {_clock(day_start)} to {_clock(day_start + end)})")
+        if s.count < 0:
+            raise ConfigError(f"{at}.count", f"must be >= 0, got {s.count}")
+        agents.extend([((start, close(stop)),)] * s.count)
+    return tuple(agents)
+
+
+def _clock(seconds: float) -> str:
+    minutes = int(round(seconds / 60))
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _check_servable(call_types, groups) -> None:
+    for ct in call_types:
+        if sum(ct.rates) > 0 and not any(groups[g].spells for g, _ in ct.route):
+            names = [groups[g].name for g, _ in ct.route]
+            raise ConfigError(f"call_types.{ct.name}.route", f"no agent of {names} is ever on duty, so no call of this type could be served")
+
+
+def _kpi(k) -> KpiSettings:
+    if k.sl_variant not in SL_VARIANTS:
+        raise ConfigError("kpi.sl_variant", f"unknown service-level variant {k.sl_variant!r}", allowed=SL_VARIANTS)
+    for name in ("sl_threshold", "short_abandon"):
+        if not getattr(k, name) >= 0:
+            raise ConfigError(f"kpi.{name}", f"must be >= 0 seconds, got {getattr(k, name)}")
+    for name in ("sl_target", "abandon_target"):
+        if not 0 <= getattr(k, name) <= 1:
+            raise ConfigError(f"kpi.{name}", f"must be a fraction between 0 and 1, got {getattr(k, name)}")
+    return KpiSettings(float(k.sl_threshold), k.sl_variant, float(k.sl_target), float(k.abandon_target), float(k.short_abandon))
+
+
+def scenario_dict(scenario_cfg) -> Dict:
+    """Plain-dict copy of a scenario config (for writing the resolved config next to results)."""
+    return OmegaConf.to_container(_typed(scenario_cfg), resolve=True)
