@@ -77,7 +77,7 @@ def parse_distribution(cfg, where: str) -> Distribution:
     def need_positive(name: str) -> float:
         value = cfg.get(name)
         if value is None or not math.isfinite(value) or value <= 0:
-            raise ConfigError(f"{where}.{name}", f"a {kind} distribution needs {name} > 0, got {value!r}")
+            raise ConfigError(f"{where}.{name}", f"the {kind} distribution needs {name} > 0, got {value!r}")
         return float(value)
 
     if kind == "exponential":

@@ -102,8 +102,8 @@ def _measured(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 def _window(scenario: Scenario, agents: pd.DataFrame, calls: pd.DataFrame) -> tuple:
     """[start, end] of the measured time: warm-up end to the last moment anyone was present."""
-    last = max(scenario.horizon_end, agents.end.max() if len(agents) else 0.0,
-               np.nanmax(calls.end_time.to_numpy(), initial=0.0))
+    ends = calls.end_time.dropna()
+    last = max(scenario.horizon_end, agents.end.max() if len(agents) else 0.0, ends.max() if len(ends) else 0.0)
     return scenario.warmup, float(last)
 
 

@@ -88,3 +88,20 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
         block = CallBlock(next_id, arrival[order], call_type[order], talk[order], wrap[order], patience[order])
         next_id += len(block)
         yield block
+
+
+def given_calls(scenario: Scenario, arrival, call_type, talk, wrapup=None, patience=None) -> list:
+    """Calls given explicitly (times in seconds; call types by name or index), as engine inputs.
+
+    Calls are put in engine order (by time, then type) and numbered in that order; wrap-up
+    defaults to 0 and patience to inf (never abandons).
+    """
+    names = [ct.name for ct in scenario.call_types]
+    kinds = np.array([names.index(k) if isinstance(k, str) else int(k) for k in call_type], dtype=np.int32)
+    n = len(kinds)
+    arrival = np.asarray(arrival, dtype=float)
+    talk = np.asarray(talk, dtype=float)
+    wrapup = np.zeros(n) if wrapup is None else np.asarray(wrapup, dtype=float)
+    patience = np.full(n, math.inf) if patience is None else np.asarray(patience, dtype=float)
+    order = np.lexsort((kinds, arrival))
+    return [CallBlock(0, arrival[order], kinds[order], talk[order], wrapup[order], patience[order])]

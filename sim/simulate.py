@@ -34,13 +34,17 @@ class Results:
     group_intervals: pd.DataFrame  # per interval x agent group
 
 
-def simulate(scenario, seed: int = 1, engine: str = "auto") -> Results:
-    """Simulate ``scenario`` (a Scenario, a config node, a dict, or a path to a scenario YAML)."""
+def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None) -> Results:
+    """Simulate ``scenario`` (a Scenario, a config node, a dict, or a path to a scenario YAML).
+
+    ``inputs``: optional calls to replay instead of the random ones (see
+    :func:`sim.random_inputs.given_calls`), for exact traces and trace-driven runs.
+    """
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)
     runner, note = select_engine(engine, scenario)
-    output = runner.run(scenario, int(seed))
+    output = runner.run(scenario, int(seed), inputs)
     calls = kpi.calls_frame(scenario, output)
     agents = output.agents.to_frame()
     agents.insert(1, "group_name", [scenario.groups[g].name for g in agents.group])

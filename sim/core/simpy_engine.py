@@ -28,13 +28,13 @@ from __future__ import annotations
 import math
 from collections import deque
 from heapq import heappush
-from typing import List, Optional
+from typing import Iterable, List, Optional
 
 import numpy as np
 import simpy
 
 from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
-from sim.random_inputs import busyness_factor, call_blocks
+from sim.random_inputs import CallBlock, busyness_factor, call_blocks
 from sim.scenario import Scenario
 
 # Event classes, in the order they fire at equal times.
@@ -88,15 +88,17 @@ class SimpyEngine:
 
     name = "simpy"
 
-    def run(self, scenario: Scenario, seed: int) -> EngineOutput:
-        return _CallCenter(scenario, seed).run()
+    def run(self, scenario: Scenario, seed: int, inputs: Optional[Iterable[CallBlock]] = None) -> EngineOutput:
+        """Simulate; ``inputs`` replaces the random calls (exact traces, replays)."""
+        return _CallCenter(scenario, seed, inputs).run()
 
 
 class _CallCenter:
     """The model state and its processes for one run."""
 
-    def __init__(self, scenario: Scenario, seed: int):
+    def __init__(self, scenario: Scenario, seed: int, inputs: Optional[Iterable[CallBlock]]):
         self.scenario, self.seed = scenario, seed
+        self.inputs = call_blocks(scenario, seed) if inputs is None else inputs
         self.env = TimedEnvironment()
         types = scenario.call_types
         self.queues = [deque() for _ in types]
@@ -127,7 +129,7 @@ class _CallCenter:
 
     def arrivals(self):
         env = self.env
-        for block in call_blocks(self.scenario, self.seed):
+        for block in self.inputs:
             records = CallRecords.empty(len(block))
             records.call_type[:] = block.call_type
             records.arrival[:] = block.arrival
