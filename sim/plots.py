@@ -23,10 +23,14 @@ def _ticks(ax, frame) -> None:
     ax.set_xticklabels(labels.start[::step], rotation=45, ha="right", fontsize=8)
 
 
+def _legend(ax) -> None:
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+
+
 def service_level_figure(results):
     k = results.scenario.kpi
     intervals = results.intervals
-    fig, (sl_ax, ab_ax) = plt.subplots(2, 1, figsize=(11, 7), sharex=True)
+    fig, (sl_ax, ab_ax) = plt.subplots(2, 1, figsize=(13, 7), sharex=True)
     for name, rows in intervals.groupby("call_type", sort=False):
         style = dict(color="black", linewidth=2.2) if name == TOTAL else dict(linewidth=1.2, alpha=0.85)
         sl_ax.plot(rows.interval, 100 * rows.service_level, label=name, **style)
@@ -37,8 +41,8 @@ def service_level_figure(results):
     ab_ax.set_ylabel("abandoned (%)")
     sl_ax.set_ylim(0, 105)
     sl_ax.set_title(f"{results.scenario.name}: service level and abandonment per interval")
-    sl_ax.legend(fontsize=8, ncol=3, loc="lower left")
-    ab_ax.legend(fontsize=8, ncol=3, loc="upper left")
+    _legend(sl_ax)
+    _legend(ab_ax)
     for ax in (sl_ax, ab_ax):
         ax.grid(alpha=0.3)
     _ticks(ab_ax, intervals)
@@ -48,19 +52,19 @@ def service_level_figure(results):
 
 def queue_and_staffing_figure(results):
     intervals, groups = results.intervals, results.group_intervals
-    fig, (q_ax, g_ax) = plt.subplots(2, 1, figsize=(11, 7), sharex=True)
+    fig, (q_ax, g_ax) = plt.subplots(2, 1, figsize=(13, 7), sharex=True)
     for name, rows in intervals.groupby("call_type", sort=False):
         style = dict(color="black", linewidth=2.2) if name == TOTAL else dict(linewidth=1.2)
         q_ax.plot(rows.interval, rows.avg_queue, label=name, **style)
     q_ax.set_ylabel("calls waiting (time average)")
     q_ax.set_title(f"{results.scenario.name}: queue length, agents on duty and busy")
-    q_ax.legend(fontsize=8, ncol=3, loc="upper left")
+    _legend(q_ax)
     for i, (name, rows) in enumerate(groups.groupby("group", sort=False)):
         color = f"C{i}"
         g_ax.step(rows.interval, rows.staffed, where="mid", color=color, label=f"{name} on duty")
         g_ax.plot(rows.interval, rows.busy, color=color, linestyle=":", label=f"{name} busy")
     g_ax.set_ylabel("agents (time average)")
-    g_ax.legend(fontsize=8, ncol=3, loc="upper left")
+    _legend(g_ax)
     for ax in (q_ax, g_ax):
         ax.grid(alpha=0.3)
     _ticks(g_ax, groups)

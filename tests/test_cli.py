@@ -1,0 +1,91 @@
+"""The ``callsim`` command: the default scenario end to end, what-if overrides, bad input."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from hydra import compose, initialize_config_dir
+
+from sim.cli import apply_shortcuts, config_dir, run
+from sim.config import register_configs
+from sim.scenario import build_scenario
+
+EXPECTED_FILES = {"summary.csv", "intervals.csv", "groups.csv", "group_intervals.csv", "agents.csv",
+                  "calls.parquet", "config.yaml", "service_level.png", "queue_and_staffing.png", "run.json"}
+
+
+def callsim(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "sim.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def composed(*overrides):
+    register_configs()
+    with initialize_config_dir(config_dir=config_dir(), version_base=None):
+        return compose("config", overrides=list(overrides))
+
+
+def test_default_scenario_runs_from_the_command_line(tmp_path):
+    out = tmp_path / "run"
+    done = callsim(f"hydra.run.dir={out}", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert EXPECTED_FILES <= {p.name for p in out.iterdir()}
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["status"] == "complete" and manifest["scenario"] == "default"
+    summary = pd.read_csv(out / "summary.csv").set_index("call_type")
+    assert {"retail", "sales", "stocks", "english", "total"} <= set(summary.index)
+    assert summary.loc["total", "arrived"] == manifest["calls"] > 3000
+    calls = pd.read_parquet(out / "calls.parquet")
+    assert len(calls) == manifest["calls"]
+    for text in ("Service (target", "retail", "Agent groups", "bilingual", str(out)):
+        assert text in done.stdout
+    intervals = pd.read_csv(out / "intervals.csv")
+    assert intervals.interval.nunique() == 34 and intervals.start.iloc[0] == "07:00"
+
+
+def test_single_queue_what_if_shows_erlang_a(tmp_path):
+    done = callsim("scenario=single_queue", "agents=46", "rate=650", "scenario.horizon.hours=20",
+                   f"hydra.run.dir={tmp_path / 'sq'}", "output.plots=false", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Against Erlang A" in done.stdout
+    theory = pd.read_csv(tmp_path / "sq" / "theory.csv").set_index("metric")
+    assert theory.loc["service_level", "theory"] == pytest.approx(
+        __import__("sim.analytic", fromlist=["x"]).erlang_a_metrics(650 / 3600, 240, 46, 180, 20).service_level)
+
+
+def test_shortcuts_map_onto_the_single_queue_scenario():
+    cfg = composed("scenario=single_queue", "rate=700", "aht=200", "patience=none", "agents=50", "trunks=60")
+    scenario = build_scenario(apply_shortcuts(cfg))
+    ct, group = scenario.call_types[0], scenario.groups[0]
+    assert ct.rates[0] == pytest.approx(700 / 3600)
+    assert ct.talk.mean == 200 and ct.talk.kind == "exponential"
+    assert ct.patience is None
+    assert len(group.spells) == 50 and scenario.trunks == 60
+    cfg = composed("scenario=single_queue", "patience=90")
+    assert build_scenario(apply_shortcuts(cfg)).call_types[0].patience.mean == 90
+
+
+def test_overrides_reach_the_default_scenario():
+    cfg = composed("scenario.groups.retail_team.shifts.day.count=12", "scenario.call_types.sales.volume_scale=1.5",
+                   "scenario.kpi.sl_threshold=30")
+    base = build_scenario(composed().scenario)
+    changed = build_scenario(apply_shortcuts(cfg))
+    assert len(changed.groups[0].spells) == len(base.groups[0].spells) + 2
+    assert sum(changed.call_types[1].rates) == pytest.approx(1.5 * sum(base.call_types[1].rates))
+    assert changed.kpi.sl_threshold == 30
+
+
+def test_bad_input_names_the_field_and_writes_no_complete_run(tmp_path):
+    out = tmp_path / "bad"
+    done = callsim("scenario.call_types.retail.talk_time.kind=normal", f"hydra.run.dir={out}", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "call_types.retail.talk_time.kind" in done.stderr and "lognormal" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (out / "run.json").exists()
+
+
+def test_in_process_run_writes_csv_calls(tmp_path):
+    cfg = composed("scenario=single_queue", "scenario.horizon.hours=5", "output.calls_format=csv", "output.plots=false")
+    assert run(cfg, str(tmp_path)) == 0
+    assert (tmp_path / "calls.csv.gz").exists() and (tmp_path / "run.json").exists()
