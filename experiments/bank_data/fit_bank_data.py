@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim import analytic
+
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO / ".." / "shared" / "data" / "anonymous_bank_february.txt"
 WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday"]
@@ -155,24 +157,15 @@ def mix(calls: pd.DataFrame, n_days: int) -> dict:
 def erlang_c_sl(calls: float, aht: float, agents: int, t: float = SL_T,
                 interval_s: float = INTERVAL_MIN * 60) -> float:
     """P(wait <= t) in an M/M/N queue (no abandonment); 0 when overloaded."""
-    a = calls * aht / interval_s
     if calls <= 0:
         return 1.0
-    if agents <= a:
+    if agents <= calls * aht / interval_s:
         return 0.0
-    inv_b = 1.0                        # Erlang B by the stable recursion, then Erlang C
-    for k in range(1, agents + 1):
-        inv_b = 1.0 + inv_b * k / a
-    b = 1.0 / inv_b
-    c = b / (1.0 - (a / agents) * (1.0 - b))
-    return 1.0 - c * math.exp(-(agents - a) * t / aht)
+    return analytic.erlang_c_metrics(calls / interval_s, aht, agents, t).service_level
 
 
 def agents_needed(calls: float, aht: float, target: float = 0.8) -> int:
-    n = max(1, math.ceil(calls * aht / (INTERVAL_MIN * 60)))
-    while erlang_c_sl(calls, aht, n) < target:
-        n += 1
-    return n
+    return analytic.required_agents(calls / (INTERVAL_MIN * 60), aht, SL_T, target)
 
 
 def on_duty(shifts: dict) -> np.ndarray:
