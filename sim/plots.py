@@ -25,16 +25,22 @@ def _ticks(ax, frame) -> None:
 
 def _legend(ax) -> None:
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.grid(alpha=0.3)
+
+
+def _per_call_type(ax, intervals, column: str, scale: float = 1.0) -> None:
+    """One line per call type, the total in bold black."""
+    for name, rows in intervals.groupby("call_type", sort=False):
+        style = dict(color="black", linewidth=2.2) if name == TOTAL else dict(linewidth=1.2, alpha=0.85)
+        ax.plot(rows.interval, scale * rows[column], label=name, **style)
 
 
 def service_level_figure(results):
     k = results.scenario.kpi
     intervals = results.intervals
     fig, (sl_ax, ab_ax) = plt.subplots(2, 1, figsize=(13, 7), sharex=True)
-    for name, rows in intervals.groupby("call_type", sort=False):
-        style = dict(color="black", linewidth=2.2) if name == TOTAL else dict(linewidth=1.2, alpha=0.85)
-        sl_ax.plot(rows.interval, 100 * rows.service_level, label=name, **style)
-        ab_ax.plot(rows.interval, 100 * rows.abandon_rate, label=name, **style)
+    _per_call_type(sl_ax, intervals, "service_level", 100)
+    _per_call_type(ab_ax, intervals, "abandon_rate", 100)
     sl_ax.axhline(100 * k.sl_target, color="red", linestyle="--", label=f"target {100 * k.sl_target:g}%")
     ab_ax.axhline(100 * k.abandon_target, color="red", linestyle="--", label=f"target {100 * k.abandon_target:g}%")
     sl_ax.set_ylabel(f"answered within {k.sl_threshold:g}s (%)")
@@ -43,8 +49,6 @@ def service_level_figure(results):
     sl_ax.set_title(f"{results.scenario.name}: service level and abandonment per interval")
     _legend(sl_ax)
     _legend(ab_ax)
-    for ax in (sl_ax, ab_ax):
-        ax.grid(alpha=0.3)
     _ticks(ab_ax, intervals)
     fig.tight_layout()
     return fig
@@ -53,9 +57,7 @@ def service_level_figure(results):
 def queue_and_staffing_figure(results):
     intervals, groups = results.intervals, results.group_intervals
     fig, (q_ax, g_ax) = plt.subplots(2, 1, figsize=(13, 7), sharex=True)
-    for name, rows in intervals.groupby("call_type", sort=False):
-        style = dict(color="black", linewidth=2.2) if name == TOTAL else dict(linewidth=1.2)
-        q_ax.plot(rows.interval, rows.avg_queue, label=name, **style)
+    _per_call_type(q_ax, intervals, "avg_queue")
     q_ax.set_ylabel("calls waiting (time average)")
     q_ax.set_title(f"{results.scenario.name}: queue length, agents on duty and busy")
     _legend(q_ax)
@@ -65,8 +67,6 @@ def queue_and_staffing_figure(results):
         g_ax.plot(rows.interval, rows.busy, color=color, linestyle=":", label=f"{name} busy")
     g_ax.set_ylabel("agents (time average)")
     _legend(g_ax)
-    for ax in (q_ax, g_ax):
-        ax.grid(alpha=0.3)
     _ticks(g_ax, groups)
     fig.tight_layout()
     return fig
