@@ -48,7 +48,7 @@ def apply_shortcuts(cfg: DictConfig) -> DictConfig:
     if cfg.rate is not None:
         call_type.arrival_rate, call_type.volumes = cfg.rate, None
     if cfg.aht is not None:
-        call_type.talk_time.mean = cfg.aht
+        _set_mean(call_type.talk_time, cfg.aht, "aht")
     if cfg.patience is not None:
         if str(cfg.patience).lower() in ("none", "inf", "off"):
             call_type.patience = None
@@ -60,12 +60,20 @@ def apply_shortcuts(cfg: DictConfig) -> DictConfig:
             if call_type.patience is None:
                 call_type.patience = {"kind": "exponential", "mean": mean}
             else:
-                call_type.patience.mean = mean
+                _set_mean(call_type.patience, mean, "patience")
     if cfg.agents is not None:
         group.headcount, group.headcount_per_interval, group.shifts = cfg.agents, None, None
     if cfg.trunks is not None:
         scenario.trunks = cfg.trunks
     return scenario
+
+
+def _set_mean(distribution, mean, shortcut: str) -> None:
+    """Set a distribution's mean; only kinds given by their mean have one to set."""
+    if distribution.kind in ("uniform", "empirical"):
+        raise ConfigError(shortcut, f"the scenario's distribution is {distribution.kind}, which has no mean to set; "
+                                    "override its own fields instead (low/high or values)")
+    distribution.mean = mean
 
 
 def run(cfg: DictConfig, out_dir: str) -> int:

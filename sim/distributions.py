@@ -83,7 +83,11 @@ def parse_distribution(cfg, where: str) -> Distribution:
     if kind == "exponential":
         return Distribution(kind, need_positive("mean"), cv=1.0)
     if kind in ("lognormal", "gamma"):
-        return Distribution(kind, need_positive("mean"), cv=need_positive("cv"))
+        cv = need_positive("cv")
+        if not 0.001 <= cv <= 100:
+            raise ConfigError(f"{where}.cv", f"a {kind} cv must be between 0.001 and 100, got {cv} "
+                                             "(use kind=deterministic for a fixed duration)")
+        return Distribution(kind, need_positive("mean"), cv=cv)
     if kind == "weibull":
         cv = need_positive("cv")
         if not 0.02 <= cv <= 20:
@@ -96,8 +100,10 @@ def parse_distribution(cfg, where: str) -> Distribution:
         return Distribution(kind, float(mean))
     if kind == "uniform":
         low, high = cfg.get("low"), cfg.get("high")
-        if low is None or high is None or not (0 <= low <= high) or not math.isfinite(high):
-            raise ConfigError(f"{where}.low/high", f"a uniform distribution needs 0 <= low <= high, got {low!r}, {high!r}")
+        if low is None or not (0 <= low < math.inf):
+            raise ConfigError(f"{where}.low", f"a uniform distribution needs a finite low >= 0, got {low!r}")
+        if high is None or not (low <= high < math.inf):
+            raise ConfigError(f"{where}.high", f"a uniform distribution needs a finite high >= low = {low!r}, got {high!r}")
         return Distribution(kind, (low + high) / 2, low=float(low), high=float(high))
     return _parse_empirical(cfg, where)
 
@@ -115,14 +121,27 @@ def _parse_empirical(cfg, where: str) -> Distribution:
 
 
 def _read_column(path: str, column: Optional[str], where: str):
+    """The numbers in one column of a CSV (comma, semicolon, tab or | separated); blanks skipped."""
     import pandas as pd
 
     if not column:
         raise ConfigError(f"{where}.column", "an empirical distribution read from a file needs the column name")
     try:
-        frame = pd.read_csv(path, sep=None, engine="python")
+        with open(path) as handle:
+            header = handle.readline()
+        separator = max(",;\t|", key=header.count) if any(c in header for c in ",;\t|") else ","
+        frame = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False)
     except OSError as exc:
         raise ConfigError(f"{where}.file", f"cannot read {path!r}: {exc.strerror or exc}") from None
+    except (ValueError, pd.errors.ParserError) as exc:  # EmptyDataError is a ValueError
+        raise ConfigError(f"{where}.file", f"cannot read {path!r} as CSV: {exc}") from None
     if column not in frame.columns:
         raise ConfigError(f"{where}.column", f"no column {column!r} in {path}", allowed=tuple(frame.columns))
-    return pd.to_numeric(frame[column], errors="coerce").dropna().tolist()
+    raw = frame[column].str.strip()
+    values = pd.to_numeric(raw, errors="coerce")
+    bad = (raw != "") & values.isna()
+    if bad.any():
+        row = int(bad.idxmax())
+        raise ConfigError(f"{where}.column", f"{path} column {column!r} has a value that is not a number: "
+                                             f"{raw[row]!r} (data row {row + 1})")
+    return values.dropna().tolist()

@@ -115,8 +115,7 @@ def build_scenario(cfg) -> Scenario:
     trunks = node.trunks
     if trunks is not None and trunks < 1:
         raise ConfigError("trunks", f"must be >= 1 or null (no limit), got {trunks}")
-    if not node.busyness_cv >= 0:
-        raise ConfigError("busyness_cv", f"must be >= 0, got {node.busyness_cv}")
+    _finite(node.busyness_cv, "busyness_cv")
     return Scenario(
         name=node.name,
         description=node.description,
@@ -149,35 +148,34 @@ def _typed(cfg) -> DictConfig:
 
 
 def parse_clock(text, where: str) -> float:
-    """'HH:MM' (or 'HH:MM:SS', or a number of hours) to seconds after midnight."""
-    try:
-        if isinstance(text, (int, float)):
-            return float(text) * 3600.0
-        parts = [float(p) for p in str(text).split(":")]
-        if not 1 <= len(parts) <= 3 or any(p < 0 for p in parts):
-            raise ValueError
-        return sum(p * s for p, s in zip(parts, (3600.0, 60.0, 1.0)))
-    except ValueError:
-        raise ConfigError(where, f"not a clock time: {text!r} (write it as 'HH:MM', e.g. '07:30')") from None
+    """'HH:MM' or 'HH:MM:SS' (hours may exceed 23 for a night past midnight) to seconds."""
+    parts = str(text).split(":")
+    valid = 2 <= len(parts) <= 3 and all(p.isdigit() for p in parts)
+    if valid and all(int(p) < 60 for p in parts[1:]):
+        return sum(int(p) * unit for p, unit in zip(parts, (3600.0, 60.0, 1.0)))
+    raise ConfigError(where, f"not a clock time: {text!r} (write it as 'HH:MM', e.g. '07:30')")
+
+
+def _finite(value, where: str, minimum: float = 0.0, strict: bool = False) -> float:
+    """``value`` as a float if finite and >= minimum (> if strict), else a ConfigError."""
+    ok = value is not None and math.isfinite(value) and (value > minimum if strict else value >= minimum)
+    if not ok:
+        raise ConfigError(where, f"must be a finite number {'>' if strict else '>='} {minimum:g}, got {value!r}")
+    return float(value)
 
 
 def _horizon(h) -> tuple:
     if h.kind not in HORIZON_KINDS:
         raise ConfigError("horizon.kind", f"unknown horizon kind {h.kind!r}", allowed=HORIZON_KINDS)
-    if not h.interval_minutes > 0:
-        raise ConfigError("horizon.interval_minutes", f"must be > 0, got {h.interval_minutes}")
-    length = float(h.interval_minutes) * 60.0
+    length = _finite(h.interval_minutes, "horizon.interval_minutes", strict=True) * 60.0
     day_start = parse_clock(h.day_start, "horizon.day_start")
     if h.kind == "day":
         if h.intervals < 1:
             raise ConfigError("horizon.intervals", f"must be >= 1, got {h.intervals}")
         return "day", length, int(h.intervals), length * h.intervals, 0.0, day_start
-    if not h.hours > 0:
-        raise ConfigError("horizon.hours", f"must be > 0, got {h.hours}")
-    if not h.warmup_hours >= 0:
-        raise ConfigError("horizon.warmup_hours", f"must be >= 0, got {h.warmup_hours}")
-    warmup = float(h.warmup_hours) * 3600.0
-    end = warmup + float(h.hours) * 3600.0
+    hours = _finite(h.hours, "horizon.hours", strict=True)
+    warmup = _finite(h.warmup_hours, "horizon.warmup_hours") * 3600.0
+    end = warmup + hours * 3600.0
     n = int(math.ceil(end / length - 1e-9))
     return "steady_state", length, n, end, warmup, day_start
 
@@ -187,21 +185,15 @@ def _call_type(index, name, c, group_names, horizon) -> CallType:
     where = f"call_types.{name}"
     if (c.arrival_rate is None) == (c.volumes is None):
         raise ConfigError(where, "give exactly one of arrival_rate (calls per hour) or volumes (calls per interval)")
-    if not c.volume_scale >= 0:
-        raise ConfigError(f"{where}.volume_scale", f"must be >= 0, got {c.volume_scale}")
+    _finite(c.volume_scale, f"{where}.volume_scale")
     if c.arrival_rate is not None:
-        if not (c.arrival_rate >= 0 and math.isfinite(c.arrival_rate)):
-            raise ConfigError(f"{where}.arrival_rate", f"must be a finite rate >= 0 calls per hour, got {c.arrival_rate}")
-        rates = [c.arrival_rate / 3600.0] * n
+        rates = [_finite(c.arrival_rate, f"{where}.arrival_rate") / 3600.0] * n
     else:
         if kind != "day":
             raise ConfigError(f"{where}.volumes", "per-interval volumes need horizon.kind=day; use arrival_rate in a steady-state run")
         if len(c.volumes) != n:
             raise ConfigError(f"{where}.volumes", f"has {len(c.volumes)} values but the day has {n} intervals (horizon.intervals)")
-        for j, v in enumerate(c.volumes):
-            if not (v >= 0 and math.isfinite(v)):
-                raise ConfigError(f"{where}.volumes[{j}]", f"must be >= 0, got {v}")
-        rates = [v / length for v in c.volumes]
+        rates = [_finite(v, f"{where}.volumes[{j}]") / length for j, v in enumerate(c.volumes)]
     rates = tuple(r * c.volume_scale for r in rates)
     if not c.route:
         raise ConfigError(f"{where}.route", "lists no group: no agent could serve this call type", allowed=group_names)
@@ -213,10 +205,9 @@ def _call_type(index, name, c, group_names, horizon) -> CallType:
             raise ConfigError(f"{where}.route[{j}].group", f"unknown group {step.group!r}", allowed=group_names)
         if step.group in seen:
             raise ConfigError(f"{where}.route[{j}].group", f"group {step.group!r} is listed twice")
-        if not (step.delay >= 0 and math.isfinite(step.delay)):
-            raise ConfigError(f"{where}.route[{j}].delay", f"must be a finite number of seconds >= 0, got {step.delay}")
+        delay = _finite(step.delay, f"{where}.route[{j}].delay")
         seen.add(step.group)
-        route.append((group_names.index(step.group), float(step.delay)))
+        route.append((group_names.index(step.group), delay))
     return CallType(
         index=index,
         name=name,
@@ -238,10 +229,8 @@ def _group(index, name, g, type_names, horizon) -> Group:
     for type_name, factor in g.speed.items():
         if type_name not in type_names:
             raise ConfigError(f"{where}.speed.{type_name}", "unknown call type", allowed=type_names)
-        if not (factor > 0 and math.isfinite(factor)):
-            raise ConfigError(f"{where}.speed.{type_name}", f"must be > 0, got {factor}")
-    if not g.cost_per_hour >= 0:
-        raise ConfigError(f"{where}.cost_per_hour", f"must be >= 0, got {g.cost_per_hour}")
+        _finite(factor, f"{where}.speed.{type_name}", strict=True)
+    _finite(g.cost_per_hour, f"{where}.cost_per_hour")
     speed = tuple(float(g.speed.get(t, 1.0)) for t in type_names)
     return Group(index, name, speed, float(g.cost_per_hour), _spells(where, given[0], g, horizon))
 
@@ -306,8 +295,7 @@ def _kpi(k) -> KpiSettings:
     if k.sl_variant not in SL_VARIANTS:
         raise ConfigError("kpi.sl_variant", f"unknown service-level variant {k.sl_variant!r}", allowed=SL_VARIANTS)
     for name in ("sl_threshold", "short_abandon"):
-        if not getattr(k, name) >= 0:
-            raise ConfigError(f"kpi.{name}", f"must be >= 0 seconds, got {getattr(k, name)}")
+        _finite(getattr(k, name), f"kpi.{name}")
     for name in ("sl_target", "abandon_target"):
         if not 0 <= getattr(k, name) <= 1:
             raise ConfigError(f"kpi.{name}", f"must be a fraction between 0 and 1, got {getattr(k, name)}")

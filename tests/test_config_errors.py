@@ -1,0 +1,263 @@
+"""Bad input gets a ConfigError naming the field (and the allowed values) — never a deep traceback,
+a hang or a silently wrong result. One valid day scenario, one mutation per case."""
+
+import copy
+import math
+import signal
+
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.errors import HydraException
+
+import sim
+from sim.cli import apply_shortcuts, config_dir
+from sim.config import register_configs
+from sim.core import select_engine
+from sim.errors import ConfigError
+from sim.scenario import build_scenario
+
+# 08:00-10:00 in four half-hours. sales: volumes, overflows to the pool after 20 s;
+# service: a constant rate, served by the pool only (two shifts, 2 agents each).
+BASE = {
+    "name": "mini",
+    "horizon": {"kind": "day", "intervals": 4, "interval_minutes": 30, "day_start": "08:00"},
+    "call_types": {
+        "sales": {"volumes": [10, 20, 15, 5], "talk_time": {"kind": "lognormal", "mean": 180, "cv": 1.0},
+                  "route": [{"group": "sales_team"}, {"group": "pool", "delay": 20}]},
+        "service": {"arrival_rate": 30, "talk_time": {"kind": "exponential", "mean": 240},
+                    "patience": {"kind": "exponential", "mean": 120}, "route": [{"group": "pool"}]},
+    },
+    "groups": {
+        "sales_team": {"headcount": 3},
+        "pool": {"shifts": {"early": {"start": "08:00", "end": "09:00", "count": 2},
+                            "late": {"start": "09:00", "end": "10:00", "count": 2}}},
+    },
+}
+DELETE = object()
+DIST_KINDS = {"exponential", "lognormal", "gamma", "weibull", "deterministic", "uniform", "empirical"}
+
+
+def mutated(changes, tmp_path=None):
+    """BASE with {dotted.path: value} applied (integer segments index lists; DELETE removes;
+    a callable value is called with tmp_path)."""
+    scenario = copy.deepcopy(BASE)
+    for path, value in changes.items():
+        *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+        node = scenario
+        for key in parents:
+            node = node[key]
+        if value is DELETE:
+            del node[last]
+        else:
+            node[last] = value(tmp_path) if callable(value) else copy.deepcopy(value)
+    return scenario
+
+
+def csv_talk(text, column="talk"):
+    """An empirical talk time read from handle_times.csv holding ``text`` (None: no file)."""
+    def make(tmp_path):
+        path = tmp_path / "handle_times.csv"
+        if text is not None:
+            path.write_text(text)
+        return {"kind": "empirical", "file": str(path), "column": column}
+    return make
+
+
+def test_the_base_scenario_is_valid():
+    s = build_scenario(copy.deepcopy(BASE))
+    assert [ct.name for ct in s.call_types] == ["sales", "service"]
+    assert [g.name for g in s.groups] == ["sales_team", "pool"]
+    assert s.n_intervals == 4 and s.interval_length == 1800 and s.day_start == 8 * 3600
+    assert s.call_types[0].rates == pytest.approx([v / 1800 for v in (10, 20, 15, 5)])
+    assert s.call_types[1].rates == pytest.approx([30 / 3600] * 4)
+    assert s.call_types[0].route == ((0, 0.0), (1, 20.0))
+    assert s.n_agents == 3 + 2 + 2
+    assert issubclass(ConfigError, ValueError)
+
+
+SL = "call_types.sales"
+SV = "call_types.service"
+CASES = [
+    # (changes, field, texts the message must contain, values that must be in .allowed)
+    pytest.param({f"{SV}.arrival_rate": -5}, f"{SV}.arrival_rate", ["-5"], None, id="negative-rate"),
+    pytest.param({f"{SL}.volumes.2": -1}, f"{SL}.volumes[2]", ["-1"], None, id="negative-volume"),
+    pytest.param({f"{SL}.arrival_rate": 10}, SL, ["arrival_rate", "volumes"], None, id="rate-and-volumes"),
+    pytest.param({f"{SV}.arrival_rate": DELETE}, SV, ["arrival_rate", "volumes"], None, id="neither-rate-nor-volumes"),
+    pytest.param({f"{SL}.volumes": [1, 2, 3]}, f"{SL}.volumes", ["3", "4"], None, id="volumes-wrong-length"),
+    pytest.param({"horizon.kind": "steady_state", "horizon.hours": 2}, f"{SL}.volumes", ["day"], None,
+                 id="volumes-in-steady-state"),
+    pytest.param({f"{SV}.talk_time.kind": "erlang"}, f"{SV}.talk_time.kind", ["erlang"], DIST_KINDS,
+                 id="unknown-distribution"),
+    pytest.param({f"{SV}.talk_time.kind": "lognormal"}, f"{SV}.talk_time.cv", ["cv"], None, id="lognormal-no-cv"),
+    pytest.param({f"{SV}.patience.mean": -30}, f"{SV}.patience.mean", ["-30"], None, id="exponential-mean-negative"),
+    pytest.param({f"{SV}.patience.mean": 0}, f"{SV}.patience.mean", ["mean"], None, id="exponential-mean-zero"),
+    # Both bounds are jointly at fault, so the field names both.
+    pytest.param({f"{SV}.talk_time": {"kind": "uniform", "low": 300, "high": 60}}, f"{SV}.talk_time.high",
+                 ["300", "60"], None, id="uniform-low-above-high"),
+    pytest.param({f"{SV}.talk_time": {"kind": "empirical", "values": []}}, f"{SV}.talk_time.values", ["empty"],
+                 None, id="empirical-no-values"),
+    pytest.param({f"{SV}.talk_time": csv_talk("call_id,talk_seconds\n1,100\n2,200\n")}, f"{SV}.talk_time.column",
+                 ["talk"], {"call_id", "talk_seconds"}, id="csv-wrong-column"),
+    pytest.param({f"{SV}.talk_time": csv_talk(None)}, f"{SV}.talk_time.file", ["handle_times.csv"], None,
+                 id="csv-missing-file"),
+    pytest.param({f"{SV}.talk_time": csv_talk("")}, f"{SV}.talk_time.file", ["handle_times.csv"], None,
+                 id="csv-empty-file"),
+    pytest.param({f"{SV}.route": []}, f"{SV}.route", [], {"sales_team", "pool"}, id="route-empty"),
+    pytest.param({f"{SL}.route.1.group": "nobody"}, f"{SL}.route[1].group", ["nobody"], {"sales_team", "pool"},
+                 id="route-unknown-group"),
+    pytest.param({f"{SL}.route.1.group": "sales_team"}, f"{SL}.route[1].group", ["sales_team", "twice"], None,
+                 id="route-group-twice"),
+    pytest.param({f"{SL}.route.1.delay": -10}, f"{SL}.route[1].delay", ["-10"], None, id="negative-overflow-delay"),
+    pytest.param({"groups.pool": {"headcount": 0}}, f"{SV}.route", ["pool"], None, id="only-group-never-staffed"),
+    pytest.param({"groups.pool.headcount": 2}, "groups.pool", [], {"headcount", "shifts"}, id="two-staffing-kinds"),
+    pytest.param({"groups.sales_team": {"headcount_per_interval": [1, 2, 3]}},
+                 "groups.sales_team.headcount_per_interval", ["3", "4"], None, id="per-interval-wrong-length"),
+    pytest.param({"groups.sales_team.headcount": -1}, "groups.sales_team.headcount", ["-1"], None,
+                 id="negative-headcount"),
+    pytest.param({"groups.pool.shifts.late.end": "18:00"}, "groups.pool.shifts.late", ["18:00", "10:00"], None,
+                 id="shift-ends-after-day"),
+    pytest.param({"groups.pool.shifts.early.start": "07:00"}, "groups.pool.shifts.early", ["07:00", "08:00"], None,
+                 id="shift-starts-before-day"),
+    pytest.param({"groups.pool.shifts.late.start": "09:30", "groups.pool.shifts.late.end": "09:00"},
+                 "groups.pool.shifts.late", ["09:30"], None, id="shift-ends-before-start"),
+    pytest.param({"groups.pool.shifts.early.start": "8h30"}, "groups.pool.shifts.early.start", ["8h30"], None,
+                 id="malformed-clock"),
+    # "08:90" is not a clock time; it must not silently become 09:30.
+    pytest.param({"groups.pool.shifts.late.start": "08:90"}, "groups.pool.shifts.late.start", ["08:90"], None,
+                 id="clock-minutes-over-59"),
+    pytest.param({"groups.pool.speed": {"billing": 1.2}}, "groups.pool.speed.billing", ["billing"],
+                 {"sales", "service"}, id="speed-unknown-type"),
+    pytest.param({"groups.pool.speed": {"sales": 0}}, "groups.pool.speed.sales", ["0"], None, id="speed-zero"),
+    pytest.param({"trunks": 0}, "trunks", ["0"], None, id="trunks-zero"),
+    pytest.param({"busyness_cv": -0.1}, "busyness_cv", ["-0.1"], None, id="negative-busyness-cv"),
+    pytest.param({"kpi": {"sl_variant": "abandoned"}}, "kpi.sl_variant", ["abandoned"],
+                 {"offered", "answered", "answered_and_late_abandoned"}, id="unknown-sl-variant"),
+    pytest.param({"kpi": {"sl_target": 1.5}}, "kpi.sl_target", ["1.5"], None, id="sl-target-above-1"),
+    pytest.param({"horizon.kind": "week"}, "horizon.kind", ["week"], {"day", "steady_state"},
+                 id="unknown-horizon-kind"),
+    pytest.param({"horizon.interval_minutes": 0}, "horizon.interval_minutes", ["0"], None,
+                 id="interval-minutes-zero"),
+    # Infinite run lengths and scales must be refused up front, not crash numpy in the engine.
+    pytest.param({"horizon.kind": "steady_state", "horizon.hours": math.inf, f"{SL}.volumes": DELETE,
+                  f"{SL}.arrival_rate": 20}, "horizon.hours", ["inf"], None, id="infinite-hours"),
+    pytest.param({f"{SL}.volume_scale": math.inf}, f"{SL}.volume_scale", ["inf"], None, id="infinite-volume-scale"),
+    pytest.param({"horizon.interval_minutes": math.inf}, "horizon.interval_minutes", ["inf"], None,
+                 id="infinite-interval"),
+    pytest.param({f"{SV}.talk_time": {"kind": "gamma", "mean": 100, "cv": 1e-200}}, f"{SV}.talk_time.cv",
+                 ["deterministic"], None, id="gamma-cv-vanishing"),
+    pytest.param({f"{SV}.talk_time": csv_talk("talk\n100\nn/a\n300\n")}, f"{SV}.talk_time.column", ["n/a"], None,
+                 id="csv-non-numeric-value"),
+    # From the OmegaConf schema: the key is named too.
+    pytest.param({f"{SV}.arival_rate": 30}, f"{SV}.arival_rate", ["arival_rate"], None, id="typo-key"),
+    pytest.param({"horizon.intervals": "many"}, "horizon.intervals", ["many"], None, id="wrong-type"),
+]
+
+
+@pytest.mark.parametrize("changes, field, texts, allowed", CASES)
+def test_bad_input_names_the_field(changes, field, texts, allowed, tmp_path):
+    with pytest.raises(ConfigError) as info:
+        build_scenario(mutated(changes, tmp_path))
+    error = info.value
+    assert error.field == field, str(error)
+    for text in texts:
+        assert text in str(error)
+    if allowed is not None:
+        assert error.allowed is not None and set(allowed) <= set(map(str, error.allowed)), str(error)
+
+
+def test_empirical_from_a_one_column_csv(tmp_path):
+    """The commonest export: a single column with a header. Every value must be read."""
+    changes = {f"{SV}.talk_time": csv_talk("talk\n100\n250\n400\n")}
+    talk = build_scenario(mutated(changes, tmp_path)).call_types[1].talk
+    assert sorted(talk.values) == [100.0, 250.0, 400.0]
+
+
+# -- through the command-line layer ----------------------------------------------------------
+
+def composed(*overrides):
+    register_configs()
+    with initialize_config_dir(config_dir=config_dir(), version_base=None):
+        return compose("config", overrides=list(overrides))
+
+
+def test_short_override_on_a_multi_type_scenario_is_refused():
+    with pytest.raises(ConfigError) as info:
+        apply_shortcuts(composed("scenario=default", "agents=40"))
+    assert info.value.field == "agents"
+
+
+def test_patience_shortcut_must_be_a_number_or_none():
+    with pytest.raises(ConfigError) as info:
+        apply_shortcuts(composed("scenario=single_queue", "patience=soon"))
+    assert info.value.field == "patience" and "soon" in str(info.value)
+
+
+def test_mean_shortcut_on_a_distribution_without_a_mean_is_refused():
+    """aht= on a uniform talk time would otherwise be silently ignored."""
+    cfg = composed("scenario=single_queue", "scenario.call_types.calls.talk_time={kind: uniform, low: 100, high: 200}",
+                   "aht=600")
+    with pytest.raises(ConfigError) as info:
+        apply_shortcuts(cfg)
+    assert info.value.field == "aht" and "uniform" in str(info.value)
+
+
+def test_csv_with_tabs_and_blank_cells(tmp_path):
+    path = tmp_path / "times.tsv"
+    path.write_text("id\ttalk\n1\t100\n2\t\n3\t300\n")
+    changes = {f"{SV}.talk_time": {"kind": "empirical", "file": str(path), "column": "talk"}}
+    assert sorted(build_scenario(mutated(changes)).call_types[1].talk.values) == [100.0, 300.0]
+
+
+def test_unknown_engine_lists_the_engines():
+    with pytest.raises(ConfigError) as info:
+        select_engine("warp", build_scenario(copy.deepcopy(BASE)))
+    assert info.value.field == "engine" and "warp" in str(info.value)
+    assert "simpy" in info.value.allowed and "auto" in info.value.allowed
+
+
+def test_single_queue_composes():
+    cfg = composed("scenario=single_queue")
+    assert build_scenario(apply_shortcuts(cfg)).name == "single_queue"
+
+
+@pytest.mark.parametrize("override, key", [
+    ("scenario.call_types.nope.talk_time.mean=3", "scenario.call_types.nope"),
+    ("scenario.horizon.intervalz=3", "intervalz"),
+    ("seed=abc", "seed"),
+], ids=["unknown-call-type", "typo-key", "wrong-type"])
+def test_bad_override_fails_at_compose_time(override, key):
+    with pytest.raises(HydraException) as info:
+        composed("scenario=single_queue", override)
+    assert key in str(info.value)
+
+
+# -- no agent on duty for part of the day, no patience: must end, not hang ---------------------
+
+def test_calls_nobody_can_serve_end_unfinished_without_hanging():
+    scenario = {
+        "name": "gap",
+        "horizon": {"kind": "day", "intervals": 4, "interval_minutes": 30, "day_start": "08:00"},
+        "call_types": {"only": {"arrival_rate": 60, "talk_time": {"kind": "exponential", "mean": 120},
+                                "route": [{"group": "early"}]}},  # no patience: callers never hang up
+        "groups": {"early": {"shifts": {"a": {"start": "08:00", "end": "08:30", "count": 1}}}},
+    }
+
+    def too_slow(signum, frame):
+        raise TimeoutError("simulate() did not return within 20 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)
+    try:
+        results = sim.simulate(scenario, seed=1)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    calls = results.calls
+    counts = calls.outcome.value_counts()
+    assert len(calls) > 60  # ~120 expected over two hours
+    assert counts.get("answered", 0) + counts.get("unfinished", 0) == len(calls)
+    assert counts.get("unfinished", 0) > 0
+    # Nobody is on duty after 08:30, so every answer happened before then ...
+    assert calls.answer_time.max() <= 1800
+    # ... and every call arriving after 08:30 is unfinished.
+    assert (calls.outcome[calls.arrival > 1800] == "unfinished").all()
