@@ -49,6 +49,9 @@ def check_agents(r):
     same_agent = served.agent.to_numpy()[1:] == served.agent.to_numpy()[:-1]
     assert np.all(served.answer_time.to_numpy()[1:][same_agent] >= free_at.to_numpy()[:-1][same_agent])
     spells = r.agents
+    for agent, mine in spells.sort_values("start").groupby("agent"):
+        assert (mine.start.to_numpy()[1:] >= mine.end.to_numpy()[:-1]).all(), f"agent {agent}'s spells overlap"
+        assert (mine.end >= mine.start).all()
     for agent, rows in served.groupby("agent"):
         mine = spells[spells.agent == agent]
         inside = [(mine.start <= t).to_numpy() & (t < mine.scheduled_end).to_numpy() for t in rows.answer_time]

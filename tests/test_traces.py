@@ -95,6 +95,25 @@ def test_headcount_table_becomes_spells_and_calls_wait_for_staff(engine):
     assert column(r, "agent") == [0, 0, 1]  # agent 0 logs on first (lower index), takes the older call
 
 
+def test_call_in_hand_outlasting_the_gap_between_spells(engine):
+    scenario = day_scenario(ONE_TYPE, {"g": {"headcount_per_interval": [1, 0, 1, 0, 1]}}, intervals=5, interval_minutes=10)
+    r = run(scenario, engine, [590, 1250, 1260], ["a"] * 3, [1300, 10, 10])
+    # the agent's first spell ends at 600 but the call runs to 1890: the spell 1200-1800 is
+    # entirely covered by it and skipped; the agent is back on duty at 2400 for the last spell.
+    assert column(r, "answer_time") == [590, 2400, 2410]
+    spells = r.agents[["start", "scheduled_end", "end"]].values.tolist()
+    assert spells == [[0, 600, 1890], [2400, math.inf, 3000]]
+
+
+def test_next_spell_starts_when_the_overrunning_call_ends(engine):
+    scenario = day_scenario(ONE_TYPE, {"g": {"headcount_per_interval": [1, 0, 1]}}, intervals=3, interval_minutes=10)
+    r = run(scenario, engine, [590, 1250, 1260], ["a"] * 3, [700, 10, 10])
+    # the call in hand ends at 1290, after the next spell's start (1200): on duty again from 1290
+    assert column(r, "answer_time") == [590, 1290, 1300]
+    spells = r.agents[["start", "scheduled_end", "end"]].values.tolist()
+    assert spells == [[0, 600, 1290], [1290, math.inf, 1800]]
+
+
 def test_blocking_at_trunk_limit_releases_trunk_at_talk_end(engine):
     scenario = day_scenario(ONE_TYPE, {"g": {"headcount": 1}}, trunks=2)
     r = run(scenario, engine, [0, 1, 2, 11], ["a"] * 4, [10, 10, 10, 1], wrapup=[5, 0, 0, 0])

@@ -73,14 +73,15 @@ class Call:
 
 
 class Agent:
-    __slots__ = ("index", "group", "speed", "spells", "wake", "leaving", "last_done", "log")
+    __slots__ = ("index", "group", "speed", "spells", "wake", "leaving", "last_done", "on_duty_since", "log")
 
     def __init__(self, index, group, speed, spells):
         self.index, self.group, self.speed, self.spells = index, group, speed, spells
         self.wake: Optional[simpy.Event] = None
         self.leaving = False
         self.last_done = -math.inf
-        self.log: List[tuple] = []  # (start, scheduled_end, end) per spell
+        self.on_duty_since: Optional[float] = None  # start of the spell in progress
+        self.log: List[tuple] = []  # (start, scheduled_end, end) per finished spell
 
 
 class SimpyEngine:
@@ -142,11 +143,19 @@ class _CallCenter:
                 self.arrive(Call(call_id, k, t, talk, wrapup, patience, records, row))
 
     def agent(self, agent: Agent):
-        """An agent's working day: each spell on duty, serving calls until the spell ends."""
+        """An agent's working day: each spell on duty, serving calls until the spell ends.
+
+        A spell begins at its scheduled start, or later if the agent is still finishing a call
+        from the previous spell (then a spell that call outlasted entirely is skipped).
+        """
         env = self.env
         for start, scheduled_end in agent.spells:
-            yield env.at(start, STAFFING, agent.index)
+            if env.now >= scheduled_end:
+                continue
+            begin = max(start, env.now)
+            yield env.at(begin, STAFFING, agent.index)
             agent.leaving = False
+            agent.on_duty_since = begin
             if scheduled_end < math.inf:
                 env.at(scheduled_end, STAFFING, agent.index, lambda _, a=agent: self.shift_end(a))
             call = self.next_call(agent)
@@ -170,7 +179,8 @@ class _CallCenter:
                 if agent.leaving:
                     break
                 call = self.next_call(agent)
-            agent.log.append((start, scheduled_end, env.now))
+            agent.log.append((begin, scheduled_end, env.now))
+            agent.on_duty_since = None
 
     # -- events ----------------------------------------------------------------------------
 
@@ -253,14 +263,14 @@ class _CallCenter:
     # -- output ----------------------------------------------------------------------------
 
     def agent_log(self) -> AgentLog:
+        """Finished spells, plus the open spells of the agents still on duty at the end."""
         horizon_end = self.scenario.horizon_end
         rows = []
         for agent in self.agents:
             rows.extend((agent.index, agent.group, *spell) for spell in agent.log)
-            if len(agent.log) < len(agent.spells):  # still on duty at the end: an open spell
-                start, scheduled_end = agent.spells[len(agent.log)]
-                if start <= max(horizon_end, self.env.now):
-                    rows.append((agent.index, agent.group, start, scheduled_end, max(horizon_end, agent.last_done)))
+            if agent.on_duty_since is not None:
+                rows.append((agent.index, agent.group, agent.on_duty_since, math.inf,
+                             max(horizon_end, agent.last_done)))
         columns = list(zip(*rows)) if rows else [()] * 5
         return AgentLog(
             agent=np.array(columns[0], np.int32), group=np.array(columns[1], np.int32),
