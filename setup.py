@@ -1,6 +1,44 @@
-"""Packaging for callsim: the ``sim`` package, its configs, and the ``callsim`` command."""
+"""Packaging for callsim: the ``sim`` package, its configs, the ``callsim`` command, and the
+compiled fast engine (``sim/core/_fast.pyx``).
 
-from setuptools import find_packages, setup
+The extension is optional at install time: without a C compiler the package still installs,
+and ``engine=auto`` falls back to the SimPy engine with a one-line notice.
+"""
+
+import sys
+
+from setuptools import Extension, find_packages, setup
+from setuptools.command.build_ext import build_ext
+
+
+class OptionalBuildExt(build_ext):
+    """Build the fast engine if possible; never fail the install because of it."""
+
+    def run(self):
+        try:
+            super().run()
+        except Exception as error:  # no compiler, no Python headers, ...
+            self._skip(error)
+
+    def build_extension(self, ext):
+        try:
+            super().build_extension(ext)
+        except Exception as error:
+            self._skip(error)
+
+    @staticmethod
+    def _skip(error):
+        print(f"callsim: the fast engine was not built ({error}); the SimPy engine will be used", file=sys.stderr)
+
+
+def extensions():
+    try:
+        from Cython.Build import cythonize
+    except ImportError:
+        print("callsim: Cython is not installed; the fast engine will not be built", file=sys.stderr)
+        return []
+    return cythonize([Extension("sim.core._fast", ["sim/core/_fast.pyx"])], language_level=3, quiet=True)
+
 
 setup(
     name="callsim",
@@ -22,4 +60,6 @@ setup(
     ],
     extras_require={"test": ["pytest>=7", "hypothesis>=6"]},
     entry_points={"console_scripts": ["callsim=sim.cli:main"]},
+    ext_modules=extensions(),
+    cmdclass={"build_ext": OptionalBuildExt},
 )

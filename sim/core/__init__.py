@@ -8,22 +8,29 @@ from __future__ import annotations
 
 from typing import Tuple
 
+from sim.core import fast_engine
+from sim.core.fast_engine import FastEngine
 from sim.core.simpy_engine import SimpyEngine
 from sim.errors import ConfigError
 from sim.scenario import Scenario
 
-ENGINES = {"simpy": SimpyEngine}
-ENGINE_CHOICES = ("simpy", "auto")
+ENGINES = {"simpy": SimpyEngine, **({"fast": FastEngine} if fast_engine.AVAILABLE else {})}
+ENGINE_CHOICES = ("simpy", "fast", "auto")
 
 
 def select_engine(name: str, scenario: Scenario) -> Tuple[object, str]:
     """The engine to run and a one-line note on the choice.
 
-    ``auto`` picks the fastest engine that supports everything the scenario uses; until the
-    compiled engine exists that is the SimPy engine.
+    ``auto`` picks the fast engine (it supports every scenario feature of this build) and falls
+    back to the SimPy engine, saying so, when the compiled extension is not installed.
     """
     if name not in ENGINE_CHOICES:
         raise ConfigError("engine", f"unknown engine {name!r}", allowed=ENGINE_CHOICES)
+    if name == "fast" and not fast_engine.AVAILABLE:
+        raise ConfigError("engine", "the fast engine is not built in this installation "
+                                    f"({fast_engine.IMPORT_ERROR}); reinstall with a C compiler, or use engine=simpy")
     if name == "auto":
-        return SimpyEngine(), "engine=auto chose the SimPy engine (the only engine in this build)"
+        if fast_engine.AVAILABLE:
+            return FastEngine(), "engine=auto chose the fast engine"
+        return SimpyEngine(), f"engine=auto chose the SimPy engine: the fast engine is not built ({fast_engine.IMPORT_ERROR})"
     return ENGINES[name](), f"engine={name}"

@@ -1,0 +1,87 @@
+"""The two engines are one model: identical per-call records and agent logs for the same inputs.
+
+Equality is exact (same floats to the last bit), on every shipped scenario and on a few hundred
+random scenarios. A separate test fails if the compiled engine silently did not build, so a
+fallback to SimPy can never pass CI unnoticed.
+"""
+
+import os
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from sim import ConfigError, simulate
+from sim.core import fast_engine, select_engine
+from sim.core.fast_engine import FastEngine
+from sim.core.simpy_engine import SimpyEngine
+from sim.scenario import build_scenario
+from sim.simulate import load_scenario_file
+
+from strategies import scenarios
+
+SCENARIOS = sorted((Path(__file__).parent.parent / "configs" / "scenario").glob("*.yaml"))
+needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
+
+
+def test_the_compiled_engine_is_built():
+    """Fails when the extension did not build: set CALLSIM_ALLOW_NO_FAST=1 only on purpose."""
+    if os.environ.get("CALLSIM_ALLOW_NO_FAST") == "1":
+        pytest.skip("CALLSIM_ALLOW_NO_FAST=1: running without the compiled engine on purpose")
+    assert fast_engine.AVAILABLE, f"the fast engine did not build or load: {fast_engine.IMPORT_ERROR}"
+
+
+def assert_identical(scenario, seed):
+    simpy_out = SimpyEngine().run(scenario, seed)
+    fast_out = FastEngine().run(scenario, seed)
+    for table in ("records", "agents"):
+        a, b = getattr(simpy_out, table), getattr(fast_out, table)
+        for field in fields(a):
+            x, y = getattr(a, field.name), getattr(b, field.name)
+            assert x.dtype == y.dtype, f"{table}.{field.name} dtype"
+            assert np.array_equal(x, y, equal_nan=True), f"{table}.{field.name} differs"
+    return simpy_out
+
+
+@needs_fast
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_identical_records_on_shipped_scenarios(path, seed):
+    data = load_scenario_file(path)
+    if data["horizon"].get("kind") == "steady_state":
+        data["horizon"]["hours"] = 20  # plenty of calls; keeps the SimPy side quick
+    out = assert_identical(build_scenario(data), seed)
+    assert len(out.records) > 1000
+
+
+@needs_fast
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=scenarios())
+def test_identical_records_on_random_scenarios(data):
+    try:
+        scenario = build_scenario(data)
+    except ConfigError:
+        return
+    assert_identical(scenario, seed=7)
+
+
+@needs_fast
+def test_auto_picks_the_fast_engine_and_says_so():
+    scenario = build_scenario(load_scenario_file(SCENARIOS[0]))
+    engine, note = select_engine("auto", scenario)
+    assert engine.name == "fast" and "fast" in note
+    results = simulate(scenario, seed=1, engine="auto")
+    assert results.engine == "fast"
+
+
+def test_unbuilt_fast_engine_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(fast_engine, "AVAILABLE", False)
+    monkeypatch.setattr(fast_engine, "IMPORT_ERROR", "no compiler")
+    scenario = build_scenario(load_scenario_file(SCENARIOS[0]))
+    with pytest.raises(ConfigError) as info:
+        select_engine("fast", scenario)
+    assert info.value.field == "engine" and "no compiler" in str(info.value)
+    engine, note = select_engine("auto", scenario)
+    assert engine.name == "simpy" and "not built" in note
