@@ -29,9 +29,18 @@ def scenario(volumes=VOLUMES, busyness_cv=0.0, interval_minutes=15):
     })
 
 
+def arrivals(s, seed, call_type=None):
+    """Arrival times of one call type (or all) over the whole run."""
+    blocks = list(call_blocks(s, seed))
+    times = np.concatenate([b.arrival for b in blocks])
+    kinds = np.concatenate([b.call_type for b in blocks])
+    return times if call_type is None else times[kinds == call_type]
+
+
 def counts(s, seeds, call_type=0):
     """Calls of one type per interval, one row per seed."""
-    return np.array([[int(np.sum(block.call_type == call_type)) for block in call_blocks(s, seed)] for seed in seeds])
+    edges = np.append(s.interval_starts(), s.horizon_end)
+    return np.array([np.histogram(arrivals(s, seed, call_type), edges)[0] for seed in seeds])
 
 
 def test_mean_counts_per_interval_match_volumes():
@@ -63,10 +72,9 @@ def test_arrival_times_are_uniform_within_their_interval():
     start, length = 2 * 900.0, 900.0
     positions = []
     for seed in range(100):
-        for block in call_blocks(s, seed):
-            times = block.arrival[block.call_type == 0]
-            positions.extend((times[(times >= start) & (times < start + length)] - start) / length)
-            assert np.all(np.diff(block.arrival) >= 0), "a block must be in time order"
+        assert np.all(np.diff(arrivals(s, seed)) >= 0), "calls must come in time order"
+        times = arrivals(s, seed, call_type=0)
+        positions.extend((times[(times >= start) & (times < start + length)] - start) / length)
     assert stats.kstest(positions, "uniform").pvalue > 1e-4
 
 
@@ -82,7 +90,23 @@ def test_busyness_factor_inflates_day_to_day_variance():
 @pytest.mark.parametrize("seed", [1, 2])
 def test_engine_counts_calls_in_their_arrival_interval(engine, seed):
     s = scenario()
-    expected = [len(block) for block in call_blocks(s, seed)]
+    expected = np.histogram(arrivals(s, seed), np.append(s.interval_starts(), s.horizon_end))[0].tolist()
     r = simulate(s, seed=seed, engine=engine)
     totals = r.intervals[r.intervals.call_type == "total"].sort_values("interval")
     assert totals.arrived.tolist() == expected
+
+
+def test_block_size_does_not_change_the_calls(monkeypatch):
+    """Blocks of one interval or of the whole day: the same calls (times to rounding of the spacings)."""
+    import sim.random_inputs as inputs
+
+    s = scenario(volumes=[30.0, 0.0, 55.0, 12.0, 40.0, 8.0])
+    whole_day = list(call_blocks(s, 3))
+    monkeypatch.setattr(inputs, "BLOCK_CALLS", 1)
+    per_interval = list(call_blocks(s, 3))
+    assert len(whole_day) == 1 and len(per_interval) == 6
+    for column in ("call_type", "talk", "wrapup", "patience"):
+        joined = np.concatenate([getattr(b, column) for b in per_interval])
+        assert np.array_equal(getattr(whole_day[0], column), joined), column
+    joined = np.concatenate([b.arrival for b in per_interval])
+    assert np.allclose(whole_day[0].arrival, joined, rtol=0, atol=1e-9)

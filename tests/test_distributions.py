@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from sim.distributions import _weibull_shape, parse_distribution
-from sim.random_inputs import ARRIVALS, PATIENCE, TALK, busyness_factor, call_blocks, stream
+from sim.random_inputs import ARRIVAL_COUNTS, PATIENCE, TALK, busyness_factor, call_blocks, stream
 from sim.scenario import build_scenario
 
 N = 200_000
@@ -135,7 +135,7 @@ def test_named_streams():
         return stream(*key).random(50)
 
     np.testing.assert_array_equal(numbers(3, TALK, 1), numbers(3, TALK, 1))
-    others = [numbers(3, PATIENCE, 1), numbers(3, TALK, 0), numbers(4, TALK, 1), numbers(3, ARRIVALS, 1)]
+    others = [numbers(3, PATIENCE, 1), numbers(3, TALK, 0), numbers(4, TALK, 1), numbers(3, ARRIVAL_COUNTS, 1)]
     for other in others:
         assert not np.array_equal(numbers(3, TALK, 1), other)
     assert not np.array_equal(numbers(3, 0, 1), numbers(3, 1, 0))  # key order matters
