@@ -3,7 +3,7 @@
 
 Same rules, same event order, same arithmetic as the SimPy reference engine, so the per-call
 records are identical bit for bit (see the SimPy engine's docstring for the model). Here:
-  * a binary heap of C structs keyed by (time, class << 48 | entity, insertion number);
+  * a binary heap of C structs keyed by (time, class << 48 | entity);
   * per call type a FIFO ring buffer of call ids, abandoned calls dropped lazily at the head;
   * per group a doubly linked list of idle agents in the order they became idle;
   * calls are loaded block by block (one interval at a time) from sim.random_inputs: the loop
@@ -22,12 +22,11 @@ DEF STAFFING = 1
 DEF COMPLETION = 2
 DEF ABANDON = 3
 DEF OVERFLOW = 4
-DEF ARRIVAL = 5
+DEF ARRIVAL = 5  # arrivals are not in the heap; they come last at equal times (see run)
 DEF ENTITY_BITS = 48
 DEF ROUTE_STEPS = 64
 
 # event kinds
-DEF EV_ARRIVAL = 0
 DEF EV_SHIFT_START = 1
 DEF EV_SHIFT_END = 2
 DEF EV_TALK_END = 3
@@ -47,12 +46,11 @@ DEF UNFINISHED = 3
 ctypedef long long i64
 
 
-cdef struct Event:
+cdef struct Event:  # 32 bytes
     double time
-    i64 key
-    i64 seq
-    int kind
+    i64 key  # class << 48 | entity: unique among pending events, so no insertion counter is needed
     i64 target  # call id or agent
+    int kind
     int extra  # group (overflow) or spell index (shift start)
 
 
@@ -66,9 +64,7 @@ cdef struct Queue:
 cdef inline bint before(Event *a, Event *b) nogil:
     if a.time != b.time:
         return a.time < b.time
-    if a.key != b.key:
-        return a.key < b.key
-    return a.seq < b.seq
+    return a.key < b.key
 
 
 cdef void *grow(void *pointer, i64 count, size_t item) except NULL:
@@ -118,7 +114,6 @@ cdef class FastCore:
     cdef double *log_end
     # calls (inputs, state, records), indexed by call id
     cdef i64 n_calls, call_capacity, next_arrival
-    cdef bint arrival_pending
     cdef double *arrival
     cdef int *call_type
     cdef double *talk
@@ -135,7 +130,7 @@ cdef class FastCore:
     # queues, heap, clock
     cdef Queue *queues
     cdef Event *heap
-    cdef i64 heap_size, heap_capacity, seq
+    cdef i64 heap_size, heap_capacity
     cdef i64 in_system
     cdef double now
 
@@ -192,7 +187,6 @@ cdef class FastCore:
             self.queues[i].size = 0
         self.heap_capacity = 1024
         self.heap = <Event *>grow(NULL, self.heap_capacity, sizeof(Event))
-        self.arrival_pending = True
         for i in range(n):
             self.next_spell(i)
 
@@ -229,11 +223,9 @@ cdef class FastCore:
             self.heap = <Event *>grow(self.heap, self.heap_capacity, sizeof(Event))
         event.time = time
         event.key = (<i64>event_class << ENTITY_BITS) | entity
-        event.seq = self.seq
         event.kind = kind
         event.target = target
         event.extra = extra
-        self.seq += 1
         i = self.heap_size
         self.heap_size += 1
         while i > 0:
@@ -305,9 +297,6 @@ cdef class FastCore:
             self.talk_used[first + i] = 0.0
             self.wrapup_used[first + i] = 0.0
         self.n_calls = first + n
-        if self.arrival_pending:
-            self.arrival_pending = False
-            self.push(self.arrival[self.next_arrival], ARRIVAL, self.next_arrival, EV_ARRIVAL, self.next_arrival, 0)
 
     cdef int enqueue(self, int k, i64 call) except -1:
         cdef Queue *q = &self.queues[k]
@@ -515,52 +504,60 @@ cdef class FastCore:
             self.agent_free(agent)
         return 0
 
+    cdef int dispatch(self, Event *event) except -1:
+        cdef i64 call = event.target
+        cdef int agent
+        if event.kind == EV_TALK_END:
+            self.talk_end(<int>event.target)
+        elif event.kind == EV_WRAP_END:
+            self.agent_free(<int>event.target)
+        elif event.kind == EV_ABANDON:
+            if self.state[call] == WAITING:
+                self.state[call] = GONE
+                self.in_system -= 1
+                self.outcome[call] = ABANDONED
+                self.end_time[call] = self.now
+        elif event.kind == EV_OVERFLOW:
+            if self.state[call] == WAITING and self.idle_head[event.extra] >= 0:
+                agent = self.idle_head[event.extra]
+                self.remove_idle(agent)
+                self.answer(call, agent)
+                self.serve(agent, call)
+        elif event.kind == EV_SHIFT_START:
+            self.shift_start(<int>event.target)
+        elif event.kind == EV_SHIFT_END:
+            self.shift_end(<int>event.target)
+        return 0
+
     def run(self, bint final):
         """Process events in order. Unless ``final``, return when the next call must be loaded.
 
-        Returns True if it stopped to wait for more calls.
+        The next arrival is not kept in the heap: the calls are already in time order, and an
+        arrival comes after every other event of the same instant (its class is last), so it is
+        due when the heap's first event is strictly later. Returns True if it stopped to wait
+        for more calls.
         """
         cdef Event event
         cdef i64 call
-        cdef int agent
-        if self.arrival_pending and not final:
-            return True  # the next arrival is not loaded yet: no event may run before it
-        while self.heap_size > 0:
-            event = self.pop()
-            self.now = event.time
-            if event.kind == EV_ARRIVAL:
-                call = event.target
-                self.arrive(call)
-                self.next_arrival = call + 1
-                if self.next_arrival < self.n_calls:
-                    self.push(self.arrival[self.next_arrival], ARRIVAL, self.next_arrival, EV_ARRIVAL, self.next_arrival, 0)
+        while True:
+            if self.next_arrival < self.n_calls:
+                if self.heap_size > 0 and self.heap[0].time <= self.arrival[self.next_arrival]:
+                    event = self.pop()
+                    self.now = event.time
+                    self.dispatch(&event)
                 else:
-                    self.arrival_pending = True
-                    if not final:
-                        return True
-            elif event.kind == EV_TALK_END:
-                self.talk_end(<int>event.target)
-            elif event.kind == EV_WRAP_END:
-                self.agent_free(<int>event.target)
-            elif event.kind == EV_ABANDON:
-                call = event.target
-                if self.state[call] == WAITING:
-                    self.state[call] = GONE
-                    self.in_system -= 1
-                    self.outcome[call] = ABANDONED
-                    self.end_time[call] = self.now
-            elif event.kind == EV_OVERFLOW:
-                call = event.target
-                if self.state[call] == WAITING and self.idle_head[event.extra] >= 0:
-                    agent = self.idle_head[event.extra]
-                    self.remove_idle(agent)
-                    self.answer(call, agent)
-                    self.serve(agent, call)
-            elif event.kind == EV_SHIFT_START:
-                self.shift_start(<int>event.target)
-            elif event.kind == EV_SHIFT_END:
-                self.shift_end(<int>event.target)
-        return False
+                    call = self.next_arrival
+                    self.next_arrival += 1
+                    self.now = self.arrival[call]
+                    self.arrive(call)
+            elif not final:
+                return True  # the next arrival is not loaded yet: no event may run before it
+            elif self.heap_size > 0:
+                event = self.pop()
+                self.now = event.time
+                self.dispatch(&event)
+            else:
+                return False
 
     # -- results ------------------------------------------------------------------------------
 
