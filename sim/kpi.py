@@ -100,7 +100,7 @@ def _measured(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return calls[calls.arrival >= scenario.warmup]
 
 
-def _window(scenario: Scenario, agents: pd.DataFrame, calls: pd.DataFrame) -> tuple:
+def measurement_window(scenario: Scenario, agents: pd.DataFrame, calls: pd.DataFrame) -> tuple:
     """[start, end] of the measured time: warm-up end to the last moment anyone was present."""
     ends = calls.end_time.dropna()
     last = max(scenario.horizon_end, agents.end.max() if len(agents) else 0.0, ends.max() if len(ends) else 0.0)

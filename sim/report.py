@@ -15,7 +15,6 @@ from typing import Callable, Dict, Optional
 import numpy as np
 import pandas as pd
 
-from sim import theory
 from sim.errors import ConfigError
 
 CALL_FORMATS = ("parquet", "csv")
@@ -51,9 +50,8 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     table("groups", results.groups)
     table("group_intervals", results.group_intervals)
     table("agents", results.agents)
-    comparison = theory.compare(results)
-    if comparison is not None:
-        table("theory", comparison)
+    if results.theory is not None:
+        table("theory", results.theory)
     if calls:
         if calls_format == "parquet":
             written["calls"] = out / "calls.parquet"
@@ -120,7 +118,7 @@ def format_summary(results, out_dir=None) -> str:
         "staffed h": groups.staffed_hours.map(_number), "cost": groups.cost.map(lambda x: _number(x, 0)),
     })
     lines += ["", "Agent groups:", gview.to_string(index=False)]
-    comparison = theory.compare(results)
+    comparison = results.theory
     if comparison is not None:
         model = comparison.attrs["model"].replace("_", " ").title()
         cview = pd.DataFrame({

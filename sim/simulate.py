@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import pandas as pd
 
-from sim import kpi
+from sim import kpi, theory
 from sim.core import select_engine
 from sim.scenario import Scenario, build_scenario
 
@@ -32,6 +33,7 @@ class Results:
     intervals: pd.DataFrame  # per interval x call type (+ total)
     groups: pd.DataFrame  # per agent group
     group_intervals: pd.DataFrame  # per interval x agent group
+    theory: Optional[pd.DataFrame] = None  # simulated vs Erlang, for textbook single queues
 
 
 def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None) -> Results:
@@ -48,15 +50,17 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None) -> Resu
     calls = kpi.calls_frame(scenario, output)
     agents = output.agents.to_frame()
     agents.insert(1, "group_name", [scenario.groups[g].name for g in agents.group])
-    _, window_end = kpi._window(scenario, agents, calls)
+    _, window_end = kpi.measurement_window(scenario, agents, calls)
     groups, group_intervals = kpi.group_tables(scenario, calls, agents, window_end)
-    return Results(
+    results = Results(
         scenario=scenario, seed=int(seed), engine=output.engine, engine_note=note,
         busyness=output.busyness, calls=calls, agents=agents,
         summary=kpi.summary_table(scenario, calls, window_end),
         intervals=kpi.interval_table(scenario, calls, window_end),
         groups=groups, group_intervals=group_intervals,
     )
+    results.theory = theory.compare(results)
+    return results
 
 
 def load_scenario_file(path) -> dict:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
 
+from sim.analytic import erlang_a_metrics
 from sim.cli import apply_shortcuts, config_dir, run
 from sim.config import register_configs
 from sim.scenario import build_scenario
@@ -51,7 +52,7 @@ def test_single_queue_what_if_shows_erlang_a(tmp_path):
     assert "Against Erlang A" in done.stdout
     theory = pd.read_csv(tmp_path / "sq" / "theory.csv").set_index("metric")
     assert theory.loc["service_level", "theory"] == pytest.approx(
-        __import__("sim.analytic", fromlist=["x"]).erlang_a_metrics(650 / 3600, 240, 46, 180, 20).service_level)
+        erlang_a_metrics(650 / 3600, 240, 46, 180, 20).service_level)
 
 
 def test_shortcuts_map_onto_the_single_queue_scenario():

@@ -430,24 +430,35 @@ cdef class FastCore:
 
     cdef int agent_free(self, int agent) except -1:
         """After talk (and wrap-up): go home if the spell is over, else take the next call."""
-        cdef i64 call
         self.last_done[agent] = self.now
         self.in_hand[agent] = -1
         if self.leaving[agent]:
             self.end_spell(agent)
             return 0
-        call = self.next_call(agent)
+        return self.work_or_idle(agent)
+
+    cdef int work_or_idle(self, int agent) except -1:
+        """A free agent on duty takes the next waiting call, or joins its group's idle list."""
+        cdef i64 call = self.next_call(agent)
         if call >= 0:
             self.serve(agent, call)
         else:
             self.make_idle(agent)
         return 0
 
+    cdef int give_to_idle_agent(self, i64 call, int group) except -1:
+        """Answer the call by the group's longest-idle agent (the caller checked there is one)."""
+        cdef int agent = self.idle_head[group]
+        self.remove_idle(agent)
+        self.answer(call, agent)
+        self.serve(agent, call)
+        return 0
+
     # -- events -------------------------------------------------------------------------------
 
     cdef int arrive(self, i64 call) except -1:
         cdef int k = self.call_type[call]
-        cdef int j, g, agent, step
+        cdef int j, g, step
         cdef double delay, patience = self.patience[call], arrival = self.arrival[call]
         if self.trunks >= 0 and self.in_system >= self.trunks:
             self.outcome[call] = BLOCKED
@@ -458,11 +469,7 @@ cdef class FastCore:
         for j in range(self.route_start[k], self.route_start[k + 1]):
             g = self.route_group[j]
             if self.now >= arrival + self.route_delay[j] and self.idle_head[g] >= 0:
-                agent = self.idle_head[g]
-                self.remove_idle(agent)
-                self.answer(call, agent)
-                self.serve(agent, call)
-                return 0
+                return self.give_to_idle_agent(call, g)
         self.enqueue(k, call)
         if patience < INFINITY:
             self.push(arrival + patience, ABANDON, call, EV_ABANDON, call, 0)
@@ -475,17 +482,11 @@ cdef class FastCore:
 
     cdef int shift_start(self, int agent) except -1:
         cdef int index = self.spell_first[agent] + self.current_spell[agent]
-        cdef i64 call
         self.leaving[agent] = 0
         self.on_duty_since[agent] = self.now
         if self.spell_end[index] < INFINITY:
             self.push(self.spell_end[index], STAFFING, agent, EV_SHIFT_END, agent, 0)
-        call = self.next_call(agent)
-        if call >= 0:
-            self.serve(agent, call)
-        else:
-            self.make_idle(agent)
-        return 0
+        return self.work_or_idle(agent)
 
     cdef int shift_end(self, int agent) except -1:
         self.leaving[agent] = 1
@@ -506,7 +507,6 @@ cdef class FastCore:
 
     cdef int dispatch(self, Event *event) except -1:
         cdef i64 call = event.target
-        cdef int agent
         if event.kind == EV_TALK_END:
             self.talk_end(<int>event.target)
         elif event.kind == EV_WRAP_END:
@@ -519,10 +519,7 @@ cdef class FastCore:
                 self.end_time[call] = self.now
         elif event.kind == EV_OVERFLOW:
             if self.state[call] == WAITING and self.idle_head[event.extra] >= 0:
-                agent = self.idle_head[event.extra]
-                self.remove_idle(agent)
-                self.answer(call, agent)
-                self.serve(agent, call)
+                self.give_to_idle_agent(call, event.extra)
         elif event.kind == EV_SHIFT_START:
             self.shift_start(<int>event.target)
         elif event.kind == EV_SHIFT_END:
