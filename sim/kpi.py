@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sim import timeline
-from sim.core.records import ABANDONED, ANSWERED, BLOCKED, OUTCOME_NAMES, UNFINISHED, EngineOutput
+from sim.core.records import ABANDONED, ANSWERED, OUTCOME_NAMES, EngineOutput
 from sim.scenario import Scenario
 
 TOTAL = "total"
@@ -115,8 +115,7 @@ def _queue_spans(calls: pd.DataFrame, window_end: float):
 
 
 def _measured_intervals(scenario: Scenario) -> np.ndarray:
-    starts, ends = scenario.interval_starts(), scenario.interval_ends()
-    return np.flatnonzero(ends > scenario.warmup)
+    return np.flatnonzero(scenario.interval_ends() > scenario.warmup)
 
 
 def interval_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) -> pd.DataFrame:

@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Dict, Optional
 
-import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError

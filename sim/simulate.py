@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim import kpi, theory
 from sim.core import select_engine
+from sim.random_inputs import busyness_factor
 from sim.scenario import Scenario, build_scenario
 
 
@@ -26,7 +27,7 @@ class Results:
     seed: int
     engine: str
     engine_note: str
-    busyness: float
+    busyness: float  # the day's arrival-rate multiplier drawn for this seed (1 for given calls)
     calls: pd.DataFrame  # one row per call
     agents: pd.DataFrame  # one row per agent spell on duty
     summary: pd.DataFrame  # per call type + total
@@ -54,7 +55,7 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None) -> Resu
     groups, group_intervals = kpi.group_tables(scenario, calls, agents, window_end)
     results = Results(
         scenario=scenario, seed=int(seed), engine=output.engine, engine_note=note,
-        busyness=output.busyness, calls=calls, agents=agents,
+        busyness=busyness_factor(scenario, int(seed)) if inputs is None else 1.0, calls=calls, agents=agents,
         summary=kpi.summary_table(scenario, calls, window_end),
         intervals=kpi.interval_table(scenario, calls, window_end),
         groups=groups, group_intervals=group_intervals,

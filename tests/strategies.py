@@ -50,7 +50,7 @@ def scenarios(draw, max_types=3, max_groups=3):
             "priority": draw(st.integers(0, 2)),
             "route": route,
         }
-    for name, group in groups.items():
+    for group in groups.values():
         if draw(st.booleans()):
             group["speed"] = {t: draw(st.sampled_from([0.8, 1.0, 1.5])) for t in call_types}
     return {

@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 import numpy as np
 
 from sim.core.records import AgentLog, CallRecords, EngineOutput
-from sim.random_inputs import CallBlock, busyness_factor, call_blocks
+from sim.random_inputs import CallBlock, call_blocks
 from sim.scenario import Scenario
 
 try:
@@ -71,4 +71,4 @@ class FastEngine:
         order = np.lexsort((log["start"], log["agent"]))  # agent by agent, in time order
         agents = AgentLog(agent=log["agent"][order], group=scenario.agent_groups()[log["agent"][order]].astype(np.int32),
                           start=log["start"][order], scheduled_end=log["scheduled_end"][order], end=log["end"][order])
-        return EngineOutput("fast", CallRecords(**core.records()), agents, busyness_factor(scenario, seed))
+        return EngineOutput("fast", CallRecords(**core.records()), agents)

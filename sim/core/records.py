@@ -95,4 +95,3 @@ class EngineOutput:
     engine: str
     records: CallRecords
     agents: AgentLog
-    busyness: float  # the day's arrival-rate multiplier that was drawn

@@ -34,7 +34,7 @@ import numpy as np
 import simpy
 
 from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
-from sim.random_inputs import CallBlock, busyness_factor, call_blocks
+from sim.random_inputs import CallBlock, call_blocks
 from sim.scenario import Scenario
 
 # Event classes, in the order they fire at equal times.
@@ -123,8 +123,7 @@ class _CallCenter:
         for agent in self.agents:
             env.process(self.agent(agent))
         env.run()
-        return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log(),
-                            busyness_factor(self.scenario, self.seed))
+        return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log())
 
     # -- processes -------------------------------------------------------------------------
 
