@@ -74,6 +74,22 @@ cdef void *grow(void *pointer, i64 count, size_t item) except NULL:
     return bigger
 
 
+cdef int *_ints(int[::1] values) except NULL:
+    """A malloc'ed copy of an int array (setup only; the caller frees it)."""
+    cdef int *copy = <int *>grow(NULL, values.shape[0], sizeof(int))
+    if values.shape[0] > 0:
+        memcpy(copy, &values[0], <size_t>values.shape[0] * sizeof(int))
+    return copy
+
+
+cdef double *_doubles(double[::1] values) except NULL:
+    """A malloc'ed copy of a double array (setup only; the caller frees it)."""
+    cdef double *copy = <double *>grow(NULL, values.shape[0], sizeof(double))
+    if values.shape[0] > 0:
+        memcpy(copy, &values[0], <size_t>values.shape[0] * sizeof(double))
+    return copy
+
+
 cdef class FastCore:
     """One run of the model: load call blocks, run the loop, read the records."""
 
@@ -144,19 +160,19 @@ cdef class FastCore:
         self.n_agents = agent_group.shape[0]
         self.trunks = trunks
         self.horizon_end = horizon_end
-        self.priority = <int *>self._copy(&priority[0] if priority.shape[0] else NULL, priority.shape[0], sizeof(int))
-        self.route_start = <int *>self._copy(&route_start[0], route_start.shape[0], sizeof(int))
-        self.route_group = <int *>self._copy(&route_group[0] if route_group.shape[0] else NULL, route_group.shape[0], sizeof(int))
-        self.route_delay = <double *>self._copy(&route_delay[0] if route_delay.shape[0] else NULL, route_delay.shape[0], sizeof(double))
-        self.served_start = <int *>self._copy(&served_start[0], served_start.shape[0], sizeof(int))
-        self.served_type = <int *>self._copy(&served_type[0] if served_type.shape[0] else NULL, served_type.shape[0], sizeof(int))
-        self.served_delay = <double *>self._copy(&served_delay[0] if served_delay.shape[0] else NULL, served_delay.shape[0], sizeof(double))
-        self.speed = <double *>self._copy(&speed[0] if speed.shape[0] else NULL, speed.shape[0], sizeof(double))
-        self.agent_group = <int *>self._copy(&agent_group[0] if agent_group.shape[0] else NULL, agent_group.shape[0], sizeof(int))
-        self.spell_first = <int *>self._copy(&spell_first[0] if spell_first.shape[0] else NULL, spell_first.shape[0], sizeof(int))
-        self.spell_count = <int *>self._copy(&spell_count[0] if spell_count.shape[0] else NULL, spell_count.shape[0], sizeof(int))
-        self.spell_begin = <double *>self._copy(&spell_begin[0] if spell_begin.shape[0] else NULL, spell_begin.shape[0], sizeof(double))
-        self.spell_end = <double *>self._copy(&spell_end[0] if spell_end.shape[0] else NULL, spell_end.shape[0], sizeof(double))
+        self.priority = _ints(priority)
+        self.route_start = _ints(route_start)
+        self.route_group = _ints(route_group)
+        self.route_delay = _doubles(route_delay)
+        self.served_start = _ints(served_start)
+        self.served_type = _ints(served_type)
+        self.served_delay = _doubles(served_delay)
+        self.speed = _doubles(speed)
+        self.agent_group = _ints(agent_group)
+        self.spell_first = _ints(spell_first)
+        self.spell_count = _ints(spell_count)
+        self.spell_begin = _doubles(spell_begin)
+        self.spell_end = _doubles(spell_end)
         n = self.n_agents
         self.current_spell = <int *>grow(NULL, n, sizeof(int))
         self.leaving = <char *>grow(NULL, n, sizeof(char))
@@ -189,12 +205,6 @@ cdef class FastCore:
         self.heap = <Event *>grow(NULL, self.heap_capacity, sizeof(Event))
         for i in range(n):
             self.next_spell(i)
-
-    cdef void *_copy(self, void *source, i64 count, size_t item) except NULL:
-        cdef void *target = grow(NULL, count, item)
-        if count > 0:
-            memcpy(target, source, <size_t>count * item)
-        return target
 
     def __dealloc__(self):
         cdef int i
