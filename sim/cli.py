@@ -84,7 +84,7 @@ def run(cfg: DictConfig, out_dir: str) -> int:
     try:
         scenario_cfg = apply_shortcuts(cfg)
         scenario = build_scenario(scenario_cfg)
-        results = simulate(scenario, seed=cfg.seed, engine=cfg.engine)
+        results = simulate(scenario, seed=cfg.seed, engine=cfg.engine, records=bool(cfg.output.calls))
         config = {"seed": cfg.seed, "engine": results.engine, "scenario": scenario_dict(scenario_cfg)}
         report.write_run(results, out_dir, config, calls=cfg.output.calls, calls_format=cfg.output.calls_format,
                          plots=cfg.output.plots, elapsed=time.perf_counter() - started)

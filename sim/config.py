@@ -149,7 +149,7 @@ class ScenarioConfig:
 class OutputConfig:
     """What a run writes to its directory."""
 
-    calls: bool = True
+    calls: bool = True  # per-call records (calls.parquet); false: KPIs from streaming tallies, flat memory
     calls_format: str = "parquet"
     plots: bool = True
 

@@ -94,6 +94,7 @@ AGGREGATES = {
     "answered": "sum", "abandoned": "sum", "answered_within_T": "sum", "late_abandoned": "sum",
     "asa": "mean", "mean_wait": "mean", "p90_wait": lambda s: s.quantile(0.9), "aht": "mean",
 }
+COUNTS = [column for column, how in AGGREGATES.items() if how == "sum"]
 
 
 def _measured(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -114,7 +115,7 @@ def _queue_spans(calls: pd.DataFrame, window_end: float):
     return queued, queued.arrival.to_numpy(), leave.to_numpy()
 
 
-def _measured_intervals(scenario: Scenario) -> np.ndarray:
+def measured_intervals(scenario: Scenario) -> np.ndarray:
     return np.flatnonzero(scenario.interval_ends() > scenario.warmup)
 
 
@@ -127,31 +128,41 @@ def interval_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) -
     by_all["call_type"] = TOTAL
     by_all = by_all.set_index("call_type", append=True)
     table = pd.concat([by_type, by_all]).reset_index()
-    intervals = _measured_intervals(scenario)
-    names = [t.name for t in scenario.call_types] + [TOTAL]
-    full = pd.MultiIndex.from_product([intervals, names], names=["interval", "call_type"])
     table["call_type"] = table.call_type.astype(str)
-    table = table.set_index(["interval", "call_type"]).reindex(full)
-    counts = [c for c, how in AGGREGATES.items() if how == "sum"]
-    table[counts] = table[counts].fillna(0).astype(int)
+    intervals = measured_intervals(scenario)
     queue = _queue_by_interval(scenario, calls, window_end, intervals)
+    return assemble_interval_table(scenario, table.set_index(["interval", "call_type"]), queue)
+
+
+def assemble_interval_table(scenario: Scenario, table: pd.DataFrame, queue: pd.DataFrame) -> pd.DataFrame:
+    """The interval table from per (interval, call_type) counts and means (the AGGREGATES
+    columns) and queue statistics (avg_queue, max_queue), whatever source computed them."""
+    intervals = measured_intervals(scenario)
+    full = pd.MultiIndex.from_product([intervals, type_names(scenario)], names=["interval", "call_type"])
+    table = table.reindex(full)
+    table[COUNTS] = table[COUNTS].fillna(0).astype(int)
     table = table.join(queue).reset_index()
     table.insert(1, "start", [interval_label(scenario, j) for j in table.interval])
     return _finish(table, scenario)
 
 
-def _interval_edges(scenario: Scenario, intervals: np.ndarray) -> np.ndarray:
+def type_names(scenario: Scenario) -> list:
+    """Call type names, then ``total``: the rows of every per-type table."""
+    return [t.name for t in scenario.call_types] + [TOTAL]
+
+
+def interval_edges(scenario: Scenario, intervals: np.ndarray) -> np.ndarray:
     """Edges of the measured intervals (the first one starts at the end of the warm-up)."""
     ends = scenario.interval_ends()[intervals]
     return np.concatenate(([max(scenario.interval_starts()[intervals[0]], scenario.warmup)], ends))
 
 
 def _queue_by_interval(scenario, calls, window_end, intervals) -> pd.DataFrame:
-    edges = _interval_edges(scenario, intervals)
+    edges = interval_edges(scenario, intervals)
     lengths = np.diff(edges)
     queued, q_start, q_end = _queue_spans(calls, window_end)
     parts = []
-    for name in [t.name for t in scenario.call_types] + [TOTAL]:
+    for name in type_names(scenario):
         mask = np.ones(len(queued), bool) if name == TOTAL else (queued.call_type == name).to_numpy()
         s, e = q_start[mask], q_end[mask]
         parts.append(pd.DataFrame({
@@ -169,16 +180,22 @@ def summary_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) ->
     total = ind.drop(columns=["interval", "call_type"]).agg(AGGREGATES).to_frame(TOTAL).T
     table = pd.concat([by_type, total])
     table.index = table.index.astype(str)
-    table.index.name = "call_type"
-    counts = [c for c, how in AGGREGATES.items() if how == "sum"]
-    table[counts] = table[counts].fillna(0).astype(int)
     queued, q_start, q_end = _queue_spans(calls, window_end)
     edges = np.array([scenario.warmup, window_end])
+    queue = {}
     for name in table.index:
         mask = np.ones(len(queued), bool) if name == TOTAL else (queued.call_type == name).to_numpy()
-        length = edges[1] - edges[0]
-        table.loc[name, "avg_queue"] = timeline.integrals(q_start[mask], q_end[mask], edges)[0] / length
-        table.loc[name, "max_queue"] = timeline.maxima(q_start[mask], q_end[mask], edges)[0]
+        queue[name] = (timeline.integrals(q_start[mask], q_end[mask], edges)[0] / (edges[1] - edges[0]),
+                       timeline.maxima(q_start[mask], q_end[mask], edges)[0])
+    return assemble_summary(scenario, table, pd.DataFrame(queue, index=["avg_queue", "max_queue"]).T)
+
+
+def assemble_summary(scenario: Scenario, table: pd.DataFrame, queue: pd.DataFrame) -> pd.DataFrame:
+    """The summary table from per call type (and total) counts and means, and queue statistics."""
+    table = table.reindex(type_names(scenario))
+    table.index.name = "call_type"
+    table[COUNTS] = table[COUNTS].fillna(0).astype(int)
+    table = table.join(queue)
     return _finish(table.reset_index(), scenario)
 
 
@@ -191,32 +208,48 @@ def _busy_spans(calls: pd.DataFrame):
 def group_tables(scenario: Scenario, calls: pd.DataFrame, agents: pd.DataFrame, window_end: float):
     """(per group summary, per interval x group) occupancy, utilisation, staffing and cost."""
     served, busy_start, busy_end = _busy_spans(calls)
-    intervals = _measured_intervals(scenario)
-    edges = _interval_edges(scenario, intervals)
+    edges = interval_edges(scenario, measured_intervals(scenario))
+    window = np.array([scenario.warmup, window_end])
+    busy_window, busy_intervals, answered, aht = [], [], [], []
+    for group in scenario.groups:
+        mine = (served.group == group.name).to_numpy()
+        s, e = busy_start[mine], busy_end[mine]
+        busy_window.append(timeline.integrals(s, e, window)[0])
+        busy_intervals.append(timeline.integrals(s, e, edges))
+        measured = mine & (served.arrival >= scenario.warmup).to_numpy()
+        answered.append(int(measured.sum()))
+        aht.append(float((served.talk + served.wrapup)[measured].mean()) if measured.any() else np.nan)
+    return assemble_group_tables(scenario, agents, window_end, busy_window, busy_intervals, answered, aht)
+
+
+def assemble_group_tables(scenario: Scenario, agents: pd.DataFrame, window_end: float, busy_window, busy_intervals,
+                          answered, aht):
+    """The group tables from each group's busy time (over the measured window, and per measured
+    interval), measured answered calls and AHT; time on duty comes from the agent log."""
+    intervals = measured_intervals(scenario)
+    edges = interval_edges(scenario, intervals)
     lengths = np.diff(edges)
     window = np.array([scenario.warmup, window_end])
     summary, per_interval = [], []
     for group in scenario.groups:
-        on = agents[agents.group == group.index]
+        g = group.index
+        on = agents[agents.group == g]
         on_start, on_end = on.start.to_numpy(), on.end.to_numpy()
-        mine = (served.group == group.name).to_numpy()
-        s, e = busy_start[mine], busy_end[mine]
         staffed = timeline.integrals(on_start, on_end, window)[0]
-        busy = timeline.integrals(s, e, window)[0]
+        busy = busy_window[g]
         paid = staffed  # no breaks or paid off-phone time modelled yet
-        measured = mine & (served.arrival >= scenario.warmup).to_numpy()
         summary.append({
             "group": group.name,
             "agents": len(group.spells),
             "staffed_hours": staffed / 3600, "busy_hours": busy / 3600, "paid_hours": paid / 3600,
             "occupancy": busy / staffed if staffed > 0 else np.nan,
             "utilisation": busy / paid if paid > 0 else np.nan,
-            "answered": int(measured.sum()),
-            "aht": float((served.talk + served.wrapup)[measured].mean()) if measured.any() else np.nan,
+            "answered": int(answered[g]),
+            "aht": aht[g],
             "cost": paid / 3600 * group.cost_per_hour,
         })
         staffed_j = timeline.integrals(on_start, on_end, edges)
-        busy_j = timeline.integrals(s, e, edges)
+        busy_j = np.asarray(busy_intervals[g], float)
         per_interval.append(pd.DataFrame({
             "interval": intervals, "start": [interval_label(scenario, j) for j in intervals],
             "group": group.name, "staffed": staffed_j / lengths, "busy": busy_j / lengths,

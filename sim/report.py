@@ -51,7 +51,7 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     table("agents", results.agents)
     if results.theory is not None:
         table("theory", results.theory)
-    if calls:
+    if calls and results.calls is not None:
         if calls_format == "parquet":
             written["calls"] = out / "calls.parquet"
             _atomic(written["calls"], lambda tmp: results.calls.to_parquet(tmp))
@@ -73,7 +73,7 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     manifest = {
         "status": "complete", "scenario": results.scenario.name, "engine": results.engine,
         "engine_note": results.engine_note, "seed": results.seed, "busyness": results.busyness,
-        "calls": int(len(results.calls)), "elapsed_seconds": round(elapsed, 3),
+        "calls": int(results.n_calls), "elapsed_seconds": round(elapsed, 3),
         "files": sorted(p.name for p in written.values()),
     }
     written["run"] = out / "run.json"
@@ -93,7 +93,7 @@ def format_summary(results, out_dir=None) -> str:
     """A readable text summary: call types, groups, the theory check, where the files are."""
     s, k = results.scenario, results.scenario.kpi
     lines = [f"callsim: scenario '{s.name}', seed {results.seed}, {results.engine_note}",
-             f"{len(results.calls):,} calls simulated" + (f"; busyness factor {results.busyness:.3f}" if s.busyness_cv else "")]
+             f"{results.n_calls:,} calls simulated" + (f"; busyness factor {results.busyness:.3f}" if s.busyness_cv else "")]
     summary = results.summary
     view = pd.DataFrame({
         "call type": summary.call_type,

@@ -13,7 +13,7 @@ from typing import Optional
 
 import pandas as pd
 
-from sim import kpi, theory
+from sim import kpi, stream_kpi, theory
 from sim.core import select_engine
 from sim.random_inputs import busyness_factor
 from sim.scenario import Scenario, build_scenario
@@ -28,7 +28,8 @@ class Results:
     engine: str
     engine_note: str
     busyness: float  # the day's arrival-rate multiplier drawn for this seed (1 for given calls)
-    calls: pd.DataFrame  # one row per call
+    n_calls: int  # calls simulated (arrivals in the horizon, warm-up included)
+    calls: Optional[pd.DataFrame]  # one row per call; None when records were not kept
     agents: pd.DataFrame  # one row per agent spell on duty
     summary: pd.DataFrame  # per call type + total
     intervals: pd.DataFrame  # per interval x call type (+ total)
@@ -37,28 +38,38 @@ class Results:
     theory: Optional[pd.DataFrame] = None  # simulated vs Erlang, for textbook single queues
 
 
-def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None) -> Results:
+def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True) -> Results:
     """Simulate ``scenario`` (a Scenario, a config node, a dict, or a path to a scenario YAML).
 
     ``inputs``: optional calls to replay instead of the random ones (see
     :func:`sim.random_inputs.given_calls`), for exact traces and trace-driven runs.
+    ``records=False``: keep no per-call records (``calls`` is None); the fast engine then
+    computes the KPIs from streaming tallies (see :mod:`sim.stream_kpi`), so memory does not
+    grow with the number of calls. The SimPy engine always keeps records.
     """
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)
     runner, note = select_engine(engine, scenario)
-    output = runner.run(scenario, int(seed), inputs)
-    calls = kpi.calls_frame(scenario, output)
+    output = runner.run(scenario, int(seed), inputs, records=records)
     agents = output.agents.to_frame()
     agents.insert(1, "group_name", [scenario.groups[g].name for g in agents.group])
-    _, window_end = kpi.measurement_window(scenario, agents, calls)
-    groups, group_intervals = kpi.group_tables(scenario, calls, agents, window_end)
+    if output.records is None:
+        summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, agents)
+        calls, n_calls = None, int(output.tallies["calls"])
+    else:
+        calls, n_calls = kpi.calls_frame(scenario, output), len(output.records)
+        _, window_end = kpi.measurement_window(scenario, agents, calls)
+        summary = kpi.summary_table(scenario, calls, window_end)
+        intervals = kpi.interval_table(scenario, calls, window_end)
+        groups, group_intervals = kpi.group_tables(scenario, calls, agents, window_end)
+        if not records:
+            calls = None
     results = Results(
         scenario=scenario, seed=int(seed), engine=output.engine, engine_note=note,
-        busyness=busyness_factor(scenario, int(seed)) if inputs is None else 1.0, calls=calls, agents=agents,
-        summary=kpi.summary_table(scenario, calls, window_end),
-        intervals=kpi.interval_table(scenario, calls, window_end),
-        groups=groups, group_intervals=group_intervals,
+        busyness=busyness_factor(scenario, int(seed)) if inputs is None else 1.0, n_calls=n_calls,
+        calls=calls, agents=agents, summary=summary, intervals=intervals, groups=groups,
+        group_intervals=group_intervals,
     )
     results.theory = theory.compare(results)
     return results

@@ -61,24 +61,18 @@ def batch_sums(results) -> pd.DataFrame:
     Columns ``<metric>_num`` and ``<metric>_den``: each metric is a ratio of sums (answered
     within T / arrivals, total wait / answered, busy time / time on duty, ...).
     """
-    scenario, calls = results.scenario, results.calls
-    calls = calls[calls.arrival >= scenario.warmup]
-    T = scenario.kpi.sl_threshold
-    by = calls.interval
-    answered = calls.outcome == "answered"
-    abandoned = calls.outcome.isin(["abandoned", "short_abandoned"])
-    arrived = by.value_counts().sort_index()
-    frame = pd.DataFrame({
-        "service_level_num": (answered & (calls.wait <= T)).groupby(by).sum(),
-        "service_level_den": arrived,
-        "asa_num": calls.wait.where(answered, 0.0).groupby(by).sum(),
-        "asa_den": answered.groupby(by).sum(),
-        "p_abandon_num": abandoned.groupby(by).sum(),
-        "p_abandon_den": arrived,
-        "p_block_num": (calls.outcome == "blocked").groupby(by).sum(),
-        "p_block_den": arrived,
-    })
+    scenario = results.scenario
     totals = results.intervals[results.intervals.call_type == "total"].set_index("interval")
+    frame = pd.DataFrame({
+        "service_level_num": totals.answered_within_T,
+        "service_level_den": totals.arrived,
+        "asa_num": (totals.asa * totals.answered).fillna(0.0),
+        "asa_den": totals.answered,
+        "p_abandon_num": totals.abandoned + totals.short_abandoned,
+        "p_abandon_den": totals.arrived,
+        "p_block_num": totals.blocked,
+        "p_block_den": totals.arrived,
+    })
     frame["mean_queue_num"], frame["mean_queue_den"] = totals.avg_queue, 1.0
     groups = results.group_intervals.set_index("interval")
     frame["occupancy_num"], frame["occupancy_den"] = groups.busy, groups.staffed

@@ -4,15 +4,20 @@
 Same rules, same event order, same arithmetic as the SimPy reference engine, so the per-call
 records are identical bit for bit (see the SimPy engine's docstring for the model). Here:
   * a binary heap of C structs keyed by (time, class << 48 | entity);
-  * per call type a FIFO ring buffer of call ids, abandoned calls dropped lazily at the head;
+  * a call in the system lives in a recycled slot; queues and timers name it by (slot, call id),
+    so a timer or queue entry left behind by a call that has gone is recognised as stale;
+  * per call type a FIFO ring buffer of queue entries, stale ones dropped lazily at the head;
   * per group a doubly linked list of idle agents in the order they became idle;
-  * calls are loaded block by block (one interval at a time) from sim.random_inputs: the loop
-    returns to Python when it needs the next block, so inputs are never all in memory at once.
-No Python object is created per call or per event.
+  * calls are read block by block from sim.random_inputs: the loop returns to Python when it
+    needs the next block, so inputs are never all in memory at once.
+Two outputs, each optional: per-call records (columns indexed by call id), and streaming KPI
+tallies (per interval x call type counts, sums and wait histograms; time integrals and maxima of
+queue lengths and busy agents per time bucket), whose memory does not grow with the number of
+calls. No Python object is created per call or per event.
 """
 
-from libc.math cimport INFINITY, NAN, isnan
-from libc.stdlib cimport free, malloc, realloc
+from libc.math cimport INFINITY, NAN, frexp, isnan
+from libc.stdlib cimport calloc, free, realloc
 from libc.string cimport memcpy
 
 import numpy as np
@@ -24,7 +29,8 @@ DEF ABANDON = 3
 DEF OVERFLOW = 4
 DEF ARRIVAL = 5  # arrivals are not in the heap; they come last at equal times (see run)
 DEF ENTITY_BITS = 48
-DEF ROUTE_STEPS = 64
+DEF ENTITY_MASK = (1 << 48) - 1
+DEF ROUTE_BITS = 6  # overflow timer entity: call id << 6 | route step (as in the SimPy engine)
 
 # event kinds
 DEF EV_SHIFT_START = 1
@@ -37,25 +43,69 @@ DEF EV_OVERFLOW = 6
 # call states and outcomes (outcomes as in sim.core.records)
 DEF WAITING = 0
 DEF SERVED = 1
-DEF GONE = 2
+DEF FREE = 2  # the slot holds no call
 DEF ANSWERED = 0
 DEF ABANDONED = 1
 DEF BLOCKED = 2
 DEF UNFINISHED = 3
 
+# tallies per interval x call type (measured calls): counts, then sums (see sim.stream_kpi)
+DEF N_COUNTS = 8
+DEF C_ARRIVED = 0
+DEF C_BLOCKED = 1
+DEF C_SHORT_ABANDONED = 2
+DEF C_ANSWERED = 3
+DEF C_ABANDONED = 4
+DEF C_UNFINISHED = 5
+DEF C_WITHIN_T = 6
+DEF C_LATE_ABANDONED = 7
+DEF N_SUMS = 3
+DEF S_WAIT_ANSWERED = 0
+DEF S_WAIT_LEFT = 1
+DEF S_HANDLE = 2
+# wait histograms: bin 0 holds waits of exactly 0, bin 1 waits below 2**MIN_EXP s, then
+# PER_OCTAVE log-spaced bins per doubling up to 2**MAX_EXP s, then one bin for longer waits
+DEF MIN_EXP = -4
+DEF MAX_EXP = 16
+DEF INTERVAL_PER_OCTAVE = 16
+DEF SUMMARY_PER_OCTAVE = 128
+DEF INTERVAL_BINS = 3 + (MAX_EXP - MIN_EXP) * INTERVAL_PER_OCTAVE
+DEF SUMMARY_BINS = 3 + (MAX_EXP - MIN_EXP) * SUMMARY_PER_OCTAVE
+
 ctypedef long long i64
+
+# the constants the Python side needs to read the tallies
+TALLY_LAYOUT = dict(counts=("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished",
+                            "answered_within_T", "late_abandoned"),
+                    sums=("wait_answered", "wait_left", "handle"), min_exp=MIN_EXP, max_exp=MAX_EXP,
+                    interval_per_octave=INTERVAL_PER_OCTAVE, summary_per_octave=SUMMARY_PER_OCTAVE)
 
 
 cdef struct Event:  # 32 bytes
     double time
     i64 key  # class << 48 | entity: unique among pending events, so no insertion counter is needed
-    i64 target  # call id or agent
+    i64 target  # call slot or agent
     int kind
     int extra  # group (overflow) or spell index (shift start)
 
 
+cdef struct Call:  # a call in the system
+    double arrival
+    double talk  # before the serving group's speed factor
+    double wrapup
+    i64 id
+    int type
+    int interval  # of its arrival, for the tallies
+    char state
+
+
+cdef struct Entry:  # a queue entry: stale once the call left or its slot holds another call
+    i64 slot
+    i64 id
+
+
 cdef struct Queue:
-    i64 *ids
+    Entry *items
     i64 head
     i64 size
     i64 capacity
@@ -74,6 +124,13 @@ cdef void *grow(void *pointer, i64 count, size_t item) except NULL:
     return bigger
 
 
+cdef void *zeros(i64 count, size_t item) except NULL:
+    cdef void *block = calloc(<size_t>(count if count > 0 else 1), item)
+    if block == NULL:
+        raise MemoryError()
+    return block
+
+
 cdef int *_ints(int[::1] values) except NULL:
     """A malloc'ed copy of an int array (setup only; the caller frees it)."""
     cdef int *copy = <int *>grow(NULL, values.shape[0], sizeof(int))
@@ -90,8 +147,23 @@ cdef double *_doubles(double[::1] values) except NULL:
     return copy
 
 
+cdef inline int wait_bin(double wait, int per_octave) nogil:
+    """Histogram bin of a wait (layout above)."""
+    cdef int exponent
+    cdef double mantissa
+    if wait <= 0:
+        return 0
+    mantissa = frexp(wait, &exponent)  # wait = mantissa * 2**exponent, mantissa in [0.5, 1)
+    exponent -= 1  # wait in [2**exponent, 2**(exponent + 1))
+    if exponent < MIN_EXP:
+        return 1
+    if exponent >= MAX_EXP:
+        return 2 + (MAX_EXP - MIN_EXP) * per_octave
+    return 2 + (exponent - MIN_EXP) * per_octave + <int>((2.0 * mantissa - 1.0) * per_octave)
+
+
 cdef class FastCore:
-    """One run of the model: load call blocks, run the loop, read the records."""
+    """One run of the model: load call blocks, run the loop, read the records and tallies."""
 
     # scenario
     cdef int n_types, n_groups, n_agents
@@ -115,7 +187,7 @@ cdef class FastCore:
     cdef char *leaving
     cdef double *on_duty_since
     cdef double *last_done
-    cdef i64 *in_hand
+    cdef i64 *in_hand  # slot of the call in hand
     cdef double *wrap_in_hand
     cdef int *idle_prev
     cdef int *idle_next
@@ -128,21 +200,50 @@ cdef class FastCore:
     cdef double *log_start
     cdef double *log_scheduled_end
     cdef double *log_end
-    # calls (inputs, state, records), indexed by call id
-    cdef i64 n_calls, call_capacity, next_arrival
-    cdef double *arrival
-    cdef int *call_type
-    cdef double *talk
-    cdef double *wrapup
-    cdef double *patience
-    cdef char *state
-    cdef char *outcome
-    cdef int *served_group
-    cdef int *served_agent
-    cdef double *answer_time
-    cdef double *end_time
-    cdef double *talk_used
-    cdef double *wrapup_used
+    # the block of calls being read (numpy arrays kept alive by `block`)
+    cdef object block
+    cdef double *in_arrival
+    cdef int *in_type
+    cdef double *in_talk
+    cdef double *in_wrapup
+    cdef double *in_patience
+    cdef int *in_interval
+    cdef i64 block_first, block_size, block_next, n_calls
+    # calls in the system
+    cdef Call *calls
+    cdef i64 slots_used, slot_capacity
+    cdef i64 *free_slots
+    cdef i64 n_free
+    # per-call records, indexed by call id (only if keep_records)
+    cdef bint keep_records
+    cdef i64 record_capacity
+    cdef double *rec_arrival
+    cdef int *rec_type
+    cdef char *rec_outcome
+    cdef int *rec_group
+    cdef int *rec_agent
+    cdef double *rec_answer
+    cdef double *rec_end
+    cdef double *rec_talk
+    cdef double *rec_wrapup
+    # streaming tallies (only if tally)
+    cdef bint tally
+    cdef int n_intervals
+    cdef double warmup, sl_threshold, short_abandon, max_call_end
+    cdef i64 *counts  # [(interval * n_types + type) * N_COUNTS + field]
+    cdef double *sums  # [(interval * n_types + type) * N_SUMS + field]
+    cdef unsigned int *interval_hist  # [(interval * n_types + type) * INTERVAL_BINS + bin]
+    cdef i64 *summary_hist  # [type * SUMMARY_BINS + bin]
+    cdef i64 *group_answered
+    cdef double *group_handle
+    # levels: queue length per type, in total, busy agents per group; integrated per time bucket
+    cdef int n_levels, n_buckets
+    cdef int *level
+    cdef double *level_since
+    cdef double *edges  # n_buckets + 1 bucket edges, the last one inf
+    cdef double inverse_interval
+    cdef double *level_integral  # [bucket * n_levels + level]
+    cdef int *level_max
     # queues, heap, clock
     cdef Queue *queues
     cdef Event *heap
@@ -153,8 +254,11 @@ cdef class FastCore:
     def __cinit__(self, int[::1] priority, int[::1] route_start, int[::1] route_group, double[::1] route_delay,
                   int[::1] served_start, int[::1] served_type, double[::1] served_delay, double[::1] speed,
                   int[::1] agent_group, int[::1] spell_first, int[::1] spell_count,
-                  double[::1] spell_begin, double[::1] spell_end, i64 trunks, double horizon_end):
+                  double[::1] spell_begin, double[::1] spell_end, i64 trunks, double horizon_end,
+                  bint keep_records, bint tally, int n_intervals, double interval_length, double warmup,
+                  double sl_threshold, double short_abandon, double[::1] bucket_edges):
         cdef int i
+        cdef i64 n
         self.n_types = priority.shape[0]
         self.n_groups = served_start.shape[0] - 1
         self.n_agents = agent_group.shape[0]
@@ -195,22 +299,54 @@ cdef class FastCore:
         for i in range(self.n_groups):
             self.idle_head[i] = -1
             self.idle_tail[i] = -1
-        self.queues = <Queue *>grow(NULL, self.n_types, sizeof(Queue))
+        self.queues = <Queue *>zeros(self.n_types, sizeof(Queue))
         for i in range(self.n_types):
             self.queues[i].capacity = 16
-            self.queues[i].ids = <i64 *>grow(NULL, 16, sizeof(i64))
-            self.queues[i].head = 0
-            self.queues[i].size = 0
+            self.queues[i].items = <Entry *>grow(NULL, 16, sizeof(Entry))
         self.heap_capacity = 1024
         self.heap = <Event *>grow(NULL, self.heap_capacity, sizeof(Event))
+        self.slot_capacity = 1024
+        self.calls = <Call *>grow(NULL, self.slot_capacity, sizeof(Call))
+        self.free_slots = <i64 *>grow(NULL, self.slot_capacity, sizeof(i64))
+        self.keep_records = keep_records
+        self.tally = tally
+        if tally:
+            self.setup_tallies(n_intervals, interval_length, warmup, sl_threshold, short_abandon, bucket_edges)
         for i in range(n):
             self.next_spell(i)
+
+    cdef int setup_tallies(self, int n_intervals, double interval_length, double warmup, double sl_threshold,
+                           double short_abandon, double[::1] bucket_edges) except -1:
+        cdef i64 cells = <i64>n_intervals * self.n_types
+        cdef int i
+        self.n_intervals = n_intervals
+        self.warmup = warmup
+        self.sl_threshold = sl_threshold
+        self.short_abandon = short_abandon
+        self.max_call_end = -INFINITY
+        self.counts = <i64 *>zeros(cells * N_COUNTS, sizeof(i64))
+        self.sums = <double *>zeros(cells * N_SUMS, sizeof(double))
+        self.interval_hist = <unsigned int *>zeros(cells * INTERVAL_BINS, sizeof(unsigned int))
+        self.summary_hist = <i64 *>zeros(<i64>self.n_types * SUMMARY_BINS, sizeof(i64))
+        self.group_answered = <i64 *>zeros(self.n_groups, sizeof(i64))
+        self.group_handle = <double *>zeros(self.n_groups, sizeof(double))
+        self.n_levels = self.n_types + 1 + self.n_groups
+        self.n_buckets = bucket_edges.shape[0]
+        self.edges = <double *>grow(NULL, self.n_buckets + 1, sizeof(double))
+        memcpy(self.edges, &bucket_edges[0], <size_t>self.n_buckets * sizeof(double))
+        self.edges[self.n_buckets] = INFINITY
+        self.inverse_interval = 1.0 / interval_length
+        self.level = <int *>zeros(self.n_levels, sizeof(int))
+        self.level_since = <double *>zeros(self.n_levels, sizeof(double))
+        self.level_integral = <double *>zeros(<i64>self.n_buckets * self.n_levels, sizeof(double))
+        self.level_max = <int *>zeros(<i64>self.n_buckets * self.n_levels, sizeof(int))
+        return 0
 
     def __dealloc__(self):
         cdef int i
         if self.queues != NULL:
             for i in range(self.n_types):
-                free(self.queues[i].ids)
+                free(self.queues[i].items)
         free(self.priority); free(self.route_start); free(self.route_group); free(self.route_delay)
         free(self.served_start); free(self.served_type); free(self.served_delay); free(self.speed)
         free(self.agent_group); free(self.spell_first); free(self.spell_count); free(self.spell_begin)
@@ -218,9 +354,12 @@ cdef class FastCore:
         free(self.last_done); free(self.in_hand); free(self.wrap_in_hand); free(self.idle_prev)
         free(self.idle_next); free(self.is_idle); free(self.idle_head); free(self.idle_tail)
         free(self.log_agent); free(self.log_start); free(self.log_scheduled_end); free(self.log_end)
-        free(self.arrival); free(self.call_type); free(self.talk); free(self.wrapup); free(self.patience)
-        free(self.state); free(self.outcome); free(self.served_group); free(self.served_agent)
-        free(self.answer_time); free(self.end_time); free(self.talk_used); free(self.wrapup_used)
+        free(self.calls); free(self.free_slots)
+        free(self.rec_arrival); free(self.rec_type); free(self.rec_outcome); free(self.rec_group)
+        free(self.rec_agent); free(self.rec_answer); free(self.rec_end); free(self.rec_talk); free(self.rec_wrapup)
+        free(self.counts); free(self.sums); free(self.interval_hist); free(self.summary_hist)
+        free(self.group_answered); free(self.group_handle); free(self.level); free(self.level_since)
+        free(self.edges); free(self.level_integral); free(self.level_max)
         free(self.queues); free(self.heap)
 
     # -- the event heap ---------------------------------------------------------------------
@@ -271,67 +410,204 @@ cdef class FastCore:
     # -- calls --------------------------------------------------------------------------------
 
     def load(self, double[::1] arrival, int[::1] call_type, double[::1] talk, double[::1] wrapup,
-             double[::1] patience):
-        """Append one block of calls (ids continue from the previous block)."""
+             double[::1] patience, int[::1] interval):
+        """Make the next block of calls (ids continue from the previous block) the one to read.
+
+        The previous block must have been read to the end (``run`` returned True).
+        """
         cdef i64 n = arrival.shape[0], first = self.n_calls, i
+        if self.block_next < self.block_size:
+            raise RuntimeError("load: the previous block of calls has not been read to the end")
+        self.block_first, self.block_size, self.block_next = first, n, 0
         if n == 0:
             return
-        if first + n > self.call_capacity:
-            self.call_capacity = max(2 * self.call_capacity, first + n, 1024)
-            c = self.call_capacity
-            self.arrival = <double *>grow(self.arrival, c, sizeof(double))
-            self.call_type = <int *>grow(self.call_type, c, sizeof(int))
-            self.talk = <double *>grow(self.talk, c, sizeof(double))
-            self.wrapup = <double *>grow(self.wrapup, c, sizeof(double))
-            self.patience = <double *>grow(self.patience, c, sizeof(double))
-            self.state = <char *>grow(self.state, c, sizeof(char))
-            self.outcome = <char *>grow(self.outcome, c, sizeof(char))
-            self.served_group = <int *>grow(self.served_group, c, sizeof(int))
-            self.served_agent = <int *>grow(self.served_agent, c, sizeof(int))
-            self.answer_time = <double *>grow(self.answer_time, c, sizeof(double))
-            self.end_time = <double *>grow(self.end_time, c, sizeof(double))
-            self.talk_used = <double *>grow(self.talk_used, c, sizeof(double))
-            self.wrapup_used = <double *>grow(self.wrapup_used, c, sizeof(double))
-        for i in range(n):
-            self.arrival[first + i] = arrival[i]
-            self.call_type[first + i] = call_type[i]
-            self.talk[first + i] = talk[i]
-            self.wrapup[first + i] = wrapup[i]
-            self.patience[first + i] = patience[i]
-            self.state[first + i] = WAITING
-            self.outcome[first + i] = UNFINISHED
-            self.served_group[first + i] = -1
-            self.served_agent[first + i] = -1
-            self.answer_time[first + i] = NAN
-            self.end_time[first + i] = NAN
-            self.talk_used[first + i] = 0.0
-            self.wrapup_used[first + i] = 0.0
+        if not (call_type.shape[0] == n and talk.shape[0] == n and wrapup.shape[0] == n
+                and patience.shape[0] == n and interval.shape[0] == n):
+            raise ValueError("load: the columns of a block must have the same length")
+        self.block = (arrival, call_type, talk, wrapup, patience, interval)
+        self.in_arrival, self.in_type, self.in_talk = &arrival[0], &call_type[0], &talk[0]
+        self.in_wrapup, self.in_patience, self.in_interval = &wrapup[0], &patience[0], &interval[0]
         self.n_calls = first + n
+        if not self.keep_records:
+            return
+        if self.n_calls > self.record_capacity:
+            self.record_capacity = max(2 * self.record_capacity, self.n_calls, 1024)
+            c = self.record_capacity
+            self.rec_arrival = <double *>grow(self.rec_arrival, c, sizeof(double))
+            self.rec_type = <int *>grow(self.rec_type, c, sizeof(int))
+            self.rec_outcome = <char *>grow(self.rec_outcome, c, sizeof(char))
+            self.rec_group = <int *>grow(self.rec_group, c, sizeof(int))
+            self.rec_agent = <int *>grow(self.rec_agent, c, sizeof(int))
+            self.rec_answer = <double *>grow(self.rec_answer, c, sizeof(double))
+            self.rec_end = <double *>grow(self.rec_end, c, sizeof(double))
+            self.rec_talk = <double *>grow(self.rec_talk, c, sizeof(double))
+            self.rec_wrapup = <double *>grow(self.rec_wrapup, c, sizeof(double))
+        for i in range(n):
+            self.rec_arrival[first + i] = arrival[i]
+            self.rec_type[first + i] = call_type[i]
+            self.rec_outcome[first + i] = UNFINISHED
+            self.rec_group[first + i] = -1
+            self.rec_agent[first + i] = -1
+            self.rec_answer[first + i] = NAN
+            self.rec_end[first + i] = NAN
+            self.rec_talk[first + i] = 0.0
+            self.rec_wrapup[first + i] = 0.0
 
-    cdef int enqueue(self, int k, i64 call) except -1:
+    cdef i64 new_slot(self) except -1:
+        """A free call slot (recycled if possible)."""
+        if self.n_free > 0:
+            self.n_free -= 1
+            return self.free_slots[self.n_free]
+        if self.slots_used == self.slot_capacity:
+            self.slot_capacity *= 2
+            self.calls = <Call *>grow(self.calls, self.slot_capacity, sizeof(Call))
+            self.free_slots = <i64 *>grow(self.free_slots, self.slot_capacity, sizeof(i64))
+        self.slots_used += 1
+        return self.slots_used - 1
+
+    cdef inline void release(self, i64 slot):
+        """The call has left: its slot may hold the next one."""
+        self.calls[slot].state = FREE
+        self.free_slots[self.n_free] = slot
+        self.n_free += 1
+
+    cdef int enqueue(self, int k, i64 slot) except -1:
         cdef Queue *q = &self.queues[k]
         cdef i64 i, old
         if q.size == q.capacity:  # unroll the ring into a buffer twice the size
             old = q.capacity
             q.capacity *= 2
-            q.ids = <i64 *>grow(q.ids, q.capacity, sizeof(i64))
+            q.items = <Entry *>grow(q.items, q.capacity, sizeof(Entry))
             for i in range(q.head):
-                q.ids[old + i] = q.ids[i]
-        q.ids[(q.head + q.size) % q.capacity] = call
+                q.items[old + i] = q.items[i]
+        i = (q.head + q.size) % q.capacity
+        q.items[i].slot = slot
+        q.items[i].id = self.calls[slot].id
         q.size += 1
+        if self.tally:
+            self.level_step(k, 1)
+            self.level_step(self.n_types, 1)
         return 0
 
+    cdef inline bint is_waiting(self, i64 slot, i64 id):
+        return self.calls[slot].id == id and self.calls[slot].state == WAITING
+
     cdef inline i64 waiting_head(self, int k):
-        """The oldest call still waiting in type k's queue (-1 if none); drops the others."""
+        """Slot of the oldest call still waiting in type k's queue (-1 if none); drops the others."""
         cdef Queue *q = &self.queues[k]
-        cdef i64 call
+        cdef Entry *entry
         while q.size > 0:
-            call = q.ids[q.head]
-            if self.state[call] == WAITING:
-                return call
+            entry = &q.items[q.head]
+            if self.is_waiting(entry.slot, entry.id):
+                return entry.slot
             q.head = (q.head + 1) % q.capacity
             q.size -= 1
         return -1
+
+    cdef inline void leave_queue(self, int k):
+        if self.tally:
+            self.level_step(k, -1)
+            self.level_step(self.n_types, -1)
+
+    # -- tallies ------------------------------------------------------------------------------
+
+    cdef inline int bucket_of(self, double t):
+        """Index of the time bucket [edges[b], edges[b + 1]) holding t."""
+        cdef double guess = t * self.inverse_interval  # buckets split intervals, so b >= interval
+        cdef int b = self.n_buckets - 1
+        if guess < b:
+            b = <int>guess
+        while b > 0 and t < self.edges[b]:
+            b -= 1
+        while t >= self.edges[b + 1]:
+            b += 1
+        return b
+
+    cdef void commit(self, int l, double start, double end):
+        """Level l held its value over [start, end): add to the integral and maximum of each bucket."""
+        cdef int b = self.bucket_of(start)
+        cdef int value = self.level[l]
+        cdef double low, high
+        cdef i64 cell
+        while True:
+            low = start if start > self.edges[b] else self.edges[b]
+            high = end if end < self.edges[b + 1] else self.edges[b + 1]
+            if high > low:
+                cell = <i64>b * self.n_levels + l
+                self.level_integral[cell] += value * (high - low)
+                if value > self.level_max[cell]:
+                    self.level_max[cell] = value
+            if end <= self.edges[b + 1]:
+                break
+            b += 1
+
+    cdef inline void level_step(self, int l, int delta):
+        """Level l changes by delta now (a level only counts once time moves on: N is right-continuous)."""
+        if self.now > self.level_since[l]:
+            if self.level[l] != 0:
+                self.commit(l, self.level_since[l], self.now)
+            self.level_since[l] = self.now
+        self.level[l] += delta
+
+    cdef inline i64 cell(self, int interval, int k):
+        return <i64>interval * self.n_types + k
+
+    cdef inline void tally_wait_left(self, i64 cell, int k, double wait):
+        """An answered or (not short) abandoned call left the queue after ``wait``."""
+        self.sums[cell * N_SUMS + S_WAIT_LEFT] += wait
+        self.interval_hist[cell * INTERVAL_BINS + wait_bin(wait, INTERVAL_PER_OCTAVE)] += 1
+        self.summary_hist[<i64>k * SUMMARY_BINS + wait_bin(wait, SUMMARY_PER_OCTAVE)] += 1
+
+    cdef void tally_abandon(self, Call *c):
+        cdef double wait = self.now - c.arrival
+        cdef i64 cell = self.cell(c.interval, c.type)
+        if c.arrival < self.warmup:
+            return
+        if wait < self.short_abandon:
+            self.counts[cell * N_COUNTS + C_SHORT_ABANDONED] += 1
+            return
+        self.counts[cell * N_COUNTS + C_ABANDONED] += 1
+        if wait > self.sl_threshold:
+            self.counts[cell * N_COUNTS + C_LATE_ABANDONED] += 1
+        self.tally_wait_left(cell, c.type, wait)
+
+    cdef void tally_answer(self, Call *c, int group, double handle):
+        cdef double wait = self.now - c.arrival
+        cdef i64 cell = self.cell(c.interval, c.type)
+        if c.arrival < self.warmup:
+            return
+        self.counts[cell * N_COUNTS + C_ANSWERED] += 1
+        if wait <= self.sl_threshold:
+            self.counts[cell * N_COUNTS + C_WITHIN_T] += 1
+        self.sums[cell * N_SUMS + S_WAIT_ANSWERED] += wait
+        self.sums[cell * N_SUMS + S_HANDLE] += handle
+        self.tally_wait_left(cell, c.type, wait)
+        self.group_answered[group] += 1
+        self.group_handle[group] += handle
+
+    def close(self, double agents_end):
+        """After the run: count the calls still waiting (unfinished) and close the time integrals at
+        the end of the measured window, the last moment anyone was present: the latest of the
+        horizon end, ``agents_end`` (when the last agent left) and the last call's end. Returns it."""
+        cdef int k, l
+        cdef i64 i, slot
+        cdef Queue *q
+        cdef Call *c
+        cdef double window_end = max(self.horizon_end, agents_end, self.max_call_end)
+        if not self.tally:
+            raise RuntimeError("close: this run did not keep tallies")
+        for k in range(self.n_types):
+            q = &self.queues[k]
+            for i in range(q.size):
+                slot = q.items[(q.head + i) % q.capacity].slot
+                c = &self.calls[slot]
+                if self.is_waiting(slot, q.items[(q.head + i) % q.capacity].id) and c.arrival >= self.warmup:
+                    self.counts[self.cell(c.interval, c.type) * N_COUNTS + C_UNFINISHED] += 1
+        for l in range(self.n_levels):
+            if self.level[l] != 0 and window_end > self.level_since[l]:
+                self.commit(l, self.level_since[l], window_end)
+            self.level_since[l] = window_end
+        return window_end
 
     # -- agents -------------------------------------------------------------------------------
 
@@ -396,52 +672,65 @@ cdef class FastCore:
             self.idle_tail[g] = before_
         self.is_idle[agent] = 0
 
-    cdef inline void answer(self, i64 call, int agent):
-        self.state[call] = SERVED
-        self.outcome[call] = ANSWERED
-        self.answer_time[call] = self.now
-        self.served_group[call] = self.agent_group[agent]
-        self.served_agent[call] = agent
-
-    cdef int serve(self, int agent, i64 call) except -1:
-        """Start talking: the call was just answered by this agent."""
-        cdef double factor = self.speed[self.agent_group[agent] * self.n_types + self.call_type[call]]
-        cdef double talk = self.talk[call] / factor
-        self.talk_used[call] = talk
-        self.wrapup_used[call] = self.wrapup[call] / factor
-        self.wrap_in_hand[agent] = self.wrapup_used[call]
-        self.in_hand[agent] = call
+    cdef int serve(self, int agent, i64 slot) except -1:
+        """The agent answers the call now and starts talking."""
+        cdef Call *c = &self.calls[slot]
+        cdef int g = self.agent_group[agent]
+        cdef double factor = self.speed[g * self.n_types + c.type]
+        cdef double talk = c.talk / factor
+        cdef double wrapup = c.wrapup / factor
+        c.state = SERVED
+        self.wrap_in_hand[agent] = wrapup
+        self.in_hand[agent] = slot
+        if self.keep_records:
+            self.rec_outcome[c.id] = ANSWERED
+            self.rec_answer[c.id] = self.now
+            self.rec_group[c.id] = g
+            self.rec_agent[c.id] = agent
+            self.rec_talk[c.id] = talk
+            self.rec_wrapup[c.id] = wrapup
+        if self.tally:
+            self.tally_answer(c, g, talk + wrapup)
+            self.level_step(self.n_types + 1 + g, 1)
         self.push(self.now + talk, COMPLETION, agent, EV_TALK_END, agent, 0)
         return 0
 
     cdef i64 next_call(self, int agent) except -2:
-        """The waiting call a free agent takes now (answered), or -1."""
+        """Slot of the waiting call a free agent takes now (taken off its queue), or -1."""
         cdef int g = self.agent_group[agent]
         cdef int j, k, best_type = -1
         cdef i64 head, best = -1
         cdef double delay
+        cdef Call *h
+        cdef Call *b
         for j in range(self.served_start[g], self.served_start[g + 1]):
             k = self.served_type[j]
             delay = self.served_delay[j]
             head = self.waiting_head(k)
-            if head < 0 or self.now < self.arrival[head] + delay:
+            if head < 0:
                 continue
+            h = &self.calls[head]
+            if self.now < h.arrival + delay:
+                continue
+            if best >= 0:
+                b = &self.calls[best]
             if (best < 0 or self.priority[k] > self.priority[best_type]
                     or (self.priority[k] == self.priority[best_type]
-                        and (self.arrival[head] < self.arrival[best]
-                             or (self.arrival[head] == self.arrival[best] and head < best)))):
+                        and (h.arrival < b.arrival or (h.arrival == b.arrival and h.id < b.id)))):
                 best, best_type = head, k
         if best >= 0:
             q = &self.queues[best_type]
             q.head = (q.head + 1) % q.capacity
             q.size -= 1
-            self.answer(best, agent)
+            self.leave_queue(best_type)
         return best
 
     cdef int agent_free(self, int agent) except -1:
         """After talk (and wrap-up): go home if the spell is over, else take the next call."""
         self.last_done[agent] = self.now
         self.in_hand[agent] = -1
+        if self.tally:
+            self.level_step(self.n_types + 1 + self.agent_group[agent], -1)
         if self.leaving[agent]:
             self.end_spell(agent)
             return 0
@@ -449,45 +738,83 @@ cdef class FastCore:
 
     cdef int work_or_idle(self, int agent) except -1:
         """A free agent on duty takes the next waiting call, or joins its group's idle list."""
-        cdef i64 call = self.next_call(agent)
-        if call >= 0:
-            self.serve(agent, call)
+        cdef i64 slot = self.next_call(agent)
+        if slot >= 0:
+            self.serve(agent, slot)
         else:
             self.make_idle(agent)
         return 0
 
-    cdef int give_to_idle_agent(self, i64 call, int group) except -1:
-        """Answer the call by the group's longest-idle agent (the caller checked there is one)."""
+    cdef int give_to_idle_agent(self, i64 slot, int group) except -1:
+        """The group's longest-idle agent answers the call (the caller checked there is one)."""
         cdef int agent = self.idle_head[group]
         self.remove_idle(agent)
-        self.answer(call, agent)
-        self.serve(agent, call)
+        self.serve(agent, slot)
         return 0
 
     # -- events -------------------------------------------------------------------------------
 
-    cdef int arrive(self, i64 call) except -1:
-        cdef int k = self.call_type[call]
-        cdef int j, g, step
-        cdef double delay, patience = self.patience[call], arrival = self.arrival[call]
+    cdef int arrive(self) except -1:
+        """The next call of the block arrives (now)."""
+        cdef i64 i = self.block_next, id = self.block_first + self.block_next
+        cdef int k = self.in_type[i], j, g
+        cdef double arrival = self.in_arrival[i], patience = self.in_patience[i], delay
+        cdef i64 slot
+        cdef Call *c
+        self.block_next += 1
+        self.now = arrival
+        if self.tally and arrival >= self.warmup:
+            self.counts[self.cell(self.in_interval[i], k) * N_COUNTS + C_ARRIVED] += 1
         if self.trunks >= 0 and self.in_system >= self.trunks:
-            self.outcome[call] = BLOCKED
-            self.end_time[call] = self.now
-            self.state[call] = GONE
+            if self.keep_records:
+                self.rec_outcome[id] = BLOCKED
+                self.rec_end[id] = arrival
+            if self.tally:
+                if arrival >= self.warmup:
+                    self.counts[self.cell(self.in_interval[i], k) * N_COUNTS + C_BLOCKED] += 1
+                if arrival > self.max_call_end:
+                    self.max_call_end = arrival
             return 0
+        slot = self.new_slot()
+        c = &self.calls[slot]
+        c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
+        c.id, c.type, c.interval, c.state = id, k, self.in_interval[i], WAITING
         self.in_system += 1
         for j in range(self.route_start[k], self.route_start[k + 1]):
             g = self.route_group[j]
-            if self.now >= arrival + self.route_delay[j] and self.idle_head[g] >= 0:
-                return self.give_to_idle_agent(call, g)
-        self.enqueue(k, call)
+            if arrival >= arrival + self.route_delay[j] and self.idle_head[g] >= 0:
+                return self.give_to_idle_agent(slot, g)
+        self.enqueue(k, slot)
         if patience < INFINITY:
-            self.push(arrival + patience, ABANDON, call, EV_ABANDON, call, 0)
+            self.push(arrival + patience, ABANDON, id, EV_ABANDON, slot, 0)
         for j in range(self.route_start[k], self.route_start[k + 1]):
             delay = self.route_delay[j]
-            if self.now < arrival + delay and delay < patience:
-                step = j - self.route_start[k]
-                self.push(arrival + delay, OVERFLOW, call * ROUTE_STEPS + step, EV_OVERFLOW, call, self.route_group[j])
+            if arrival < arrival + delay and delay < patience:
+                self.push(arrival + delay, OVERFLOW, (id << ROUTE_BITS) | (j - self.route_start[k]),
+                          EV_OVERFLOW, slot, self.route_group[j])
+        return 0
+
+    cdef int abandon(self, i64 slot) except -1:
+        cdef Call *c = &self.calls[slot]
+        self.in_system -= 1
+        self.leave_queue(c.type)  # its queue entry goes stale; dropped when it reaches the head
+        if self.keep_records:
+            self.rec_outcome[c.id] = ABANDONED
+            self.rec_end[c.id] = self.now
+        if self.tally:
+            self.tally_abandon(c)
+            if self.now > self.max_call_end:
+                self.max_call_end = self.now
+        self.release(slot)
+        return 0
+
+    cdef int overflow(self, i64 slot, int group) except -1:
+        """The call became eligible for the group: an idle agent there answers it."""
+        cdef Call *c = &self.calls[slot]
+        if self.idle_head[group] < 0:
+            return 0
+        self.leave_queue(c.type)  # its queue entry goes stale
+        self.give_to_idle_agent(slot, group)
         return 0
 
     cdef int shift_start(self, int agent) except -1:
@@ -506,9 +833,14 @@ cdef class FastCore:
         return 0
 
     cdef int talk_end(self, int agent) except -1:
-        cdef i64 call = self.in_hand[agent]
+        cdef i64 slot = self.in_hand[agent]
+        cdef i64 id = self.calls[slot].id
         self.in_system -= 1
-        self.end_time[call] = self.now
+        if self.keep_records:
+            self.rec_end[id] = self.now
+        if self.tally and self.now > self.max_call_end:
+            self.max_call_end = self.now
+        self.release(slot)
         if self.wrap_in_hand[agent] > 0:
             self.push(self.now + self.wrap_in_hand[agent], COMPLETION, agent, EV_WRAP_END, agent, 0)
         else:
@@ -516,20 +848,17 @@ cdef class FastCore:
         return 0
 
     cdef int dispatch(self, Event *event) except -1:
-        cdef i64 call = event.target
+        cdef i64 entity = event.key & ENTITY_MASK
         if event.kind == EV_TALK_END:
             self.talk_end(<int>event.target)
         elif event.kind == EV_WRAP_END:
             self.agent_free(<int>event.target)
         elif event.kind == EV_ABANDON:
-            if self.state[call] == WAITING:
-                self.state[call] = GONE
-                self.in_system -= 1
-                self.outcome[call] = ABANDONED
-                self.end_time[call] = self.now
+            if self.is_waiting(event.target, entity):
+                self.abandon(event.target)
         elif event.kind == EV_OVERFLOW:
-            if self.state[call] == WAITING and self.idle_head[event.extra] >= 0:
-                self.give_to_idle_agent(call, event.extra)
+            if self.is_waiting(event.target, entity >> ROUTE_BITS):
+                self.overflow(event.target, event.extra)
         elif event.kind == EV_SHIFT_START:
             self.shift_start(<int>event.target)
         elif event.kind == EV_SHIFT_END:
@@ -545,18 +874,14 @@ cdef class FastCore:
         for more calls.
         """
         cdef Event event
-        cdef i64 call
         while True:
-            if self.next_arrival < self.n_calls:
-                if self.heap_size > 0 and self.heap[0].time <= self.arrival[self.next_arrival]:
+            if self.block_next < self.block_size:
+                if self.heap_size > 0 and self.heap[0].time <= self.in_arrival[self.block_next]:
                     event = self.pop()
                     self.now = event.time
                     self.dispatch(&event)
                 else:
-                    call = self.next_arrival
-                    self.next_arrival += 1
-                    self.now = self.arrival[call]
-                    self.arrive(call)
+                    self.arrive()
             elif not final:
                 return True  # the next arrival is not loaded yet: no event may run before it
             elif self.heap_size > 0:
@@ -570,13 +895,37 @@ cdef class FastCore:
 
     def records(self):
         """Per-call columns as numpy arrays (copies), in sim.core.records.CallRecords order."""
+        if not self.keep_records:
+            raise RuntimeError("records: this run did not keep per-call records")
         n = self.n_calls
         return {
-            "call_type": _array(self.call_type, n, np.int32), "arrival": _array(self.arrival, n, np.float64),
-            "outcome": _array(self.outcome, n, np.int8), "group": _array(self.served_group, n, np.int32),
-            "agent": _array(self.served_agent, n, np.int32), "answer_time": _array(self.answer_time, n, np.float64),
-            "end_time": _array(self.end_time, n, np.float64), "talk": _array(self.talk_used, n, np.float64),
-            "wrapup": _array(self.wrapup_used, n, np.float64),
+            "call_type": _array(self.rec_type, n, np.int32), "arrival": _array(self.rec_arrival, n, np.float64),
+            "outcome": _array(self.rec_outcome, n, np.int8), "group": _array(self.rec_group, n, np.int32),
+            "agent": _array(self.rec_agent, n, np.int32), "answer_time": _array(self.rec_answer, n, np.float64),
+            "end_time": _array(self.rec_end, n, np.float64), "talk": _array(self.rec_talk, n, np.float64),
+            "wrapup": _array(self.rec_wrapup, n, np.float64),
+        }
+
+    def tallies(self):
+        """The streaming tallies as numpy arrays (copies); call ``close`` first."""
+        if not self.tally:
+            raise RuntimeError("tallies: this run did not keep tallies")
+        cells = <i64>self.n_intervals * self.n_types
+        shape = (self.n_intervals, self.n_types)
+        return {
+            "calls": self.n_calls,
+            "slots": self.slots_used,  # call slots ever used: the most calls in the system at once
+            "counts": _array(self.counts, cells * N_COUNTS, np.int64).reshape(shape + (N_COUNTS,)),
+            "sums": _array(self.sums, cells * N_SUMS, np.float64).reshape(shape + (N_SUMS,)),
+            "interval_hist": _array(self.interval_hist, cells * INTERVAL_BINS, np.uint32).reshape(shape + (INTERVAL_BINS,)),
+            "summary_hist": _array(self.summary_hist, <i64>self.n_types * SUMMARY_BINS, np.int64).reshape(
+                (self.n_types, SUMMARY_BINS)),
+            "group_answered": _array(self.group_answered, self.n_groups, np.int64),
+            "group_handle": _array(self.group_handle, self.n_groups, np.float64),
+            "level_integral": _array(self.level_integral, <i64>self.n_buckets * self.n_levels, np.float64).reshape(
+                (self.n_buckets, self.n_levels)),
+            "level_max": _array(self.level_max, <i64>self.n_buckets * self.n_levels, np.int32).reshape(
+                (self.n_buckets, self.n_levels)),
         }
 
     def agent_log(self):

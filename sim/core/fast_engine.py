@@ -1,7 +1,8 @@
 """The fast engine: the compiled event loop of ``sim/core/_fast.pyx`` behind the engine interface.
 
 It takes the same Scenario and the same call blocks as the SimPy engine and returns the same
-records. If the extension was not built (no C compiler at install time), ``AVAILABLE`` is False
+records; or, with ``records=False``, streaming KPI tallies instead (see :mod:`sim.stream_kpi`),
+so that memory stays flat however many calls a run has. If the extension was not built (no C compiler at install time), ``AVAILABLE`` is False
 and ``IMPORT_ERROR`` says why; the dispatcher then falls back to the SimPy engine.
 """
 
@@ -23,7 +24,24 @@ else:
     AVAILABLE, IMPORT_ERROR = True, None
 
 
-def scenario_arrays(scenario: Scenario) -> dict:
+def tally_layout() -> dict:
+    """Field names and histogram layout of the streaming tallies (defined in the compiled core)."""
+    if not AVAILABLE:
+        raise RuntimeError(f"the fast engine is not built: {IMPORT_ERROR}")
+    return _fast.TALLY_LAYOUT
+
+
+def bucket_edges(scenario: Scenario) -> np.ndarray:
+    """Left edges of the time buckets the core integrates queue lengths and busy agents over.
+
+    The interval starts, split at the end of the warm-up, then the tail [horizon end, inf) where
+    agents clear the queue: every measured interval and the measured window are unions of buckets.
+    """
+    edges = np.concatenate((scenario.interval_starts(), [scenario.warmup, scenario.horizon_end]))
+    return np.unique(edges[edges <= scenario.horizon_end]).astype(np.float64)
+
+
+def scenario_arrays(scenario: Scenario, keep_records: bool = True) -> dict:
     """The scenario flattened into the typed arrays the compiled core takes."""
     types, groups = scenario.call_types, scenario.groups
     route_start = np.cumsum([0] + [len(t.route) for t in types]).astype(np.int32)
@@ -49,6 +67,14 @@ def scenario_arrays(scenario: Scenario) -> dict:
         spell_end=np.array([e for _, e in flat], np.float64),
         trunks=-1 if scenario.trunks is None else int(scenario.trunks),
         horizon_end=float(scenario.horizon_end),
+        keep_records=keep_records,
+        tally=not keep_records,
+        n_intervals=int(scenario.n_intervals),
+        interval_length=float(scenario.interval_length),
+        warmup=float(scenario.warmup),
+        sl_threshold=float(scenario.kpi.sl_threshold),
+        short_abandon=float(scenario.kpi.short_abandon),
+        bucket_edges=bucket_edges(scenario),
     )
 
 
@@ -57,18 +83,27 @@ class FastEngine:
 
     name = "fast"
 
-    def run(self, scenario: Scenario, seed: int, inputs: Optional[Iterable[CallBlock]] = None) -> EngineOutput:
+    def run(self, scenario: Scenario, seed: int, inputs: Optional[Iterable[CallBlock]] = None,
+            records: bool = True) -> EngineOutput:
+        """Per-call records if ``records``, else streaming tallies (memory independent of the calls)."""
         if not AVAILABLE:
             raise RuntimeError(f"the fast engine is not built: {IMPORT_ERROR}")
-        core = _fast.FastCore(**scenario_arrays(scenario))
+        core = _fast.FastCore(**scenario_arrays(scenario, keep_records=records))
+        last_interval = scenario.n_intervals - 1
         for block in call_blocks(scenario, seed) if inputs is None else inputs:
-            core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
+            arrival = np.ascontiguousarray(block.arrival, np.float64)
+            interval = np.minimum(arrival // scenario.interval_length, last_interval).astype(np.int32)
+            core.load(arrival, np.ascontiguousarray(block.call_type, np.int32),
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
-                      np.ascontiguousarray(block.patience, np.float64))
+                      np.ascontiguousarray(block.patience, np.float64), interval)
             core.run(False)
         core.run(True)
         log = core.agent_log()
         order = np.lexsort((log["start"], log["agent"]))  # agent by agent, in time order
         agents = AgentLog(agent=log["agent"][order], group=scenario.agent_groups()[log["agent"][order]].astype(np.int32),
                           start=log["start"][order], scheduled_end=log["scheduled_end"][order], end=log["end"][order])
-        return EngineOutput("fast", CallRecords(**core.records()), agents)
+        if records:
+            return EngineOutput("fast", CallRecords(**core.records()), agents)
+        window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
+        tallies = dict(core.tallies(), window_end=window_end)
+        return EngineOutput("fast", None, agents, tallies)

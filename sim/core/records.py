@@ -7,7 +7,7 @@ be compared bit for bit; waits, service levels and the rest are derived in :mod:
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import List
+from typing import List, Optional
 
 import numpy as np
 import pandas as pd
@@ -90,8 +90,10 @@ class AgentLog:
 
 @dataclass
 class EngineOutput:
-    """What one engine run returns."""
+    """What one engine run returns: per-call records, or (fast engine, ``records=False``) the
+    streaming KPI tallies of :mod:`sim.stream_kpi` instead; always the agent log."""
 
     engine: str
-    records: CallRecords
+    records: Optional[CallRecords]
     agents: AgentLog
+    tallies: Optional[dict] = None

@@ -89,8 +89,13 @@ class SimpyEngine:
 
     name = "simpy"
 
-    def run(self, scenario: Scenario, seed: int, inputs: Optional[Iterable[CallBlock]] = None) -> EngineOutput:
-        """Simulate; ``inputs`` replaces the random calls (exact traces, replays)."""
+    def run(self, scenario: Scenario, seed: int, inputs: Optional[Iterable[CallBlock]] = None,
+            records: bool = True) -> EngineOutput:
+        """Simulate; ``inputs`` replaces the random calls (exact traces, replays).
+
+        The reference engine always returns per-call records (``records`` is accepted for the
+        common engine interface); KPIs are then computed from them.
+        """
         return _CallCenter(scenario, seed, inputs).run()
 
 
