@@ -44,7 +44,7 @@ def calls_frame(scenario: Scenario, output: EngineOutput) -> pd.DataFrame:
     frame["call_type"] = pd.Categorical.from_codes(frame.call_type, [t.name for t in scenario.call_types])
     group_names = np.array([g.name for g in scenario.groups] + [""], dtype=object)
     frame["group"] = group_names[frame.group.to_numpy()]
-    frame["interval"] = np.minimum(frame.arrival // scenario.interval_length, scenario.n_intervals - 1).astype(int)
+    frame["interval"] = scenario.arrival_interval(frame.arrival.to_numpy())
     return frame
 
 

@@ -86,6 +86,12 @@ class Scenario:
     def interval_ends(self) -> np.ndarray:
         return np.minimum(self.interval_starts() + self.interval_length, self.horizon_end)
 
+    def arrival_interval(self, arrival: np.ndarray) -> np.ndarray:
+        """Interval of each arrival time: floor(arrival / length), the last one taking the end.
+
+        The fast engine's tallies use the very same arithmetic (IEEE division, truncation)."""
+        return np.minimum((np.asarray(arrival, float) / self.interval_length).astype(np.int64), self.n_intervals - 1)
+
     def agent_groups(self) -> np.ndarray:
         """Group index of every agent; agents are numbered group by group."""
         return np.repeat(np.arange(len(self.groups)), [len(g.spells) for g in self.groups])

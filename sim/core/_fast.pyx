@@ -207,7 +207,6 @@ cdef class FastCore:
     cdef double *in_talk
     cdef double *in_wrapup
     cdef double *in_patience
-    cdef int *in_interval
     cdef i64 block_first, block_size, block_next, n_calls
     # calls in the system
     cdef Call *calls
@@ -229,7 +228,7 @@ cdef class FastCore:
     # streaming tallies (only if tally)
     cdef bint tally
     cdef int n_intervals
-    cdef double warmup, sl_threshold, short_abandon, max_call_end
+    cdef double interval_length, warmup, sl_threshold, short_abandon, max_call_end
     cdef i64 *counts  # [(interval * n_types + type) * N_COUNTS + field]
     cdef double *sums  # [(interval * n_types + type) * N_SUMS + field]
     cdef unsigned int *interval_hist  # [(interval * n_types + type) * INTERVAL_BINS + bin]
@@ -240,8 +239,9 @@ cdef class FastCore:
     cdef int n_levels, n_buckets
     cdef int *level
     cdef double *level_since
+    cdef int *level_bucket  # bucket of level_since
+    cdef int now_bucket  # bucket of the latest level change
     cdef double *edges  # n_buckets + 1 bucket edges, the last one inf
-    cdef double inverse_interval
     cdef double *level_integral  # [bucket * n_levels + level]
     cdef int *level_max
     # queues, heap, clock
@@ -320,6 +320,7 @@ cdef class FastCore:
         cdef i64 cells = <i64>n_intervals * self.n_types
         cdef int i
         self.n_intervals = n_intervals
+        self.interval_length = interval_length
         self.warmup = warmup
         self.sl_threshold = sl_threshold
         self.short_abandon = short_abandon
@@ -335,9 +336,9 @@ cdef class FastCore:
         self.edges = <double *>grow(NULL, self.n_buckets + 1, sizeof(double))
         memcpy(self.edges, &bucket_edges[0], <size_t>self.n_buckets * sizeof(double))
         self.edges[self.n_buckets] = INFINITY
-        self.inverse_interval = 1.0 / interval_length
         self.level = <int *>zeros(self.n_levels, sizeof(int))
         self.level_since = <double *>zeros(self.n_levels, sizeof(double))
+        self.level_bucket = <int *>zeros(self.n_levels, sizeof(int))
         self.level_integral = <double *>zeros(<i64>self.n_buckets * self.n_levels, sizeof(double))
         self.level_max = <int *>zeros(<i64>self.n_buckets * self.n_levels, sizeof(int))
         return 0
@@ -358,7 +359,7 @@ cdef class FastCore:
         free(self.rec_arrival); free(self.rec_type); free(self.rec_outcome); free(self.rec_group)
         free(self.rec_agent); free(self.rec_answer); free(self.rec_end); free(self.rec_talk); free(self.rec_wrapup)
         free(self.counts); free(self.sums); free(self.interval_hist); free(self.summary_hist)
-        free(self.group_answered); free(self.group_handle); free(self.level); free(self.level_since)
+        free(self.group_answered); free(self.group_handle); free(self.level); free(self.level_since); free(self.level_bucket)
         free(self.edges); free(self.level_integral); free(self.level_max)
         free(self.queues); free(self.heap)
 
@@ -387,9 +388,11 @@ cdef class FastCore:
         return 0
 
     cdef Event pop(self):
+        """Remove the first event: move the hole down along the earlier children to a leaf, then
+        sift the last event up from there (it usually belongs near the bottom: fewer comparisons)."""
         cdef Event top = self.heap[0]
         cdef Event last
-        cdef i64 i = 0, child, n
+        cdef i64 i = 0, child, parent, n
         self.heap_size -= 1
         n = self.heap_size
         if n > 0:
@@ -400,17 +403,21 @@ cdef class FastCore:
                     break
                 if child + 1 < n and before(&self.heap[child + 1], &self.heap[child]):
                     child += 1
-                if not before(&self.heap[child], &last):
-                    break
                 self.heap[i] = self.heap[child]
                 i = child
+            while i > 0:
+                parent = (i - 1) >> 1
+                if not before(&last, &self.heap[parent]):
+                    break
+                self.heap[i] = self.heap[parent]
+                i = parent
             self.heap[i] = last
         return top
 
     # -- calls --------------------------------------------------------------------------------
 
     def load(self, double[::1] arrival, int[::1] call_type, double[::1] talk, double[::1] wrapup,
-             double[::1] patience, int[::1] interval):
+             double[::1] patience):
         """Make the next block of calls (ids continue from the previous block) the one to read.
 
         The previous block must have been read to the end (``run`` returned True).
@@ -422,11 +429,11 @@ cdef class FastCore:
         if n == 0:
             return
         if not (call_type.shape[0] == n and talk.shape[0] == n and wrapup.shape[0] == n
-                and patience.shape[0] == n and interval.shape[0] == n):
+                and patience.shape[0] == n):
             raise ValueError("load: the columns of a block must have the same length")
-        self.block = (arrival, call_type, talk, wrapup, patience, interval)
+        self.block = (arrival, call_type, talk, wrapup, patience)
         self.in_arrival, self.in_type, self.in_talk = &arrival[0], &call_type[0], &talk[0]
-        self.in_wrapup, self.in_patience, self.in_interval = &wrapup[0], &patience[0], &interval[0]
+        self.in_wrapup, self.in_patience = &wrapup[0], &patience[0]
         self.n_calls = first + n
         if not self.keep_records:
             return
@@ -486,7 +493,8 @@ cdef class FastCore:
         q.size += 1
         if self.tally:
             self.level_step(k, 1)
-            self.level_step(self.n_types, 1)
+            if self.n_types > 1:  # with one type, the total is that type's level (see tallies)
+                self.level_step(self.n_types, 1)
         return 0
 
     cdef inline bint is_waiting(self, i64 slot, i64 id):
@@ -507,25 +515,14 @@ cdef class FastCore:
     cdef inline void leave_queue(self, int k):
         if self.tally:
             self.level_step(k, -1)
-            self.level_step(self.n_types, -1)
+            if self.n_types > 1:
+                self.level_step(self.n_types, -1)
 
     # -- tallies ------------------------------------------------------------------------------
 
-    cdef inline int bucket_of(self, double t):
-        """Index of the time bucket [edges[b], edges[b + 1]) holding t."""
-        cdef double guess = t * self.inverse_interval  # buckets split intervals, so b >= interval
-        cdef int b = self.n_buckets - 1
-        if guess < b:
-            b = <int>guess
-        while b > 0 and t < self.edges[b]:
-            b -= 1
-        while t >= self.edges[b + 1]:
-            b += 1
-        return b
-
-    cdef void commit(self, int l, double start, double end):
-        """Level l held its value over [start, end): add to the integral and maximum of each bucket."""
-        cdef int b = self.bucket_of(start)
+    cdef void commit(self, int l, int b, double start, double end):
+        """Level l held its value over [start, end), start in bucket b: add to the integral and
+        maximum of each bucket that interval overlaps."""
         cdef int value = self.level[l]
         cdef double low, high
         cdef i64 cell
@@ -544,10 +541,20 @@ cdef class FastCore:
     cdef inline void level_step(self, int l, int delta):
         """Level l changes by delta now (a level only counts once time moves on: N is right-continuous)."""
         if self.now > self.level_since[l]:
+            while self.now >= self.edges[self.now_bucket + 1]:  # time never goes back
+                self.now_bucket += 1
             if self.level[l] != 0:
-                self.commit(l, self.level_since[l], self.now)
+                self.commit(l, self.level_bucket[l], self.level_since[l], self.now)
             self.level_since[l] = self.now
+            self.level_bucket[l] = self.now_bucket
         self.level[l] += delta
+
+    cdef inline int interval_of(self, double arrival):
+        """As Scenario.arrival_interval: truncated IEEE quotient, the last interval taking the end."""
+        cdef double quotient = arrival / self.interval_length
+        if quotient >= self.n_intervals - 1:
+            return self.n_intervals - 1
+        return <int>quotient
 
     cdef inline i64 cell(self, int interval, int k):
         return <i64>interval * self.n_types + k
@@ -605,7 +612,7 @@ cdef class FastCore:
                     self.counts[self.cell(c.interval, c.type) * N_COUNTS + C_UNFINISHED] += 1
         for l in range(self.n_levels):
             if self.level[l] != 0 and window_end > self.level_since[l]:
-                self.commit(l, self.level_since[l], window_end)
+                self.commit(l, self.level_bucket[l], self.level_since[l], window_end)
             self.level_since[l] = window_end
         return window_end
 
@@ -757,28 +764,30 @@ cdef class FastCore:
     cdef int arrive(self) except -1:
         """The next call of the block arrives (now)."""
         cdef i64 i = self.block_next, id = self.block_first + self.block_next
-        cdef int k = self.in_type[i], j, g
+        cdef int k = self.in_type[i], j, g, interval = 0
         cdef double arrival = self.in_arrival[i], patience = self.in_patience[i], delay
         cdef i64 slot
         cdef Call *c
         self.block_next += 1
         self.now = arrival
-        if self.tally and arrival >= self.warmup:
-            self.counts[self.cell(self.in_interval[i], k) * N_COUNTS + C_ARRIVED] += 1
+        if self.tally:
+            interval = self.interval_of(arrival)
+            if arrival >= self.warmup:
+                self.counts[self.cell(interval, k) * N_COUNTS + C_ARRIVED] += 1
         if self.trunks >= 0 and self.in_system >= self.trunks:
             if self.keep_records:
                 self.rec_outcome[id] = BLOCKED
                 self.rec_end[id] = arrival
             if self.tally:
                 if arrival >= self.warmup:
-                    self.counts[self.cell(self.in_interval[i], k) * N_COUNTS + C_BLOCKED] += 1
+                    self.counts[self.cell(interval, k) * N_COUNTS + C_BLOCKED] += 1
                 if arrival > self.max_call_end:
                     self.max_call_end = arrival
             return 0
         slot = self.new_slot()
         c = &self.calls[slot]
         c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
-        c.id, c.type, c.interval, c.state = id, k, self.in_interval[i], WAITING
+        c.id, c.type, c.interval, c.state = id, k, interval, WAITING
         self.in_system += 1
         for j in range(self.route_start[k], self.route_start[k + 1]):
             g = self.route_group[j]
@@ -912,6 +921,12 @@ cdef class FastCore:
             raise RuntimeError("tallies: this run did not keep tallies")
         cells = <i64>self.n_intervals * self.n_types
         shape = (self.n_intervals, self.n_types)
+        integral = _array(self.level_integral, <i64>self.n_buckets * self.n_levels, np.float64).reshape(
+            (self.n_buckets, self.n_levels))
+        maximum = _array(self.level_max, <i64>self.n_buckets * self.n_levels, np.int32).reshape(
+            (self.n_buckets, self.n_levels))
+        if self.n_types == 1:  # the total queue was not tracked apart
+            integral[:, 1], maximum[:, 1] = integral[:, 0], maximum[:, 0]
         return {
             "calls": self.n_calls,
             "slots": self.slots_used,  # call slots ever used: the most calls in the system at once
@@ -922,10 +937,8 @@ cdef class FastCore:
                 (self.n_types, SUMMARY_BINS)),
             "group_answered": _array(self.group_answered, self.n_groups, np.int64),
             "group_handle": _array(self.group_handle, self.n_groups, np.float64),
-            "level_integral": _array(self.level_integral, <i64>self.n_buckets * self.n_levels, np.float64).reshape(
-                (self.n_buckets, self.n_levels)),
-            "level_max": _array(self.level_max, <i64>self.n_buckets * self.n_levels, np.int32).reshape(
-                (self.n_buckets, self.n_levels)),
+            "level_integral": integral,
+            "level_max": maximum,
         }
 
     def agent_log(self):

@@ -89,13 +89,10 @@ class FastEngine:
         if not AVAILABLE:
             raise RuntimeError(f"the fast engine is not built: {IMPORT_ERROR}")
         core = _fast.FastCore(**scenario_arrays(scenario, keep_records=records))
-        last_interval = scenario.n_intervals - 1
         for block in call_blocks(scenario, seed) if inputs is None else inputs:
-            arrival = np.ascontiguousarray(block.arrival, np.float64)
-            interval = np.minimum(arrival // scenario.interval_length, last_interval).astype(np.int32)
-            core.load(arrival, np.ascontiguousarray(block.call_type, np.int32),
+            core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
-                      np.ascontiguousarray(block.patience, np.float64), interval)
+                      np.ascontiguousarray(block.patience, np.float64))
             core.run(False)
         core.run(True)
         log = core.agent_log()
