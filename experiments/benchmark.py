@@ -1,20 +1,27 @@
-"""Benchmark: calls simulated per second, engines side by side in one run, as ratios.
+"""Benchmark: calls simulated per second, engines side by side in one run, as ratios; and memory.
 
-    python experiments/benchmark.py                    # both models, ~200,000 calls each
-    python experiments/benchmark.py --calls 1000000
+    python experiments/benchmark.py                    # both models, 200,000 calls each
+    python experiments/benchmark.py --calls 1000000    # the fast-engine issue's size
+    python experiments/benchmark.py --memory           # peak memory, 10,000,000 calls (subprocesses)
 
 Models (the fast-engine issue's benchmarks):
   1. M/M/c+M: 600 calls/hour, exponential talk time with mean 240 s, 44 agents, exponential
      patience with mean 180 s;
   2. the ``default`` multi-skill day, replicated (seeds 1, 2, ...) until ``--calls`` calls.
 
-Contenders, each including drawing its random inputs and returning per-call records:
-  * ``idiomatic SimPy`` (model 1 only): the model as a SimPy user writes it: one process per
-    call, a ``simpy.Resource`` for the agents, the request raced against a patience timeout,
-    Python's ``random`` for the draws. The reference engine must not be slower than this.
-  * ``simpy engine``: :class:`sim.core.simpy_engine.SimpyEngine`;
-  * ``fast engine``: :class:`sim.core.fast_engine.FastEngine` (the compiled event loop).
+Contenders, each timed end to end through :func:`sim.simulate`: drawing the random inputs,
+the event loop, and the KPI tables (summary, intervals, groups):
+  * ``idiomatic SimPy`` (model 1 only, no KPI tables): the model as a SimPy user writes it: one
+    process per call, a ``simpy.Resource`` for the agents, the request raced against a patience
+    timeout, Python's ``random`` for the draws. The reference engine must not be slower.
+  * ``simpy engine``: the reference engine (per-call records, KPIs from them);
+  * ``fast engine``: the compiled loop without per-call records (streaming KPI tallies; the
+    default for sweeps), and ``fast engine + records`` keeping per-call records.
 Each contender runs ``--repeat`` times; the best time is reported (least disturbed by the OS).
+
+Memory (``--memory``): peak resident set size of a fresh process that runs model 1 for 10,000,000
+calls without records, against one that only imports and builds the scenario (the base); and
+the bytes per call the fast engine's per-call records add (engine run with records).
 """
 
 from __future__ import annotations
@@ -26,13 +33,16 @@ import random
 import time
 from pathlib import Path
 
+import subprocess
+import sys
+
 import simpy
 
 from sim.core.fast_engine import AVAILABLE as FAST_AVAILABLE
 from sim.core.fast_engine import FastEngine
 from sim.core.simpy_engine import SimpyEngine
 from sim.scenario import build_scenario
-from sim.simulate import load_scenario_file
+from sim.simulate import load_scenario_file, simulate
 
 DEFAULT_SCENARIO = "configs/scenario/default.yaml"
 
@@ -88,13 +98,35 @@ def best_of(repeat: int, work) -> tuple:
     return calls, best
 
 
-def replicated(engine, scenario, calls: int) -> int:
-    """Run seeds 1, 2, ... until at least ``calls`` calls; returns the number simulated."""
+def replicated(engine: str, scenario, calls: int, records: bool) -> int:
+    """Simulate seeds 1, 2, ... until at least ``calls`` calls; returns the number simulated."""
     done, seed = 0, 1
     while done < calls:
-        done += len(engine.run(scenario, seed).records)
+        done += simulate(scenario, seed, engine=engine, records=records).n_calls
         seed += 1
     return done
+
+
+def peak_memory_mb(code: str) -> float:
+    """Peak resident set size (MB) of a fresh Python process running ``code``."""
+    probe = code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent)
+    return int(out.stdout.split()[-1]) / 1024  # ru_maxrss is in kB on Linux
+
+
+def memory_report(calls: int, record_calls: int) -> None:
+    setup = (f"from benchmark import mmcm_scenario; from sim import simulate; from sim.core.fast_engine import FastEngine;"
+             f"import sim.stream_kpi, sim.kpi")
+    base = peak_memory_mb(f"{setup}; s = mmcm_scenario({calls})")
+    streamed = peak_memory_mb(f"{setup}; s = mmcm_scenario({calls}); r = simulate(s, 1, engine='fast', records=False);"
+                              f"assert r.n_calls > 0.99 * {calls}")
+    print(f"memory: model 1, {calls:,} calls, fast engine without records: peak {streamed:.0f} MB "
+          f"(base {base:.0f} MB: Python, numpy, pandas, scipy, simpy imported)")
+    base = peak_memory_mb(f"{setup}; s = mmcm_scenario({record_calls})")
+    kept = peak_memory_mb(f"{setup}; s = mmcm_scenario({record_calls}); o = FastEngine().run(s, 1, records=True)")
+    print(f"memory: model 1, {record_calls:,} calls, fast engine with per-call records: "
+          f"{(kept - base) * 2**20 / record_calls:.0f} bytes per call beyond the base")
 
 
 def compare(title: str, contenders: dict, repeat: int, baseline: str) -> None:
@@ -114,26 +146,32 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=200_000, help="calls per run and model (default 200,000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender; best time kept")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--memory", action="store_true", help="measure peak memory instead (10M calls)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"simpy {simpy.__version__}; best of {args.repeat}")
+    if args.memory:
+        memory_report(10_000_000, 2_000_000)
+        return
     if not FAST_AVAILABLE:
         print("  (the fast engine is not built: only the SimPy contenders run)")
 
     mmcm = mmcm_scenario(args.calls)
     contenders = {
         "idiomatic SimPy (process per call, Resource)": lambda: idiomatic_simpy(args.calls, args.seed),
-        "simpy engine": lambda: len(SimpyEngine().run(mmcm, args.seed).records),
+        "simpy engine": lambda: simulate(mmcm, args.seed, engine="simpy").n_calls,
     }
     if FAST_AVAILABLE:
-        contenders["fast engine"] = lambda: len(FastEngine().run(mmcm, args.seed).records)
+        contenders["fast engine"] = lambda: simulate(mmcm, args.seed, engine="fast", records=False).n_calls
+        contenders["fast engine + records"] = lambda: simulate(mmcm, args.seed, engine="fast").n_calls
     compare(f"1. M/M/c+M: {RATE_PER_HOUR:g} calls/h, talk {MEAN_TALK:g} s, {AGENTS} agents, patience "
             f"{MEAN_PATIENCE:g} s, ~{args.calls:,} calls", contenders, args.repeat, "simpy engine")
 
     day = build_scenario(load_scenario_file(Path(__file__).resolve().parent.parent / DEFAULT_SCENARIO))
-    contenders = {"simpy engine": lambda: replicated(SimpyEngine(), day, args.calls)}
+    contenders = {"simpy engine": lambda: replicated("simpy", day, args.calls, True)}
     if FAST_AVAILABLE:
-        contenders["fast engine"] = lambda: replicated(FastEngine(), day, args.calls)
+        contenders["fast engine"] = lambda: replicated("fast", day, args.calls, False)
+        contenders["fast engine + records"] = lambda: replicated("fast", day, args.calls, True)
     compare(f"2. default multi-skill day, replicated to >= {args.calls:,} calls", contenders, args.repeat,
             "simpy engine")
 

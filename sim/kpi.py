@@ -74,19 +74,34 @@ def _indicators(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     })
 
 
-def _finish(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Ratios from the counts, with the service-level variant chosen in the scenario."""
-    variant = scenario.kpi.sl_variant
+RATE_COLUMNS = ("asa", "mean_wait", "p90_wait", "aht", "avg_queue", "max_queue")
+
+
+def _kpi_frame(scenario: Scenario, leading: dict, columns: dict) -> pd.DataFrame:
+    """A KPI table in one go: ``leading`` label columns, then the counts, the service level (with
+    the scenario's variant) and abandon rate, then the means and queue statistics.
+
+    ``columns`` maps every AGGREGATES name plus avg_queue and max_queue to arrays (any shape;
+    flattened in C order, matching the labels); missing counts (NaN) are zeros.
+    """
+    c = {name: np.asarray(values, float).ravel() for name, values in columns.items()}
+    counts = {name: np.nan_to_num(c[name]).astype(np.int64) for name in COUNTS}
     denominator = {
-        "offered": table.offered,
-        "answered": table.answered,
-        "answered_and_late_abandoned": table.answered + table.late_abandoned,
-    }[variant]
-    table.insert(table.columns.get_loc("answered_within_T") + 1, "service_level",
-                 table.answered_within_T / denominator.where(denominator > 0))
-    table.insert(table.columns.get_loc("asa"), "abandon_rate",
-                 table.abandoned / table.offered.where(table.offered > 0))
-    return table.drop(columns="late_abandoned")
+        "offered": counts["offered"],
+        "answered": counts["answered"],
+        "answered_and_late_abandoned": counts["answered"] + counts["late_abandoned"],
+    }[scenario.kpi.sl_variant]
+    table = dict(leading)
+    table.update((name, counts[name]) for name in COUNTS if name != "late_abandoned")
+    table["service_level"] = _ratio(counts["answered_within_T"], denominator)
+    table["abandon_rate"] = _ratio(counts["abandoned"], counts["offered"])
+    table.update((name, c[name]) for name in RATE_COLUMNS)
+    return pd.DataFrame(table)
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, NaN where the denominator is 0."""
+    return np.divide(numerator, denominator, out=np.full(len(numerator), np.nan), where=denominator > 0)
 
 
 AGGREGATES = {
@@ -127,23 +142,27 @@ def interval_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) -
     by_all = ind.drop(columns="call_type").groupby("interval").agg(AGGREGATES)
     by_all["call_type"] = TOTAL
     by_all = by_all.set_index("call_type", append=True)
-    table = pd.concat([by_type, by_all]).reset_index()
-    table["call_type"] = table.call_type.astype(str)
+    table = pd.concat([by_type, by_all])
+    table.index = pd.MultiIndex.from_arrays([table.index.get_level_values(0),
+                                             table.index.get_level_values(1).astype(str)])
     intervals = measured_intervals(scenario)
-    queue = _queue_by_interval(scenario, calls, window_end, intervals)
-    return assemble_interval_table(scenario, table.set_index(["interval", "call_type"]), queue)
+    names = type_names(scenario)
+    table = table.reindex(pd.MultiIndex.from_product([intervals, names]))
+    columns = {name: table[name].to_numpy() for name in AGGREGATES}
+    columns.update(_queue_by_interval(scenario, calls, window_end, intervals))
+    return assemble_interval_table(scenario, columns)
 
 
-def assemble_interval_table(scenario: Scenario, table: pd.DataFrame, queue: pd.DataFrame) -> pd.DataFrame:
-    """The interval table from per (interval, call_type) counts and means (the AGGREGATES
-    columns) and queue statistics (avg_queue, max_queue), whatever source computed them."""
+def assemble_interval_table(scenario: Scenario, columns: dict) -> pd.DataFrame:
+    """The interval table from per (measured interval, call type or total) arrays of the
+    AGGREGATES columns, avg_queue and max_queue (rows: intervals; columns: type_names), whatever
+    source computed them."""
     intervals = measured_intervals(scenario)
-    full = pd.MultiIndex.from_product([intervals, type_names(scenario)], names=["interval", "call_type"])
-    table = table.reindex(full)
-    table[COUNTS] = table[COUNTS].fillna(0).astype(int)
-    table = table.join(queue).reset_index()
-    table.insert(1, "start", [interval_label(scenario, j) for j in table.interval])
-    return _finish(table, scenario)
+    names = type_names(scenario)
+    labels = [interval_label(scenario, j) for j in intervals]
+    leading = {"interval": np.repeat(intervals, len(names)), "start": np.repeat(labels, len(names)).tolist(),
+               "call_type": names * len(intervals)}
+    return _kpi_frame(scenario, leading, columns)
 
 
 def type_names(scenario: Scenario) -> list:
@@ -157,20 +176,18 @@ def interval_edges(scenario: Scenario, intervals: np.ndarray) -> np.ndarray:
     return np.concatenate(([max(scenario.interval_starts()[intervals[0]], scenario.warmup)], ends))
 
 
-def _queue_by_interval(scenario, calls, window_end, intervals) -> pd.DataFrame:
+def _queue_by_interval(scenario, calls, window_end, intervals) -> dict:
+    """avg_queue and max_queue per (measured interval, call type or total)."""
     edges = interval_edges(scenario, intervals)
     lengths = np.diff(edges)
     queued, q_start, q_end = _queue_spans(calls, window_end)
-    parts = []
+    average, maximum = [], []
     for name in type_names(scenario):
         mask = np.ones(len(queued), bool) if name == TOTAL else (queued.call_type == name).to_numpy()
         s, e = q_start[mask], q_end[mask]
-        parts.append(pd.DataFrame({
-            "interval": intervals, "call_type": name,
-            "avg_queue": timeline.integrals(s, e, edges) / lengths,
-            "max_queue": timeline.maxima(s, e, edges),
-        }))
-    return pd.concat(parts).set_index(["interval", "call_type"])
+        average.append(timeline.integrals(s, e, edges) / lengths)
+        maximum.append(timeline.maxima(s, e, edges))
+    return {"avg_queue": np.column_stack(average), "max_queue": np.column_stack(maximum)}
 
 
 def summary_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) -> pd.DataFrame:
@@ -180,23 +197,23 @@ def summary_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) ->
     total = ind.drop(columns=["interval", "call_type"]).agg(AGGREGATES).to_frame(TOTAL).T
     table = pd.concat([by_type, total])
     table.index = table.index.astype(str)
+    table = table.reindex(type_names(scenario))
+    columns = {name: table[name].to_numpy() for name in AGGREGATES}
     queued, q_start, q_end = _queue_spans(calls, window_end)
     edges = np.array([scenario.warmup, window_end])
-    queue = {}
+    average, maximum = [], []
     for name in table.index:
         mask = np.ones(len(queued), bool) if name == TOTAL else (queued.call_type == name).to_numpy()
-        queue[name] = (timeline.integrals(q_start[mask], q_end[mask], edges)[0] / (edges[1] - edges[0]),
-                       timeline.maxima(q_start[mask], q_end[mask], edges)[0])
-    return assemble_summary(scenario, table, pd.DataFrame(queue, index=["avg_queue", "max_queue"]).T)
+        average.append(timeline.integrals(q_start[mask], q_end[mask], edges)[0] / (edges[1] - edges[0]))
+        maximum.append(timeline.maxima(q_start[mask], q_end[mask], edges)[0])
+    columns.update(avg_queue=np.array(average), max_queue=np.array(maximum))
+    return assemble_summary(scenario, columns)
 
 
-def assemble_summary(scenario: Scenario, table: pd.DataFrame, queue: pd.DataFrame) -> pd.DataFrame:
-    """The summary table from per call type (and total) counts and means, and queue statistics."""
-    table = table.reindex(type_names(scenario))
-    table.index.name = "call_type"
-    table[COUNTS] = table[COUNTS].fillna(0).astype(int)
-    table = table.join(queue)
-    return _finish(table.reset_index(), scenario)
+def assemble_summary(scenario: Scenario, columns: dict) -> pd.DataFrame:
+    """The summary table from per (call type or total) arrays of the AGGREGATES columns,
+    avg_queue and max_queue."""
+    return _kpi_frame(scenario, {"call_type": type_names(scenario)}, columns)
 
 
 def _busy_spans(calls: pd.DataFrame):
@@ -230,32 +247,32 @@ def assemble_group_tables(scenario: Scenario, agents: pd.DataFrame, window_end: 
     edges = interval_edges(scenario, intervals)
     lengths = np.diff(edges)
     window = np.array([scenario.warmup, window_end])
-    summary, per_interval = [], []
+    names = [group.name for group in scenario.groups]
+    staffed, staffed_j = np.zeros(len(names)), np.zeros((len(names), len(intervals)))
     for group in scenario.groups:
-        g = group.index
-        on = agents[agents.group == g]
-        on_start, on_end = on.start.to_numpy(), on.end.to_numpy()
-        staffed = timeline.integrals(on_start, on_end, window)[0]
-        busy = busy_window[g]
-        paid = staffed  # no breaks or paid off-phone time modelled yet
-        summary.append({
-            "group": group.name,
-            "agents": len(group.spells),
-            "staffed_hours": staffed / 3600, "busy_hours": busy / 3600, "paid_hours": paid / 3600,
-            "occupancy": busy / staffed if staffed > 0 else np.nan,
-            "utilisation": busy / paid if paid > 0 else np.nan,
-            "answered": int(answered[g]),
-            "aht": aht[g],
-            "cost": paid / 3600 * group.cost_per_hour,
-        })
-        staffed_j = timeline.integrals(on_start, on_end, edges)
-        busy_j = np.asarray(busy_intervals[g], float)
-        per_interval.append(pd.DataFrame({
-            "interval": intervals, "start": [interval_label(scenario, j) for j in intervals],
-            "group": group.name, "staffed": staffed_j / lengths, "busy": busy_j / lengths,
-            "occupancy": busy_j / np.where(staffed_j > 0, staffed_j, np.nan),
-        }))
-    return pd.DataFrame(summary), pd.concat(per_interval, ignore_index=True)
+        on = agents.group.to_numpy() == group.index
+        on_start, on_end = agents.start.to_numpy()[on], agents.end.to_numpy()[on]
+        staffed[group.index] = timeline.integrals(on_start, on_end, window)[0]
+        staffed_j[group.index] = timeline.integrals(on_start, on_end, edges)
+    busy = np.asarray(busy_window, float)
+    paid = staffed  # no breaks or paid off-phone time modelled yet
+    summary = pd.DataFrame({
+        "group": names,
+        "agents": np.array([len(group.spells) for group in scenario.groups], np.int64),
+        "staffed_hours": staffed / 3600, "busy_hours": busy / 3600, "paid_hours": paid / 3600,
+        "occupancy": _ratio(busy, staffed), "utilisation": _ratio(busy, paid),
+        "answered": np.asarray(answered, np.int64), "aht": np.asarray(aht, float),
+        "cost": paid / 3600 * np.array([group.cost_per_hour for group in scenario.groups], float),
+    })
+    busy_j = np.asarray(busy_intervals, float).reshape(len(names), len(intervals))
+    labels = [interval_label(scenario, j) for j in intervals]
+    per_interval = pd.DataFrame({
+        "interval": np.tile(intervals, len(names)), "start": labels * len(names),
+        "group": np.repeat(names, len(intervals)).tolist(),
+        "staffed": (staffed_j / lengths).ravel(), "busy": (busy_j / lengths).ravel(),
+        "occupancy": _ratio(busy_j.ravel(), staffed_j.ravel()),
+    })
+    return summary, per_interval
 
 
 def interval_label(scenario: Scenario, j: int) -> str:

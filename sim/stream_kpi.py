@@ -89,7 +89,6 @@ def _buckets(scenario: Scenario):
 def tables(scenario: Scenario, tallies: dict, agents: pd.DataFrame) -> tuple:
     """(summary, intervals, groups, group_intervals, window_end) from the fast engine's tallies."""
     layout = tally_layout()
-    names = kpi.type_names(scenario)
     n_types = len(scenario.call_types)
     window_end = float(tallies["window_end"])
     intervals = kpi.measured_intervals(scenario)
@@ -109,28 +108,24 @@ def tables(scenario: Scenario, tallies: dict, agents: pd.DataFrame) -> tuple:
     window_integral = integral[measured].sum(axis=0)
     window_max = maximum[measured].max(axis=0) if measured.any() else np.zeros(integral.shape[1])
 
-    # interval table
+    # interval table: arrays of shape (measured intervals, call types + total)
     counts = _with_total(tallies["counts"][intervals], axis=1)
     sums = _with_total(tallies["sums"][intervals], axis=1)
     columns = _means(counts, sums, layout["counts"])
     hist = _with_total(tallies["interval_hist"][intervals].astype(np.int64), axis=1)
-    columns["p90_wait"] = histogram_quantile(hist.reshape(-1, hist.shape[-1]), 0.9, layout["interval_per_octave"])
-    index = pd.MultiIndex.from_product([intervals, names], names=["interval", "call_type"])
-    table = pd.DataFrame({c: np.asarray(columns[c]).ravel() for c in kpi.AGGREGATES}, index=index)
-    queue = pd.DataFrame({"avg_queue": (per_interval[:, :n_types + 1] / lengths[:, None]).ravel(),
-                          "max_queue": per_interval_max[:, :n_types + 1].ravel()}, index=index)
-    interval_table = kpi.assemble_interval_table(scenario, table, queue)
+    p90 = histogram_quantile(hist.reshape(-1, hist.shape[-1]), 0.9, layout["interval_per_octave"])
+    columns.update(p90_wait=p90, avg_queue=per_interval[:, :n_types + 1] / lengths[:, None],
+                   max_queue=per_interval_max[:, :n_types + 1])
+    interval_table = kpi.assemble_interval_table(scenario, columns)
 
-    # summary
+    # summary: arrays of shape (call types + total)
     columns = _means(_with_total(tallies["counts"].sum(axis=0), axis=0),
                      _with_total(tallies["sums"].sum(axis=0), axis=0), layout["counts"])
-    columns["p90_wait"] = histogram_quantile(_with_total(tallies["summary_hist"], axis=0), 0.9,
-                                             layout["summary_per_octave"])
-    summary = pd.DataFrame({c: columns[c] for c in kpi.AGGREGATES}, index=pd.Index(names, name="call_type"))
-    span = window_end - scenario.warmup
-    queue = pd.DataFrame({"avg_queue": window_integral[:n_types + 1] / span,
-                          "max_queue": window_max[:n_types + 1]}, index=summary.index)
-    summary = kpi.assemble_summary(scenario, summary, queue)
+    columns.update(p90_wait=histogram_quantile(_with_total(tallies["summary_hist"], axis=0), 0.9,
+                                               layout["summary_per_octave"]),
+                   avg_queue=window_integral[:n_types + 1] / (window_end - scenario.warmup),
+                   max_queue=window_max[:n_types + 1])
+    summary = kpi.assemble_summary(scenario, columns)
 
     # groups
     busy = slice(n_types + 1, None)
