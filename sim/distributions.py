@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 import numpy as np
-from scipy.optimize import brentq
 from scipy.special import gamma as gamma_fn
 
 from sim.errors import ConfigError
@@ -61,6 +60,8 @@ def _weibull_shape(cv: float) -> float:
     def cv_of(k: float) -> float:
         g1, g2 = gamma_fn(1 + 1 / k), gamma_fn(1 + 2 / k)
         return math.sqrt(max(g2 / g1**2 - 1, 0.0)) - cv
+
+    from scipy.optimize import brentq  # only Weibull needs it; a heavy import for every run
 
     return brentq(cv_of, 0.05, 500.0)
 

@@ -55,6 +55,17 @@ def histogram_quantile(hist: np.ndarray, q: float, per_octave: int) -> np.ndarra
     return np.where(n > 0, below + (position - lower) * (above - below), np.nan)
 
 
+def _interval_quantiles(hist: np.ndarray, q: float, per_octave: int, chunk: int = 2048) -> np.ndarray:
+    """q-quantile per (interval, call type or total) from per (interval, call type) histograms,
+    a chunk of intervals at a time so that long runs need no large temporary arrays."""
+    out = np.empty((len(hist), hist.shape[1] + 1))
+    for first in range(0, len(hist), chunk):
+        part = _with_total(hist[first:first + chunk].astype(np.int64), axis=1)
+        out[first:first + chunk] = histogram_quantile(part.reshape(-1, part.shape[-1]), q, per_octave).reshape(
+            len(part), -1)
+    return out
+
+
 def _means(counts: np.ndarray, sums: np.ndarray, names: tuple) -> dict:
     """The count columns and means of the AGGREGATES of sim.kpi, from counts and sums arrays."""
     c = {name: counts[..., i] for i, name in enumerate(names)}
@@ -112,8 +123,8 @@ def tables(scenario: Scenario, tallies: dict, agents: pd.DataFrame) -> tuple:
     counts = _with_total(tallies["counts"][intervals], axis=1)
     sums = _with_total(tallies["sums"][intervals], axis=1)
     columns = _means(counts, sums, layout["counts"])
-    hist = _with_total(tallies["interval_hist"][intervals].astype(np.int64), axis=1)
-    p90 = histogram_quantile(hist.reshape(-1, hist.shape[-1]), 0.9, layout["interval_per_octave"])
+    measured_rows = slice(intervals[0], intervals[-1] + 1) if len(intervals) else slice(0, 0)  # a view, no copy
+    p90 = _interval_quantiles(tallies["interval_hist"][measured_rows], 0.9, layout["interval_per_octave"])
     columns.update(p90_wait=p90, avg_queue=per_interval[:, :n_types + 1] / lengths[:, None],
                    max_queue=per_interval_max[:, :n_types + 1])
     interval_table = kpi.assemble_interval_table(scenario, columns)

@@ -16,7 +16,7 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit  # Student t quantile (as scipy.stats.t.ppf, a lighter import)
 
 from sim import analytic
 from sim.scenario import Scenario
@@ -93,7 +93,7 @@ def ratio_interval(numerators, denominators, confidence: float = 0.95):
     if n < 2 or not den.sum() > 0:
         return ratio, np.nan
     residual = num - ratio * den
-    half = stats.t.ppf((1 + confidence) / 2, n - 1) * residual.std(ddof=1) / (math.sqrt(n) * den.mean())
+    half = stdtrit(n - 1, (1 + confidence) / 2) * residual.std(ddof=1) / (math.sqrt(n) * den.mean())
     return ratio, half
 
 

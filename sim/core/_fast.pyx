@@ -232,6 +232,7 @@ cdef class FastCore:
     cdef i64 *counts  # [(interval * n_types + type) * N_COUNTS + field]
     cdef double *sums  # [(interval * n_types + type) * N_SUMS + field]
     cdef unsigned int *interval_hist  # [(interval * n_types + type) * INTERVAL_BINS + bin]
+    cdef object interval_hist_array  # owns interval_hist: the largest tally, handed out without a copy
     cdef i64 *summary_hist  # [type * SUMMARY_BINS + bin]
     cdef i64 *group_answered
     cdef double *group_handle
@@ -318,7 +319,7 @@ cdef class FastCore:
     cdef int setup_tallies(self, int n_intervals, double interval_length, double warmup, double sl_threshold,
                            double short_abandon, double[::1] bucket_edges) except -1:
         cdef i64 cells = <i64>n_intervals * self.n_types
-        cdef int i
+        cdef unsigned int[:, :, ::1] hist_view
         self.n_intervals = n_intervals
         self.interval_length = interval_length
         self.warmup = warmup
@@ -327,7 +328,9 @@ cdef class FastCore:
         self.max_call_end = -INFINITY
         self.counts = <i64 *>zeros(cells * N_COUNTS, sizeof(i64))
         self.sums = <double *>zeros(cells * N_SUMS, sizeof(double))
-        self.interval_hist = <unsigned int *>zeros(cells * INTERVAL_BINS, sizeof(unsigned int))
+        self.interval_hist_array = np.zeros((n_intervals, self.n_types, INTERVAL_BINS), np.uint32)
+        hist_view = self.interval_hist_array
+        self.interval_hist = &hist_view[0, 0, 0]
         self.summary_hist = <i64 *>zeros(<i64>self.n_types * SUMMARY_BINS, sizeof(i64))
         self.group_answered = <i64 *>zeros(self.n_groups, sizeof(i64))
         self.group_handle = <double *>zeros(self.n_groups, sizeof(double))
@@ -358,7 +361,7 @@ cdef class FastCore:
         free(self.calls); free(self.free_slots)
         free(self.rec_arrival); free(self.rec_type); free(self.rec_outcome); free(self.rec_group)
         free(self.rec_agent); free(self.rec_answer); free(self.rec_end); free(self.rec_talk); free(self.rec_wrapup)
-        free(self.counts); free(self.sums); free(self.interval_hist); free(self.summary_hist)
+        free(self.counts); free(self.sums); free(self.summary_hist)
         free(self.group_answered); free(self.group_handle); free(self.level); free(self.level_since); free(self.level_bucket)
         free(self.edges); free(self.level_integral); free(self.level_max)
         free(self.queues); free(self.heap)
@@ -932,7 +935,7 @@ cdef class FastCore:
             "slots": self.slots_used,  # call slots ever used: the most calls in the system at once
             "counts": _array(self.counts, cells * N_COUNTS, np.int64).reshape(shape + (N_COUNTS,)),
             "sums": _array(self.sums, cells * N_SUMS, np.float64).reshape(shape + (N_SUMS,)),
-            "interval_hist": _array(self.interval_hist, cells * INTERVAL_BINS, np.uint32).reshape(shape + (INTERVAL_BINS,)),
+            "interval_hist": self.interval_hist_array,  # not a copy: the core is done with it
             "summary_hist": _array(self.summary_hist, <i64>self.n_types * SUMMARY_BINS, np.int64).reshape(
                 (self.n_types, SUMMARY_BINS)),
             "group_answered": _array(self.group_answered, self.n_groups, np.int64),
