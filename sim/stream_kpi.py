@@ -66,21 +66,22 @@ def _interval_quantiles(hist: np.ndarray, q: float, per_octave: int, chunk: int 
     return out
 
 
-def _means(counts: np.ndarray, sums: np.ndarray, names: tuple) -> dict:
-    """The count columns and means of the AGGREGATES of sim.kpi, from counts and sums arrays."""
-    c = {name: counts[..., i] for i, name in enumerate(names)}
+def _means(counts: np.ndarray, sums: np.ndarray, layout: dict) -> dict:
+    """The count columns and means of the AGGREGATES of sim.kpi, from counts and sums arrays
+    (last axis: the fields named in the tally layout)."""
+    c = {name: counts[..., i] for i, name in enumerate(layout["counts"])}
+    total = {name: sums[..., i] for i, name in enumerate(layout["sums"])}
     answered, abandoned = c["answered"], c["abandoned"]
-    left = answered + abandoned
 
-    def ratio(total, n):
-        return np.divide(total, n, out=np.full(n.shape, np.nan), where=n > 0)
+    def ratio(numerator, n):
+        return np.divide(numerator, n, out=np.full(n.shape, np.nan), where=n > 0)
 
     return {
         "arrived": c["arrived"], "blocked": c["blocked"], "short_abandoned": c["short_abandoned"],
         "offered": answered + abandoned + c["unfinished"], "answered": answered, "abandoned": abandoned,
         "answered_within_T": c["answered_within_T"], "late_abandoned": c["late_abandoned"],
-        "asa": ratio(sums[..., 0], answered), "mean_wait": ratio(sums[..., 1], left),
-        "aht": ratio(sums[..., 2], answered),
+        "asa": ratio(total["wait_answered"], answered), "mean_wait": ratio(total["wait_left"], answered + abandoned),
+        "aht": ratio(total["handle"], answered),
     }
 
 
@@ -122,7 +123,7 @@ def tables(scenario: Scenario, tallies: dict, agents: pd.DataFrame) -> tuple:
     # interval table: arrays of shape (measured intervals, call types + total)
     counts = _with_total(tallies["counts"][intervals], axis=1)
     sums = _with_total(tallies["sums"][intervals], axis=1)
-    columns = _means(counts, sums, layout["counts"])
+    columns = _means(counts, sums, layout)
     measured_rows = slice(intervals[0], intervals[-1] + 1) if len(intervals) else slice(0, 0)  # a view, no copy
     p90 = _interval_quantiles(tallies["interval_hist"][measured_rows], 0.9, layout["interval_per_octave"])
     columns.update(p90_wait=p90, avg_queue=per_interval[:, :n_types + 1] / lengths[:, None],
@@ -131,7 +132,7 @@ def tables(scenario: Scenario, tallies: dict, agents: pd.DataFrame) -> tuple:
 
     # summary: arrays of shape (call types + total)
     columns = _means(_with_total(tallies["counts"].sum(axis=0), axis=0),
-                     _with_total(tallies["sums"].sum(axis=0), axis=0), layout["counts"])
+                     _with_total(tallies["sums"].sum(axis=0), axis=0), layout)
     columns.update(p90_wait=histogram_quantile(_with_total(tallies["summary_hist"], axis=0), 0.9,
                                                layout["summary_per_octave"]),
                    avg_queue=window_integral[:n_types + 1] / (window_end - scenario.warmup),

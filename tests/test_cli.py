@@ -44,6 +44,14 @@ def test_default_scenario_runs_from_the_command_line(tmp_path):
     intervals = pd.read_csv(out / "intervals.csv")
     assert intervals.interval.nunique() == 34 and intervals.start.iloc[0] == "07:00"
 
+    lean = tmp_path / "lean"  # no per-call records: the same counts from the streaming tallies
+    done = callsim(f"hydra.run.dir={lean}", "output.calls=false", "engine=fast", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "calls.parquet" not in {p.name for p in lean.iterdir()}
+    lean_summary = pd.read_csv(lean / "summary.csv").set_index("call_type")
+    counts = ["arrived", "offered", "answered", "abandoned", "answered_within_T", "blocked"]
+    pd.testing.assert_frame_equal(summary[counts], lean_summary[counts])
+
 
 def test_single_queue_what_if_shows_erlang_a(tmp_path):
     done = callsim("scenario=single_queue", "agents=46", "rate=650", "scenario.horizon.hours=20",
