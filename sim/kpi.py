@@ -16,6 +16,10 @@ Definitions (also in the README):
   queue         time-average and maximum number of calls waiting.
 Calls are counted in the interval in which they arrive; time-based measures (queue, agents)
 over the interval itself. Calls arriving before the warm-up ends are excluded.
+
+This module computes the tables from per-call records; :mod:`sim.stream_kpi` computes the same
+tables from the fast engine's streaming tallies. Both hand numpy columns to the ``assemble_*``
+functions here, so the tables have one layout whatever their source.
 """
 
 from __future__ import annotations
