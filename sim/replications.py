@@ -11,14 +11,16 @@ NaN with fewer than two values) and, once per table, ``replications`` (how many 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import List
 
 import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
+from sim.errors import ConfigError
 from sim.scenario import build_scenario
-from sim.simulate import Results, simulate
+from sim.simulate import Results, load_scenario_file, simulate
 
 KEYS = {
     "summary": ["call_type"],
@@ -64,17 +66,13 @@ def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0
 def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", records: bool = False,
               confidence: float = 0.95) -> Replicated:
     """Run ``replications`` independent replications and aggregate their KPI tables."""
-    from sim.errors import ConfigError
-
     if not isinstance(replications, (int, np.integer)) or replications < 1:
         raise ConfigError("replications", f"must be a whole number of at least 1, got {replications!r}")
     if not 0 < confidence < 1:
         raise ConfigError("confidence", f"must be between 0 and 1, got {confidence!r}")
-    if isinstance(scenario, (str, bytes)) or hasattr(scenario, "__fspath__"):
-        from sim.simulate import load_scenario_file
-
+    if isinstance(scenario, (str, Path)):
         scenario = load_scenario_file(scenario)
-    scenario = build_scenario(scenario)
+    scenario = build_scenario(scenario)  # validated once, not once per replication
     runs = [simulate(scenario, s, engine=engine, records=records) for s in replication_seeds(seed, replications)]
     tables = {name: aggregate([getattr(r, name) for r in runs], keys, confidence) for name, keys in KEYS.items()}
     return Replicated(runs=runs, confidence=confidence, **tables)
