@@ -39,8 +39,6 @@ import sys
 import simpy
 
 from sim.core.fast_engine import AVAILABLE as FAST_AVAILABLE
-from sim.core.fast_engine import FastEngine
-from sim.core.simpy_engine import SimpyEngine
 from sim.scenario import build_scenario
 from sim.simulate import load_scenario_file, simulate
 
@@ -116,8 +114,8 @@ def peak_memory_mb(code: str) -> float:
 
 
 def memory_report(calls: int, record_calls: int) -> None:
-    setup = (f"from benchmark import mmcm_scenario; from sim import simulate; from sim.core.fast_engine import FastEngine;"
-             f"import sim.stream_kpi, sim.kpi")
+    setup = ("from benchmark import mmcm_scenario; from sim import simulate; from sim.core.fast_engine import FastEngine;"
+             "import sim.stream_kpi, sim.kpi")
     base = peak_memory_mb(f"{setup}; s = mmcm_scenario({calls})")
     streamed = peak_memory_mb(f"{setup}; s = mmcm_scenario({calls}); r = simulate(s, 1, engine='fast', records=False);"
                               f"assert r.n_calls > 0.99 * {calls}")
