@@ -57,9 +57,15 @@ setup(
         "hydra-core>=1.3",
         "pyarrow>=12",
         "pyyaml>=6",
+        "tqdm>=4.60",
+        "hydra-joblib-launcher>=1.2",
     ],
-    extras_require={"test": ["pytest>=7", "hypothesis>=6"]},
-    entry_points={"console_scripts": ["callsim=sim.cli:main"]},
+    extras_require={
+        "test": ["pytest>=7", "hypothesis>=6"],
+        "slurm": ["hydra-submitit-launcher>=1.2"],
+        "ray": ["hydra-ray-launcher>=1.2", "ray[default]>=2"],
+    },
+    entry_points={"console_scripts": ["callsim=sim.cli:main", "callsim-aggregate=sim.sweep:main"]},
     ext_modules=extensions(),
     cmdclass={"build_ext": OptionalBuildExt},
 )

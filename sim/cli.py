@@ -3,8 +3,13 @@
     callsim                                    # the default one-day multi-skill center
     callsim scenario=single_queue agents=46    # what-if on the Erlang single queue
     callsim scenario.groups.retail.shifts.early.count=14 seed=7
+    callsim replications=20                    # KPIs as mean ± 95 % confidence half-width
+    callsim -m scenario.groups.retail.shifts.early.count=10,12,14 replications=20 sweep=retail
+    callsim-aggregate results/sweeps/retail    # one table, plots and report.html for the sweep
 
 Bad input exits with status 2 and one line naming the field; nothing is written as complete.
+In a multirun (``-m``) a failing job records ``failed.json`` and the others go on; per-call
+records are off unless ``output.calls=true`` is given (sweeps keep memory flat).
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Sequence
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
 
 from sim.config import register_configs
 from sim.errors import ConfigError
@@ -76,22 +83,56 @@ def _set_mean(distribution, mean, shortcut: str) -> None:
     distribution.mean = mean
 
 
-def run(cfg: DictConfig, out_dir: str) -> int:
-    from sim import report
-    from sim.simulate import simulate
+def job_config(cfg: DictConfig, scenario_cfg, records: bool) -> dict:
+    """The settings that determine a job's output: written to config.yaml, digested for reruns."""
+    return {"seed": cfg.seed, "engine": cfg.engine, "replications": cfg.replications,
+            "experiment": OmegaConf.to_container(cfg.experiment, resolve=True),
+            "output": {**OmegaConf.to_container(cfg.output, resolve=True), "calls": records},
+            "scenario": scenario_dict(scenario_cfg)}
+
+
+def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequence[str] = ()) -> int:
+    """One job: run, write the reports, print the summary. Returns the exit status.
+
+    In a multirun, a job whose complete output exists is skipped, and a failure is recorded in
+    the job's directory instead of stopping the sweep.
+    """
+    from sim import report, sweep
+    from sim.experiment import ExperimentSettings, run_experiment
 
     started = time.perf_counter()
     try:
         scenario_cfg = apply_shortcuts(cfg)
         scenario = build_scenario(scenario_cfg)
-        results = simulate(scenario, seed=cfg.seed, engine=cfg.engine, records=bool(cfg.output.calls))
-        config = {"seed": cfg.seed, "engine": results.engine, "scenario": scenario_dict(scenario_cfg)}
-        report.write_run(results, out_dir, config, calls=cfg.output.calls, calls_format=cfg.output.calls_format,
-                         plots=cfg.output.plots, elapsed=time.perf_counter() - started)
-    except ConfigError as error:
-        print(f"callsim: invalid input: {error}", file=sys.stderr)
-        return 2
-    print(report.format_summary(results, out_dir))
+        settings = ExperimentSettings.from_config(cfg.replications, cfg.experiment)
+        explicit_calls = any(o.lstrip("+~").startswith("output.calls=") for o in overrides)
+        records = bool(cfg.output.calls) and (explicit_calls or not multirun)
+        config = job_config(cfg, scenario_cfg, records)
+        fingerprint = sweep.config_fingerprint(config)
+        if multirun and sweep.is_complete(out_dir, fingerprint):
+            print(f"callsim: skipped {out_dir}: its complete output exists")
+            return 0
+        results, method = run_experiment(scenario, cfg.seed, cfg.engine, settings, records, progress=cfg.progress)
+        report.write_run(results, out_dir, config, calls=records, calls_format=cfg.output.calls_format,
+                         plots=cfg.output.plots, elapsed=time.perf_counter() - started, method=method,
+                         extra={"config_sha256": fingerprint, "overrides": list(overrides)})
+        sweep.clear_failure(out_dir)
+    except Exception as error:
+        if multirun:
+            sweep.record_failure(out_dir, error, overrides)
+        if isinstance(error, ConfigError):
+            print(f"callsim: invalid input: {error}", file=sys.stderr)
+            return 2
+        if not multirun:
+            raise
+        print(f"callsim: job failed ({' '.join(overrides)}): {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    if multirun:
+        total = results.summary.set_index("call_type").loc["total"]
+        print(f"callsim: {' '.join(overrides)}: service level {100 * total.service_level:.1f}%, "
+              f"abandoned {100 * total.abandon_rate:.1f}% -> {out_dir}")
+    else:
+        print(report.format_summary(results, out_dir))
     return 0
 
 
@@ -100,8 +141,10 @@ register_configs()
 
 @hydra.main(version_base=None, config_path=config_dir(), config_name="config")
 def main(cfg: DictConfig) -> None:
-    status = run(cfg, HydraConfig.get().runtime.output_dir)
-    if status:
+    hydra_cfg = HydraConfig.get()
+    multirun = hydra_cfg.mode == RunMode.MULTIRUN
+    status = run(cfg, hydra_cfg.runtime.output_dir, multirun=multirun, overrides=list(hydra_cfg.overrides.task))
+    if status and not multirun:  # a sweep goes on; SweepCallback reports its failures at the end
         sys.exit(status)
 
 

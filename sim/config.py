@@ -155,8 +155,42 @@ class OutputConfig:
 
 
 @dataclass
+class PrecisionConfig:
+    """Sequential stopping: with ``kpi`` and ``half_width`` set, replications are added one at a
+    time (after the first ``replications``) until the KPI's confidence half-width on summary row
+    ``call_type`` is at most ``half_width`` (a fraction for service_level / abandon_rate, seconds
+    for asa), or ``max_replications`` have run."""
+
+    kpi: Optional[str] = None
+    half_width: Optional[float] = None
+    call_type: str = "total"
+    max_replications: int = 1000
+
+
+@dataclass
+class ExperimentConfig:
+    """How confidence intervals are obtained.
+
+    method: ``replications`` (independent replications, ``replications`` of them) or
+    ``batch_means`` (steady-state scenarios: one run, its measured time cut into ``batches``).
+    crn: common random numbers: alternatives in a sweep see the same calls (same seeds);
+    false mixes a fingerprint of each alternative's scenario into its seeds.
+    """
+
+    method: str = "replications"
+    crn: bool = True
+    confidence: float = 0.95
+    batches: int = 20
+    precision: PrecisionConfig = field(default_factory=PrecisionConfig)
+
+
+@dataclass
 class AppConfig:
     """The ``callsim`` command: a scenario plus run settings.
+
+    ``replications``: independent replications; KPIs are then means with confidence intervals
+    (see ``experiment``). ``sweep``: a multirun (``-m``) writes to results/sweeps/<sweep>/, one
+    directory per parameter combination; rerunning the same sweep skips the complete ones.
 
     The short keys ``rate`` (calls/hour), ``aht`` (mean talk time, s), ``patience`` (mean
     patience in s, or ``none`` for no abandonment), ``agents`` and ``trunks`` override a
@@ -166,6 +200,10 @@ class AppConfig:
     scenario: ScenarioConfig = MISSING
     seed: int = 1
     engine: str = "simpy"
+    replications: int = 1
+    experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
+    progress: Optional[bool] = None  # progress bars; null: only when stderr is a terminal
+    sweep: str = "sweep"  # name of a multirun's directory under results/sweeps/
     output: OutputConfig = field(default_factory=OutputConfig)
     rate: Optional[float] = None
     aht: Optional[float] = None

@@ -29,10 +29,15 @@ def _legend(ax) -> None:
 
 
 def _per_call_type(ax, intervals, column: str, scale: float = 1.0) -> None:
-    """One line per call type, the total in bold black."""
+    """One line per call type, the total in bold black; a shaded confidence band around each
+    line when the table has ``<column>_ci`` (replicated runs)."""
     for name, rows in intervals.groupby("call_type", sort=False):
         style = dict(color="black", linewidth=2.2) if name == TOTAL else dict(linewidth=1.2, alpha=0.85)
-        ax.plot(rows.interval, scale * rows[column], label=name, **style)
+        (line,) = ax.plot(rows.interval, scale * rows[column], label=name, **style)
+        if f"{column}_ci" in rows.columns:
+            half = rows[f"{column}_ci"].fillna(0.0)
+            ax.fill_between(rows.interval, scale * (rows[column] - half), scale * (rows[column] + half),
+                            color=line.get_color(), alpha=0.15, linewidth=0)
 
 
 def service_level_figure(results):
@@ -68,6 +73,30 @@ def queue_and_staffing_figure(results):
     g_ax.set_ylabel("agents (time average)")
     _legend(g_ax)
     _ticks(g_ax, groups)
+    fig.tight_layout()
+    return fig
+
+
+def kpi_against(table, x: str, kpi: str, series, rows=None):
+    """``kpi`` against parameter ``x``, one line per combination of the ``series`` columns, with a
+    shaded confidence band where the table has ``<kpi>_ci`` (sweep reports)."""
+    data = table if rows is None else table[rows]
+    percent = kpi in ("service_level", "abandon_rate", "occupancy", "utilisation")
+    scale = 100.0 if percent else 1.0
+    fig, ax = plt.subplots(figsize=(9, 5))
+    for label, rows_of in data.groupby(list(series), sort=False):
+        rows_of = rows_of.sort_values(x)
+        name = ", ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+        (line,) = ax.plot(rows_of[x], scale * rows_of[kpi], marker="o", label=name,
+                          **(dict(color="black", linewidth=2.2) if name == TOTAL else {}))
+        if f"{kpi}_ci" in rows_of:
+            half = rows_of[f"{kpi}_ci"].fillna(0.0)
+            ax.fill_between(rows_of[x], scale * (rows_of[kpi] - half), scale * (rows_of[kpi] + half),
+                            color=line.get_color(), alpha=0.15, linewidth=0)
+    ax.set_xlabel(x)
+    ax.set_ylabel(kpi.replace("_", " ") + (" (%)" if percent else ""))
+    ax.set_title(f"{kpi.replace('_', ' ')} against {x}" + (" (confidence bands)" if f"{kpi}_ci" in data else ""))
+    _legend(ax)
     fig.tight_layout()
     return fig
 

@@ -6,20 +6,34 @@ replications are independent and the whole set is reproducible from one seed. Ea
 which the KPI is defined (a service level of an interval without calls is not); beside every
 KPI column ``<kpi>`` come ``<kpi>_ci`` (the half-width of the Student t confidence interval,
 NaN with fewer than two values) and, once per table, ``replications`` (how many ran).
+
+Common random numbers (``crn=True``, the default): the replication seeds depend only on the run
+seed, and every random stream is keyed by call type and purpose (see :mod:`sim.random_inputs`),
+so alternatives that differ in staffing, routing or priorities receive the very same calls in
+replication i. Comparing them replication by replication (:func:`difference`) then cancels most
+of the noise. ``crn=False`` mixes a fingerprint of the scenario into the seeds: each alternative
+gets its own independent calls.
+
+Sequential stopping (:class:`Precision`): after the first ``replications``, add one replication
+at a time until the chosen KPI's half-width is at most the target (or a cap is reached).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
 from sim.errors import ConfigError
-from sim.scenario import build_scenario
+from sim.kpi import TOTAL
+from sim.progress import progress_bar
+from sim.scenario import Scenario, build_scenario
 from sim.simulate import Results, load_scenario_file, simulate
 
 KEYS = {
@@ -28,23 +42,89 @@ KEYS = {
     "groups": ["group"],
     "group_intervals": ["interval", "start", "group"],
 }
+SUMMARY_KPIS = ("service_level", "abandon_rate", "asa", "mean_wait", "p90_wait", "aht", "avg_queue")
 
 
-def replication_seeds(seed: int, replications: int) -> List[int]:
-    """The seeds of the replications, spawned from the run seed."""
-    return [int(s) for s in np.random.SeedSequence(int(seed)).generate_state(replications, np.uint32)]
+def scenario_fingerprint(scenario: Scenario) -> int:
+    """A 64-bit number that changes whenever anything in the scenario does."""
+    return int.from_bytes(hashlib.sha256(pickle.dumps(scenario, protocol=4)).digest()[:8], "little")
+
+
+def replication_seeds(seed: int, replications: int, key: Optional[int] = None) -> List[int]:
+    """The seeds of the replications, spawned from the run seed (and ``key``, if given).
+
+    The list for n replications is the start of the list for more, so adding replications
+    (sequential stopping) never changes the ones already run.
+    """
+    entropy = int(seed) if key is None else [int(seed), int(key)]
+    return [int(s) for s in np.random.SeedSequence(entropy).generate_state(replications, np.uint32)]
+
+
+def half_width(std, count, confidence: float):
+    """Student t confidence half-width of a mean from the sample std and count (NaN below 2)."""
+    count = np.asarray(count, float)
+    df = np.where(count > 1, count - 1, np.nan)
+    return stdtrit(df, (1 + confidence) / 2) * np.asarray(std, float) / np.sqrt(count)
+
+
+@dataclass(frozen=True)
+class Precision:
+    """Sequential stopping rule: replicate until ``kpi`` of summary row ``call_type`` has a
+    confidence half-width of at most ``half_width`` (in the KPI's own unit: a fraction for
+    service level and abandon rate, seconds for ASA), or ``max_replications`` have run."""
+
+    kpi: str
+    half_width: float
+    call_type: str = TOTAL
+    max_replications: int = 1000
+
+    def check(self, scenario: Scenario, first: int) -> None:
+        if self.kpi not in SUMMARY_KPIS:
+            raise ConfigError("experiment.precision.kpi", f"unknown KPI {self.kpi!r}", allowed=SUMMARY_KPIS)
+        if not self.half_width > 0:
+            raise ConfigError("experiment.precision.half_width", f"must be a positive number, got {self.half_width!r}")
+        rows = [t.name for t in scenario.call_types] + [TOTAL]
+        if self.call_type not in rows:
+            raise ConfigError("experiment.precision.call_type", f"unknown call type {self.call_type!r}", allowed=rows)
+        if not isinstance(self.max_replications, (int, np.integer)) or self.max_replications < max(first, 2):
+            raise ConfigError("experiment.precision.max_replications",
+                              f"must be a whole number of at least max(replications, 2) = {max(first, 2)}, "
+                              f"got {self.max_replications!r}")
 
 
 @dataclass
 class Replicated:
     """Mean and confidence half-width of every KPI over independent replications."""
 
+    scenario: Scenario
+    seed: int
+    crn: bool
+    seeds: List[int]
     runs: List[Results]
     confidence: float
     summary: pd.DataFrame
     intervals: pd.DataFrame
     groups: pd.DataFrame
     group_intervals: pd.DataFrame
+    precision: Optional[Precision] = None
+    precision_met: Optional[bool] = None  # None without a precision target
+    per_replication: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def replications(self) -> int:
+        return len(self.runs)
+
+    @property
+    def n_calls(self) -> int:
+        return sum(r.n_calls for r in self.runs)
+
+    @property
+    def engine(self) -> str:
+        return self.runs[0].engine
+
+    @property
+    def engine_note(self) -> str:
+        return self.runs[0].engine_note
 
 
 def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0.95) -> pd.DataFrame:
@@ -53,8 +133,7 @@ def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0
     values = [c for c in stacked.columns if c not in keys and pd.api.types.is_numeric_dtype(stacked[c])]
     grouped = stacked.groupby(keys, sort=False)[values]
     mean, std, count = grouped.mean(), grouped.std(ddof=1), grouped.count()
-    df = (count - 1).where(count > 1)
-    half = stdtrit(df, (1 + confidence) / 2) * std / np.sqrt(count)
+    half = pd.DataFrame(half_width(std, count, confidence), index=mean.index, columns=values)
     out = pd.DataFrame(index=mean.index)
     for column in values:
         out[column] = mean[column]
@@ -63,16 +142,70 @@ def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0
     return out.reset_index()
 
 
+def _summary_value(results: Results, precision: Precision) -> float:
+    return float(results.summary.set_index("call_type").at[precision.call_type, precision.kpi])
+
+
+def _reached(values: List[float], precision: Precision, confidence: float) -> bool:
+    defined = np.asarray([v for v in values if not np.isnan(v)])
+    if len(defined) < 2:
+        return False
+    return bool(half_width(defined.std(ddof=1), len(defined), confidence) <= precision.half_width)
+
+
 def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", records: bool = False,
-              confidence: float = 0.95) -> Replicated:
-    """Run ``replications`` independent replications and aggregate their KPI tables."""
-    if not isinstance(replications, (int, np.integer)) or replications < 1:
+              confidence: float = 0.95, crn: bool = True, precision: Optional[Precision] = None,
+              progress: Optional[bool] = None) -> Replicated:
+    """Run independent replications and aggregate their KPI tables.
+
+    ``replications``: how many to run (with ``precision``: how many to run before checking).
+    ``crn``: common random numbers across alternatives (see the module docstring).
+    ``progress``: a progress bar on stderr; None shows it only when stderr is a terminal.
+    """
+    if not isinstance(replications, (int, np.integer)) or isinstance(replications, bool) or replications < 1:
         raise ConfigError("replications", f"must be a whole number of at least 1, got {replications!r}")
     if not 0 < confidence < 1:
-        raise ConfigError("confidence", f"must be between 0 and 1, got {confidence!r}")
+        raise ConfigError("experiment.confidence", f"must be between 0 and 1, got {confidence!r}")
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)  # validated once, not once per replication
-    runs = [simulate(scenario, s, engine=engine, records=records) for s in replication_seeds(seed, replications)]
+    if precision is not None:
+        precision.check(scenario, replications)
+    limit = replications if precision is None else precision.max_replications
+    seeds = replication_seeds(seed, limit, key=None if crn else scenario_fingerprint(scenario))
+    runs: List[Results] = []
+    watched: List[float] = []
+    with progress_bar(total=replications if precision is None else None, unit="replication",
+                      desc=f"{scenario.name}: replications", enabled=progress) as bar:
+        for replication_seed in seeds:
+            runs.append(simulate(scenario, replication_seed, engine=engine, records=records))
+            bar.update(1)
+            if precision is not None:
+                watched.append(_summary_value(runs[-1], precision))
+                if len(runs) >= max(replications, 2) and _reached(watched, precision, confidence):
+                    break
     tables = {name: aggregate([getattr(r, name) for r in runs], keys, confidence) for name, keys in KEYS.items()}
-    return Replicated(runs=runs, confidence=confidence, **tables)
+    per_replication = pd.concat(
+        [r.summary.assign(replication=i, seed=r.seed) for i, r in enumerate(runs)], ignore_index=True)
+    per_replication = per_replication[["replication", "seed"] + [c for c in per_replication if c not in ("replication", "seed")]]
+    return Replicated(scenario=scenario, seed=int(seed), crn=crn, seeds=[r.seed for r in runs], runs=runs,
+                      confidence=confidence, precision=precision,
+                      precision_met=None if precision is None else _reached(watched, precision, confidence),
+                      per_replication=per_replication, **tables)
+
+
+def difference(a: Replicated, b: Replicated, kpi: str, call_type: str = TOTAL, confidence: float = 0.95):
+    """Mean of ``b - a`` for a summary KPI, paired replication by replication, with its t half-width.
+
+    Under common random numbers replication i of both saw the same calls, so the pairs are
+    positively correlated and the interval is narrower than for independent alternatives.
+    Returns (mean difference, half-width, number of pairs).
+    """
+    if a.replications != b.replications:
+        raise ConfigError("replications", f"paired alternatives need as many replications each, got "
+                                          f"{a.replications} and {b.replications}")
+    pairs = np.array([[r.summary.set_index("call_type").at[call_type, kpi] for r in x.runs] for x in (a, b)])
+    deltas = pairs[1] - pairs[0]
+    deltas = deltas[~np.isnan(deltas)]
+    spread = deltas.std(ddof=1) if len(deltas) > 1 else np.nan
+    return float(deltas.mean()), float(half_width(spread, len(deltas), confidence)), len(deltas)

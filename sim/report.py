@@ -1,7 +1,10 @@
-"""Write a run's tables, per-call records, resolved config and plots; format the printed summary.
+"""Write a run's tables, per-call records, resolved config, plots and HTML report; format the
+printed summary. A run is one replication (:class:`sim.simulate.Results`) or several
+(:class:`sim.replications.Replicated`, whose tables carry ``<kpi>_ci`` half-widths).
 
-Every file is written to a temporary name and renamed into place, and ``run.json`` (engine,
-seed, timing, file list) is written last: a run directory without ``run.json`` is incomplete.
+Every file is written to a temporary name and renamed into place. ``run.json`` (engine, seed,
+timing, file list) is removed first and written last: a run directory without ``run.json`` is
+incomplete, whatever else it holds, so a crash never leaves output that looks complete.
 """
 
 from __future__ import annotations
@@ -31,13 +34,32 @@ def _atomic(path: Path, write: Callable[[str], None]) -> None:
             os.remove(tmp)
 
 
+def manifest_path(out_dir) -> Path:
+    return Path(out_dir) / "run.json"
+
+
+def read_manifest(out_dir) -> Optional[Dict]:
+    """The ``run.json`` of a complete run directory, or None if the run is missing or incomplete."""
+    try:
+        manifest = json.loads(manifest_path(out_dir).read_text())
+    except (OSError, ValueError):
+        return None
+    return manifest if manifest.get("status") == "complete" else None
+
+
 def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = True,
-              calls_format: str = "parquet", plots: bool = True, elapsed: float = 0.0) -> Dict[str, Path]:
-    """Write every output file of a run into ``out_dir``; returns {name: path}."""
+              calls_format: str = "parquet", plots: bool = True, elapsed: float = 0.0,
+              method: str = "single run", extra: Optional[Dict] = None) -> Dict[str, Path]:
+    """Write every output file of a run into ``out_dir``; returns {name: path}.
+
+    ``method`` says how the confidence intervals were obtained (shown in the report);
+    ``extra`` is merged into ``run.json`` (sweep overrides, replication settings).
+    """
     if calls_format not in CALL_FORMATS:
         raise ConfigError("output.calls_format", f"unknown format {calls_format!r}", allowed=CALL_FORMATS)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    manifest_path(out).unlink(missing_ok=True)  # from here until the end, the directory is incomplete
     written: Dict[str, Path] = {}
 
     def table(name: str, frame: pd.DataFrame) -> None:
@@ -48,10 +70,13 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     table("intervals", results.intervals)
     table("groups", results.groups)
     table("group_intervals", results.group_intervals)
-    table("agents", results.agents)
-    if results.theory is not None:
+    if getattr(results, "agents", None) is not None:
+        table("agents", results.agents)
+    if getattr(results, "per_replication", None) is not None:
+        table("replications", results.per_replication)
+    if getattr(results, "theory", None) is not None:
         table("theory", results.theory)
-    if calls and results.calls is not None:
+    if calls and getattr(results, "calls", None) is not None:
         if calls_format == "parquet":
             written["calls"] = out / "calls.parquet"
             _atomic(written["calls"], lambda tmp: results.calls.to_parquet(tmp))
@@ -63,20 +88,32 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
 
         written["config"] = out / "config.yaml"
         _atomic(written["config"], lambda tmp: Path(tmp).write_text(yaml.safe_dump(config, sort_keys=False)))
+    figures = {}
     if plots:
         from sim import plots as plotting
 
-        for name, figure in plotting.run_figures(results).items():
+        figures = plotting.run_figures(results)
+        for name, figure in figures.items():
             written[name] = out / f"{name}.png"
             _atomic(written[name], lambda tmp, f=figure: f.savefig(tmp, dpi=110, format="png"))
+    from sim.html_report import run_report
+
+    written["report"] = out / "report.html"
+    document = run_report(results, config, figures, method)
+    _atomic(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
+    if plots:
+        for figure in figures.values():
             plotting.close(figure)
     manifest = {
         "status": "complete", "scenario": results.scenario.name, "engine": results.engine,
-        "engine_note": results.engine_note, "seed": results.seed, "busyness": results.busyness,
-        "calls": int(results.n_calls), "elapsed_seconds": round(elapsed, 3),
+        "engine_note": results.engine_note, "seed": results.seed, "method": method,
+        "replications": getattr(results, "replications", 1), "calls": int(results.n_calls),
+        "elapsed_seconds": round(elapsed, 3), **(extra or {}),
         "files": sorted(p.name for p in written.values()),
     }
-    written["run"] = out / "run.json"
+    if hasattr(results, "busyness"):
+        manifest["busyness"] = results.busyness
+    written["run"] = manifest_path(out)
     _atomic(written["run"], lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2)))
     return written
 
@@ -89,35 +126,66 @@ def _number(x, digits: int = 1) -> str:
     return "" if pd.isna(x) else f"{x:,.{digits}f}"
 
 
+def _count(x) -> str:
+    """Counts: whole numbers, or means of counts over replications with one decimal."""
+    return "" if pd.isna(x) else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}")
+
+
+def _column(frame: pd.DataFrame, name: str, show) -> pd.Series:
+    """``name`` formatted with ``show``, with `` ± half-width`` when the table has ``<name>_ci``."""
+    text = frame[name].map(show)
+    if f"{name}_ci" in frame.columns:
+        half = frame[f"{name}_ci"].map(show)
+        text = text.where(half == "", text + " ± " + half)
+    return text
+
+
+def _statistics_line(results) -> str:
+    replications = getattr(results, "replications", 1)
+    if replications == 1 and "batches" in results.summary.columns:
+        return f"; 95% CIs from {int(results.summary.batches.iloc[0])} batch means"
+    if replications == 1:
+        return ""
+    line = f"; {replications} replications (mean ± {100 * results.confidence:g}% CI, "
+    line += "common random numbers)" if results.crn else "independent random numbers)"
+    if results.precision is not None:
+        p = results.precision
+        line += (f"; {p.kpi} ({p.call_type}) half-width target {p.half_width:g} "
+                 + ("met" if results.precision_met else f"NOT met after the cap of {p.max_replications} replications"))
+    return line
+
+
 def format_summary(results, out_dir=None) -> str:
     """A readable text summary: call types, groups, the theory check, where the files are."""
     s, k = results.scenario, results.scenario.kpi
+    busyness = getattr(results, "busyness", None)
     lines = [f"callsim: scenario '{s.name}', seed {results.seed}, {results.engine_note}",
-             f"{results.n_calls:,} calls simulated" + (f"; busyness factor {results.busyness:.3f}" if s.busyness_cv else "")]
+             f"{results.n_calls:,} calls simulated" + _statistics_line(results)
+             + (f"; busyness factor {busyness:.3f}" if s.busyness_cv and busyness is not None else "")]
     summary = results.summary
     view = pd.DataFrame({
         "call type": summary.call_type,
-        "offered": summary.offered.map("{:,}".format),
-        "answered": summary.answered.map("{:,}".format),
-        f"SL {k.sl_threshold:g}s": summary.service_level.map(_percent),
-        "ASA s": summary.asa.map(_number),
-        "p90 wait s": summary.p90_wait.map(_number),
-        "abandoned": summary.abandon_rate.map(_percent),
-        "AHT s": summary.aht.map(_number),
-        "avg queue": summary.avg_queue.map(lambda x: _number(x, 2)),
-        "blocked": summary.blocked.map("{:,}".format),
+        "offered": summary.offered.map(_count),
+        "answered": summary.answered.map(_count),
+        f"SL {k.sl_threshold:g}s": _column(summary, "service_level", _percent),
+        "ASA s": _column(summary, "asa", _number),
+        "p90 wait s": _column(summary, "p90_wait", _number),
+        "abandoned": _column(summary, "abandon_rate", _percent),
+        "AHT s": _column(summary, "aht", _number),
+        "avg queue": _column(summary, "avg_queue", lambda x: _number(x, 2)),
+        "blocked": summary.blocked.map(_count),
     })
     lines += ["", f"Service (target {_percent(k.sl_target)} in {k.sl_threshold:g}s, SL variant '{k.sl_variant}'; "
                   f"abandon target {_percent(k.abandon_target)}):", view.to_string(index=False)]
     groups = results.groups
     gview = pd.DataFrame({
         "group": groups.group, "agents": groups.agents,
-        "answered": groups.answered.map("{:,}".format),
-        "occupancy": groups.occupancy.map(_percent),
+        "answered": groups.answered.map(_count),
+        "occupancy": _column(groups, "occupancy", _percent),
         "staffed h": groups.staffed_hours.map(_number), "cost": groups.cost.map(lambda x: _number(x, 0)),
     })
     lines += ["", "Agent groups:", gview.to_string(index=False)]
-    comparison = results.theory
+    comparison = getattr(results, "theory", None)
     if comparison is not None:
         model = comparison.attrs["model"].replace("_", " ").title()
         cview = pd.DataFrame({

@@ -1,0 +1,79 @@
+"""One job of the ``callsim`` command, from its settings to its results: a single run, independent
+replications (optionally until a precision target is met) or batch means of one steady-state run.
+
+Kept apart from Hydra: the settings arrive as plain values, so the same code serves the command
+line, a sweep's jobs and Python callers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from sim.batch_means import batch_means
+from sim.errors import ConfigError
+from sim.replications import Precision, Replicated, replicate, replication_seeds, scenario_fingerprint
+from sim.scenario import Scenario
+from sim.simulate import Results, simulate
+
+METHODS = ("replications", "batch_means")
+
+
+@dataclass(frozen=True)
+class ExperimentSettings:
+    """What ``callsim`` reads from ``replications`` and ``experiment.*``."""
+
+    replications: int = 1
+    method: str = "replications"
+    crn: bool = True
+    confidence: float = 0.95
+    batches: int = 20
+    precision: Optional[Precision] = None
+
+    @classmethod
+    def from_config(cls, replications, experiment) -> "ExperimentSettings":
+        """From the app config's ``replications`` and ``experiment`` nodes, checked."""
+        if experiment.method not in METHODS:
+            raise ConfigError("experiment.method", f"unknown method {experiment.method!r}", allowed=METHODS)
+        p = experiment.precision
+        if (p.kpi is None) != (p.half_width is None):
+            raise ConfigError("experiment.precision", "give both kpi and half_width for sequential stopping, "
+                                                      "or neither")
+        precision = None
+        if p.kpi is not None:
+            precision = Precision(kpi=p.kpi, half_width=p.half_width, call_type=p.call_type,
+                                  max_replications=p.max_replications)
+        if experiment.method == "batch_means" and (replications != 1 or precision is not None):
+            raise ConfigError("replications", "batch means come from one run: set replications=1 and no "
+                                              "experiment.precision, or use experiment.method=replications")
+        return cls(replications=replications, method=experiment.method, crn=experiment.crn,
+                   confidence=experiment.confidence, batches=experiment.batches, precision=precision)
+
+    def describe(self, done: int) -> str:
+        """How the confidence intervals were obtained, for reports."""
+        if self.method == "batch_means":
+            return f"batch means ({self.batches} batches of one run)"
+        if done == 1:
+            return "single run"
+        crn = "common random numbers" if self.crn else "independent random numbers"
+        target = "" if self.precision is None else (
+            f", sequential until {self.precision.kpi} half-width <= {self.precision.half_width:g}")
+        return f"{done} independent replications, {100 * self.confidence:g}% t confidence intervals, {crn}{target}"
+
+
+def run_experiment(scenario: Scenario, seed: int, engine: str, settings: ExperimentSettings, records: bool,
+                   progress: Optional[bool] = None) -> Tuple[object, str]:
+    """Run the job; returns its results (Results or Replicated) and the statistics used."""
+    if settings.method == "batch_means":
+        results = simulate(scenario, seed, engine=engine, records=records)
+        estimates = batch_means(results, settings.batches, settings.confidence)
+        results.summary, results.groups = estimates.summary, estimates.groups
+        return results, settings.describe(1)
+    if settings.replications == 1 and settings.precision is None:
+        if not settings.crn:
+            seed = replication_seeds(seed, 1, key=scenario_fingerprint(scenario))[0]
+        return simulate(scenario, seed, engine=engine, records=records), settings.describe(1)
+    replicated: Replicated = replicate(scenario, settings.replications, seed=seed, engine=engine,
+                                       confidence=settings.confidence, crn=settings.crn,
+                                       precision=settings.precision, progress=progress)
+    return replicated, settings.describe(replicated.replications)

@@ -1,0 +1,128 @@
+"""Self-contained HTML reports of a run or a sweep: one file with the tables, the plots embedded
+as PNG data, the config, the engine and the seed, that a planner can open offline or mail.
+
+Nothing is fetched when the page opens: the style sheet is inline and every image is a
+``data:`` URI, so the file renders the same anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from datetime import datetime, timezone
+from typing import Dict, Iterable, List, Optional, Tuple
+
+import numpy as np
+import pandas as pd
+
+PERCENT_COLUMNS = {"service_level", "abandon_rate", "occupancy", "utilisation"}
+STYLE = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1200px;
+       color: #222; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 1px solid #ccc; }
+.meta { color: #555; } .meta td { padding: 0 1.5em 0 0; }
+table.kpi { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
+table.kpi th, table.kpi td { border: 1px solid #ddd; padding: 3px 8px; text-align: right; white-space: nowrap; }
+table.kpi th { background: #f3f3f3; } table.kpi tr:nth-child(even) td { background: #fafafa; }
+table.kpi td:first-child, table.kpi th:first-child { text-align: left; }
+img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
+pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.8em; }
+.warning { color: #a40000; font-weight: bold; }
+"""
+
+
+def figure_data_uri(figure) -> str:
+    """A matplotlib figure as an embedded PNG (``data:image/png;base64,...``)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _cell(column: str, value) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if column in PERCENT_COLUMNS:
+        return f"{100 * value:.1f}%"
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return str(value)
+
+
+def display_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Formatted for reading: percentages, thousands separators, and ``x ± h`` where a column has
+    a ``<column>_ci`` half-width beside it."""
+    shown = {}
+    for column in frame.columns:
+        if column.endswith("_ci") and column[:-3] in frame.columns:
+            continue
+        values = [_cell(column, v) for v in frame[column]]
+        if f"{column}_ci" in frame.columns:
+            halves = [_cell(column, h) for h in frame[f"{column}_ci"]]
+            values = [f"{v} ± {h}" if v and h else v for v, h in zip(values, halves)]
+        shown[column.replace("_", " ")] = values
+    return pd.DataFrame(shown)
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    return display_table(frame).to_html(index=False, classes="kpi", border=0, escape=True)
+
+
+def page(title: str, meta: Dict[str, object], sections: Iterable[Tuple[str, str]]) -> str:
+    """The whole HTML document: a title, a key-value header, then (heading, html body) sections."""
+    rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td><b>{html.escape(str(v))}</b></td></tr>"
+                   for k, v in meta.items())
+    body = "".join(f"<h2>{html.escape(heading)}</h2>\n{content}\n" for heading, content in sections)
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>\n<body>\n"
+            f"<h1>{html.escape(title)}</h1>\n<table class=\"meta\">{rows}</table>\n{body}</body></html>\n")
+
+
+def images_html(figures: Dict[str, object]) -> str:
+    return "\n".join(f'<img alt="{html.escape(name)}" src="{figure_data_uri(figure)}">' for name, figure in figures.items())
+
+
+def config_html(config: Optional[dict]) -> str:
+    import yaml
+
+    return f"<pre>{html.escape(yaml.safe_dump(config, sort_keys=False))}</pre>" if config else "<p>(not recorded)</p>"
+
+
+def run_report(results, config: Optional[dict], figures: Dict[str, object], method: str) -> str:
+    """The report of one run, replicated or not."""
+    scenario = results.scenario
+    meta = {"scenario": scenario.name, "description": scenario.description or "", "engine": results.engine_note,
+            "seed": results.seed, "statistics": method, "calls simulated": f"{results.n_calls:,}",
+            "written": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    sections: List[Tuple[str, str]] = [("Service by call type", table_html(results.summary)),
+                                       ("Agent groups", table_html(results.groups))]
+    theory = getattr(results, "theory", None)
+    if theory is not None:
+        sections.append((f"Against {theory.attrs['model'].replace('_', ' ').title()}", table_html(theory)))
+    if figures:
+        sections.append(("Through the day", images_html(figures)))
+    sections.append(("Per interval (total of all call types)",
+                     table_html(results.intervals[results.intervals.call_type == "total"])))
+    sections.append(("Configuration", config_html(config)))
+    return page(f"callsim report: {scenario.name}", meta, sections)
+
+
+def sweep_report(title: str, meta: Dict[str, object], summary: pd.DataFrame, groups: pd.DataFrame,
+                 figures: Dict[str, object], problems: List[str], config: Optional[dict]) -> str:
+    """The report of a sweep: one row per job (and call type or group), with the plots."""
+    sections: List[Tuple[str, str]] = []
+    if problems:
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+        sections.append(("Jobs without results", f'<p class="warning">{len(problems)} job(s) are missing from '
+                                                 f"the tables below:</p><ul>{items}</ul>"))
+    if figures:
+        sections.append(("KPIs against the swept parameters", images_html(figures)))
+    sections.append(("Service by call type (totals)", table_html(summary[summary.call_type == "total"])))
+    sections.append(("Agent groups", table_html(groups)))
+    sections.append(("Service by call type (all)", table_html(summary)))
+    sections.append(("Configuration of the first job", config_html(config)))
+    return page(title, meta, sections)

@@ -1,0 +1,212 @@
+"""Sweeps (``callsim -m ...``): safe jobs, an end-of-sweep account, and aggregation into one table.
+
+Each job of a multirun writes to ``results/sweeps/<sweep>/<overrides>/``. A job whose directory
+already holds complete output (``run.json``) for the very same settings is skipped, so rerunning
+an interrupted or partly failed sweep only runs what is missing. A job that fails writes
+``failed.json`` (the error and traceback) instead of results and the sweep goes on; the
+:class:`SweepCallback` lists the failures at the end and the command exits with status 1.
+
+``callsim-aggregate <sweep dir>`` turns the complete jobs into tidy tables, one row per job and
+call type (``sweep_summary``) and per job and agent group (``sweep_groups``), with the job's
+overrides as columns and each KPI's confidence half-width beside it, in CSV and Parquet; it plots
+each KPI against the swept parameter with confidence bands and writes a self-contained
+``report.html``. Jobs without complete output are listed, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import pandas as pd
+import yaml
+from hydra.experimental.callback import Callback
+
+from sim.report import _atomic, read_manifest
+
+FAILED = "failed.json"
+NOT_PARAMETERS = ("sweep", "progress")  # overrides that name or display a sweep, never change results
+SUMMARY_KPIS = ("service_level", "abandon_rate", "asa", "p90_wait", "avg_queue")
+GROUP_KPIS = ("occupancy", "cost")
+
+
+def config_fingerprint(config: Dict) -> str:
+    """A digest of a job's full settings: equal digests mean the same job."""
+    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def is_complete(out_dir, fingerprint: str) -> bool:
+    """Whether ``out_dir`` already holds the complete output of the job with this fingerprint."""
+    manifest = read_manifest(out_dir)
+    return manifest is not None and manifest.get("config_sha256") == fingerprint
+
+
+def record_failure(out_dir, error: BaseException, overrides: List[str]) -> None:
+    """Leave ``failed.json`` (and no ``run.json``) in the job's directory."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "run.json").unlink(missing_ok=True)
+    record = {"status": "failed", "overrides": list(overrides), "error": f"{type(error).__name__}: {error}",
+              "traceback": "".join(traceback.format_exception(error))}
+    _atomic(out / FAILED, lambda tmp: Path(tmp).write_text(json.dumps(record, indent=2)))
+
+
+def clear_failure(out_dir) -> None:
+    (Path(out_dir) / FAILED).unlink(missing_ok=True)
+
+
+def job_dirs(sweep_dir) -> List[Path]:
+    """Every job directory of a sweep (Hydra writes ``.hydra/`` into each as the job starts)."""
+    return sorted(p.parent.parent for p in Path(sweep_dir).glob("*/.hydra/overrides.yaml"))
+
+
+def job_status(job: Path) -> Tuple[str, str]:
+    """('complete' | 'failed' | 'incomplete', detail)."""
+    if read_manifest(job) is not None:
+        return "complete", ""
+    failed = job / FAILED
+    if failed.exists():
+        return "failed", json.loads(failed.read_text()).get("error", "")
+    return "incomplete", "no run.json: the job is still running or was interrupted"
+
+
+class SweepCallback(Callback):
+    """At the end of a multirun: how many jobs completed, and which failed or are incomplete."""
+
+    def on_multirun_end(self, config, **kwargs) -> None:
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        jobs = job_dirs(sweep_dir)
+        statuses = [(job, *job_status(job)) for job in jobs]
+        bad = [(job, status, detail) for job, status, detail in statuses if status != "complete"]
+        print(f"callsim: sweep {sweep_dir}: {len(jobs) - len(bad)} of {len(jobs)} jobs complete", file=sys.stderr)
+        for job, status, detail in bad:
+            print(f"  {status}: {job.name}: {detail}", file=sys.stderr)
+        print(f"  tables, plots and report: callsim-aggregate {sweep_dir}", file=sys.stderr)
+        if bad:
+            sys.exit(1)
+
+
+def parse_overrides(overrides: List[str]) -> Dict[str, object]:
+    """``["a.b=3", "scenario=default"]`` -> ``{"a.b": 3, "scenario": "default"}`` (YAML-typed values)."""
+    parsed = {}
+    for item in overrides:
+        key, _, value = item.partition("=")
+        try:
+            parsed[key.lstrip("+~")] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            parsed[key.lstrip("+~")] = value
+    return parsed
+
+
+def collect(sweep_dir) -> Tuple[pd.DataFrame, pd.DataFrame, List[str], List[str], Optional[dict]]:
+    """The sweep's tidy tables, the swept parameters, the jobs without results, the first config."""
+    summaries, groups, problems, params = [], [], [], []
+    first_config = None
+    for job in job_dirs(sweep_dir):
+        status, detail = job_status(job)
+        if status != "complete":
+            problems.append(f"{job.name}: {status}" + (f" ({detail})" if detail else ""))
+            continue
+        manifest = read_manifest(job)
+        overrides = {k: v for k, v in parse_overrides(manifest.get("overrides", [])).items() if k not in NOT_PARAMETERS}
+        params.append(overrides)
+        labels = {"job": job.name, **overrides}
+        for frame, name in ((summaries, "summary.csv"), (groups, "groups.csv")):
+            table = pd.read_csv(job / name)
+            frame.append(table.assign(**{k: [v] * len(table) for k, v in labels.items()}))
+        if first_config is None and (job / "config.yaml").exists():
+            first_config = yaml.safe_load((job / "config.yaml").read_text())
+    keys = list(dict.fromkeys(k for p in params for k in p))
+    swept = [k for k in keys if len({json.dumps(p.get(k), sort_keys=True, default=str) for p in params}) > 1]
+
+    def tidy(frames: List[pd.DataFrame]) -> pd.DataFrame:
+        if not frames:
+            return pd.DataFrame()
+        table = pd.concat(frames, ignore_index=True)
+        return table[["job"] + keys + [c for c in table.columns if c not in keys and c != "job"]]
+
+    return tidy(summaries), tidy(groups), swept, problems, first_config
+
+
+def kpi_figures(summary: pd.DataFrame, groups: pd.DataFrame, swept: List[str]) -> Dict[str, object]:
+    """Each KPI against the first numeric swept parameter, one line per other combination."""
+    from sim import plots
+
+    numeric = [k for k in swept if pd.api.types.is_numeric_dtype(summary[k])]
+    if not numeric or summary.empty:
+        return {}
+    x, others = numeric[0], [k for k in swept if k != numeric[0]]
+    figures = {}
+    totals_only = bool(others) or summary.call_type.nunique() <= 2  # one call type: its row is the total
+    for kpi in SUMMARY_KPIS:
+        if kpi in summary:
+            figures[kpi] = plots.kpi_against(summary, x, kpi, series=others or ["call_type"],
+                                             rows=summary.call_type == "total" if totals_only else None)
+    for kpi in GROUP_KPIS:
+        if kpi in groups:
+            figures[f"group_{kpi}"] = plots.kpi_against(groups, x, kpi, series=others + ["group"])
+    return figures
+
+
+def aggregate(sweep_dir, plots: bool = True) -> Tuple[Dict[str, Path], List[str]]:
+    """Write the sweep's tables (CSV, Parquet), plots and HTML report into ``sweep_dir``;
+    returns the files written and the jobs without results."""
+    from sim import html_report
+    from sim.plots import close
+
+    sweep_dir = Path(sweep_dir)
+    summary, groups, swept, problems, config = collect(sweep_dir)
+    if summary.empty:
+        raise FileNotFoundError(f"no complete job under {sweep_dir}"
+                                + ("".join(f"\n  {p}" for p in problems) if problems else ""))
+    written: Dict[str, Path] = {}
+    for name, table in (("sweep_summary", summary), ("sweep_groups", groups)):
+        written[f"{name}.csv"] = sweep_dir / f"{name}.csv"
+        _atomic(written[f"{name}.csv"], lambda tmp, t=table: t.to_csv(tmp, index=False, float_format="%.6g"))
+        written[f"{name}.parquet"] = sweep_dir / f"{name}.parquet"
+        _atomic(written[f"{name}.parquet"], lambda tmp, t=table: t.to_parquet(tmp, index=False))
+    figures = kpi_figures(summary, groups, swept) if plots else {}
+    for name, figure in figures.items():
+        written[name] = sweep_dir / f"sweep_{name}.png"
+        _atomic(written[name], lambda tmp, f=figure: f.savefig(tmp, dpi=110, format="png"))
+    meta = {"sweep": str(sweep_dir), "jobs complete": summary.job.nunique(), "jobs without results": len(problems),
+            "swept": ", ".join(swept) or "(nothing varies)"}
+    document = html_report.sweep_report(f"callsim sweep: {sweep_dir.name}", meta, summary, groups, figures,
+                                        problems, config)
+    written["report"] = sweep_dir / "report.html"
+    _atomic(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
+    for figure in figures.values():
+        close(figure)
+    return written, problems
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="callsim-aggregate", description=(
+        "Turn a callsim sweep directory (callsim -m ...) into tidy tables (CSV and Parquet), "
+        "KPI plots with confidence bands and a self-contained report.html."))
+    parser.add_argument("sweep_dir", help="the sweep's directory, e.g. results/sweeps/<name>")
+    parser.add_argument("--no-plots", action="store_true", help="tables and report only")
+    args = parser.parse_args(argv)
+    if not Path(args.sweep_dir).is_dir():
+        parser.error(f"sweep_dir: {args.sweep_dir} is not a directory")
+    try:
+        written, problems = aggregate(args.sweep_dir, plots=not args.no_plots)
+    except FileNotFoundError as error:
+        print(f"callsim-aggregate: {error}", file=sys.stderr)
+        return 1
+    print(f"callsim-aggregate: {args.sweep_dir}")
+    for path in written.values():
+        print(f"  {path}")
+    if problems:
+        print(f"  {len(problems)} job(s) without results:", *problems, sep="\n    ")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
