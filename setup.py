@@ -47,7 +47,7 @@ setup(
     python_requires=">=3.10",
     packages=find_packages(include=["sim", "sim.*"]) + ["sim.configs"],
     package_dir={"sim.configs": "configs"},
-    package_data={"sim.configs": ["*.yaml", "scenario/*.yaml"]},
+    package_data={"sim.configs": ["*.yaml", "scenario/*.yaml", "hydra/launcher/*.yaml"]},
     install_requires=[
         "simpy>=4.1",
         "numpy>=1.24",

@@ -16,7 +16,9 @@ from typing import Dict, Iterable, List, Optional, Tuple
 import numpy as np
 import pandas as pd
 
-PERCENT_COLUMNS = {"service_level", "abandon_rate", "occupancy", "utilisation"}
+from sim.plots import FRACTIONS
+
+PERCENT_COLUMNS = set(FRACTIONS)
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1200px;
        color: #222; padding: 0 1em; }
@@ -28,6 +30,7 @@ table.kpi th { background: #f3f3f3; } table.kpi tr:nth-child(even) td { backgrou
 table.kpi td:first-child, table.kpi th:first-child { text-align: left; }
 img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.8em; }
+.scroll { overflow-x: auto; }
 .warning { color: #a40000; font-weight: bold; }
 """
 
@@ -69,7 +72,8 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    return display_table(frame).to_html(index=False, classes="kpi", border=0, escape=True)
+    table = display_table(frame).to_html(index=False, classes="kpi", border=0, escape=True)
+    return f'<div class="scroll">{table}</div>'
 
 
 def page(title: str, meta: Dict[str, object], sections: Iterable[Tuple[str, str]]) -> str:

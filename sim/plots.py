@@ -28,6 +28,17 @@ def _legend(ax) -> None:
     ax.grid(alpha=0.3)
 
 
+FRACTIONS = ("service_level", "abandon_rate", "occupancy", "utilisation")
+
+
+def _band(rows, column: str):
+    """Confidence band ``column ± column_ci``, clipped to the values the KPI can take
+    (fractions in [0, 1], everything else non-negative)."""
+    half = rows[f"{column}_ci"].fillna(0.0)
+    low, high = (rows[column] - half).clip(lower=0.0), rows[column] + half
+    return low, (high.clip(upper=1.0) if column in FRACTIONS else high)
+
+
 def _per_call_type(ax, intervals, column: str, scale: float = 1.0) -> None:
     """One line per call type, the total in bold black; a shaded confidence band around each
     line when the table has ``<column>_ci`` (replicated runs)."""
@@ -35,9 +46,8 @@ def _per_call_type(ax, intervals, column: str, scale: float = 1.0) -> None:
         style = dict(color="black", linewidth=2.2) if name == TOTAL else dict(linewidth=1.2, alpha=0.85)
         (line,) = ax.plot(rows.interval, scale * rows[column], label=name, **style)
         if f"{column}_ci" in rows.columns:
-            half = rows[f"{column}_ci"].fillna(0.0)
-            ax.fill_between(rows.interval, scale * (rows[column] - half), scale * (rows[column] + half),
-                            color=line.get_color(), alpha=0.15, linewidth=0)
+            low, high = _band(rows, column)
+            ax.fill_between(rows.interval, scale * low, scale * high, color=line.get_color(), alpha=0.15, linewidth=0)
 
 
 def service_level_figure(results):
@@ -81,7 +91,7 @@ def kpi_against(table, x: str, kpi: str, series, rows=None):
     """``kpi`` against parameter ``x``, one line per combination of the ``series`` columns, with a
     shaded confidence band where the table has ``<kpi>_ci`` (sweep reports)."""
     data = table if rows is None else table[rows]
-    percent = kpi in ("service_level", "abandon_rate", "occupancy", "utilisation")
+    percent = kpi in FRACTIONS
     scale = 100.0 if percent else 1.0
     fig, ax = plt.subplots(figsize=(9, 5))
     for label, rows_of in data.groupby(list(series), sort=False):
@@ -90,9 +100,8 @@ def kpi_against(table, x: str, kpi: str, series, rows=None):
         (line,) = ax.plot(rows_of[x], scale * rows_of[kpi], marker="o", label=name,
                           **(dict(color="black", linewidth=2.2) if name == TOTAL else {}))
         if f"{kpi}_ci" in rows_of:
-            half = rows_of[f"{kpi}_ci"].fillna(0.0)
-            ax.fill_between(rows_of[x], scale * (rows_of[kpi] - half), scale * (rows_of[kpi] + half),
-                            color=line.get_color(), alpha=0.15, linewidth=0)
+            low, high = _band(rows_of, kpi)
+            ax.fill_between(rows_of[x], scale * low, scale * high, color=line.get_color(), alpha=0.15, linewidth=0)
     ax.set_xlabel(x)
     ax.set_ylabel(kpi.replace("_", " ") + (" (%)" if percent else ""))
     ax.set_title(f"{kpi.replace('_', ' ')} against {x}" + (" (confidence bands)" if f"{kpi}_ci" in data else ""))
