@@ -65,14 +65,14 @@ def run_experiment(scenario: Scenario, seed: int, engine: str, settings: Experim
                    progress: Optional[bool] = None) -> Tuple[object, str]:
     """Run the job; returns its results (Results or Replicated) and the statistics used."""
     if settings.method == "batch_means":
-        results = simulate(scenario, seed, engine=engine, records=records)
+        results = simulate(scenario, seed, engine=engine, records=records, progress=progress)
         estimates = batch_means(results, settings.batches, settings.confidence)
         results.summary, results.groups = estimates.summary, estimates.groups
         return results, settings.describe(1)
     if settings.replications == 1 and settings.precision is None:
         if not settings.crn:
             seed = replication_seeds(seed, 1, key=scenario_fingerprint(scenario))[0]
-        return simulate(scenario, seed, engine=engine, records=records), settings.describe(1)
+        return simulate(scenario, seed, engine=engine, records=records, progress=progress), settings.describe(1)
     replicated: Replicated = replicate(scenario, settings.replications, seed=seed, engine=engine,
                                        confidence=settings.confidence, crn=settings.crn,
                                        precision=settings.precision, progress=progress)

@@ -15,7 +15,9 @@ def wanted(enabled: Optional[bool]) -> bool:
     return bool(enabled)
 
 
-def progress_bar(total: Optional[float], desc: str, unit: str, enabled: Optional[bool] = None) -> tqdm:
-    """A tqdm bar on stderr, or a silent one (same interface) when progress is not wanted."""
+def progress_bar(total: Optional[float], desc: str, unit: str, enabled: Optional[bool] = None,
+                 delay: float = 0.0) -> tqdm:
+    """A tqdm bar on stderr, or a silent one (same interface) when progress is not wanted.
+    ``delay``: show it only once the work has lasted that many seconds (short runs stay quiet)."""
     return tqdm(total=total, desc=desc, unit=unit, disable=not wanted(enabled), file=sys.stderr,
-                dynamic_ncols=True, leave=False)
+                dynamic_ncols=True, leave=False, delay=delay)

@@ -15,7 +15,8 @@ import pandas as pd
 
 from sim import kpi, stream_kpi, theory
 from sim.core import select_engine
-from sim.random_inputs import busyness_factor
+from sim.progress import progress_bar
+from sim.random_inputs import busyness_factor, call_blocks
 from sim.scenario import Scenario, build_scenario
 
 
@@ -38,7 +39,8 @@ class Results:
     theory: Optional[pd.DataFrame] = None  # simulated vs Erlang, for textbook single queues
 
 
-def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True) -> Results:
+def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True,
+             progress: Optional[bool] = False) -> Results:
     """Simulate ``scenario`` (a Scenario, a config node, a dict, or a path to a scenario YAML).
 
     ``inputs``: optional calls to replay instead of the random ones (see
@@ -46,12 +48,17 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     ``records=False``: keep no per-call records (``calls`` is None); the fast engine then
     computes the KPIs from streaming tallies (see :mod:`sim.stream_kpi`), so memory does not
     grow with the number of calls. The SimPy engine always keeps records.
+    ``progress``: a bar of simulated hours on stderr for runs that last more than a few seconds
+    (None: only when stderr is a terminal).
     """
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)
     runner, note = select_engine(engine, scenario)
-    output = runner.run(scenario, int(seed), inputs, records=records)
+    calls_in = call_blocks(scenario, int(seed)) if inputs is None else inputs
+    with progress_bar(total=round(scenario.horizon_end / 3600, 2), desc=f"{scenario.name}: simulated hours",
+                      unit="h", enabled=progress, delay=2.0) as bar:
+        output = runner.run(scenario, int(seed), _reporting(calls_in, bar), records=records)
     agents = output.agents.to_frame()
     agents.insert(1, "group_name", [scenario.groups[g].name for g in agents.group])
     if output.records is None:
@@ -73,6 +80,15 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     )
     results.theory = theory.compare(results)
     return results
+
+
+def _reporting(blocks, bar):
+    """The call blocks unchanged, moving the bar to each block's first arrival as it is taken."""
+    for block in blocks:
+        if len(block):
+            bar.update(round(block.arrival[0] / 3600, 2) - bar.n)
+        yield block
+    bar.update(bar.total - bar.n)
 
 
 def load_scenario_file(path) -> dict:

@@ -125,3 +125,14 @@ def test_batch_means_refuse_what_they_cannot_do():
     late["kpi"]["sl_variant"] = "answered_and_late_abandoned"
     with pytest.raises(ConfigError, match="sl_variant"):
         batch_means(simulate(late, seed=1, records=False), batches=4)
+
+
+def test_progress_bars_show_on_request_and_change_nothing(capsys):
+    quiet = replicate(queue(42, hours=2), 3, seed=5, progress=False)
+    assert capsys.readouterr().err == ""
+    shown = replicate(queue(42, hours=2), 3, seed=5, progress=True)
+    assert "mmcm42: replications" in capsys.readouterr().err
+    assert quiet.summary.equals(shown.summary)
+    plain = simulate(queue(42, hours=2), seed=5, records=False)
+    barred = simulate(queue(42, hours=2), seed=5, records=False, progress=True)
+    assert plain.summary.equals(barred.summary)
