@@ -61,7 +61,7 @@ setup(
         "hydra-joblib-launcher>=1.2",
     ],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6"],
+        "test": ["pytest>=7", "hypothesis>=6", "hydra-submitit-launcher>=1.2"],  # + the SLURM config test
         "slurm": ["hydra-submitit-launcher>=1.2"],
         "ray": ["hydra-ray-launcher>=1.2", "ray[default]>=2"],
     },

@@ -134,3 +134,17 @@ def test_ray_launcher_runs_a_sweep_on_a_local_ray_instance(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     jobs = job_dirs(tmp_path / "results" / "sweeps" / "ray")
     assert len(jobs) == 2 and all(read_manifest(j)["status"] == "complete" for j in jobs)
+
+
+def test_slurm_launcher_config_and_a_submitit_sweep(tmp_path):
+    """The SLURM config composes with our defaults, and a sweep runs through submitit (its local
+    executor pickles and runs the jobs as SLURM would, minus sbatch)."""
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher",
+                        reason="submitit launcher not installed: pip install -e '.[slurm]'")
+    shown = callsim("hydra/launcher=slurm", "hydra.launcher.partition=cpu", "--cfg", "hydra", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "SlurmLauncher" in shown.stdout and "partition: cpu" in shown.stdout and "mem_gb: 2" in shown.stdout
+    done = callsim("-m", "hydra/launcher=submitit_local", *QUICK, "agents=40,44", "sweep=submitit", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    jobs = job_dirs(tmp_path / "results" / "sweeps" / "submitit")
+    assert len(jobs) == 2 and all(read_manifest(j) for j in jobs)
