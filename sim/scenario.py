@@ -139,8 +139,19 @@ def build_scenario(cfg) -> Scenario:
     )
 
 
+def _plain(value):
+    """Numpy numbers and arrays in a dict scenario as plain Python values (OmegaConf takes no numpy)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _typed(cfg) -> DictConfig:
     """Merge onto the typed schema so wrong keys and wrong types fail with the key named."""
+    if isinstance(cfg, dict):
+        cfg = _plain(cfg)
     try:
         if isinstance(cfg, DictConfig) and OmegaConf.get_type(cfg) is ScenarioConfig:
             node = cfg

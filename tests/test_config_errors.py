@@ -261,3 +261,18 @@ def test_calls_nobody_can_serve_end_unfinished_without_hanging():
     assert calls.answer_time.max() <= 1800
     # ... and every call arriving after 08:30 is unfinished.
     assert (calls.outcome[calls.arrival > 1800] == "unfinished").all()
+
+
+def test_numpy_numbers_in_a_dict_scenario_are_accepted():
+    import numpy as np
+
+    from sim.scenario import build_scenario
+
+    plain = {"name": "q", "horizon": {"kind": "steady_state", "hours": 2.0},
+             "call_types": {"c": {"arrival_rate": 100.0, "talk_time": {"mean": 60.0}, "route": [{"group": "g"}]}},
+             "groups": {"g": {"headcount": 3}}}
+    numpy = {"name": "q", "horizon": {"kind": "steady_state", "hours": np.float64(2)},
+             "call_types": {"c": {"arrival_rate": np.float64(100), "talk_time": {"mean": np.float32(60)},
+                                  "route": [{"group": "g"}]}},
+             "groups": {"g": {"headcount": np.int64(3)}}}
+    assert build_scenario(numpy) == build_scenario(plain)
