@@ -29,7 +29,6 @@ DEF ABANDON = 3
 DEF OVERFLOW = 4
 DEF ARRIVAL = 5  # arrivals are not in the heap; they come last at equal times (see run)
 DEF ENTITY_BITS = 48
-DEF ENTITY_MASK = (1 << 48) - 1
 DEF ROUTE_BITS = 6  # overflow timer entity: call id << 6 | route step (as in the SimPy engine)
 
 # event kinds
@@ -895,7 +894,7 @@ cdef class FastCore:
         return self.agent_free(agent)
 
     cdef inline int dispatch(self, Event *event) except -1:
-        cdef i64 entity = event.key & ENTITY_MASK
+        cdef i64 entity = event.key & ((<i64>1 << ENTITY_BITS) - 1)
         cdef int kind = event.kind
         if kind == EV_WRAP_END:
             return self.agent_free(event.target)
