@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 
 from sim import kpi, stream_kpi, theory
 from sim.core import select_engine
+from sim.frames import frame, per_scenario, strings
 from sim.random_inputs import busyness_factor
 from sim.scenario import Scenario, build_scenario
 
@@ -52,8 +54,7 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     scenario = build_scenario(scenario)
     runner, note = select_engine(engine, scenario)
     output = runner.run(scenario, int(seed), inputs, records=records)
-    agents = output.agents.to_frame()
-    agents.insert(1, "group_name", [scenario.groups[g].name for g in agents.group])
+    agents = agents_frame(scenario, output.agents)
     if output.records is None:
         summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, agents)
         calls, n_calls = None, int(output.tallies["calls"])
@@ -73,6 +74,13 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     )
     results.theory = theory.compare(results)
     return results
+
+
+def agents_frame(scenario: Scenario, log) -> pd.DataFrame:
+    """The agent log as a table: one row per spell on duty, with the group's name."""
+    names = per_scenario(scenario, "simulate.group_names", lambda s: strings([g.name for g in s.groups]))
+    return frame({"agent": log.agent, "group_name": names.take(np.asarray(log.group, np.intp)), "group": log.group,
+                  "start": log.start, "scheduled_end": log.scheduled_end, "end": log.end})
 
 
 def load_scenario_file(path) -> dict:
