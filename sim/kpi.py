@@ -270,17 +270,13 @@ def assemble_group_tables(scenario: Scenario, agents: pd.DataFrame, window_end: 
     """The group tables from each group's busy time (over the measured window, and per measured
     interval), measured answered calls and AHT; time on duty comes from the agent log."""
     const = per_scenario(scenario, "kpi.group_constants", _group_constants)
-    edges, lengths = const["edges"], const["lengths"]
-    window = np.array([scenario.warmup, window_end])
+    lengths = const["lengths"]
     n_groups, n_intervals = len(scenario.groups), len(lengths)
-    staffed, staffed_j = np.zeros(n_groups), np.zeros((n_groups, n_intervals))
-    agent_group = agents["group"].to_numpy()
-    starts, ends = agents["start"].to_numpy(), agents["end"].to_numpy()
-    for g in range(n_groups):
-        on = agent_group == g
-        on_start, on_end = starts[on], ends[on]
-        staffed[g] = timeline.integrals(on_start, on_end, window)[0]
-        staffed_j[g] = timeline.integrals(on_start, on_end, edges)
+    # time on duty per group: over the interval edges, then over the window [warm-up, window end]
+    points = np.concatenate((const["edges"], [scenario.warmup, window_end]))
+    on_duty = timeline.grouped_integrals(agents["group"].to_numpy(), n_groups, agents["start"].to_numpy(),
+                                         agents["end"].to_numpy(), points)
+    staffed_j, staffed = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
     busy = np.asarray(busy_window, float)
     paid = staffed  # no breaks or paid off-phone time modelled yet
     summary = frame({
