@@ -30,6 +30,8 @@ from typing import Iterator, List, Tuple
 
 import numpy as np
 
+from numpy.random.bit_generator import ISeedSequence
+
 from sim.scenario import Scenario
 
 # Stream purposes: part of every stream's key, so never renumber them.
@@ -40,6 +42,50 @@ BLOCK_CALLS = 1 << 16
 def stream(seed: int, purpose: int, type_index: int = 0) -> np.random.Generator:
     """The generator of one named stream."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(purpose, type_index))))
+
+
+class _SeedWords(ISeedSequence):
+    """What a SeedSequence would hand PCG64 (its state words), computed beforehand."""
+
+    def __init__(self, words: np.ndarray):
+        self.words = words
+
+    def generate_state(self, n_words: int, dtype=np.uint32) -> np.ndarray:
+        if n_words != 4 or np.dtype(dtype) != np.uint64:  # PCG64 asks for exactly this
+            raise ValueError("_SeedWords only holds the 4 uint64 words that seed a PCG64")
+        return self.words
+
+
+_SEEDER = []  # the compiled core's SeedSequence for many keys at once, or None (loaded lazily)
+
+
+def streams(seed: int, keys) -> List[np.random.Generator]:
+    """``[stream(seed, purpose, type_index) for purpose, type_index in keys]``: the same
+    generators, drawing the same numbers, but seeded in one go by the compiled core when it is
+    built (a SeedSequence per stream costs more than a short run's draws)."""
+    if not _SEEDER:
+        try:
+            from sim.core._fast import seed_words
+        except ImportError:
+            seed_words = None
+        _SEEDER.append(seed_words)
+    keys = [(int(purpose), int(type_index)) for purpose, type_index in keys]
+    seed_words = _SEEDER[0]
+    if (seed_words is None or not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0
+            or any(not 0 <= x < 2**32 for key in keys for x in key)):
+        return [stream(seed, purpose, type_index) for purpose, type_index in keys]
+    words = seed_words(_uint32_words(int(seed)), np.array(keys, np.uint32).reshape(len(keys), 2))
+    return [np.random.Generator(np.random.PCG64(_SeedWords(row))) for row in words]
+
+
+def _uint32_words(n: int) -> np.ndarray:
+    """A non-negative int as 32-bit words, lowest first (as SeedSequence reads its entropy)."""
+    words = [n & 0xFFFFFFFF]
+    n >>= 32
+    while n > 0:
+        words.append(n & 0xFFFFFFFF)
+        n >>= 32
+    return np.array(words, np.uint32)
 
 
 @dataclass(frozen=True)
@@ -107,11 +153,10 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
     """Yield the calls of the run in blocks of intervals, ids numbered in arrival order."""
     factor = busyness_factor(scenario, seed)
     types = scenario.call_types
-    counts_streams = [stream(seed, ARRIVAL_COUNTS, ct.index) for ct in types]
-    times_streams = [stream(seed, ARRIVAL_TIMES, ct.index) for ct in types]
-    talks = [stream(seed, TALK, ct.index) for ct in types]
-    wraps = [stream(seed, WRAPUP, ct.index) for ct in types]
-    patiences = [stream(seed, PATIENCE, ct.index) for ct in types]
+    n = len(types)
+    generators = streams(seed, [(purpose, ct.index) for purpose in (ARRIVAL_COUNTS, ARRIVAL_TIMES, TALK, WRAPUP, PATIENCE)
+                                for ct in types])
+    counts_streams, times_streams, talks, wraps, patiences = (generators[i * n:(i + 1) * n] for i in range(5))
     starts, ends = scenario.interval_starts(), scenario.interval_ends()
     next_id = 0
     for first, last in blocks_of_intervals(scenario, factor):

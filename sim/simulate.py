@@ -78,8 +78,14 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
 
 def agents_frame(scenario: Scenario, log) -> pd.DataFrame:
     """The agent log as a table: one row per spell on duty, with the group's name."""
-    names = per_scenario(scenario, "simulate.group_names", lambda s: strings([g.name for g in s.groups]))
-    return frame({"agent": log.agent, "group_name": names.take(np.asarray(log.group, np.intp)), "group": log.group,
+    columns = per_scenario(scenario, "simulate.group_name_columns", lambda s: {})
+    key = np.asarray(log.group).tobytes()  # most runs of a scenario log the same spells
+    names = columns.get(key)
+    if names is None:
+        if len(columns) >= 4:
+            columns.clear()
+        names = columns[key] = strings([scenario.groups[g].name for g in log.group])
+    return frame({"agent": log.agent, "group_name": names, "group": log.group,
                   "start": log.start, "scheduled_end": log.scheduled_end, "end": log.end})
 
 

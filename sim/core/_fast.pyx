@@ -1005,3 +1005,79 @@ cdef object _array(void *data, i64 n, dtype):
 cdef void _copy_into(object out, void *data, i64 nbytes):
     cdef unsigned char[::1] view = out.view(np.uint8)
     memcpy(&view[0], data, <size_t>nbytes)
+
+
+# -- stream seeding ---------------------------------------------------------------------------
+# numpy's SeedSequence (numpy/random/bit_generator.pyx, pool of 4 words), for many spawn keys
+# at once: the words PCG64 is seeded with, without building a SeedSequence per stream.
+
+DEF SS_POOL = 4
+DEF SS_INIT_A = 0x43b0d7e5
+DEF SS_MULT_A = 0x931e8875
+DEF SS_INIT_B = 0x8b51f9dd
+DEF SS_MULT_B = 0x58f38ded
+DEF SS_MIX_MULT_L = 0xca01f9dd
+DEF SS_MIX_MULT_R = 0x4973f715
+DEF SS_XSHIFT = 16
+
+ctypedef unsigned int u32
+
+
+cdef inline u32 _hashmix(u32 value, u32 *hash_const) noexcept nogil:
+    value ^= hash_const[0]
+    hash_const[0] *= <u32>SS_MULT_A
+    value *= hash_const[0]
+    value ^= value >> SS_XSHIFT
+    return value
+
+
+cdef inline u32 _mix(u32 x, u32 y) noexcept nogil:
+    cdef u32 result = <u32>SS_MIX_MULT_L * x - <u32>SS_MIX_MULT_R * y
+    result ^= result >> SS_XSHIFT
+    return result
+
+
+def seed_words(u32[::1] run_entropy, u32[:, ::1] spawn_keys):
+    """For each row of ``spawn_keys`` (a spawn key as 32-bit words), what
+    ``SeedSequence(entropy, spawn_key=key).generate_state(4, np.uint64)`` returns, as rows of a
+    (keys, 4) uint64 array; ``run_entropy`` is the entropy as 32-bit words (little end first)."""
+    cdef Py_ssize_t n_keys = spawn_keys.shape[0], key_words = spawn_keys.shape[1]
+    cdef Py_ssize_t n_run = run_entropy.shape[0], r, i, i_src, i_dst, n_entropy
+    cdef u32 hash_const, value
+    cdef u32 pool[SS_POOL]
+    cdef u32 state[2 * SS_POOL]
+    cdef u32 *entropy
+    cdef Py_ssize_t padded = n_run if (key_words == 0 or n_run >= SS_POOL) else SS_POOL
+    out = np.empty((n_keys, SS_POOL), np.uint64)
+    cdef unsigned long long[:, ::1] words = out
+    n_entropy = padded + key_words
+    entropy = <u32 *>grow(NULL, n_entropy, sizeof(u32))
+    try:
+        for i in range(padded):
+            entropy[i] = run_entropy[i] if i < n_run else 0
+        for r in range(n_keys):
+            for i in range(key_words):
+                entropy[padded + i] = spawn_keys[r, i]
+            hash_const = SS_INIT_A
+            for i in range(SS_POOL):
+                pool[i] = _hashmix(entropy[i] if i < n_entropy else 0, &hash_const)
+            for i_src in range(SS_POOL):
+                for i_dst in range(SS_POOL):
+                    if i_src != i_dst:
+                        pool[i_dst] = _mix(pool[i_dst], _hashmix(pool[i_src], &hash_const))
+            for i_src in range(SS_POOL, n_entropy):
+                for i_dst in range(SS_POOL):
+                    pool[i_dst] = _mix(pool[i_dst], _hashmix(entropy[i_src], &hash_const))
+            hash_const = SS_INIT_B
+            for i in range(2 * SS_POOL):
+                value = pool[i % SS_POOL]
+                value ^= hash_const
+                hash_const *= <u32>SS_MULT_B
+                value *= hash_const
+                value ^= value >> SS_XSHIFT
+                state[i] = value
+            for i in range(SS_POOL):  # little-endian pairs of 32-bit words
+                words[r, i] = <unsigned long long>state[2 * i] | (<unsigned long long>state[2 * i + 1] << 32)
+    finally:
+        free(entropy)
+    return out
