@@ -82,9 +82,38 @@ TALLY_LAYOUT = dict(counts=("arrived", "blocked", "short_abandoned", "answered",
                     interval_per_octave=INTERVAL_PER_OCTAVE, summary_per_octave=SUMMARY_PER_OCTAVE)
 
 
+cdef extern from *:
+    """
+    /* Events are ordered by (time, key). The time is stored as an unsigned integer of the same
+       order (sign-magnitude IEEE bits mapped to two's-complement order, -0 taken as +0), so that
+       one 128-bit unsigned comparison orders two events, without branches. */
+    typedef unsigned __int128 callsim_u128;
+    static inline unsigned long long callsim_time_key(double time) {
+        unsigned long long bits;
+        time += 0.0;  /* -0.0 -> +0.0: equal times, equal keys */
+        memcpy(&bits, &time, 8);
+        return (bits >> 63) ? ~bits : (bits | 0x8000000000000000ULL);
+    }
+    static inline double callsim_key_time(unsigned long long key) {
+        double time;
+        unsigned long long bits = (key >> 63) ? (key & 0x7FFFFFFFFFFFFFFFULL) : ~key;
+        memcpy(&time, &bits, 8);
+        return time;
+    }
+    static inline int callsim_before(unsigned long long a_time, unsigned long long a_key,
+                                     unsigned long long b_time, unsigned long long b_key) {
+        return ((((callsim_u128)a_time) << 64) | a_key) < ((((callsim_u128)b_time) << 64) | b_key);
+    }
+    """
+    unsigned long long time_key "callsim_time_key"(double time) noexcept nogil
+    double key_time "callsim_key_time"(unsigned long long key) noexcept nogil
+    bint events_before "callsim_before"(unsigned long long a_time, unsigned long long a_key,
+                                        unsigned long long b_time, unsigned long long b_key) noexcept nogil
+
+
 cdef struct Event:  # 24 bytes
-    double time
-    i64 key  # class << 48 | entity: unique among pending events, so no insertion counter is needed
+    unsigned long long time  # time_key(time)
+    unsigned long long key  # class << 48 | entity: unique among pending events, so no insertion counter is needed
     int target  # call slot or agent
     int kind
 
@@ -112,7 +141,7 @@ cdef struct Queue:
 
 
 cdef inline bint before(const Event *a, const Event *b) noexcept nogil:
-    return (a.time < b.time) | ((a.time == b.time) & (a.key < b.key))
+    return events_before(a.time, a.key, b.time, b.key)
 
 
 cdef void *grow(void *pointer, i64 count, size_t item) except NULL:
@@ -382,8 +411,8 @@ cdef class FastCore:
         if self.heap_size == self.heap_capacity:
             self.grow_heap()
         heap = self.heap
-        event.time = time
-        event.key = (<i64>event_class << ENTITY_BITS) | entity
+        event.time = time_key(time)
+        event.key = (<unsigned long long>event_class << ENTITY_BITS) | <unsigned long long>entity
         event.kind = kind
         event.target = target
         i = self.heap_size
@@ -894,7 +923,7 @@ cdef class FastCore:
         return self.agent_free(agent)
 
     cdef inline int dispatch(self, Event *event) except -1:
-        cdef i64 entity = event.key & ((<i64>1 << ENTITY_BITS) - 1)
+        cdef i64 entity = <i64>(event.key & ((<unsigned long long>1 << ENTITY_BITS) - 1))
         cdef int kind = event.kind
         if kind == EV_WRAP_END:
             return self.agent_free(event.target)
@@ -923,9 +952,9 @@ cdef class FastCore:
         cdef Event event
         while True:
             if self.block_next < self.block_size:
-                if self.heap_size > 0 and self.heap[0].time <= self.in_arrival[self.block_next]:
+                if self.heap_size > 0 and key_time(self.heap[0].time) <= self.in_arrival[self.block_next]:
                     self.pop(&event)
-                    self.now = event.time
+                    self.now = key_time(event.time)
                     self.dispatch(&event)
                 else:
                     self.arrive()
@@ -933,7 +962,7 @@ cdef class FastCore:
                 return True  # the next arrival is not loaded yet: no event may run before it
             elif self.heap_size > 0:
                 self.pop(&event)
-                self.now = event.time
+                self.now = key_time(event.time)
                 self.dispatch(&event)
             else:
                 return False
