@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim import kpi
-from sim.core.fast_engine import bucket_edges, tally_layout
+from sim.core.fast_engine import _fast, bucket_edges, tally_layout
 from sim.frames import per_scenario
 from sim.scenario import Scenario
 
@@ -67,9 +67,21 @@ def histogram_quantile(hist: np.ndarray, q: float, per_octave: int) -> np.ndarra
     return np.where(n > 0, below + (position - lower) * (above - below), np.nan)
 
 
+def _quantiles(hist: np.ndarray, q: float, per_octave: int) -> np.ndarray:
+    """histogram_quantile, computed by the compiled core (same arithmetic, same floats)."""
+    if per_octave not in _BIN_BOUNDS:
+        bin_bounds(per_octave)
+    return _fast.histogram_quantiles(np.ascontiguousarray(hist, np.int64), q, *_BIN_BOUNDS[per_octave])
+
+
 def _interval_quantiles(hist: np.ndarray, q: float, per_octave: int, chunk: int = 2048) -> np.ndarray:
     """q-quantile per (interval, call type or total) from per (interval, call type) histograms,
-    a chunk of intervals at a time so that long runs need no large temporary arrays."""
+    a chunk of intervals at a time so that long runs need no large temporary arrays (the
+    compiled core does the same arithmetic row by row when the histograms are uint32)."""
+    if per_octave not in _BIN_BOUNDS:
+        bin_bounds(per_octave)
+    if hist.dtype == np.uint32:
+        return _fast.interval_quantiles(np.ascontiguousarray(hist), q, *_BIN_BOUNDS[per_octave])
     out = np.empty((len(hist), hist.shape[1] + 1))
     for first in range(0, len(hist), chunk):
         part = _with_total(hist[first:first + chunk].astype(np.int64), axis=1)
@@ -154,8 +166,7 @@ def tables(scenario: Scenario, tallies: dict, agents: pd.DataFrame) -> tuple:
     # summary: arrays of shape (call types + total)
     columns = _means(_with_total(tallies["counts"].sum(axis=0), axis=0),
                      _with_total(tallies["sums"].sum(axis=0), axis=0), layout)
-    columns.update(p90_wait=histogram_quantile(_with_total(tallies["summary_hist"], axis=0), 0.9,
-                                               layout["summary_per_octave"]),
+    columns.update(p90_wait=_quantiles(_with_total(tallies["summary_hist"], axis=0), 0.9, layout["summary_per_octave"]),
                    avg_queue=window_integral[:n_types + 1] / (window_end - scenario.warmup),
                    max_queue=window_max[:n_types + 1])
     summary = kpi.assemble_summary(scenario, columns)

@@ -16,7 +16,7 @@ queue lengths and busy agents per time bucket), whose memory does not grow with 
 calls. No Python object is created per call or per event.
 """
 
-from libc.math cimport INFINITY, NAN, isnan
+from libc.math cimport INFINITY, NAN, floor, isnan
 from libc.stdlib cimport calloc, free, realloc
 from libc.string cimport memcpy
 
@@ -1109,4 +1109,82 @@ def seed_words(u32[::1] run_entropy, u32[:, ::1] spawn_keys):
                 words[r, i] = <unsigned long long>state[2 * i] | (<unsigned long long>state[2 * i + 1] << 32)
     finally:
         free(entropy)
+    return out
+
+
+# -- histogram quantiles ----------------------------------------------------------------------
+# sim.stream_kpi.histogram_quantile, row by row in one pass: the very same arithmetic (the order
+# statistics bracketing the q-quantile, each spread evenly over its bin), so the same floats.
+
+cdef double _row_quantile(const i64 *hist, i64 *cumulative, Py_ssize_t bins, double q, const double *low,
+                          const double *high) noexcept nogil:
+    cdef Py_ssize_t b
+    cdef i64 n, lower, upper, total = 0
+    cdef double position, below, above
+    for b in range(bins):
+        total += hist[b]
+        cumulative[b] = total
+    n = total
+    if n <= 0:
+        return NAN
+    position = <double>((n if n > 1 else 1) - 1) * q
+    lower = <i64>floor(position)
+    upper = lower + 1 if lower + 1 < n - 1 else (n - 1 if n - 1 > 0 else 0)
+    below = _order_statistic(hist, cumulative, bins, lower, low, high)
+    above = _order_statistic(hist, cumulative, bins, upper, low, high)
+    return below + (position - <double>lower) * (above - below)
+
+
+cdef inline double _order_statistic(const i64 *hist, const i64 *cumulative, Py_ssize_t bins, i64 rank,
+                                    const double *low, const double *high) noexcept nogil:
+    cdef Py_ssize_t b = 0
+    cdef i64 before, count
+    while b < bins and cumulative[b] <= rank:  # bins whose cumulative count is <= rank
+        b += 1
+    if b > bins - 1:
+        b = bins - 1
+    before = cumulative[b - 1] if b > 0 else 0
+    count = hist[b] if hist[b] > 1 else 1
+    return low[b] + (<double>(rank - before) + 0.5) / <double>count * (high[b] - low[b])
+
+
+def histogram_quantiles(i64[:, ::1] hist, double q, double[::1] low, double[::1] high):
+    """The q-quantile of each row of ``hist`` (sim.stream_kpi.histogram_quantile)."""
+    cdef Py_ssize_t rows = hist.shape[0], bins = hist.shape[1], r
+    out = np.empty(rows, np.float64)
+    cdef double[::1] result = out
+    if rows == 0:
+        return out
+    if low.shape[0] < bins or high.shape[0] < bins:
+        raise ValueError("histogram_quantiles: fewer bin bounds than bins")
+    cdef i64 *cumulative = <i64 *>grow(NULL, bins, sizeof(i64))
+    for r in range(rows):
+        result[r] = _row_quantile(&hist[r, 0], cumulative, bins, q, &low[0], &high[0])
+    free(cumulative)
+    return out
+
+
+def interval_quantiles(unsigned int[:, :, ::1] hist, double q, double[::1] low, double[::1] high):
+    """The q-quantile per (interval, call type) and per interval over all types (last column),
+    from per (interval, call type) histograms."""
+    cdef Py_ssize_t n = hist.shape[0], types = hist.shape[1], bins = hist.shape[2], j, k, b
+    out = np.empty((n, types + 1), np.float64)
+    cdef double[:, ::1] result = out
+    if n == 0:
+        return out
+    if low.shape[0] < bins or high.shape[0] < bins:
+        raise ValueError("interval_quantiles: fewer bin bounds than bins")
+    cdef i64 *row = <i64 *>grow(NULL, 3 * bins, sizeof(i64))
+    cdef i64 *total = row + bins
+    cdef i64 *cumulative = row + 2 * bins
+    for j in range(n):
+        for b in range(bins):
+            total[b] = 0
+        for k in range(types):
+            for b in range(bins):
+                row[b] = hist[j, k, b]
+                total[b] += row[b]
+            result[j, k] = _row_quantile(row, cumulative, bins, q, &low[0], &high[0])
+        result[j, types] = _row_quantile(total, cumulative, bins, q, &low[0], &high[0])
+    free(row)
     return out
