@@ -32,6 +32,7 @@ import numpy as np
 
 from numpy.random.bit_generator import ISeedSequence
 
+from sim.frames import per_scenario
 from sim.scenario import Scenario
 
 # Stream purposes: part of every stream's key, so never renumber them.
@@ -116,10 +117,20 @@ def busyness_factor(scenario: Scenario, seed: int) -> float:
     return float(stream(seed, BUSYNESS).gamma(shape, 1.0 / shape))
 
 
+def _intervals(scenario: Scenario) -> dict:
+    """Interval starts and lengths, and the rates as a (types, intervals) array (kept per scenario)."""
+    starts, ends = scenario.interval_starts(), scenario.interval_ends()
+    rates = np.array([ct.rates for ct in scenario.call_types], dtype=float).reshape(len(scenario.call_types), -1)
+    return {"starts": starts, "ends": ends, "lengths": ends - starts, "rates": rates,
+            "total_rate": np.sum([ct.rates for ct in scenario.call_types], axis=0), "blocks": {}}
+
+
 def blocks_of_intervals(scenario: Scenario, factor: float) -> List[Tuple[int, int]]:
     """Consecutive intervals [first, last) grouped so each block expects about BLOCK_CALLS calls."""
-    lengths = scenario.interval_ends() - scenario.interval_starts()
-    expected = factor * lengths * np.sum([ct.rates for ct in scenario.call_types], axis=0)
+    cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
+    if factor in cached["blocks"]:
+        return list(cached["blocks"][factor])
+    expected = factor * cached["lengths"] * cached["total_rate"]
     blocks, first, total = [], 0, 0.0
     for j, calls in enumerate(expected):
         total += calls
@@ -128,6 +139,8 @@ def blocks_of_intervals(scenario: Scenario, factor: float) -> List[Tuple[int, in
             first, total = j + 1, 0.0
     if first < scenario.n_intervals:
         blocks.append((first, scenario.n_intervals))
+    if factor == 1.0:  # no day-to-day busyness: the same blocks every run
+        cached["blocks"][factor] = tuple(blocks)
     return blocks
 
 
@@ -157,14 +170,15 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
     generators = streams(seed, [(purpose, ct.index) for purpose in (ARRIVAL_COUNTS, ARRIVAL_TIMES, TALK, WRAPUP, PATIENCE)
                                 for ct in types])
     counts_streams, times_streams, talks, wraps, patiences = (generators[i * n:(i + 1) * n] for i in range(5))
-    starts, ends = scenario.interval_starts(), scenario.interval_ends()
+    cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
+    starts, ends, rates = cached["starts"], cached["ends"], cached["rates"]
     next_id = 0
     for first, last in blocks_of_intervals(scenario, factor):
         start, length = starts[first:last], ends[first:last] - starts[first:last]
         parts = []
         for ct in types:
             k = ct.index
-            counts = counts_streams[k].poisson(np.asarray(ct.rates[first:last]) * factor * length)
+            counts = counts_streams[k].poisson(rates[k, first:last] * factor * length)
             n = int(counts.sum())
             times = np.repeat(start, counts) + np.repeat(length, counts) * sorted_positions(times_streams[k], counts)
             talk = ct.talk.sample(talks[k], n)

@@ -600,11 +600,24 @@ cdef class FastCore:
 
     cdef inline void level_step(self, int l, int delta) noexcept:
         """Level l changes by delta now (a level only counts once time moves on: N is right-continuous)."""
+        cdef int b, value
+        cdef double low
+        cdef i64 cell
         if self.now > self.level_since[l]:
             while self.now >= self.edges[self.now_bucket + 1]:  # time never goes back
                 self.now_bucket += 1
-            if self.level[l] != 0:
-                self.commit(l, self.level_bucket[l], self.level_since[l], self.now)
+            value = self.level[l]
+            if value != 0:
+                b = self.level_bucket[l]
+                if b == self.now_bucket:  # commit's one step: [since, now) inside bucket b
+                    low = self.level_since[l] if self.level_since[l] > self.edges[b] else self.edges[b]
+                    if self.now > low:
+                        cell = <i64>b * self.n_levels + l
+                        self.level_integral[cell] += value * (self.now - low)
+                        if value > self.level_max[cell]:
+                            self.level_max[cell] = value
+                else:
+                    self.commit(l, b, self.level_since[l], self.now)
             self.level_since[l] = self.now
             self.level_bucket[l] = self.now_bucket
         self.level[l] += delta
