@@ -128,8 +128,8 @@ def _intervals(scenario: Scenario) -> dict:
 def blocks_of_intervals(scenario: Scenario, factor: float) -> List[Tuple[int, int]]:
     """Consecutive intervals [first, last) grouped so each block expects about BLOCK_CALLS calls."""
     cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
-    if factor in cached["blocks"]:
-        return list(cached["blocks"][factor])
+    if (factor, BLOCK_CALLS) in cached["blocks"]:
+        return list(cached["blocks"][factor, BLOCK_CALLS])
     expected = factor * cached["lengths"] * cached["total_rate"]
     blocks, first, total = [], 0, 0.0
     for j, calls in enumerate(expected):
@@ -140,7 +140,7 @@ def blocks_of_intervals(scenario: Scenario, factor: float) -> List[Tuple[int, in
     if first < scenario.n_intervals:
         blocks.append((first, scenario.n_intervals))
     if factor == 1.0:  # no day-to-day busyness: the same blocks every run
-        cached["blocks"][factor] = tuple(blocks)
+        cached["blocks"][factor, BLOCK_CALLS] = tuple(blocks)
     return blocks
 
 
