@@ -3,9 +3,13 @@
 
 Same rules, same event order, same arithmetic as the SimPy reference engine, so the per-call
 records are identical bit for bit (see the SimPy engine's docstring for the model). Here:
-  * a binary heap of C structs keyed by (time, class << 48 | entity);
-  * a call in the system lives in a recycled slot; queues and timers name it by (slot, call id),
-    so a timer or queue entry left behind by a call that has gone is recognised as stale;
+  * a 4-ary heap of 24-byte C structs keyed by (time, class << 48 | entity), two events
+    compared by one 128-bit integer comparison (the time as an order-preserving integer);
+  * without a trunk limit nothing observes the end of talk but the agent, so one event ends
+    talk and wrap-up (the call's end time is recorded when it is answered);
+  * a waiting call lives in a recycled slot (a call answered on arrival needs none); queues and
+    timers name it by (slot, call id), so a timer or queue entry left behind by a call that has
+    gone is recognised as stale;
   * per call type a FIFO ring buffer of queue entries, stale ones dropped lazily at the head;
   * per group a doubly linked list of idle agents in the order they became idle;
   * calls are read block by block from sim.random_inputs: the loop returns to Python when it
