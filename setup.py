@@ -37,7 +37,10 @@ def extensions():
     except ImportError:
         print("callsim: Cython is not installed; the fast engine will not be built", file=sys.stderr)
         return []
-    return cythonize([Extension("sim.core._fast", ["sim/core/_fast.pyx"])], language_level=3, quiet=True)
+    # no fused multiply-add contraction: the engines must agree to the last bit whatever -march
+    flags = [] if sys.platform == "win32" else ["-ffp-contract=off"]
+    return cythonize([Extension("sim.core._fast", ["sim/core/_fast.pyx"], extra_compile_args=flags)],
+                     language_level=3, quiet=True)
 
 
 setup(

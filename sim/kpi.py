@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sim import timeline
+from sim.frames import frame, per_scenario, strings
 from sim.core.records import ABANDONED, ANSWERED, OUTCOME_NAMES, EngineOutput
 from sim.scenario import Scenario
 
@@ -88,19 +89,29 @@ def _kpi_frame(scenario: Scenario, leading: dict, columns: dict) -> pd.DataFrame
     ``columns`` maps every AGGREGATES name plus avg_queue and max_queue to arrays (any shape;
     flattened in C order, matching the labels); missing counts (NaN) are zeros.
     """
-    c = {name: np.asarray(values, float).ravel() for name, values in columns.items()}
-    counts = {name: np.nan_to_num(c[name]).astype(np.int64) for name in COUNTS}
-    denominator = {
-        "offered": counts["offered"],
-        "answered": counts["answered"],
-        "answered_and_late_abandoned": counts["answered"] + counts["late_abandoned"],
-    }[scenario.kpi.sl_variant]
+    counts = {name: _count(columns[name]) for name in COUNTS}
+    variant = scenario.kpi.sl_variant
+    if variant == "offered":
+        denominator = counts["offered"]
+    elif variant == "answered":
+        denominator = counts["answered"]
+    else:  # answered_and_late_abandoned
+        denominator = counts["answered"] + counts["late_abandoned"]
     table = dict(leading)
     table.update((name, counts[name]) for name in COUNTS if name != "late_abandoned")
     table["service_level"] = _ratio(counts["answered_within_T"], denominator)
     table["abandon_rate"] = _ratio(counts["abandoned"], counts["offered"])
-    table.update((name, c[name]) for name in RATE_COLUMNS)
-    return pd.DataFrame(table)
+    table.update((name, np.asarray(columns[name], float).ravel()) for name in RATE_COLUMNS)
+    return frame(table)
+
+
+def _count(values) -> np.ndarray:
+    """A count column as int64 (NaN, from a group with no calls, is 0)."""
+    values = np.asarray(values)
+    if values.dtype.kind in "iu":
+        return values.astype(np.int64).ravel()
+    values = values.astype(float).ravel()
+    return np.where(np.isnan(values), 0.0, values).astype(np.int64)
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -161,12 +172,22 @@ def assemble_interval_table(scenario: Scenario, columns: dict) -> pd.DataFrame:
     """The interval table from per (measured interval, call type or total) arrays of the
     AGGREGATES columns, avg_queue and max_queue (rows: intervals; columns: type_names), whatever
     source computed them."""
+    return _kpi_frame(scenario, per_scenario(scenario, "kpi.interval_rows", _interval_rows), columns)
+
+
+def _interval_rows(scenario: Scenario) -> dict:
+    """The label columns of the interval table: interval, start, call type."""
     intervals = measured_intervals(scenario)
     names = type_names(scenario)
-    labels = [interval_label(scenario, j) for j in intervals]
-    leading = {"interval": np.repeat(intervals, len(names)), "start": np.repeat(labels, len(names)).tolist(),
-               "call_type": names * len(intervals)}
-    return _kpi_frame(scenario, leading, columns)
+    labels = interval_labels(scenario)
+    return {"interval": np.repeat(intervals, len(names)), "start": strings(np.repeat(labels, len(names))),
+            "call_type": strings(names * len(intervals))}
+
+
+def interval_labels(scenario: Scenario) -> list:
+    """interval_label of every measured interval (kept per scenario)."""
+    return per_scenario(scenario, "kpi.interval_labels",
+                        lambda s: [interval_label(s, j) for j in measured_intervals(s)])
 
 
 def type_names(scenario: Scenario) -> list:
@@ -217,7 +238,8 @@ def summary_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) ->
 def assemble_summary(scenario: Scenario, columns: dict) -> pd.DataFrame:
     """The summary table from per (call type or total) arrays of the AGGREGATES columns,
     avg_queue and max_queue."""
-    return _kpi_frame(scenario, {"call_type": type_names(scenario)}, columns)
+    return _kpi_frame(scenario, per_scenario(scenario, "kpi.summary_rows",
+                                             lambda s: {"call_type": strings(type_names(s))}), columns)
 
 
 def _busy_spans(calls: pd.DataFrame):
@@ -247,36 +269,46 @@ def assemble_group_tables(scenario: Scenario, agents: pd.DataFrame, window_end: 
                           answered, aht):
     """The group tables from each group's busy time (over the measured window, and per measured
     interval), measured answered calls and AHT; time on duty comes from the agent log."""
-    intervals = measured_intervals(scenario)
-    edges = interval_edges(scenario, intervals)
-    lengths = np.diff(edges)
-    window = np.array([scenario.warmup, window_end])
-    names = [group.name for group in scenario.groups]
-    staffed, staffed_j = np.zeros(len(names)), np.zeros((len(names), len(intervals)))
-    for group in scenario.groups:
-        on = agents.group.to_numpy() == group.index
-        on_start, on_end = agents.start.to_numpy()[on], agents.end.to_numpy()[on]
-        staffed[group.index] = timeline.integrals(on_start, on_end, window)[0]
-        staffed_j[group.index] = timeline.integrals(on_start, on_end, edges)
+    const = per_scenario(scenario, "kpi.group_constants", _group_constants)
+    lengths = const["lengths"]
+    n_groups, n_intervals = len(scenario.groups), len(lengths)
+    # time on duty per group: over the interval edges, then over the window [warm-up, window end]
+    points = np.concatenate((const["edges"], [scenario.warmup, window_end]))
+    on_duty = timeline.grouped_integrals(agents["group"].to_numpy(), n_groups, agents["start"].to_numpy(),
+                                         agents["end"].to_numpy(), points)
+    staffed_j, staffed = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
     busy = np.asarray(busy_window, float)
     paid = staffed  # no breaks or paid off-phone time modelled yet
-    summary = pd.DataFrame({
-        "group": names,
-        "agents": np.array([len(group.spells) for group in scenario.groups], np.int64),
+    summary = frame({
+        "group": const["group"],
+        "agents": const["agents"],
         "staffed_hours": staffed / 3600, "busy_hours": busy / 3600, "paid_hours": paid / 3600,
         "occupancy": _ratio(busy, staffed), "utilisation": _ratio(busy, paid),
         "answered": np.asarray(answered, np.int64), "aht": np.asarray(aht, float),
-        "cost": paid / 3600 * np.array([group.cost_per_hour for group in scenario.groups], float),
+        "cost": paid / 3600 * const["cost_per_hour"],
     })
-    busy_j = np.asarray(busy_intervals, float).reshape(len(names), len(intervals))
-    labels = [interval_label(scenario, j) for j in intervals]
-    per_interval = pd.DataFrame({
-        "interval": np.tile(intervals, len(names)), "start": labels * len(names),
-        "group": np.repeat(names, len(intervals)).tolist(),
+    busy_j = np.asarray(busy_intervals, float).reshape(n_groups, n_intervals)
+    per_interval = frame({
+        "interval": const["interval"], "start": const["start"], "group": const["interval_group"],
         "staffed": (staffed_j / lengths).ravel(), "busy": (busy_j / lengths).ravel(),
         "occupancy": _ratio(busy_j.ravel(), staffed_j.ravel()),
     })
     return summary, per_interval
+
+
+def _group_constants(scenario: Scenario) -> dict:
+    """What the group tables take from the scenario alone."""
+    intervals = measured_intervals(scenario)
+    edges = interval_edges(scenario, intervals)
+    names = [group.name for group in scenario.groups]
+    labels = interval_labels(scenario)
+    return {
+        "edges": edges, "lengths": np.diff(edges), "group": strings(names),
+        "agents": np.array([len(group.spells) for group in scenario.groups], np.int64),
+        "cost_per_hour": np.array([group.cost_per_hour for group in scenario.groups], float),
+        "interval": np.tile(intervals, len(names)), "start": strings(labels * len(names)),
+        "interval_group": strings(np.repeat(names, len(intervals))),
+    }
 
 
 def interval_label(scenario: Scenario, j: int) -> str:

@@ -30,6 +30,9 @@ from typing import Iterator, List, Tuple
 
 import numpy as np
 
+from numpy.random.bit_generator import ISeedSequence
+
+from sim.frames import per_scenario
 from sim.scenario import Scenario
 
 # Stream purposes: part of every stream's key, so never renumber them.
@@ -40,6 +43,50 @@ BLOCK_CALLS = 1 << 16
 def stream(seed: int, purpose: int, type_index: int = 0) -> np.random.Generator:
     """The generator of one named stream."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(purpose, type_index))))
+
+
+class _SeedWords(ISeedSequence):
+    """What a SeedSequence would hand PCG64 (its state words), computed beforehand."""
+
+    def __init__(self, words: np.ndarray):
+        self.words = words
+
+    def generate_state(self, n_words: int, dtype=np.uint32) -> np.ndarray:
+        if n_words != 4 or np.dtype(dtype) != np.uint64:  # PCG64 asks for exactly this
+            raise ValueError("_SeedWords only holds the 4 uint64 words that seed a PCG64")
+        return self.words
+
+
+_SEEDER = []  # the compiled core's SeedSequence for many keys at once, or None (loaded lazily)
+
+
+def streams(seed: int, keys) -> List[np.random.Generator]:
+    """``[stream(seed, purpose, type_index) for purpose, type_index in keys]``: the same
+    generators, drawing the same numbers, but seeded in one go by the compiled core when it is
+    built (a SeedSequence per stream costs more than a short run's draws)."""
+    if not _SEEDER:
+        try:
+            from sim.core._fast import seed_words
+        except ImportError:
+            seed_words = None
+        _SEEDER.append(seed_words)
+    keys = [(int(purpose), int(type_index)) for purpose, type_index in keys]
+    seed_words = _SEEDER[0]
+    if (seed_words is None or not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0
+            or any(not 0 <= x < 2**32 for key in keys for x in key)):
+        return [stream(seed, purpose, type_index) for purpose, type_index in keys]
+    words = seed_words(_uint32_words(int(seed)), np.array(keys, np.uint32).reshape(len(keys), 2))
+    return [np.random.Generator(np.random.PCG64(_SeedWords(row))) for row in words]
+
+
+def _uint32_words(n: int) -> np.ndarray:
+    """A non-negative int as 32-bit words, lowest first (as SeedSequence reads its entropy)."""
+    words = [n & 0xFFFFFFFF]
+    n >>= 32
+    while n > 0:
+        words.append(n & 0xFFFFFFFF)
+        n >>= 32
+    return np.array(words, np.uint32)
 
 
 @dataclass(frozen=True)
@@ -70,10 +117,20 @@ def busyness_factor(scenario: Scenario, seed: int) -> float:
     return float(stream(seed, BUSYNESS).gamma(shape, 1.0 / shape))
 
 
+def _intervals(scenario: Scenario) -> dict:
+    """Interval starts and lengths, and the rates as a (types, intervals) array (kept per scenario)."""
+    starts, ends = scenario.interval_starts(), scenario.interval_ends()
+    rates = np.array([ct.rates for ct in scenario.call_types], dtype=float).reshape(len(scenario.call_types), -1)
+    return {"starts": starts, "ends": ends, "lengths": ends - starts, "rates": rates,
+            "total_rate": np.sum([ct.rates for ct in scenario.call_types], axis=0), "blocks": {}}
+
+
 def blocks_of_intervals(scenario: Scenario, factor: float) -> List[Tuple[int, int]]:
     """Consecutive intervals [first, last) grouped so each block expects about BLOCK_CALLS calls."""
-    lengths = scenario.interval_ends() - scenario.interval_starts()
-    expected = factor * lengths * np.sum([ct.rates for ct in scenario.call_types], axis=0)
+    cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
+    if (factor, BLOCK_CALLS) in cached["blocks"]:
+        return list(cached["blocks"][factor, BLOCK_CALLS])
+    expected = factor * cached["lengths"] * cached["total_rate"]
     blocks, first, total = [], 0, 0.0
     for j, calls in enumerate(expected):
         total += calls
@@ -82,6 +139,8 @@ def blocks_of_intervals(scenario: Scenario, factor: float) -> List[Tuple[int, in
             first, total = j + 1, 0.0
     if first < scenario.n_intervals:
         blocks.append((first, scenario.n_intervals))
+    if factor == 1.0:  # no day-to-day busyness: the same blocks every run
+        cached["blocks"][factor, BLOCK_CALLS] = tuple(blocks)
     return blocks
 
 
@@ -107,19 +166,19 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
     """Yield the calls of the run in blocks of intervals, ids numbered in arrival order."""
     factor = busyness_factor(scenario, seed)
     types = scenario.call_types
-    counts_streams = [stream(seed, ARRIVAL_COUNTS, ct.index) for ct in types]
-    times_streams = [stream(seed, ARRIVAL_TIMES, ct.index) for ct in types]
-    talks = [stream(seed, TALK, ct.index) for ct in types]
-    wraps = [stream(seed, WRAPUP, ct.index) for ct in types]
-    patiences = [stream(seed, PATIENCE, ct.index) for ct in types]
-    starts, ends = scenario.interval_starts(), scenario.interval_ends()
+    n = len(types)
+    generators = streams(seed, [(purpose, ct.index) for purpose in (ARRIVAL_COUNTS, ARRIVAL_TIMES, TALK, WRAPUP, PATIENCE)
+                                for ct in types])
+    counts_streams, times_streams, talks, wraps, patiences = (generators[i * n:(i + 1) * n] for i in range(5))
+    cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
+    starts, ends, rates = cached["starts"], cached["ends"], cached["rates"]
     next_id = 0
     for first, last in blocks_of_intervals(scenario, factor):
         start, length = starts[first:last], ends[first:last] - starts[first:last]
         parts = []
         for ct in types:
             k = ct.index
-            counts = counts_streams[k].poisson(np.asarray(ct.rates[first:last]) * factor * length)
+            counts = counts_streams[k].poisson(rates[k, first:last] * factor * length)
             n = int(counts.sum())
             times = np.repeat(start, counts) + np.repeat(length, counts) * sorted_positions(times_streams[k], counts)
             talk = ct.talk.sample(talks[k], n)

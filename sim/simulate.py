@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 
 from sim import kpi, stream_kpi, theory
 from sim.core import select_engine
+from sim.frames import frame, per_scenario, strings
 from sim.progress import progress_bar
 from sim.random_inputs import busyness_factor, call_blocks
 from sim.scenario import Scenario, build_scenario
@@ -59,8 +61,7 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     with progress_bar(total=round(scenario.horizon_end / 3600, 2), desc=f"{scenario.name}: simulated hours",
                       unit="h", enabled=progress, delay=2.0) as bar:
         output = runner.run(scenario, int(seed), _reporting(calls_in, bar), records=records)
-    agents = output.agents.to_frame()
-    agents.insert(1, "group_name", [scenario.groups[g].name for g in agents.group])
+    agents = agents_frame(scenario, output.agents)
     if output.records is None:
         summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, agents)
         calls, n_calls = None, int(output.tallies["calls"])
@@ -89,6 +90,19 @@ def _reporting(blocks, bar):
             bar.update(round(block.arrival[0] / 3600, 2) - bar.n)
         yield block
     bar.update(bar.total - bar.n)
+
+
+def agents_frame(scenario: Scenario, log) -> pd.DataFrame:
+    """The agent log as a table: one row per spell on duty, with the group's name."""
+    columns = per_scenario(scenario, "simulate.group_name_columns", lambda s: {})
+    key = np.asarray(log.group).tobytes()  # most runs of a scenario log the same spells
+    names = columns.get(key)
+    if names is None:
+        if len(columns) >= 4:
+            columns.clear()
+        names = columns[key] = strings([scenario.groups[g].name for g in log.group])
+    return frame({"agent": log.agent, "group_name": names, "group": log.group,
+                  "start": log.start, "scheduled_end": log.scheduled_end, "end": log.end})
 
 
 def load_scenario_file(path) -> dict:

@@ -17,13 +17,23 @@ import numpy as np
 import pandas as pd
 
 from sim import kpi
-from sim.core.fast_engine import bucket_edges, tally_layout
+from sim.core.fast_engine import _fast, bucket_edges, tally_layout
+from sim.frames import per_scenario
 from sim.scenario import Scenario
+
+_BIN_BOUNDS: dict = {}
 
 
 def bin_bounds(per_octave: int) -> tuple:
     """(low, high) of every histogram bin: exact zeros, waits under 2**min_exp, the log-spaced
     bins, and waits of 2**max_exp or more (nominally up to twice that)."""
+    if per_octave not in _BIN_BOUNDS:
+        _BIN_BOUNDS[per_octave] = _bin_bounds(per_octave)
+    low, high = _BIN_BOUNDS[per_octave]
+    return low.copy(), high.copy()
+
+
+def _bin_bounds(per_octave: int) -> tuple:
     layout = tally_layout()
     octaves = 2.0 ** np.arange(layout["min_exp"], layout["max_exp"])
     steps = np.arange(per_octave + 1) / per_octave
@@ -37,7 +47,9 @@ def histogram_quantile(hist: np.ndarray, q: float, per_octave: int) -> np.ndarra
     """The q-quantile of each row of histogram counts, as pandas' linear interpolation between
     order statistics would give it if the values in each bin were evenly spread over the bin."""
     hist = np.asarray(hist, np.int64)
-    low, high = bin_bounds(per_octave)
+    if per_octave not in _BIN_BOUNDS:
+        bin_bounds(per_octave)
+    low, high = _BIN_BOUNDS[per_octave]
     cumulative = np.cumsum(hist, axis=1)
     n = cumulative[:, -1]
     position = (np.maximum(n, 1) - 1) * q
@@ -55,9 +67,21 @@ def histogram_quantile(hist: np.ndarray, q: float, per_octave: int) -> np.ndarra
     return np.where(n > 0, below + (position - lower) * (above - below), np.nan)
 
 
+def _quantiles(hist: np.ndarray, q: float, per_octave: int) -> np.ndarray:
+    """histogram_quantile, computed by the compiled core (same arithmetic, same floats)."""
+    if per_octave not in _BIN_BOUNDS:
+        bin_bounds(per_octave)
+    return _fast.histogram_quantiles(np.ascontiguousarray(hist, np.int64), q, *_BIN_BOUNDS[per_octave])
+
+
 def _interval_quantiles(hist: np.ndarray, q: float, per_octave: int, chunk: int = 2048) -> np.ndarray:
     """q-quantile per (interval, call type or total) from per (interval, call type) histograms,
-    a chunk of intervals at a time so that long runs need no large temporary arrays."""
+    a chunk of intervals at a time so that long runs need no large temporary arrays (the
+    compiled core does the same arithmetic row by row when the histograms are uint32)."""
+    if per_octave not in _BIN_BOUNDS:
+        bin_bounds(per_octave)
+    if hist.dtype == np.uint32:
+        return _fast.interval_quantiles(np.ascontiguousarray(hist), q, *_BIN_BOUNDS[per_octave])
     out = np.empty((len(hist), hist.shape[1] + 1))
     for first in range(0, len(hist), chunk):
         part = _with_total(hist[first:first + chunk].astype(np.int64), axis=1)
@@ -98,34 +122,43 @@ def _buckets(scenario: Scenario):
     return interval, edges >= scenario.warmup
 
 
+def _constants(scenario: Scenario) -> dict:
+    """What the tables take from the scenario alone (kept per scenario)."""
+    intervals = kpi.measured_intervals(scenario)
+    bucket_interval, measured = _buckets(scenario)
+    position = np.full(scenario.n_intervals, -1)
+    position[intervals] = np.arange(len(intervals))
+    row = np.where(measured & (bucket_interval >= 0), position[np.maximum(bucket_interval, 0)], -1)
+    keep = row >= 0
+    return {"intervals": intervals, "lengths": np.diff(kpi.interval_edges(scenario, intervals)),
+            "measured": measured, "any_measured": bool(measured.any()), "row": row[keep], "keep": keep,
+            "measured_rows": slice(intervals[0], intervals[-1] + 1) if len(intervals) else slice(0, 0)}
+
+
 def tables(scenario: Scenario, tallies: dict, agents: pd.DataFrame) -> tuple:
     """(summary, intervals, groups, group_intervals, window_end) from the fast engine's tallies."""
     layout = tally_layout()
     n_types = len(scenario.call_types)
     window_end = float(tallies["window_end"])
-    intervals = kpi.measured_intervals(scenario)
-    lengths = np.diff(kpi.interval_edges(scenario, intervals))
-    bucket_interval, measured = _buckets(scenario)
+    const = per_scenario(scenario, "stream_kpi.constants", _constants)
+    intervals, lengths, measured = const["intervals"], const["lengths"], const["measured"]
     integral, maximum = tallies["level_integral"], tallies["level_max"].astype(float)
 
     # per measured interval: sums of the level tallies over its measured buckets
-    position = np.full(scenario.n_intervals, -1)
-    position[intervals] = np.arange(len(intervals))
-    row = np.where(measured & (bucket_interval >= 0), position[np.maximum(bucket_interval, 0)], -1)
-    keep = row >= 0
+    row, keep = const["row"], const["keep"]
     per_interval = np.zeros((len(intervals), integral.shape[1]))
-    np.add.at(per_interval, row[keep], integral[keep])
+    np.add.at(per_interval, row, integral[keep])
     per_interval_max = np.zeros_like(per_interval)
-    np.maximum.at(per_interval_max, row[keep], maximum[keep])
+    np.maximum.at(per_interval_max, row, maximum[keep])
     window_integral = integral[measured].sum(axis=0)
-    window_max = maximum[measured].max(axis=0) if measured.any() else np.zeros(integral.shape[1])
+    window_max = maximum[measured].max(axis=0) if const["any_measured"] else np.zeros(integral.shape[1])
 
     # interval table: arrays of shape (measured intervals, call types + total)
     counts = _with_total(tallies["counts"][intervals], axis=1)
     sums = _with_total(tallies["sums"][intervals], axis=1)
     columns = _means(counts, sums, layout)
-    measured_rows = slice(intervals[0], intervals[-1] + 1) if len(intervals) else slice(0, 0)  # a view, no copy
-    p90 = _interval_quantiles(tallies["interval_hist"][measured_rows], 0.9, layout["interval_per_octave"])
+    p90 = _interval_quantiles(tallies["interval_hist"][const["measured_rows"]], 0.9,  # a view, no copy
+                              layout["interval_per_octave"])
     columns.update(p90_wait=p90, avg_queue=per_interval[:, :n_types + 1] / lengths[:, None],
                    max_queue=per_interval_max[:, :n_types + 1])
     interval_table = kpi.assemble_interval_table(scenario, columns)
@@ -133,8 +166,7 @@ def tables(scenario: Scenario, tallies: dict, agents: pd.DataFrame) -> tuple:
     # summary: arrays of shape (call types + total)
     columns = _means(_with_total(tallies["counts"].sum(axis=0), axis=0),
                      _with_total(tallies["sums"].sum(axis=0), axis=0), layout)
-    columns.update(p90_wait=histogram_quantile(_with_total(tallies["summary_hist"], axis=0), 0.9,
-                                               layout["summary_per_octave"]),
+    columns.update(p90_wait=_quantiles(_with_total(tallies["summary_hist"], axis=0), 0.9, layout["summary_per_octave"]),
                    avg_queue=window_integral[:n_types + 1] / (window_end - scenario.warmup),
                    max_queue=window_max[:n_types + 1])
     summary = kpi.assemble_summary(scenario, columns)

@@ -110,3 +110,16 @@ def test_block_size_does_not_change_the_calls(monkeypatch):
         assert np.array_equal(getattr(whole_day[0], column), joined), column
     joined = np.concatenate([b.arrival for b in per_interval])
     assert np.allclose(whole_day[0].arrival, joined, rtol=0, atol=1e-9)
+
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7, 2**32 - 1, 2**32, 2**70 + 3, np.int64(12345)])
+def test_streams_seeded_at_once_are_the_named_streams(seed):
+    """streams() (seeded in one go by the compiled core when built) draws exactly what stream() does."""
+    from sim.random_inputs import stream, streams
+
+    keys = [(purpose, k) for purpose in range(6) for k in range(5)]
+    for fast, (purpose, k) in zip(streams(seed, keys), keys):
+        named = stream(seed, purpose, k)
+        assert np.array_equal(fast.random(8), named.random(8))
+        assert np.array_equal(fast.standard_exponential(5), named.standard_exponential(5))

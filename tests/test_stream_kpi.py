@@ -126,3 +126,18 @@ def test_long_run_recycles_call_slots():
     agents = len(scenario.groups[0].spells)
     assert calls > 100_000
     assert slots < 10 * agents, f"{slots} call slots for {calls} calls"
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.lists(st.integers(0, 50), min_size=3 + 20 * 16, max_size=3 + 20 * 16), min_size=1, max_size=6),
+       q=st.sampled_from([0.0, 0.5, 0.9, 1.0]))
+def test_compiled_quantiles_equal_histogram_quantile(rows, q):
+    """The compiled kernels the tables use give histogram_quantile's floats exactly."""
+    from sim.stream_kpi import _interval_quantiles, _quantiles, _with_total, histogram_quantile
+
+    hist = np.array(rows, np.int64)
+    hist[:, np.arange(hist.shape[1]) % 7 != 0] = 0  # sparse rows, some empty
+    assert np.array_equal(_quantiles(hist, q, 16), histogram_quantile(hist, q, 16), equal_nan=True)
+    per_interval = hist.astype(np.uint32)[:, None, :].repeat(2, axis=1)
+    expected = histogram_quantile(_with_total(per_interval.astype(np.int64), axis=1).reshape(-1, hist.shape[1]), q, 16)
+    assert np.array_equal(_interval_quantiles(per_interval, q, 16), expected.reshape(len(hist), 3), equal_nan=True)

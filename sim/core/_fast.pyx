@@ -3,9 +3,13 @@
 
 Same rules, same event order, same arithmetic as the SimPy reference engine, so the per-call
 records are identical bit for bit (see the SimPy engine's docstring for the model). Here:
-  * a binary heap of C structs keyed by (time, class << 48 | entity);
-  * a call in the system lives in a recycled slot; queues and timers name it by (slot, call id),
-    so a timer or queue entry left behind by a call that has gone is recognised as stale;
+  * a 4-ary heap of 24-byte C structs keyed by (time, class << 48 | entity), two events
+    compared by one 128-bit integer comparison (the time as an order-preserving integer);
+  * without a trunk limit nothing observes the end of talk but the agent, so one event ends
+    talk and wrap-up (the call's end time is recorded when it is answered);
+  * a waiting call lives in a recycled slot (a call answered on arrival needs none); queues and
+    timers name it by (slot, call id), so a timer or queue entry left behind by a call that has
+    gone is recognised as stale;
   * per call type a FIFO ring buffer of queue entries, stale ones dropped lazily at the head;
   * per group a doubly linked list of idle agents in the order they became idle;
   * calls are read block by block from sim.random_inputs: the loop returns to Python when it
@@ -16,7 +20,7 @@ queue lengths and busy agents per time bucket), whose memory does not grow with 
 calls. No Python object is created per call or per event.
 """
 
-from libc.math cimport INFINITY, NAN, frexp, isnan
+from libc.math cimport INFINITY, NAN, floor, isnan
 from libc.stdlib cimport calloc, free, realloc
 from libc.string cimport memcpy
 
@@ -29,7 +33,6 @@ DEF ABANDON = 3
 DEF OVERFLOW = 4
 DEF ARRIVAL = 5  # arrivals are not in the heap; they come last at equal times (see run)
 DEF ENTITY_BITS = 48
-DEF ENTITY_MASK = (1 << 48) - 1
 DEF ROUTE_BITS = 6  # overflow timer entity: call id << 6 | route step (as in the SimPy engine)
 
 # event kinds
@@ -67,8 +70,10 @@ DEF S_HANDLE = 2
 # PER_OCTAVE log-spaced bins per doubling up to 2**MAX_EXP s, then one bin for longer waits
 DEF MIN_EXP = -4
 DEF MAX_EXP = 16
-DEF INTERVAL_PER_OCTAVE = 16
-DEF SUMMARY_PER_OCTAVE = 128
+DEF INTERVAL_LOG2 = 4
+DEF SUMMARY_LOG2 = 7
+DEF INTERVAL_PER_OCTAVE = 1 << INTERVAL_LOG2
+DEF SUMMARY_PER_OCTAVE = 1 << SUMMARY_LOG2
 DEF INTERVAL_BINS = 3 + (MAX_EXP - MIN_EXP) * INTERVAL_PER_OCTAVE
 DEF SUMMARY_BINS = 3 + (MAX_EXP - MIN_EXP) * SUMMARY_PER_OCTAVE
 
@@ -81,12 +86,40 @@ TALLY_LAYOUT = dict(counts=("arrived", "blocked", "short_abandoned", "answered",
                     interval_per_octave=INTERVAL_PER_OCTAVE, summary_per_octave=SUMMARY_PER_OCTAVE)
 
 
-cdef struct Event:  # 32 bytes
-    double time
-    i64 key  # class << 48 | entity: unique among pending events, so no insertion counter is needed
-    i64 target  # call slot or agent
+cdef extern from *:
+    """
+    /* Events are ordered by (time, key). The time is stored as an unsigned integer of the same
+       order (sign-magnitude IEEE bits mapped to two's-complement order, -0 taken as +0), so that
+       one 128-bit unsigned comparison orders two events, without branches. */
+    typedef unsigned __int128 callsim_u128;
+    static inline unsigned long long callsim_time_key(double time) {
+        unsigned long long bits;
+        time += 0.0;  /* -0.0 -> +0.0: equal times, equal keys */
+        memcpy(&bits, &time, 8);
+        return (bits >> 63) ? ~bits : (bits | 0x8000000000000000ULL);
+    }
+    static inline double callsim_key_time(unsigned long long key) {
+        double time;
+        unsigned long long bits = (key >> 63) ? (key & 0x7FFFFFFFFFFFFFFFULL) : ~key;
+        memcpy(&time, &bits, 8);
+        return time;
+    }
+    static inline int callsim_before(unsigned long long a_time, unsigned long long a_key,
+                                     unsigned long long b_time, unsigned long long b_key) {
+        return ((((callsim_u128)a_time) << 64) | a_key) < ((((callsim_u128)b_time) << 64) | b_key);
+    }
+    """
+    unsigned long long time_key "callsim_time_key"(double time) noexcept nogil
+    double key_time "callsim_key_time"(unsigned long long key) noexcept nogil
+    bint events_before "callsim_before"(unsigned long long a_time, unsigned long long a_key,
+                                        unsigned long long b_time, unsigned long long b_key) noexcept nogil
+
+
+cdef struct Event:  # 24 bytes
+    unsigned long long time  # time_key(time)
+    unsigned long long key  # class << 48 | entity: unique among pending events, so no insertion counter is needed
+    int target  # call slot or agent
     int kind
-    int extra  # group (overflow) or spell index (shift start)
 
 
 cdef struct Call:  # a call in the system
@@ -100,8 +133,8 @@ cdef struct Call:  # a call in the system
 
 
 cdef struct Entry:  # a queue entry: stale once the call left or its slot holds another call
-    i64 slot
     i64 id
+    int slot
 
 
 cdef struct Queue:
@@ -111,10 +144,8 @@ cdef struct Queue:
     i64 capacity
 
 
-cdef inline bint before(Event *a, Event *b) nogil:
-    if a.time != b.time:
-        return a.time < b.time
-    return a.key < b.key
+cdef inline bint before(const Event *a, const Event *b) noexcept nogil:
+    return events_before(a.time, a.key, b.time, b.key)
 
 
 cdef void *grow(void *pointer, i64 count, size_t item) except NULL:
@@ -147,19 +178,22 @@ cdef double *_doubles(double[::1] values) except NULL:
     return copy
 
 
-cdef inline int wait_bin(double wait, int per_octave) nogil:
-    """Histogram bin of a wait (layout above)."""
+cdef inline int wait_bin(double wait, int log2_per_octave) noexcept nogil:
+    """Histogram bin of a wait (layout above), read off the IEEE bits: a wait in
+    [2**e, 2**(e + 1)) has biased exponent e + 1023, and its position within the octave,
+    (wait / 2**e - 1) * per_octave rounded down, is the top log2(per_octave) mantissa bits."""
     cdef int exponent
-    cdef double mantissa
+    cdef unsigned long long bits
     if wait <= 0:
         return 0
-    mantissa = frexp(wait, &exponent)  # wait = mantissa * 2**exponent, mantissa in [0.5, 1)
-    exponent -= 1  # wait in [2**exponent, 2**(exponent + 1))
+    memcpy(&bits, &wait, 8)
+    exponent = <int>(bits >> 52) - 1023  # wait in [2**exponent, 2**(exponent + 1)) (normal waits)
     if exponent < MIN_EXP:
         return 1
     if exponent >= MAX_EXP:
-        return 2 + (MAX_EXP - MIN_EXP) * per_octave
-    return 2 + (exponent - MIN_EXP) * per_octave + <int>((2.0 * mantissa - 1.0) * per_octave)
+        return 2 + ((MAX_EXP - MIN_EXP) << log2_per_octave)
+    return 2 + ((exponent - MIN_EXP) << log2_per_octave) + <int>((bits >> (52 - log2_per_octave))
+                                                                 & ((1 << log2_per_octave) - 1))
 
 
 cdef class FastCore:
@@ -187,7 +221,7 @@ cdef class FastCore:
     cdef char *leaving
     cdef double *on_duty_since
     cdef double *last_done
-    cdef i64 *in_hand  # slot of the call in hand
+    cdef i64 *hand_id  # id of the call in talk (with a trunk limit only)
     cdef double *wrap_in_hand
     cdef int *idle_prev
     cdef int *idle_next
@@ -211,7 +245,7 @@ cdef class FastCore:
     # calls in the system
     cdef Call *calls
     cdef i64 slots_used, slot_capacity
-    cdef i64 *free_slots
+    cdef int *free_slots
     cdef i64 n_free
     # per-call records, indexed by call id (only if keep_records)
     cdef bint keep_records
@@ -283,7 +317,7 @@ cdef class FastCore:
         self.leaving = <char *>grow(NULL, n, sizeof(char))
         self.on_duty_since = <double *>grow(NULL, n, sizeof(double))
         self.last_done = <double *>grow(NULL, n, sizeof(double))
-        self.in_hand = <i64 *>grow(NULL, n, sizeof(i64))
+        self.hand_id = <i64 *>grow(NULL, n, sizeof(i64))
         self.wrap_in_hand = <double *>grow(NULL, n, sizeof(double))
         self.idle_prev = <int *>grow(NULL, n, sizeof(int))
         self.idle_next = <int *>grow(NULL, n, sizeof(int))
@@ -293,7 +327,7 @@ cdef class FastCore:
             self.leaving[i] = 0
             self.on_duty_since[i] = NAN
             self.last_done[i] = -INFINITY
-            self.in_hand[i] = -1
+            self.hand_id[i] = -1
             self.is_idle[i] = 0
         self.idle_head = <int *>grow(NULL, self.n_groups, sizeof(int))
         self.idle_tail = <int *>grow(NULL, self.n_groups, sizeof(int))
@@ -308,7 +342,7 @@ cdef class FastCore:
         self.heap = <Event *>grow(NULL, self.heap_capacity, sizeof(Event))
         self.slot_capacity = 1024
         self.calls = <Call *>grow(NULL, self.slot_capacity, sizeof(Call))
-        self.free_slots = <i64 *>grow(NULL, self.slot_capacity, sizeof(i64))
+        self.free_slots = <int *>grow(NULL, self.slot_capacity, sizeof(int))
         self.keep_records = keep_records
         self.tally = tally
         if tally:
@@ -355,7 +389,7 @@ cdef class FastCore:
         free(self.served_start); free(self.served_type); free(self.served_delay); free(self.speed)
         free(self.agent_group); free(self.spell_first); free(self.spell_count); free(self.spell_begin)
         free(self.spell_end); free(self.current_spell); free(self.leaving); free(self.on_duty_since)
-        free(self.last_done); free(self.in_hand); free(self.wrap_in_hand); free(self.idle_prev)
+        free(self.last_done); free(self.hand_id); free(self.wrap_in_hand); free(self.idle_prev)
         free(self.idle_next); free(self.is_idle); free(self.idle_head); free(self.idle_tail)
         free(self.log_agent); free(self.log_start); free(self.log_scheduled_end); free(self.log_end)
         free(self.calls); free(self.free_slots)
@@ -368,54 +402,74 @@ cdef class FastCore:
 
     # -- the event heap ---------------------------------------------------------------------
 
-    cdef int push(self, double time, int event_class, i64 entity, int kind, i64 target, int extra) except -1:
+    cdef int grow_heap(self) except -1:
+        self.heap_capacity *= 2
+        self.heap = <Event *>grow(self.heap, self.heap_capacity, sizeof(Event))
+        return 0
+
+    cdef inline int push(self, double time, int event_class, i64 entity, int kind, int target) except -1:
+        """Add an event to the 4-ary heap (children of i: 4i + 1 .. 4i + 4)."""
         cdef i64 i, parent
         cdef Event event
+        cdef Event *heap
         if self.heap_size == self.heap_capacity:
-            self.heap_capacity *= 2
-            self.heap = <Event *>grow(self.heap, self.heap_capacity, sizeof(Event))
-        event.time = time
-        event.key = (<i64>event_class << ENTITY_BITS) | entity
+            self.grow_heap()
+        heap = self.heap
+        event.time = time_key(time)
+        event.key = (<unsigned long long>event_class << ENTITY_BITS) | <unsigned long long>entity
         event.kind = kind
         event.target = target
-        event.extra = extra
         i = self.heap_size
         self.heap_size += 1
         while i > 0:
-            parent = (i - 1) >> 1
-            if not before(&event, &self.heap[parent]):
+            parent = (i - 1) >> 2
+            if not before(&event, &heap[parent]):
                 break
-            self.heap[i] = self.heap[parent]
+            heap[i] = heap[parent]
             i = parent
-        self.heap[i] = event
+        heap[i] = event
         return 0
 
-    cdef Event pop(self):
-        """Remove the first event: move the hole down along the earlier children to a leaf, then
-        sift the last event up from there (it usually belongs near the bottom: fewer comparisons)."""
-        cdef Event top = self.heap[0]
-        cdef Event last
-        cdef i64 i = 0, child, parent, n
+    cdef inline void pop(self, Event *top) noexcept:
+        """Remove the first event into ``top``: move the hole down along the earliest children to
+        a leaf, then sift the last event up from there (it usually belongs near the bottom)."""
+        cdef Event *heap = self.heap
+        cdef Event *last
+        cdef i64 i = 0, child, best, parent, n
+        top[0] = heap[0]
         self.heap_size -= 1
         n = self.heap_size
-        if n > 0:
-            last = self.heap[n]
-            while True:
-                child = 2 * i + 1
-                if child >= n:
-                    break
-                if child + 1 < n and before(&self.heap[child + 1], &self.heap[child]):
+        if n == 0:
+            return
+        last = &heap[n]
+        while True:
+            child = 4 * i + 1
+            if child + 3 < n:
+                best = child
+                if before(&heap[child + 1], &heap[best]):
+                    best = child + 1
+                if before(&heap[child + 2], &heap[best]):
+                    best = child + 2
+                if before(&heap[child + 3], &heap[best]):
+                    best = child + 3
+            elif child < n:
+                best = child
+                child += 1
+                while child < n:
+                    if before(&heap[child], &heap[best]):
+                        best = child
                     child += 1
-                self.heap[i] = self.heap[child]
-                i = child
-            while i > 0:
-                parent = (i - 1) >> 1
-                if not before(&last, &self.heap[parent]):
-                    break
-                self.heap[i] = self.heap[parent]
-                i = parent
-            self.heap[i] = last
-        return top
+            else:
+                break
+            heap[i] = heap[best]
+            i = best
+        while i > 0:
+            parent = (i - 1) >> 2
+            if not before(last, &heap[parent]):
+                break
+            heap[i] = heap[parent]
+            i = parent
+        heap[i] = last[0]
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -463,36 +517,43 @@ cdef class FastCore:
             self.rec_talk[first + i] = 0.0
             self.rec_wrapup[first + i] = 0.0
 
-    cdef i64 new_slot(self) except -1:
+    cdef int new_slot(self) except -1:
         """A free call slot (recycled if possible)."""
         if self.n_free > 0:
             self.n_free -= 1
             return self.free_slots[self.n_free]
         if self.slots_used == self.slot_capacity:
+            if self.slot_capacity >= (1 << 30):
+                raise MemoryError("more than 2**30 calls waiting at once")
             self.slot_capacity *= 2
             self.calls = <Call *>grow(self.calls, self.slot_capacity, sizeof(Call))
-            self.free_slots = <i64 *>grow(self.free_slots, self.slot_capacity, sizeof(i64))
+            self.free_slots = <int *>grow(self.free_slots, self.slot_capacity, sizeof(int))
         self.slots_used += 1
-        return self.slots_used - 1
+        return <int>(self.slots_used - 1)
 
-    cdef inline void release(self, i64 slot):
-        """The call has left: its slot may hold the next one."""
+    cdef inline void release(self, int slot) noexcept:
+        """The call has left the queue: its slot may hold the next one."""
         self.calls[slot].state = FREE
         self.free_slots[self.n_free] = slot
         self.n_free += 1
 
-    cdef int enqueue(self, int k, i64 slot) except -1:
+    cdef int grow_queue(self, Queue *q) except -1:
+        """Unroll the ring into a buffer twice the size (capacities are powers of two)."""
+        cdef i64 i, old = q.capacity
+        q.capacity *= 2
+        q.items = <Entry *>grow(q.items, q.capacity, sizeof(Entry))
+        for i in range(q.head):
+            q.items[old + i] = q.items[i]
+        return 0
+
+    cdef inline int enqueue(self, int k, int slot, i64 id) except -1:
         cdef Queue *q = &self.queues[k]
-        cdef i64 i, old
-        if q.size == q.capacity:  # unroll the ring into a buffer twice the size
-            old = q.capacity
-            q.capacity *= 2
-            q.items = <Entry *>grow(q.items, q.capacity, sizeof(Entry))
-            for i in range(q.head):
-                q.items[old + i] = q.items[i]
-        i = (q.head + q.size) % q.capacity
+        cdef i64 i
+        if q.size == q.capacity:
+            self.grow_queue(q)
+        i = (q.head + q.size) & (q.capacity - 1)
         q.items[i].slot = slot
-        q.items[i].id = self.calls[slot].id
+        q.items[i].id = id
         q.size += 1
         if self.tally:
             self.level_step(k, 1)
@@ -500,10 +561,10 @@ cdef class FastCore:
                 self.level_step(self.n_types, 1)
         return 0
 
-    cdef inline bint is_waiting(self, i64 slot, i64 id):
+    cdef inline bint is_waiting(self, int slot, i64 id) noexcept:
         return self.calls[slot].id == id and self.calls[slot].state == WAITING
 
-    cdef inline i64 waiting_head(self, int k):
+    cdef inline int waiting_head(self, int k) noexcept:
         """Slot of the oldest call still waiting in type k's queue (-1 if none); drops the others."""
         cdef Queue *q = &self.queues[k]
         cdef Entry *entry
@@ -511,11 +572,11 @@ cdef class FastCore:
             entry = &q.items[q.head]
             if self.is_waiting(entry.slot, entry.id):
                 return entry.slot
-            q.head = (q.head + 1) % q.capacity
+            q.head = (q.head + 1) & (q.capacity - 1)
             q.size -= 1
         return -1
 
-    cdef inline void leave_queue(self, int k):
+    cdef inline void leave_queue(self, int k) noexcept:
         if self.tally:
             self.level_step(k, -1)
             if self.n_types > 1:
@@ -523,7 +584,7 @@ cdef class FastCore:
 
     # -- tallies ------------------------------------------------------------------------------
 
-    cdef void commit(self, int l, int b, double start, double end):
+    cdef void commit(self, int l, int b, double start, double end) noexcept:
         """Level l held its value over [start, end), start in bucket b: add to the integral and
         maximum of each bucket that interval overlaps."""
         cdef int value = self.level[l]
@@ -541,34 +602,47 @@ cdef class FastCore:
                 break
             b += 1
 
-    cdef inline void level_step(self, int l, int delta):
+    cdef inline void level_step(self, int l, int delta) noexcept:
         """Level l changes by delta now (a level only counts once time moves on: N is right-continuous)."""
+        cdef int b, value
+        cdef double low
+        cdef i64 cell
         if self.now > self.level_since[l]:
             while self.now >= self.edges[self.now_bucket + 1]:  # time never goes back
                 self.now_bucket += 1
-            if self.level[l] != 0:
-                self.commit(l, self.level_bucket[l], self.level_since[l], self.now)
+            value = self.level[l]
+            if value != 0:
+                b = self.level_bucket[l]
+                if b == self.now_bucket:  # commit's one step: [since, now) inside bucket b
+                    low = self.level_since[l] if self.level_since[l] > self.edges[b] else self.edges[b]
+                    if self.now > low:
+                        cell = <i64>b * self.n_levels + l
+                        self.level_integral[cell] += value * (self.now - low)
+                        if value > self.level_max[cell]:
+                            self.level_max[cell] = value
+                else:
+                    self.commit(l, b, self.level_since[l], self.now)
             self.level_since[l] = self.now
             self.level_bucket[l] = self.now_bucket
         self.level[l] += delta
 
-    cdef inline int interval_of(self, double arrival):
+    cdef inline int interval_of(self, double arrival) noexcept:
         """As Scenario.arrival_interval: truncated IEEE quotient, the last interval taking the end."""
         cdef double quotient = arrival / self.interval_length
         if quotient >= self.n_intervals - 1:
             return self.n_intervals - 1
         return <int>quotient
 
-    cdef inline i64 cell(self, int interval, int k):
+    cdef inline i64 cell(self, int interval, int k) noexcept:
         return <i64>interval * self.n_types + k
 
-    cdef inline void tally_wait_left(self, i64 cell, int k, double wait):
+    cdef inline void tally_wait_left(self, i64 cell, int k, double wait) noexcept:
         """An answered or (not short) abandoned call left the queue after ``wait``."""
         self.sums[cell * N_SUMS + S_WAIT_LEFT] += wait
-        self.interval_hist[cell * INTERVAL_BINS + wait_bin(wait, INTERVAL_PER_OCTAVE)] += 1
-        self.summary_hist[<i64>k * SUMMARY_BINS + wait_bin(wait, SUMMARY_PER_OCTAVE)] += 1
+        self.interval_hist[cell * INTERVAL_BINS + wait_bin(wait, INTERVAL_LOG2)] += 1
+        self.summary_hist[<i64>k * SUMMARY_BINS + wait_bin(wait, SUMMARY_LOG2)] += 1
 
-    cdef void tally_abandon(self, Call *c):
+    cdef void tally_abandon(self, Call *c) noexcept:
         cdef double wait = self.now - c.arrival
         cdef i64 cell = self.cell(c.interval, c.type)
         if c.arrival < self.warmup:
@@ -581,7 +655,7 @@ cdef class FastCore:
             self.counts[cell * N_COUNTS + C_LATE_ABANDONED] += 1
         self.tally_wait_left(cell, c.type, wait)
 
-    cdef void tally_answer(self, Call *c, int group, double handle):
+    cdef inline void tally_answer(self, Call *c, int group, double handle) noexcept:
         cdef double wait = self.now - c.arrival
         cdef i64 cell = self.cell(c.interval, c.type)
         if c.arrival < self.warmup:
@@ -600,18 +674,21 @@ cdef class FastCore:
         the end of the measured window, the last moment anyone was present: the latest of the
         horizon end, ``agents_end`` (when the last agent left) and the last call's end. Returns it."""
         cdef int k, l
-        cdef i64 i, slot
+        cdef i64 i
+        cdef int slot
         cdef Queue *q
         cdef Call *c
+        cdef Entry *entry
         cdef double window_end = max(self.horizon_end, agents_end, self.max_call_end)
         if not self.tally:
             raise RuntimeError("close: this run did not keep tallies")
         for k in range(self.n_types):
             q = &self.queues[k]
             for i in range(q.size):
-                slot = q.items[(q.head + i) % q.capacity].slot
+                entry = &q.items[(q.head + i) & (q.capacity - 1)]
+                slot = entry.slot
                 c = &self.calls[slot]
-                if self.is_waiting(slot, q.items[(q.head + i) % q.capacity].id) and c.arrival >= self.warmup:
+                if self.is_waiting(slot, entry.id) and c.arrival >= self.warmup:
                     self.counts[self.cell(c.interval, c.type) * N_COUNTS + C_UNFINISHED] += 1
         for l in range(self.n_levels):
             if self.level[l] != 0 and window_end > self.level_since[l]:
@@ -632,7 +709,7 @@ cdef class FastCore:
                 s += 1
                 continue
             self.push(self.spell_begin[index] if self.spell_begin[index] > self.now else self.now,
-                      STAFFING, agent, EV_SHIFT_START, agent, s)
+                      STAFFING, agent, EV_SHIFT_START, agent)
             break
         self.current_spell[agent] = s
         return 0
@@ -658,7 +735,7 @@ cdef class FastCore:
         self.next_spell(agent)
         return 0
 
-    cdef inline void make_idle(self, int agent):
+    cdef inline void make_idle(self, int agent) noexcept:
         cdef int g = self.agent_group[agent]
         self.is_idle[agent] = 1
         self.idle_next[agent] = -1
@@ -669,7 +746,7 @@ cdef class FastCore:
             self.idle_head[g] = agent
         self.idle_tail[g] = agent
 
-    cdef inline void remove_idle(self, int agent):
+    cdef inline void remove_idle(self, int agent) noexcept:
         cdef int g = self.agent_group[agent]
         cdef int before_ = self.idle_prev[agent], after = self.idle_next[agent]
         if before_ >= 0:
@@ -682,16 +759,17 @@ cdef class FastCore:
             self.idle_tail[g] = before_
         self.is_idle[agent] = 0
 
-    cdef int serve(self, int agent, i64 slot) except -1:
-        """The agent answers the call now and starts talking."""
-        cdef Call *c = &self.calls[slot]
+    cdef inline int serve(self, int agent, Call *c) except -1:
+        """The agent answers the call now and starts talking (the caller frees the call's slot).
+
+        Without a trunk limit nothing observes the end of talk but the agent, who is busy until
+        the end of wrap-up: the call's end is recorded now and one event ends talk and wrap-up.
+        """
         cdef int g = self.agent_group[agent]
         cdef double factor = self.speed[g * self.n_types + c.type]
         cdef double talk = c.talk / factor
         cdef double wrapup = c.wrapup / factor
-        c.state = SERVED
-        self.wrap_in_hand[agent] = wrapup
-        self.in_hand[agent] = slot
+        cdef double end = self.now + talk
         if self.keep_records:
             self.rec_outcome[c.id] = ANSWERED
             self.rec_answer[c.id] = self.now
@@ -702,35 +780,40 @@ cdef class FastCore:
         if self.tally:
             self.tally_answer(c, g, talk + wrapup)
             self.level_step(self.n_types + 1 + g, 1)
-        self.push(self.now + talk, COMPLETION, agent, EV_TALK_END, agent, 0)
+        if self.trunks < 0:
+            if self.keep_records:
+                self.rec_end[c.id] = end
+            if self.tally and end > self.max_call_end:
+                self.max_call_end = end
+            self.push(end + wrapup if wrapup > 0 else end, COMPLETION, agent, EV_WRAP_END, agent)
+        else:  # the end of talk frees a trunk
+            self.hand_id[agent] = c.id
+            self.wrap_in_hand[agent] = wrapup
+            self.push(end, COMPLETION, agent, EV_TALK_END, agent)
         return 0
 
-    cdef i64 next_call(self, int agent) except -2:
+    cdef inline int next_call(self, int agent) noexcept:
         """Slot of the waiting call a free agent takes now (taken off its queue), or -1."""
         cdef int g = self.agent_group[agent]
-        cdef int j, k, best_type = -1
-        cdef i64 head, best = -1
-        cdef double delay
+        cdef int j, k, best_type = -1, head, best = -1
         cdef Call *h
-        cdef Call *b
+        cdef Call *b = NULL
+        cdef Queue *q
         for j in range(self.served_start[g], self.served_start[g + 1]):
             k = self.served_type[j]
-            delay = self.served_delay[j]
             head = self.waiting_head(k)
             if head < 0:
                 continue
             h = &self.calls[head]
-            if self.now < h.arrival + delay:
+            if self.now < h.arrival + self.served_delay[j]:
                 continue
-            if best >= 0:
-                b = &self.calls[best]
             if (best < 0 or self.priority[k] > self.priority[best_type]
                     or (self.priority[k] == self.priority[best_type]
                         and (h.arrival < b.arrival or (h.arrival == b.arrival and h.id < b.id)))):
-                best, best_type = head, k
+                best, best_type, b = head, k, h
         if best >= 0:
             q = &self.queues[best_type]
-            q.head = (q.head + 1) % q.capacity
+            q.head = (q.head + 1) & (q.capacity - 1)
             q.size -= 1
             self.leave_queue(best_type)
         return best
@@ -738,39 +821,31 @@ cdef class FastCore:
     cdef int agent_free(self, int agent) except -1:
         """After talk (and wrap-up): go home if the spell is over, else take the next call."""
         self.last_done[agent] = self.now
-        self.in_hand[agent] = -1
         if self.tally:
             self.level_step(self.n_types + 1 + self.agent_group[agent], -1)
         if self.leaving[agent]:
-            self.end_spell(agent)
-            return 0
+            return self.end_spell(agent)
         return self.work_or_idle(agent)
 
-    cdef int work_or_idle(self, int agent) except -1:
+    cdef inline int work_or_idle(self, int agent) except -1:
         """A free agent on duty takes the next waiting call, or joins its group's idle list."""
-        cdef i64 slot = self.next_call(agent)
+        cdef int slot = self.next_call(agent)
         if slot >= 0:
-            self.serve(agent, slot)
+            self.serve(agent, &self.calls[slot])
+            self.release(slot)
         else:
             self.make_idle(agent)
         return 0
 
-    cdef int give_to_idle_agent(self, i64 slot, int group) except -1:
-        """The group's longest-idle agent answers the call (the caller checked there is one)."""
-        cdef int agent = self.idle_head[group]
-        self.remove_idle(agent)
-        self.serve(agent, slot)
-        return 0
-
     # -- events -------------------------------------------------------------------------------
 
-    cdef int arrive(self) except -1:
+    cdef inline int arrive(self) except -1:
         """The next call of the block arrives (now)."""
         cdef i64 i = self.block_next, id = self.block_first + self.block_next
-        cdef int k = self.in_type[i], j, g, interval = 0
+        cdef int k = self.in_type[i], j, g, agent, slot, interval = 0
         cdef double arrival = self.in_arrival[i], patience = self.in_patience[i], delay
-        cdef i64 slot
         cdef Call *c
+        cdef Call call
         self.block_next += 1
         self.now = arrival
         if self.tally:
@@ -787,26 +862,30 @@ cdef class FastCore:
                 if arrival > self.max_call_end:
                     self.max_call_end = arrival
             return 0
-        slot = self.new_slot()
-        c = &self.calls[slot]
-        c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
-        c.id, c.type, c.interval, c.state = id, k, interval, WAITING
         self.in_system += 1
         for j in range(self.route_start[k], self.route_start[k + 1]):
             g = self.route_group[j]
             if arrival >= arrival + self.route_delay[j] and self.idle_head[g] >= 0:
-                return self.give_to_idle_agent(slot, g)
-        self.enqueue(k, slot)
+                # answered at once: the call never needs a slot, a queue entry or a timer
+                call.arrival, call.talk, call.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
+                call.id, call.type, call.interval = id, k, interval
+                agent = self.idle_head[g]
+                self.remove_idle(agent)
+                return self.serve(agent, &call)
+        slot = self.new_slot()
+        c = &self.calls[slot]
+        c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
+        c.id, c.type, c.interval, c.state = id, k, interval, WAITING
+        self.enqueue(k, slot, id)
         if patience < INFINITY:
-            self.push(arrival + patience, ABANDON, id, EV_ABANDON, slot, 0)
+            self.push(arrival + patience, ABANDON, id, EV_ABANDON, slot)
         for j in range(self.route_start[k], self.route_start[k + 1]):
             delay = self.route_delay[j]
             if arrival < arrival + delay and delay < patience:
-                self.push(arrival + delay, OVERFLOW, (id << ROUTE_BITS) | (j - self.route_start[k]),
-                          EV_OVERFLOW, slot, self.route_group[j])
+                self.push(arrival + delay, OVERFLOW, (id << ROUTE_BITS) | (j - self.route_start[k]), EV_OVERFLOW, slot)
         return 0
 
-    cdef int abandon(self, i64 slot) except -1:
+    cdef int abandon(self, int slot) except -1:
         cdef Call *c = &self.calls[slot]
         self.in_system -= 1
         self.leave_queue(c.type)  # its queue entry goes stale; dropped when it reaches the head
@@ -820,13 +899,17 @@ cdef class FastCore:
         self.release(slot)
         return 0
 
-    cdef int overflow(self, i64 slot, int group) except -1:
-        """The call became eligible for the group: an idle agent there answers it."""
+    cdef int overflow(self, int slot, int step) except -1:
+        """The call became eligible for its route's group ``step``: an idle agent there answers it."""
         cdef Call *c = &self.calls[slot]
-        if self.idle_head[group] < 0:
+        cdef int group = self.route_group[self.route_start[c.type] + step]
+        cdef int agent = self.idle_head[group]
+        if agent < 0:
             return 0
         self.leave_queue(c.type)  # its queue entry goes stale
-        self.give_to_idle_agent(slot, group)
+        self.remove_idle(agent)
+        self.serve(agent, c)
+        self.release(slot)
         return 0
 
     cdef int shift_start(self, int agent) except -1:
@@ -834,7 +917,7 @@ cdef class FastCore:
         self.leaving[agent] = 0
         self.on_duty_since[agent] = self.now
         if self.spell_end[index] < INFINITY:
-            self.push(self.spell_end[index], STAFFING, agent, EV_SHIFT_END, agent, 0)
+            self.push(self.spell_end[index], STAFFING, agent, EV_SHIFT_END, agent)
         return self.work_or_idle(agent)
 
     cdef int shift_end(self, int agent) except -1:
@@ -845,37 +928,35 @@ cdef class FastCore:
         return 0
 
     cdef int talk_end(self, int agent) except -1:
-        cdef i64 slot = self.in_hand[agent]
-        cdef i64 id = self.calls[slot].id
+        """(Only with a trunk limit.) The caller hangs up, freeing a trunk; wrap-up follows."""
         self.in_system -= 1
         if self.keep_records:
-            self.rec_end[id] = self.now
+            self.rec_end[self.hand_id[agent]] = self.now
         if self.tally and self.now > self.max_call_end:
             self.max_call_end = self.now
-        self.release(slot)
         if self.wrap_in_hand[agent] > 0:
-            self.push(self.now + self.wrap_in_hand[agent], COMPLETION, agent, EV_WRAP_END, agent, 0)
-        else:
-            self.agent_free(agent)
-        return 0
+            self.push(self.now + self.wrap_in_hand[agent], COMPLETION, agent, EV_WRAP_END, agent)
+            return 0
+        return self.agent_free(agent)
 
-    cdef int dispatch(self, Event *event) except -1:
-        cdef i64 entity = event.key & ENTITY_MASK
-        if event.kind == EV_TALK_END:
-            self.talk_end(<int>event.target)
-        elif event.kind == EV_WRAP_END:
-            self.agent_free(<int>event.target)
-        elif event.kind == EV_ABANDON:
+    cdef inline int dispatch(self, Event *event) except -1:
+        cdef i64 entity = <i64>(event.key & ((<unsigned long long>1 << ENTITY_BITS) - 1))
+        cdef int kind = event.kind
+        if kind == EV_WRAP_END:
+            return self.agent_free(event.target)
+        if kind == EV_ABANDON:
             if self.is_waiting(event.target, entity):
-                self.abandon(event.target)
-        elif event.kind == EV_OVERFLOW:
+                return self.abandon(event.target)
+            return 0
+        if kind == EV_TALK_END:
+            return self.talk_end(event.target)
+        if kind == EV_OVERFLOW:
             if self.is_waiting(event.target, entity >> ROUTE_BITS):
-                self.overflow(event.target, event.extra)
-        elif event.kind == EV_SHIFT_START:
-            self.shift_start(<int>event.target)
-        elif event.kind == EV_SHIFT_END:
-            self.shift_end(<int>event.target)
-        return 0
+                return self.overflow(event.target, <int>(entity & ((1 << ROUTE_BITS) - 1)))
+            return 0
+        if kind == EV_SHIFT_START:
+            return self.shift_start(event.target)
+        return self.shift_end(event.target)
 
     def run(self, bint final):
         """Process events in order. Unless ``final``, return when the next call must be loaded.
@@ -888,17 +969,17 @@ cdef class FastCore:
         cdef Event event
         while True:
             if self.block_next < self.block_size:
-                if self.heap_size > 0 and self.heap[0].time <= self.in_arrival[self.block_next]:
-                    event = self.pop()
-                    self.now = event.time
+                if self.heap_size > 0 and key_time(self.heap[0].time) <= self.in_arrival[self.block_next]:
+                    self.pop(&event)
+                    self.now = key_time(event.time)
                     self.dispatch(&event)
                 else:
                     self.arrive()
             elif not final:
                 return True  # the next arrival is not loaded yet: no event may run before it
             elif self.heap_size > 0:
-                event = self.pop()
-                self.now = event.time
+                self.pop(&event)
+                self.now = key_time(event.time)
                 self.dispatch(&event)
             else:
                 return False
@@ -970,3 +1051,157 @@ cdef object _array(void *data, i64 n, dtype):
 cdef void _copy_into(object out, void *data, i64 nbytes):
     cdef unsigned char[::1] view = out.view(np.uint8)
     memcpy(&view[0], data, <size_t>nbytes)
+
+
+# -- stream seeding ---------------------------------------------------------------------------
+# numpy's SeedSequence (numpy/random/bit_generator.pyx, pool of 4 words), for many spawn keys
+# at once: the words PCG64 is seeded with, without building a SeedSequence per stream.
+
+DEF SS_POOL = 4
+DEF SS_INIT_A = 0x43b0d7e5
+DEF SS_MULT_A = 0x931e8875
+DEF SS_INIT_B = 0x8b51f9dd
+DEF SS_MULT_B = 0x58f38ded
+DEF SS_MIX_MULT_L = 0xca01f9dd
+DEF SS_MIX_MULT_R = 0x4973f715
+DEF SS_XSHIFT = 16
+
+ctypedef unsigned int u32
+
+
+cdef inline u32 _hashmix(u32 value, u32 *hash_const) noexcept nogil:
+    value ^= hash_const[0]
+    hash_const[0] *= <u32>SS_MULT_A
+    value *= hash_const[0]
+    value ^= value >> SS_XSHIFT
+    return value
+
+
+cdef inline u32 _mix(u32 x, u32 y) noexcept nogil:
+    cdef u32 result = <u32>SS_MIX_MULT_L * x - <u32>SS_MIX_MULT_R * y
+    result ^= result >> SS_XSHIFT
+    return result
+
+
+def seed_words(u32[::1] run_entropy, u32[:, ::1] spawn_keys):
+    """For each row of ``spawn_keys`` (a spawn key as 32-bit words), what
+    ``SeedSequence(entropy, spawn_key=key).generate_state(4, np.uint64)`` returns, as rows of a
+    (keys, 4) uint64 array; ``run_entropy`` is the entropy as 32-bit words (little end first)."""
+    cdef Py_ssize_t n_keys = spawn_keys.shape[0], key_words = spawn_keys.shape[1]
+    cdef Py_ssize_t n_run = run_entropy.shape[0], r, i, i_src, i_dst, n_entropy
+    cdef u32 hash_const, value
+    cdef u32 pool[SS_POOL]
+    cdef u32 state[2 * SS_POOL]
+    cdef u32 *entropy
+    cdef Py_ssize_t padded = n_run if (key_words == 0 or n_run >= SS_POOL) else SS_POOL
+    out = np.empty((n_keys, SS_POOL), np.uint64)
+    cdef unsigned long long[:, ::1] words = out
+    n_entropy = padded + key_words
+    entropy = <u32 *>grow(NULL, n_entropy, sizeof(u32))
+    try:
+        for i in range(padded):
+            entropy[i] = run_entropy[i] if i < n_run else 0
+        for r in range(n_keys):
+            for i in range(key_words):
+                entropy[padded + i] = spawn_keys[r, i]
+            hash_const = SS_INIT_A
+            for i in range(SS_POOL):
+                pool[i] = _hashmix(entropy[i] if i < n_entropy else 0, &hash_const)
+            for i_src in range(SS_POOL):
+                for i_dst in range(SS_POOL):
+                    if i_src != i_dst:
+                        pool[i_dst] = _mix(pool[i_dst], _hashmix(pool[i_src], &hash_const))
+            for i_src in range(SS_POOL, n_entropy):
+                for i_dst in range(SS_POOL):
+                    pool[i_dst] = _mix(pool[i_dst], _hashmix(entropy[i_src], &hash_const))
+            hash_const = SS_INIT_B
+            for i in range(2 * SS_POOL):
+                value = pool[i % SS_POOL]
+                value ^= hash_const
+                hash_const *= <u32>SS_MULT_B
+                value *= hash_const
+                value ^= value >> SS_XSHIFT
+                state[i] = value
+            for i in range(SS_POOL):  # little-endian pairs of 32-bit words
+                words[r, i] = <unsigned long long>state[2 * i] | (<unsigned long long>state[2 * i + 1] << 32)
+    finally:
+        free(entropy)
+    return out
+
+
+# -- histogram quantiles ----------------------------------------------------------------------
+# sim.stream_kpi.histogram_quantile, row by row in one pass: the very same arithmetic (the order
+# statistics bracketing the q-quantile, each spread evenly over its bin), so the same floats.
+
+cdef double _row_quantile(const i64 *hist, i64 *cumulative, Py_ssize_t bins, double q, const double *low,
+                          const double *high) noexcept nogil:
+    cdef Py_ssize_t b
+    cdef i64 n, lower, upper, total = 0
+    cdef double position, below, above
+    for b in range(bins):
+        total += hist[b]
+        cumulative[b] = total
+    n = total
+    if n <= 0:
+        return NAN
+    position = <double>((n if n > 1 else 1) - 1) * q
+    lower = <i64>floor(position)
+    upper = lower + 1 if lower + 1 < n - 1 else (n - 1 if n - 1 > 0 else 0)
+    below = _order_statistic(hist, cumulative, bins, lower, low, high)
+    above = _order_statistic(hist, cumulative, bins, upper, low, high)
+    return below + (position - <double>lower) * (above - below)
+
+
+cdef inline double _order_statistic(const i64 *hist, const i64 *cumulative, Py_ssize_t bins, i64 rank,
+                                    const double *low, const double *high) noexcept nogil:
+    cdef Py_ssize_t b = 0
+    cdef i64 before, count
+    while b < bins and cumulative[b] <= rank:  # bins whose cumulative count is <= rank
+        b += 1
+    if b > bins - 1:
+        b = bins - 1
+    before = cumulative[b - 1] if b > 0 else 0
+    count = hist[b] if hist[b] > 1 else 1
+    return low[b] + (<double>(rank - before) + 0.5) / <double>count * (high[b] - low[b])
+
+
+def histogram_quantiles(i64[:, ::1] hist, double q, double[::1] low, double[::1] high):
+    """The q-quantile of each row of ``hist`` (sim.stream_kpi.histogram_quantile)."""
+    cdef Py_ssize_t rows = hist.shape[0], bins = hist.shape[1], r
+    out = np.empty(rows, np.float64)
+    cdef double[::1] result = out
+    if rows == 0:
+        return out
+    if low.shape[0] < bins or high.shape[0] < bins:
+        raise ValueError("histogram_quantiles: fewer bin bounds than bins")
+    cdef i64 *cumulative = <i64 *>grow(NULL, bins, sizeof(i64))
+    for r in range(rows):
+        result[r] = _row_quantile(&hist[r, 0], cumulative, bins, q, &low[0], &high[0])
+    free(cumulative)
+    return out
+
+
+def interval_quantiles(unsigned int[:, :, ::1] hist, double q, double[::1] low, double[::1] high):
+    """The q-quantile per (interval, call type) and per interval over all types (last column),
+    from per (interval, call type) histograms."""
+    cdef Py_ssize_t n = hist.shape[0], types = hist.shape[1], bins = hist.shape[2], j, k, b
+    out = np.empty((n, types + 1), np.float64)
+    cdef double[:, ::1] result = out
+    if n == 0:
+        return out
+    if low.shape[0] < bins or high.shape[0] < bins:
+        raise ValueError("interval_quantiles: fewer bin bounds than bins")
+    cdef i64 *row = <i64 *>grow(NULL, 3 * bins, sizeof(i64))
+    cdef i64 *total = row + bins
+    cdef i64 *cumulative = row + 2 * bins
+    for j in range(n):
+        for b in range(bins):
+            total[b] = 0
+        for k in range(types):
+            for b in range(bins):
+                row[b] = hist[j, k, b]
+                total[b] += row[b]
+            result[j, k] = _row_quantile(row, cumulative, bins, q, &low[0], &high[0])
+        result[j, types] = _row_quantile(total, cumulative, bins, q, &low[0], &high[0])
+    free(row)
+    return out

@@ -13,6 +13,7 @@ from typing import Iterable, Optional
 import numpy as np
 
 from sim.core.records import AgentLog, CallRecords, EngineOutput
+from sim.frames import per_scenario
 from sim.random_inputs import CallBlock, call_blocks
 from sim.scenario import Scenario
 
@@ -42,7 +43,13 @@ def bucket_edges(scenario: Scenario) -> np.ndarray:
 
 
 def scenario_arrays(scenario: Scenario, keep_records: bool = True) -> dict:
-    """The scenario flattened into the typed arrays the compiled core takes."""
+    """The scenario flattened into the typed arrays the compiled core takes (kept per scenario:
+    the core copies what it needs)."""
+    arrays = per_scenario(scenario, "fast_engine.arrays", _scenario_arrays)
+    return dict(arrays, keep_records=keep_records, tally=not keep_records)
+
+
+def _scenario_arrays(scenario: Scenario) -> dict:
     types, groups = scenario.call_types, scenario.groups
     route_start = np.cumsum([0] + [len(t.route) for t in types]).astype(np.int32)
     served = [[] for _ in groups]  # same order as the SimPy engine: by call type, then route
@@ -67,8 +74,6 @@ def scenario_arrays(scenario: Scenario, keep_records: bool = True) -> dict:
         spell_end=np.array([e for _, e in flat], np.float64),
         trunks=-1 if scenario.trunks is None else int(scenario.trunks),
         horizon_end=float(scenario.horizon_end),
-        keep_records=keep_records,
-        tally=not keep_records,
         n_intervals=int(scenario.n_intervals),
         interval_length=float(scenario.interval_length),
         warmup=float(scenario.warmup),
@@ -97,8 +102,10 @@ class FastEngine:
         core.run(True)
         log = core.agent_log()
         order = np.lexsort((log["start"], log["agent"]))  # agent by agent, in time order
-        agents = AgentLog(agent=log["agent"][order], group=scenario.agent_groups()[log["agent"][order]].astype(np.int32),
-                          start=log["start"][order], scheduled_end=log["scheduled_end"][order], end=log["end"][order])
+        agent = log["agent"][order]
+        groups = per_scenario(scenario, "fast_engine.agent_groups", lambda s: s.agent_groups().astype(np.int32))
+        agents = AgentLog(agent=agent, group=groups[agent], start=log["start"][order],
+                          scheduled_end=log["scheduled_end"][order], end=log["end"][order])
         if records:
             return EngineOutput("fast", CallRecords(**core.records()), agents)
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
