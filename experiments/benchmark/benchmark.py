@@ -1,8 +1,8 @@
 """Benchmark: calls simulated per second, engines side by side in one run, as ratios; and memory.
 
-    python experiments/benchmark.py                    # both models, 200,000 calls each
-    python experiments/benchmark.py --calls 1000000    # the fast-engine issue's size
-    python experiments/benchmark.py --memory           # peak memory, 10,000,000 calls (subprocesses)
+    python experiments/benchmark/benchmark.py                    # both models, 200,000 calls each
+    python experiments/benchmark/benchmark.py --calls 1000000    # the fast-engine issue's size
+    python experiments/benchmark/benchmark.py --memory           # peak memory, 10,000,000 calls (subprocesses)
 
 Models (the fast-engine issue's benchmarks):
   1. M/M/c+M: 600 calls/hour, exponential talk time with mean 240 s, 44 agents, exponential
@@ -165,7 +165,7 @@ def main() -> None:
     compare(f"1. M/M/c+M: {RATE_PER_HOUR:g} calls/h, talk {MEAN_TALK:g} s, {AGENTS} agents, patience "
             f"{MEAN_PATIENCE:g} s, ~{args.calls:,} calls", contenders, args.repeat, "simpy engine")
 
-    day = build_scenario(load_scenario_file(Path(__file__).resolve().parent.parent / DEFAULT_SCENARIO))
+    day = build_scenario(load_scenario_file(Path(__file__).resolve().parents[2] / DEFAULT_SCENARIO))
     contenders = {"simpy engine": lambda: replicated("simpy", day, args.calls, True)}
     if FAST_AVAILABLE:
         contenders["fast engine"] = lambda: replicated("fast", day, args.calls, False)
