@@ -14,7 +14,7 @@ from sim.batch_means import batch_means
 from sim.errors import ConfigError
 from sim.replications import Precision, Replicated, replicate, replication_seeds, scenario_fingerprint
 from sim.scenario import Scenario
-from sim.simulate import Results, simulate
+from sim.simulate import simulate
 
 METHODS = ("replications", "batch_means")
 
