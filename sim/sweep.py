@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 from hydra.experimental.callback import Callback
 
+from sim.progress import progress_bar
 from sim.report import _atomic, read_manifest
 
 FAILED = "failed.json"
@@ -75,10 +76,43 @@ def job_status(job: Path) -> Tuple[str, str]:
     return "incomplete", "no run.json: the job is still running or was interrupted"
 
 
+def _parallel_with_bar(parallel, bar):
+    """joblib's Parallel, moving ``bar`` as jobs finish instead of printing progress lines."""
+
+    class ParallelWithBar(parallel):
+        def __call__(self, iterable):
+            jobs = list(iterable)  # the launcher's job list: its length is the bar's total
+            bar.reset(total=len(jobs))
+            return super().__call__(jobs)
+
+        def print_progress(self):
+            bar.update(self.n_completed_tasks - bar.n)
+
+    return ParallelWithBar
+
+
+_SWEEP_BAR: Dict[str, object] = {}  # module state, not the callback's: Hydra pickles callbacks to the jobs
+
+
 class SweepCallback(Callback):
-    """At the end of a multirun: how many jobs completed, and which failed or are incomplete."""
+    """A progress bar of finished jobs while a multirun runs on the joblib launcher (on a
+    terminal only, or as ``progress`` says), and at its end an account of the jobs: how many
+    completed, which failed or are incomplete (exit status 1 if any)."""
+
+    def on_multirun_start(self, config, **kwargs) -> None:
+        try:  # joblib reports each finished job to Parallel.print_progress in this process
+            from hydra_plugins.hydra_joblib_launcher import _core
+        except ImportError:
+            return
+        bar = progress_bar(total=None, desc="sweep", unit="job", enabled=config.get("progress"))
+        _SWEEP_BAR.update(bar=bar, module=_core, parallel=_core.Parallel)
+        _core.Parallel = _parallel_with_bar(_core.Parallel, bar)
 
     def on_multirun_end(self, config, **kwargs) -> None:
+        if _SWEEP_BAR:
+            _SWEEP_BAR["module"].Parallel = _SWEEP_BAR["parallel"]
+            _SWEEP_BAR.pop("bar").close()
+            _SWEEP_BAR.clear()
         sweep_dir = Path(str(config.hydra.sweep.dir))
         jobs = job_dirs(sweep_dir)
         statuses = [(job, *job_status(job)) for job in jobs]

@@ -89,10 +89,13 @@ def test_sweep_resumes_survives_failures_and_aggregates(tmp_path):
     assert "Jobs without results" in (sweep / "report.html").read_text()
 
 
-def test_crn_off_gives_each_alternative_its_own_calls(tmp_path):
-    for crn in ("true", "false"):
-        done = callsim("-m", *QUICK, "agents=40,44", f"experiment.crn={crn}", f"sweep=crn_{crn}", cwd=tmp_path)
+def test_crn_off_gives_each_alternative_its_own_calls_and_sweeps_show_progress(tmp_path):
+    for crn, progress in (("true", "true"), ("false", "null")):
+        done = callsim("-m", *QUICK, "agents=40,44", f"experiment.crn={crn}", f"sweep=crn_{crn}",
+                       f"progress={progress}", cwd=tmp_path)
         assert done.returncode == 0, done.stderr
+        # the sweep's progress bar: on request only (stderr is no terminal here)
+        assert ("sweep: " in done.stderr and "job/s" in done.stderr) is (progress == "true")
     for crn, same in (("true", True), ("false", False)):
         summary, _, swept, _, _ = collect(tmp_path / "results" / "sweeps" / f"crn_{crn}")
         assert swept == ["agents"]
