@@ -66,14 +66,14 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
             output = runner.run(scenario, int(seed), _reporting(calls_in, bar), records=records)
     agents = agents_frame(scenario, output.agents)
     if output.records is None:
-        summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, agents)
+        summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, output.agents)
         calls, n_calls = None, int(output.tallies["calls"])
     else:
         calls, n_calls = kpi.calls_frame(scenario, output), len(output.records)
         _, window_end = kpi.measurement_window(scenario, agents, calls)
         summary = kpi.summary_table(scenario, calls, window_end)
         intervals = kpi.interval_table(scenario, calls, window_end)
-        groups, group_intervals = kpi.group_tables(scenario, calls, agents, window_end)
+        groups, group_intervals = kpi.group_tables(scenario, calls, output.agents, window_end)
         if not records:
             calls = None
     results = Results(
