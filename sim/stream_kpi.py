@@ -14,7 +14,6 @@ within 2**(1/128) - 1 = 0.54 % (waits under 1/16 s: within 1/16 s).
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from sim import kpi
 from sim.core.fast_engine import _fast, bucket_edges, tally_layout
