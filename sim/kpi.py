@@ -248,8 +248,9 @@ def _busy_spans(calls: pd.DataFrame):
     return served, start, start + (served.talk + served.wrapup).to_numpy()
 
 
-def group_tables(scenario: Scenario, calls: pd.DataFrame, agents: pd.DataFrame, window_end: float):
-    """(per group summary, per interval x group) occupancy, utilisation, staffing and cost."""
+def group_tables(scenario: Scenario, calls: pd.DataFrame, agents, window_end: float):
+    """(per group summary, per interval x group) occupancy, utilisation, staffing and cost;
+    ``agents``: the engine's agent log (:class:`~sim.core.records.AgentLog`)."""
     served, busy_start, busy_end = _busy_spans(calls)
     edges = interval_edges(scenario, measured_intervals(scenario))
     window = np.array([scenario.warmup, window_end])
@@ -265,17 +266,17 @@ def group_tables(scenario: Scenario, calls: pd.DataFrame, agents: pd.DataFrame, 
     return assemble_group_tables(scenario, agents, window_end, busy_window, busy_intervals, answered, aht)
 
 
-def assemble_group_tables(scenario: Scenario, agents: pd.DataFrame, window_end: float, busy_window, busy_intervals,
+def assemble_group_tables(scenario: Scenario, agents, window_end: float, busy_window, busy_intervals,
                           answered, aht):
     """The group tables from each group's busy time (over the measured window, and per measured
-    interval), measured answered calls and AHT; time on duty comes from the agent log."""
+    interval), measured answered calls and AHT; time on duty comes from the engine's agent log
+    ``agents`` (an :class:`~sim.core.records.AgentLog`: arrays, read without a table's overhead)."""
     const = per_scenario(scenario, "kpi.group_constants", _group_constants)
     lengths = const["lengths"]
     n_groups, n_intervals = len(scenario.groups), len(lengths)
     # time on duty per group: over the interval edges, then over the window [warm-up, window end]
     points = np.concatenate((const["edges"], [scenario.warmup, window_end]))
-    on_duty = timeline.grouped_integrals(agents["group"].to_numpy(), n_groups, agents["start"].to_numpy(),
-                                         agents["end"].to_numpy(), points)
+    on_duty = timeline.grouped_integrals(agents.group, n_groups, agents.start, agents.end, points)
     staffed_j, staffed = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
     busy = np.asarray(busy_window, float)
     paid = staffed  # no breaks or paid off-phone time modelled yet

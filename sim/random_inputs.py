@@ -57,25 +57,30 @@ class _SeedWords(ISeedSequence):
         return self.words
 
 
-_SEEDER = []  # the compiled core's SeedSequence for many keys at once, or None (loaded lazily)
+_CORE = []  # the compiled core (sim.core._fast), or None if it is not built (loaded lazily)
+
+
+def _compiled():
+    """The compiled core's module, or None when it is not built."""
+    if not _CORE:
+        try:
+            from sim.core import _fast
+        except ImportError:
+            _fast = None
+        _CORE.append(_fast)
+    return _CORE[0]
 
 
 def streams(seed: int, keys) -> List[np.random.Generator]:
     """``[stream(seed, purpose, type_index) for purpose, type_index in keys]``: the same
     generators, drawing the same numbers, but seeded in one go by the compiled core when it is
     built (a SeedSequence per stream costs more than a short run's draws)."""
-    if not _SEEDER:
-        try:
-            from sim.core._fast import seed_words
-        except ImportError:
-            seed_words = None
-        _SEEDER.append(seed_words)
     keys = [(int(purpose), int(type_index)) for purpose, type_index in keys]
-    seed_words = _SEEDER[0]
-    if (seed_words is None or not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0
+    compiled = _compiled()
+    if (compiled is None or not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0
             or any(not 0 <= x < 2**32 for key in keys for x in key)):
         return [stream(seed, purpose, type_index) for purpose, type_index in keys]
-    words = seed_words(_uint32_words(int(seed)), np.array(keys, np.uint32).reshape(len(keys), 2))
+    words = compiled.seed_words(_uint32_words(int(seed)), np.array(keys, np.uint32).reshape(len(keys), 2))
     return [np.random.Generator(np.random.PCG64(_SeedWords(row))) for row in words]
 
 
@@ -171,27 +176,43 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
                                 for ct in types])
     counts_streams, times_streams, talks, wraps, patiences = (generators[i * n:(i + 1) * n] for i in range(5))
     cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
-    starts, ends, rates = cached["starts"], cached["ends"], cached["rates"]
+    starts, lengths, rates = cached["starts"], cached["lengths"], cached["rates"]
+    compiled = _compiled()
     next_id = 0
     for first, last in blocks_of_intervals(scenario, factor):
-        start, length = starts[first:last], ends[first:last] - starts[first:last]
-        parts = []
+        start, length = starts[first:last], lengths[first:last]
+        columns = ([], [], [], [])  # arrival times, talk, wrap-up, patience: one array per type
         for ct in types:
             k = ct.index
             counts = counts_streams[k].poisson(rates[k, first:last] * factor * length)
             n = int(counts.sum())
-            times = np.repeat(start, counts) + np.repeat(length, counts) * sorted_positions(times_streams[k], counts)
-            talk = ct.talk.sample(talks[k], n)
-            wrap = ct.wrapup.sample(wraps[k], n) if ct.wrapup else np.zeros(n)
-            patience = ct.patience.sample(patiences[k], n) if ct.patience else np.full(n, math.inf)
-            parts.append((times, np.full(n, k, dtype=np.int32), talk, wrap, patience))
-        arrival, call_type, talk, wrap, patience = (np.concatenate(col) for col in zip(*parts))
-        if len(types) > 1:  # merge the types' sorted runs; ties keep type order
-            order = np.argsort(arrival, kind="stable")
-            arrival, call_type, talk, wrap, patience = (a[order] for a in (arrival, call_type, talk, wrap, patience))
-        block = CallBlock(next_id, arrival, call_type, talk, wrap, patience)
+            if compiled is None:
+                times = np.repeat(start, counts) + np.repeat(length, counts) * sorted_positions(times_streams[k], counts)
+            else:  # the same spacings and arithmetic in one pass
+                times = compiled.arrival_times(times_streams[k].standard_exponential(n + len(counts)), counts, start,
+                                               length)
+            columns[0].append(times)
+            columns[1].append(ct.talk.sample(talks[k], n))
+            columns[2].append(ct.wrapup.sample(wraps[k], n) if ct.wrapup else np.zeros(n))
+            columns[3].append(ct.patience.sample(patiences[k], n) if ct.patience else np.full(n, math.inf))
+        block = _merged(next_id, columns, compiled)
         next_id += len(block)
         yield block
+
+
+def _merged(first_id: int, columns: tuple, compiled) -> CallBlock:
+    """One block from per-type columns (arrival, talk, wrap-up, patience): the types' sorted runs
+    merged by arrival time, ties in type order (a stable sort; the compiled core merges in one pass)."""
+    if len(columns[0]) == 1:
+        return CallBlock(first_id, columns[0][0], np.zeros(len(columns[0][0]), np.int32),
+                         *(column[0] for column in columns[1:]))
+    merged = compiled.merge_calls(*columns) if compiled is not None else None
+    if merged is None:
+        call_type = [np.full(len(times), k, dtype=np.int32) for k, times in enumerate(columns[0])]
+        arrival, kind, talk, wrap, patience = (np.concatenate(col) for col in (columns[0], call_type) + columns[1:])
+        order = np.argsort(arrival, kind="stable")
+        merged = (a[order] for a in (arrival, kind, talk, wrap, patience))
+    return CallBlock(first_id, *merged)
 
 
 def given_calls(scenario: Scenario, arrival, call_type, talk, wrapup=None, patience=None) -> list:

@@ -17,7 +17,7 @@ import pandas as pd
 from sim import kpi, stream_kpi, theory
 from sim.core import select_engine
 from sim.frames import frame, per_scenario, strings
-from sim.progress import progress_bar
+from sim.progress import progress_bar, wanted
 from sim.random_inputs import busyness_factor, call_blocks
 from sim.scenario import Scenario, build_scenario
 
@@ -58,19 +58,22 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     scenario = build_scenario(scenario)
     runner, note = select_engine(engine, scenario)
     calls_in = call_blocks(scenario, int(seed)) if inputs is None else inputs
-    with progress_bar(total=round(scenario.horizon_end / 3600, 2), desc=f"{scenario.name}: simulated hours",
-                      unit="h", enabled=progress, delay=2.0) as bar:
-        output = runner.run(scenario, int(seed), _reporting(calls_in, bar), records=records)
+    if not wanted(progress):  # no bar to move: skip building a silent one (replications run many)
+        output = runner.run(scenario, int(seed), calls_in, records=records)
+    else:
+        with progress_bar(total=round(scenario.horizon_end / 3600, 2), desc=f"{scenario.name}: simulated hours",
+                          unit="h", enabled=progress, delay=2.0) as bar:
+            output = runner.run(scenario, int(seed), _reporting(calls_in, bar), records=records)
     agents = agents_frame(scenario, output.agents)
     if output.records is None:
-        summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, agents)
+        summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, output.agents)
         calls, n_calls = None, int(output.tallies["calls"])
     else:
         calls, n_calls = kpi.calls_frame(scenario, output), len(output.records)
         _, window_end = kpi.measurement_window(scenario, agents, calls)
         summary = kpi.summary_table(scenario, calls, window_end)
         intervals = kpi.interval_table(scenario, calls, window_end)
-        groups, group_intervals = kpi.group_tables(scenario, calls, agents, window_end)
+        groups, group_intervals = kpi.group_tables(scenario, calls, output.agents, window_end)
         if not records:
             calls = None
     results = Results(

@@ -14,7 +14,6 @@ within 2**(1/128) - 1 = 0.54 % (waits under 1/16 s: within 1/16 s).
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from sim import kpi
 from sim.core.fast_engine import _fast, bucket_edges, tally_layout
@@ -135,8 +134,9 @@ def _constants(scenario: Scenario) -> dict:
             "measured_rows": slice(intervals[0], intervals[-1] + 1) if len(intervals) else slice(0, 0)}
 
 
-def tables(scenario: Scenario, tallies: dict, agents: pd.DataFrame) -> tuple:
-    """(summary, intervals, groups, group_intervals, window_end) from the fast engine's tallies."""
+def tables(scenario: Scenario, tallies: dict, agents) -> tuple:
+    """(summary, intervals, groups, group_intervals, window_end) from the fast engine's tallies and
+    agent log (:class:`~sim.core.records.AgentLog`)."""
     layout = tally_layout()
     n_types = len(scenario.call_types)
     window_end = float(tallies["window_end"])

@@ -21,7 +21,7 @@ calls. No Python object is created per call or per event.
 """
 
 from libc.math cimport INFINITY, NAN, floor, isnan
-from libc.stdlib cimport calloc, free, realloc
+from libc.stdlib cimport calloc, free, qsort, realloc
 from libc.string cimport memcpy
 
 import numpy as np
@@ -1204,4 +1204,183 @@ def interval_quantiles(unsigned int[:, :, ::1] hist, double q, double[::1] low, 
             result[j, k] = _row_quantile(row, cumulative, bins, q, &low[0], &high[0])
         result[j, types] = _row_quantile(total, cumulative, bins, q, &low[0], &high[0])
     free(row)
+    return out
+
+
+# -- random inputs ----------------------------------------------------------------------------
+# The per-type arithmetic of sim.random_inputs.call_blocks in one pass each (same operations in
+# the same order as the numpy code they replace, so the same floats).
+
+def arrival_times(const double[::1] spacings, const i64[::1] counts, const double[::1] start,
+                  const double[::1] length):
+    """Arrival times of one call type in a block: interval j gets ``counts[j]`` calls at
+    ``start[j] + length[j] * u`` for the sorted uniforms u that ``counts[j] + 1`` exponential
+    ``spacings`` give (normalised partial sums), as ``np.repeat(start, counts) + np.repeat(length,
+    counts) * sim.random_inputs.sorted_positions(...)`` computes them."""
+    cdef Py_ssize_t segments = counts.shape[0], j, i, read = 0, write = 0
+    cdef i64 n = 0
+    cdef double total = 0.0, before = 0.0, closing, span
+    for j in range(segments):
+        if counts[j] < 0:
+            raise ValueError("arrival_times: negative count")
+        n += counts[j]
+    if spacings.shape[0] != n + segments or start.shape[0] < segments or length.shape[0] < segments:
+        raise ValueError("arrival_times: need counts.sum() + len(counts) spacings and a start and length per interval")
+    out = np.empty(n, np.float64)
+    cdef double[::1] times = out
+    cdef double *sums = <double *>grow(NULL, spacings.shape[0], sizeof(double))
+    for i in range(spacings.shape[0]):  # np.cumsum: one running sum
+        total += spacings[i]
+        sums[i] = total
+    for j in range(segments):
+        closing = sums[read + counts[j]]  # the segment's closing partial sum
+        span = closing - before
+        for i in range(counts[j]):
+            times[write] = start[j] + length[j] * ((sums[read + i] - before) / span)
+            write += 1
+        read += counts[j] + 1
+        before = closing
+    free(sums)
+    return out
+
+
+cdef const double *_column(object values, Py_ssize_t n) except? NULL:
+    """Pointer to the data of a contiguous float64 array of length n (kept alive by the caller)."""
+    cdef const double[::1] view = values
+    if view.shape[0] != n:
+        raise ValueError("merge_calls: the columns of a call type must have the same length")
+    return &view[0] if n > 0 else NULL
+
+
+cdef double *_new_column(object values, Py_ssize_t n) except? NULL:
+    """Pointer to the data of a new (writable) float64 array of length n."""
+    cdef double[::1] view = values
+    return &view[0] if n > 0 else NULL
+
+
+def merge_calls(list arrivals, list talks, list wrapups, list patiences):
+    """The calls of all types in one block, merged by arrival time (ties in type order), as
+    (arrival, call_type, talk, wrapup, patience); each type's arrival times must be sorted.
+
+    The same order as a stable argsort of the concatenated arrival times; returns None if some
+    type's times are not in order (the caller then sorts)."""
+    cdef Py_ssize_t types = len(arrivals), k, i, n = 0
+    cdef const double **a = <const double **>zeros(4 * types, sizeof(double *))
+    cdef const double **t = a + types
+    cdef const double **w = a + 2 * types
+    cdef const double **p = a + 3 * types
+    cdef Py_ssize_t *size = <Py_ssize_t *>zeros(2 * types, sizeof(Py_ssize_t))
+    cdef Py_ssize_t *next_ = size + types
+    try:
+        for k in range(types):
+            size[k] = len(arrivals[k])
+            a[k], t[k] = _column(arrivals[k], size[k]), _column(talks[k], size[k])
+            w[k], p[k] = _column(wrapups[k], size[k]), _column(patiences[k], size[k])
+            n += size[k]
+            for i in range(1, size[k]):
+                if not a[k][i - 1] <= a[k][i]:
+                    return None
+        arrival_out, type_out = np.empty(n, np.float64), np.empty(n, np.int32)
+        talk_out, wrapup_out, patience_out = np.empty(n, np.float64), np.empty(n, np.float64), np.empty(n, np.float64)
+        _merge(a, t, w, p, size, next_, types, n, _new_column(arrival_out, n), _int_column(type_out, n),
+               _new_column(talk_out, n), _new_column(wrapup_out, n), _new_column(patience_out, n))
+    finally:
+        free(a)
+        free(size)
+    return arrival_out, type_out, talk_out, wrapup_out, patience_out
+
+
+cdef int *_int_column(object values, Py_ssize_t n) except? NULL:
+    """Pointer to the data of a new (writable) int32 array of length n."""
+    cdef int[::1] view = values
+    return &view[0] if n > 0 else NULL
+
+
+cdef void _merge(const double **a, const double **t, const double **w, const double **p, Py_ssize_t *size, Py_ssize_t *next_,
+                 Py_ssize_t types, Py_ssize_t n, double *arrival, int *call_type, double *talk, double *wrapup,
+                 double *patience) noexcept nogil:
+    """k-way merge of sorted runs: repeatedly the earliest head, at equal times the first type."""
+    cdef Py_ssize_t i, k, best, j
+    cdef double when = 0.0
+    for i in range(n):
+        best = -1
+        for k in range(types):
+            if next_[k] < size[k] and (best < 0 or a[k][next_[k]] < when):
+                best, when = k, a[k][next_[k]]
+        j = next_[best]
+        arrival[i], call_type[i] = when, <int>best
+        talk[i], wrapup[i], patience[i] = t[best][j], w[best][j], p[best][j]
+        next_[best] = j + 1
+
+
+# -- time on duty -----------------------------------------------------------------------------
+
+cdef int _compare_doubles(const void *x, const void *y) noexcept nogil:
+    """qsort order of doubles: ascending, NaN last (as numpy sorts)."""
+    cdef double a = (<const double *>x)[0], b = (<const double *>y)[0]
+    if a < b or (b != b and a == a):
+        return -1
+    if b < a or (a != a and b == b):
+        return 1
+    return 0
+
+
+cdef inline Py_ssize_t _count_at_most(const double *values, Py_ssize_t n, double x) noexcept nogil:
+    """How many of the sorted values (NaN last) are <= x (binary search)."""
+    cdef Py_ssize_t low = 0, high = n, middle
+    while low < high:
+        middle = (low + high) >> 1
+        if values[middle] <= x:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def grouped_sum_min(const i64[::1] group, Py_ssize_t n_groups, const double[::1] values,
+                    const double[::1] points):
+    """sim.timeline._grouped_sum_min: for every group g (rows) and point x,
+    sum over the values v of group g of min(x, v), with the very same arithmetic: the group's
+    values sorted, their running sums, then (sum of the values <= x) + x * (how many are above)."""
+    cdef Py_ssize_t n = values.shape[0], m = points.shape[0], i, g, c, below, width = 1
+    if group.shape[0] != n:
+        raise ValueError("grouped_sum_min: one group per value")
+    out = np.empty((n_groups, m), np.float64)
+    cdef double[:, ::1] result = out
+    cdef Py_ssize_t *first = <Py_ssize_t *>zeros(2 * n_groups + 2, sizeof(Py_ssize_t))
+    cdef Py_ssize_t *fill = first + n_groups + 1
+    cdef double *sorted_ = <double *>grow(NULL, n, sizeof(double))
+    cdef double *cumulative = <double *>grow(NULL, n + n_groups, sizeof(double))
+    cdef double *row
+    cdef double x
+    try:
+        for i in range(n):
+            if not 0 <= group[i] < n_groups:
+                raise ValueError("grouped_sum_min: group out of range")
+            first[group[i] + 1] += 1
+        for g in range(n_groups):
+            width = max(width, first[g + 1])
+            first[g + 1] += first[g]
+            fill[g] = first[g]
+        for i in range(n):  # each group's values in a run of their own, then sorted
+            sorted_[fill[group[i]]] = values[i]
+            fill[group[i]] += 1
+        for g in range(n_groups):
+            c = first[g + 1] - first[g]
+            qsort(sorted_ + first[g], c, sizeof(double), _compare_doubles)
+            row = cumulative + first[g] + g  # c + 1 running sums, starting at 0
+            row[0] = 0.0
+            for i in range(c):
+                row[i + 1] = row[i] + sorted_[first[g] + i]
+            for i in range(m):
+                x = points[i]
+                below = _count_at_most(sorted_ + first[g], c, x)
+                if below == c and c < width and x >= INFINITY:  # numpy pads rows with inf: x = inf counts them
+                    result[g, i] = (row[c] + INFINITY) + x * <double>(c - width)
+                else:
+                    result[g, i] = row[below] + x * <double>(c - below)
+    finally:
+        free(first)
+        free(sorted_)
+        free(cumulative)
     return out
