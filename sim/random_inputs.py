@@ -171,10 +171,11 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
     """Yield the calls of the run in blocks of intervals, ids numbered in arrival order."""
     factor = busyness_factor(scenario, seed)
     types = scenario.call_types
-    n = len(types)
+    n_types = len(types)
     generators = streams(seed, [(purpose, ct.index) for purpose in (ARRIVAL_COUNTS, ARRIVAL_TIMES, TALK, WRAPUP, PATIENCE)
                                 for ct in types])
-    counts_streams, times_streams, talks, wraps, patiences = (generators[i * n:(i + 1) * n] for i in range(5))
+    counts_streams, times_streams, talks, wraps, patiences = (generators[i * n_types:(i + 1) * n_types]
+                                                              for i in range(5))
     cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
     starts, lengths, rates = cached["starts"], cached["lengths"], cached["rates"]
     compiled = _compiled()
