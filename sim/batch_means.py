@@ -22,7 +22,11 @@ import pandas as pd
 from sim.errors import ConfigError
 from sim.theory import ratio_interval
 
-SL_DENOMINATORS = {"offered": "offered", "answered": "answered"}
+SL_DENOMINATORS = {  # the service level's denominator per interval, for each variant
+    "offered": lambda f: f.offered,
+    "answered": lambda f: f.answered,
+    "answered_and_late_abandoned": lambda f: f.answered + f.late_abandoned,
+}
 
 
 @dataclass
@@ -68,14 +72,10 @@ def batch_means(results, batches: int = 20, confidence: float = 0.95) -> BatchMe
                           allowed=("replications",))
     if isinstance(batches, bool) or not isinstance(batches, (int, np.integer)) or batches < 2:
         raise ConfigError("experiment.batches", f"must be a whole number of at least 2, got {batches!r}")
-    variant = scenario.kpi.sl_variant
-    if variant not in SL_DENOMINATORS:
-        raise ConfigError("scenario.kpi.sl_variant", f"batch means do not support the service-level variant "
-                                                     f"{variant!r} yet", allowed=tuple(SL_DENOMINATORS))
     iv = results.intervals
     answered = iv.answered.to_numpy(float)
     sums = _sums(iv, "call_type", _batch_index(scenario, iv.interval.to_numpy(), batches), {
-        "service_level_num": lambda f: f.answered_within_T, "service_level_den": lambda f: f[SL_DENOMINATORS[variant]],
+        "service_level_num": lambda f: f.answered_within_T, "service_level_den": SL_DENOMINATORS[scenario.kpi.sl_variant],
         "abandon_rate_num": lambda f: f.abandoned, "abandon_rate_den": lambda f: f.offered,
         "asa_num": lambda f: np.nan_to_num(f.asa.to_numpy() * answered), "asa_den": lambda f: answered,
         "aht_num": lambda f: np.nan_to_num(f.aht.to_numpy() * answered), "aht_den": lambda f: answered,

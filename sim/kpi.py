@@ -9,7 +9,7 @@ Definitions (also in the README):
                 (``answered_and_late_abandoned``). T = kpi.sl_threshold.
   ASA           mean wait of answered calls; mean_wait and p90_wait cover all offered calls
                 that left the queue (answered or abandoned).
-  abandon rate  abandoned / offered.
+  abandon rate  abandoned / offered; late_abandoned counts abandons after waiting more than T.
   AHT           talk + wrap-up, mean over answered calls.
   occupancy     time busy (talk + wrap-up) / time on duty; utilisation = busy / time paid.
                 With no breaks modelled yet, time paid = time on duty and the two coincide.
@@ -98,7 +98,7 @@ def _kpi_frame(scenario: Scenario, leading: dict, columns: dict) -> pd.DataFrame
     else:  # answered_and_late_abandoned
         denominator = counts["answered"] + counts["late_abandoned"]
     table = dict(leading)
-    table.update((name, counts[name]) for name in COUNTS if name != "late_abandoned")
+    table.update((name, counts[name]) for name in COUNTS)
     table["service_level"] = _ratio(counts["answered_within_T"], denominator)
     table["abandon_rate"] = _ratio(counts["abandoned"], counts["offered"])
     table.update((name, np.asarray(columns[name], float).ravel()) for name in RATE_COLUMNS)

@@ -103,6 +103,19 @@ def test_batch_means_are_ratios_of_batch_sums_with_the_delta_method_interval():
     assert bm.groups.occupancy.iloc[0] == pytest.approx(busy.busy.sum() / busy.staffed.sum(), rel=1e-12)
 
 
+def test_batch_means_use_the_scenarios_service_level_variant():
+    late = copy.deepcopy(queue(42, hours=8, warmup=0))
+    late["kpi"]["sl_variant"] = "answered_and_late_abandoned"
+    results = simulate(late, seed=3, records=True)
+    calls = results.calls
+    answered = (calls.outcome == "answered").sum()
+    late_abandons = ((calls.outcome == "abandoned") & (calls.wait > T)).sum()
+    within = ((calls.outcome == "answered") & (calls.wait <= T)).sum()
+    bm = batch_means(results, batches=8)  # 8 whole hours, all of them used
+    assert total(bm.summary, "service_level") == pytest.approx(within / (answered + late_abandons), rel=1e-12)
+    assert total(results.summary, "late_abandoned") == late_abandons
+
+
 def test_batch_means_intervals_cover_erlang_a_at_about_the_nominal_rate():
     theory = erlang_a_metrics(RATE / 3600, TALK, 42, PATIENCE, T)
     covered = 0
@@ -121,10 +134,6 @@ def test_batch_means_refuse_what_they_cannot_do():
         batch_means(simulate(day, seed=1, records=False))
     with pytest.raises(ConfigError, match="experiment.batches"):
         batch_means(simulate(queue(42, hours=5), seed=1, records=False), batches=20)
-    late = copy.deepcopy(queue(42, hours=5))
-    late["kpi"]["sl_variant"] = "answered_and_late_abandoned"
-    with pytest.raises(ConfigError, match="sl_variant"):
-        batch_means(simulate(late, seed=1, records=False), batches=4)
 
 
 def test_progress_bars_show_on_request_and_change_nothing(capsys):
