@@ -18,7 +18,6 @@ import pandas as pd
 
 from sim.plots import FRACTIONS
 
-PERCENT_COLUMNS = set(FRACTIONS)
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1200px;
        color: #222; padding: 0 1em; }
@@ -47,7 +46,7 @@ def _cell(column: str, value) -> str:
         return value
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    if column in PERCENT_COLUMNS:
+    if column in FRACTIONS:
         return f"{100 * value:.1f}%"
     if isinstance(value, (int, np.integer)):
         return f"{value:,}"

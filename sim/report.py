@@ -22,7 +22,7 @@ from sim.errors import ConfigError
 CALL_FORMATS = ("parquet", "csv")
 
 
-def _atomic(path: Path, write: Callable[[str], None]) -> None:
+def write_atomically(path: Path, write: Callable[[str], None]) -> None:
     """Call ``write(tmp_path)`` then rename onto ``path``, so a crash never leaves half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
     os.close(fd)
@@ -64,7 +64,7 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
 
     def table(name: str, frame: pd.DataFrame) -> None:
         written[name] = out / f"{name}.csv"
-        _atomic(written[name], lambda tmp: frame.to_csv(tmp, index=False, float_format="%.6g"))
+        write_atomically(written[name], lambda tmp: frame.to_csv(tmp, index=False, float_format="%.6g"))
 
     table("summary", results.summary)
     table("intervals", results.intervals)
@@ -79,15 +79,15 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     if calls and getattr(results, "calls", None) is not None:
         if calls_format == "parquet":
             written["calls"] = out / "calls.parquet"
-            _atomic(written["calls"], lambda tmp: results.calls.to_parquet(tmp))
+            write_atomically(written["calls"], lambda tmp: results.calls.to_parquet(tmp))
         else:
             written["calls"] = out / "calls.csv.gz"
-            _atomic(written["calls"], lambda tmp: results.calls.to_csv(tmp, compression="gzip"))
+            write_atomically(written["calls"], lambda tmp: results.calls.to_csv(tmp, compression="gzip"))
     if config is not None:
         import yaml
 
         written["config"] = out / "config.yaml"
-        _atomic(written["config"], lambda tmp: Path(tmp).write_text(yaml.safe_dump(config, sort_keys=False)))
+        write_atomically(written["config"], lambda tmp: Path(tmp).write_text(yaml.safe_dump(config, sort_keys=False)))
     figures = {}
     if plots:
         from sim import plots as plotting
@@ -95,12 +95,12 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
         figures = plotting.run_figures(results)
         for name, figure in figures.items():
             written[name] = out / f"{name}.png"
-            _atomic(written[name], lambda tmp, f=figure: f.savefig(tmp, dpi=110, format="png"))
+            write_atomically(written[name], lambda tmp, f=figure: f.savefig(tmp, dpi=110, format="png"))
     from sim.html_report import run_report
 
     written["report"] = out / "report.html"
     document = run_report(results, config, figures, method)
-    _atomic(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
+    write_atomically(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
     if plots:
         for figure in figures.values():
             plotting.close(figure)
@@ -114,7 +114,7 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     if hasattr(results, "busyness"):
         manifest["busyness"] = results.busyness
     written["run"] = manifest_path(out)
-    _atomic(written["run"], lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2)))
+    write_atomically(written["run"], lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2)))
     return written
 
 

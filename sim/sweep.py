@@ -28,12 +28,12 @@ import yaml
 from hydra.experimental.callback import Callback
 
 from sim.progress import progress_bar
-from sim.report import _atomic, read_manifest
+from sim.report import write_atomically, read_manifest
 
 FAILED = "failed.json"
 NOT_PARAMETERS = ("sweep", "progress")  # overrides that name or display a sweep, never change results
-SUMMARY_KPIS = ("service_level", "abandon_rate", "asa", "p90_wait", "avg_queue")
-GROUP_KPIS = ("occupancy", "cost")
+PLOTTED_KPIS = ("service_level", "abandon_rate", "asa", "p90_wait", "avg_queue")
+PLOTTED_GROUP_KPIS = ("occupancy", "cost")
 
 
 def config_fingerprint(config: Dict) -> str:
@@ -54,7 +54,7 @@ def record_failure(out_dir, error: BaseException, overrides: List[str]) -> None:
     (out / "run.json").unlink(missing_ok=True)
     record = {"status": "failed", "overrides": list(overrides), "error": f"{type(error).__name__}: {error}",
               "traceback": "".join(traceback.format_exception(error))}
-    _atomic(out / FAILED, lambda tmp: Path(tmp).write_text(json.dumps(record, indent=2)))
+    write_atomically(out / FAILED, lambda tmp: Path(tmp).write_text(json.dumps(record, indent=2)))
 
 
 def clear_failure(out_dir) -> None:
@@ -177,11 +177,11 @@ def kpi_figures(summary: pd.DataFrame, groups: pd.DataFrame, swept: List[str]) -
     x, others = numeric[0], [k for k in swept if k != numeric[0]]
     figures = {}
     totals_only = bool(others) or summary.call_type.nunique() <= 2  # one call type: its row is the total
-    for kpi in SUMMARY_KPIS:
+    for kpi in PLOTTED_KPIS:
         if kpi in summary:
             figures[kpi] = plots.kpi_against(summary, x, kpi, series=others or ["call_type"],
                                              rows=summary.call_type == "total" if totals_only else None)
-    for kpi in GROUP_KPIS:
+    for kpi in PLOTTED_GROUP_KPIS:
         if kpi in groups:
             figures[f"group_{kpi}"] = plots.kpi_against(groups, x, kpi, series=others + ["group"])
     return figures
@@ -201,19 +201,19 @@ def aggregate(sweep_dir, plots: bool = True) -> Tuple[Dict[str, Path], List[str]
     written: Dict[str, Path] = {}
     for name, table in (("sweep_summary", summary), ("sweep_groups", groups)):
         written[f"{name}.csv"] = sweep_dir / f"{name}.csv"
-        _atomic(written[f"{name}.csv"], lambda tmp, t=table: t.to_csv(tmp, index=False, float_format="%.6g"))
+        write_atomically(written[f"{name}.csv"], lambda tmp, t=table: t.to_csv(tmp, index=False, float_format="%.6g"))
         written[f"{name}.parquet"] = sweep_dir / f"{name}.parquet"
-        _atomic(written[f"{name}.parquet"], lambda tmp, t=table: t.to_parquet(tmp, index=False))
+        write_atomically(written[f"{name}.parquet"], lambda tmp, t=table: t.to_parquet(tmp, index=False))
     figures = kpi_figures(summary, groups, swept) if plots else {}
     for name, figure in figures.items():
         written[name] = sweep_dir / f"sweep_{name}.png"
-        _atomic(written[name], lambda tmp, f=figure: f.savefig(tmp, dpi=110, format="png"))
+        write_atomically(written[name], lambda tmp, f=figure: f.savefig(tmp, dpi=110, format="png"))
     meta = {"sweep": str(sweep_dir), "jobs complete": summary.job.nunique(), "jobs without results": len(problems),
             "swept": ", ".join(swept) or "(nothing varies)"}
     document = html_report.sweep_report(f"callsim sweep: {sweep_dir.name}", meta, summary, groups, figures,
                                         problems, config)
     written["report"] = sweep_dir / "report.html"
-    _atomic(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
+    write_atomically(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
     for figure in figures.values():
         close(figure)
     return written, problems
