@@ -104,4 +104,5 @@ def _estimates(table: pd.DataFrame, key: str, sums: pd.DataFrame, kpis, batches:
         half = out[key].map(lambda name: estimates.get(name, (np.nan, np.nan))[1])
         out[kpi] = value.astype(float)
         out.insert(out.columns.get_loc(kpi) + 1, f"{kpi}_ci", half.astype(float))
+    out.attrs["confidence"] = confidence  # for the reports' wording
     return out

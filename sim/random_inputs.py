@@ -32,6 +32,7 @@ import numpy as np
 
 from numpy.random.bit_generator import ISeedSequence
 
+from sim.core.compiled import CORE
 from sim.frames import per_scenario
 from sim.scenario import Scenario
 
@@ -57,26 +58,12 @@ class _SeedWords(ISeedSequence):
         return self.words
 
 
-_CORE = []  # the compiled core (sim.core._fast), or None if it is not built (loaded lazily)
-
-
-def _compiled():
-    """The compiled core's module, or None when it is not built."""
-    if not _CORE:
-        try:
-            from sim.core import _fast
-        except ImportError:
-            _fast = None
-        _CORE.append(_fast)
-    return _CORE[0]
-
-
 def streams(seed: int, keys) -> List[np.random.Generator]:
     """``[stream(seed, purpose, type_index) for purpose, type_index in keys]``: the same
     generators, drawing the same numbers, but seeded in one go by the compiled core when it is
     built (a SeedSequence per stream costs more than a short run's draws)."""
     keys = [(int(purpose), int(type_index)) for purpose, type_index in keys]
-    compiled = _compiled()
+    compiled = CORE
     if (compiled is None or not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0
             or any(not 0 <= x < 2**32 for key in keys for x in key)):
         return [stream(seed, purpose, type_index) for purpose, type_index in keys]
@@ -178,7 +165,7 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
                                                               for i in range(5))
     cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
     starts, lengths, rates = cached["starts"], cached["lengths"], cached["rates"]
-    compiled = _compiled()
+    compiled = CORE
     next_id = 0
     for first, last in blocks_of_intervals(scenario, factor):
         start, length = starts[first:last], lengths[first:last]

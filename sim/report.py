@@ -143,7 +143,8 @@ def _column(frame: pd.DataFrame, name: str, show) -> pd.Series:
 def _statistics_line(results) -> str:
     replications = getattr(results, "replications", 1)
     if replications == 1 and "batches" in results.summary.columns:
-        return f"; 95% CIs from {int(results.summary.batches.iloc[0])} batch means"
+        confidence = results.summary.attrs.get("confidence", 0.95)
+        return f"; {100 * confidence:g}% CIs from {int(results.summary.batches.iloc[0])} batch means"
     if replications == 1:
         return ""
     line = f"; {replications} replications (mean ± {100 * results.confidence:g}% CI, "

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core.compiled import CORE
+
 
 def integrals(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """Integral of N(t) over each [edges[j], edges[j+1]) (length ``len(edges) - 1``).
@@ -30,9 +32,8 @@ def _grouped_sum_min(group: np.ndarray, n_groups: int, values: np.ndarray, point
     """``_sum_min(values[group == g], points)`` for every group g (rows), vectorised: each group's
     values sorted into one row padded with inf, summed along the row in the same order (by the
     compiled core when it is built: same arithmetic, same floats)."""
-    compiled = _compiled()
-    if compiled is not None:
-        return compiled.grouped_sum_min(np.asarray(group, np.int64), n_groups, np.ascontiguousarray(values, float),
+    if CORE is not None:
+        return CORE.grouped_sum_min(np.asarray(group, np.int64), n_groups, np.ascontiguousarray(values, float),
                                         np.ascontiguousarray(points, float))
     return _grouped_sum_min_numpy(group, n_groups, values, points)
 
@@ -54,19 +55,6 @@ def _grouped_sum_min_numpy(group: np.ndarray, n_groups: int, values: np.ndarray,
     else:
         below = np.array([np.searchsorted(row, points, side="right") for row in rows])
     return np.take_along_axis(cumulative, below, axis=1) + points[None, :] * (count[:, None] - below)
-
-
-_COMPILED = []  # the compiled core, or None if it is not built (loaded on first use)
-
-
-def _compiled():
-    if not _COMPILED:
-        try:
-            from sim.core import _fast
-        except ImportError:
-            _fast = None
-        _COMPILED.append(_fast)
-    return _COMPILED[0]
 
 
 def _sum_min(values: np.ndarray, points: np.ndarray) -> np.ndarray:

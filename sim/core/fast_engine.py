@@ -12,17 +12,14 @@ from typing import Iterable, Optional
 
 import numpy as np
 
+from sim.core.compiled import CORE, IMPORT_ERROR
 from sim.core.records import AgentLog, CallRecords, EngineOutput
 from sim.frames import per_scenario
 from sim.random_inputs import CallBlock, call_blocks
 from sim.scenario import Scenario
 
-try:
-    from sim.core import _fast
-except ImportError as error:  # built without a compiler, or not built yet
-    _fast, AVAILABLE, IMPORT_ERROR = None, False, str(error)
-else:
-    AVAILABLE, IMPORT_ERROR = True, None
+_fast = CORE
+AVAILABLE = CORE is not None
 
 
 def tally_layout() -> dict:
