@@ -1,0 +1,224 @@
+"""The golden corpus: digests of the per-call records and agent logs of a fixed set of runs.
+
+A refactoring must leave every run of the model unchanged to the last bit, on every engine. The
+corpus pins that: ``tests/golden/corpus.json`` holds, for each case, a SHA-256 of the records and
+one of the agent log, and ``tests/test_golden.py`` recomputes them on every engine.
+
+Cases (all built here from fixed seeds, so the list itself never changes):
+  * ``shipped/<scenario>/seed<s>``: every scenario in configs/scenario, seeds 1-3 (steady-state
+    runs shortened to 20 hours);
+  * ``random/<i>``: small multi-skill days with random routing, priorities, speeds, staffing,
+    trunks and duration distributions, on the random inputs of one seed;
+  * ``grid/<i>``: the same kind of days on a coarse time grid: calls given explicitly at
+    multiples of 10 s, every duration, patience and overflow delay a multiple of 10 s, speeds
+    powers of two and shifts on 15-minute boundaries, so that arrivals, completions,
+    abandonments, overflows and shift changes fall on the same instants and every tie rule is
+    exercised.
+
+Regenerate (only when a change of the model is intended, and say so in the commit):
+    python tests/golden_corpus.py --write
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import fields
+from pathlib import Path
+from typing import Callable, Dict, Iterator, Tuple
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "golden" / "corpus.json"
+N_RANDOM = 200
+N_GRID = 200
+POLICIES: Tuple[Dict, ...] = ({},)  # scenario-level policy settings each random case is run under
+
+
+def digest(table) -> str:
+    """SHA-256 of a record dataclass of numpy columns: names, dtypes and values (NaN and -0.0
+    made canonical, so that only a different number changes the digest)."""
+    h = hashlib.sha256()
+    for field in fields(table):
+        values = np.asarray(getattr(table, field.name))
+        if values.dtype.kind == "f":
+            values = np.where(np.isnan(values), np.nan, values + 0.0)
+        h.update(field.name.encode())
+        h.update(values.dtype.str.encode())
+        h.update(np.ascontiguousarray(values).tobytes())
+    return h.hexdigest()
+
+
+def _shipped() -> Iterator[Tuple[str, dict, int, bool]]:
+    from sim.simulate import load_scenario_file
+
+    for path in sorted((ROOT / "configs" / "scenario").glob("*.yaml")):
+        data = load_scenario_file(path)
+        if data["horizon"].get("kind") == "steady_state":
+            data["horizon"]["hours"] = 20
+        for seed in (1, 2, 3):
+            yield f"shipped/{path.stem}/seed{seed}", data, seed, False
+
+
+def _distribution(rng: np.random.Generator, grid: bool) -> dict:
+    if grid:
+        if rng.random() < 0.5:
+            return {"kind": "deterministic", "mean": float(10 * rng.integers(1, 13))}
+        return {"kind": "empirical", "values": [float(10 * v) for v in rng.integers(0, 19, rng.integers(1, 5))]}
+    kind = rng.choice(["exponential", "lognormal", "gamma", "weibull", "deterministic", "uniform", "empirical"])
+    mean = float(rng.uniform(5, 300))
+    if kind in ("lognormal", "gamma", "weibull"):
+        return {"kind": str(kind), "mean": mean, "cv": float(rng.uniform(0.3, 2))}
+    if kind == "uniform":
+        low = float(rng.uniform(0, 100))
+        return {"kind": "uniform", "low": low, "high": low + float(rng.uniform(0, 200))}
+    if kind == "empirical":
+        return {"kind": "empirical", "values": [float(v) for v in rng.uniform(1, 400, rng.integers(1, 5))]}
+    return {"kind": str(kind), "mean": mean}
+
+
+def random_day(rng: np.random.Generator, grid: bool) -> dict:
+    """A day of four 15-minute intervals: 1-3 groups, 1-3 call types (as tests/strategies.py)."""
+    groups = {}
+    for g in range(int(rng.integers(1, 4))):
+        staffing = rng.choice(["headcount", "table", "shifts"])
+        if staffing == "headcount":
+            group = {"headcount": int(rng.integers(1, 7))}
+        elif staffing == "table":
+            group = {"headcount_per_interval": [int(c) for c in rng.integers(0, 6, 4)]}
+        else:
+            shifts = {}
+            for s in range(int(rng.integers(1, 4))):
+                start = int(rng.integers(0, 4))
+                end = int(rng.integers(start + 1, 5))
+                shifts[f"s{s}"] = {"start": f"00:{15 * start:02d}", "end": f"00:{15 * end:02d}" if end < 4 else "01:00",
+                                   "count": int(rng.integers(0, 5))}
+            group = {"shifts": shifts}
+        groups[f"g{g}"] = group
+    names = list(groups)
+    call_types = {}
+    for k in range(int(rng.integers(1, 4))):
+        order = [names[i] for i in rng.permutation(len(names))][: int(rng.integers(1, len(names) + 1))]
+        route = [{"group": name, "delay": 0.0 if i == 0 else float(rng.choice([0, 10, 30, 90] if grid else [0, 5, 30, 90]))}
+                 for i, name in enumerate(order)]
+        call_types[f"t{k}"] = {
+            "volumes": [float(v) for v in rng.uniform(0, 40, 4)],
+            "talk_time": _distribution(rng, grid),
+            "wrapup_time": None if rng.random() < 0.5 else _distribution(rng, grid),
+            "patience": None if rng.random() < 0.4 else _distribution(rng, grid),
+            "priority": int(rng.integers(0, 3)),
+            "route": route,
+        }
+    for group in groups.values():
+        if rng.random() < 0.5:
+            group["speed"] = {t: float(rng.choice([0.5, 1.0, 2.0] if grid else [0.8, 1.0, 1.5])) for t in call_types}
+    return {
+        "name": "golden", "horizon": {"kind": "day", "intervals": 4, "interval_minutes": 15},
+        "call_types": call_types, "groups": groups,
+        "trunks": None if rng.random() < 0.6 else int(rng.integers(1, 31)),
+        "kpi": {"short_abandon": float(rng.choice([0.0, 5.0]))},
+    }
+
+
+def grid_calls(rng: np.random.Generator, data: dict) -> dict:
+    """Calls on the 10 s grid for a grid day: arrival, type, talk, wrap-up, patience columns."""
+    n = int(rng.integers(5, 120))
+    types = list(data["call_types"])
+
+    def column(kind: str, k: str, size: int) -> np.ndarray:
+        spec = data["call_types"][k][kind]
+        if spec is None:
+            return np.full(size, np.inf) if kind == "patience" else np.zeros(size)
+        if spec["kind"] == "deterministic":
+            return np.full(size, spec["mean"])
+        return rng.choice(np.asarray(spec["values"]), size)
+
+    call_type = rng.choice(len(types), n)
+    calls = {"arrival": 10.0 * rng.integers(0, 360, n), "call_type": call_type,
+             "talk": np.zeros(n), "wrapup": np.zeros(n), "patience": np.zeros(n)}
+    for k, name in enumerate(types):
+        mine = call_type == k
+        for kind, key in (("talk_time", "talk"), ("wrapup_time", "wrapup"), ("patience", "patience")):
+            calls[key][mine] = column(kind, name, int(mine.sum()))
+    return calls
+
+
+def cases() -> Iterator[Tuple[str, dict, int, dict]]:
+    """(case id, scenario dict, seed, given calls or None) for every case of the corpus."""
+    for name, data, seed, _ in _shipped():
+        yield name, data, seed, None
+    for i in range(N_RANDOM):
+        rng = np.random.default_rng([20261130, i])
+        data = random_day(rng, grid=False)
+        for p, policy in enumerate(POLICIES):
+            yield f"random/{i}" + (f"/p{p}" if p else ""), {**data, **policy}, 1000 + i, None
+    for i in range(N_GRID):
+        rng = np.random.default_rng([20261201, i])
+        data = random_day(rng, grid=True)
+        calls = grid_calls(rng, data)
+        for p, policy in enumerate(POLICIES):
+            yield f"grid/{i}" + (f"/p{p}" if p else ""), {**data, **policy}, 1, calls
+
+
+def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object]:
+    """The engine's (records, agent log) for one case, or None if the scenario is invalid."""
+    from sim.errors import ConfigError
+    from sim.random_inputs import given_calls
+    from sim.scenario import build_scenario
+
+    try:
+        scenario = build_scenario(data)
+    except ConfigError:
+        return None
+    inputs = None if calls is None else given_calls(scenario, **calls)
+    out = engine.run(scenario, seed, inputs)
+    return out.records, out.agents
+
+
+def compute(engine) -> Dict[str, Dict]:
+    """{case id: {"records": digest, "agents": digest, "calls": n}} on one engine (invalid
+    scenarios: {"invalid": True})."""
+    corpus = {}
+    for name, data, seed, calls in cases():
+        out = run_case(engine, data, seed, calls)
+        if out is None:
+            corpus[name] = {"invalid": True}
+            continue
+        records, agents = out
+        corpus[name] = {"calls": len(records.arrival), "records": digest(records), "agents": digest(agents)}
+    return corpus
+
+
+def engines() -> Dict[str, Callable]:
+    from sim.core import ENGINES
+
+    return {name: cls for name, cls in ENGINES.items()}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
+    args = parser.parse_args(argv)
+    computed = {name: compute(cls()) for name, cls in engines().items()}
+    reference = computed["simpy"]
+    for name, corpus in computed.items():
+        differ = [case for case in reference if corpus[case] != reference[case]]
+        print(f"{name}: {len(corpus)} cases, {len(differ)} differ from the SimPy engine {differ[:5]}")
+    if args.write:
+        CORPUS.parent.mkdir(exist_ok=True)
+        CORPUS.write_text(json.dumps(reference, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {CORPUS}")
+        return 0
+    stored = json.loads(CORPUS.read_text())
+    for name, corpus in computed.items():
+        differ = [case for case in stored if corpus.get(case) != stored[case]]
+        print(f"{name}: {len(differ)} of {len(stored)} cases differ from the stored corpus {differ[:5]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
