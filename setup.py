@@ -1,5 +1,6 @@
 """Packaging for callsim: the ``sim`` package, its configs, the ``callsim`` command, and the
-compiled fast engine (``sim/core/_fast.pyx``).
+compiled fast engine (``sim/core/_loop.pyx``) and the compiled twins of the model's and the KPIs'
+helpers.
 
 The extension is optional at install time: without a C compiler the package still installs,
 and ``engine=auto`` falls back to the SimPy engine with a one-line notice.
@@ -31,15 +32,41 @@ class OptionalBuildExt(build_ext):
         print(f"callsim: the fast engine was not built ({error}); the SimPy engine will be used", file=sys.stderr)
 
 
+def write_protocol() -> None:
+    """Render sim/core/protocol.py into sim/core/_protocol.pxi, the constants the event loop is
+    compiled with (the module is read on its own: numpy and the package need not be installed)."""
+    import importlib.util
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    spec = importlib.util.spec_from_file_location("callsim_protocol", here / "sim" / "core" / "protocol.py")
+    protocol = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(protocol)
+    target = here / "sim" / "core" / "_protocol.pxi"
+    text = protocol.cython_source()
+    if not target.exists() or target.read_text() != text:  # unchanged: no rebuild
+        target.write_text(text)
+
+
+# The compiled twins: the event loop, and the helpers of the model and of the KPIs, each beside
+# the pure-Python code it stands in for (see sim/_twins.py).
+EXTENSIONS = {
+    "sim.core._loop": "sim/core/_loop.pyx",
+    "sim.model._inputs_c": "sim/model/_inputs_c.pyx",
+    "sim.kpi._kernels_c": "sim/kpi/_kernels_c.pyx",
+}
+
+
 def extensions():
     try:
         from Cython.Build import cythonize
     except ImportError:
         print("callsim: Cython is not installed; the fast engine will not be built", file=sys.stderr)
         return []
+    write_protocol()
     # no fused multiply-add contraction: the engines must agree to the last bit whatever -march
     flags = [] if sys.platform == "win32" else ["-ffp-contract=off"]
-    return cythonize([Extension("sim.core._fast", ["sim/core/_fast.pyx"], extra_compile_args=flags)],
+    return cythonize([Extension(name, [source], extra_compile_args=flags) for name, source in EXTENSIONS.items()],
                      language_level=3, quiet=True)
 
 
@@ -50,7 +77,7 @@ setup(
     python_requires=">=3.10",
     packages=find_packages(include=["sim", "sim.*"]) + ["sim.configs"],
     package_dir={"sim.configs": "configs"},
-    package_data={"sim.configs": ["*.yaml", "scenario/*.yaml", "hydra/launcher/*.yaml"]},
+    package_data={"sim.configs": ["*.yaml", "scenario/*.yaml", "hydra/launcher/*.yaml"], "sim": ["*.pxd"]},
     install_requires=[
         "simpy>=4.1",
         "numpy>=1.24",
@@ -68,7 +95,7 @@ setup(
         "slurm": ["hydra-submitit-launcher>=1.2"],
         "ray": ["hydra-ray-launcher>=1.2", "ray[default]>=2"],
     },
-    entry_points={"console_scripts": ["callsim=sim.cli:main", "callsim-aggregate=sim.sweep:main"]},
+    entry_points={"console_scripts": ["callsim=sim.cli:main", "callsim-aggregate=sim.experiments.sweep:main"]},
     ext_modules=extensions(),
     cmdclass={"build_ext": OptionalBuildExt},
 )

@@ -1,4 +1,4 @@
-"""The ``callsim`` command: a thin Hydra wrapper over :func:`sim.simulate` and :mod:`sim.report`.
+"""The ``callsim`` command: a thin Hydra wrapper over :func:`sim.simulate` and :mod:`sim.reports.files`.
 
     callsim                                    # the default one-day multi-skill center
     callsim scenario=single_queue agents=46    # what-if on the Erlang single queue
@@ -24,9 +24,9 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config import register_configs
+from sim.model.config import register_configs
 from sim.errors import ConfigError
-from sim.scenario import build_scenario, scenario_dict
+from sim.model.scenario import build_scenario, scenario_dict
 
 SHORTCUTS = ("rate", "aht", "patience", "agents", "trunks")
 
@@ -97,8 +97,9 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     In a multirun, a job whose complete output exists is skipped, and a failure is recorded in
     the job's directory instead of stopping the sweep.
     """
-    from sim import report, sweep
-    from sim.experiment import ExperimentSettings, run_experiment
+    from sim.reports import files as report
+    from sim.experiments import sweep
+    from sim.experiments.job import ExperimentSettings, run_experiment
 
     started = time.perf_counter()
     try:

@@ -14,17 +14,20 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from sim import kpi, stream_kpi, theory
+from sim.kpi import tables as kpi
+from sim.kpi import streaming as stream_kpi
+from sim.kpi import theory
 from sim.core import select_engine
-from sim.frames import frame, per_scenario, strings
+from sim.kpi.frames import frame, strings
+from sim.model.cache import per_scenario
 from sim.progress import progress_bar, wanted
-from sim.random_inputs import busyness_factor, call_blocks
-from sim.scenario import Scenario, build_scenario
+from sim.model.random_inputs import busyness_factor, call_blocks
+from sim.model.scenario import Scenario, build_scenario
 
 
 @dataclass
 class Results:
-    """Everything one run produced, as pandas tables (see :mod:`sim.kpi` for the definitions)."""
+    """Everything one run produced, as pandas tables (see :mod:`sim.kpi.tables` for the definitions)."""
 
     scenario: Scenario
     seed: int
@@ -46,9 +49,9 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     """Simulate ``scenario`` (a Scenario, a config node, a dict, or a path to a scenario YAML).
 
     ``inputs``: optional calls to replay instead of the random ones (see
-    :func:`sim.random_inputs.given_calls`), for exact traces and trace-driven runs.
+    :func:`sim.model.random_inputs.given_calls`), for exact traces and trace-driven runs.
     ``records=False``: keep no per-call records (``calls`` is None); the fast engine then
-    computes the KPIs from streaming tallies (see :mod:`sim.stream_kpi`), so memory does not
+    computes the KPIs from streaming tallies (see :mod:`sim.kpi.streaming`), so memory does not
     grow with the number of calls. The SimPy engine always keeps records.
     ``progress``: a bar of simulated hours on stderr for runs that last more than a few seconds
     (None: only when stderr is a terminal).
@@ -59,11 +62,11 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     runner, note = select_engine(engine, scenario)
     calls_in = call_blocks(scenario, int(seed)) if inputs is None else inputs
     if not wanted(progress):  # no bar to move: skip building a silent one (replications run many)
-        output = runner.run(scenario, int(seed), calls_in, records=records)
+        output = runner.run(scenario, calls_in, records=records)
     else:
         with progress_bar(total=round(scenario.horizon_end / 3600, 2), desc=f"{scenario.name}: simulated hours",
                           unit="h", enabled=progress, delay=2.0) as bar:
-            output = runner.run(scenario, int(seed), _reporting(calls_in, bar), records=records)
+            output = runner.run(scenario, _reporting(calls_in, bar), records=records)
     agents = agents_frame(scenario, output.agents)
     if output.records is None:
         summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, output.agents)

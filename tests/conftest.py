@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from sim.core import ENGINES
-from sim.scenario import build_scenario
+from sim.model.scenario import build_scenario
 
 
 @pytest.fixture(params=sorted(ENGINES))

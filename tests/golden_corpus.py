@@ -166,15 +166,15 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
 def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object]:
     """The engine's (records, agent log) for one case, or None if the scenario is invalid."""
     from sim.errors import ConfigError
-    from sim.random_inputs import given_calls
-    from sim.scenario import build_scenario
+    from sim.model.random_inputs import call_blocks, given_calls
+    from sim.model.scenario import build_scenario
 
     try:
         scenario = build_scenario(data)
     except ConfigError:
         return None
-    inputs = None if calls is None else given_calls(scenario, **calls)
-    out = engine.run(scenario, seed, inputs)
+    inputs = call_blocks(scenario, seed) if calls is None else given_calls(scenario, **calls)
+    out = engine.run(scenario, inputs)
     return out.records, out.agents
 
 

@@ -10,8 +10,8 @@ import pytest
 from scipy import stats
 
 from sim import simulate
-from sim.random_inputs import call_blocks
-from sim.scenario import build_scenario
+from sim.model.random_inputs import call_blocks
+from sim.model.scenario import build_scenario
 
 VOLUMES = [0.0, 5.0, 40.0, 12.5]
 SEEDS = range(400)
@@ -98,7 +98,7 @@ def test_engine_counts_calls_in_their_arrival_interval(engine, seed):
 
 def test_block_size_does_not_change_the_calls(monkeypatch):
     """Blocks of one interval or of the whole day: the same calls (times to rounding of the spacings)."""
-    import sim.random_inputs as inputs
+    import sim.model.random_inputs as inputs
 
     s = scenario(volumes=[30.0, 0.0, 55.0, 12.0, 40.0, 8.0])
     whole_day = list(call_blocks(s, 3))
@@ -116,7 +116,7 @@ def test_block_size_does_not_change_the_calls(monkeypatch):
 @pytest.mark.parametrize("seed", [0, 1, 7, 2**32 - 1, 2**32, 2**70 + 3, np.int64(12345)])
 def test_streams_seeded_at_once_are_the_named_streams(seed):
     """streams() (seeded in one go by the compiled core when built) draws exactly what stream() does."""
-    from sim.random_inputs import stream, streams
+    from sim.model.random_inputs import stream, streams
 
     keys = [(purpose, k) for purpose in range(6) for k in range(5)]
     for fast, (purpose, k) in zip(streams(seed, keys), keys):

@@ -10,8 +10,8 @@ from hydra import compose, initialize_config_dir
 
 from sim.analytic import erlang_a_metrics
 from sim.cli import apply_shortcuts, config_dir, run
-from sim.config import register_configs
-from sim.scenario import build_scenario
+from sim.model.config import register_configs
+from sim.model.scenario import build_scenario
 
 EXPECTED_FILES = {"summary.csv", "intervals.csv", "groups.csv", "group_intervals.csv", "agents.csv",
                   "calls.parquet", "config.yaml", "service_level.png", "queue_and_staffing.png", "run.json"}

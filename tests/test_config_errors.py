@@ -11,10 +11,10 @@ from hydra.errors import HydraException
 
 import sim
 from sim.cli import apply_shortcuts, config_dir
-from sim.config import register_configs
+from sim.model.config import register_configs
 from sim.core import select_engine
 from sim.errors import ConfigError
-from sim.scenario import build_scenario
+from sim.model.scenario import build_scenario
 
 # 08:00-10:00 in four half-hours. sales: volumes, overflows to the pool after 20 s;
 # service: a constant rate, served by the pool only (two shifts, 2 agents each).
@@ -266,7 +266,7 @@ def test_calls_nobody_can_serve_end_unfinished_without_hanging():
 def test_numpy_numbers_in_a_dict_scenario_are_accepted():
     import numpy as np
 
-    from sim.scenario import build_scenario
+    from sim.model.scenario import build_scenario
 
     plain = {"name": "q", "horizon": {"kind": "steady_state", "hours": 2.0},
              "call_types": {"c": {"arrival_rate": 100.0, "talk_time": {"mean": 60.0}, "route": [{"group": "g"}]}},

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.distributions import _weibull_shape, parse_distribution
-from sim.random_inputs import ARRIVAL_COUNTS, PATIENCE, TALK, busyness_factor, call_blocks, stream
-from sim.scenario import build_scenario
+from sim.model.distributions import _weibull_shape, parse_distribution
+from sim.model.random_inputs import ARRIVAL_COUNTS, PATIENCE, TALK, busyness_factor, call_blocks, stream
+from sim.model.scenario import build_scenario
 
 N = 200_000
 EMPIRICAL = [30.0, 60.0, 90.0, 600.0]

@@ -17,7 +17,8 @@ from sim import ConfigError, simulate
 from sim.core import fast_engine, select_engine
 from sim.core.fast_engine import FastEngine
 from sim.core.simpy_engine import SimpyEngine
-from sim.scenario import build_scenario
+from sim.model.random_inputs import call_blocks
+from sim.model.scenario import build_scenario
 from sim.simulate import load_scenario_file
 
 from strategies import scenarios
@@ -34,8 +35,8 @@ def test_the_compiled_engine_is_built():
 
 
 def assert_identical(scenario, seed):
-    simpy_out = SimpyEngine().run(scenario, seed)
-    fast_out = FastEngine().run(scenario, seed)
+    simpy_out = SimpyEngine().run(scenario, call_blocks(scenario, seed))
+    fast_out = FastEngine().run(scenario, call_blocks(scenario, seed))
     for table in ("records", "agents"):
         a, b = getattr(simpy_out, table), getattr(fast_out, table)
         for field in fields(a):

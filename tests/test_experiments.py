@@ -9,8 +9,8 @@ from scipy import stats
 
 from sim import ConfigError, simulate
 from sim.analytic import erlang_a_metrics
-from sim.batch_means import batch_means
-from sim.replications import Precision, difference, half_width, replicate, replication_seeds
+from sim.experiments.batch_means import batch_means
+from sim.experiments.replications import Precision, difference, half_width, replicate, replication_seeds
 
 RATE, TALK, PATIENCE, T = 600.0, 240.0, 180.0, 20.0
 

@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from sim import ConfigError, simulate
-from sim.scenario import build_scenario
+from sim.model.scenario import build_scenario
 
 from strategies import scenarios
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from sim.replications import replicate
-from sim.report import write_run
+from sim.experiments.replications import replicate
+from sim.reports.files import write_run
 from sim.simulate import simulate
 
 SCENARIO = {"name": "tiny_center", "description": "two call types, one group",

@@ -9,7 +9,7 @@ from scipy import stats
 
 from sim import ConfigError
 from sim.analytic import erlang_a_metrics
-from sim.replications import replicate, replication_seeds
+from sim.experiments.replications import replicate, replication_seeds
 
 QUEUE = {
     "name": "mmcm",

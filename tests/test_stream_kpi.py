@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from sim import ConfigError, simulate
 from sim.core import fast_engine
 from sim.core.fast_engine import FastEngine
-from sim.scenario import build_scenario
+from sim.model.random_inputs import call_blocks
+from sim.model.scenario import build_scenario
 from sim.simulate import load_scenario_file
 
 from strategies import scenarios
@@ -99,10 +100,10 @@ def test_warmup_inside_an_interval_splits_its_time_averages():
 @given(values=st.lists(st.one_of(st.just(0.0), st.floats(0.001, 5000.0)), min_size=1, max_size=300),
        q=st.sampled_from([0.5, 0.9, 0.99]))
 def test_histogram_quantile_is_within_one_bin_of_pandas(values, q):
-    from sim.core.fast_engine import tally_layout
-    from sim.stream_kpi import bin_bounds, histogram_quantile
+    from sim.core import protocol
+    from sim.kpi.streaming import bin_bounds, histogram_quantile
 
-    per_octave = tally_layout()["interval_per_octave"]
+    per_octave = 1 << protocol.INTERVAL_HISTOGRAM_LOG2
     low, high = bin_bounds(per_octave)
     waits = np.array(values)
     # bin each wait the way the core does: the bin whose [low, high) holds it (zeros apart)
@@ -120,7 +121,7 @@ def test_long_run_recycles_call_slots():
     data = load_scenario_file(SCENARIOS[-1])
     data["horizon"].update(hours=200, warmup_hours=0)
     scenario = build_scenario(data)
-    output = FastEngine().run(scenario, 1, records=False)
+    output = FastEngine().run(scenario, call_blocks(scenario, 1), records=False)
     assert output.records is None
     calls, slots = output.tallies["calls"], output.tallies["slots"]
     agents = len(scenario.groups[0].spells)
@@ -133,7 +134,7 @@ def test_long_run_recycles_call_slots():
        q=st.sampled_from([0.0, 0.5, 0.9, 1.0]))
 def test_compiled_quantiles_equal_histogram_quantile(rows, q):
     """The compiled kernels the tables use give histogram_quantile's floats exactly."""
-    from sim.stream_kpi import _interval_quantiles, _quantiles, _with_total, histogram_quantile
+    from sim.kpi.streaming import _interval_quantiles, _quantiles, _with_total, histogram_quantile
 
     hist = np.array(rows, np.int64)
     hist[:, np.arange(hist.shape[1]) % 7 != 0] = 0  # sparse rows, some empty

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from sim import simulate
-from sim.report import read_manifest, write_run
-from sim.sweep import collect, job_dirs, parse_overrides
+from sim.reports.files import read_manifest, write_run
+from sim.experiments.sweep import collect, job_dirs, parse_overrides
 
 QUICK = ("scenario=single_queue", "scenario.horizon.hours=4", "scenario.horizon.warmup_hours=0.5", "output.plots=false")
 
@@ -74,7 +74,7 @@ def test_sweep_resumes_survives_failures_and_aggregates(tmp_path):
     assert len(failed) == 1 and read_manifest(failed[0]) is None
     assert "headcount" in json.loads((failed[0] / "failed.json").read_text())["error"]
 
-    done = callsim(str(sweep), cwd=tmp_path, module="sim.sweep")
+    done = callsim(str(sweep), cwd=tmp_path, module="sim.experiments.sweep")
     assert done.returncode == 1 and "1 job(s) without results" in done.stdout  # listed, not dropped
     table = pd.read_parquet(sweep / "sweep_summary.parquet")
     assert set(table.columns) >= {"agents", "replications", "service_level", "service_level_ci"}
@@ -111,7 +111,7 @@ def test_a_crash_while_writing_never_leaves_output_that_looks_complete(tmp_path,
     write_run(results, tmp_path, plots=False)
     assert read_manifest(tmp_path)["status"] == "complete"
 
-    from sim import html_report
+    from sim.reports import html as html_report
 
     def crash(*args, **kwargs):
         raise RuntimeError("disk full")

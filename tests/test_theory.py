@@ -9,8 +9,8 @@ prediction for one agent more or one agent fewer on at least one metric.
 import pytest
 
 from sim import simulate
-from sim.theory import METRICS, batch_sums, predict, ratio_interval
-from sim.scenario import build_scenario
+from sim.kpi.theory import METRICS, batch_sums, predict, ratio_interval
+from sim.model.scenario import build_scenario
 
 CONFIDENCE = 0.999
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sim import simulate
-from sim.random_inputs import given_calls
+from sim.model.random_inputs import given_calls
 
 from conftest import day_scenario, deterministic
 

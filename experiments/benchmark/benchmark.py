@@ -39,7 +39,7 @@ import sys
 import simpy
 
 from sim.core.fast_engine import AVAILABLE as FAST_AVAILABLE
-from sim.scenario import build_scenario
+from sim.model.scenario import build_scenario
 from sim.simulate import load_scenario_file, simulate
 
 DEFAULT_SCENARIO = "configs/scenario/default.yaml"
@@ -114,15 +114,15 @@ def peak_memory_mb(code: str) -> float:
 
 
 def memory_report(calls: int, record_calls: int) -> None:
-    setup = ("from benchmark import mmcm_scenario; from sim import simulate; from sim.core.fast_engine import FastEngine;"
-             "import sim.stream_kpi, sim.kpi")
+    setup = ("from benchmark import mmcm_scenario; from sim import simulate; from sim.core.fast_engine import FastEngine; from sim.model.random_inputs import call_blocks;"
+             "import sim.kpi.streaming, sim.kpi.tables")
     base = peak_memory_mb(f"{setup}; s = mmcm_scenario({calls})")
     streamed = peak_memory_mb(f"{setup}; s = mmcm_scenario({calls}); r = simulate(s, 1, engine='fast', records=False);"
                               f"assert r.n_calls > 0.99 * {calls}")
     print(f"memory: model 1, {calls:,} calls, fast engine without records: peak {streamed:.0f} MB "
           f"(base {base:.0f} MB: Python, numpy, pandas, scipy, simpy imported)")
     base = peak_memory_mb(f"{setup}; s = mmcm_scenario({record_calls})")
-    kept = peak_memory_mb(f"{setup}; s = mmcm_scenario({record_calls}); o = FastEngine().run(s, 1, records=True)")
+    kept = peak_memory_mb(f"{setup}; s = mmcm_scenario({record_calls}); o = FastEngine().run(s, call_blocks(s, 1), records=True)")
     print(f"memory: model 1, {record_calls:,} calls, fast engine with per-call records: "
           f"{(kept - base) * 2**20 / record_calls:.0f} bytes per call beyond the base")
 

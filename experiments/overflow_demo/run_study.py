@@ -33,7 +33,7 @@ import pandas as pd
 from day_plots import plot_day
 from queue_animation import day_state, save_animation
 from sim import simulate
-from sim.replications import difference, replicate
+from sim.experiments.replications import difference, replicate
 from sim.simulate import load_scenario_file
 
 HERE = Path(__file__).resolve().parent

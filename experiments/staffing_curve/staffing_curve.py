@@ -40,9 +40,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.kpi import TOTAL  # noqa: E402
-from sim.plots import kpi_against  # noqa: E402
-from sim.replications import half_width, replicate  # noqa: E402
+from sim.kpi.tables import TOTAL  # noqa: E402
+from sim.reports.plots import kpi_against  # noqa: E402
+from sim.experiments.replications import half_width, replicate  # noqa: E402
 from sim.simulate import load_scenario_file  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]

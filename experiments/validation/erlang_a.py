@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.analytic import erlang_a_metrics  # noqa: E402
-from sim.replications import replicate  # noqa: E402
+from sim.experiments.replications import replicate  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 AGENTS, TALK, PATIENCE, T = 40, 240.0, 180.0, 20.0  # agents, seconds, seconds, seconds

@@ -1,6 +1,7 @@
 """The engines and the dispatcher that picks one by name.
 
-Every engine takes a :class:`~sim.scenario.Scenario` and a seed and returns an
+Every engine takes a :class:`~sim.model.scenario.Scenario` and its calls (blocks of
+:class:`~sim.model.random_inputs.CallBlock`) and returns an
 :class:`~sim.core.records.EngineOutput`; KPIs and reports are computed once over that output.
 """
 
@@ -12,7 +13,7 @@ from sim.core import fast_engine
 from sim.core.fast_engine import FastEngine
 from sim.core.simpy_engine import SimpyEngine
 from sim.errors import ConfigError
-from sim.scenario import Scenario
+from sim.model.scenario import Scenario
 
 ENGINES = {"simpy": SimpyEngine, **({"fast": FastEngine} if fast_engine.AVAILABLE else {})}
 ENGINE_CHOICES = ("simpy", "fast", "auto")

@@ -1,75 +1,48 @@
-"""The fast engine: the compiled event loop of ``sim/core/_fast.pyx`` behind the engine interface.
+"""The fast engine: the compiled event loop of ``sim/core/_loop.pyx`` behind the engine interface.
 
-It takes the same Scenario and the same call blocks as the SimPy engine and returns the same
-records; or, with ``records=False``, streaming KPI tallies instead (see :mod:`sim.stream_kpi`),
-so that memory stays flat however many calls a run has. If the extension was not built (no C compiler at install time), ``AVAILABLE`` is False
-and ``IMPORT_ERROR`` says why; the dispatcher then falls back to the SimPy engine.
+It reads the same model tables (:mod:`sim.core.model_tables`) and the same call blocks as the
+SimPy engine and returns the same records; or, with ``records=False``, streaming KPI tallies
+instead, so that memory stays flat however many calls a run has. If the extension was not built
+(no C compiler at install time), or was built from another version of :mod:`sim.core.protocol`,
+``AVAILABLE`` is False and ``IMPORT_ERROR`` says why; the dispatcher then falls back to the
+SimPy engine.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable
 
 import numpy as np
 
-from sim.core.compiled import CORE, IMPORT_ERROR
-from sim.core.records import AgentLog, CallRecords, EngineOutput
-from sim.frames import per_scenario
-from sim.random_inputs import CallBlock, call_blocks
-from sim.scenario import Scenario
+from sim._twins import load_compiled
+from sim.core import protocol
+from sim.core.model_tables import model_tables
+from sim.core.records import AgentLog, CallRecords, EngineOutput, bucket_edges
+from sim.model.cache import per_scenario
+from sim.model.random_inputs import CallBlock
+from sim.model.scenario import Scenario
 
-_fast = CORE
-AVAILABLE = CORE is not None
-
-
-def tally_layout() -> dict:
-    """Field names and histogram layout of the streaming tallies (defined in the compiled core)."""
-    if not AVAILABLE:
-        raise RuntimeError(f"the fast engine is not built: {IMPORT_ERROR}")
-    return _fast.TALLY_LAYOUT
+_loop, IMPORT_ERROR = load_compiled("sim.core._loop")
+if _loop is not None and getattr(_loop, "PROTOCOL", None) != protocol.constants():
+    _loop, IMPORT_ERROR = None, ("the compiled loop was built from another version of sim/core/protocol.py; "
+                                 "rebuild it (pip install -e .)")
+AVAILABLE = _loop is not None
 
 
-def bucket_edges(scenario: Scenario) -> np.ndarray:
-    """Left edges of the time buckets the core integrates queue lengths and busy agents over.
-
-    The interval starts, split at the end of the warm-up, then the tail [horizon end, inf) where
-    agents clear the queue: every measured interval and the measured window are unions of buckets.
-    """
-    edges = np.concatenate((scenario.interval_starts(), [scenario.warmup, scenario.horizon_end]))
-    return np.unique(edges[edges <= scenario.horizon_end]).astype(np.float64)
+def core_arguments(scenario: Scenario) -> dict:
+    """The keyword arguments of the compiled core for a scenario (kept per scenario: the core
+    copies what it needs)."""
+    return per_scenario(scenario, "fast_engine.arguments", _core_arguments)
 
 
-def scenario_arrays(scenario: Scenario, keep_records: bool = True) -> dict:
-    """The scenario flattened into the typed arrays the compiled core takes (kept per scenario:
-    the core copies what it needs)."""
-    arrays = per_scenario(scenario, "fast_engine.arrays", _scenario_arrays)
-    return dict(arrays, keep_records=keep_records, tally=not keep_records)
-
-
-def _scenario_arrays(scenario: Scenario) -> dict:
-    types, groups = scenario.call_types, scenario.groups
-    route_start = np.cumsum([0] + [len(t.route) for t in types]).astype(np.int32)
-    served = [[] for _ in groups]  # same order as the SimPy engine: by call type, then route
-    for t in types:
-        for g, delay in t.route:
-            served[g].append((t.index, delay))
-    spells = [spell for g in groups for spell in g.spells]
-    flat = [interval for agent in spells for interval in agent]
+def _core_arguments(scenario: Scenario) -> dict:
+    tables = model_tables(scenario)
     return dict(
-        priority=np.array([t.priority for t in types], np.int32),
-        route_start=route_start,
-        route_group=np.array([g for t in types for g, _ in t.route], np.int32),
-        route_delay=np.array([d for t in types for _, d in t.route], np.float64),
-        served_start=np.cumsum([0] + [len(s) for s in served]).astype(np.int32),
-        served_type=np.array([k for s in served for k, _ in s], np.int32),
-        served_delay=np.array([d for s in served for _, d in s], np.float64),
-        speed=np.array([g.speed for g in groups], np.float64).ravel(),
-        agent_group=scenario.agent_groups().astype(np.int32),
-        spell_first=np.cumsum([0] + [len(a) for a in spells])[:-1].astype(np.int32),
-        spell_count=np.array([len(a) for a in spells], np.int32),
-        spell_begin=np.array([s for s, _ in flat], np.float64),
-        spell_end=np.array([e for _, e in flat], np.float64),
-        trunks=-1 if scenario.trunks is None else int(scenario.trunks),
+        priority=tables.priority, route_start=tables.route_start, route_group=tables.route_group,
+        route_delay=tables.route_delay, served_start=tables.served_start, served_type=tables.served_type,
+        served_delay=tables.served_delay, speed=tables.speed, agent_group=tables.agent_group,
+        spell_first=tables.spell_first, spell_count=tables.spell_count, spell_begin=tables.spell_begin,
+        spell_end=tables.spell_end, trunks=tables.trunks,
         horizon_end=float(scenario.horizon_end),
         n_intervals=int(scenario.n_intervals),
         interval_length=float(scenario.interval_length),
@@ -81,17 +54,16 @@ def _scenario_arrays(scenario: Scenario) -> dict:
 
 
 class FastEngine:
-    """Runs a :class:`~sim.scenario.Scenario` with the compiled event loop."""
+    """Runs a :class:`~sim.model.scenario.Scenario` with the compiled event loop."""
 
     name = "fast"
 
-    def run(self, scenario: Scenario, seed: int, inputs: Optional[Iterable[CallBlock]] = None,
-            records: bool = True) -> EngineOutput:
+    def run(self, scenario: Scenario, inputs: Iterable[CallBlock], records: bool = True) -> EngineOutput:
         """Per-call records if ``records``, else streaming tallies (memory independent of the calls)."""
         if not AVAILABLE:
             raise RuntimeError(f"the fast engine is not built: {IMPORT_ERROR}")
-        core = _fast.FastCore(**scenario_arrays(scenario, keep_records=records))
-        for block in call_blocks(scenario, seed) if inputs is None else inputs:
+        core = _loop.FastCore(**core_arguments(scenario), keep_records=records, tally=not records)
+        for block in inputs:
             core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
                       np.ascontiguousarray(block.patience, np.float64))
@@ -100,8 +72,7 @@ class FastEngine:
         log = core.agent_log()
         order = np.lexsort((log["start"], log["agent"]))  # agent by agent, in time order
         agent = log["agent"][order]
-        groups = per_scenario(scenario, "fast_engine.agent_groups", lambda s: s.agent_groups().astype(np.int32))
-        agents = AgentLog(agent=agent, group=groups[agent], start=log["start"][order],
+        agents = AgentLog(agent=agent, group=model_tables(scenario).agent_group[agent], start=log["start"][order],
                           scheduled_end=log["scheduled_end"][order], end=log["end"][order])
         if records:
             return EngineOutput("fast", CallRecords(**core.records()), agents)

@@ -1,7 +1,7 @@
 """The record types every engine returns: one row per call, one row per agent spell on duty.
 
 Records hold the exact event times the engine used (no derived quantities), so two engines can
-be compared bit for bit; waits, service levels and the rest are derived in :mod:`sim.kpi`.
+be compared bit for bit; waits, service levels and the rest are derived in :mod:`sim.kpi.tables`.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from dataclasses import dataclass, fields
 from typing import List, Optional
 
 import numpy as np
-import pandas as pd
 
-# Engine outcome codes. Short abandons are a KPI classification of ABANDONED (see sim.kpi).
-ANSWERED, ABANDONED, BLOCKED, UNFINISHED = 0, 1, 2, 3
-OUTCOME_NAMES = ("answered", "abandoned", "blocked", "unfinished")
+from sim.core.protocol import OUTCOME_NAMES, OUTCOMES
+
+# Outcome codes of the records (defined in sim.core.protocol; short abandons are a KPI
+# classification of ABANDONED, see sim.kpi.definitions).
+ANSWERED, ABANDONED, BLOCKED, UNFINISHED = (OUTCOMES[name] for name in ("ANSWERED", "ABANDONED", "BLOCKED", "UNFINISHED"))
 
 
 @dataclass
@@ -62,11 +63,6 @@ class CallRecords:
     def __len__(self) -> int:
         return len(self.arrival)
 
-    def to_frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame({f.name: getattr(self, f.name) for f in fields(self)})
-        frame.index.name = "call_id"
-        return frame
-
 
 @dataclass
 class AgentLog:
@@ -84,14 +80,21 @@ class AgentLog:
     scheduled_end: np.ndarray
     end: np.ndarray
 
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({f.name: getattr(self, f.name) for f in fields(self)})
+
+def bucket_edges(scenario) -> np.ndarray:
+    """Left edges of the time buckets the streaming tallies integrate queue lengths and busy
+    agents over: the interval starts, split at the end of the warm-up, then the tail
+    [horizon end, inf) where agents clear the queue. Every measured interval and the measured
+    window are unions of buckets."""
+    edges = np.concatenate((scenario.interval_starts(), [scenario.warmup, scenario.horizon_end]))
+    return np.unique(edges[edges <= scenario.horizon_end]).astype(np.float64)
 
 
 @dataclass
 class EngineOutput:
     """What one engine run returns: per-call records, or (fast engine, ``records=False``) the
-    streaming KPI tallies of :mod:`sim.stream_kpi` instead; always the agent log."""
+    streaming KPI tallies instead (arrays laid out as :mod:`sim.core.protocol` says, per
+    :func:`bucket_edges` time bucket; read by :mod:`sim.kpi.streaming`); always the agent log."""
 
     engine: str
     records: Optional[CallRecords]

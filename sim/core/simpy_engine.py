@@ -1,6 +1,6 @@
 """The SimPy reference engine: the readable specification of the call-center model.
 
-Processes: one ``arrivals`` process feeds the calls of :mod:`sim.random_inputs` in order; one
+Processes: one ``arrivals`` process feeds the calls of :mod:`sim.model.random_inputs` in order; one
 ``agent`` process per agent works its spells on duty (log on, serve, wrap up, take the next call,
 go home at the end of the spell after finishing the call in hand). A waiting caller is a plain
 object in its call type's FIFO queue, with timers for its patience and for each overflow delay.
@@ -33,14 +33,16 @@ from typing import Iterable, List, Optional
 import numpy as np
 import simpy
 
+from sim.core import protocol
+from sim.core.model_tables import model_tables
 from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
-from sim.random_inputs import CallBlock, call_blocks
-from sim.scenario import Scenario
+from sim.model.random_inputs import CallBlock
+from sim.model.scenario import Scenario
 
-# Event classes, in the order they fire at equal times.
-STAFFING, COMPLETION, ABANDON, OVERFLOW, ARRIVAL = 1, 2, 3, 4, 5
-_ENTITY_BITS = 48  # entity ids below 2**48; overflow timers use call_id * 64 + route step
-WAITING, SERVED, GONE = 0, 1, 2
+# Event classes, in the order they fire at equal times, and call states (sim.core.protocol).
+STAFFING, COMPLETION, ABANDON, OVERFLOW, ARRIVAL = (protocol.EVENT_CLASSES[name] for name in
+                                                    ("STAFFING", "COMPLETION", "ABANDON", "OVERFLOW", "ARRIVAL"))
+WAITING, SERVED, GONE = (protocol.CALL_STATES[name] for name in ("CALL_WAITING", "CALL_SERVED", "CALL_GONE"))
 
 
 class TimedEnvironment(simpy.Environment):
@@ -58,7 +60,7 @@ class TimedEnvironment(simpy.Environment):
         event._value = None
         if callback is not None:
             event.callbacks.append(callback)
-        heappush(self._queue, (time, (event_class << _ENTITY_BITS) | entity, next(self._eid), event))
+        heappush(self._queue, (time, (event_class << protocol.ENTITY_BITS) | entity, next(self._eid), event))
         return event
 
 
@@ -85,42 +87,37 @@ class Agent:
 
 
 class SimpyEngine:
-    """Runs a :class:`~sim.scenario.Scenario` with SimPy."""
+    """Runs a :class:`~sim.model.scenario.Scenario` with SimPy."""
 
     name = "simpy"
 
-    def run(self, scenario: Scenario, seed: int, inputs: Optional[Iterable[CallBlock]] = None,
-            records: bool = True) -> EngineOutput:
-        """Simulate; ``inputs`` replaces the random calls (exact traces, replays).
+    def run(self, scenario: Scenario, inputs: Iterable[CallBlock], records: bool = True) -> EngineOutput:
+        """Simulate the calls of ``inputs`` (blocks in arrival order: random ones from
+        :func:`sim.model.random_inputs.call_blocks`, or given ones for exact traces and replays).
 
         The reference engine always returns per-call records (``records`` is accepted for the
         common engine interface); KPIs are then computed from them.
         """
-        return _CallCenter(scenario, seed, inputs).run()
+        return _CallCenter(scenario, inputs).run()
 
 
 class _CallCenter:
     """The model state and its processes for one run."""
 
-    def __init__(self, scenario: Scenario, seed: int, inputs: Optional[Iterable[CallBlock]]):
-        self.scenario, self.seed = scenario, seed
-        self.inputs = call_blocks(scenario, seed) if inputs is None else inputs
+    def __init__(self, scenario: Scenario, inputs: Iterable[CallBlock]):
+        self.scenario, self.inputs = scenario, inputs
         self.env = TimedEnvironment()
-        types = scenario.call_types
-        self.queues = [deque() for _ in types]
-        self.idle = [dict() for _ in scenario.groups]  # insertion-ordered: longest idle first
-        self.priority = [ct.priority for ct in types]
-        self.served_by = [[] for _ in scenario.groups]  # group -> [(type, delay)]
-        for ct in types:
-            for g, delay in ct.route:
-                self.served_by[g].append((ct.index, delay))
-        self.trunks = scenario.trunks if scenario.trunks is not None else math.inf
+        tables = model_tables(scenario)
+        self.queues = [deque() for _ in range(tables.n_types)]
+        self.idle = [dict() for _ in range(tables.n_groups)]  # insertion-ordered: longest idle first
+        self.priority = tables.priority.tolist()
+        self.routes = [tables.route(k) for k in range(tables.n_types)]  # type -> [(group, delay)]
+        self.served_by = [tables.served(g) for g in range(tables.n_groups)]  # group -> [(type, delay)]
+        self.trunks = tables.trunks if tables.trunks >= 0 else math.inf
         self.in_system = 0
         self.blocks: List[CallRecords] = []
-        self.agents = []
-        for group in scenario.groups:
-            for spells in group.spells:
-                self.agents.append(Agent(len(self.agents), group.index, group.speed, spells))
+        speeds = tables.speed.reshape(tables.n_groups, tables.n_types).tolist()
+        self.agents = [Agent(a, int(g), speeds[g], tables.spells(a)) for a, g in enumerate(tables.agent_group)]
 
     def run(self) -> EngineOutput:
         env = self.env
@@ -195,7 +192,7 @@ class _CallCenter:
             call.records.end_time[call.row] = now
             return
         self.in_system += 1
-        route = self.scenario.call_types[call.type].route
+        route = self.routes[call.type]
         for g, delay in route:
             if now >= call.arrival + delay and self.idle[g]:
                 self.answer(call, self.take_idle(g))
@@ -206,7 +203,7 @@ class _CallCenter:
             env.at(call.arrival + call.patience, ABANDON, call.id, lambda _, c=call: self.abandon(c))
         for step, (g, delay) in enumerate(route):
             if now < call.arrival + delay and delay < call.patience:
-                env.at(call.arrival + delay, OVERFLOW, call.id * 64 + step,
+                env.at(call.arrival + delay, OVERFLOW, (call.id << protocol.ROUTE_BITS) | step,
                        lambda _, c=call, g=g: self.overflow(c, g))
 
     def abandon(self, call: Call) -> None:

@@ -12,7 +12,8 @@ receives (common random numbers), and every engine sees the same calls.
 
 Arrivals: in an interval of length L with rate r a type gets Poisson(r·L) calls placed uniformly
 at random (an exact piecewise-constant non-homogeneous Poisson process). The sorted uniform
-positions come straight from normalised exponential spacings, so no sort is needed.
+positions come straight from normalised exponential spacings, so no sort is needed
+(:func:`sim.model._inputs_py.arrival_times`).
 
 Calls are drawn in blocks of consecutive intervals holding about ``BLOCK_CALLS`` expected calls
 (all types merged, sorted by arrival time, then type), so memory stays flat however long the run
@@ -32,9 +33,9 @@ import numpy as np
 
 from numpy.random.bit_generator import ISeedSequence
 
-from sim.core.compiled import CORE
-from sim.frames import per_scenario
-from sim.scenario import Scenario
+from sim.model import _inputs_py, input_kernels
+from sim.model.cache import per_scenario
+from sim.model.scenario import Scenario
 
 # Stream purposes: part of every stream's key, so never renumber them.
 ARRIVAL_COUNTS, TALK, WRAPUP, PATIENCE, BUSYNESS, ARRIVAL_TIMES = range(6)
@@ -63,11 +64,10 @@ def streams(seed: int, keys) -> List[np.random.Generator]:
     generators, drawing the same numbers, but seeded in one go by the compiled core when it is
     built (a SeedSequence per stream costs more than a short run's draws)."""
     keys = [(int(purpose), int(type_index)) for purpose, type_index in keys]
-    compiled = CORE
-    if (compiled is None or not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0
+    if (not input_kernels.COMPILED or not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0
             or any(not 0 <= x < 2**32 for key in keys for x in key)):
         return [stream(seed, purpose, type_index) for purpose, type_index in keys]
-    words = compiled.seed_words(_uint32_words(int(seed)), np.array(keys, np.uint32).reshape(len(keys), 2))
+    words = input_kernels.seed_words(_uint32_words(int(seed)), np.array(keys, np.uint32).reshape(len(keys), 2))
     return [np.random.Generator(np.random.PCG64(_SeedWords(row))) for row in words]
 
 
@@ -136,24 +136,6 @@ def blocks_of_intervals(scenario: Scenario, factor: float) -> List[Tuple[int, in
     return blocks
 
 
-def sorted_positions(gen: np.random.Generator, counts: np.ndarray) -> np.ndarray:
-    """For each segment of counts[j] points, sorted uniform positions in [0, 1), concatenated.
-
-    n sorted uniforms are the normalised partial sums of n + 1 exponential spacings.
-    """
-    counts = np.asarray(counts, dtype=np.int64)
-    if len(counts) == 0:
-        return np.zeros(0)
-    sizes = counts + 1  # drawn even for empty intervals, so block boundaries never shift the stream
-    sums = np.cumsum(gen.standard_exponential(int(sizes.sum())))
-    last = np.cumsum(sizes) - 1  # index of each segment's closing spacing
-    before = np.concatenate(([0.0], sums[last[:-1]]))
-    segment = np.repeat(np.arange(len(counts)), counts)
-    inner = np.ones(len(sums), bool)
-    inner[last] = False
-    return (sums[inner] - before[segment]) / (sums[last] - before)[segment]
-
-
 def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
     """Yield the calls of the run in blocks of intervals, ids numbered in arrival order."""
     factor = busyness_factor(scenario, seed)
@@ -165,7 +147,6 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
                                                               for i in range(5))
     cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
     starts, lengths, rates = cached["starts"], cached["lengths"], cached["rates"]
-    compiled = CORE
     next_id = 0
     for first, last in blocks_of_intervals(scenario, factor):
         start, length = starts[first:last], lengths[first:last]
@@ -174,32 +155,26 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
             k = ct.index
             counts = counts_streams[k].poisson(rates[k, first:last] * factor * length)
             n = int(counts.sum())
-            if compiled is None:
-                times = np.repeat(start, counts) + np.repeat(length, counts) * sorted_positions(times_streams[k], counts)
-            else:  # the same spacings and arithmetic in one pass
-                times = compiled.arrival_times(times_streams[k].standard_exponential(n + len(counts)), counts, start,
-                                               length)
+            times = input_kernels.arrival_times(times_streams[k].standard_exponential(n + len(counts)), counts, start,
+                                                length)
             columns[0].append(times)
             columns[1].append(ct.talk.sample(talks[k], n))
             columns[2].append(ct.wrapup.sample(wraps[k], n) if ct.wrapup else np.zeros(n))
             columns[3].append(ct.patience.sample(patiences[k], n) if ct.patience else np.full(n, math.inf))
-        block = _merged(next_id, columns, compiled)
+        block = _merged(next_id, columns)
         next_id += len(block)
         yield block
 
 
-def _merged(first_id: int, columns: tuple, compiled) -> CallBlock:
+def _merged(first_id: int, columns: tuple) -> CallBlock:
     """One block from per-type columns (arrival, talk, wrap-up, patience): the types' sorted runs
-    merged by arrival time, ties in type order (a stable sort; the compiled core merges in one pass)."""
+    merged by arrival time, ties in type order (a stable sort, or one k-way merge pass)."""
     if len(columns[0]) == 1:
         return CallBlock(first_id, columns[0][0], np.zeros(len(columns[0][0]), np.int32),
                          *(column[0] for column in columns[1:]))
-    merged = compiled.merge_calls(*columns) if compiled is not None else None
-    if merged is None:
-        call_type = [np.full(len(times), k, dtype=np.int32) for k, times in enumerate(columns[0])]
-        arrival, kind, talk, wrap, patience = (np.concatenate(col) for col in (columns[0], call_type) + columns[1:])
-        order = np.argsort(arrival, kind="stable")
-        merged = (a[order] for a in (arrival, kind, talk, wrap, patience))
+    merged = input_kernels.merge_calls(*columns)
+    if merged is None:  # (the compiled merge declines runs out of order; the sort takes any)
+        merged = _inputs_py.merge_calls(*columns)
     return CallBlock(first_id, *merged)
 
 

@@ -17,27 +17,32 @@ Definitions (also in the README):
 Calls are counted in the interval in which they arrive; time-based measures (queue, agents)
 over the interval itself. Calls arriving before the warm-up ends are excluded.
 
-This module computes the tables from per-call records; :mod:`sim.stream_kpi` computes the same
+This module computes the tables from per-call records; :mod:`sim.kpi.streaming` computes the same
 tables from the fast engine's streaming tallies. Both hand numpy columns to the ``assemble_*``
 functions here, so the tables have one layout whatever their source.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 import pandas as pd
 
-from sim import timeline
-from sim.frames import frame, per_scenario, strings
+from sim.kpi import timeline
+from sim.kpi.frames import frame, strings
+from sim.model.cache import per_scenario
 from sim.core.records import ABANDONED, ANSWERED, OUTCOME_NAMES, EngineOutput
-from sim.scenario import Scenario
+from sim.model.scenario import Scenario
 
 TOTAL = "total"
 
 
 def calls_frame(scenario: Scenario, output: EngineOutput) -> pd.DataFrame:
     """One row per call with names, the wait and the outcome (incl. short_abandoned)."""
-    frame = output.records.to_frame()
+    records = output.records
+    frame = pd.DataFrame({f.name: getattr(records, f.name) for f in fields(records)})
+    frame.index.name = "call_id"
     code = frame.pop("outcome").to_numpy()
     answered, abandoned = code == ANSWERED, code == ABANDONED
     wait = np.where(answered, frame.answer_time - frame.arrival, np.nan)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from sim.batch_means import batch_means
+from sim.experiments.batch_means import batch_means
 from sim.errors import ConfigError
-from sim.replications import Precision, Replicated, replicate, replication_seeds, scenario_fingerprint
-from sim.scenario import Scenario
+from sim.experiments.replications import Precision, Replicated, replicate, replication_seeds, scenario_fingerprint
+from sim.model.scenario import Scenario
 from sim.simulate import simulate
 
 METHODS = ("replications", "batch_means")

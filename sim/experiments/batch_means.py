@@ -4,7 +4,7 @@ The alternative to independent replications for steady-state scenarios: run once
 warm-up (``horizon.warmup_hours``), cut the measured time into ``batches`` consecutive batches of
 whole intervals, and treat the batches as (nearly) independent observations. Each KPI is a ratio
 of sums over the batches (answered within T / offered, total wait / answered, busy / on duty,
-...), with a delta-method Student t half-width (:func:`sim.theory.ratio_interval`). Batches must
+...), with a delta-method Student t half-width (:func:`sim.kpi.theory.ratio_interval`). Batches must
 be long against the queue's memory (many mean handle times); 20 to 30 batches is the usual
 choice, and fewer, longer batches are safer than many short ones.
 
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
-from sim.theory import ratio_interval
+from sim.kpi.theory import ratio_interval
 
 SL_DENOMINATORS = {  # the service level's denominator per interval, for each variant
     "offered": lambda f: f.offered,

@@ -8,7 +8,7 @@ KPI column ``<kpi>`` come ``<kpi>_ci`` (the half-width of the Student t confiden
 NaN with fewer than two values) and, once per table, ``replications`` (how many ran).
 
 Common random numbers (``crn=True``, the default): the replication seeds depend only on the run
-seed, and every random stream is keyed by call type and purpose (see :mod:`sim.random_inputs`),
+seed, and every random stream is keyed by call type and purpose (see :mod:`sim.model.random_inputs`),
 so alternatives that differ in staffing, routing or priorities receive the very same calls in
 replication i. Comparing them replication by replication (:func:`difference`) then cancels most
 of the noise. ``crn=False`` mixes a fingerprint of the scenario into the seeds: each alternative
@@ -31,9 +31,9 @@ import pandas as pd
 from scipy.special import stdtrit
 
 from sim.errors import ConfigError
-from sim.kpi import TOTAL
+from sim.kpi.tables import TOTAL
 from sim.progress import progress_bar
-from sim.scenario import Scenario, build_scenario
+from sim.model.scenario import Scenario, build_scenario
 from sim.simulate import Results, load_scenario_file, simulate
 
 KEYS = {

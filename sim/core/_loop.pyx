@@ -12,7 +12,7 @@ records are identical bit for bit (see the SimPy engine's docstring for the mode
     gone is recognised as stale;
   * per call type a FIFO ring buffer of queue entries, stale ones dropped lazily at the head;
   * per group a doubly linked list of idle agents in the order they became idle;
-  * calls are read block by block from sim.random_inputs: the loop returns to Python when it
+  * calls are read block by block from sim.model.random_inputs: the loop returns to Python when it
     needs the next block, so inputs are never all in memory at once.
 Two outputs, each optional: per-call records (columns indexed by call id), and streaming KPI
 tallies (per interval x call type counts, sums and wait histograms; time integrals and maxima of
@@ -21,69 +21,14 @@ calls. No Python object is created per call or per event.
 """
 
 from libc.math cimport INFINITY, NAN, floor, isnan
-from libc.stdlib cimport calloc, free, qsort, realloc
+from libc.stdlib cimport free
 from libc.string cimport memcpy
 
 import numpy as np
 
-# event classes: the order of simultaneous events (as in the SimPy engine)
-DEF STAFFING = 1
-DEF COMPLETION = 2
-DEF ABANDON = 3
-DEF OVERFLOW = 4
-DEF ARRIVAL = 5  # arrivals are not in the heap; they come last at equal times (see run)
-DEF ENTITY_BITS = 48
-DEF ROUTE_BITS = 6  # overflow timer entity: call id << 6 | route step (as in the SimPy engine)
+from sim._cmemory cimport grow, i64, zeros
 
-# event kinds
-DEF EV_SHIFT_START = 1
-DEF EV_SHIFT_END = 2
-DEF EV_TALK_END = 3
-DEF EV_WRAP_END = 4
-DEF EV_ABANDON = 5
-DEF EV_OVERFLOW = 6
-
-# call states and outcomes (outcomes as in sim.core.records)
-DEF WAITING = 0
-DEF SERVED = 1
-DEF FREE = 2  # the slot holds no call
-DEF ANSWERED = 0
-DEF ABANDONED = 1
-DEF BLOCKED = 2
-DEF UNFINISHED = 3
-
-# tallies per interval x call type (measured calls): counts, then sums (see sim.stream_kpi)
-DEF N_COUNTS = 8
-DEF C_ARRIVED = 0
-DEF C_BLOCKED = 1
-DEF C_SHORT_ABANDONED = 2
-DEF C_ANSWERED = 3
-DEF C_ABANDONED = 4
-DEF C_UNFINISHED = 5
-DEF C_WITHIN_T = 6
-DEF C_LATE_ABANDONED = 7
-DEF N_SUMS = 3
-DEF S_WAIT_ANSWERED = 0
-DEF S_WAIT_LEFT = 1
-DEF S_HANDLE = 2
-# wait histograms: bin 0 holds waits of exactly 0, bin 1 waits below 2**MIN_EXP s, then
-# PER_OCTAVE log-spaced bins per doubling up to 2**MAX_EXP s, then one bin for longer waits
-DEF MIN_EXP = -4
-DEF MAX_EXP = 16
-DEF INTERVAL_LOG2 = 4
-DEF SUMMARY_LOG2 = 7
-DEF INTERVAL_PER_OCTAVE = 1 << INTERVAL_LOG2
-DEF SUMMARY_PER_OCTAVE = 1 << SUMMARY_LOG2
-DEF INTERVAL_BINS = 3 + (MAX_EXP - MIN_EXP) * INTERVAL_PER_OCTAVE
-DEF SUMMARY_BINS = 3 + (MAX_EXP - MIN_EXP) * SUMMARY_PER_OCTAVE
-
-ctypedef long long i64
-
-# the constants the Python side needs to read the tallies
-TALLY_LAYOUT = dict(counts=("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished",
-                            "answered_within_T", "late_abandoned"),
-                    sums=("wait_answered", "wait_left", "handle"), min_exp=MIN_EXP, max_exp=MAX_EXP,
-                    interval_per_octave=INTERVAL_PER_OCTAVE, summary_per_octave=SUMMARY_PER_OCTAVE)
+include "_protocol.pxi"  # event classes, kinds, outcome and state codes, tally layout (sim/core/protocol.py)
 
 
 cdef extern from *:
@@ -148,21 +93,7 @@ cdef inline bint before(const Event *a, const Event *b) noexcept nogil:
     return events_before(a.time, a.key, b.time, b.key)
 
 
-cdef void *grow(void *pointer, i64 count, size_t item) except NULL:
-    cdef void *bigger = realloc(pointer, <size_t>(count if count > 0 else 1) * item)
-    if bigger == NULL:
-        raise MemoryError()
-    return bigger
-
-
-cdef void *zeros(i64 count, size_t item) except NULL:
-    cdef void *block = calloc(<size_t>(count if count > 0 else 1), item)
-    if block == NULL:
-        raise MemoryError()
-    return block
-
-
-cdef int *_ints(int[::1] values) except NULL:
+cdef int *_ints(const int[::1] values) except NULL:
     """A malloc'ed copy of an int array (setup only; the caller frees it)."""
     cdef int *copy = <int *>grow(NULL, values.shape[0], sizeof(int))
     if values.shape[0] > 0:
@@ -170,7 +101,7 @@ cdef int *_ints(int[::1] values) except NULL:
     return copy
 
 
-cdef double *_doubles(double[::1] values) except NULL:
+cdef double *_doubles(const double[::1] values) except NULL:
     """A malloc'ed copy of a double array (setup only; the caller frees it)."""
     cdef double *copy = <double *>grow(NULL, values.shape[0], sizeof(double))
     if values.shape[0] > 0:
@@ -286,12 +217,12 @@ cdef class FastCore:
     cdef i64 in_system
     cdef double now
 
-    def __cinit__(self, int[::1] priority, int[::1] route_start, int[::1] route_group, double[::1] route_delay,
-                  int[::1] served_start, int[::1] served_type, double[::1] served_delay, double[::1] speed,
-                  int[::1] agent_group, int[::1] spell_first, int[::1] spell_count,
-                  double[::1] spell_begin, double[::1] spell_end, i64 trunks, double horizon_end,
+    def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
+                  const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
+                  const int[::1] agent_group, const int[::1] spell_first, const int[::1] spell_count,
+                  const double[::1] spell_begin, const double[::1] spell_end, i64 trunks, double horizon_end,
                   bint keep_records, bint tally, int n_intervals, double interval_length, double warmup,
-                  double sl_threshold, double short_abandon, double[::1] bucket_edges):
+                  double sl_threshold, double short_abandon, const double[::1] bucket_edges):
         cdef int i
         cdef i64 n
         self.n_types = priority.shape[0]
@@ -351,7 +282,7 @@ cdef class FastCore:
             self.next_spell(i)
 
     cdef int setup_tallies(self, int n_intervals, double interval_length, double warmup, double sl_threshold,
-                           double short_abandon, double[::1] bucket_edges) except -1:
+                           double short_abandon, const double[::1] bucket_edges) except -1:
         cdef i64 cells = <i64>n_intervals * self.n_types
         cdef unsigned int[:, :, ::1] hist_view
         self.n_intervals = n_intervals
@@ -533,7 +464,7 @@ cdef class FastCore:
 
     cdef inline void release(self, int slot) noexcept:
         """The call has left the queue: its slot may hold the next one."""
-        self.calls[slot].state = FREE
+        self.calls[slot].state = CALL_GONE
         self.free_slots[self.n_free] = slot
         self.n_free += 1
 
@@ -562,7 +493,7 @@ cdef class FastCore:
         return 0
 
     cdef inline bint is_waiting(self, int slot, i64 id) noexcept:
-        return self.calls[slot].id == id and self.calls[slot].state == WAITING
+        return self.calls[slot].id == id and self.calls[slot].state == CALL_WAITING
 
     cdef inline int waiting_head(self, int k) noexcept:
         """Slot of the oldest call still waiting in type k's queue (-1 if none); drops the others."""
@@ -662,7 +593,7 @@ cdef class FastCore:
             return
         self.counts[cell * N_COUNTS + C_ANSWERED] += 1
         if wait <= self.sl_threshold:
-            self.counts[cell * N_COUNTS + C_WITHIN_T] += 1
+            self.counts[cell * N_COUNTS + C_ANSWERED_WITHIN_T] += 1
         self.sums[cell * N_SUMS + S_WAIT_ANSWERED] += wait
         self.sums[cell * N_SUMS + S_HANDLE] += handle
         self.tally_wait_left(cell, c.type, wait)
@@ -875,7 +806,7 @@ cdef class FastCore:
         slot = self.new_slot()
         c = &self.calls[slot]
         c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
-        c.id, c.type, c.interval, c.state = id, k, interval, WAITING
+        c.id, c.type, c.interval, c.state = id, k, interval, CALL_WAITING
         self.enqueue(k, slot, id)
         if patience < INFINITY:
             self.push(arrival + patience, ABANDON, id, EV_ABANDON, slot)
@@ -1051,336 +982,3 @@ cdef object _array(void *data, i64 n, dtype):
 cdef void _copy_into(object out, void *data, i64 nbytes):
     cdef unsigned char[::1] view = out.view(np.uint8)
     memcpy(&view[0], data, <size_t>nbytes)
-
-
-# -- stream seeding ---------------------------------------------------------------------------
-# numpy's SeedSequence (numpy/random/bit_generator.pyx, pool of 4 words), for many spawn keys
-# at once: the words PCG64 is seeded with, without building a SeedSequence per stream.
-
-DEF SS_POOL = 4
-DEF SS_INIT_A = 0x43b0d7e5
-DEF SS_MULT_A = 0x931e8875
-DEF SS_INIT_B = 0x8b51f9dd
-DEF SS_MULT_B = 0x58f38ded
-DEF SS_MIX_MULT_L = 0xca01f9dd
-DEF SS_MIX_MULT_R = 0x4973f715
-DEF SS_XSHIFT = 16
-
-ctypedef unsigned int u32
-
-
-cdef inline u32 _hashmix(u32 value, u32 *hash_const) noexcept nogil:
-    value ^= hash_const[0]
-    hash_const[0] *= <u32>SS_MULT_A
-    value *= hash_const[0]
-    value ^= value >> SS_XSHIFT
-    return value
-
-
-cdef inline u32 _mix(u32 x, u32 y) noexcept nogil:
-    cdef u32 result = <u32>SS_MIX_MULT_L * x - <u32>SS_MIX_MULT_R * y
-    result ^= result >> SS_XSHIFT
-    return result
-
-
-def seed_words(u32[::1] run_entropy, u32[:, ::1] spawn_keys):
-    """For each row of ``spawn_keys`` (a spawn key as 32-bit words), what
-    ``SeedSequence(entropy, spawn_key=key).generate_state(4, np.uint64)`` returns, as rows of a
-    (keys, 4) uint64 array; ``run_entropy`` is the entropy as 32-bit words (little end first)."""
-    cdef Py_ssize_t n_keys = spawn_keys.shape[0], key_words = spawn_keys.shape[1]
-    cdef Py_ssize_t n_run = run_entropy.shape[0], r, i, i_src, i_dst, n_entropy
-    cdef u32 hash_const, value
-    cdef u32 pool[SS_POOL]
-    cdef u32 state[2 * SS_POOL]
-    cdef u32 *entropy
-    cdef Py_ssize_t padded = n_run if (key_words == 0 or n_run >= SS_POOL) else SS_POOL
-    out = np.empty((n_keys, SS_POOL), np.uint64)
-    cdef unsigned long long[:, ::1] words = out
-    n_entropy = padded + key_words
-    entropy = <u32 *>grow(NULL, n_entropy, sizeof(u32))
-    try:
-        for i in range(padded):
-            entropy[i] = run_entropy[i] if i < n_run else 0
-        for r in range(n_keys):
-            for i in range(key_words):
-                entropy[padded + i] = spawn_keys[r, i]
-            hash_const = SS_INIT_A
-            for i in range(SS_POOL):
-                pool[i] = _hashmix(entropy[i] if i < n_entropy else 0, &hash_const)
-            for i_src in range(SS_POOL):
-                for i_dst in range(SS_POOL):
-                    if i_src != i_dst:
-                        pool[i_dst] = _mix(pool[i_dst], _hashmix(pool[i_src], &hash_const))
-            for i_src in range(SS_POOL, n_entropy):
-                for i_dst in range(SS_POOL):
-                    pool[i_dst] = _mix(pool[i_dst], _hashmix(entropy[i_src], &hash_const))
-            hash_const = SS_INIT_B
-            for i in range(2 * SS_POOL):
-                value = pool[i % SS_POOL]
-                value ^= hash_const
-                hash_const *= <u32>SS_MULT_B
-                value *= hash_const
-                value ^= value >> SS_XSHIFT
-                state[i] = value
-            for i in range(SS_POOL):  # little-endian pairs of 32-bit words
-                words[r, i] = <unsigned long long>state[2 * i] | (<unsigned long long>state[2 * i + 1] << 32)
-    finally:
-        free(entropy)
-    return out
-
-
-# -- histogram quantiles ----------------------------------------------------------------------
-# sim.stream_kpi.histogram_quantile, row by row in one pass: the very same arithmetic (the order
-# statistics bracketing the q-quantile, each spread evenly over its bin), so the same floats.
-
-cdef double _row_quantile(const i64 *hist, i64 *cumulative, Py_ssize_t bins, double q, const double *low,
-                          const double *high) noexcept nogil:
-    cdef Py_ssize_t b
-    cdef i64 n, lower, upper, total = 0
-    cdef double position, below, above
-    for b in range(bins):
-        total += hist[b]
-        cumulative[b] = total
-    n = total
-    if n <= 0:
-        return NAN
-    position = <double>((n if n > 1 else 1) - 1) * q
-    lower = <i64>floor(position)
-    upper = lower + 1 if lower + 1 < n - 1 else (n - 1 if n - 1 > 0 else 0)
-    below = _order_statistic(hist, cumulative, bins, lower, low, high)
-    above = _order_statistic(hist, cumulative, bins, upper, low, high)
-    return below + (position - <double>lower) * (above - below)
-
-
-cdef inline double _order_statistic(const i64 *hist, const i64 *cumulative, Py_ssize_t bins, i64 rank,
-                                    const double *low, const double *high) noexcept nogil:
-    cdef Py_ssize_t b = 0
-    cdef i64 before, count
-    while b < bins and cumulative[b] <= rank:  # bins whose cumulative count is <= rank
-        b += 1
-    if b > bins - 1:
-        b = bins - 1
-    before = cumulative[b - 1] if b > 0 else 0
-    count = hist[b] if hist[b] > 1 else 1
-    return low[b] + (<double>(rank - before) + 0.5) / <double>count * (high[b] - low[b])
-
-
-def histogram_quantiles(i64[:, ::1] hist, double q, double[::1] low, double[::1] high):
-    """The q-quantile of each row of ``hist`` (sim.stream_kpi.histogram_quantile)."""
-    cdef Py_ssize_t rows = hist.shape[0], bins = hist.shape[1], r
-    out = np.empty(rows, np.float64)
-    cdef double[::1] result = out
-    if rows == 0:
-        return out
-    if low.shape[0] < bins or high.shape[0] < bins:
-        raise ValueError("histogram_quantiles: fewer bin bounds than bins")
-    cdef i64 *cumulative = <i64 *>grow(NULL, bins, sizeof(i64))
-    for r in range(rows):
-        result[r] = _row_quantile(&hist[r, 0], cumulative, bins, q, &low[0], &high[0])
-    free(cumulative)
-    return out
-
-
-def interval_quantiles(unsigned int[:, :, ::1] hist, double q, double[::1] low, double[::1] high):
-    """The q-quantile per (interval, call type) and per interval over all types (last column),
-    from per (interval, call type) histograms."""
-    cdef Py_ssize_t n = hist.shape[0], types = hist.shape[1], bins = hist.shape[2], j, k, b
-    out = np.empty((n, types + 1), np.float64)
-    cdef double[:, ::1] result = out
-    if n == 0:
-        return out
-    if low.shape[0] < bins or high.shape[0] < bins:
-        raise ValueError("interval_quantiles: fewer bin bounds than bins")
-    cdef i64 *row = <i64 *>grow(NULL, 3 * bins, sizeof(i64))
-    cdef i64 *total = row + bins
-    cdef i64 *cumulative = row + 2 * bins
-    for j in range(n):
-        for b in range(bins):
-            total[b] = 0
-        for k in range(types):
-            for b in range(bins):
-                row[b] = hist[j, k, b]
-                total[b] += row[b]
-            result[j, k] = _row_quantile(row, cumulative, bins, q, &low[0], &high[0])
-        result[j, types] = _row_quantile(total, cumulative, bins, q, &low[0], &high[0])
-    free(row)
-    return out
-
-
-# -- random inputs ----------------------------------------------------------------------------
-# The per-type arithmetic of sim.random_inputs.call_blocks in one pass each (same operations in
-# the same order as the numpy code they replace, so the same floats).
-
-def arrival_times(const double[::1] spacings, const i64[::1] counts, const double[::1] start,
-                  const double[::1] length):
-    """Arrival times of one call type in a block: interval j gets ``counts[j]`` calls at
-    ``start[j] + length[j] * u`` for the sorted uniforms u that ``counts[j] + 1`` exponential
-    ``spacings`` give (normalised partial sums), as ``np.repeat(start, counts) + np.repeat(length,
-    counts) * sim.random_inputs.sorted_positions(...)`` computes them."""
-    cdef Py_ssize_t segments = counts.shape[0], j, i, read = 0, write = 0
-    cdef i64 n = 0
-    cdef double total = 0.0, before = 0.0, closing, span
-    for j in range(segments):
-        if counts[j] < 0:
-            raise ValueError("arrival_times: negative count")
-        n += counts[j]
-    if spacings.shape[0] != n + segments or start.shape[0] < segments or length.shape[0] < segments:
-        raise ValueError("arrival_times: need counts.sum() + len(counts) spacings and a start and length per interval")
-    out = np.empty(n, np.float64)
-    cdef double[::1] times = out
-    cdef double *sums = <double *>grow(NULL, spacings.shape[0], sizeof(double))
-    for i in range(spacings.shape[0]):  # np.cumsum: one running sum
-        total += spacings[i]
-        sums[i] = total
-    for j in range(segments):
-        closing = sums[read + counts[j]]  # the segment's closing partial sum
-        span = closing - before
-        for i in range(counts[j]):
-            times[write] = start[j] + length[j] * ((sums[read + i] - before) / span)
-            write += 1
-        read += counts[j] + 1
-        before = closing
-    free(sums)
-    return out
-
-
-cdef const double *_column(object values, Py_ssize_t n) except? NULL:
-    """Pointer to the data of a contiguous float64 array of length n (kept alive by the caller)."""
-    cdef const double[::1] view = values
-    if view.shape[0] != n:
-        raise ValueError("merge_calls: the columns of a call type must have the same length")
-    return &view[0] if n > 0 else NULL
-
-
-cdef double *_new_column(object values, Py_ssize_t n) except? NULL:
-    """Pointer to the data of a new (writable) float64 array of length n."""
-    cdef double[::1] view = values
-    return &view[0] if n > 0 else NULL
-
-
-def merge_calls(list arrivals, list talks, list wrapups, list patiences):
-    """The calls of all types in one block, merged by arrival time (ties in type order), as
-    (arrival, call_type, talk, wrapup, patience); each type's arrival times must be sorted.
-
-    The same order as a stable argsort of the concatenated arrival times; returns None if some
-    type's times are not in order (the caller then sorts)."""
-    cdef Py_ssize_t types = len(arrivals), k, i, n = 0
-    cdef const double **a = <const double **>zeros(4 * types, sizeof(double *))
-    cdef const double **t = a + types
-    cdef const double **w = a + 2 * types
-    cdef const double **p = a + 3 * types
-    cdef Py_ssize_t *size = <Py_ssize_t *>zeros(2 * types, sizeof(Py_ssize_t))
-    cdef Py_ssize_t *next_ = size + types
-    try:
-        for k in range(types):
-            size[k] = len(arrivals[k])
-            a[k], t[k] = _column(arrivals[k], size[k]), _column(talks[k], size[k])
-            w[k], p[k] = _column(wrapups[k], size[k]), _column(patiences[k], size[k])
-            n += size[k]
-            for i in range(1, size[k]):
-                if not a[k][i - 1] <= a[k][i]:
-                    return None
-        arrival_out, type_out = np.empty(n, np.float64), np.empty(n, np.int32)
-        talk_out, wrapup_out, patience_out = np.empty(n, np.float64), np.empty(n, np.float64), np.empty(n, np.float64)
-        _merge(a, t, w, p, size, next_, types, n, _new_column(arrival_out, n), _int_column(type_out, n),
-               _new_column(talk_out, n), _new_column(wrapup_out, n), _new_column(patience_out, n))
-    finally:
-        free(a)
-        free(size)
-    return arrival_out, type_out, talk_out, wrapup_out, patience_out
-
-
-cdef int *_int_column(object values, Py_ssize_t n) except? NULL:
-    """Pointer to the data of a new (writable) int32 array of length n."""
-    cdef int[::1] view = values
-    return &view[0] if n > 0 else NULL
-
-
-cdef void _merge(const double **a, const double **t, const double **w, const double **p, Py_ssize_t *size, Py_ssize_t *next_,
-                 Py_ssize_t types, Py_ssize_t n, double *arrival, int *call_type, double *talk, double *wrapup,
-                 double *patience) noexcept nogil:
-    """k-way merge of sorted runs: repeatedly the earliest head, at equal times the first type."""
-    cdef Py_ssize_t i, k, best, j
-    cdef double when = 0.0
-    for i in range(n):
-        best = -1
-        for k in range(types):
-            if next_[k] < size[k] and (best < 0 or a[k][next_[k]] < when):
-                best, when = k, a[k][next_[k]]
-        j = next_[best]
-        arrival[i], call_type[i] = when, <int>best
-        talk[i], wrapup[i], patience[i] = t[best][j], w[best][j], p[best][j]
-        next_[best] = j + 1
-
-
-# -- time on duty -----------------------------------------------------------------------------
-
-cdef int _compare_doubles(const void *x, const void *y) noexcept nogil:
-    """qsort order of doubles: ascending, NaN last (as numpy sorts)."""
-    cdef double a = (<const double *>x)[0], b = (<const double *>y)[0]
-    if a < b or (b != b and a == a):
-        return -1
-    if b < a or (a != a and b == b):
-        return 1
-    return 0
-
-
-cdef inline Py_ssize_t _count_at_most(const double *values, Py_ssize_t n, double x) noexcept nogil:
-    """How many of the sorted values (NaN last) are <= x (binary search)."""
-    cdef Py_ssize_t low = 0, high = n, middle
-    while low < high:
-        middle = (low + high) >> 1
-        if values[middle] <= x:
-            low = middle + 1
-        else:
-            high = middle
-    return low
-
-
-def grouped_sum_min(const i64[::1] group, Py_ssize_t n_groups, const double[::1] values,
-                    const double[::1] points):
-    """sim.timeline._grouped_sum_min: for every group g (rows) and point x,
-    sum over the values v of group g of min(x, v), with the very same arithmetic: the group's
-    values sorted, their running sums, then (sum of the values <= x) + x * (how many are above)."""
-    cdef Py_ssize_t n = values.shape[0], m = points.shape[0], i, g, c, below, width = 1
-    if group.shape[0] != n:
-        raise ValueError("grouped_sum_min: one group per value")
-    out = np.empty((n_groups, m), np.float64)
-    cdef double[:, ::1] result = out
-    cdef Py_ssize_t *first = <Py_ssize_t *>zeros(2 * n_groups + 2, sizeof(Py_ssize_t))
-    cdef Py_ssize_t *fill = first + n_groups + 1
-    cdef double *sorted_ = <double *>grow(NULL, n, sizeof(double))
-    cdef double *cumulative = <double *>grow(NULL, n + n_groups, sizeof(double))
-    cdef double *row
-    cdef double x
-    try:
-        for i in range(n):
-            if not 0 <= group[i] < n_groups:
-                raise ValueError("grouped_sum_min: group out of range")
-            first[group[i] + 1] += 1
-        for g in range(n_groups):
-            width = max(width, first[g + 1])
-            first[g + 1] += first[g]
-            fill[g] = first[g]
-        for i in range(n):  # each group's values in a run of their own, then sorted
-            sorted_[fill[group[i]]] = values[i]
-            fill[group[i]] += 1
-        for g in range(n_groups):
-            c = first[g + 1] - first[g]
-            qsort(sorted_ + first[g], c, sizeof(double), _compare_doubles)
-            row = cumulative + first[g] + g  # c + 1 running sums, starting at 0
-            row[0] = 0.0
-            for i in range(c):
-                row[i + 1] = row[i] + sorted_[first[g] + i]
-            for i in range(m):
-                x = points[i]
-                below = _count_at_most(sorted_ + first[g], c, x)
-                if below == c and c < width and x >= INFINITY:  # numpy pads rows with inf: x = inf counts them
-                    result[g, i] = (row[c] + INFINITY) + x * <double>(c - width)
-                else:
-                    result[g, i] = row[below] + x * <double>(c - below)
-    finally:
-        free(first)
-        free(sorted_)
-        free(cumulative)
-    return out

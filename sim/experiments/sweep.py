@@ -28,7 +28,7 @@ import yaml
 from hydra.experimental.callback import Callback
 
 from sim.progress import progress_bar
-from sim.report import write_atomically, read_manifest
+from sim.reports.files import write_atomically, read_manifest
 
 FAILED = "failed.json"
 NOT_PARAMETERS = ("sweep", "progress")  # overrides that name or display a sweep, never change results
@@ -169,7 +169,7 @@ def collect(sweep_dir) -> Tuple[pd.DataFrame, pd.DataFrame, List[str], List[str]
 
 def kpi_figures(summary: pd.DataFrame, groups: pd.DataFrame, swept: List[str]) -> Dict[str, object]:
     """Each KPI against the first numeric swept parameter, one line per other combination."""
-    from sim import plots
+    from sim.reports import plots
 
     numeric = [k for k in swept if pd.api.types.is_numeric_dtype(summary[k])]
     if not numeric or summary.empty:
@@ -190,8 +190,8 @@ def kpi_figures(summary: pd.DataFrame, groups: pd.DataFrame, swept: List[str]) -
 def aggregate(sweep_dir, plots: bool = True) -> Tuple[Dict[str, Path], List[str]]:
     """Write the sweep's tables (CSV, Parquet), plots and HTML report into ``sweep_dir``;
     returns the files written and the jobs without results."""
-    from sim import html_report
-    from sim.plots import close
+    from sim.reports import html as html_report
+    from sim.reports.plots import close
 
     sweep_dir = Path(sweep_dir)
     summary, groups, swept, problems, config = collect(sweep_dir)

@@ -2,8 +2,8 @@
 
 These dataclasses describe what a user may write in YAML or on the command line. They only
 type-check; the rules that span fields (a call type no group can serve, shifts outside the day,
-a volume table of the wrong length, ...) are checked in :mod:`sim.scenario`, which turns a
-config into a validated, frozen :class:`~sim.scenario.Scenario`.
+a volume table of the wrong length, ...) are checked in :mod:`sim.model.scenario`, which turns a
+config into a validated, frozen :class:`~sim.model.scenario.Scenario`.
 
 Units: times are seconds unless a field name says otherwise (``*_minutes``, ``*_hours``);
 clock times of day are ``"HH:MM"`` strings; arrival rates are calls per hour.

@@ -2,9 +2,9 @@
 
 With ``records=False`` the fast engine keeps, as it runs, per interval x call type counts and
 sums over the measured calls, wait histograms, and the time integral and maximum of every queue
-length and every group's busy agents per time bucket (see ``sim/core/_fast.pyx``). Memory then
+length and every group's busy agents per time bucket (see ``sim/core/_loop.pyx``; the layout is in :mod:`sim.core.protocol`). Memory then
 grows with the number of intervals, not of calls. This module turns the tallies into the very
-tables of :mod:`sim.kpi`: same definitions, same columns. Counts are exact; means, averages and
+tables of :mod:`sim.kpi.tables`: same definitions, same columns. Counts are exact; means, averages and
 occupancies equal the record-based values up to floating-point summation order. The one
 approximation is ``p90_wait``, read from log-spaced wait histograms and interpolated within a
 bin: per interval within one bin (2**(1/16) - 1 = 4.4 %) of the exact quantile, in the summary
@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import kpi
-from sim.core.fast_engine import _fast, bucket_edges, tally_layout
-from sim.frames import per_scenario
-from sim.scenario import Scenario
+from sim.kpi import tables as kpi
+from sim.core import protocol
+from sim.core.records import bucket_edges
+from sim.kpi import _kernels_py, kernels
+from sim.model.cache import per_scenario
+from sim.model.scenario import Scenario
 
 _BIN_BOUNDS: dict = {}
 
@@ -26,74 +28,50 @@ _BIN_BOUNDS: dict = {}
 def bin_bounds(per_octave: int) -> tuple:
     """(low, high) of every histogram bin: exact zeros, waits under 2**min_exp, the log-spaced
     bins, and waits of 2**max_exp or more (nominally up to twice that)."""
-    if per_octave not in _BIN_BOUNDS:
-        _BIN_BOUNDS[per_octave] = _bin_bounds(per_octave)
-    low, high = _BIN_BOUNDS[per_octave]
+    low, high = _bounds(per_octave)
     return low.copy(), high.copy()
 
 
 def _bin_bounds(per_octave: int) -> tuple:
-    layout = tally_layout()
-    octaves = 2.0 ** np.arange(layout["min_exp"], layout["max_exp"])
+    octaves = 2.0 ** np.arange(protocol.HISTOGRAM_MIN_EXP, protocol.HISTOGRAM_MAX_EXP)
     steps = np.arange(per_octave + 1) / per_octave
     edges = octaves[:, None] * (1 + steps[None, :])
-    low = np.concatenate(([0.0, 0.0], edges[:, :-1].ravel(), [2.0 ** layout["max_exp"]]))
-    high = np.concatenate(([0.0, 2.0 ** layout["min_exp"]], edges[:, 1:].ravel(), [2.0 ** (layout["max_exp"] + 1)]))
+    top = 2.0 ** protocol.HISTOGRAM_MAX_EXP
+    low = np.concatenate(([0.0, 0.0], edges[:, :-1].ravel(), [top]))
+    high = np.concatenate(([0.0, 2.0 ** protocol.HISTOGRAM_MIN_EXP], edges[:, 1:].ravel(), [2 * top]))
     return low, high
+
+
+def _bounds(per_octave: int) -> tuple:
+    if per_octave not in _BIN_BOUNDS:
+        _BIN_BOUNDS[per_octave] = _bin_bounds(per_octave)
+    return _BIN_BOUNDS[per_octave]
 
 
 def histogram_quantile(hist: np.ndarray, q: float, per_octave: int) -> np.ndarray:
     """The q-quantile of each row of histogram counts, as pandas' linear interpolation between
-    order statistics would give it if the values in each bin were evenly spread over the bin."""
-    hist = np.asarray(hist, np.int64)
-    if per_octave not in _BIN_BOUNDS:
-        bin_bounds(per_octave)
-    low, high = _BIN_BOUNDS[per_octave]
-    cumulative = np.cumsum(hist, axis=1)
-    n = cumulative[:, -1]
-    position = (np.maximum(n, 1) - 1) * q
-    lower = np.floor(position).astype(np.int64)
-
-    def order_statistic(rank):  # the value of rank `rank` (0-based) in each row
-        b = np.minimum((cumulative <= rank[:, None]).sum(axis=1), hist.shape[1] - 1)
-        rows = np.arange(len(hist))
-        before = np.where(b > 0, cumulative[rows, np.maximum(b - 1, 0)], 0)
-        count = np.maximum(hist[rows, b], 1)
-        return low[b] + (rank - before + 0.5) / count * (high[b] - low[b])
-
-    below = order_statistic(lower)
-    above = order_statistic(np.minimum(lower + 1, np.maximum(n - 1, 0)))
-    return np.where(n > 0, below + (position - lower) * (above - below), np.nan)
+    order statistics would give it if the values in each bin were evenly spread over the bin
+    (the readable numpy rule; the tables use its compiled twin when built)."""
+    return _kernels_py.histogram_quantiles(hist, q, *_bounds(per_octave))
 
 
 def _quantiles(hist: np.ndarray, q: float, per_octave: int) -> np.ndarray:
-    """histogram_quantile, computed by the compiled core (same arithmetic, same floats)."""
-    if per_octave not in _BIN_BOUNDS:
-        bin_bounds(per_octave)
-    return _fast.histogram_quantiles(np.ascontiguousarray(hist, np.int64), q, *_BIN_BOUNDS[per_octave])
+    """histogram_quantile, by the kernels (same arithmetic, same floats)."""
+    return kernels.histogram_quantiles(np.ascontiguousarray(hist, np.int64), q, *_bounds(per_octave))
 
 
-def _interval_quantiles(hist: np.ndarray, q: float, per_octave: int, chunk: int = 2048) -> np.ndarray:
-    """q-quantile per (interval, call type or total) from per (interval, call type) histograms,
-    a chunk of intervals at a time so that long runs need no large temporary arrays (the
-    compiled core does the same arithmetic row by row when the histograms are uint32)."""
-    if per_octave not in _BIN_BOUNDS:
-        bin_bounds(per_octave)
-    if hist.dtype == np.uint32:
-        return _fast.interval_quantiles(np.ascontiguousarray(hist), q, *_BIN_BOUNDS[per_octave])
-    out = np.empty((len(hist), hist.shape[1] + 1))
-    for first in range(0, len(hist), chunk):
-        part = _with_total(hist[first:first + chunk].astype(np.int64), axis=1)
-        out[first:first + chunk] = histogram_quantile(part.reshape(-1, part.shape[-1]), q, per_octave).reshape(
-            len(part), -1)
-    return out
+def _interval_quantiles(hist: np.ndarray, q: float, per_octave: int) -> np.ndarray:
+    """q-quantile per (interval, call type or total) from per (interval, call type) histograms."""
+    if hist.dtype != np.uint32:
+        hist = hist.astype(np.uint32)
+    return kernels.interval_quantiles(np.ascontiguousarray(hist), q, *_bounds(per_octave))
 
 
-def _means(counts: np.ndarray, sums: np.ndarray, layout: dict) -> dict:
-    """The count columns and means of the AGGREGATES of sim.kpi, from counts and sums arrays
+def _means(counts: np.ndarray, sums: np.ndarray) -> dict:
+    """The count columns and means of the AGGREGATES of sim.kpi.tables, from counts and sums arrays
     (last axis: the fields named in the tally layout)."""
-    c = {name: counts[..., i] for i, name in enumerate(layout["counts"])}
-    total = {name: sums[..., i] for i, name in enumerate(layout["sums"])}
+    c = {name: counts[..., i] for i, name in enumerate(protocol.TALLY_COUNTS)}
+    total = {name: sums[..., i] for i, name in enumerate(protocol.TALLY_SUMS)}
     answered, abandoned = c["answered"], c["abandoned"]
 
     def ratio(numerator, n):
@@ -137,7 +115,6 @@ def _constants(scenario: Scenario) -> dict:
 def tables(scenario: Scenario, tallies: dict, agents) -> tuple:
     """(summary, intervals, groups, group_intervals, window_end) from the fast engine's tallies and
     agent log (:class:`~sim.core.records.AgentLog`)."""
-    layout = tally_layout()
     n_types = len(scenario.call_types)
     window_end = float(tallies["window_end"])
     const = per_scenario(scenario, "stream_kpi.constants", _constants)
@@ -156,17 +133,18 @@ def tables(scenario: Scenario, tallies: dict, agents) -> tuple:
     # interval table: arrays of shape (measured intervals, call types + total)
     counts = _with_total(tallies["counts"][intervals], axis=1)
     sums = _with_total(tallies["sums"][intervals], axis=1)
-    columns = _means(counts, sums, layout)
+    columns = _means(counts, sums)
     p90 = _interval_quantiles(tallies["interval_hist"][const["measured_rows"]], 0.9,  # a view, no copy
-                              layout["interval_per_octave"])
+                              1 << protocol.INTERVAL_HISTOGRAM_LOG2)
     columns.update(p90_wait=p90, avg_queue=per_interval[:, :n_types + 1] / lengths[:, None],
                    max_queue=per_interval_max[:, :n_types + 1])
     interval_table = kpi.assemble_interval_table(scenario, columns)
 
     # summary: arrays of shape (call types + total)
     columns = _means(_with_total(tallies["counts"].sum(axis=0), axis=0),
-                     _with_total(tallies["sums"].sum(axis=0), axis=0), layout)
-    columns.update(p90_wait=_quantiles(_with_total(tallies["summary_hist"], axis=0), 0.9, layout["summary_per_octave"]),
+                     _with_total(tallies["sums"].sum(axis=0), axis=0))
+    columns.update(p90_wait=_quantiles(_with_total(tallies["summary_hist"], axis=0), 0.9,
+                                       1 << protocol.SUMMARY_HISTOGRAM_LOG2),
                    avg_queue=window_integral[:n_types + 1] / (window_end - scenario.warmup),
                    max_queue=window_max[:n_types + 1])
     summary = kpi.assemble_summary(scenario, columns)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.core.compiled import CORE
+from sim.kpi import kernels
 
 
 def integrals(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -29,32 +29,10 @@ def grouped_integrals(group: np.ndarray, n_groups: int, starts: np.ndarray, ends
 
 
 def _grouped_sum_min(group: np.ndarray, n_groups: int, values: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """``_sum_min(values[group == g], points)`` for every group g (rows), vectorised: each group's
-    values sorted into one row padded with inf, summed along the row in the same order (by the
-    compiled core when it is built: same arithmetic, same floats)."""
-    if CORE is not None:
-        return CORE.grouped_sum_min(np.asarray(group, np.int64), n_groups, np.ascontiguousarray(values, float),
-                                        np.ascontiguousarray(points, float))
-    return _grouped_sum_min_numpy(group, n_groups, values, points)
-
-
-def _grouped_sum_min_numpy(group: np.ndarray, n_groups: int, values: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """_grouped_sum_min in numpy (without the compiled core; the reference its tests compare with)."""
-    values = np.asarray(values, float)
-    group = np.asarray(group, np.intp)
-    count = np.bincount(group, minlength=n_groups)
-    order = np.lexsort((values, group))  # by group, then value (as np.sort within the group)
-    first = np.concatenate(([0], np.cumsum(count)[:-1]))
-    column = np.arange(len(values)) - np.repeat(first, count)
-    rows = np.full((n_groups, max(int(count.max(initial=0)), 1)), np.inf)
-    rows[group[order], column] = values[order]
-    cumulative = np.zeros((n_groups, rows.shape[1] + 1))
-    np.cumsum(rows, axis=1, out=cumulative[:, 1:])
-    if rows.size * len(points) <= 1 << 20:  # values <= x count in full
-        below = (rows[:, :, None] <= points[None, None, :]).sum(axis=1)
-    else:
-        below = np.array([np.searchsorted(row, points, side="right") for row in rows])
-    return np.take_along_axis(cumulative, below, axis=1) + points[None, :] * (count[:, None] - below)
+    """``_sum_min(values[group == g], points)`` for every group g (rows): see
+    :func:`sim.kpi._kernels_py.grouped_sum_min` (compiled when built: same floats)."""
+    return kernels.grouped_sum_min(np.asarray(group, np.int64), n_groups, np.ascontiguousarray(values, float),
+                                   np.ascontiguousarray(points, float))
 
 
 def _sum_min(values: np.ndarray, points: np.ndarray) -> np.ndarray:

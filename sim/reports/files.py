@@ -1,6 +1,6 @@
 """Write a run's tables, per-call records, resolved config, plots and HTML report; format the
 printed summary. A run is one replication (:class:`sim.simulate.Results`) or several
-(:class:`sim.replications.Replicated`, whose tables carry ``<kpi>_ci`` half-widths).
+(:class:`sim.experiments.replications.Replicated`, whose tables carry ``<kpi>_ci`` half-widths).
 
 Every file is written to a temporary name and renamed into place. ``run.json`` (engine, seed,
 timing, file list) is removed first and written last: a run directory without ``run.json`` is
@@ -90,13 +90,13 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
         write_atomically(written["config"], lambda tmp: Path(tmp).write_text(yaml.safe_dump(config, sort_keys=False)))
     figures = {}
     if plots:
-        from sim import plots as plotting
+        from sim.reports import plots as plotting
 
         figures = plotting.run_figures(results)
         for name, figure in figures.items():
             written[name] = out / f"{name}.png"
             write_atomically(written[name], lambda tmp, f=figure: f.savefig(tmp, dpi=110, format="png"))
-    from sim.html_report import run_report
+    from sim.reports.html import run_report
 
     written["report"] = out / "report.html"
     document = run_report(results, config, figures, method)

@@ -9,18 +9,16 @@ turning a list of labels into a string column costs more than the numbers. For r
     array per label column (``pandas.api.internals.create_dataframe_from_blocks``, pandas >= 2.3;
     with an older pandas it falls back to the plain constructor). The table is the very one
     ``pd.DataFrame(dict)`` gives: same columns, dtypes and values.
-  * :func:`strings` makes a label column of the dtype pandas itself gives a list of str;
-  * :func:`per_scenario` keeps values derived from a scenario alone (labels, edges, flattened
-    arrays) for the last few Scenario objects, keyed by identity (a Scenario is frozen).
+  * :func:`strings` makes a label column of the dtype pandas itself gives a list of str.
 
 Numeric columns are copied into the blocks and label columns are shallow copies of immutable
-(Arrow) arrays, so a table never shares memory with a cached value: changing one in place
-cannot change the next run's tables.
+(Arrow) arrays, so a table never shares memory with a value kept per scenario
+(:func:`sim.model.cache.per_scenario`): changing one in place cannot change the next run's tables.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Dict
+from typing import Dict
 
 import numpy as np
 import pandas as pd
@@ -81,23 +79,3 @@ def _stacked(values: list, positions: list, dtype: np.dtype, n: int) -> np.ndarr
     for row, p in enumerate(positions):
         block[row] = values[p]
     return block
-
-
-_SCENARIOS: Dict[int, tuple] = {}
-_KEEP = 8
-
-
-def per_scenario(scenario, name: str, compute: Callable):
-    """``compute(scenario)``, remembered for this very Scenario object under ``name``.
-
-    Only for values that depend on the scenario alone, and that callers never modify.
-    """
-    entry = _SCENARIOS.get(id(scenario))
-    if entry is None or entry[0] is not scenario:
-        while len(_SCENARIOS) >= _KEEP:
-            _SCENARIOS.pop(next(iter(_SCENARIOS)))
-        entry = _SCENARIOS[id(scenario)] = (scenario, {})
-    values = entry[1]
-    if name not in values:
-        values[name] = compute(scenario)
-    return values[name]

@@ -19,7 +19,7 @@ import pandas as pd
 from scipy.special import stdtrit  # Student t quantile (as scipy.stats.t.ppf, a lighter import)
 
 from sim import analytic
-from sim.scenario import Scenario
+from sim.model.scenario import Scenario
 
 METRICS = ("service_level", "asa", "p_abandon", "p_block", "occupancy", "mean_queue")
 

@@ -1,6 +1,6 @@
 """Turn a scenario config into a validated, frozen :class:`Scenario`.
 
-Accepts a Hydra/OmegaConf node, a :class:`~sim.config.ScenarioConfig` or a plain dict. Every
+Accepts a Hydra/OmegaConf node, a :class:`~sim.model.config.ScenarioConfig` or a plain dict. Every
 problem raises :class:`~sim.errors.ConfigError` naming the field (``call_types.sales.volumes``)
 and, where it helps, the allowed values. Nothing downstream of this module knows about Hydra.
 
@@ -20,8 +20,8 @@ import numpy as np
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import ScenarioConfig
-from sim.distributions import Distribution, parse_distribution
+from sim.model.config import ScenarioConfig
+from sim.model.distributions import Distribution, parse_distribution
 from sim.errors import ConfigError
 
 HORIZON_KINDS = ("day", "steady_state")

@@ -13,7 +13,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt  # noqa: E402
 
-from sim.kpi import TOTAL  # noqa: E402
+from sim.kpi.tables import TOTAL  # noqa: E402
 
 
 def _ticks(ax, frame) -> None:

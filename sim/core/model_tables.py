@@ -1,0 +1,96 @@
+"""The scenario compiled once into plain arrays: the one model description both engines read.
+
+Routes are compressed sparse rows (type k's route steps are ``route_start[k]:route_start[k+1]``
+of ``route_group`` / ``route_delay``, in preference order); so is the list of call types each
+group serves (``served_start`` / ``served_type`` / ``served_delay``: by call type, then route
+step); agents are numbered group by group, their spells on duty flattened the same way. Policy
+choices are integer codes (see :mod:`sim.policies`). The tables are computed once per Scenario
+object and are read-only, so replications share them safely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.cache import per_scenario
+from sim.model.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class ModelTables:
+    """Typed arrays of a Scenario (see the module docstring for the layout)."""
+
+    priority: np.ndarray  # int32, per call type
+    route_start: np.ndarray  # int32, n_types + 1
+    route_group: np.ndarray  # int32, per route step
+    route_delay: np.ndarray  # float64, per route step
+    served_start: np.ndarray  # int32, n_groups + 1
+    served_type: np.ndarray  # int32
+    served_delay: np.ndarray  # float64
+    speed: np.ndarray  # float64, [group * n_types + type]
+    agent_group: np.ndarray  # int32, per agent
+    spell_first: np.ndarray  # int32, per agent: index of its first spell
+    spell_count: np.ndarray  # int32, per agent
+    spell_begin: np.ndarray  # float64, per spell
+    spell_end: np.ndarray  # float64, per spell (inf: on duty until the queue is empty)
+    trunks: int  # -1: no limit
+
+    @property
+    def n_types(self) -> int:
+        return len(self.priority)
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.served_start) - 1
+
+    @property
+    def n_agents(self) -> int:
+        return len(self.agent_group)
+
+    def route(self, call_type: int):
+        """[(group, delay), ...] of a call type, in preference order."""
+        steps = range(self.route_start[call_type], self.route_start[call_type + 1])
+        return [(int(self.route_group[j]), float(self.route_delay[j])) for j in steps]
+
+    def served(self, group: int):
+        """[(call type, delay), ...] a group serves, by call type, then route step."""
+        steps = range(self.served_start[group], self.served_start[group + 1])
+        return [(int(self.served_type[j]), float(self.served_delay[j])) for j in steps]
+
+    def spells(self, agent: int):
+        """[(start, scheduled end), ...] of an agent's spells on duty."""
+        first = int(self.spell_first[agent])
+        return [(float(self.spell_begin[s]), float(self.spell_end[s])) for s in range(first, first + self.spell_count[agent])]
+
+
+def model_tables(scenario: Scenario) -> ModelTables:
+    """The scenario's tables (computed once per Scenario object)."""
+    return per_scenario(scenario, "model_tables", _compile)
+
+
+def _compile(scenario: Scenario) -> ModelTables:
+    types, groups = scenario.call_types, scenario.groups
+    served = [[] for _ in groups]
+    for t in types:
+        for g, delay in t.route:
+            served[g].append((t.index, delay))
+    spells = [spell for g in groups for spell in g.spells]
+    flat = [interval for agent in spells for interval in agent]
+    return ModelTables(
+        priority=np.array([t.priority for t in types], np.int32),
+        route_start=np.cumsum([0] + [len(t.route) for t in types]).astype(np.int32),
+        route_group=np.array([g for t in types for g, _ in t.route], np.int32),
+        route_delay=np.array([d for t in types for _, d in t.route], np.float64),
+        served_start=np.cumsum([0] + [len(s) for s in served]).astype(np.int32),
+        served_type=np.array([k for s in served for k, _ in s], np.int32),
+        served_delay=np.array([d for s in served for _, d in s], np.float64),
+        speed=np.array([g.speed for g in groups], np.float64).reshape(-1),
+        agent_group=np.repeat(np.arange(len(groups)), [len(g.spells) for g in groups]).astype(np.int32),
+        spell_first=np.cumsum([0] + [len(a) for a in spells])[:-1].astype(np.int32),
+        spell_count=np.array([len(a) for a in spells], np.int32),
+        spell_begin=np.array([s for s, _ in flat], np.float64),
+        spell_end=np.array([e for _, e in flat], np.float64),
+        trunks=-1 if scenario.trunks is None else int(scenario.trunks),
+    )

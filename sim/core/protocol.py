@@ -1,0 +1,87 @@
+"""The engines' protocol, defined once: event order, entity encoding, outcome and state codes,
+and the layout of the streaming tallies.
+
+Both engines read these numbers: the SimPy engine imports this module, and the compiled event
+loop is built from it (``setup.py`` renders :func:`cython_source` into ``sim/core/_protocol.pxi``,
+a generated file, before compiling). The loop also carries the values it was built with
+(``_loop.PROTOCOL``), and the fast engine refuses to load a build whose values differ from
+these (a stale build), so the two engines can never disagree on a code.
+
+This module imports nothing but the standard library, so that the build can read it before
+numpy or the package itself is installed.
+"""
+
+from __future__ import annotations
+
+# -- events ---------------------------------------------------------------------------------
+# Simultaneous timed events fire in order of (time, class, entity): at one instant shifts change
+# first, then agents finish, then callers whose patience ran out leave, then waiting calls
+# overflow, then new calls arrive. The entity is the agent index (STAFFING, COMPLETION) or the
+# call id (ABANDON, ARRIVAL); an overflow timer's entity is call id << ROUTE_BITS | route step.
+# Keys (class << ENTITY_BITS | entity) are unique among pending events, so no insertion counter
+# is needed to order them.
+EVENT_CLASSES = {"STAFFING": 1, "COMPLETION": 2, "ABANDON": 3, "OVERFLOW": 4, "ARRIVAL": 5}
+ENTITY_BITS = 48  # entities (agent indices, call ids << ROUTE_BITS | step) stay below 2**48
+ROUTE_BITS = 6
+MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
+
+# What a timed event of the compiled loop does (its class orders it; its kind dispatches it).
+EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
+               "EV_OVERFLOW": 6}
+
+# -- calls ----------------------------------------------------------------------------------
+# Outcome of a call in the per-call records. Short abandons are a KPI classification of
+# ABANDONED (see sim.kpi.definitions), not an engine outcome.
+OUTCOMES = {"ANSWERED": 0, "ABANDONED": 1, "BLOCKED": 2, "UNFINISHED": 3}
+OUTCOME_NAMES = tuple(name.lower() for name in OUTCOMES)
+# A call in the system: waiting in its queue, taken by an agent, or gone (abandoned; in the
+# compiled loop also: a free slot).
+CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2}
+
+# -- streaming tallies ----------------------------------------------------------------------
+# Per (interval, call type) of the measured calls: counts, then sums (sim.kpi.streaming reads them).
+TALLY_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished",
+                "answered_within_T", "late_abandoned")
+TALLY_SUMS = ("wait_answered", "wait_left", "handle")
+# Wait histograms: bin 0 holds waits of exactly 0, bin 1 waits below 2**MIN_EXP s, then
+# 2**LOG2 log-spaced bins per doubling up to 2**MAX_EXP s, then one bin for longer waits.
+HISTOGRAM_MIN_EXP = -4
+HISTOGRAM_MAX_EXP = 16
+INTERVAL_HISTOGRAM_LOG2 = 4  # per (interval, call type): 16 bins per octave
+SUMMARY_HISTOGRAM_LOG2 = 7  # per call type over the run: 128 bins per octave
+
+
+def histogram_bins(log2_per_octave: int) -> int:
+    """Number of bins of a wait histogram with 2**log2_per_octave bins per octave."""
+    return 3 + (HISTOGRAM_MAX_EXP - HISTOGRAM_MIN_EXP) * (1 << log2_per_octave)
+
+
+def constants() -> dict:
+    """Every integer constant the compiled loop is built with, by its name there."""
+    values = dict(EVENT_CLASSES)
+    values.update(ENTITY_BITS=ENTITY_BITS, ROUTE_BITS=ROUTE_BITS)
+    values.update(EVENT_KINDS)
+    values.update(OUTCOMES)
+    values.update(CALL_STATES)
+    values.update(N_COUNTS=len(TALLY_COUNTS), N_SUMS=len(TALLY_SUMS))
+    values.update({f"C_{name.upper()}": i for i, name in enumerate(TALLY_COUNTS)})
+    values.update({f"S_{name.upper()}": i for i, name in enumerate(TALLY_SUMS)})
+    values.update(MIN_EXP=HISTOGRAM_MIN_EXP, MAX_EXP=HISTOGRAM_MAX_EXP,
+                  INTERVAL_LOG2=INTERVAL_HISTOGRAM_LOG2, SUMMARY_LOG2=SUMMARY_HISTOGRAM_LOG2,
+                  INTERVAL_BINS=histogram_bins(INTERVAL_HISTOGRAM_LOG2),
+                  SUMMARY_BINS=histogram_bins(SUMMARY_HISTOGRAM_LOG2))
+    return values
+
+
+def cython_source() -> str:
+    """The protocol as C constants for Cython (the text of ``sim/core/_protocol.pxi``): C macros
+    with a CALLSIM_ prefix (a plain name such as OVERFLOW may be a macro of the C library),
+    declared to Cython under their names here."""
+    values = constants()
+    lines = ["# Generated from sim/core/protocol.py by setup.py: do not edit, do not commit.", "",
+             "cdef extern from *:", '    """']
+    lines += [f"    #define CALLSIM_{name} ({value})" for name, value in values.items()]
+    lines += ['    """', "    enum:"]
+    lines += [f'        {name} "CALLSIM_{name}"' for name in values]
+    lines += ["", f"PROTOCOL = {values!r}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,164 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""KPI arithmetic in C (the twin of :mod:`sim.kpi._kernels_py`, which tests compare it with bit for
+bit): quantiles of wait histograms row by row, and the sums of min(x, value) per agent group that
+give time on duty. Loaded through :mod:`sim.kpi.kernels`.
+"""
+
+from libc.math cimport INFINITY, floor, NAN
+from libc.stdlib cimport free, qsort
+
+import numpy as np
+
+from sim._cmemory cimport grow, i64, zeros
+
+
+# -- histogram quantiles ----------------------------------------------------------------------
+# sim.kpi.streaming.histogram_quantile, row by row in one pass: the very same arithmetic (the order
+# statistics bracketing the q-quantile, each spread evenly over its bin), so the same floats.
+
+cdef double _row_quantile(const i64 *hist, i64 *cumulative, Py_ssize_t bins, double q, const double *low,
+                          const double *high) noexcept nogil:
+    cdef Py_ssize_t b
+    cdef i64 n, lower, upper, total = 0
+    cdef double position, below, above
+    for b in range(bins):
+        total += hist[b]
+        cumulative[b] = total
+    n = total
+    if n <= 0:
+        return NAN
+    position = <double>((n if n > 1 else 1) - 1) * q
+    lower = <i64>floor(position)
+    upper = lower + 1 if lower + 1 < n - 1 else (n - 1 if n - 1 > 0 else 0)
+    below = _order_statistic(hist, cumulative, bins, lower, low, high)
+    above = _order_statistic(hist, cumulative, bins, upper, low, high)
+    return below + (position - <double>lower) * (above - below)
+
+
+cdef inline double _order_statistic(const i64 *hist, const i64 *cumulative, Py_ssize_t bins, i64 rank,
+                                    const double *low, const double *high) noexcept nogil:
+    cdef Py_ssize_t b = 0
+    cdef i64 before, count
+    while b < bins and cumulative[b] <= rank:  # bins whose cumulative count is <= rank
+        b += 1
+    if b > bins - 1:
+        b = bins - 1
+    before = cumulative[b - 1] if b > 0 else 0
+    count = hist[b] if hist[b] > 1 else 1
+    return low[b] + (<double>(rank - before) + 0.5) / <double>count * (high[b] - low[b])
+
+
+def histogram_quantiles(const i64[:, ::1] hist, double q, const double[::1] low, const double[::1] high):
+    """The q-quantile of each row of ``hist`` (sim.kpi.streaming.histogram_quantile)."""
+    cdef Py_ssize_t rows = hist.shape[0], bins = hist.shape[1], r
+    out = np.empty(rows, np.float64)
+    cdef double[::1] result = out
+    if rows == 0:
+        return out
+    if low.shape[0] < bins or high.shape[0] < bins:
+        raise ValueError("histogram_quantiles: fewer bin bounds than bins")
+    cdef i64 *cumulative = <i64 *>grow(NULL, bins, sizeof(i64))
+    for r in range(rows):
+        result[r] = _row_quantile(&hist[r, 0], cumulative, bins, q, &low[0], &high[0])
+    free(cumulative)
+    return out
+
+
+def interval_quantiles(const unsigned int[:, :, ::1] hist, double q, const double[::1] low, const double[::1] high):
+    """The q-quantile per (interval, call type) and per interval over all types (last column),
+    from per (interval, call type) histograms."""
+    cdef Py_ssize_t n = hist.shape[0], types = hist.shape[1], bins = hist.shape[2], j, k, b
+    out = np.empty((n, types + 1), np.float64)
+    cdef double[:, ::1] result = out
+    if n == 0:
+        return out
+    if low.shape[0] < bins or high.shape[0] < bins:
+        raise ValueError("interval_quantiles: fewer bin bounds than bins")
+    cdef i64 *row = <i64 *>grow(NULL, 3 * bins, sizeof(i64))
+    cdef i64 *total = row + bins
+    cdef i64 *cumulative = row + 2 * bins
+    for j in range(n):
+        for b in range(bins):
+            total[b] = 0
+        for k in range(types):
+            for b in range(bins):
+                row[b] = hist[j, k, b]
+                total[b] += row[b]
+            result[j, k] = _row_quantile(row, cumulative, bins, q, &low[0], &high[0])
+        result[j, types] = _row_quantile(total, cumulative, bins, q, &low[0], &high[0])
+    free(row)
+    return out
+
+
+
+# -- time on duty -----------------------------------------------------------------------------
+
+cdef int _compare_doubles(const void *x, const void *y) noexcept nogil:
+    """qsort order of doubles: ascending, NaN last (as numpy sorts)."""
+    cdef double a = (<const double *>x)[0], b = (<const double *>y)[0]
+    if a < b or (b != b and a == a):
+        return -1
+    if b < a or (a != a and b == b):
+        return 1
+    return 0
+
+
+cdef inline Py_ssize_t _count_at_most(const double *values, Py_ssize_t n, double x) noexcept nogil:
+    """How many of the sorted values (NaN last) are <= x (binary search)."""
+    cdef Py_ssize_t low = 0, high = n, middle
+    while low < high:
+        middle = (low + high) >> 1
+        if values[middle] <= x:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def grouped_sum_min(const i64[::1] group, Py_ssize_t n_groups, const double[::1] values,
+                    const double[::1] points):
+    """sim.kpi.timeline._grouped_sum_min: for every group g (rows) and point x,
+    sum over the values v of group g of min(x, v), with the very same arithmetic: the group's
+    values sorted, their running sums, then (sum of the values <= x) + x * (how many are above)."""
+    cdef Py_ssize_t n = values.shape[0], m = points.shape[0], i, g, c, below, width = 1
+    if group.shape[0] != n:
+        raise ValueError("grouped_sum_min: one group per value")
+    out = np.empty((n_groups, m), np.float64)
+    cdef double[:, ::1] result = out
+    cdef Py_ssize_t *first = <Py_ssize_t *>zeros(2 * n_groups + 2, sizeof(Py_ssize_t))
+    cdef Py_ssize_t *fill = first + n_groups + 1
+    cdef double *sorted_ = <double *>grow(NULL, n, sizeof(double))
+    cdef double *cumulative = <double *>grow(NULL, n + n_groups, sizeof(double))
+    cdef double *row
+    cdef double x
+    try:
+        for i in range(n):
+            if not 0 <= group[i] < n_groups:
+                raise ValueError("grouped_sum_min: group out of range")
+            first[group[i] + 1] += 1
+        for g in range(n_groups):
+            width = max(width, first[g + 1])
+            first[g + 1] += first[g]
+            fill[g] = first[g]
+        for i in range(n):  # each group's values in a run of their own, then sorted
+            sorted_[fill[group[i]]] = values[i]
+            fill[group[i]] += 1
+        for g in range(n_groups):
+            c = first[g + 1] - first[g]
+            qsort(sorted_ + first[g], c, sizeof(double), _compare_doubles)
+            row = cumulative + first[g] + g  # c + 1 running sums, starting at 0
+            row[0] = 0.0
+            for i in range(c):
+                row[i + 1] = row[i] + sorted_[first[g] + i]
+            for i in range(m):
+                x = points[i]
+                below = _count_at_most(sorted_ + first[g], c, x)
+                if below == c and c < width and x >= INFINITY:  # numpy pads rows with inf: x = inf counts them
+                    result[g, i] = (row[c] + INFINITY) + x * <double>(c - width)
+                else:
+                    result[g, i] = row[below] + x * <double>(c - below)
+    finally:
+        free(first)
+        free(sorted_)
+        free(cumulative)
+    return out
