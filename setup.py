@@ -54,6 +54,7 @@ EXTENSIONS = {
     "sim.core._loop": "sim/core/_loop.pyx",
     "sim.model._inputs_c": "sim/model/_inputs_c.pyx",
     "sim.kpi._kernels_c": "sim/kpi/_kernels_c.pyx",
+    "sim.policies._twins": "sim/policies/_twins.pyx",  # the policies' twins, callable from the tests
 }
 
 
@@ -77,7 +78,7 @@ setup(
     python_requires=">=3.10",
     packages=find_packages(include=["sim", "sim.*"]) + ["sim.configs"],
     package_dir={"sim.configs": "configs"},
-    package_data={"sim.configs": ["*.yaml", "scenario/*.yaml", "hydra/launcher/*.yaml"], "sim": ["*.pxd"]},
+    package_data={"sim.configs": ["*.yaml", "scenario/*.yaml", "hydra/launcher/*.yaml"], "sim": ["*.pxd", "policies/*.pxd"]},
     install_requires=[
         "simpy>=4.1",
         "numpy>=1.24",

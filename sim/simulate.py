@@ -17,7 +17,7 @@ import pandas as pd
 from sim.kpi import tables as kpi
 from sim.kpi import streaming as stream_kpi
 from sim.kpi import theory
-from sim.core import select_engine
+from sim.core.engines import select_engine
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
 from sim.progress import progress_bar, wanted

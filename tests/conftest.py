@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from sim.core import ENGINES
+from sim.core.engines import ENGINES
 from sim.model.scenario import build_scenario
 
 

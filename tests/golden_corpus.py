@@ -13,7 +13,9 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     multiples of 10 s, every duration, patience and overflow delay a multiple of 10 s, speeds
     powers of two and shifts on 15-minute boundaries, so that arrivals, completions,
     abandonments, overflows and shift changes fall on the same instants and every tie rule is
-    exercised.
+    exercised;
+  * ``.../head_start``, ``.../least_skilled``: every grid day and the first 100 random days again
+    under the alternative call-selection and agent-selection policies.
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -35,7 +37,22 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "golden" / "corpus.json"
 N_RANDOM = 200
 N_GRID = 200
-POLICIES: Tuple[Dict, ...] = ({},)  # scenario-level policy settings each random case is run under
+N_RANDOM_POLICIES = 100  # random days also run under each alternative policy (all grid days are)
+
+
+def _head_start(data: dict) -> dict:
+    """priority_head_start with head starts of 0, 30, 60 s ... by call type (on the 10 s grid)."""
+    call_types = {name: {**spec, "head_start": 30.0 * k} for k, (name, spec) in enumerate(data["call_types"].items())}
+    return {**data, "call_types": call_types, "routing": {"call_selection": "priority_head_start"}}
+
+
+# Policy variants each random and grid day is also run under (suffix of the case id: the
+# default policies keep the plain id).
+POLICIES: Dict[str, Callable[[dict], dict]] = {
+    "": lambda data: data,
+    "head_start": _head_start,
+    "least_skilled": lambda data: {**data, "routing": {"agent_selection": "least_skilled"}},
+}
 
 
 def digest(table) -> str:
@@ -153,14 +170,15 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
     for i in range(N_RANDOM):
         rng = np.random.default_rng([20261130, i])
         data = random_day(rng, grid=False)
-        for p, policy in enumerate(POLICIES):
-            yield f"random/{i}" + (f"/p{p}" if p else ""), {**data, **policy}, 1000 + i, None
+        for suffix, variant in POLICIES.items():
+            if suffix == "" or i < N_RANDOM_POLICIES:
+                yield f"random/{i}" + (f"/{suffix}" if suffix else ""), variant(data), 1000 + i, None
     for i in range(N_GRID):
         rng = np.random.default_rng([20261201, i])
         data = random_day(rng, grid=True)
         calls = grid_calls(rng, data)
-        for p, policy in enumerate(POLICIES):
-            yield f"grid/{i}" + (f"/p{p}" if p else ""), {**data, **policy}, 1, calls
+        for suffix, variant in POLICIES.items():
+            yield f"grid/{i}" + (f"/{suffix}" if suffix else ""), variant(data), 1, calls
 
 
 def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object]:
@@ -193,7 +211,7 @@ def compute(engine) -> Dict[str, Dict]:
 
 
 def engines() -> Dict[str, Callable]:
-    from sim.core import ENGINES
+    from sim.core.engines import ENGINES
 
     return {name: cls for name, cls in ENGINES.items()}
 

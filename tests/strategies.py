@@ -53,8 +53,14 @@ def scenarios(draw, max_types=3, max_groups=3):
     for group in groups.values():
         if draw(st.booleans()):
             group["speed"] = {t: draw(st.sampled_from([0.8, 1.0, 1.5])) for t in call_types}
+    call_selection = draw(st.sampled_from(["priority_fifo", "priority_head_start"]))
+    if call_selection == "priority_head_start":
+        for spec in call_types.values():
+            spec["head_start"] = draw(st.sampled_from([0.0, 15.0, 60.0]))
     return {
         "name": "random",
+        "routing": {"call_selection": call_selection,
+                    "agent_selection": draw(st.sampled_from(["route_order", "least_skilled"]))},
         "horizon": {"kind": "day", "intervals": N_INTERVALS, "interval_minutes": 15},
         "call_types": call_types,
         "groups": groups,

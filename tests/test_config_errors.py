@@ -12,7 +12,7 @@ from hydra.errors import HydraException
 import sim
 from sim.cli import apply_shortcuts, config_dir
 from sim.model.config import register_configs
-from sim.core import select_engine
+from sim.core.engines import select_engine
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario
 

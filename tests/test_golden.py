@@ -9,7 +9,7 @@ import json
 import pytest
 
 import golden_corpus
-from sim.core import ENGINES
+from sim.core.engines import ENGINES
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +20,8 @@ def stored():
 def test_the_corpus_covers_every_kind_of_case(stored):
     kinds = {name.split("/")[0] for name in stored}
     assert kinds == {"shipped", "random", "grid"}
+    variants = {name.split("/")[2] for name in stored if name.count("/") == 2 and not name.startswith("shipped")}
+    assert variants == set(golden_corpus.POLICIES) - {""}
     valid = [v for v in stored.values() if not v.get("invalid")]
     assert len(valid) >= 380 and sum(v["calls"] for v in valid) > 50_000
 

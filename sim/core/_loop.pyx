@@ -27,6 +27,9 @@ from libc.string cimport memcpy
 import numpy as np
 
 from sim._cmemory cimport grow, i64, zeros
+from sim.policies._agent_selection cimport least_skilled_before
+from sim.policies._call_selection cimport priority_fifo_before, priority_head_start_before
+from sim.policies._routing cimport eligible, needs_overflow_timer
 
 include "_protocol.pxi"  # event classes, kinds, outcome and state codes, tally layout (sim/core/protocol.py)
 
@@ -142,6 +145,9 @@ cdef class FastCore:
     cdef int *served_type
     cdef double *served_delay
     cdef double *speed  # [group * n_types + type]
+    cdef double *head_start  # per type (call selection priority_head_start)
+    cdef int *group_skills  # per group: call types served (agent selection least_skilled)
+    cdef int call_selection, agent_selection  # policy codes (sim.core.protocol)
     # agents
     cdef int *agent_group
     cdef int *spell_first
@@ -222,7 +228,8 @@ cdef class FastCore:
                   const int[::1] agent_group, const int[::1] spell_first, const int[::1] spell_count,
                   const double[::1] spell_begin, const double[::1] spell_end, i64 trunks, double horizon_end,
                   bint keep_records, bint tally, int n_intervals, double interval_length, double warmup,
-                  double sl_threshold, double short_abandon, const double[::1] bucket_edges):
+                  double sl_threshold, double short_abandon, const double[::1] bucket_edges,
+                  const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection):
         cdef int i
         cdef i64 n
         self.n_types = priority.shape[0]
@@ -238,6 +245,10 @@ cdef class FastCore:
         self.served_type = _ints(served_type)
         self.served_delay = _doubles(served_delay)
         self.speed = _doubles(speed)
+        self.head_start = _doubles(head_start)
+        self.group_skills = _ints(group_skills)
+        self.call_selection = call_selection
+        self.agent_selection = agent_selection
         self.agent_group = _ints(agent_group)
         self.spell_first = _ints(spell_first)
         self.spell_count = _ints(spell_count)
@@ -318,6 +329,7 @@ cdef class FastCore:
                 free(self.queues[i].items)
         free(self.priority); free(self.route_start); free(self.route_group); free(self.route_delay)
         free(self.served_start); free(self.served_type); free(self.served_delay); free(self.speed)
+        free(self.head_start); free(self.group_skills)
         free(self.agent_group); free(self.spell_first); free(self.spell_count); free(self.spell_begin)
         free(self.spell_end); free(self.current_spell); free(self.leaving); free(self.on_duty_since)
         free(self.last_done); free(self.hand_id); free(self.wrap_in_hand); free(self.idle_prev)
@@ -723,6 +735,30 @@ cdef class FastCore:
             self.push(end, COMPLETION, agent, EV_TALK_END, agent)
         return 0
 
+    cdef inline bint call_before(self, int k, const Call *a, int best_type, const Call *b) noexcept:
+        """Whether head call a (of type k) is taken before head call b, by the scenario's
+        call-selection policy (sim/policies/_call_selection.pxd)."""
+        if self.call_selection == CALL_SELECTION_PRIORITY_FIFO:
+            return priority_fifo_before(self.priority[k], a.arrival, a.id, self.priority[best_type], b.arrival, b.id)
+        return priority_head_start_before(self.priority[k], a.arrival, self.head_start[k], a.id,
+                                          self.priority[best_type], b.arrival, self.head_start[best_type], b.id)
+
+    cdef inline int select_group(self, int k, double arrival) noexcept:
+        """The group whose longest-idle agent answers an arriving call of type k: among the
+        route's groups eligible now with an idle agent, the scenario's agent-selection policy's
+        choice (sim/policies/_agent_selection.pxd); -1 if none."""
+        cdef int j, g, step, best = -1, best_step = -1
+        for j in range(self.route_start[k], self.route_start[k + 1]):
+            g = self.route_group[j]
+            if self.idle_head[g] < 0 or not eligible(arrival, self.route_delay[j], arrival):
+                continue
+            if self.agent_selection == AGENT_SELECTION_ROUTE_ORDER:
+                return g  # no later step comes before it in route order
+            step = j - self.route_start[k]
+            if best < 0 or least_skilled_before(step, self.group_skills[g], best_step, self.group_skills[best]):
+                best, best_step = g, step
+        return best
+
     cdef inline int next_call(self, int agent) noexcept:
         """Slot of the waiting call a free agent takes now (taken off its queue), or -1."""
         cdef int g = self.agent_group[agent]
@@ -736,11 +772,9 @@ cdef class FastCore:
             if head < 0:
                 continue
             h = &self.calls[head]
-            if self.now < h.arrival + self.served_delay[j]:
+            if not eligible(h.arrival, self.served_delay[j], self.now):
                 continue
-            if (best < 0 or self.priority[k] > self.priority[best_type]
-                    or (self.priority[k] == self.priority[best_type]
-                        and (h.arrival < b.arrival or (h.arrival == b.arrival and h.id < b.id)))):
+            if best < 0 or self.call_before(k, h, best_type, b):
                 best, best_type, b = head, k, h
         if best >= 0:
             q = &self.queues[best_type]
@@ -794,15 +828,13 @@ cdef class FastCore:
                     self.max_call_end = arrival
             return 0
         self.in_system += 1
-        for j in range(self.route_start[k], self.route_start[k + 1]):
-            g = self.route_group[j]
-            if arrival >= arrival + self.route_delay[j] and self.idle_head[g] >= 0:
-                # answered at once: the call never needs a slot, a queue entry or a timer
-                call.arrival, call.talk, call.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
-                call.id, call.type, call.interval = id, k, interval
-                agent = self.idle_head[g]
-                self.remove_idle(agent)
-                return self.serve(agent, &call)
+        g = self.select_group(k, arrival)
+        if g >= 0:  # answered at once: the call never needs a slot, a queue entry or a timer
+            call.arrival, call.talk, call.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
+            call.id, call.type, call.interval = id, k, interval
+            agent = self.idle_head[g]
+            self.remove_idle(agent)
+            return self.serve(agent, &call)
         slot = self.new_slot()
         c = &self.calls[slot]
         c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
@@ -812,7 +844,7 @@ cdef class FastCore:
             self.push(arrival + patience, ABANDON, id, EV_ABANDON, slot)
         for j in range(self.route_start[k], self.route_start[k + 1]):
             delay = self.route_delay[j]
-            if arrival < arrival + delay and delay < patience:
+            if needs_overflow_timer(arrival, delay, patience, arrival):
                 self.push(arrival + delay, OVERFLOW, (id << ROUTE_BITS) | (j - self.route_start[k]), EV_OVERFLOW, slot)
         return 0
 

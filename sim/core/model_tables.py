@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.agents.roster import roster
 from sim.model.cache import per_scenario
 from sim.model.scenario import Scenario
+from sim.policies.registry import policy_code
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class ModelTables:
     spell_begin: np.ndarray  # float64, per spell
     spell_end: np.ndarray  # float64, per spell (inf: on duty until the queue is empty)
     trunks: int  # -1: no limit
+    head_start: np.ndarray  # float64, per call type (call selection priority_head_start)
+    group_skills: np.ndarray  # int32, per group: how many call types it serves (agent selection)
+    call_selection: int  # policy codes (sim.core.protocol.CALL_SELECTION, AGENT_SELECTION)
+    agent_selection: int
 
     @property
     def n_types(self) -> int:
@@ -76,7 +82,8 @@ def _compile(scenario: Scenario) -> ModelTables:
     for t in types:
         for g, delay in t.route:
             served[g].append((t.index, delay))
-    spells = [spell for g in groups for spell in g.spells]
+    agents = roster(scenario)
+    spells = [entry.spells for entry in agents]
     flat = [interval for agent in spells for interval in agent]
     return ModelTables(
         priority=np.array([t.priority for t in types], np.int32),
@@ -87,10 +94,14 @@ def _compile(scenario: Scenario) -> ModelTables:
         served_type=np.array([k for s in served for k, _ in s], np.int32),
         served_delay=np.array([d for s in served for _, d in s], np.float64),
         speed=np.array([g.speed for g in groups], np.float64).reshape(-1),
-        agent_group=np.repeat(np.arange(len(groups)), [len(g.spells) for g in groups]).astype(np.int32),
+        agent_group=np.array([entry.group for entry in agents], np.int32),
         spell_first=np.cumsum([0] + [len(a) for a in spells])[:-1].astype(np.int32),
         spell_count=np.array([len(a) for a in spells], np.int32),
         spell_begin=np.array([s for s, _ in flat], np.float64),
         spell_end=np.array([e for _, e in flat], np.float64),
         trunks=-1 if scenario.trunks is None else int(scenario.trunks),
+        head_start=np.array([t.head_start for t in types], np.float64),
+        group_skills=np.array([len(s) for s in served], np.int32),
+        call_selection=policy_code("call_selection", scenario.call_selection, "routing.call_selection"),
+        agent_selection=policy_code("agent_selection", scenario.agent_selection, "routing.agent_selection"),
     )

@@ -38,6 +38,16 @@ OUTCOME_NAMES = tuple(name.lower() for name in OUTCOMES)
 # compiled loop also: a free slot).
 CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2}
 
+# -- agents -----------------------------------------------------------------------------------
+# Agent states (sim.agents.states names them and their allowed transitions).
+AGENT_STATES = ("OFF_DUTY", "IDLE", "TALKING", "WRAP_UP")
+
+# -- policies ---------------------------------------------------------------------------------
+# Policy names in code order (sim.policies holds each rule and its Cython twin; the compiled loop
+# receives the code of the scenario's choice). Append new names: codes are never renumbered.
+CALL_SELECTION = ("priority_fifo", "priority_head_start")
+AGENT_SELECTION = ("route_order", "least_skilled")
+
 # -- streaming tallies ----------------------------------------------------------------------
 # Per (interval, call type) of the measured calls: counts, then sums (sim.kpi.streaming reads them).
 TALLY_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished",
@@ -63,6 +73,9 @@ def constants() -> dict:
     values.update(EVENT_KINDS)
     values.update(OUTCOMES)
     values.update(CALL_STATES)
+    values.update({f"AGENT_{name}": i for i, name in enumerate(AGENT_STATES)})
+    values.update({f"CALL_SELECTION_{name.upper()}": i for i, name in enumerate(CALL_SELECTION)})
+    values.update({f"AGENT_SELECTION_{name.upper()}": i for i, name in enumerate(AGENT_SELECTION)})
     values.update(N_COUNTS=len(TALLY_COUNTS), N_SUMS=len(TALLY_SUMS))
     values.update({f"C_{name.upper()}": i for i, name in enumerate(TALLY_COUNTS)})
     values.update({f"S_{name.upper()}": i for i, name in enumerate(TALLY_SUMS)})

@@ -5,17 +5,20 @@ Processes: one ``arrivals`` process feeds the calls of :mod:`sim.model.random_in
 go home at the end of the spell after finishing the call in hand). A waiting caller is a plain
 object in its call type's FIFO queue, with timers for its patience and for each overflow delay.
 
-Routing rules:
-  * An arriving call goes to the longest-idle agent of the first group in its route that is
-    eligible now (overflow delay 0) and has an idle agent; otherwise it waits.
-  * A call becomes eligible for a route group once it has waited that group's delay; at that
-    moment it goes to the group's longest-idle agent if there is one.
-  * An agent that frees up takes, among the call types its group serves, the head call of the
-    type with the highest priority whose head is eligible for the group; equal priorities go to
-    the longest-waiting call, then the lowest call id. If none, the agent becomes idle.
+Routing (the rules are the policies of sim/policies/, called here by name):
+  * An arriving call goes to an idle agent of one of its route's groups that are eligible now
+    (overflow delay 0), chosen by the agent-selection policy (default route_order: the first
+    such group; within a group its longest-idle agent); otherwise it waits.
+  * A call becomes eligible for a route group once it has waited that group's delay
+    (sim.policies.routing); at that moment it goes to the group's longest-idle agent if any.
+  * An agent that frees up takes, among the head calls of the call types its group serves that
+    are eligible for the group, the one the call-selection policy puts first (default
+    priority_fifo: highest priority, then longest waiting, then lowest call id). If none, the
+    agent becomes idle.
   * Trunks limit calls in the system (waiting or talking); an arrival beyond the limit is blocked.
+Agents move between the states of sim.agents.states, and only along its transitions.
 
-Deterministic order (shared with every engine): timed events fire in order of
+Deterministic order (sim.core.protocol, shared with every engine): timed events fire in order of
 (time, class, entity), classes STAFFING < COMPLETION < ABANDON < OVERFLOW < ARRIVAL, entity being
 the agent or call id. So at one instant shifts change first, then agents finish, then callers
 whose patience ran out leave, then waiting calls overflow, then new calls arrive. Event times are
@@ -33,11 +36,14 @@ from typing import Iterable, List, Optional
 import numpy as np
 import simpy
 
+from sim.agents import states
+from sim.agents.roster import open_spell_end
 from sim.core import protocol
 from sim.core.model_tables import model_tables
 from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
+from sim.policies import agent_selection, call_selection, routing
 
 # Event classes, in the order they fire at equal times, and call states (sim.core.protocol).
 STAFFING, COMPLETION, ABANDON, OVERFLOW, ARRIVAL = (protocol.EVENT_CLASSES[name] for name in
@@ -75,15 +81,20 @@ class Call:
 
 
 class Agent:
-    __slots__ = ("index", "group", "speed", "spells", "wake", "leaving", "last_done", "on_duty_since", "log")
+    __slots__ = ("index", "group", "speed", "spells", "state", "wake", "leaving", "last_done", "on_duty_since", "log")
 
     def __init__(self, index, group, speed, spells):
         self.index, self.group, self.speed, self.spells = index, group, speed, spells
+        self.state = states.OFF_DUTY
         self.wake: Optional[simpy.Event] = None
         self.leaving = False
         self.last_done = -math.inf
         self.on_duty_since: Optional[float] = None  # start of the spell in progress
         self.log: List[tuple] = []  # (start, scheduled_end, end) per finished spell
+
+    def become(self, state) -> None:
+        """Change state (only along the transitions sim.agents.states allows)."""
+        self.state = states.check(self.state, state)
 
 
 class SimpyEngine:
@@ -114,6 +125,10 @@ class _CallCenter:
         self.routes = [tables.route(k) for k in range(tables.n_types)]  # type -> [(group, delay)]
         self.served_by = [tables.served(g) for g in range(tables.n_groups)]  # group -> [(type, delay)]
         self.trunks = tables.trunks if tables.trunks >= 0 else math.inf
+        self.head_start = tables.head_start.tolist()
+        self.skills = tables.group_skills.tolist()
+        self.call_key = call_selection.RULES[protocol.CALL_SELECTION[tables.call_selection]]
+        self.group_key = agent_selection.RULES[protocol.AGENT_SELECTION[tables.agent_selection]]
         self.in_system = 0
         self.blocks: List[CallRecords] = []
         speeds = tables.speed.reshape(tables.n_groups, tables.n_types).tolist()
@@ -162,11 +177,13 @@ class _CallCenter:
             call = self.next_call(agent)
             while True:
                 if call is None:
+                    agent.become(states.IDLE)
                     agent.wake = env.event()
                     self.idle[agent.group][agent] = None
                     call = yield agent.wake  # a call, or None when the spell ends while idle
                     if call is None:
                         break
+                agent.become(states.TALKING)
                 speed = agent.speed[call.type]
                 talk, wrapup = call.talk / speed, call.wrapup / speed
                 talk_end = env.now + talk
@@ -175,11 +192,13 @@ class _CallCenter:
                 rec, row = call.records, call.row
                 rec.end_time[row], rec.talk[row], rec.wrapup[row] = talk_end, talk, wrapup
                 if wrapup > 0:
+                    agent.become(states.WRAP_UP)
                     yield env.at(talk_end + wrapup, COMPLETION, agent.index)
                 agent.last_done = env.now
                 if agent.leaving:
                     break
                 call = self.next_call(agent)
+            agent.become(states.OFF_DUTY)
             agent.log.append((begin, scheduled_end, env.now))
             agent.on_duty_since = None
 
@@ -193,16 +212,16 @@ class _CallCenter:
             return
         self.in_system += 1
         route = self.routes[call.type]
-        for g, delay in route:
-            if now >= call.arrival + delay and self.idle[g]:
-                self.answer(call, self.take_idle(g))
-                return
+        group = self.select_group(call, route)
+        if group is not None:
+            self.answer(call, self.take_idle(group))
+            return
         self.queues[call.type].append(call)
         env = self.env
         if call.patience < math.inf:
             env.at(call.arrival + call.patience, ABANDON, call.id, lambda _, c=call: self.abandon(c))
         for step, (g, delay) in enumerate(route):
-            if now < call.arrival + delay and delay < call.patience:
+            if routing.needs_overflow_timer(call.arrival, delay, call.patience, now):
                 env.at(call.arrival + delay, OVERFLOW, (call.id << protocol.ROUTE_BITS) | step,
                        lambda _, c=call, g=g: self.overflow(c, g))
 
@@ -225,6 +244,17 @@ class _CallCenter:
             agent.wake.succeed(None)
 
     # -- routing ---------------------------------------------------------------------------
+
+    def select_group(self, call: Call, route) -> Optional[int]:
+        """The group whose longest-idle agent answers an arriving call (agent selection among
+        the route's eligible groups with an idle agent), or None."""
+        now, best, best_key = self.env.now, None, None
+        for step, (g, delay) in enumerate(route):
+            if self.idle[g] and routing.eligible(call.arrival, delay, now):
+                key = self.group_key(step, self.skills[g])
+                if best_key is None or key < best_key:
+                    best, best_key = g, key
+        return best
 
     def take_idle(self, group: int) -> Agent:
         idle = self.idle[group]
@@ -251,9 +281,9 @@ class _CallCenter:
             if not queue:
                 continue
             head = queue[0]
-            if now < head.arrival + delay:
+            if not routing.eligible(head.arrival, delay, now):
                 continue
-            key = (-self.priority[k], head.arrival, head.id)
+            key = self.call_key(self.priority[k], head.arrival, self.head_start[k], head.id)
             if best_key is None or key < best_key:
                 best, best_key = head, key
         if best is not None:
@@ -271,7 +301,7 @@ class _CallCenter:
             rows.extend((agent.index, agent.group, *spell) for spell in agent.log)
             if agent.on_duty_since is not None:
                 rows.append((agent.index, agent.group, agent.on_duty_since, math.inf,
-                             max(horizon_end, agent.last_done)))
+                             open_spell_end(horizon_end, agent.last_done)))
         columns = list(zip(*rows)) if rows else [()] * 5
         return AgentLog(
             agent=np.array(columns[0], np.int32), group=np.array(columns[1], np.int32),

@@ -58,6 +58,8 @@ class CallTypeConfig:
     ``priority``: when an agent frees up, it takes the eligible call type with the highest
     priority number first; equal priorities go to the longest-waiting call.
     ``patience``: time a caller waits before hanging up; null means callers never abandon.
+    ``head_start``: seconds added to this type's waiting time when a freed agent chooses among
+    the call types it serves (only with ``routing.call_selection: priority_head_start``).
     """
 
     arrival_rate: Optional[float] = None
@@ -67,6 +69,7 @@ class CallTypeConfig:
     wrapup_time: Optional[DistributionConfig] = None
     patience: Optional[DistributionConfig] = None
     priority: int = 0
+    head_start: float = 0.0
     route: List[RouteStepConfig] = field(default_factory=list)
 
 
@@ -132,8 +135,24 @@ class KpiConfig:
 
 
 @dataclass
+class RoutingConfig:
+    """The routing policies (see sim/policies/).
+
+    call_selection: which waiting call a freed agent takes: ``priority_fifo`` (highest priority,
+    then longest waiting) or ``priority_head_start`` (the same, each call type's waiting time
+    counted with its ``head_start`` added).
+    agent_selection: which idle agent answers a call: ``route_order`` (the first group of the
+    route with an idle agent) or ``least_skilled`` (the eligible group serving the fewest call
+    types); within a group, its longest-idle agent.
+    """
+
+    call_selection: str = "priority_fifo"
+    agent_selection: str = "route_order"
+
+
+@dataclass
 class ScenarioConfig:
-    """A whole call center: horizon, call types, agent groups, trunks, KPI settings."""
+    """A whole call center: horizon, call types, agent groups, trunks, routing policies, KPI settings."""
 
     name: str = MISSING
     description: str = ""
@@ -142,6 +161,7 @@ class ScenarioConfig:
     groups: Dict[str, GroupConfig] = field(default_factory=dict)
     trunks: Optional[int] = None
     busyness_cv: float = 0.0
+    routing: RoutingConfig = field(default_factory=RoutingConfig)
     kpi: KpiConfig = field(default_factory=KpiConfig)
 
 

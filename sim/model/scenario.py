@@ -20,13 +20,16 @@ import numpy as np
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.core import protocol
 from sim.model.config import ScenarioConfig
 from sim.model.distributions import Distribution, parse_distribution
+from sim.policies import staffing as staffing_policy
+from sim.policies.registry import policy_code
 from sim.errors import ConfigError
 
 HORIZON_KINDS = ("day", "steady_state")
 SL_VARIANTS = ("offered", "answered", "answered_and_late_abandoned")
-MAX_ROUTE_STEPS = 64
+MAX_ROUTE_STEPS = protocol.MAX_ROUTE_STEPS  # an overflow timer encodes the route step in ROUTE_BITS bits
 INFINITY = math.inf
 
 
@@ -40,6 +43,7 @@ class CallType:
     patience: Optional[Distribution]
     priority: int
     route: Tuple[Tuple[int, float], ...]  # (group index, overflow delay in s), preference order
+    head_start: float = 0.0  # s added to the waiting time in call selection (priority_head_start)
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class Scenario:
     trunks: Optional[int]
     busyness_cv: float
     kpi: KpiSettings
+    call_selection: str = "priority_fifo"  # policy names (sim.policies)
+    agent_selection: str = "route_order"
 
     @property
     def n_agents(self) -> int:
@@ -91,10 +97,6 @@ class Scenario:
 
         The fast engine's tallies use the very same arithmetic (IEEE division, truncation)."""
         return np.minimum((np.asarray(arrival, float) / self.interval_length).astype(np.int64), self.n_intervals - 1)
-
-    def agent_groups(self) -> np.ndarray:
-        """Group index of every agent; agents are numbered group by group."""
-        return np.repeat(np.arange(len(self.groups)), [len(g.spells) for g in self.groups])
 
 
 def build_scenario(cfg) -> Scenario:
@@ -136,6 +138,7 @@ def build_scenario(cfg) -> Scenario:
         trunks=trunks,
         busyness_cv=float(node.busyness_cv),
         kpi=_kpi(node.kpi),
+        **_routing(node.routing, call_types),
     )
 
 
@@ -234,6 +237,7 @@ def _call_type(index, name, c, group_names, horizon) -> CallType:
         patience=None if c.patience is None else parse_distribution(c.patience, f"{where}.patience"),
         priority=int(c.priority),
         route=tuple(route),
+        head_start=_finite(c.head_start, f"{where}.head_start", minimum=-math.inf),
     )
 
 
@@ -253,36 +257,16 @@ def _group(index, name, g, type_names, horizon) -> Group:
 
 
 def _spells(where, staffing, g, horizon):
-    """On-duty spells per agent; a spell ending at the horizon end is left open (inf)."""
+    """On-duty spells per agent, from the group's staffing policy (see sim.policies.staffing)."""
     kind, length, n, end, _, day_start = horizon
-
-    def close(t: float) -> float:
-        return INFINITY if t >= end else t
-
     if staffing == "headcount":
-        if g.headcount < 0:
-            raise ConfigError(f"{where}.headcount", f"must be >= 0, got {g.headcount}")
-        return (((0.0, INFINITY),),) * g.headcount
+        return staffing_policy.fixed(g.headcount, where)
     if staffing == "headcount_per_interval":
-        counts = list(g.headcount_per_interval)
-        if len(counts) != n:
-            raise ConfigError(f"{where}.headcount_per_interval", f"has {len(counts)} values but the run has {n} intervals")
-        for j, c in enumerate(counts):
-            if c < 0:
-                raise ConfigError(f"{where}.headcount_per_interval[{j}]", f"must be >= 0, got {c}")
-        agents = []
-        for a in range(max(counts, default=0)):
-            on = [j for j, c in enumerate(counts) if c > a]
-            spells, start = [], None
-            for j in range(n + 1):
-                if j < n and j in on and start is None:
-                    start = j * length
-                elif (j == n or j not in on) and start is not None:
-                    spells.append((start, close(min(j * length, end))))
-                    start = None
-            agents.append(tuple(spells))
-        return tuple(agents)
-    agents = []
+        if len(g.headcount_per_interval) != n:
+            raise ConfigError(f"{where}.headcount_per_interval",
+                              f"has {len(g.headcount_per_interval)} values but the run has {n} intervals")
+        return staffing_policy.per_interval(g.headcount_per_interval, length, end, where)
+    named = []
     for shift_name, s in g.shifts.items():
         at = f"{where}.shifts.{shift_name}"
         start = parse_clock(s.start, f"{at}.start") - day_start
@@ -290,10 +274,8 @@ def _spells(where, staffing, g, horizon):
         if not 0 <= start < stop <= end + 1e-9:
             raise ConfigError(at, f"shift {s.start}-{s.end} must lie inside the horizon and end after it starts "
                                   f"(horizon: {_clock(day_start)} to {_clock(day_start + end)})")
-        if s.count < 0:
-            raise ConfigError(f"{at}.count", f"must be >= 0, got {s.count}")
-        agents.extend([((start, close(stop)),)] * s.count)
-    return tuple(agents)
+        named.append((shift_name, start, stop, s.count))
+    return staffing_policy.shifts(named, end, where)
 
 
 def _clock(seconds: float) -> str:
@@ -306,6 +288,19 @@ def _check_servable(call_types, groups) -> None:
         if sum(ct.rates) > 0 and not any(groups[g].spells for g, _ in ct.route):
             names = [groups[g].name for g, _ in ct.route]
             raise ConfigError(f"call_types.{ct.name}.route", f"no agent of {names} is ever on duty, so no call of this type could be served")
+
+
+def _routing(r, call_types) -> dict:
+    """The routing policies' names, checked (with the per-type settings they use)."""
+    policy_code("call_selection", r.call_selection, "routing.call_selection")
+    policy_code("agent_selection", r.agent_selection, "routing.agent_selection")
+    if r.call_selection != "priority_head_start":
+        for ct in call_types:
+            if ct.head_start != 0:
+                raise ConfigError(f"call_types.{ct.name}.head_start",
+                                  "a head start is used only by routing.call_selection=priority_head_start "
+                                  f"(the scenario's is {r.call_selection!r}): set that policy, or remove the head start")
+    return {"call_selection": r.call_selection, "agent_selection": r.agent_selection}
 
 
 def _kpi(k) -> KpiSettings:

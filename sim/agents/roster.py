@@ -1,0 +1,39 @@
+"""The roster: every agent numbered (group by group, in the order of the scenario's groups) with
+its spells on duty (from the group's staffing policy, :mod:`sim.policies.staffing`), and the
+rule that closes a spell left open at the end of the run."""
+
+from __future__ import annotations
+
+import math
+from typing import List, NamedTuple, Tuple
+
+import numpy as np
+
+
+class RosterEntry(NamedTuple):
+    agent: int
+    group: int
+    spells: Tuple[Tuple[float, float], ...]  # (start, scheduled end), in time order
+
+
+def roster(scenario) -> List[RosterEntry]:
+    """Every agent of the scenario, numbered group by group."""
+    entries: List[RosterEntry] = []
+    for group in scenario.groups:
+        for spells in group.spells:
+            entries.append(RosterEntry(len(entries), group.index, spells))
+    return entries
+
+
+def agent_groups(scenario) -> np.ndarray:
+    """Group index of every agent (agents numbered group by group)."""
+    return np.repeat(np.arange(len(scenario.groups)), [len(g.spells) for g in scenario.groups])
+
+
+def open_spell_end(horizon_end: float, last_done: float) -> float:
+    """When an agent on duty at closing time (a spell with no scheduled end) goes home: at the end
+    of the horizon, or after its last call if it was still clearing the queue then."""
+    return horizon_end if horizon_end > last_done else last_done
+
+
+OPEN = math.inf  # the scheduled end of a spell that reaches the end of the horizon
