@@ -80,7 +80,7 @@ setup(
     package_dir={"sim.configs": "configs"},
     package_data={"sim.configs": ["*.yaml", "scenario/*.yaml", "hydra/launcher/*.yaml"], "sim": ["*.pxd", "policies/*.pxd"]},
     install_requires=[
-        "simpy>=4.1",
+        "simpy>=4.0,<4.2",  # the SimPy engine uses its private event queue: see sim/core/simpy_engine.py
         "numpy>=1.24",
         "pandas>=2.0",
         "scipy>=1.10",

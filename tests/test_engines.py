@@ -97,3 +97,17 @@ def test_unbuilt_fast_engine_is_a_clear_error(monkeypatch):
     assert info.value.field == "engine" and "no compiler" in str(info.value)
     engine, note = select_engine("auto", scenario)
     assert engine.name == "simpy" and "not built" in note
+
+
+def test_the_installed_simpy_is_a_supported_version_and_setup_pins_the_range():
+    import re
+
+    import simpy
+
+    from sim.core.simpy_engine import SUPPORTED_SIMPY
+
+    assert tuple(int(p) for p in simpy.__version__.split(".")[:2]) in SUPPORTED_SIMPY
+    setup = (Path(__file__).resolve().parents[1] / "setup.py").read_text()
+    low, high = re.search(r'"simpy>=(\d+\.\d+),<(\d+\.\d+)"', setup).groups()
+    assert low == "%d.%d" % SUPPORTED_SIMPY[0]
+    assert high == "%d.%d" % (SUPPORTED_SIMPY[-1][0], SUPPORTED_SIMPY[-1][1] + 1)

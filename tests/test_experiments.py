@@ -145,3 +145,22 @@ def test_progress_bars_show_on_request_and_change_nothing(capsys):
     plain = simulate(queue(42, hours=2), seed=5, records=False)
     barred = simulate(queue(42, hours=2), seed=5, records=False, progress=True)
     assert plain.summary.equals(barred.summary)
+
+
+def test_the_crn_false_fingerprint_survives_a_new_scenario_field_and_sees_every_change():
+    """crn=false seeds come from the scenario's fingerprint: a field added to the Scenario type
+    (with the default that keeps today's model) must not change it; any value that differs must."""
+    import dataclasses
+
+    from sim.experiments.replications import scenario_fingerprint
+    from sim.model.scenario import Scenario, build_scenario
+
+    scenario = build_scenario(queue(40))
+    grown_type = dataclasses.make_dataclass("Scenario", [("breaks_policy", str, dataclasses.field(default="none"))],
+                                            bases=(Scenario,), frozen=True)
+    values = {f.name: getattr(scenario, f.name) for f in dataclasses.fields(Scenario)}
+    assert scenario_fingerprint(grown_type(**values)) == scenario_fingerprint(scenario)
+    assert scenario_fingerprint(grown_type(**values, breaks_policy="lunch")) != scenario_fingerprint(scenario)
+    changed = [build_scenario(queue(41)), dataclasses.replace(scenario, call_selection="priority_head_start"),
+               dataclasses.replace(scenario, busyness_cv=1e-9)]
+    assert len({scenario_fingerprint(s) for s in [scenario, *changed]}) == 4

@@ -23,6 +23,7 @@ def test_quick_validation_study_writes_a_sane_table(tmp_path):
         assert table[column].is_monotonic_decreasing
     for column in ("abandon_rate", "abandon_rate_erlang_a"):
         assert table[column].is_monotonic_increasing
-    # even three short replications land near Erlang A (the full study checks the CIs)
-    assert (table.service_level - table.service_level_erlang_a).abs().max() < 0.05
-    assert (table.abandon_rate - table.abandon_rate_erlang_a).abs().max() < 0.02
+    # even three short replications agree with Erlang A within their own 95 % CIs (the full
+    # study counts the coverage over 8 loads and 20 longer replications)
+    for kpi in ("service_level", "abandon_rate"):
+        assert ((table[kpi] - table[f"{kpi}_erlang_a"]).abs() <= table[f"{kpi}_ci"]).all(), kpi

@@ -51,6 +51,23 @@ STAFFING, COMPLETION, ABANDON, OVERFLOW, ARRIVAL = (protocol.EVENT_CLASSES[name]
 WAITING, SERVED, GONE = (protocol.CALL_STATES[name] for name in ("CALL_WAITING", "CALL_SERVED", "CALL_GONE"))
 
 
+# The SimPy versions the reference engine supports: TimedEnvironment pushes its events onto SimPy's
+# private event queue (Environment._queue of (time, priority, id, event), ids from _eid), laid out
+# so from SimPy 4.0 to 4.1 (tested with 4.0.2 and 4.1.2). setup.py pins the same range.
+SUPPORTED_SIMPY = ((4, 0), (4, 1))
+
+
+def _check_simpy() -> None:
+    version = tuple(int(part) for part in simpy.__version__.split(".")[:2])
+    env = simpy.Environment()
+    if version not in SUPPORTED_SIMPY or not (isinstance(getattr(env, "_queue", None), list) and hasattr(env, "_eid")):
+        raise ImportError(f"callsim's SimPy engine supports SimPy 4.0 and 4.1, not {simpy.__version__} "
+                          "(pip install 'simpy>=4.0,<4.2')")
+
+
+_check_simpy()
+
+
 class TimedEnvironment(simpy.Environment):
     """A SimPy environment whose timed events fire at absolute times in (time, class, entity) order.
 

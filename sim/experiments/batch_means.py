@@ -20,13 +20,9 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
+from sim.kpi import definitions
 from sim.kpi.theory import ratio_interval
 
-SL_DENOMINATORS = {  # the service level's denominator per interval, for each variant
-    "offered": lambda f: f.offered,
-    "answered": lambda f: f.answered,
-    "answered_and_late_abandoned": lambda f: f.answered + f.late_abandoned,
-}
 
 
 @dataclass
@@ -75,7 +71,8 @@ def batch_means(results, batches: int = 20, confidence: float = 0.95) -> BatchMe
     iv = results.intervals
     answered = iv.answered.to_numpy(float)
     sums = _sums(iv, "call_type", _batch_index(scenario, iv.interval.to_numpy(), batches), {
-        "service_level_num": lambda f: f.answered_within_T, "service_level_den": SL_DENOMINATORS[scenario.kpi.sl_variant],
+        "service_level_num": lambda f: f.answered_within_T, "service_level_den": lambda f: definitions.sl_denominator(scenario.kpi.sl_variant, f.offered, f.answered,
+                                                                  f.late_abandoned),
         "abandon_rate_num": lambda f: f.abandoned, "abandon_rate_den": lambda f: f.offered,
         "asa_num": lambda f: np.nan_to_num(f.asa.to_numpy() * answered), "asa_den": lambda f: answered,
         "aht_num": lambda f: np.nan_to_num(f.aht.to_numpy() * answered), "aht_den": lambda f: answered,

@@ -20,8 +20,9 @@ at a time until the chosen KPI's half-width is at most the target (or a cap is r
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import pickle
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
@@ -46,8 +47,35 @@ SUMMARY_KPIS = ("service_level", "abandon_rate", "asa", "mean_wait", "p90_wait",
 
 
 def scenario_fingerprint(scenario: Scenario) -> int:
-    """A 64-bit number that changes whenever anything in the scenario does."""
-    return int.from_bytes(hashlib.sha256(pickle.dumps(scenario, protocol=4)).digest()[:8], "little")
+    """A 64-bit number that changes whenever anything in the scenario does (it keys the seeds of
+    ``crn=False`` runs).
+
+    Computed from the scenario's values by field name, leaving out every field at its default:
+    a field added to the model comes with a default that keeps today's behaviour, so existing
+    scenarios keep their fingerprint (and their seeds) when the Scenario type grows.
+    """
+    text = json.dumps(_canonical(scenario), sort_keys=True, allow_nan=True)
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+
+
+def _canonical(value):
+    """A scenario (or part of one) as plain JSON values: dataclasses as dicts of their non-default
+    fields, floats exactly (repr), tuples as lists."""
+    if dataclasses.is_dataclass(value):
+        out = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            default = f.default if f.default is not dataclasses.MISSING else (
+                f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
+            if default is not dataclasses.MISSING and item == default:
+                continue
+            out[f.name] = _canonical(item)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item) for item in value]
+    if isinstance(value, float):
+        return repr(value)
+    return value
 
 
 def replication_seeds(seed: int, replications: int, key: Optional[int] = None) -> List[int]:

@@ -18,7 +18,7 @@ import numpy as np
 from sim.kpi import tables as kpi
 from sim.core import protocol
 from sim.core.records import bucket_edges
-from sim.kpi import _kernels_py, kernels
+from sim.kpi import _kernels_py, definitions, kernels
 from sim.model.cache import per_scenario
 from sim.model.scenario import Scenario
 
@@ -79,7 +79,7 @@ def _means(counts: np.ndarray, sums: np.ndarray) -> dict:
 
     return {
         "arrived": c["arrived"], "blocked": c["blocked"], "short_abandoned": c["short_abandoned"],
-        "offered": answered + abandoned + c["unfinished"], "answered": answered, "abandoned": abandoned,
+        "offered": definitions.offered(answered, abandoned, c["unfinished"]), "answered": answered, "abandoned": abandoned,
         "answered_within_T": c["answered_within_T"], "late_abandoned": c["late_abandoned"],
         "asa": ratio(total["wait_answered"], answered), "mean_wait": ratio(total["wait_left"], answered + abandoned),
         "aht": ratio(total["handle"], answered),

@@ -1,19 +1,7 @@
 """KPI tables from engine records: per call, per interval x call type, per group, summary.
 
-Definitions (also in the README):
-  offered       calls that reach the agents' queue: answered + abandoned + unfinished.
-                Blocked calls (trunks full) and short abandons (waited < kpi.short_abandon s)
-                are counted apart and are not offered.
-  service level answered within T / offered (variant ``offered``, the default); or / answered
-                (``answered``); or / (answered + abandoned after waiting more than T)
-                (``answered_and_late_abandoned``). T = kpi.sl_threshold.
-  ASA           mean wait of answered calls; mean_wait and p90_wait cover all offered calls
-                that left the queue (answered or abandoned).
-  abandon rate  abandoned / offered; late_abandoned counts abandons after waiting more than T.
-  AHT           talk + wrap-up, mean over answered calls.
-  occupancy     time busy (talk + wrap-up) / time on duty; utilisation = busy / time paid.
-                With no breaks modelled yet, time paid = time on duty and the two coincide.
-  queue         time-average and maximum number of calls waiting.
+The KPIs are defined in :mod:`sim.kpi.definitions` (and in the README); queue statistics are
+the time-average and maximum number of calls waiting.
 Calls are counted in the interval in which they arrive; time-based measures (queue, agents)
 over the interval itself. Calls arriving before the warm-up ends are excluded.
 
@@ -29,13 +17,13 @@ from dataclasses import fields
 import numpy as np
 import pandas as pd
 
-from sim.kpi import timeline
+from sim.kpi import definitions, timeline
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
 from sim.core.records import ABANDONED, ANSWERED, OUTCOME_NAMES, EngineOutput
 from sim.model.scenario import Scenario
 
-TOTAL = "total"
+TOTAL = definitions.TOTAL
 
 
 def calls_frame(scenario: Scenario, output: EngineOutput) -> pd.DataFrame:
@@ -47,7 +35,7 @@ def calls_frame(scenario: Scenario, output: EngineOutput) -> pd.DataFrame:
     answered, abandoned = code == ANSWERED, code == ABANDONED
     wait = np.where(answered, frame.answer_time - frame.arrival, np.nan)
     wait = np.where(abandoned, frame.end_time - frame.arrival, wait)
-    short = abandoned & (wait < scenario.kpi.short_abandon)
+    short = abandoned & definitions.is_short_abandon(wait, scenario.kpi.short_abandon)
     names = np.array(OUTCOME_NAMES + ("short_abandoned",), dtype=object)
     frame.insert(2, "outcome", names[np.where(short, len(OUTCOME_NAMES), code)])
     frame.insert(3, "wait", wait)
@@ -64,7 +52,7 @@ def _indicators(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     outcome = calls.outcome
     answered = outcome == "answered"
     abandoned = outcome == "abandoned"
-    offered = answered | abandoned | (outcome == "unfinished")
+    offered = definitions.offered(answered, abandoned, outcome == "unfinished")
     left_queue = answered | abandoned
     return pd.DataFrame({
         "interval": calls.interval,
@@ -75,8 +63,8 @@ def _indicators(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         "offered": offered.astype(int),
         "answered": answered.astype(int),
         "abandoned": abandoned.astype(int),
-        "answered_within_T": (answered & (calls.wait <= T)).astype(int),
-        "late_abandoned": (abandoned & (calls.wait > T)).astype(int),
+        "answered_within_T": (answered & definitions.within_threshold(calls.wait, T)).astype(int),
+        "late_abandoned": (abandoned & definitions.is_late(calls.wait, T)).astype(int),
         "asa": calls.wait.where(answered),
         "mean_wait": calls.wait.where(left_queue),
         "p90_wait": calls.wait.where(left_queue),
@@ -95,13 +83,8 @@ def _kpi_frame(scenario: Scenario, leading: dict, columns: dict) -> pd.DataFrame
     flattened in C order, matching the labels); missing counts (NaN) are zeros.
     """
     counts = {name: _count(columns[name]) for name in COUNTS}
-    variant = scenario.kpi.sl_variant
-    if variant == "offered":
-        denominator = counts["offered"]
-    elif variant == "answered":
-        denominator = counts["answered"]
-    else:  # answered_and_late_abandoned
-        denominator = counts["answered"] + counts["late_abandoned"]
+    denominator = definitions.sl_denominator(scenario.kpi.sl_variant, counts["offered"], counts["answered"],
+                                             counts["late_abandoned"])
     table = dict(leading)
     table.update((name, counts[name]) for name in COUNTS)
     table["service_level"] = _ratio(counts["answered_within_T"], denominator)
@@ -119,9 +102,7 @@ def _count(values) -> np.ndarray:
     return np.where(np.isnan(values), 0.0, values).astype(np.int64)
 
 
-def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator, NaN where the denominator is 0."""
-    return np.divide(numerator, denominator, out=np.full(len(numerator), np.nan), where=denominator > 0)
+_ratio = definitions.ratio
 
 
 AGGREGATES = {

@@ -219,7 +219,7 @@ class AppConfig:
 
     scenario: ScenarioConfig = MISSING
     seed: int = 1
-    engine: str = "simpy"
+    engine: str = "auto"
     replications: int = 1
     experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
     progress: Optional[bool] = None  # progress bars; null: only when stderr is a terminal
