@@ -76,7 +76,7 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
         _, window_end = kpi.measurement_window(scenario, agents, calls)
         summary = kpi.summary_table(scenario, calls, window_end)
         intervals = kpi.interval_table(scenario, calls, window_end)
-        groups, group_intervals = kpi.group_tables(scenario, calls, output.agents, window_end)
+        groups, group_intervals = kpi.group_tables(scenario, output, window_end)
         if not records:
             calls = None
     results = Results(

@@ -1,4 +1,5 @@
-"""The record types every engine returns: one row per call, one row per agent spell on duty.
+"""The record types every engine returns: one row per call, one row per service leg, one row per
+agent spell on duty.
 
 Records hold the exact event times the engine used (no derived quantities), so two engines can
 be compared bit for bit; waits, service levels and the rest are derived in :mod:`sim.kpi.tables`.
@@ -65,6 +66,38 @@ class CallRecords:
 
 
 @dataclass
+class LegRecords:
+    """One row per service leg: a stretch of one call with one agent (talk, then wrap-up).
+
+    Today a call has at most one leg (answered once, never transferred), and an engine may leave
+    its legs to :func:`legs_of`, which reads them off the call records; a feature that gives a
+    call several legs (transfers, consults, escalations) has the engines record them here, and
+    every busy-time KPI (occupancy, AHT per group) already reads legs, not calls.
+    """
+
+    call: np.ndarray  # int64: the call id (row of CallRecords)
+    leg: np.ndarray  # int32: 0 for the first leg of a call, 1 for the next, ...
+    group: np.ndarray  # int32
+    agent: np.ndarray  # int32
+    start: np.ndarray  # float64: when the agent took the call (answer time for the first leg)
+    talk: np.ndarray  # float64: after the group's speed factor
+    wrapup: np.ndarray  # float64
+
+    @property
+    def end(self) -> np.ndarray:
+        """When the agent was free again (end of wrap-up)."""
+        return self.start + (self.talk + self.wrapup)
+
+
+def legs_of(records: CallRecords) -> LegRecords:
+    """The legs of calls that have one leg each: every answered call's service."""
+    served = np.flatnonzero(records.outcome == ANSWERED)
+    return LegRecords(call=served.astype(np.int64), leg=np.zeros(len(served), np.int32),
+                      group=records.group[served], agent=records.agent[served], start=records.answer_time[served],
+                      talk=records.talk[served], wrapup=records.wrapup[served])
+
+
+@dataclass
 class AgentLog:
     """One row per agent spell on duty.
 
@@ -100,3 +133,8 @@ class EngineOutput:
     records: Optional[CallRecords]
     agents: AgentLog
     tallies: Optional[dict] = None
+    legs: Optional[LegRecords] = None  # None: one leg per answered call (legs_of(records))
+
+    def service_legs(self) -> LegRecords:
+        """The run's service legs (recorded, or read off the call records)."""
+        return self.legs if self.legs is not None else legs_of(self.records)

@@ -228,28 +228,25 @@ def assemble_summary(scenario: Scenario, columns: dict) -> pd.DataFrame:
                                              lambda s: {"call_type": strings(type_names(s))}), columns)
 
 
-def _busy_spans(calls: pd.DataFrame):
-    served = calls[calls.outcome == "answered"]
-    start = served.answer_time.to_numpy()
-    return served, start, start + (served.talk + served.wrapup).to_numpy()
-
-
-def group_tables(scenario: Scenario, calls: pd.DataFrame, agents, window_end: float):
-    """(per group summary, per interval x group) occupancy, utilisation, staffing and cost;
-    ``agents``: the engine's agent log (:class:`~sim.core.records.AgentLog`)."""
-    served, busy_start, busy_end = _busy_spans(calls)
+def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
+    """(per group summary, per interval x group) occupancy, utilisation, staffing and cost, from
+    the engine's service legs (busy time, answered, AHT: a leg counts when its call arrived after
+    the warm-up) and agent log (time on duty)."""
+    legs = output.service_legs()
+    busy_start, busy_end, handle = legs.start, legs.end, legs.talk + legs.wrapup
+    measured_call = output.records.arrival[legs.call] >= scenario.warmup
     edges = interval_edges(scenario, measured_intervals(scenario))
     window = np.array([scenario.warmup, window_end])
     busy_window, busy_intervals, answered, aht = [], [], [], []
     for group in scenario.groups:
-        mine = (served.group == group.name).to_numpy()
+        mine = legs.group == group.index
         s, e = busy_start[mine], busy_end[mine]
         busy_window.append(timeline.integrals(s, e, window)[0])
         busy_intervals.append(timeline.integrals(s, e, edges))
-        measured = mine & (served.arrival >= scenario.warmup).to_numpy()
+        measured = mine & measured_call
         answered.append(int(measured.sum()))
-        aht.append(float((served.talk + served.wrapup)[measured].mean()) if measured.any() else np.nan)
-    return assemble_group_tables(scenario, agents, window_end, busy_window, busy_intervals, answered, aht)
+        aht.append(float(handle[measured].mean()) if measured.any() else np.nan)
+    return assemble_group_tables(scenario, output.agents, window_end, busy_window, busy_intervals, answered, aht)
 
 
 def assemble_group_tables(scenario: Scenario, agents, window_end: float, busy_window, busy_intervals,

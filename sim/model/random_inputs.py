@@ -4,7 +4,8 @@ Every random number comes from a stream keyed by what it is for, derived from on
 ``numpy.random.SeedSequence(seed)``:
 
     arrival counts of type k, arrival times of type k, talk time of type k,
-    wrap-up of type k, patience of type k, busyness
+    wrap-up of type k, patience of type k, busyness,
+    and each per-call random decision a feature adds (a Decision: its own purpose, per type k)
 
 The i-th call of type k takes the i-th draw of each of its type's streams, whichever agent or
 group ends up serving it, so a change of staffing or routing never changes the calls the center
@@ -26,8 +27,8 @@ staffing or routing, so alternatives still see the very same calls.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Iterator, List, Tuple
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 import numpy as np
 
@@ -40,6 +41,28 @@ from sim.model.scenario import Scenario
 # Stream purposes: part of every stream's key, so never renumber them.
 ARRIVAL_COUNTS, TALK, WRAPUP, PATIENCE, BUSYNESS, ARRIVAL_TIMES = range(6)
 BLOCK_CALLS = 1 << 16
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A random decision pre-drawn for every call (a transfer, an IVR outcome, a callback
+    acceptance, ...): ``draw(call_type, generator, n)`` gives the next n values of the type's
+    stream (``purpose``, type index). The i-th call of a type takes the i-th value, whichever
+    engine runs and whatever happens in the run, so adding a decision never shifts another draw
+    and both engines read the very same values (``CallBlock.decisions[name]``)."""
+
+    name: str
+    purpose: int  # a stream purpose of its own (>= FIRST_DECISION_PURPOSE), never renumbered
+    draw: Callable[[object, np.random.Generator, int], np.ndarray]
+
+
+FIRST_DECISION_PURPOSE = 16
+
+
+def decisions(scenario: Scenario) -> Tuple[Decision, ...]:
+    """The per-call decisions the scenario's features need (none in today's model: each feature
+    that adds a random choice returns its Decision here when the scenario uses it)."""
+    return ()
 
 
 def stream(seed: int, purpose: int, type_index: int = 0) -> np.random.Generator:
@@ -95,6 +118,7 @@ class CallBlock:
     talk: np.ndarray
     wrapup: np.ndarray
     patience: np.ndarray
+    decisions: Mapping[str, np.ndarray] = field(default_factory=dict)  # pre-drawn, by Decision name
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -141,16 +165,18 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
     factor = busyness_factor(scenario, seed)
     types = scenario.call_types
     n_types = len(types)
-    generators = streams(seed, [(purpose, ct.index) for purpose in (ARRIVAL_COUNTS, ARRIVAL_TIMES, TALK, WRAPUP, PATIENCE)
-                                for ct in types])
-    counts_streams, times_streams, talks, wraps, patiences = (generators[i * n_types:(i + 1) * n_types]
-                                                              for i in range(5))
+    extra = decisions(scenario)
+    purposes = (ARRIVAL_COUNTS, ARRIVAL_TIMES, TALK, WRAPUP, PATIENCE) + tuple(d.purpose for d in extra)
+    generators = streams(seed, [(purpose, ct.index) for purpose in purposes for ct in types])
+    counts_streams, times_streams, talks, wraps, patiences, *decision_streams = (
+        generators[i * n_types:(i + 1) * n_types] for i in range(len(purposes)))
     cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
     starts, lengths, rates = cached["starts"], cached["lengths"], cached["rates"]
     next_id = 0
     for first, last in blocks_of_intervals(scenario, factor):
         start, length = starts[first:last], lengths[first:last]
         columns = ([], [], [], [])  # arrival times, talk, wrap-up, patience: one array per type
+        drawn = {d.name: [] for d in extra}
         for ct in types:
             k = ct.index
             counts = counts_streams[k].poisson(rates[k, first:last] * factor * length)
@@ -161,28 +187,36 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
             columns[1].append(ct.talk.sample(talks[k], n))
             columns[2].append(ct.wrapup.sample(wraps[k], n) if ct.wrapup else np.zeros(n))
             columns[3].append(ct.patience.sample(patiences[k], n) if ct.patience else np.full(n, math.inf))
-        block = _merged(next_id, columns)
+            for d, gens in zip(extra, decision_streams):
+                drawn[d.name].append(np.asarray(d.draw(ct, gens[k], n)))
+        block = _merged(next_id, columns, drawn)
         next_id += len(block)
         yield block
 
 
-def _merged(first_id: int, columns: tuple) -> CallBlock:
-    """One block from per-type columns (arrival, talk, wrap-up, patience): the types' sorted runs
-    merged by arrival time, ties in type order (a stable sort, or one k-way merge pass)."""
+def _merged(first_id: int, columns: tuple, drawn: Optional[Dict[str, list]] = None) -> CallBlock:
+    """One block from per-type columns (arrival, talk, wrap-up, patience, and the decisions):
+    the types' sorted runs merged by arrival time, ties in type order (a stable sort, or one
+    k-way merge pass)."""
+    drawn = drawn or {}
     if len(columns[0]) == 1:
         return CallBlock(first_id, columns[0][0], np.zeros(len(columns[0][0]), np.int32),
-                         *(column[0] for column in columns[1:]))
+                         *(column[0] for column in columns[1:]), decisions={k: v[0] for k, v in drawn.items()})
     merged = input_kernels.merge_calls(*columns)
     if merged is None:  # (the compiled merge declines runs out of order; the sort takes any)
         merged = _inputs_py.merge_calls(*columns)
-    return CallBlock(first_id, *merged)
+    if drawn:  # the decisions in the same order: the stable sort that the merge equals
+        order = np.argsort(np.concatenate(columns[0]), kind="stable")
+        drawn = {name: np.concatenate(parts)[order] for name, parts in drawn.items()}
+    return CallBlock(first_id, *merged, decisions=drawn)
 
 
-def given_calls(scenario: Scenario, arrival, call_type, talk, wrapup=None, patience=None) -> list:
+def given_calls(scenario: Scenario, arrival, call_type, talk, wrapup=None, patience=None, decisions=None) -> list:
     """Calls given explicitly (times in seconds; call types by name or index), as engine inputs.
 
     Calls are put in engine order (by time, then type) and numbered in that order; wrap-up
-    defaults to 0 and patience to inf (never abandons).
+    defaults to 0 and patience to inf (never abandons); ``decisions`` maps a Decision name to a
+    value per call.
     """
     names = [ct.name for ct in scenario.call_types]
     kinds = np.array([names.index(k) if isinstance(k, str) else int(k) for k in call_type], dtype=np.int32)
@@ -192,4 +226,5 @@ def given_calls(scenario: Scenario, arrival, call_type, talk, wrapup=None, patie
     wrapup = np.zeros(n) if wrapup is None else np.asarray(wrapup, dtype=float)
     patience = np.full(n, math.inf) if patience is None else np.asarray(patience, dtype=float)
     order = np.lexsort((kinds, arrival))
-    return [CallBlock(0, arrival[order], kinds[order], talk[order], wrapup[order], patience[order])]
+    chosen = {name: np.asarray(values)[order] for name, values in (decisions or {}).items()}
+    return [CallBlock(0, arrival[order], kinds[order], talk[order], wrapup[order], patience[order], chosen)]
