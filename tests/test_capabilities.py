@@ -75,3 +75,22 @@ def test_busy_time_kpis_read_every_leg():
     assert base.busy_hours.tolist() == [100 / 3600, 0.0] and base.answered.tolist() == [1, 0]
     assert both.busy_hours.tolist() == [100 / 3600, 60 / 3600] and both.answered.tolist() == [1, 1]
     assert both.aht.tolist() == [100.0, 60.0]
+
+
+def test_values_kept_per_scenario_are_read_only():
+    """Replications share a scenario's model tables and input arrays: none may be changed in place."""
+    from sim.core.fast_engine import core_arguments
+    from sim.core.model_tables import model_tables
+
+    scenario = build_scenario(load_scenario_file(DEFAULT))
+    list(call_blocks(scenario, 1))
+    tables = model_tables(scenario)
+    kept = [tables.route_group, tables.spell_end, tables.head_start,
+            *(v for v in core_arguments(scenario).values() if isinstance(v, np.ndarray))]
+    kept += [v for v in random_inputs.per_scenario(scenario, "random_inputs.intervals", None).values()
+             if isinstance(v, np.ndarray)]
+    assert len(kept) > 10
+    for array in kept:
+        assert not array.flags.writeable
+        with pytest.raises(ValueError):
+            array[...] = 0
