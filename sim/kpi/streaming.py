@@ -2,7 +2,7 @@
 
 With ``records=False`` the fast engine keeps, as it runs, per interval x call type counts and
 sums over the measured calls, wait histograms, and the time integral and maximum of every queue
-length and every group's busy agents per time bucket (see ``sim/core/_loop.pyx``; the layout is in :mod:`sim.core.protocol`). Memory then
+length and every group's busy agents per time bucket (see ``sim/core/_tallies.pxi``; the layout is in :mod:`sim.core.protocol`). Memory then
 grows with the number of intervals, not of calls. This module turns the tallies into the very
 tables of :mod:`sim.kpi.tables`: same definitions, same columns. Counts are exact; means, averages and
 occupancies equal the record-based values up to floating-point summation order. The one

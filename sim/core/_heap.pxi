@@ -1,0 +1,126 @@
+# The event loop's pending events (included by _loop.pyx): a 4-ary min-heap of 24-byte C structs
+# ordered by (time, key), the time stored as an order-preserving integer so that one 128-bit
+# comparison orders two events.
+
+cdef extern from *:
+    """
+    /* Events are ordered by (time, key). The time is stored as an unsigned integer of the same
+       order (sign-magnitude IEEE bits mapped to two's-complement order, -0 taken as +0), so that
+       one 128-bit unsigned comparison orders two events, without branches. */
+    typedef unsigned __int128 callsim_u128;
+    static inline unsigned long long callsim_time_key(double time) {
+        unsigned long long bits;
+        time += 0.0;  /* -0.0 -> +0.0: equal times, equal keys */
+        memcpy(&bits, &time, 8);
+        return (bits >> 63) ? ~bits : (bits | 0x8000000000000000ULL);
+    }
+    static inline double callsim_key_time(unsigned long long key) {
+        double time;
+        unsigned long long bits = (key >> 63) ? (key & 0x7FFFFFFFFFFFFFFFULL) : ~key;
+        memcpy(&time, &bits, 8);
+        return time;
+    }
+    static inline int callsim_before(unsigned long long a_time, unsigned long long a_key,
+                                     unsigned long long b_time, unsigned long long b_key) {
+        return ((((callsim_u128)a_time) << 64) | a_key) < ((((callsim_u128)b_time) << 64) | b_key);
+    }
+    """
+    unsigned long long time_key "callsim_time_key"(double time) noexcept nogil
+    double key_time "callsim_key_time"(unsigned long long key) noexcept nogil
+    bint events_before "callsim_before"(unsigned long long a_time, unsigned long long a_key,
+                                        unsigned long long b_time, unsigned long long b_key) noexcept nogil
+
+
+cdef struct Event:  # 24 bytes
+    unsigned long long time  # time_key(time)
+    unsigned long long key  # class << 48 | entity: unique among pending events, so no insertion counter is needed
+    int target  # call slot or agent
+    int kind
+
+
+cdef struct Heap:  # children of item i: 4i + 1 .. 4i + 4
+    Event *items
+    i64 size
+    i64 capacity
+
+
+cdef inline bint before(const Event *a, const Event *b) noexcept nogil:
+    return events_before(a.time, a.key, b.time, b.key)
+
+
+cdef int heap_init(Heap *heap) except -1:
+    heap.capacity = 1024
+    heap.items = <Event *>grow(NULL, heap.capacity, sizeof(Event))
+    return 0
+
+
+cdef int heap_grow(Heap *heap) except -1:
+    heap.capacity *= 2
+    heap.items = <Event *>grow(heap.items, heap.capacity, sizeof(Event))
+    return 0
+
+
+cdef inline int heap_push(Heap *h, double time, int event_class, i64 entity, int kind, int target) except -1:
+    """Add an event to the 4-ary heap."""
+    cdef i64 i, parent
+    cdef Event event
+    cdef Event *heap
+    if h.size == h.capacity:
+        heap_grow(h)
+    heap = h.items
+    event.time = time_key(time)
+    event.key = (<unsigned long long>event_class << ENTITY_BITS) | <unsigned long long>entity
+    event.kind = kind
+    event.target = target
+    i = h.size
+    h.size += 1
+    while i > 0:
+        parent = (i - 1) >> 2
+        if not before(&event, &heap[parent]):
+            break
+        heap[i] = heap[parent]
+        i = parent
+    heap[i] = event
+    return 0
+
+
+cdef inline void heap_pop(Heap *h, Event *top) noexcept:
+    """Remove the first event into ``top``: move the hole down along the earliest children to
+    a leaf, then sift the last event up from there (it usually belongs near the bottom)."""
+    cdef Event *heap = h.items
+    cdef Event *last
+    cdef i64 i = 0, child, best, parent, n
+    top[0] = heap[0]
+    h.size -= 1
+    n = h.size
+    if n == 0:
+        return
+    last = &heap[n]
+    while True:
+        child = 4 * i + 1
+        if child + 3 < n:
+            best = child
+            if before(&heap[child + 1], &heap[best]):
+                best = child + 1
+            if before(&heap[child + 2], &heap[best]):
+                best = child + 2
+            if before(&heap[child + 3], &heap[best]):
+                best = child + 3
+        elif child < n:
+            best = child
+            child += 1
+            while child < n:
+                if before(&heap[child], &heap[best]):
+                    best = child
+                child += 1
+        else:
+            break
+        heap[i] = heap[best]
+        i = best
+    while i > 0:
+        parent = (i - 1) >> 2
+        if not before(last, &heap[parent]):
+            break
+        heap[i] = heap[parent]
+        i = parent
+    heap[i] = last[0]

@@ -1,0 +1,241 @@
+# The event loop's streaming KPI tallies (included by _loop.pyx, after _calls.pxi): per
+# (interval, call type) counts, sums and wait histograms of the measured calls, per group
+# answered calls and handle time, and the time integrals and maxima of the levels (queue length
+# per type and in total, busy agents per group) per time bucket. Their memory does not grow with
+# the number of calls; the layout is in sim/core/protocol.py.
+
+cimport cython
+
+
+cdef inline int wait_bin(double wait, int log2_per_octave) noexcept nogil:
+    """Histogram bin of a wait (layout in sim/core/protocol.py), read off the IEEE bits: a wait
+    in [2**e, 2**(e + 1)) has biased exponent e + 1023, and its position within the octave,
+    (wait / 2**e - 1) * per_octave rounded down, is the top log2(per_octave) mantissa bits."""
+    cdef int exponent
+    cdef unsigned long long bits
+    if wait <= 0:
+        return 0
+    memcpy(&bits, &wait, 8)
+    exponent = <int>(bits >> 52) - 1023  # wait in [2**exponent, 2**(exponent + 1)) (normal waits)
+    if exponent < MIN_EXP:
+        return 1
+    if exponent >= MAX_EXP:
+        return 2 + ((MAX_EXP - MIN_EXP) << log2_per_octave)
+    return 2 + ((exponent - MIN_EXP) << log2_per_octave) + <int>((bits >> (52 - log2_per_octave))
+                                                                 & ((1 << log2_per_octave) - 1))
+
+
+@cython.final
+cdef class Tallies:
+    """The tallies of one run; the loop reports each arrival, answer, abandon and level change."""
+
+    cdef int n_types, n_groups, n_intervals
+    cdef double interval_length, warmup, sl_threshold, short_abandon
+    cdef double max_call_end  # the latest end of a call (answered, abandoned or blocked) so far
+    cdef i64 *counts  # [(interval * n_types + type) * N_COUNTS + field]
+    cdef double *sums  # [(interval * n_types + type) * N_SUMS + field]
+    cdef unsigned int *interval_hist  # [(interval * n_types + type) * INTERVAL_BINS + bin]
+    cdef object interval_hist_array  # owns interval_hist: the largest tally, handed out without a copy
+    cdef i64 *summary_hist  # [type * SUMMARY_BINS + bin]
+    cdef i64 *group_answered
+    cdef double *group_handle
+    # levels (queue length per type, in total, busy agents per group), integrated per time bucket
+    cdef int n_levels, n_buckets
+    cdef int *level
+    cdef double *level_since
+    cdef int *level_bucket  # bucket of level_since
+    cdef int now_bucket  # bucket of the latest level change
+    cdef double *edges  # n_buckets + 1 bucket edges, the last one inf
+    cdef double *level_integral  # [bucket * n_levels + level]
+    cdef int *level_max
+
+    def __cinit__(self, int n_types, int n_groups, int n_intervals, double interval_length, double warmup,
+                  double sl_threshold, double short_abandon, const double[::1] bucket_edges):
+        cdef i64 cells = <i64>n_intervals * n_types
+        cdef unsigned int[:, :, ::1] hist_view
+        self.n_types = n_types
+        self.n_groups = n_groups
+        self.n_intervals = n_intervals
+        self.interval_length = interval_length
+        self.warmup = warmup
+        self.sl_threshold = sl_threshold
+        self.short_abandon = short_abandon
+        self.max_call_end = -INFINITY
+        self.counts = <i64 *>zeros(cells * N_COUNTS, sizeof(i64))
+        self.sums = <double *>zeros(cells * N_SUMS, sizeof(double))
+        self.interval_hist_array = np.zeros((n_intervals, n_types, INTERVAL_BINS), np.uint32)
+        hist_view = self.interval_hist_array
+        self.interval_hist = &hist_view[0, 0, 0]
+        self.summary_hist = <i64 *>zeros(<i64>n_types * SUMMARY_BINS, sizeof(i64))
+        self.group_answered = <i64 *>zeros(n_groups, sizeof(i64))
+        self.group_handle = <double *>zeros(n_groups, sizeof(double))
+        self.n_levels = n_types + 1 + n_groups
+        self.n_buckets = bucket_edges.shape[0]
+        self.edges = <double *>grow(NULL, self.n_buckets + 1, sizeof(double))
+        memcpy(self.edges, &bucket_edges[0], <size_t>self.n_buckets * sizeof(double))
+        self.edges[self.n_buckets] = INFINITY
+        self.level = <int *>zeros(self.n_levels, sizeof(int))
+        self.level_since = <double *>zeros(self.n_levels, sizeof(double))
+        self.level_bucket = <int *>zeros(self.n_levels, sizeof(int))
+        self.level_integral = <double *>zeros(<i64>self.n_buckets * self.n_levels, sizeof(double))
+        self.level_max = <int *>zeros(<i64>self.n_buckets * self.n_levels, sizeof(int))
+
+    def __dealloc__(self):
+        free(self.counts); free(self.sums); free(self.summary_hist)
+        free(self.group_answered); free(self.group_handle); free(self.level); free(self.level_since); free(self.level_bucket)
+        free(self.edges); free(self.level_integral); free(self.level_max)
+
+    # -- levels -------------------------------------------------------------------------------
+
+    cdef void commit(self, int l, int b, double start, double end) noexcept:
+        """Level l held its value over [start, end), start in bucket b: add to the integral and
+        maximum of each bucket that interval overlaps."""
+        cdef int value = self.level[l]
+        cdef double low, high
+        cdef i64 cell
+        while True:
+            low = start if start > self.edges[b] else self.edges[b]
+            high = end if end < self.edges[b + 1] else self.edges[b + 1]
+            if high > low:
+                cell = <i64>b * self.n_levels + l
+                self.level_integral[cell] += value * (high - low)
+                if value > self.level_max[cell]:
+                    self.level_max[cell] = value
+            if end <= self.edges[b + 1]:
+                break
+            b += 1
+
+    cdef inline void level_step(self, int l, int delta, double now) noexcept:
+        """Level l changes by delta now (a level only counts once time moves on: N is right-continuous)."""
+        cdef int b, value
+        cdef double low
+        cdef i64 cell
+        if now > self.level_since[l]:
+            while now >= self.edges[self.now_bucket + 1]:  # time never goes back
+                self.now_bucket += 1
+            value = self.level[l]
+            if value != 0:
+                b = self.level_bucket[l]
+                if b == self.now_bucket:  # commit's one step: [since, now) inside bucket b
+                    low = self.level_since[l] if self.level_since[l] > self.edges[b] else self.edges[b]
+                    if now > low:
+                        cell = <i64>b * self.n_levels + l
+                        self.level_integral[cell] += value * (now - low)
+                        if value > self.level_max[cell]:
+                            self.level_max[cell] = value
+                else:
+                    self.commit(l, b, self.level_since[l], now)
+            self.level_since[l] = now
+            self.level_bucket[l] = self.now_bucket
+        self.level[l] += delta
+
+    cdef inline void queue_step(self, int k, int delta, double now) noexcept:
+        """Type k's queue changes by delta now, and so does the total queue."""
+        self.level_step(k, delta, now)
+        if self.n_types > 1:  # with one type, the total is that type's level (see arrays)
+            self.level_step(self.n_types, delta, now)
+
+    cdef inline void busy_step(self, int group, int delta, double now) noexcept:
+        """The group's busy agents change by delta now."""
+        self.level_step(self.n_types + 1 + group, delta, now)
+
+    cdef void close_levels(self, double window_end) noexcept:
+        """Integrate every level up to the end of the measured window."""
+        cdef int l
+        for l in range(self.n_levels):
+            if self.level[l] != 0 and window_end > self.level_since[l]:
+                self.commit(l, self.level_bucket[l], self.level_since[l], window_end)
+            self.level_since[l] = window_end
+
+    # -- calls --------------------------------------------------------------------------------
+
+    cdef inline int interval_of(self, double arrival) noexcept:
+        """As Scenario.arrival_interval: truncated IEEE quotient, the last interval taking the end."""
+        cdef double quotient = arrival / self.interval_length
+        if quotient >= self.n_intervals - 1:
+            return self.n_intervals - 1
+        return <int>quotient
+
+    cdef inline i64 cell(self, int interval, int k) noexcept:
+        return <i64>interval * self.n_types + k
+
+    cdef inline void count(self, int interval, int k, int field) noexcept:
+        """Add one to count ``field`` (C_...) of the calls of type k that arrived in the interval."""
+        self.counts[self.cell(interval, k) * N_COUNTS + field] += 1
+
+    cdef inline void call_end(self, double end) noexcept:
+        """A call ended (or will end) at ``end``."""
+        if end > self.max_call_end:
+            self.max_call_end = end
+
+    cdef inline void wait_left(self, i64 cell, int k, double wait) noexcept:
+        """An answered or (not short) abandoned call left the queue after ``wait``."""
+        self.sums[cell * N_SUMS + S_WAIT_LEFT] += wait
+        self.interval_hist[cell * INTERVAL_BINS + wait_bin(wait, INTERVAL_LOG2)] += 1
+        self.summary_hist[<i64>k * SUMMARY_BINS + wait_bin(wait, SUMMARY_LOG2)] += 1
+
+    cdef void abandoned(self, const Call *c, double now) noexcept:
+        """The waiting call c abandons now."""
+        cdef double wait = now - c.arrival
+        cdef i64 cell = self.cell(c.interval, c.type)
+        if c.arrival < self.warmup:
+            return
+        if wait < self.short_abandon:
+            self.counts[cell * N_COUNTS + C_SHORT_ABANDONED] += 1
+            return
+        self.counts[cell * N_COUNTS + C_ABANDONED] += 1
+        if wait > self.sl_threshold:
+            self.counts[cell * N_COUNTS + C_LATE_ABANDONED] += 1
+        self.wait_left(cell, c.type, wait)
+
+    cdef inline void answered(self, const Call *c, int group, double handle, double now) noexcept:
+        """The call c is answered now by an agent of the group, for ``handle`` s of talk and wrap-up."""
+        cdef double wait = now - c.arrival
+        cdef i64 cell = self.cell(c.interval, c.type)
+        if c.arrival < self.warmup:
+            return
+        self.counts[cell * N_COUNTS + C_ANSWERED] += 1
+        if wait <= self.sl_threshold:
+            self.counts[cell * N_COUNTS + C_ANSWERED_WITHIN_T] += 1
+        self.sums[cell * N_SUMS + S_WAIT_ANSWERED] += wait
+        self.sums[cell * N_SUMS + S_HANDLE] += handle
+        self.wait_left(cell, c.type, wait)
+        self.group_answered[group] += 1
+        self.group_handle[group] += handle
+
+    cdef void count_unfinished(self, const Queue *q, const Slots *s) noexcept:
+        """At the end of the run: count the calls still waiting in queue q as unfinished."""
+        cdef i64 i
+        cdef int slot
+        cdef const Entry *entry
+        cdef const Call *c
+        for i in range(q.size):
+            entry = &q.items[(q.head + i) & (q.capacity - 1)]
+            slot = entry.slot
+            c = &s.calls[slot]
+            if slot_waiting(s, slot, entry.id) and c.arrival >= self.warmup:
+                self.count(c.interval, c.type, C_UNFINISHED)
+
+    # -- results ------------------------------------------------------------------------------
+
+    def arrays(self):
+        """The tallies as numpy arrays (copies, but for the interval histograms); after close_levels."""
+        cells = <i64>self.n_intervals * self.n_types
+        shape = (self.n_intervals, self.n_types)
+        integral = _array(self.level_integral, <i64>self.n_buckets * self.n_levels, np.float64).reshape(
+            (self.n_buckets, self.n_levels))
+        maximum = _array(self.level_max, <i64>self.n_buckets * self.n_levels, np.int32).reshape(
+            (self.n_buckets, self.n_levels))
+        if self.n_types == 1:  # the total queue was not tracked apart
+            integral[:, 1], maximum[:, 1] = integral[:, 0], maximum[:, 0]
+        return {
+            "counts": _array(self.counts, cells * N_COUNTS, np.int64).reshape(shape + (N_COUNTS,)),
+            "sums": _array(self.sums, cells * N_SUMS, np.float64).reshape(shape + (N_SUMS,)),
+            "interval_hist": self.interval_hist_array,  # not a copy: the core is done with it
+            "summary_hist": _array(self.summary_hist, <i64>self.n_types * SUMMARY_BINS, np.int64).reshape(
+                (self.n_types, SUMMARY_BINS)),
+            "group_answered": _array(self.group_answered, self.n_groups, np.int64),
+            "group_handle": _array(self.group_handle, self.n_groups, np.float64),
+            "level_integral": integral,
+            "level_max": maximum,
+        }
