@@ -94,3 +94,51 @@ def test_values_kept_per_scenario_are_read_only():
         assert not array.flags.writeable
         with pytest.raises(ValueError):
             array[...] = 0
+
+
+# -- the fast engine's event loop -----------------------------------------------------------------
+
+fast = pytest.importorskip("sim.core._loop", reason="the fast engine is not built")
+
+
+def test_the_heap_orders_by_time_class_entity_and_sequenced_events_by_insertion():
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        n = int(rng.integers(1, 300))
+        times = rng.choice([0.0, 1.0, 2.5, 10.0], n)  # a coarse grid: many equal times and classes
+        classes = rng.integers(1, 6, n).astype(np.int32)
+        sequenced = rng.random(n) < 0.5
+        entities = np.where(sequenced, -1, rng.permutation(n) + 10 * n).astype(np.int64)  # unique, above the sequence
+        sequence = np.cumsum(sequenced) - 1  # the entity a sequenced event gets
+        key = np.where(sequenced, sequence, entities)
+        expected = sorted(range(n), key=lambda i: (times[i], classes[i], key[i]))
+        assert fast.heap_order(times, classes, entities).tolist() == expected
+
+
+def test_sequenced_events_fire_in_scheduling_order_in_the_reference_engine():
+    from sim.core.simpy_engine import COMPLETION, STAFFING, TimedEnvironment
+
+    env, fired = TimedEnvironment(), []
+    for label in ("first", "second", "third"):
+        env.at_sequenced(5.0, COMPLETION, lambda _, label=label: fired.append(label))
+    env.at(5.0, STAFFING, 7, lambda _: fired.append("staffing"))
+    env.at_sequenced(4.0, COMPLETION, lambda _: fired.append("earlier"))
+    env.run()
+    assert fired == ["earlier", "staffing", "first", "second", "third"]
+
+
+@pytest.mark.parametrize("capability", ["talk_end_event", "heap_arrivals"])
+def test_the_loops_capabilities_change_no_record(capability, monkeypatch):
+    """A separate talk-end event for every call, or every arrival through the heap: the golden
+    corpus is reproduced bit for bit all the same (these are how the features to come will run)."""
+    import json
+
+    import golden_corpus
+    from sim.core import fast_engine
+
+    arguments = fast_engine.core_arguments
+    monkeypatch.setattr(fast_engine, "core_arguments", lambda s: {**arguments(s), capability: True})
+    stored = json.loads(golden_corpus.CORPUS.read_text())
+    computed = golden_corpus.compute(fast_engine.FastEngine())
+    differ = [case for case in stored if computed[case] != stored[case]]
+    assert not differ, f"{len(differ)} cases changed with {capability}: {differ[:5]}"

@@ -1,6 +1,10 @@
 # The event loop's pending events (included by _loop.pyx): a 4-ary min-heap of 24-byte C structs
 # ordered by (time, key), the time stored as an order-preserving integer so that one 128-bit
-# comparison orders two events.
+# comparison orders two events. A key is class << ENTITY_BITS | entity, the entity an agent or a
+# call (unique among the pending events of its class), or, for an event pushed "sequenced", the
+# run's count of sequenced events so far: such events of one class and instant fire in the order
+# they were scheduled (an insertion sequence in the key, for features that give one agent or call
+# several pending events of a class; the reference engine keeps the same count).
 
 cdef extern from *:
     """
@@ -33,7 +37,7 @@ cdef extern from *:
 
 cdef struct Event:  # 24 bytes
     unsigned long long time  # time_key(time)
-    unsigned long long key  # class << 48 | entity: unique among pending events, so no insertion counter is needed
+    unsigned long long key  # class << ENTITY_BITS | entity (or sequence): unique among pending events
     int target  # call slot or agent
     int kind
 
@@ -42,6 +46,7 @@ cdef struct Heap:  # children of item i: 4i + 1 .. 4i + 4
     Event *items
     i64 size
     i64 capacity
+    i64 sequenced  # events pushed sequenced so far: the next one's entity
 
 
 cdef inline bint before(const Event *a, const Event *b) noexcept nogil:
@@ -49,6 +54,8 @@ cdef inline bint before(const Event *a, const Event *b) noexcept nogil:
 
 
 cdef int heap_init(Heap *heap) except -1:
+    heap.size = 0
+    heap.sequenced = 0
     heap.capacity = 1024
     heap.items = <Event *>grow(NULL, heap.capacity, sizeof(Event))
     return 0
@@ -124,3 +131,34 @@ cdef inline void heap_pop(Heap *h, Event *top) noexcept:
         heap[i] = heap[parent]
         i = parent
     heap[i] = last[0]
+
+
+cdef inline int heap_push_sequenced(Heap *h, double time, int event_class, int kind, int target) except -1:
+    """Add an event keyed by insertion: among events of its class at its instant, it fires after
+    those scheduled before it (its entity is the count of sequenced events so far)."""
+    h.sequenced += 1
+    return heap_push(h, time, event_class, h.sequenced - 1, kind, target)
+
+
+def heap_order(const double[::1] times, const int[::1] classes, const long long[::1] entities):
+    """The order in which the heap gives back events pushed in the given order, as indices into
+    the inputs; an entity of -1 pushes the event sequenced. For the tests of the heap itself."""
+    cdef Heap heap
+    cdef Event event
+    cdef Py_ssize_t i, n = times.shape[0]
+    out = np.empty(n, np.int64)
+    cdef long long[::1] order = out
+    heap_init(&heap)
+    try:
+        for i in range(n):
+            if entities[i] < 0:
+                heap_push_sequenced(&heap, times[i], classes[i], 0, <int>i)
+            else:
+                heap_push(&heap, times[i], classes[i], entities[i], 0, <int>i)
+        for i in range(n):
+            heap_pop(&heap, &event)
+            order[i] = event.target
+    finally:
+        free(heap.items)
+    return out
+

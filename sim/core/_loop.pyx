@@ -68,6 +68,9 @@ cdef class FastCore:
     cdef Queue *queues  # per type
     # outputs: per-call records, indexed by call id (only if keep_records); tallies (only if tally)
     cdef bint keep_records, tally
+    cdef bint talk_end_event  # a separate event ends talk, before wrap-up (something observes it)
+    cdef bint heap_arrivals  # the blocks' arrivals go through the heap (as generated arrivals will)
+    cdef i64 pending_arrivals  # (heap_arrivals) arrivals of the loaded block still in the heap
     cdef Records rec
     cdef Tallies kpi
     # events, clock
@@ -81,7 +84,8 @@ cdef class FastCore:
                   const double[::1] spell_begin, const double[::1] spell_end, i64 trunks, double horizon_end,
                   bint keep_records, bint tally, int n_intervals, double interval_length, double warmup,
                   double sl_threshold, double short_abandon, const double[::1] bucket_edges,
-                  const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection):
+                  const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection,
+                  bint talk_end_event, bint heap_arrivals=False):
         cdef int i
         self.n_types = priority.shape[0]
         self.n_groups = served_start.shape[0] - 1
@@ -96,6 +100,8 @@ cdef class FastCore:
         heap_init(&self.events)
         slots_init(&self.slots)
         self.keep_records = keep_records
+        self.talk_end_event = talk_end_event
+        self.heap_arrivals = heap_arrivals
         self.tally = tally
         if tally:
             self.kpi = Tallies(self.n_types, self.n_groups, n_intervals, interval_length, warmup, sl_threshold,
@@ -116,7 +122,7 @@ cdef class FastCore:
 
         The previous block must have been read to the end (``run`` returned True).
         """
-        cdef i64 n = arrival.shape[0], first = self.n_calls
+        cdef i64 n = arrival.shape[0], first = self.n_calls, i
         if self.block_next < self.block_size:
             raise RuntimeError("load: the previous block of calls has not been read to the end")
         self.block_first, self.block_size, self.block_next = first, n, 0
@@ -131,6 +137,10 @@ cdef class FastCore:
         self.n_calls = first + n
         if self.keep_records:
             records_add(&self.rec, first, n, self.in_arrival, self.in_type)
+        if self.heap_arrivals:  # every arrival of the block as an event: (time, ARRIVAL, call id)
+            for i in range(n):
+                heap_push(&self.events, arrival[i], ARRIVAL, first + i, EV_ARRIVAL, 0)
+            self.pending_arrivals = n
 
     cdef inline int enqueue(self, int k, int slot, i64 id) except -1:
         queue_push(&self.queues[k], slot, id)
@@ -145,8 +155,9 @@ cdef class FastCore:
     cdef inline int serve(self, int agent, Call *c) except -1:
         """The agent answers the call now and starts talking (the caller frees the call's slot).
 
-        Without a trunk limit nothing observes the end of talk but the agent, who is busy until
-        the end of wrap-up: the call's end is recorded now and one event ends talk and wrap-up.
+        Unless ``talk_end_event`` (something observes the end of talk: the trunk it frees),
+        nothing but the agent does, who is busy until the end of wrap-up: the call's end is
+        recorded now and one event ends talk and wrap-up.
         """
         cdef int g = self.agents.group[agent]
         cdef double factor = self.speed[g * self.n_types + c.type]
@@ -163,7 +174,7 @@ cdef class FastCore:
         if self.tally:
             self.kpi.answered(c, g, talk + wrapup, self.now)
             self.kpi.busy_step(g, 1, self.now)
-        if self.trunks < 0:
+        if not self.talk_end_event:
             if self.keep_records:
                 self.rec.end[c.id] = end
             if self.tally:
@@ -327,34 +338,47 @@ cdef class FastCore:
             return 0
         return self.agent_free(agent)
 
+    cdef int arrive_from_heap(self) except -1:
+        """(heap_arrivals) The block's next call arrives: the heap gives the arrivals in id order.
+        (Not inlined, so that the usual path through ``run`` stays as compact as without it.)"""
+        self.pending_arrivals -= 1
+        return self.arrive()
+
     cdef inline int dispatch(self, Event *event) except -1:
         cdef i64 entity = <i64>(event.key & ((<unsigned long long>1 << ENTITY_BITS) - 1))
         cdef int kind = event.kind
+        cdef int target = event.target
         if kind == EV_WRAP_END:
-            return self.agent_free(event.target)
+            return self.agent_free(target)
         if kind == EV_ABANDON:
-            if slot_waiting(&self.slots, event.target, entity):
-                return self.abandon(event.target)
+            if slot_waiting(&self.slots, target, entity):
+                return self.abandon(target)
             return 0
         if kind == EV_TALK_END:
-            return self.talk_end(event.target)
+            return self.talk_end(target)
         if kind == EV_OVERFLOW:
-            if slot_waiting(&self.slots, event.target, entity >> ROUTE_BITS):
-                return self.overflow(event.target, <int>(entity & ((1 << ROUTE_BITS) - 1)))
+            if slot_waiting(&self.slots, target, entity >> ROUTE_BITS):
+                return self.overflow(target, <int>(entity & ((1 << ROUTE_BITS) - 1)))
             return 0
         if kind == EV_SHIFT_START:
-            return self.shift_start(event.target)
-        return self.shift_end(event.target)
+            return self.shift_start(target)
+        if kind == EV_ARRIVAL:
+            return self.arrive_from_heap()
+        return self.shift_end(target)
 
     def run(self, bint final):
         """Process events in order. Unless ``final``, return when the next call must be loaded.
 
         The next arrival is not kept in the heap: the calls are already in time order, and an
         arrival comes after every other event of the same instant (its class is last), so it is
-        due when the heap's first event is strictly later. Returns True if it stopped to wait
-        for more calls.
+        due when the heap's first event is strictly later. With ``heap_arrivals`` the block's
+        arrivals are events like any other, in the same order (class ARRIVAL, then call id), and
+        the loop stops after the block's last one. Returns True if it stopped to wait for more
+        calls.
         """
         cdef Event event
+        if self.heap_arrivals:
+            return self.run_heap_arrivals(final)
         while True:
             if self.block_next < self.block_size:
                 if self.events.size > 0 and key_time(self.events.items[0].time) <= self.in_arrival[self.block_next]:
@@ -371,6 +395,18 @@ cdef class FastCore:
                 self.dispatch(&event)
             else:
                 return False
+
+    cdef bint run_heap_arrivals(self, bint final) except -1:
+        """``run`` when the loaded arrivals are in the heap: no event may pass the block's last."""
+        cdef Event event
+        while True:
+            if self.pending_arrivals == 0 and not final:
+                return True
+            if self.events.size == 0:
+                return False
+            heap_pop(&self.events, &event)
+            self.now = key_time(event.time)
+            self.dispatch(&event)
 
     # -- results ------------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ def _core_arguments(scenario: Scenario) -> dict:
         spell_first=tables.spell_first, spell_count=tables.spell_count, spell_begin=tables.spell_begin,
         spell_end=tables.spell_end, trunks=tables.trunks, head_start=tables.head_start,
         group_skills=tables.group_skills, call_selection=tables.call_selection,
-        agent_selection=tables.agent_selection,
+        agent_selection=tables.agent_selection, talk_end_event=tables.talk_end_event,
         horizon_end=float(scenario.horizon_end),
         n_intervals=int(scenario.n_intervals),
         interval_length=float(scenario.interval_length),

@@ -38,6 +38,7 @@ class ModelTables:
     spell_begin: np.ndarray  # float64, per spell
     spell_end: np.ndarray  # float64, per spell (inf: on duty until the queue is empty)
     trunks: int  # -1: no limit
+    talk_end_event: bool  # the end of talk is observed (it frees a trunk): an event of its own
     head_start: np.ndarray  # float64, per call type (call selection priority_head_start)
     group_skills: np.ndarray  # int32, per group: how many call types it serves (agent selection)
     call_selection: int  # policy codes (sim.core.protocol.CALL_SELECTION, AGENT_SELECTION)
@@ -100,6 +101,7 @@ def _compile(scenario: Scenario) -> ModelTables:
         spell_begin=np.array([s for s, _ in flat], np.float64),
         spell_end=np.array([e for _, e in flat], np.float64),
         trunks=-1 if scenario.trunks is None else int(scenario.trunks),
+        talk_end_event=scenario.trunks is not None,
         head_start=np.array([t.head_start for t in types], np.float64),
         group_skills=np.array([len(s) for s in served], np.int32),
         call_selection=policy_code("call_selection", scenario.call_selection, "routing.call_selection"),

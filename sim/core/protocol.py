@@ -18,8 +18,10 @@ from __future__ import annotations
 # first, then agents finish, then callers whose patience ran out leave, then waiting calls
 # overflow, then new calls arrive. The entity is the agent index (STAFFING, COMPLETION) or the
 # call id (ABANDON, ARRIVAL); an overflow timer's entity is call id << ROUTE_BITS | route step.
-# Keys (class << ENTITY_BITS | entity) are unique among pending events, so no insertion counter
-# is needed to order them.
+# Keys (class << ENTITY_BITS | entity) are unique among pending events. An event scheduled
+# "sequenced" (for a feature that gives one agent or call several pending events of a class) has
+# for entity the run's count of sequenced events so far: an insertion sequence in the key, so
+# that such events fire in the order they were scheduled, in every engine.
 EVENT_CLASSES = {"STAFFING": 1, "COMPLETION": 2, "ABANDON": 3, "OVERFLOW": 4, "ARRIVAL": 5}
 ENTITY_BITS = 48  # entities (agent indices, call ids << ROUTE_BITS | step) stay below 2**48
 ROUTE_BITS = 6
@@ -27,7 +29,7 @@ MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
 
 # What a timed event of the compiled loop does (its class orders it; its kind dispatches it).
 EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
-               "EV_OVERFLOW": 6}
+               "EV_OVERFLOW": 6, "EV_ARRIVAL": 7}  # (at most 15: four bits of an event)
 
 # -- calls ----------------------------------------------------------------------------------
 # Outcome of a call in the per-call records. Short abandons are a KPI classification of

@@ -77,6 +77,15 @@ class TimedEnvironment(simpy.Environment):
     so always run before the next timed event.
     """
 
+    sequenced = 0  # events scheduled with at_sequenced so far (as the compiled loop counts them)
+
+    def at_sequenced(self, time: float, event_class: int, callback=None) -> simpy.Event:
+        """An event keyed by insertion: among events of its class at its instant, it fires after
+        those scheduled before it (its entity is the count of sequenced events so far, as in the
+        compiled loop's heap_push_sequenced)."""
+        self.sequenced += 1
+        return self.at(time, event_class, self.sequenced - 1, callback)
+
     def at(self, time: float, event_class: int, entity: int, callback=None) -> simpy.Event:
         event = simpy.Event(self)
         event._ok = True
