@@ -12,7 +12,7 @@ from typing import List, Optional
 
 import numpy as np
 
-from sim.core.protocol import OUTCOME_NAMES, OUTCOMES
+from sim.core.protocol import OUTCOMES
 
 # Outcome codes of the records (defined in sim.core.protocol; short abandons are a KPI
 # classification of ABANDONED, see sim.kpi.definitions).

@@ -20,7 +20,8 @@ import pandas as pd
 from sim.kpi import definitions, timeline
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
-from sim.core.records import ABANDONED, ANSWERED, OUTCOME_NAMES, EngineOutput
+from sim.core.protocol import OUTCOME_NAMES
+from sim.core.records import ABANDONED, ANSWERED, EngineOutput
 from sim.model.scenario import Scenario
 
 TOTAL = definitions.TOTAL
