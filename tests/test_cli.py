@@ -1,6 +1,7 @@
 """The ``callsim`` command: the default scenario end to end, what-if overrides, bad input."""
 
 import json
+from pathlib import Path
 import subprocess
 import sys
 
@@ -98,3 +99,15 @@ def test_in_process_run_writes_csv_calls(tmp_path):
     cfg = composed("scenario=single_queue", "scenario.horizon.hours=5", "output.calls_format=csv", "output.plots=false")
     assert run(cfg, str(tmp_path)) == 0
     assert (tmp_path / "calls.csv.gz").exists() and (tmp_path / "run.json").exists()
+
+
+def test_a_run_without_plots_does_not_load_matplotlib(tmp_path):
+    """Start-up: matplotlib (about half a second to import) is loaded only to draw plots."""
+    code = ("import sys; from sim.cli import run; from test_cli import composed;"
+            f"cfg = composed('scenario=single_queue', 'scenario.horizon.hours=1', 'output.plots=false');"
+            f"assert run(cfg, {str(tmp_path)!r}) == 0; print('matplotlib' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"
+    assert (tmp_path / "report.html").exists()

@@ -24,6 +24,7 @@ import numpy as np
 from sim.model.scenario import SL_VARIANTS  # the names a scenario may choose (validated there)
 
 TOTAL = "total"  # the row of every per-type table that covers all call types
+FRACTIONS = ("service_level", "abandon_rate", "occupancy", "utilisation")  # KPIs between 0 and 1 (shown as %)
 
 
 def is_short_abandon(wait, short_abandon: float):

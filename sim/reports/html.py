@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 import numpy as np
 import pandas as pd
 
-from sim.reports.plots import FRACTIONS
+from sim.kpi.definitions import FRACTIONS  # (not from plots: no matplotlib unless plots are drawn)
 
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1200px;

@@ -13,7 +13,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt  # noqa: E402
 
-from sim.kpi.tables import TOTAL  # noqa: E402
+from sim.kpi.definitions import FRACTIONS, TOTAL  # noqa: E402
 
 
 def _ticks(ax, frame) -> None:
@@ -28,7 +28,6 @@ def _legend(ax) -> None:
     ax.grid(alpha=0.3)
 
 
-FRACTIONS = ("service_level", "abandon_rate", "occupancy", "utilisation")
 
 
 def _band(rows, column: str):
