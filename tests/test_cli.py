@@ -101,13 +101,24 @@ def test_in_process_run_writes_csv_calls(tmp_path):
     assert (tmp_path / "calls.csv.gz").exists() and (tmp_path / "run.json").exists()
 
 
-def test_a_run_without_plots_does_not_load_matplotlib(tmp_path):
-    """Start-up: matplotlib (about half a second to import) is loaded only to draw plots."""
-    code = ("import sys; from sim.cli import run; from test_cli import composed;"
-            f"cfg = composed('scenario=single_queue', 'scenario.horizon.hours=1', 'output.plots=false');"
-            f"assert run(cfg, {str(tmp_path)!r}) == 0; print('matplotlib' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True,
-                          timeout=120)
+def heavy_modules_loaded(tmp_path, *overrides):
+    """Which of matplotlib and scipy a fresh process has loaded after one in-process run."""
+    code = ("import sys; from hydra import compose, initialize_config_dir;"
+            "from sim.cli import config_dir, run; from sim.model.config import register_configs;"
+            "register_configs(); initialize_config_dir(config_dir=config_dir(), version_base=None).__enter__();"
+            f"cfg = compose('config', overrides={list(overrides)!r}); assert run(cfg, {str(tmp_path)!r}) == 0;"
+            "print(sorted(m for m in ('matplotlib', 'scipy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "False"
-    assert (tmp_path / "report.html").exists()
+    assert (tmp_path / "run.json").exists()
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_start_up_loads_only_what_the_run_uses(tmp_path):
+    """matplotlib (about 0.5 s to import) only to draw plots; scipy only for the Erlang
+    comparison, Weibull durations and confidence intervals: a single default day without plots
+    needs neither."""
+    assert heavy_modules_loaded(tmp_path / "a", "output.plots=false") == "[]"
+    assert heavy_modules_loaded(tmp_path / "b", "scenario=single_queue", "scenario.horizon.hours=1",
+                                "output.plots=false") == "['scipy']"
+    assert heavy_modules_loaded(tmp_path / "c", "scenario.horizon.intervals=34") == "['matplotlib']"

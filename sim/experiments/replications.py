@@ -29,7 +29,6 @@ from typing import List, Optional
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
 
 from sim.errors import ConfigError
 from sim.kpi.tables import TOTAL
@@ -90,6 +89,8 @@ def replication_seeds(seed: int, replications: int, key: Optional[int] = None) -
 
 def half_width(std, count, confidence: float):
     """Student t confidence half-width of a mean from the sample std and count (NaN below 2)."""
+    from scipy.special import stdtrit  # (scipy: only when there are intervals to compute)
+
     count = np.asarray(count, float)
     df = np.where(count > 1, count - 1, np.nan)
     return stdtrit(df, (1 + confidence) / 2) * np.asarray(std, float) / np.sqrt(count)

@@ -16,9 +16,6 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit  # Student t quantile (as scipy.stats.t.ppf, a lighter import)
-
-from sim import analytic
 from sim.model.scenario import Scenario
 
 METRICS = ("service_level", "asa", "p_abandon", "p_block", "occupancy", "mean_queue")
@@ -41,11 +38,13 @@ def textbook_model(scenario: Scenario) -> Optional[str]:
     return "erlang_a" if ct.patience.kind == "exponential" else None
 
 
-def predict(scenario: Scenario) -> Optional[analytic.QueueMetrics]:
-    """The textbook prediction for the scenario, or None."""
+def predict(scenario: Scenario):
+    """The textbook prediction for the scenario (a sim.analytic.QueueMetrics), or None."""
     model = textbook_model(scenario)
     if model is None:
         return None
+    from sim import analytic  # (scipy: only for the scenarios it applies to)
+
     ct, agents = scenario.call_types[0], len(scenario.groups[0].spells)
     rate, service, T = ct.rates[0], ct.talk.mean, scenario.kpi.sl_threshold
     if model == "erlang_b":
@@ -92,6 +91,8 @@ def ratio_interval(numerators, denominators, confidence: float = 0.95):
     ratio = num.sum() / den.sum() if den.sum() > 0 else np.nan
     if n < 2 or not den.sum() > 0:
         return ratio, np.nan
+    from scipy.special import stdtrit  # Student t quantile (as scipy.stats.t.ppf, a lighter import)
+
     residual = num - ratio * den
     half = stdtrit(n - 1, (1 + confidence) / 2) * residual.std(ddof=1) / (math.sqrt(n) * den.mean())
     return ratio, half

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 import numpy as np
-from scipy.special import gamma as gamma_fn
-
 from sim.errors import ConfigError
 
 KINDS = ("exponential", "lognormal", "gamma", "weibull", "deterministic", "uniform", "empirical")
@@ -44,6 +42,8 @@ class Distribution:
             shape = 1.0 / self.cv**2
             return gen.gamma(shape, self.mean / shape, n)
         if kind == "weibull":
+            from scipy.special import gamma as gamma_fn  # (scipy only when a Weibull is used)
+
             shape = _weibull_shape(self.cv)
             return self.mean / gamma_fn(1 + 1 / shape) * gen.weibull(shape, n)
         if kind == "deterministic":
@@ -56,12 +56,12 @@ class Distribution:
 
 def _weibull_shape(cv: float) -> float:
     """Weibull shape k whose coefficient of variation is ``cv``."""
+    from scipy.optimize import brentq
+    from scipy.special import gamma as gamma_fn
 
     def cv_of(k: float) -> float:
         g1, g2 = gamma_fn(1 + 1 / k), gamma_fn(1 + 2 / k)
         return math.sqrt(max(g2 / g1**2 - 1, 0.0)) - cv
-
-    from scipy.optimize import brentq  # only Weibull needs it; a heavy import for every run
 
     return brentq(cv_of, 0.05, 500.0)
 
