@@ -1,7 +1,6 @@
 """The ``callsim`` command: the default scenario end to end, what-if overrides, bad input."""
 
 import json
-from pathlib import Path
 import subprocess
 import sys
 
