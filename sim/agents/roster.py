@@ -4,10 +4,7 @@ rule that closes a spell left open at the end of the run."""
 
 from __future__ import annotations
 
-import math
 from typing import List, NamedTuple, Tuple
-
-import numpy as np
 
 
 class RosterEntry(NamedTuple):
@@ -25,15 +22,8 @@ def roster(scenario) -> List[RosterEntry]:
     return entries
 
 
-def agent_groups(scenario) -> np.ndarray:
-    """Group index of every agent (agents numbered group by group)."""
-    return np.repeat(np.arange(len(scenario.groups)), [len(g.spells) for g in scenario.groups])
-
-
 def open_spell_end(horizon_end: float, last_done: float) -> float:
     """When an agent on duty at closing time (a spell with no scheduled end) goes home: at the end
     of the horizon, or after its last call if it was still clearing the queue then."""
     return horizon_end if horizon_end > last_done else last_done
 
-
-OPEN = math.inf  # the scheduled end of a spell that reaches the end of the horizon

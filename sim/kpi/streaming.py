@@ -74,9 +74,7 @@ def _means(counts: np.ndarray, sums: np.ndarray) -> dict:
     total = {name: sums[..., i] for i, name in enumerate(protocol.TALLY_SUMS)}
     answered, abandoned = c["answered"], c["abandoned"]
 
-    def ratio(numerator, n):
-        return np.divide(numerator, n, out=np.full(n.shape, np.nan), where=n > 0)
-
+    ratio = definitions.ratio
     return {
         "arrived": c["arrived"], "blocked": c["blocked"], "short_abandoned": c["short_abandoned"],
         "offered": definitions.offered(answered, abandoned, c["unfinished"]), "answered": answered, "abandoned": abandoned,
@@ -152,7 +150,7 @@ def tables(scenario: Scenario, tallies: dict, agents) -> tuple:
     # groups
     busy = slice(n_types + 1, None)
     answered = tallies["group_answered"]
-    aht = np.divide(tallies["group_handle"], answered, out=np.full(len(answered), np.nan), where=answered > 0)
+    aht = definitions.ratio(tallies["group_handle"], answered)
     groups, group_intervals = kpi.assemble_group_tables(
         scenario, agents, window_end, window_integral[busy], per_interval[:, busy].T, answered, aht)
     return summary, interval_table, groups, group_intervals, window_end

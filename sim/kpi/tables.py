@@ -88,8 +88,8 @@ def _kpi_frame(scenario: Scenario, leading: dict, columns: dict) -> pd.DataFrame
                                              counts["late_abandoned"])
     table = dict(leading)
     table.update((name, counts[name]) for name in COUNTS)
-    table["service_level"] = _ratio(counts["answered_within_T"], denominator)
-    table["abandon_rate"] = _ratio(counts["abandoned"], counts["offered"])
+    table["service_level"] = definitions.ratio(counts["answered_within_T"], denominator)
+    table["abandon_rate"] = definitions.ratio(counts["abandoned"], counts["offered"])
     table.update((name, np.asarray(columns[name], float).ravel()) for name in RATE_COLUMNS)
     return frame(table)
 
@@ -103,7 +103,6 @@ def _count(values) -> np.ndarray:
     return np.where(np.isnan(values), 0.0, values).astype(np.int64)
 
 
-_ratio = definitions.ratio
 
 
 AGGREGATES = {
@@ -268,7 +267,7 @@ def assemble_group_tables(scenario: Scenario, agents, window_end: float, busy_wi
         "group": const["group"],
         "agents": const["agents"],
         "staffed_hours": staffed / 3600, "busy_hours": busy / 3600, "paid_hours": paid / 3600,
-        "occupancy": _ratio(busy, staffed), "utilisation": _ratio(busy, paid),
+        "occupancy": definitions.ratio(busy, staffed), "utilisation": definitions.ratio(busy, paid),
         "answered": np.asarray(answered, np.int64), "aht": np.asarray(aht, float),
         "cost": paid / 3600 * const["cost_per_hour"],
     })
@@ -276,7 +275,7 @@ def assemble_group_tables(scenario: Scenario, agents, window_end: float, busy_wi
     per_interval = frame({
         "interval": const["interval"], "start": const["start"], "group": const["interval_group"],
         "staffed": (staffed_j / lengths).ravel(), "busy": (busy_j / lengths).ravel(),
-        "occupancy": _ratio(busy_j.ravel(), staffed_j.ravel()),
+        "occupancy": definitions.ratio(busy_j.ravel(), staffed_j.ravel()),
     })
     return summary, per_interval
 
