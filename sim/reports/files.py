@@ -92,18 +92,16 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     if plots:
         from sim.reports import plots as plotting
 
-        figures = plotting.run_figures(results)
-        for name, figure in figures.items():
+        for name, figure in plotting.run_figures(results).items():
+            figures[name] = plotting.png(figure, dpi=110)  # rendered once: the file and the report share it
+            plotting.close(figure)
             written[name] = out / f"{name}.png"
-            write_atomically(written[name], lambda tmp, f=figure: f.savefig(tmp, dpi=110, format="png"))
+            write_atomically(written[name], lambda tmp, png=figures[name]: Path(tmp).write_bytes(png))
     from sim.reports.html import run_report
 
     written["report"] = out / "report.html"
     document = run_report(results, config, figures, method)
     write_atomically(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
-    if plots:
-        for figure in figures.values():
-            plotting.close(figure)
     manifest = {
         "status": "complete", "scenario": results.scenario.name, "engine": results.engine,
         "engine_note": results.engine_note, "seed": results.seed, "method": method,

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Dict
 
 import matplotlib
@@ -114,6 +115,13 @@ def run_figures(results) -> Dict[str, "plt.Figure"]:
         "service_level": service_level_figure(results),
         "queue_and_staffing": queue_and_staffing_figure(results),
     }
+
+
+def png(figure, dpi: int) -> bytes:
+    """The figure rendered as a PNG file's bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
 
 
 def close(figure) -> None:
