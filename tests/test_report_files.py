@@ -2,11 +2,11 @@
 
 import base64
 import re
+from pathlib import Path
 
 from sim import simulate
 from sim.reports.files import write_run
 from sim.simulate import load_scenario_file
-from pathlib import Path
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs" / "scenario"
 
