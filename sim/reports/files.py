@@ -237,7 +237,9 @@ def format_summary(results, out_dir=None) -> str:
             model: comparison.theory.map(lambda x: f"{x:.4f}"),
             "theory in CI": comparison.within_ci.map({True: "yes", False: "no"}),
         })
-        lines += ["", f"Against {model} (fractions of all arrivals; CI from {comparison.attrs['batches']} batch means):",
+        source = (f"{comparison.attrs['replications']} replications" if "replications" in comparison.attrs
+                  else f"{comparison.attrs['batches']} batch means")
+        lines += ["", f"Against {model} (fractions of all arrivals; CI from {source}):",
                   cview.to_string(index=False)]
     if out_dir is not None:
         lines += ["", f"Reports written to {out_dir}"]
