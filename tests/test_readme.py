@@ -159,3 +159,22 @@ def test_each_readme_import_resolves(line):
     loaded = importlib.import_module(module)
     for name in (n.strip() for n in names.split(",")):
         assert hasattr(loaded, name), f"{module} has no {name}"
+
+
+def test_the_suite_runs_in_parallel_with_the_slow_studies_marked():
+    """pytest.ini runs the tests on every core (pytest-xdist, which the test extra installs), the
+    slow marker is registered and carried by every study test, and the README says how long the
+    suite takes."""
+    import configparser
+
+    ini = configparser.ConfigParser()
+    ini.read(ROOT / "pytest.ini")
+    addopts = shlex.split(ini["pytest"]["addopts"])
+    assert "-n" in addopts and addopts[addopts.index("-n") + 1] in ("auto", "logical", "2")
+    assert any(line.strip().startswith("slow:") for line in ini["pytest"]["markers"].splitlines())
+    setup = (ROOT / "setup.py").read_text()
+    test_extra = re.search(r'"test": \[([^\]]*)\]', setup).group(1)
+    assert "pytest-xdist" in test_extra
+    for study in sorted((ROOT / "tests").glob("test_study_*.py")):
+        assert "pytestmark = pytest.mark.slow" in study.read_text(), study.name
+    assert re.search(r"The tests take about \d+ minutes?", README)
