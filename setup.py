@@ -92,7 +92,8 @@ setup(
         "hydra-joblib-launcher>=1.2",
     ],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6", "hydra-submitit-launcher>=1.2"],  # + the SLURM config test
+        # pytest-xdist: pytest.ini runs the suite on every core (-n auto); submitit: the SLURM config test
+        "test": ["pytest>=7", "pytest-xdist>=3", "hypothesis>=6", "hydra-submitit-launcher>=1.2"],
         "slurm": ["hydra-submitit-launcher>=1.2"],
         "ray": ["hydra-ray-launcher>=1.2", "ray[default]>=2"],
     },
