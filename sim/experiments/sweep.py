@@ -67,8 +67,11 @@ def clear_failure(out_dir) -> None:
 
 
 def job_dirs(sweep_dir) -> List[Path]:
-    """Every job directory of a sweep (Hydra writes ``.hydra/`` into each as the job starts)."""
-    return sorted(p.parent.parent for p in Path(sweep_dir).glob("*/.hydra/overrides.yaml"))
+    """Every job directory of a sweep: each job locks its directory as it starts, then writes
+    ``.hydra/`` (only the lock file if another run was writing it and the job was refused)."""
+    sweep_dir = Path(sweep_dir)
+    return sorted({p.parent.parent for p in sweep_dir.glob("*/.hydra/overrides.yaml")}
+                  | {p.parent for p in sweep_dir.glob(f"*/{outdir.LOCK_FILE}")})
 
 
 def job_status(job: Path) -> Tuple[str, str]:
