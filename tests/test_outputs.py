@@ -155,27 +155,32 @@ def test_ctrl_c_in_a_sweep_says_how_many_jobs_are_kept(tmp_path):
     assert not (slow / "run.json").exists()
 
 
-@pytest.mark.parametrize("case", ["under a file", "under a file, sweep", "in /proc", "read-only dir", "read-only cwd"])
+UNWRITABLE = {  # case: (setting, its value, the directory the message names); {tmp} is the test's directory
+    "under a file": ("hydra.run.dir", "{tmp}/a_file/run", "{tmp}/a_file/run"),
+    "under a file, named by Hydra": ("hydra.run.dir", "{tmp}/a_file/${{hydra:job.name}}", "{tmp}/a_file/cli"),
+    "sweep under a file": ("hydra.sweep.dir", "{tmp}/a_file/sweep", "{tmp}/a_file/sweep"),
+    "in /proc": ("hydra.run.dir", "/proc/callsim-run", "/proc/callsim-run"),
+    "read-only dir": ("hydra.run.dir", "{tmp}/ro/run", "{tmp}/ro/run"),
+    "read-only cwd": ("hydra.run.dir", None, "results/single_queue/"),  # the default, relative to the cwd
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNWRITABLE))
 def test_an_output_directory_that_cannot_be_written_gets_one_line(tmp_path, case):
     if case.startswith("read-only") and os.geteuid() == 0:
         pytest.skip("root writes into read-only directories")
+    setting, value, named = (None if v is None else v.format(tmp=tmp_path) for v in UNWRITABLE[case])
     (tmp_path / "a_file").write_text("")
-    cwd, sweep, where = tmp_path, case.endswith("sweep"), {
-        "under a file": tmp_path / "a_file" / "run", "under a file, sweep": tmp_path / "a_file" / "sweep",
-        "in /proc": Path("/proc/callsim-run"), "read-only dir": tmp_path / "ro" / "run", "read-only cwd": None}[case]
-    if case.startswith("read-only"):
-        (tmp_path / "ro").mkdir(mode=0o500)
-    args = ["-m", *SMALL, "seed=1,2", f"hydra.sweep.dir={where}"] if sweep else [*SMALL, f"hydra.run.dir={where}"]
-    if case == "read-only cwd":
-        cwd, args = tmp_path / "ro", SMALL  # the default directory, results/..., is relative
-    done = callsim(*args, cwd=cwd)
+    (tmp_path / "ro").mkdir(mode=0o500)
+    if setting == "hydra.sweep.dir":
+        done = callsim("-m", *SMALL, "seed=1,2", f"{setting}={value}", cwd=tmp_path)
+    else:
+        done = callsim(*SMALL, *([f"{setting}={value}"] if value else []), cwd=tmp_path / "ro" if value is None else tmp_path)
     assert done.returncode == 2, done.stderr
     [line] = lines(done.stderr)
-    setting = "hydra.sweep.dir" if sweep else "hydra.run.dir"
-    assert line.startswith("callsim: cannot write the output directory ")
+    assert line.startswith(f"callsim: cannot write the output directory {named}")
     assert line.endswith(f"; choose another with {setting}=<directory>")
-    assert str(where or "results/single_queue/") in line
-    if case.startswith("under a file"):
+    if "a_file" in named:
         assert f"{tmp_path / 'a_file'} is a file, not a directory" in line
 
 

@@ -28,7 +28,9 @@ from typing import Dict, List, Optional, Tuple
 
 import pandas as pd
 import yaml
+from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
+from omegaconf import OmegaConf
 from tqdm import tqdm
 
 from sim.progress import progress_bar
@@ -104,11 +106,14 @@ _SWEEP_BAR: Dict[str, object] = {}  # module state, not the callback's: Hydra pi
 _SWEEP: Dict[str, object] = {}  # the running sweep's directory, name and number of jobs
 
 
-def exit_if_unwritable(directory, setting: str) -> None:
-    """One line and exit status 2 if ``directory`` cannot be created or written (before Hydra
-    itself tries, which would end in a traceback)."""
+def exit_if_unwritable(config, setting: str) -> None:
+    """One line and exit status 2 if the directory ``setting`` names cannot be created or written
+    (checked before Hydra itself tries, which would end in a traceback)."""
+    directory = OmegaConf.select(config, setting, throw_on_resolution_failure=False)
+    if directory is None:  # it needs Hydra's job context to resolve: Hydra creates it unchecked
+        return
     try:
-        outdir.check_writable(directory, setting)
+        outdir.check_writable(str(directory), setting)
     except outdir.OutputDirError as error:
         print(f"callsim: {error}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -121,7 +126,8 @@ class SweepCallback(Callback):
     or are incomplete (exit status 1 if any)."""
 
     def on_run_start(self, config, **kwargs) -> None:
-        exit_if_unwritable(config.hydra.run.dir, "hydra.run.dir")
+        HydraConfig.instance().set_config(config)  # as Hydra does next: ${hydra:...} in the directory resolves
+        exit_if_unwritable(config, "hydra.run.dir")
 
     def on_job_start(self, config, **kwargs) -> None:
         # tqdm guards its bars with a multiprocessing lock, a semaphore that leaks (with a warning
@@ -130,7 +136,7 @@ class SweepCallback(Callback):
         tqdm.set_lock(threading.RLock())
 
     def on_multirun_start(self, config, **kwargs) -> None:
-        exit_if_unwritable(config.hydra.sweep.dir, "hydra.sweep.dir")
+        exit_if_unwritable(config, "hydra.sweep.dir")
         _SWEEP.update(dir=Path(str(config.hydra.sweep.dir)), name=config.get("sweep"))
         try:  # joblib reports each finished job to Parallel.print_progress in this process
             from hydra_plugins.hydra_joblib_launcher import _core
