@@ -15,11 +15,13 @@ import pandas as pd
 import pytest
 import yaml
 from hydra import compose, initialize_config_dir
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import OmegaConf
 
-from sim.cli import config_dir, run
+from sim.cli import begin_output, config_dir, run
 from sim.experiments.sweep import job_dirs
 from sim.model.config import register_configs
-from sim.reports import outdir
+from sim.reports import files, outdir
 from sim.reports.files import write_atomically
 
 SMALL = ["scenario=single_queue", "scenario.horizon.hours=1", "scenario.horizon.warmup_hours=0", "output.plots=false"]
@@ -120,6 +122,30 @@ def test_an_interrupted_rerun_leaves_the_directory_clearly_incomplete(tmp_path):
                              "rerun the same command to start again"]
     assert not (out / "run.json").exists()
     assert not (out / "cli.log").exists()
+
+
+def test_a_rerun_marks_the_directory_incomplete_before_it_rewrites_anything(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    complete_run(out, seed=1)
+    register_configs()
+    with initialize_config_dir(config_dir=config_dir(), version_base=None):
+        cfg = compose("config", overrides=[*SMALL, "seed=2"], return_hydra_config=True)
+    task_cfg = OmegaConf.masked_copy(cfg, [key for key in cfg if key != "hydra"])
+    written, real_write = [], files.write_atomically  # (file, whether run.json was still there)
+
+    def spy(path, write):
+        written.append((path.name, (out / "run.json").exists()))
+        real_write(path, write)
+
+    monkeypatch.setattr(files, "write_atomically", spy)
+    HydraConfig.instance().set_config(cfg)  # as in the job Hydra runs
+    try:
+        begin_output(task_cfg, str(out))
+    finally:
+        HydraConfig.instance().cfg = None
+    assert written == [("config.yaml", False), ("hydra.yaml", False), ("overrides.yaml", False)]
+    assert "seed=2" in yaml.safe_load((out / ".hydra" / "overrides.yaml").read_text())
+    assert yaml.safe_load((out / ".hydra" / "config.yaml").read_text())["seed"] == 2
 
 
 def test_sigterm_ends_a_run_with_one_line(tmp_path):
