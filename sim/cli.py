@@ -171,11 +171,12 @@ def begin_output(cfg: DictConfig, out_dir: str) -> None:
     from sim.reports import files
 
     files.mark_incomplete(out_dir)
-    if not HydraConfig.initialized():  # run() called from Python
+    hydra_cfg = HydraConfig.instance().cfg if HydraConfig.initialized() else None
+    job_dir = OmegaConf.select(hydra_cfg, "hydra.runtime.output_dir", throw_on_missing=False) if hydra_cfg else None
+    if job_dir is None or Path(job_dir) != Path(out_dir).absolute():  # run() called from Python
         return
     saved = Path(out_dir) / ".hydra"
-    saved.mkdir(exist_ok=True)
-    hydra_cfg = HydraConfig.instance().cfg
+    saved.mkdir(parents=True, exist_ok=True)
     for name, node in (("config.yaml", cfg), ("hydra.yaml", hydra_cfg), ("overrides.yaml", hydra_cfg.hydra.overrides.task)):
         files.write_atomically(saved / name, lambda tmp, n=node: Path(tmp).write_text(OmegaConf.to_yaml(n)))
 

@@ -130,6 +130,7 @@ def test_a_rerun_marks_the_directory_incomplete_before_it_rewrites_anything(tmp_
     register_configs()
     with initialize_config_dir(config_dir=config_dir(), version_base=None):
         cfg = compose("config", overrides=[*SMALL, "seed=2"], return_hydra_config=True)
+    cfg.hydra.runtime.output_dir = str(out)  # as Hydra sets it for the job
     task_cfg = OmegaConf.masked_copy(cfg, [key for key in cfg if key != "hydra"])
     written, real_write = [], files.write_atomically  # (file, whether run.json was still there)
 
