@@ -211,6 +211,23 @@ def test_an_output_directory_that_cannot_be_written_gets_one_line(tmp_path, case
         assert f"{tmp_path / 'a_file'} is a file, not a directory" in line
 
 
+@pytest.mark.parametrize("blocker", ["a file", "a name too long"])
+def test_a_sweep_job_directory_that_cannot_be_created_gets_one_line(tmp_path, blocker):
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    if blocker == "a file":
+        (sweep / "job1").write_text("")
+        subdir, named = "job${hydra.job.num}", sweep / "job1"
+    else:
+        subdir, named = "job${hydra.job.num}" + "x" * 300, sweep / ("job0" + "x" * 300)
+    done = callsim("-m", *SMALL, "seed=1,2", "hydra.launcher.n_jobs=1", f"hydra.sweep.dir={sweep}",
+                   f"hydra.sweep.subdir={subdir}", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    [line] = lines(done.stderr)
+    assert line.startswith(f"callsim: cannot create the job directory {named}: ")
+    assert line.endswith("choose shorter or other names with hydra.sweep.subdir=<name>, e.g. job${hydra.job.num}")
+
+
 @pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
 def test_result_files_follow_the_umask(tmp_path, umask):
     previous = os.umask(umask)

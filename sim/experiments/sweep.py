@@ -94,7 +94,13 @@ def _parallel_with_bar(parallel, bar):
             jobs = list(iterable)  # the launcher's job list: its length is the bar's total
             bar.reset(total=len(jobs))
             _SWEEP["jobs"] = len(jobs)
-            return super().__call__(jobs)
+            try:
+                return super().__call__(jobs)
+            except OSError as error:  # Hydra could not create a job's directory (a job's own errors are caught)
+                print(f"callsim: cannot create the job directory {error.filename}: {error.strerror}; choose "
+                      "shorter or other names with hydra.sweep.subdir=<name>, e.g. job${hydra.job.num}",
+                      file=sys.stderr)
+                raise SystemExit(2) from None
 
         def print_progress(self):
             bar.update(self.n_completed_tasks - bar.n)
