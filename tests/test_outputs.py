@@ -160,6 +160,7 @@ def test_sigterm_ends_a_run_with_one_line(tmp_path):
                              "rerun the same command to start again"]
 
 
+@pytest.mark.slow  # worker processes start, one job completes, another shows its progress bar
 def test_ctrl_c_in_a_sweep_says_how_many_jobs_are_kept(tmp_path):
     sweep = tmp_path / "sweep"
     process = start_callsim("-m", *SMALL, "engine=simpy", "scenario.horizon.hours=1,2000", "sweep=demo",
