@@ -113,6 +113,18 @@ def _constants(scenario: Scenario) -> dict:
 def tables(scenario: Scenario, tallies: dict, agents) -> tuple:
     """(summary, intervals, groups, group_intervals, window_end) from the fast engine's tallies and
     agent log (:class:`~sim.core.records.AgentLog`)."""
+    raw = table_inputs(scenario, tallies)
+    summary = kpi.assemble_summary(scenario, raw["summary"])
+    interval_table = kpi.assemble_interval_table(scenario, raw["intervals"])
+    groups, group_intervals = kpi.assemble_group_tables(scenario, agents, raw["window_end"], *raw["groups"])
+    return summary, interval_table, groups, group_intervals, raw["window_end"]
+
+
+def table_inputs(scenario: Scenario, tallies: dict) -> dict:
+    """What the ``assemble_*`` functions of :mod:`sim.kpi.tables` take, from the tallies, as arrays:
+    ``summary`` and ``intervals`` (dicts of columns), ``groups`` (busy time over the window and
+    per interval, answered calls and AHT per group) and ``window_end``. Replications keep these
+    numbers and make tables once at the end (:mod:`sim.kpi.arrays`)."""
     n_types = len(scenario.call_types)
     window_end = float(tallies["window_end"])
     const = per_scenario(scenario, "stream_kpi.constants", _constants)
@@ -131,26 +143,23 @@ def tables(scenario: Scenario, tallies: dict, agents) -> tuple:
     # interval table: arrays of shape (measured intervals, call types + total)
     counts = _with_total(tallies["counts"][intervals], axis=1)
     sums = _with_total(tallies["sums"][intervals], axis=1)
-    columns = _means(counts, sums)
+    interval_columns = _means(counts, sums)
     p90 = _interval_quantiles(tallies["interval_hist"][const["measured_rows"]], 0.9,  # a view, no copy
                               1 << protocol.INTERVAL_HISTOGRAM_LOG2)
-    columns.update(p90_wait=p90, avg_queue=per_interval[:, :n_types + 1] / lengths[:, None],
-                   max_queue=per_interval_max[:, :n_types + 1])
-    interval_table = kpi.assemble_interval_table(scenario, columns)
+    interval_columns.update(p90_wait=p90, avg_queue=per_interval[:, :n_types + 1] / lengths[:, None],
+                            max_queue=per_interval_max[:, :n_types + 1])
 
     # summary: arrays of shape (call types + total)
-    columns = _means(_with_total(tallies["counts"].sum(axis=0), axis=0),
-                     _with_total(tallies["sums"].sum(axis=0), axis=0))
-    columns.update(p90_wait=_quantiles(_with_total(tallies["summary_hist"], axis=0), 0.9,
-                                       1 << protocol.SUMMARY_HISTOGRAM_LOG2),
-                   avg_queue=window_integral[:n_types + 1] / (window_end - scenario.warmup),
-                   max_queue=window_max[:n_types + 1])
-    summary = kpi.assemble_summary(scenario, columns)
+    summary_columns = _means(_with_total(tallies["counts"].sum(axis=0), axis=0),
+                             _with_total(tallies["sums"].sum(axis=0), axis=0))
+    summary_columns.update(p90_wait=_quantiles(_with_total(tallies["summary_hist"], axis=0), 0.9,
+                                               1 << protocol.SUMMARY_HISTOGRAM_LOG2),
+                           avg_queue=window_integral[:n_types + 1] / (window_end - scenario.warmup),
+                           max_queue=window_max[:n_types + 1])
 
     # groups
     busy = slice(n_types + 1, None)
     answered = tallies["group_answered"]
     aht = definitions.ratio(tallies["group_handle"], answered)
-    groups, group_intervals = kpi.assemble_group_tables(
-        scenario, agents, window_end, window_integral[busy], per_interval[:, busy].T, answered, aht)
-    return summary, interval_table, groups, group_intervals, window_end
+    return {"summary": summary_columns, "intervals": interval_columns, "window_end": window_end,
+            "groups": (window_integral[busy], per_interval[:, busy].T, answered, aht)}
