@@ -168,12 +168,13 @@ def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0
     return out.reset_index()
 
 
-def aggregate_runs(scenario: Scenario, runs: List[arrays.Columns], table: str,
+def aggregate_runs(scenario: Scenario, runs: List[np.ndarray], table: str,
                    confidence: float = 0.95) -> pd.DataFrame:
-    """:func:`aggregate` of one KPI table from the runs' numeric columns (sim.kpi.arrays): the runs
-    stacked in one table and grouped by row (every run has the same rows in the same order, so
-    this is the grouping by key columns, with the same values in the same order: the same floats)."""
-    table_rows = arrays.stacked(runs)
+    """:func:`aggregate` of one KPI table from the runs' numbers (sim.kpi.arrays): the runs stacked
+    in one table and grouped by row (every run has the same rows in the same order, so this is
+    the grouping by key columns, with the same values in the same order: the same floats; counts
+    are float64 here, as pandas makes them for a mean)."""
+    table_rows = arrays.stacked(table, runs)
     n_rows = len(table_rows) // len(runs)
     table_rows.index = np.tile(np.arange(n_rows), len(runs))  # (by level: an array key costs a repr)
     grouped = table_rows.groupby(level=0, sort=False)
@@ -191,7 +192,7 @@ def per_replication_table(scenario: Scenario, runs: Runs) -> pd.DataFrame:
     """Every run's summary rows, headed by the replication number and seed (replications.csv)."""
     summaries = runs.columns("summary")
     rows = len(type_names(scenario))
-    numbers = arrays.stacked(summaries)
+    numbers = arrays.stacked("summary", summaries, typed=True)
     return frame({"replication": np.repeat(np.arange(len(runs), dtype=np.int64), rows),
                   "seed": np.repeat(np.array(runs.seeds, np.int64), rows),
                   "call_type": strings(type_names(scenario) * len(runs)),

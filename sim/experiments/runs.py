@@ -32,7 +32,7 @@ class Run:
     engine: str
     engine_note: str
     agents: object  # the engine's AgentLog (arrays)
-    columns: Dict[str, arrays.Columns]  # by table name (sim.kpi.arrays.TABLES)
+    columns: Dict[str, np.ndarray]  # by table name (sim.kpi.arrays.TABLES): see arrays.run_columns
 
 
 def run_replication(scenario: Scenario, seed: int, engine: str = "auto", records: bool = False):
@@ -84,13 +84,14 @@ class Runs(Sequence):
     def seeds(self) -> List[int]:
         return [run.seed for run in self.kept]
 
-    def columns(self, table: str) -> List[arrays.Columns]:
-        """Every run's numeric columns of one table."""
+    def columns(self, table: str) -> List[np.ndarray]:
+        """Every run's numbers of one table (sim.kpi.arrays.run_columns)."""
         return [run.columns[table] for run in self.kept]
 
     def summary_value(self, i: int, kpi: str, call_type: str) -> float:
         """Run i's summary KPI ``kpi`` for call type ``call_type`` (or total)."""
-        return float(self.kept[i].columns["summary"][kpi][type_names(self.scenario).index(call_type)])
+        column = arrays.numeric_columns("summary").index(kpi)
+        return float(self.kept[i].columns["summary"][column, type_names(self.scenario).index(call_type)])
 
     def summary_values(self, kpi: str, call_type: str) -> np.ndarray:
         return np.array([self.summary_value(i, kpi, call_type) for i in range(len(self))])

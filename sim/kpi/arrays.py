@@ -1,11 +1,13 @@
-"""The numbers of the four KPI tables as numpy columns, and the tables made from them.
+"""The numbers of the four KPI tables as numpy arrays, and the tables made from them.
 
 A run's tables (:mod:`sim.kpi.tables`) are small, so making them is mostly pandas' fixed cost per
-table. Replications (hundreds of short runs of one scenario) keep each run's numbers as columns
-instead (:func:`run_columns`: the very arithmetic of ``tables._kpi_frame`` and
-``tables.assemble_group_tables``, so the same floats) and make the tables once at the end:
-one table per run only when asked for (:func:`run_tables`), or one stacked table of all runs
-(:func:`stacked`) that the aggregation groups by row.
+table. Replications (hundreds of short runs of one scenario) keep each run's numbers instead
+(:func:`run_columns`: the very arithmetic of ``tables._kpi_frame`` and
+``tables.assemble_group_tables``, so the same floats), one float64 array per table whose rows are
+the table's numeric columns (:func:`numeric_columns`; counts are whole numbers, exact in a
+float64), and make the tables once at the end: one table per run only when asked for
+(:func:`run_tables`), or one stacked table of all runs (:func:`stacked`) that the aggregation
+groups by row.
 """
 
 from __future__ import annotations
@@ -29,7 +31,30 @@ KEYS = {
     "group_intervals": ["interval", "start", "group"],
 }
 
+INTEGER_COLUMNS = frozenset(kpi.COUNTS) | {"agents", "answered"}  # int64 in the tables
+_NUMERIC = {
+    "summary": tuple(kpi.COUNTS) + ("service_level", "abandon_rate") + kpi.RATE_COLUMNS,
+    "groups": ("agents", "staffed_hours", "busy_hours", "paid_hours", "occupancy", "utilisation", "answered",
+               "aht", "cost"),
+    "group_intervals": ("staffed", "busy", "occupancy"),
+}
+_NUMERIC["intervals"] = _NUMERIC["summary"]
+
 Columns = Dict[str, np.ndarray]
+
+
+def numeric_columns(table: str) -> tuple:
+    """The numeric columns of a KPI table, in order (after its key columns)."""
+    return _NUMERIC[table]
+
+
+def _block(table: str, columns: Columns) -> np.ndarray:
+    """The columns of ``table`` as the rows of one float64 array."""
+    names = _NUMERIC[table]
+    block = np.empty((len(names), len(columns[names[0]])))
+    for row, name in enumerate(names):
+        block[row] = columns[name]
+    return block
 
 
 def kpi_columns(scenario: Scenario, columns: dict) -> Columns:
@@ -88,19 +113,19 @@ def _group_constants(scenario: Scenario) -> dict:
             "cost_per_hour": np.array([group.cost_per_hour for group in scenario.groups], float)}
 
 
-def run_columns(scenario: Scenario, inputs: dict, agents) -> Dict[str, Columns]:
-    """A run's four tables as numeric columns, from ``sim.kpi.streaming.table_inputs`` and the
-    engine's agent log."""
+def run_columns(scenario: Scenario, inputs: dict, agents) -> Dict[str, np.ndarray]:
+    """A run's four tables as numbers (by table: an array, one row per numeric column), from
+    ``sim.kpi.streaming.table_inputs`` and the engine's agent log."""
     groups, group_intervals = group_columns(scenario, agents, inputs["window_end"], *inputs["groups"])
-    return {"summary": kpi_columns(scenario, inputs["summary"]),
-            "intervals": kpi_columns(scenario, inputs["intervals"]),
-            "groups": groups, "group_intervals": group_intervals}
+    return {"summary": _block("summary", kpi_columns(scenario, inputs["summary"])),
+            "intervals": _block("intervals", kpi_columns(scenario, inputs["intervals"])),
+            "groups": _block("groups", groups), "group_intervals": _block("group_intervals", group_intervals)}
 
 
-def table_columns(tables: Dict[str, pd.DataFrame]) -> Dict[str, Columns]:
-    """The numeric columns of a run's tables (from a run that made DataFrames: the SimPy engine)."""
-    return {name: {column: tables[name][column].to_numpy() for column in tables[name].columns
-                   if column not in KEYS[name]} for name in TABLES}
+def table_columns(tables: Dict[str, pd.DataFrame]) -> Dict[str, np.ndarray]:
+    """:func:`run_columns` from a run's tables (a run that made DataFrames: the SimPy engine)."""
+    return {name: _block(name, {column: tables[name][column].to_numpy() for column in _NUMERIC[name]})
+            for name in TABLES}
 
 
 def labels(scenario: Scenario, name: str) -> dict:
@@ -123,12 +148,21 @@ def _labels(scenario: Scenario) -> dict:
     }
 
 
-def run_tables(scenario: Scenario, columns: Dict[str, Columns]) -> Dict[str, pd.DataFrame]:
-    """A run's four tables, as :mod:`sim.kpi.tables` makes them, from its numeric columns."""
-    return {name: frame({**labels(scenario, name), **columns[name]}) for name in TABLES}
+def _typed(table: str, block: np.ndarray) -> Columns:
+    """The rows of a table's number array as its columns, counts back to int64."""
+    return {name: block[row].astype(np.int64) if name in INTEGER_COLUMNS else block[row]
+            for row, name in enumerate(_NUMERIC[table])}
 
 
-def stacked(runs: List[Columns]) -> pd.DataFrame:
-    """One table of several runs' numeric columns of a table, run after run (one construction)."""
-    first = runs[0]
-    return frame({column: np.concatenate([run[column] for run in runs]) for column in first})
+def run_tables(scenario: Scenario, columns: Dict[str, np.ndarray]) -> Dict[str, pd.DataFrame]:
+    """A run's four tables, as :mod:`sim.kpi.tables` makes them, from its numbers."""
+    return {name: frame({**labels(scenario, name), **_typed(name, columns[name])}) for name in TABLES}
+
+
+def stacked(table: str, runs: List[np.ndarray], typed: bool = False) -> pd.DataFrame:
+    """One table of several runs' numbers of a table, run after run (one construction): float64
+    columns, or with ``typed`` the tables' own dtypes (counts int64)."""
+    block = np.concatenate(runs, axis=1)
+    if typed:
+        return frame(_typed(table, block))
+    return pd.DataFrame(block.T, columns=list(_NUMERIC[table]), copy=False)
