@@ -117,8 +117,9 @@ def run_columns(scenario: Scenario, inputs: dict, agents) -> Dict[str, np.ndarra
     """A run's four tables as numbers (by table: an array, one row per numeric column), from
     ``sim.kpi.streaming.table_inputs`` and the engine's agent log."""
     groups, group_intervals = group_columns(scenario, agents, inputs["window_end"], *inputs["groups"])
-    return {"summary": _block("summary", kpi_columns(scenario, inputs["summary"])),
-            "intervals": _block("intervals", kpi_columns(scenario, inputs["intervals"])),
+    both = _block("summary", kpi_columns(scenario, inputs["both"]))  # interval rows, then the summary's
+    last = both.shape[1] - len(scenario.call_types) - 1
+    return {"summary": both[:, last:], "intervals": both[:, :last],
             "groups": _block("groups", groups), "group_intervals": _block("group_intervals", group_intervals)}
 
 
