@@ -38,7 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[2]
 
 TIMING = r"""
-import json, sys, tempfile, time
+import contextlib, io, json, sys, tempfile, time
 contender, n, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 from sim.experiments.replications import replicate
 from sim.simulate import load_scenario_file
@@ -57,14 +57,16 @@ else:
     with initialize_config_dir(config_dir=config_dir(), version_base=None):
         cfg = compose("config", overrides=[f"replications={n}", "output.plots=false", "progress=false"])
     out = tempfile.mkdtemp()
-    job = lambda: run(cfg, out)
+    def job():
+        with contextlib.redirect_stdout(io.StringIO()):  # (the printed summary)
+            run(cfg, out)
 job()
 best = float("inf")
 for _ in range(rounds):
     started = time.perf_counter()
     job()
     best = min(best, time.perf_counter() - started)
-print(json.dumps({"ms_per_replication": 1e3 * best / n}))
+print("timing:", json.dumps({"ms_per_replication": 1e3 * best / n}))
 """
 
 
@@ -75,7 +77,8 @@ def time_tree(tree: Path, contender: str, n: int, rounds: int) -> float:
     env = dict(os.environ, PYTHONPATH=str(tree))
     out = subprocess.run([python, "-c", TIMING, contender, str(n), str(rounds)], cwd=tree, env=env,
                          capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])["ms_per_replication"]
+    timing = [line for line in out.stdout.splitlines() if line.startswith("timing: ")][-1]
+    return json.loads(timing[len("timing: "):])["ms_per_replication"]
 
 
 def breakdown(n: int, rounds: int) -> None:
