@@ -89,3 +89,24 @@ def test_difference_pairs_the_runs_summaries():
     mean, _, n = difference(a, b, "asa")
     plain = [[r.summary.set_index("call_type").at["total", "asa"] for r in x.runs] for x in (a, b)]
     assert n == 3 and mean == pytest.approx(np.mean(np.subtract(plain[1], plain[0])), rel=1e-15)
+
+
+@pytest.mark.parametrize("warmup_hours", [0.0, 1.25])
+def test_level_tallies_per_interval_without_ufunc_at_are_the_same_floats(warmup_hours, monkeypatch):
+    from sim.kpi import streaming
+    from sim.model.cache import per_scenario
+    from sim.simulate import run_streamed
+
+    data = load_scenario_file(CONFIGS / "single_queue.yaml")
+    data["horizon"] = {"kind": "steady_state", "interval_minutes": 30, "hours": 6, "warmup_hours": warmup_hours}
+    sc = build_scenario(data)
+    tallies = run_streamed(sc, 3)[0].tallies
+    fast = streaming.table_inputs(sc, tallies)
+    const = per_scenario(sc, "stream_kpi.constants", streaming._constants)
+    assert const["one_bucket_each"]
+    monkeypatch.setitem(const, "one_bucket_each", False)  # the general way: ufunc.at over the buckets
+    general = streaming.table_inputs(sc, tallies)
+    for name in ("avg_queue", "max_queue"):
+        assert np.array_equal(fast["both"][name], general["both"][name], equal_nan=True)
+    for a, b in zip(fast["groups"], general["groups"]):
+        assert np.array_equal(a, b, equal_nan=True)

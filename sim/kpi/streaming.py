@@ -107,6 +107,7 @@ def _constants(scenario: Scenario) -> dict:
     keep = row >= 0
     return {"intervals": intervals, "lengths": np.diff(kpi.interval_edges(scenario, intervals)),
             "measured": measured, "any_measured": bool(measured.any()), "row": row[keep], "keep": keep,
+            "one_bucket_each": len(np.unique(row[keep])) == int(keep.sum()),
             "measured_rows": slice(intervals[0], intervals[-1] + 1) if len(intervals) else slice(0, 0)}
 
 
@@ -135,9 +136,13 @@ def table_inputs(scenario: Scenario, tallies: dict) -> dict:
     # per measured interval: sums of the level tallies over its measured buckets
     row, keep = const["row"], const["keep"]
     per_interval = np.zeros((len(intervals), integral.shape[1]))
-    np.add.at(per_interval, row, integral[keep])
     per_interval_max = np.zeros_like(per_interval)
-    np.maximum.at(per_interval_max, row, maximum[keep])
+    if const["one_bucket_each"]:  # the same arithmetic (0 + value, max(0, value)) without ufunc.at
+        per_interval[row] = np.add(per_interval[row], integral[keep])
+        per_interval_max[row] = np.maximum(per_interval_max[row], maximum[keep])
+    else:
+        np.add.at(per_interval, row, integral[keep])
+        np.maximum.at(per_interval_max, row, maximum[keep])
     window_integral = integral[measured].sum(axis=0)
     window_max = maximum[measured].max(axis=0) if const["any_measured"] else np.zeros(integral.shape[1])
 
