@@ -70,3 +70,13 @@ def test_a_run_reuses_the_previous_runs_generators(monkeypatch):
         list(ri.call_blocks(scenario, seed))
     assert ri._reseeding_works()
     assert taken[1] is taken[0] and taken[2] is taken[0]
+
+
+def test_runs_with_other_streams_do_not_take_the_generators_of_the_previous_ones(monkeypatch):
+    scenario = build_scenario(load_scenario_file(CONFIGS / "single_queue.yaml"))
+    list(ri.call_blocks(scenario, 1))  # leaves its generators for the next run
+    monkeypatch.setattr(ri, "decisions", lambda s: (ri.Decision("extra", 16, lambda ct, gen, n: gen.random(n)),))
+    blocks = list(ri.call_blocks(scenario, 2))  # one stream more per call type
+    values = np.concatenate([b.decisions["extra"] for b in blocks])
+    assert np.array_equal(values, ri.stream(2, 16, 0).random(len(values)))
+    assert same_blocks(blocks, fresh_blocks(scenario, 2, monkeypatch))

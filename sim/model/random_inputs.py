@@ -208,11 +208,12 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
     n_types = len(types)
     extra = decisions(scenario)
     purposes = (ARRIVAL_COUNTS, ARRIVAL_TIMES, TALK, WRAPUP, PATIENCE) + tuple(d.purpose for d in extra)
-    # generators of an earlier run of this scenario, re-seeded (each run takes its own set: two
-    # runs drawing at the same time never share one; a set goes back when its run is done)
-    free = per_scenario(scenario, "random_inputs.free_generators", lambda s: [])
-    reused = reseeded_streams(seed, [(purpose, ct.index) for purpose in purposes for ct in types],
-                              free.pop() if free else None)
+    # generators of an earlier run of this scenario with the same streams, re-seeded (each run takes
+    # its own set: two runs drawing at the same time never share one; a set goes back when its run
+    # is done)
+    keys = tuple((purpose, ct.index) for purpose in purposes for ct in types)
+    free = per_scenario(scenario, "random_inputs.free_generators", lambda s: {}).setdefault(keys, [])
+    reused = reseeded_streams(seed, keys, free.pop() if free else None)
     try:
         yield from _drawn_blocks(scenario, factor, extra, reused.generators)
     finally:
