@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from sim.experiments.batch_means import batch_means
+from sim.kpi import theory
 from sim.errors import ConfigError
 from sim.experiments.replications import Precision, Replicated, replicate, replication_seeds, scenario_fingerprint
 from sim.model.scenario import Scenario
@@ -76,4 +77,5 @@ def run_experiment(scenario: Scenario, seed: int, engine: str, settings: Experim
     replicated: Replicated = replicate(scenario, settings.replications, seed=seed, engine=engine,
                                        confidence=settings.confidence, crn=settings.crn,
                                        precision=settings.precision, progress=progress)
+    replicated.theory = theory.compare_replications([run.theory for run in replicated.runs])  # textbook queues
     return replicated, settings.describe(replicated.replications)
