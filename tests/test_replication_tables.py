@@ -110,3 +110,16 @@ def test_level_tallies_per_interval_without_ufunc_at_are_the_same_floats(warmup_
         assert np.array_equal(fast["both"][name], general["both"][name], equal_nan=True)
     for a, b in zip(fast["groups"], general["groups"]):
         assert np.array_equal(a, b, equal_nan=True)
+
+
+def test_theories_make_no_run_tables_unless_the_scenario_is_a_textbook_queue():
+    day = replicate(scenario("default"), 3, seed=2, progress=False)
+    assert day.runs.theories() == [None] * 3 and day.runs._results == {}  # no run's tables made
+    queue = build_scenario({"name": "mmc", "horizon": {"kind": "steady_state", "interval_minutes": 60, "hours": 3},
+                            "call_types": {"c": {"arrival_rate": 100, "talk_time": {"kind": "exponential", "mean": 60},
+                                                 "route": [{"group": "g"}]}},
+                            "groups": {"g": {"headcount": 3}}})
+    rep = replicate(queue, 3, seed=2, progress=False)
+    plain = [simulate(queue, s, records=False).theory for s in replication_seeds(2, 3)]
+    for made, expected in zip(rep.runs.theories(), plain):
+        pd.testing.assert_frame_equal(made, expected, check_exact=True)

@@ -80,6 +80,13 @@ class Runs(Sequence):
         results.theory = theory.compare(results)
         return results
 
+    def theories(self) -> list:
+        """Every run's Erlang comparison (``Results.theory``): all None, without making any run's
+        tables, when the scenario is not a textbook queue."""
+        if theory.textbook_model(self.scenario) is None and all(i not in self._results for i in range(len(self))):
+            return [None] * len(self)
+        return [results.theory for results in self]
+
     @property
     def seeds(self) -> List[int]:
         return [run.seed for run in self.kept]
