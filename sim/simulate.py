@@ -90,6 +90,19 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     return results
 
 
+def run_streamed(scenario: Scenario, seed: int = 1, engine: str = "auto"):
+    """One run without per-call records, as the engine returns it: (EngineOutput, engine note).
+
+    The lean core of ``simulate(records=False)`` for callers that make the tables themselves
+    (replications, :mod:`sim.experiments.runs`). ``scenario`` must be built already. None when
+    the engine keeps no streaming tallies (the SimPy engine keeps records: use :func:`simulate`).
+    """
+    runner, note = select_engine(engine, scenario)
+    if runner.name != "fast":
+        return None
+    return runner.run(scenario, call_blocks(scenario, int(seed)), records=False), note
+
+
 def _reporting(blocks, bar):
     """The call blocks unchanged, moving the bar to each block's first arrival as it is taken."""
     for block in blocks:

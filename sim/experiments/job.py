@@ -77,5 +77,5 @@ def run_experiment(scenario: Scenario, seed: int, engine: str, settings: Experim
     replicated: Replicated = replicate(scenario, settings.replications, seed=seed, engine=engine,
                                        confidence=settings.confidence, crn=settings.crn,
                                        precision=settings.precision, progress=progress)
-    replicated.theory = theory.compare_replications([run.theory for run in replicated.runs])  # textbook queues
+    replicated.theory = theory.compare_replications(replicated.runs.theories())  # textbook queues
     return replicated, settings.describe(replicated.replications)

@@ -31,17 +31,14 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
-from sim.kpi.tables import TOTAL
+from sim.experiments.runs import Runs, run_replication
+from sim.kpi import arrays
+from sim.kpi.arrays import KEYS
+from sim.kpi.frames import frame, strings
+from sim.kpi.tables import TOTAL, type_names
 from sim.progress import progress_bar
 from sim.model.scenario import Scenario, build_scenario
-from sim.simulate import Results, load_scenario_file, simulate
-
-KEYS = {
-    "summary": ["call_type"],
-    "intervals": ["interval", "start", "call_type"],
-    "groups": ["group"],
-    "group_intervals": ["interval", "start", "group"],
-}
+from sim.simulate import load_scenario_file
 SUMMARY_KPIS = ("service_level", "abandon_rate", "asa", "mean_wait", "p90_wait", "aht", "avg_queue")
 
 
@@ -129,7 +126,7 @@ class Replicated:
     seed: int
     crn: bool
     seeds: List[int]
-    runs: List[Results]
+    runs: Runs  # runs[i]: replication i's Results (sim.experiments.runs: made when first read)
     confidence: float
     summary: pd.DataFrame
     intervals: pd.DataFrame
@@ -145,15 +142,15 @@ class Replicated:
 
     @property
     def n_calls(self) -> int:
-        return sum(r.n_calls for r in self.runs)
+        return sum(run.n_calls for run in self.runs.kept)
 
     @property
     def engine(self) -> str:
-        return self.runs[0].engine
+        return self.runs.kept[0].engine
 
     @property
     def engine_note(self) -> str:
-        return self.runs[0].engine_note
+        return self.runs.kept[0].engine_note
 
 
 def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0.95) -> pd.DataFrame:
@@ -171,8 +168,35 @@ def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0
     return out.reset_index()
 
 
-def _summary_value(results: Results, precision: Precision) -> float:
-    return float(results.summary.set_index("call_type").at[precision.call_type, precision.kpi])
+def aggregate_runs(scenario: Scenario, runs: List[np.ndarray], table: str,
+                   confidence: float = 0.95) -> pd.DataFrame:
+    """:func:`aggregate` of one KPI table from the runs' numbers (sim.kpi.arrays): the runs stacked
+    in one table and grouped by row (every run has the same rows in the same order, so this is
+    the grouping by key columns, with the same values in the same order: the same floats; counts
+    are float64 here, as pandas makes them for a mean)."""
+    table_rows = arrays.stacked(table, runs)
+    n_rows = len(table_rows) // len(runs)
+    table_rows.index = np.tile(np.arange(n_rows), len(runs))  # (by level: an array key costs a repr)
+    grouped = table_rows.groupby(level=0, sort=False)
+    mean, std, count = grouped.mean(), grouped.std(ddof=1), grouped.count()
+    half = half_width(std, count, confidence)
+    out = dict(arrays.labels(scenario, table))
+    out["replications"] = np.full(n_rows, len(runs), np.int64)
+    for j, column in enumerate(table_rows.columns):
+        out[column] = mean[column].to_numpy()
+        out[f"{column}_ci"] = np.asarray(half[:, j], float)
+    return frame(out)
+
+
+def per_replication_table(scenario: Scenario, runs: Runs) -> pd.DataFrame:
+    """Every run's summary rows, headed by the replication number and seed (replications.csv)."""
+    summaries = runs.columns("summary")
+    rows = len(type_names(scenario))
+    numbers = arrays.stacked("summary", summaries, typed=True)
+    return frame({"replication": np.repeat(np.arange(len(runs), dtype=np.int64), rows),
+                  "seed": np.repeat(np.array(runs.seeds, np.int64), rows),
+                  "call_type": strings(type_names(scenario) * len(runs)),
+                  **{column: numbers[column].to_numpy() for column in numbers.columns}})
 
 
 def _reached(values: List[float], precision: Precision, confidence: float) -> bool:
@@ -202,25 +226,22 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
         precision.check(scenario, replications)
     limit = replications if precision is None else precision.max_replications
     seeds = replication_seeds(seed, limit, key=None if crn else scenario_fingerprint(scenario))
-    runs: List[Results] = []
+    runs = Runs(scenario)
     watched: List[float] = []
     with progress_bar(total=replications if precision is None else None, unit="replication",
                       desc=f"{scenario.name}: replications", enabled=progress) as bar:
         for replication_seed in seeds:
-            runs.append(simulate(scenario, replication_seed, engine=engine, records=records))
+            runs.add(*run_replication(scenario, replication_seed, engine=engine, records=records))
             bar.update(1)
             if precision is not None:
-                watched.append(_summary_value(runs[-1], precision))
+                watched.append(runs.summary_value(len(runs) - 1, precision.kpi, precision.call_type))
                 if len(runs) >= max(replications, 2) and _reached(watched, precision, confidence):
                     break
-    tables = {name: aggregate([getattr(r, name) for r in runs], keys, confidence) for name, keys in KEYS.items()}
-    per_replication = pd.concat(
-        [r.summary.assign(replication=i, seed=r.seed) for i, r in enumerate(runs)], ignore_index=True)
-    per_replication = per_replication[["replication", "seed"] + [c for c in per_replication if c not in ("replication", "seed")]]
-    return Replicated(scenario=scenario, seed=int(seed), crn=crn, seeds=[r.seed for r in runs], runs=runs,
+    tables = {name: aggregate_runs(scenario, runs.columns(name), name, confidence) for name in arrays.TABLES}
+    return Replicated(scenario=scenario, seed=int(seed), crn=crn, seeds=runs.seeds, runs=runs,
                       confidence=confidence, precision=precision,
                       precision_met=None if precision is None else _reached(watched, precision, confidence),
-                      per_replication=per_replication, **tables)
+                      per_replication=per_replication_table(scenario, runs), **tables)
 
 
 def difference(a: Replicated, b: Replicated, kpi: str, call_type: str = TOTAL, confidence: float = 0.95):
@@ -233,7 +254,7 @@ def difference(a: Replicated, b: Replicated, kpi: str, call_type: str = TOTAL, c
     if a.replications != b.replications:
         raise ConfigError("replications", f"paired alternatives need as many replications each, got "
                                           f"{a.replications} and {b.replications}")
-    pairs = np.array([[r.summary.set_index("call_type").at[call_type, kpi] for r in x.runs] for x in (a, b)])
+    pairs = np.array([x.runs.summary_values(kpi, call_type) for x in (a, b)])
     deltas = pairs[1] - pairs[0]
     deltas = deltas[~np.isnan(deltas)]
     spread = deltas.std(ddof=1) if len(deltas) > 1 else np.nan

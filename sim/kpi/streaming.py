@@ -107,12 +107,26 @@ def _constants(scenario: Scenario) -> dict:
     keep = row >= 0
     return {"intervals": intervals, "lengths": np.diff(kpi.interval_edges(scenario, intervals)),
             "measured": measured, "any_measured": bool(measured.any()), "row": row[keep], "keep": keep,
+            "one_bucket_each": len(np.unique(row[keep])) == int(keep.sum()),
             "measured_rows": slice(intervals[0], intervals[-1] + 1) if len(intervals) else slice(0, 0)}
 
 
 def tables(scenario: Scenario, tallies: dict, agents) -> tuple:
     """(summary, intervals, groups, group_intervals, window_end) from the fast engine's tallies and
     agent log (:class:`~sim.core.records.AgentLog`)."""
+    raw = table_inputs(scenario, tallies)
+    summary = kpi.assemble_summary(scenario, raw["summary"])
+    interval_table = kpi.assemble_interval_table(scenario, raw["intervals"])
+    groups, group_intervals = kpi.assemble_group_tables(scenario, agents, raw["window_end"], *raw["groups"])
+    return summary, interval_table, groups, group_intervals, raw["window_end"]
+
+
+def table_inputs(scenario: Scenario, tallies: dict) -> dict:
+    """What the ``assemble_*`` functions of :mod:`sim.kpi.tables` take, from the tallies, as arrays:
+    ``summary`` and ``intervals`` (dicts of columns; ``both``: the same columns with the interval
+    rows first, then the summary row), ``groups`` (busy time over the window and per interval,
+    answered calls and AHT per group) and ``window_end``. Replications keep these
+    numbers and make tables once at the end (:mod:`sim.kpi.arrays`)."""
     n_types = len(scenario.call_types)
     window_end = float(tallies["window_end"])
     const = per_scenario(scenario, "stream_kpi.constants", _constants)
@@ -122,35 +136,35 @@ def tables(scenario: Scenario, tallies: dict, agents) -> tuple:
     # per measured interval: sums of the level tallies over its measured buckets
     row, keep = const["row"], const["keep"]
     per_interval = np.zeros((len(intervals), integral.shape[1]))
-    np.add.at(per_interval, row, integral[keep])
     per_interval_max = np.zeros_like(per_interval)
-    np.maximum.at(per_interval_max, row, maximum[keep])
+    if const["one_bucket_each"]:  # the same arithmetic (0 + value, max(0, value)) without ufunc.at
+        per_interval[row] = np.add(per_interval[row], integral[keep])
+        per_interval_max[row] = np.maximum(per_interval_max[row], maximum[keep])
+    else:
+        np.add.at(per_interval, row, integral[keep])
+        np.maximum.at(per_interval_max, row, maximum[keep])
     window_integral = integral[measured].sum(axis=0)
     window_max = maximum[measured].max(axis=0) if const["any_measured"] else np.zeros(integral.shape[1])
 
-    # interval table: arrays of shape (measured intervals, call types + total)
-    counts = _with_total(tallies["counts"][intervals], axis=1)
-    sums = _with_total(tallies["sums"][intervals], axis=1)
-    columns = _means(counts, sums)
+    # the interval table's rows, then the summary's as one more row: arrays of shape
+    # (measured intervals + 1, call types + total), so each KPI is one numpy operation
+    counts = np.concatenate((tallies["counts"][intervals], tallies["counts"].sum(axis=0)[None]))
+    sums = np.concatenate((tallies["sums"][intervals], tallies["sums"].sum(axis=0)[None]))
+    columns = _means(_with_total(counts, axis=1), _with_total(sums, axis=1))
     p90 = _interval_quantiles(tallies["interval_hist"][const["measured_rows"]], 0.9,  # a view, no copy
                               1 << protocol.INTERVAL_HISTOGRAM_LOG2)
-    columns.update(p90_wait=p90, avg_queue=per_interval[:, :n_types + 1] / lengths[:, None],
-                   max_queue=per_interval_max[:, :n_types + 1])
-    interval_table = kpi.assemble_interval_table(scenario, columns)
-
-    # summary: arrays of shape (call types + total)
-    columns = _means(_with_total(tallies["counts"].sum(axis=0), axis=0),
-                     _with_total(tallies["sums"].sum(axis=0), axis=0))
-    columns.update(p90_wait=_quantiles(_with_total(tallies["summary_hist"], axis=0), 0.9,
-                                       1 << protocol.SUMMARY_HISTOGRAM_LOG2),
-                   avg_queue=window_integral[:n_types + 1] / (window_end - scenario.warmup),
-                   max_queue=window_max[:n_types + 1])
-    summary = kpi.assemble_summary(scenario, columns)
+    summary_p90 = _quantiles(_with_total(tallies["summary_hist"], axis=0), 0.9, 1 << protocol.SUMMARY_HISTOGRAM_LOG2)
+    levels = slice(0, n_types + 1)
+    columns.update(p90_wait=np.concatenate((p90, summary_p90[None])),
+                   avg_queue=np.concatenate((per_interval[:, levels] / lengths[:, None],
+                                             (window_integral[levels] / (window_end - scenario.warmup))[None])),
+                   max_queue=np.concatenate((per_interval_max[:, levels], window_max[None, levels])))
 
     # groups
     busy = slice(n_types + 1, None)
     answered = tallies["group_answered"]
     aht = definitions.ratio(tallies["group_handle"], answered)
-    groups, group_intervals = kpi.assemble_group_tables(
-        scenario, agents, window_end, window_integral[busy], per_interval[:, busy].T, answered, aht)
-    return summary, interval_table, groups, group_intervals, window_end
+    return {"summary": {name: values[-1] for name, values in columns.items()},
+            "intervals": {name: values[:-1] for name, values in columns.items()},
+            "both": columns, "window_end": window_end,
+            "groups": (window_integral[busy], per_interval[:, busy].T, answered, aht)}

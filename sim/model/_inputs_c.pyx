@@ -94,6 +94,57 @@ def seed_words(u32[::1] run_entropy, u32[:, ::1] spawn_keys):
 # The per-type arithmetic of sim.model.random_inputs.call_blocks in one pass each (same operations in
 # the same order as the numpy code they replace, so the same floats).
 
+# -- re-seeding PCG64 generators in place ------------------------------------------------------
+# What PCG64(seed words) does when it is built (numpy/random/src/pcg64: pcg64_set_seed), written
+# into existing generators' states (their ctypes.state_address), so that replications reuse their
+# generators instead of building new ones. The layout is numpy's pcg64_state with a 128-bit
+# integer; the caller checks the result against a freshly built generator once (random_inputs).
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #if defined(__SIZEOF_INT128__)
+    typedef __uint128_t callsim_u128;
+    typedef struct { callsim_u128 state; callsim_u128 inc; } callsim_pcg128;
+    typedef struct { callsim_pcg128 *pcg_state; int has_uint32; uint32_t uinteger; } callsim_pcg64_state;
+    static int callsim_pcg64_seed(uintptr_t address, const uint64_t *words) {
+        const callsim_u128 mult = (((callsim_u128)2549297995355413924ULL) << 64) | 4865540595714422341ULL;
+        callsim_pcg64_state *s = (callsim_pcg64_state *)address;
+        callsim_pcg128 *rng = s->pcg_state;
+        callsim_u128 initstate = (((callsim_u128)words[0]) << 64) | words[1];
+        callsim_u128 initseq = (((callsim_u128)words[2]) << 64) | words[3];
+        rng->state = 0;
+        rng->inc = (initseq << 1u) | 1u;
+        rng->state = rng->state * mult + rng->inc;
+        rng->state += initstate;
+        rng->state = rng->state * mult + rng->inc;
+        s->has_uint32 = 0;
+        s->uinteger = 0;
+        return 1;
+    }
+    #else
+    static int callsim_pcg64_seed(uintptr_t address, const uint64_t *words) { return 0; }
+    #endif
+    """
+    int callsim_pcg64_seed(size_t address, const unsigned long long *words) noexcept nogil
+
+
+def reseed_pcg64(list bit_generators, const unsigned long long[:, ::1] words, addresses=None):
+    """Give each PCG64 of ``bit_generators`` the state a PCG64 built from the row of ``words``
+    (4 uint64 seed words, as :func:`seed_words` returns) starts in. ``addresses``: their
+    ``ctypes.state_address`` values, if the caller kept them. Returns False if this build cannot
+    (no 128-bit integers): nothing was changed then."""
+    cdef Py_ssize_t i, n = len(bit_generators)
+    if words.shape[0] != n or words.shape[1] != 4:
+        raise ValueError("reseed_pcg64: need one row of 4 seed words per generator")
+    if addresses is None:
+        addresses = [bg.ctypes.state_address for bg in bit_generators]
+    for i in range(n):
+        if not callsim_pcg64_seed(<size_t>addresses[i], &words[i, 0]):
+            return False
+    return True
+
+
 def arrival_times(const double[::1] spacings, const i64[::1] counts, const double[::1] start,
                   const double[::1] length):
     """Arrival times of one call type in a block: interval j gets ``counts[j]`` calls at

@@ -19,6 +19,27 @@ def seed_words(run_entropy: np.ndarray, spawn_keys: np.ndarray) -> np.ndarray:
     return out
 
 
+_PCG_MULTIPLIER = (2549297995355413924 << 64) | 4865540595714422341
+_MASK128 = (1 << 128) - 1
+
+
+def reseed_pcg64(bit_generators: List[np.random.PCG64], words: np.ndarray, addresses=None) -> bool:
+    """Give each PCG64 the state a PCG64 built from its row of ``words`` (4 uint64 seed words)
+    starts in: numpy's pcg64_set_seed (initial state and increment from the words, two steps),
+    through the generators' ``state``. ``addresses`` is for the compiled twin. Returns True."""
+    words = np.asarray(words, np.uint64)
+    if words.shape != (len(bit_generators), 4):
+        raise ValueError("reseed_pcg64: need one row of 4 seed words per generator")
+    for bit_generator, row in zip(bit_generators, words):
+        initstate = (int(row[0]) << 64) | int(row[1])
+        increment = ((((int(row[2]) << 64) | int(row[3])) << 1) | 1) & _MASK128
+        state = increment  # 0 * multiplier + increment
+        state = ((state + initstate) * _PCG_MULTIPLIER + increment) & _MASK128
+        bit_generator.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": increment},
+                               "has_uint32": 0, "uinteger": 0}
+    return True
+
+
 def arrival_times(spacings: np.ndarray, counts: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
     """Arrival times of one call type in a block: interval j gets ``counts[j]`` calls at
     ``start[j] + length[j] * u``, u the sorted uniforms that ``counts[j] + 1`` exponential

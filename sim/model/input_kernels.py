@@ -8,3 +8,4 @@ _impl, COMPILED, IMPORT_ERROR = load_twin("sim.model._inputs_c", "sim.model._inp
 seed_words = _impl.seed_words
 arrival_times = _impl.arrival_times
 merge_calls = _impl.merge_calls
+reseed_pcg64 = _impl.reseed_pcg64

@@ -94,6 +94,47 @@ def streams(seed: int, keys) -> List[np.random.Generator]:
     return [np.random.Generator(np.random.PCG64(_SeedWords(row))) for row in words]
 
 
+class _Reused:
+    """The generators of one earlier run, kept for the next run of the same scenario."""
+
+    def __init__(self, generators: List[np.random.Generator]):
+        self.generators = generators
+        self.bit_generators = [g.bit_generator for g in generators]
+        self.addresses = [bg.ctypes.state_address for bg in self.bit_generators]
+
+
+_RESEED_CHECKED: List[bool] = []  # [whether re-seeding in place gives fresh generators' states]
+
+
+def _reseeding_works() -> bool:
+    """Re-seeding in place is used only after it gave, once in this process, the very state a
+    freshly built PCG64 has (it writes numpy's generator state directly)."""
+    if not _RESEED_CHECKED:
+        keys = np.array([[ARRIVAL_TIMES, 3], [TALK, 0]], np.uint32)
+        words = input_kernels.seed_words(_uint32_words(2**40 + 7), keys)
+        reused = [np.random.PCG64(11), np.random.PCG64(12)]
+        reused[0].random_raw(3)
+        np.random.Generator(reused[1]).integers(0, 7, dtype=np.uint32)  # leaves a buffered 32-bit word
+        ok = bool(input_kernels.reseed_pcg64(reused, words))
+        ok = ok and all(r.state == np.random.PCG64(_SeedWords(w)).state for r, w in zip(reused, words))
+        _RESEED_CHECKED.append(ok)
+    return _RESEED_CHECKED[0]
+
+
+def reseeded_streams(seed: int, keys, reused: Optional[_Reused]) -> _Reused:
+    """:func:`streams` (the same generators, drawing the same numbers), re-seeding the generators
+    of an earlier run (``reused``, for the same keys) in place instead of building new ones when
+    the compiled core is built."""
+    if reused is None or not input_kernels.COMPILED or not _reseeding_works():
+        return _Reused(streams(seed, keys))
+    keys = [(int(purpose), int(type_index)) for purpose, type_index in keys]
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        return _Reused(streams(seed, keys))
+    words = input_kernels.seed_words(_uint32_words(int(seed)), np.array(keys, np.uint32).reshape(len(keys), 2))
+    input_kernels.reseed_pcg64(reused.bit_generators, words, reused.addresses)
+    return reused
+
+
 def _uint32_words(n: int) -> np.ndarray:
     """A non-negative int as 32-bit words, lowest first (as SeedSequence reads its entropy)."""
     words = [n & 0xFFFFFFFF]
@@ -167,9 +208,26 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
     n_types = len(types)
     extra = decisions(scenario)
     purposes = (ARRIVAL_COUNTS, ARRIVAL_TIMES, TALK, WRAPUP, PATIENCE) + tuple(d.purpose for d in extra)
-    generators = streams(seed, [(purpose, ct.index) for purpose in purposes for ct in types])
+    # generators of an earlier run of this scenario with the same streams, re-seeded (each run takes
+    # its own set: two runs drawing at the same time never share one; a set goes back when its run
+    # is done)
+    keys = tuple((purpose, ct.index) for purpose in purposes for ct in types)
+    free = per_scenario(scenario, "random_inputs.free_generators", lambda s: {}).setdefault(keys, [])
+    reused = reseeded_streams(seed, keys, free.pop() if free else None)
+    try:
+        yield from _drawn_blocks(scenario, factor, extra, reused.generators)
+    finally:
+        if len(free) < 2:
+            free.append(reused)
+
+
+def _drawn_blocks(scenario: Scenario, factor: float, extra: tuple, generators: list) -> Iterator[CallBlock]:
+    """The call blocks of a run from its generators (in the order of call_blocks' keys)."""
+    types = scenario.call_types
+    n_types = len(types)
+    n_purposes = len(generators) // n_types
     counts_streams, times_streams, talks, wraps, patiences, *decision_streams = (
-        generators[i * n_types:(i + 1) * n_types] for i in range(len(purposes)))
+        generators[i * n_types:(i + 1) * n_types] for i in range(n_purposes))
     cached = per_scenario(scenario, "random_inputs.intervals", _intervals)
     starts, lengths, rates = cached["starts"], cached["lengths"], cached["rates"]
     next_id = 0

@@ -1,0 +1,156 @@
+"""Benchmark: milliseconds per replication of the default day, through ``replicate`` and through
+the ``callsim replications=N`` job, optionally against another checkout, side by side.
+
+    python experiments/benchmark/replications.py                       # this checkout
+    python experiments/benchmark/replications.py --old ../callsim-old  # old and new, alternating
+    python experiments/benchmark/replications.py --breakdown           # where the time goes (this checkout)
+
+Model: ``configs/scenario/default.yaml`` (4 call types, 4 groups on shifts, about 4,800 calls),
+fast engine, no per-call records (the default of replications). Contenders, each timed in a fresh
+process of its tree (``TREE/.venv/bin/python`` if there is one, else this Python with the tree
+first on the path), after one warm-up call:
+
+  * ``replicate``: ``sim.experiments.replications.replicate(scenario, N)`` with the scenario
+    built once; every KPI table and the aggregation included;
+  * ``callsim``: the command's job for ``replications=N`` (``sim.cli.run`` on the composed
+    config, ``output.plots=false``): building and validating the scenario, the replications,
+    writing the CSV files (replications.csv included) and the HTML report. Its fixed costs are
+    spread over the N replications; ``--replications`` sets N.
+
+Rounds alternate the trees (old, new, new, old, ...) so a change of the machine's load hits both
+alike; each tree's best round counts, by the wall clock and by the process's CPU time (which a
+machine busy with other work inflates less).
+
+``--breakdown`` splits one replication of this checkout into its stages, each timed alone on the
+same seeds (best of rounds, wall clock and the process's CPU time, which a busy machine
+inflates less): drawing the inputs, the engine (compiled loop and its Python
+set-up), the KPI numbers from the tallies, and the aggregation with the tables made once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[2]
+
+TIMING = r"""
+import contextlib, io, json, sys, tempfile, time
+contender, n, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+from sim.experiments.replications import replicate
+from sim.simulate import load_scenario_file
+try:
+    from sim.model.scenario import build_scenario
+except ImportError:
+    from sim.scenario import build_scenario
+if contender == "replicate":
+    scenario = build_scenario(load_scenario_file("configs/scenario/default.yaml"))
+    job = lambda: replicate(scenario, n, seed=1, progress=False)
+else:
+    from hydra import compose, initialize_config_dir
+    from sim.cli import config_dir, run
+    from sim.model.config import register_configs
+    register_configs()
+    with initialize_config_dir(config_dir=config_dir(), version_base=None):
+        cfg = compose("config", overrides=[f"replications={n}", "output.plots=false", "progress=false"])
+    out = tempfile.mkdtemp()
+    def job():
+        with contextlib.redirect_stdout(io.StringIO()):  # (the printed summary)
+            run(cfg, out)
+job()
+best, best_cpu = float("inf"), float("inf")
+for _ in range(rounds):
+    started, started_cpu = time.perf_counter(), time.process_time()
+    job()
+    best, best_cpu = min(best, time.perf_counter() - started), min(best_cpu, time.process_time() - started_cpu)
+print("timing:", json.dumps({"wall": 1e3 * best / n, "cpu": 1e3 * best_cpu / n}))
+"""
+
+
+def time_tree(tree: Path, contender: str, n: int, rounds: int) -> dict:
+    """Best ms per replication of ``contender`` in ``tree`` (a fresh process), wall clock and CPU."""
+    venv = tree / ".venv" / "bin" / "python"
+    python = str(venv) if venv.exists() else sys.executable
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    out = subprocess.run([python, "-c", TIMING, contender, str(n), str(rounds)], cwd=tree, env=env,
+                         capture_output=True, text=True, check=True)
+    timing = [line for line in out.stdout.splitlines() if line.startswith("timing: ")][-1]
+    return json.loads(timing[len("timing: "):])
+
+
+def breakdown(n: int, rounds: int) -> None:
+    """Microseconds per replication of each stage of this checkout, on the same seeds."""
+    import time
+
+    from sim.experiments.replications import aggregate_runs, per_replication_table, replicate, replication_seeds
+    from sim.experiments.runs import Runs, run_replication
+    from sim.kpi import arrays, streaming
+    from sim.model.random_inputs import call_blocks
+    from sim.model.scenario import build_scenario
+    from sim.simulate import load_scenario_file, run_streamed, select_engine
+
+    scenario = build_scenario(load_scenario_file(HERE / "configs" / "scenario" / "default.yaml"))
+    seeds = replication_seeds(1, n)
+    engine, _ = select_engine("auto", scenario)
+    inputs = [list(call_blocks(scenario, s)) for s in seeds]
+    outputs = [engine.run(scenario, blocks, records=False) for blocks in inputs]
+    runs = Runs(scenario)
+    for s in seeds:
+        runs.add(*run_replication(scenario, s))
+
+    def best(stage, clock) -> float:
+        fastest = float("inf")
+        for _ in range(rounds):
+            started = clock()
+            stage()
+            fastest = min(fastest, clock() - started)
+        return 1e6 * fastest / n
+
+    stages = {
+        "inputs (call_blocks)": lambda: [list(call_blocks(scenario, s)) for s in seeds],
+        "engine (loop + set-up)": lambda: [engine.run(scenario, blocks, records=False) for blocks in inputs],
+        "KPI numbers (tallies)": lambda: [arrays.run_columns(scenario, streaming.table_inputs(scenario, o.tallies),
+                                                             o.agents) for o in outputs],
+        "aggregation + tables": lambda: ([aggregate_runs(scenario, runs.columns(t), t) for t in arrays.TABLES],
+                                         per_replication_table(scenario, runs)),
+        "one run (run_streamed)": lambda: [run_streamed(scenario, s) for s in seeds],
+        "replicate, all": lambda: replicate(scenario, n, seed=1, progress=False),
+    }
+    print(f"{'us per replication, best of rounds':34s} {'wall':>8s} {'CPU':>8s}")
+    for name, stage in stages.items():
+        print(f"{name:34s} {best(stage, time.perf_counter):8.1f} {best(stage, time.process_time):8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--old", type=Path, help="another checkout to time side by side")
+    parser.add_argument("--replications", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5, help="timed calls per process (best kept)")
+    parser.add_argument("--processes", type=int, default=3, help="processes per tree and contender")
+    parser.add_argument("--breakdown", action="store_true")
+    args = parser.parse_args()
+    if args.breakdown:
+        breakdown(args.replications, args.rounds)
+        return
+    trees = {"new": HERE} if args.old is None else {"old": args.old.resolve(), "new": HERE}
+    print(f"default day, {args.replications} replications per call, best of {args.processes} processes "
+          f"x {args.rounds} calls")
+    for contender in ("replicate", "callsim"):
+        best = {(name, clock): float("inf") for name in trees for clock in ("wall", "cpu")}
+        for r in range(args.processes):
+            for name in (list(trees) if r % 2 == 0 else list(reversed(trees))):
+                timing = time_tree(trees[name], contender, args.replications, args.rounds)
+                for clock in ("wall", "cpu"):
+                    best[name, clock] = min(best[name, clock], timing[clock])
+        for clock in ("wall", "cpu"):
+            line = "   ".join(f"{name} {best[name, clock]:6.3f}" for name in trees)
+            ratio = f"   old/new {best['old', clock] / best['new', clock]:.2f}x" if "old" in trees else ""
+            print(f"{contender:10s} ms/replication ({clock:4s}) {line}{ratio}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""The runs of a replicated experiment, kept as numbers and made into tables only when asked.
+
+A replication of the default day simulates in well under a millisecond, while making its five
+pandas tables costs more than that. So a replication keeps its engine's agent log and the
+numeric columns of its four KPI tables (:mod:`sim.kpi.arrays`); the aggregation stacks the
+columns of all runs into one table per KPI table, and a run's own :class:`~sim.simulate.Results`
+(``Replicated.runs[i]``) is made the first time it is read: the very tables ``simulate(seed,
+records=False)`` gives. Runs of the SimPy engine, or with per-call records, are simulated by
+:func:`~sim.simulate.simulate` and their tables read back into columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from sim.kpi import arrays, streaming, theory
+from sim.kpi.tables import type_names
+from sim.model.random_inputs import busyness_factor
+from sim.model.scenario import Scenario
+from sim.simulate import Results, agents_frame, run_streamed, simulate
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one replication keeps: its seed, size, engine, agent log and table columns."""
+
+    seed: int
+    n_calls: int
+    engine: str
+    engine_note: str
+    agents: object  # the engine's AgentLog (arrays)
+    columns: Dict[str, np.ndarray]  # by table name (sim.kpi.arrays.TABLES): see arrays.run_columns
+
+
+def run_replication(scenario: Scenario, seed: int, engine: str = "auto", records: bool = False):
+    """(Run, its Results if they were made on the way, else None) of one replication."""
+    streamed = None if records else run_streamed(scenario, seed, engine)
+    if streamed is not None:
+        output, note = streamed
+        columns = arrays.run_columns(scenario, streaming.table_inputs(scenario, output.tallies), output.agents)
+        return Run(int(seed), int(output.tallies["calls"]), output.engine, note, output.agents, columns), None
+    results = simulate(scenario, seed, engine=engine, records=records)
+    tables = {name: getattr(results, name) for name in arrays.TABLES}
+    return Run(int(seed), results.n_calls, results.engine, results.engine_note, None,
+               arrays.table_columns(tables)), results
+
+
+class Runs(Sequence):
+    """The replications' runs in order; ``runs[i]`` is run i's Results (made when first read)."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.kept: List[Run] = []
+        self._results: Dict[int, Results] = {}
+
+    def add(self, run: Run, results: Optional[Results] = None) -> None:
+        if results is not None:
+            self._results[len(self.kept)] = results
+        self.kept.append(run)
+
+    def __len__(self) -> int:
+        return len(self.kept)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = range(len(self))[i]  # (negative indices; IndexError past the end)
+        if i not in self._results:
+            self._results[i] = self._made(self.kept[i])
+        return self._results[i]
+
+    def _made(self, run: Run) -> Results:
+        tables = arrays.run_tables(self.scenario, run.columns)
+        results = Results(scenario=self.scenario, seed=run.seed, engine=run.engine, engine_note=run.engine_note,
+                          busyness=busyness_factor(self.scenario, run.seed), n_calls=run.n_calls, calls=None,
+                          agents=agents_frame(self.scenario, run.agents), **tables)
+        results.theory = theory.compare(results)
+        return results
+
+    def theories(self) -> list:
+        """Every run's Erlang comparison (``Results.theory``): all None, without making any run's
+        tables, when the scenario is not a textbook queue."""
+        if theory.textbook_model(self.scenario) is None and all(i not in self._results for i in range(len(self))):
+            return [None] * len(self)
+        return [results.theory for results in self]
+
+    @property
+    def seeds(self) -> List[int]:
+        return [run.seed for run in self.kept]
+
+    def columns(self, table: str) -> List[np.ndarray]:
+        """Every run's numbers of one table (sim.kpi.arrays.run_columns)."""
+        return [run.columns[table] for run in self.kept]
+
+    def summary_value(self, i: int, kpi: str, call_type: str) -> float:
+        """Run i's summary KPI ``kpi`` for call type ``call_type`` (or total)."""
+        column = arrays.numeric_columns("summary").index(kpi)
+        return float(self.kept[i].columns["summary"][column, type_names(self.scenario).index(call_type)])
+
+    def summary_values(self, kpi: str, call_type: str) -> np.ndarray:
+        return np.array([self.summary_value(i, kpi, call_type) for i in range(len(self))])

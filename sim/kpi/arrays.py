@@ -1,0 +1,169 @@
+"""The numbers of the four KPI tables as numpy arrays, and the tables made from them.
+
+A run's tables (:mod:`sim.kpi.tables`) are small, so making them is mostly pandas' fixed cost per
+table. Replications (hundreds of short runs of one scenario) keep each run's numbers instead
+(:func:`run_columns`: the very arithmetic of ``tables._kpi_frame`` and
+``tables.assemble_group_tables``, so the same floats), one float64 array per table whose rows are
+the table's numeric columns (:func:`numeric_columns`; counts are whole numbers, exact in a
+float64), and make the tables once at the end: one table per run only when asked for
+(:func:`run_tables`), or one stacked table of all runs (:func:`stacked`) that the aggregation
+groups by row.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+import numpy as np
+import pandas as pd
+
+from sim.kpi import definitions, timeline
+from sim.kpi import tables as kpi
+from sim.kpi.frames import frame, strings
+from sim.model.cache import per_scenario
+from sim.model.scenario import Scenario
+
+TABLES = ("summary", "intervals", "groups", "group_intervals")
+KEYS = {
+    "summary": ["call_type"],
+    "intervals": ["interval", "start", "call_type"],
+    "groups": ["group"],
+    "group_intervals": ["interval", "start", "group"],
+}
+
+INTEGER_COLUMNS = frozenset(kpi.COUNTS) | {"agents", "answered"}  # int64 in the tables
+_NUMERIC = {
+    "summary": tuple(kpi.COUNTS) + ("service_level", "abandon_rate") + kpi.RATE_COLUMNS,
+    "groups": ("agents", "staffed_hours", "busy_hours", "paid_hours", "occupancy", "utilisation", "answered",
+               "aht", "cost"),
+    "group_intervals": ("staffed", "busy", "occupancy"),
+}
+_NUMERIC["intervals"] = _NUMERIC["summary"]
+
+Columns = Dict[str, np.ndarray]
+
+
+def numeric_columns(table: str) -> tuple:
+    """The numeric columns of a KPI table, in order (after its key columns)."""
+    return _NUMERIC[table]
+
+
+def _block(table: str, columns: Columns) -> np.ndarray:
+    """The columns of ``table`` as the rows of one float64 array."""
+    names = _NUMERIC[table]
+    block = np.empty((len(names), len(columns[names[0]])))
+    for row, name in enumerate(names):
+        block[row] = columns[name]
+    return block
+
+
+def kpi_columns(scenario: Scenario, columns: dict) -> Columns:
+    """The numeric columns of a summary or interval table (after its labels), from the columns
+    that ``tables.assemble_summary`` / ``assemble_interval_table`` take."""
+    counts = {name: _count(columns[name]) for name in kpi.COUNTS}
+    denominator = definitions.sl_denominator(scenario.kpi.sl_variant, counts["offered"], counts["answered"],
+                                             counts["late_abandoned"])
+    out = dict(counts)
+    out["service_level"] = definitions.ratio(counts["answered_within_T"], denominator)
+    out["abandon_rate"] = definitions.ratio(counts["abandoned"], counts["offered"])
+    out.update((name, np.asarray(columns[name], float).ravel()) for name in kpi.RATE_COLUMNS)
+    return out
+
+
+def _count(values) -> np.ndarray:
+    """A count column as int64 (NaN, from a group with no calls, is 0)."""
+    values = np.asarray(values)
+    if values.dtype.kind in "iu":
+        return values.astype(np.int64).ravel()
+    values = values.astype(float).ravel()
+    return np.where(np.isnan(values), 0.0, values).astype(np.int64)
+
+
+def group_columns(scenario: Scenario, agents, window_end: float, busy_window, busy_intervals, answered,
+                  aht) -> tuple:
+    """The numeric columns of the group and group-interval tables (arguments as for
+    ``tables.assemble_group_tables``)."""
+    const = per_scenario(scenario, "kpi_arrays.groups", _group_constants)
+    lengths = const["lengths"]
+    n_groups, n_intervals = len(scenario.groups), len(lengths)
+    points = np.concatenate((const["edges"], [scenario.warmup, window_end]))
+    on_duty = timeline.grouped_integrals(agents.group, n_groups, agents.start, agents.end, points)
+    staffed_j, staffed = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
+    busy = np.asarray(busy_window, float)
+    paid = staffed  # no breaks or paid off-phone time modelled yet
+    summary = {
+        "agents": const["agents"].copy(),
+        "staffed_hours": staffed / 3600, "busy_hours": busy / 3600, "paid_hours": paid / 3600,
+        "occupancy": definitions.ratio(busy, staffed), "utilisation": definitions.ratio(busy, paid),
+        "answered": np.asarray(answered, np.int64), "aht": np.asarray(aht, float),
+        "cost": paid / 3600 * const["cost_per_hour"],
+    }
+    busy_j = np.asarray(busy_intervals, float).reshape(n_groups, n_intervals)
+    per_interval = {
+        "staffed": (staffed_j / lengths).ravel(), "busy": (busy_j / lengths).ravel(),
+        "occupancy": definitions.ratio(busy_j.ravel(), staffed_j.ravel()),
+    }
+    return summary, per_interval
+
+
+def _group_constants(scenario: Scenario) -> dict:
+    edges = kpi.interval_edges(scenario, kpi.measured_intervals(scenario))
+    return {"edges": edges, "lengths": np.diff(edges),
+            "agents": np.array([len(group.spells) for group in scenario.groups], np.int64),
+            "cost_per_hour": np.array([group.cost_per_hour for group in scenario.groups], float)}
+
+
+def run_columns(scenario: Scenario, inputs: dict, agents) -> Dict[str, np.ndarray]:
+    """A run's four tables as numbers (by table: an array, one row per numeric column), from
+    ``sim.kpi.streaming.table_inputs`` and the engine's agent log."""
+    groups, group_intervals = group_columns(scenario, agents, inputs["window_end"], *inputs["groups"])
+    both = _block("summary", kpi_columns(scenario, inputs["both"]))  # interval rows, then the summary's
+    last = both.shape[1] - len(scenario.call_types) - 1
+    return {"summary": both[:, last:], "intervals": both[:, :last],
+            "groups": _block("groups", groups), "group_intervals": _block("group_intervals", group_intervals)}
+
+
+def table_columns(tables: Dict[str, pd.DataFrame]) -> Dict[str, np.ndarray]:
+    """:func:`run_columns` from a run's tables (a run that made DataFrames: the SimPy engine)."""
+    return {name: _block(name, {column: tables[name][column].to_numpy() for column in _NUMERIC[name]})
+            for name in TABLES}
+
+
+def labels(scenario: Scenario, name: str) -> dict:
+    """The label columns of table ``name`` (its keys), kept per scenario."""
+    return per_scenario(scenario, "kpi_arrays.labels", _labels)[name]
+
+
+def _labels(scenario: Scenario) -> dict:
+    intervals = kpi.measured_intervals(scenario)
+    types = kpi.type_names(scenario)
+    groups = [group.name for group in scenario.groups]
+    starts = kpi.interval_labels(scenario)
+    return {
+        "summary": {"call_type": strings(types)},
+        "intervals": {"interval": np.repeat(intervals, len(types)), "start": strings(np.repeat(starts, len(types))),
+                      "call_type": strings(types * len(intervals))},
+        "groups": {"group": strings(groups)},
+        "group_intervals": {"interval": np.tile(intervals, len(groups)), "start": strings(starts * len(groups)),
+                            "group": strings(np.repeat(groups, len(intervals)))},
+    }
+
+
+def _typed(table: str, block: np.ndarray) -> Columns:
+    """The rows of a table's number array as its columns, counts back to int64."""
+    return {name: block[row].astype(np.int64) if name in INTEGER_COLUMNS else block[row]
+            for row, name in enumerate(_NUMERIC[table])}
+
+
+def run_tables(scenario: Scenario, columns: Dict[str, np.ndarray]) -> Dict[str, pd.DataFrame]:
+    """A run's four tables, as :mod:`sim.kpi.tables` makes them, from its numbers."""
+    return {name: frame({**labels(scenario, name), **_typed(name, columns[name])}) for name in TABLES}
+
+
+def stacked(table: str, runs: List[np.ndarray], typed: bool = False) -> pd.DataFrame:
+    """One table of several runs' numbers of a table, run after run (one construction): float64
+    columns, or with ``typed`` the tables' own dtypes (counts int64)."""
+    block = np.concatenate(runs, axis=1)
+    if typed:
+        return frame(_typed(table, block))
+    return pd.DataFrame(block.T, columns=list(_NUMERIC[table]), copy=False)
