@@ -96,7 +96,7 @@ cdef inline void heap_pop(Heap *h, Event *top) noexcept:
     a leaf, then sift the last event up from there (it usually belongs near the bottom)."""
     cdef Event *heap = h.items
     cdef Event *last
-    cdef i64 i = 0, child, best, parent, n
+    cdef i64 i = 0, child, best, pair, parent, n
     top[0] = heap[0]
     h.size -= 1
     n = h.size
@@ -105,14 +105,11 @@ cdef inline void heap_pop(Heap *h, Event *top) noexcept:
     last = &heap[n]
     while True:
         child = 4 * i + 1
-        if child + 3 < n:
-            best = child
-            if before(&heap[child + 1], &heap[best]):
-                best = child + 1
-            if before(&heap[child + 2], &heap[best]):
-                best = child + 2
-            if before(&heap[child + 3], &heap[best]):
-                best = child + 3
+        if child + 3 < n:  # a tournament, without branches (keys are unique: no ties)
+            pair = child + before(&heap[child + 1], &heap[child])
+            best = child + 2 + before(&heap[child + 3], &heap[child + 2])
+            if not before(&heap[best], &heap[pair]):
+                best = pair
         elif child < n:
             best = child
             child += 1

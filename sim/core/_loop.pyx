@@ -44,6 +44,7 @@ include "_tallies.pxi"
 include "_records.pxi"
 
 
+@cython.final  # its methods are called directly (no virtual table), so the C compiler may inline them
 cdef class FastCore:
     """One run of the model: load call blocks, run the loop, read the records and tallies."""
 
