@@ -162,9 +162,10 @@ cdef class FastCore:
         """
         cdef int g = self.agents.group[agent]
         cdef double factor = self.speed[g * self.n_types + c.type]
-        cdef double talk = c.talk / factor
-        cdef double wrapup = c.wrapup / factor
-        cdef double end = self.now + talk
+        cdef double talk = c.talk, wrapup = c.wrapup, end
+        if factor != 1.0:  # (x / 1 is x: the division is skipped, not changed)
+            talk, wrapup = talk / factor, wrapup / factor
+        end = self.now + talk
         if self.keep_records:
             self.rec.outcome[c.id] = ANSWERED
             self.rec.answer[c.id] = self.now
