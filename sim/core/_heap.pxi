@@ -159,3 +159,28 @@ def heap_order(const double[::1] times, const int[::1] classes, const long long[
         free(heap.items)
     return out
 
+
+
+def heap_pops(const signed char[::1] pushes, const double[::1] times, const int[::1] classes,
+              const long long[::1] entities):
+    """Pushes and pops interleaved: for each item of ``pushes``, 1 pushes the next event (its
+    target its index in the inputs), 0 pops the first event; the heap is emptied at the end.
+    The targets in the order popped. For the tests of the heap itself."""
+    cdef Heap heap
+    cdef Event event
+    cdef Py_ssize_t i, pushed = 0, popped = 0
+    out = np.empty(times.shape[0], np.int64)
+    cdef long long[::1] order = out
+    heap_init(&heap)
+    try:
+        for i in range(pushes.shape[0] + times.shape[0]):
+            if i < pushes.shape[0] and pushes[i]:
+                heap_push(&heap, times[pushed], classes[pushed], entities[pushed], 0, <int>pushed)
+                pushed += 1
+            elif heap.size > 0:
+                heap_pop(&heap, &event)
+                order[popped] = event.target
+                popped += 1
+    finally:
+        free(heap.items)
+    return out[:popped]
