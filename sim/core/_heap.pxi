@@ -43,7 +43,7 @@ cdef struct Event:  # 24 bytes
 
 
 cdef struct Heap:  # children of item i: 4i + 1 .. 4i + 4
-    Event *items
+    Event *items  # items[size:capacity] are sentinels, later than any event (capacity >= size + 4)
     i64 size
     i64 capacity
     i64 sequenced  # events pushed sequenced so far: the next one's entity
@@ -53,17 +53,25 @@ cdef inline bint before(const Event *a, const Event *b) noexcept nogil:
     return events_before(a.time, a.key, b.time, b.key)
 
 
+# Fills the heap beyond its last event, so that every event has four children (a time key and a
+# key no event has: events' times are never NaN, their keys' class bits never all set).
+cdef Event SENTINEL = Event(0xFFFFFFFFFFFFFFFFULL, 0xFFFFFFFFFFFFFFFFULL, -1, 0)
+
+
 cdef int heap_init(Heap *heap) except -1:
     heap.size = 0
     heap.sequenced = 0
-    heap.capacity = 1024
-    heap.items = <Event *>grow(NULL, heap.capacity, sizeof(Event))
-    return 0
+    heap.capacity = 0
+    heap.items = NULL
+    return heap_grow(heap)
 
 
 cdef int heap_grow(Heap *heap) except -1:
-    heap.capacity *= 2
+    cdef i64 i, old = heap.capacity
+    heap.capacity = 2 * old if old > 0 else 1024
     heap.items = <Event *>grow(heap.items, heap.capacity, sizeof(Event))
+    for i in range(old, heap.capacity):
+        heap.items[i] = SENTINEL
     return 0
 
 
@@ -72,7 +80,7 @@ cdef inline int heap_push(Heap *h, double time, int event_class, i64 entity, int
     cdef i64 i, parent
     cdef Event event
     cdef Event *heap
-    if h.size == h.capacity:
+    if h.size + 4 >= h.capacity:  # room for the event and the sentinels after it
         heap_grow(h)
     heap = h.items
     event.time = time_key(time)
@@ -96,32 +104,20 @@ cdef inline void heap_pop(Heap *h, Event *top) noexcept:
     a leaf, then sift the last event up from there (it usually belongs near the bottom)."""
     cdef Event *heap = h.items
     cdef Event *last
-    cdef i64 i = 0, child, best, parent, n
+    cdef i64 i = 0, child, best, pair, parent, n
     top[0] = heap[0]
     h.size -= 1
     n = h.size
-    if n == 0:
-        return
-    last = &heap[n]
+    last = &heap[n]  # (its place becomes a sentinel)
     while True:
         child = 4 * i + 1
-        if child + 3 < n:
-            best = child
-            if before(&heap[child + 1], &heap[best]):
-                best = child + 1
-            if before(&heap[child + 2], &heap[best]):
-                best = child + 2
-            if before(&heap[child + 3], &heap[best]):
-                best = child + 3
-        elif child < n:
-            best = child
-            child += 1
-            while child < n:
-                if before(&heap[child], &heap[best]):
-                    best = child
-                child += 1
-        else:
+        if child >= n:
             break
+        # the earliest of the four children (absent ones are sentinels), by a branch-free
+        # tournament (keys are unique: no ties)
+        pair = child + before(&heap[child + 1], &heap[child])
+        best = child + 2 + before(&heap[child + 3], &heap[child + 2])
+        best = pair + ((best - pair) & -<i64>before(&heap[best], &heap[pair]))  # (no branch)
         heap[i] = heap[best]
         i = best
     while i > 0:
@@ -131,6 +127,7 @@ cdef inline void heap_pop(Heap *h, Event *top) noexcept:
         heap[i] = heap[parent]
         i = parent
     heap[i] = last[0]
+    last[0] = SENTINEL
 
 
 cdef inline int heap_push_sequenced(Heap *h, double time, int event_class, int kind, int target) except -1:
@@ -162,3 +159,28 @@ def heap_order(const double[::1] times, const int[::1] classes, const long long[
         free(heap.items)
     return out
 
+
+
+def heap_pops(const signed char[::1] pushes, const double[::1] times, const int[::1] classes,
+              const long long[::1] entities):
+    """Pushes and pops interleaved: for each item of ``pushes``, 1 pushes the next event (its
+    target its index in the inputs), 0 pops the first event; the heap is emptied at the end.
+    The targets in the order popped. For the tests of the heap itself."""
+    cdef Heap heap
+    cdef Event event
+    cdef Py_ssize_t i, pushed = 0, popped = 0
+    out = np.empty(times.shape[0], np.int64)
+    cdef long long[::1] order = out
+    heap_init(&heap)
+    try:
+        for i in range(pushes.shape[0] + times.shape[0]):
+            if i < pushes.shape[0] and pushes[i]:
+                heap_push(&heap, times[pushed], classes[pushed], entities[pushed], 0, <int>pushed)
+                pushed += 1
+            elif heap.size > 0:
+                heap_pop(&heap, &event)
+                order[popped] = event.target
+                popped += 1
+    finally:
+        free(heap.items)
+    return out[:popped]

@@ -44,6 +44,7 @@ include "_tallies.pxi"
 include "_records.pxi"
 
 
+@cython.final  # its methods are called directly (no virtual table), so the C compiler may inline them
 cdef class FastCore:
     """One run of the model: load call blocks, run the loop, read the records and tallies."""
 
@@ -161,9 +162,10 @@ cdef class FastCore:
         """
         cdef int g = self.agents.group[agent]
         cdef double factor = self.speed[g * self.n_types + c.type]
-        cdef double talk = c.talk / factor
-        cdef double wrapup = c.wrapup / factor
-        cdef double end = self.now + talk
+        cdef double talk = c.talk, wrapup = c.wrapup, end
+        if factor != 1.0:  # (x / 1 is x: the division is skipped, not changed)
+            talk, wrapup = talk / factor, wrapup / factor
+        end = self.now + talk
         if self.keep_records:
             self.rec.outcome[c.id] = ANSWERED
             self.rec.answer[c.id] = self.now
