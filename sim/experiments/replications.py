@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
+from sim.model import bounds
 from sim.kpi.tables import TOTAL
 from sim.progress import progress_bar
 from sim.model.scenario import Scenario, build_scenario
@@ -195,6 +196,7 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
         raise ConfigError("replications", f"must be a whole number of at least 1, got {replications!r}")
     if not 0 < confidence < 1:
         raise ConfigError("experiment.confidence", f"must be between 0 and 1, got {confidence!r}")
+    bounds.check_seed(seed)
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)  # validated once, not once per replication
