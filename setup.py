@@ -96,7 +96,7 @@ setup(
         "slurm": ["hydra-submitit-launcher>=1.2"],
         "ray": ["hydra-ray-launcher>=1.2", "ray[default]>=2"],
     },
-    entry_points={"console_scripts": ["callsim=sim.cli:main", "callsim-aggregate=sim.experiments.sweep:main"]},
+    entry_points={"console_scripts": ["callsim=sim.cli:console_main", "callsim-aggregate=sim.experiments.sweep:main"]},
     ext_modules=extensions(),
     cmdclass={"build_ext": OptionalBuildExt},
 )

@@ -268,7 +268,8 @@ def _call_type(index, name, c, group_names, horizon) -> CallType:
 
 def _group(index, name, g, type_names, horizon) -> Group:
     where = f"groups.{name}"
-    given = [k for k in ("headcount", "headcount_per_interval", "shifts") if g.get(k) is not None]
+    given = [k for k in ("headcount", "headcount_per_interval", "shifts") if g.get(k) is not None and
+             not (k == "shifts" and len(g.shifts) == 0)]  # no shifts: {} (the default, so + can add some)
     if len(given) != 1:
         raise ConfigError(where, "staff it with exactly one of headcount, headcount_per_interval or shifts",
                           allowed=("headcount", "headcount_per_interval", "shifts"))

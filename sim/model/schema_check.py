@@ -19,12 +19,13 @@ from sim.errors import ConfigError
 
 
 @lru_cache(maxsize=None)
-def _fields(schema: type) -> Dict[str, Any]:
+def schema_fields(schema: type) -> Dict[str, Any]:
+    """A dataclass's field names and their types."""
     hints = typing.get_type_hints(schema)
     return {f.name: hints[f.name] for f in dataclasses.fields(schema)}
 
 
-def _unwrap(hint) -> Tuple[str, Any]:
+def field_kind(hint) -> Tuple[str, Any]:
     """('dataclass' | 'dict' | 'list' | 'other', inner type) of a field's type, Optional removed."""
     args = [a for a in typing.get_args(hint) if a is not type(None)]
     if typing.get_origin(hint) is typing.Union and len(args) == 1:
@@ -43,7 +44,7 @@ def check_known_keys(node, schema: type, path: str = "") -> None:
     """Raise ConfigError naming the first key of ``node`` that ``schema`` (a dataclass) lacks."""
     if not isinstance(node, DictConfig):
         return
-    fields = _fields(schema)
+    fields = schema_fields(schema)
     for key in node.keys():
         where = f"{path}{key}"
         if key not in fields:
@@ -52,7 +53,7 @@ def check_known_keys(node, schema: type, path: str = "") -> None:
 
 
 def _check_value(value, hint, where: str) -> None:
-    kind, inner = _unwrap(hint)
+    kind, inner = field_kind(hint)
     if kind == "dataclass":
         check_known_keys(value, inner, f"{where}.")
     elif kind == "dict" and isinstance(value, DictConfig) and dataclasses.is_dataclass(inner):
