@@ -18,6 +18,8 @@ from sim.errors import ConfigError
 from sim.model import bounds
 
 KINDS = ("exponential", "lognormal", "gamma", "weibull", "deterministic", "uniform", "empirical")
+PARAMETERS = {"exponential": ("mean",), "lognormal": ("mean", "cv"), "gamma": ("mean", "cv"), "weibull": ("mean", "cv"),
+              "deterministic": ("mean",), "uniform": ("low", "high"), "empirical": ("values", "file", "column")}
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,10 @@ def parse_distribution(cfg, where: str) -> Distribution:
     kind = cfg.get("kind")
     if kind not in KINDS:
         raise ConfigError(f"{where}.kind", f"unknown distribution {kind!r}", allowed=KINDS)
+    for name in ("mean", "cv", "low", "high", "values", "file", "column"):
+        if name not in PARAMETERS[kind] and cfg.get(name) is not None:  # it would be ignored
+            raise ConfigError(f"{where}.{name}", f"is not a parameter of the {kind} distribution, which takes "
+                                                 f"{' and '.join(PARAMETERS[kind])}: remove it (or set it to null)")
 
     def need_positive(name: str) -> float:
         value = cfg.get(name)
@@ -111,6 +117,8 @@ def parse_distribution(cfg, where: str) -> Distribution:
 
 def _parse_empirical(cfg, where: str) -> Distribution:
     values = cfg.get("values")
+    if values is not None and cfg.get("file") is not None:
+        raise ConfigError(f"{where}.file", "give the values or a file to read them from, not both")
     if values is None and cfg.get("file"):
         values = _read_column(cfg.get("file"), cfg.get("column"), where)
     if values is None or len(values) == 0:
