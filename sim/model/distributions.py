@@ -119,6 +119,8 @@ def _parse_empirical(cfg, where: str) -> Distribution:
     values = cfg.get("values")
     if values is not None and cfg.get("file") is not None:
         raise ConfigError(f"{where}.file", "give the values or a file to read them from, not both")
+    if cfg.get("column") is not None and cfg.get("file") is None:
+        raise ConfigError(f"{where}.column", "names a column of a CSV file: give the file too")
     if values is None and cfg.get("file"):
         values = _read_column(cfg.get("file"), cfg.get("column"), where)
     if values is None or len(values) == 0:

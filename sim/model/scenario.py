@@ -162,6 +162,7 @@ def _typed(cfg) -> DictConfig:
     """Merge onto the typed schema so wrong keys and wrong types fail with the key named."""
     if isinstance(cfg, dict):
         cfg = _plain(cfg)
+        check_known_keys(cfg, ScenarioConfig)  # the field's whole path, where OmegaConf names only its last key
     try:
         if isinstance(cfg, DictConfig) and OmegaConf.get_type(cfg) is ScenarioConfig:
             node = cfg
@@ -202,14 +203,14 @@ def _horizon(h) -> tuple:
                        bounds.MAX_HOURS * 60, " minutes", low_text="1/60 (one second)")
     length = minutes * 60.0
     day_start = parse_clock(h.day_start, "horizon.day_start")
-    if h.kind == "day":
-        n = whole_in_range(h.intervals, "horizon.intervals", 1, bounds.MAX_INTERVALS)
-        if n * minutes > bounds.MAX_HOURS * 60:
-            raise ConfigError("horizon.intervals", f"{n:,} intervals of {minutes:g} minutes last {n * minutes / 60:g} hours: "
-                                                   f"the horizon must be between 0 and {bounds.MAX_HOURS:g} hours")
-        return "day", length, n, length * n, 0.0, day_start
-    hours = in_range(h.hours, "horizon.hours", bounds.MIN_HOURS, bounds.MAX_HOURS, " hours")
+    n = whole_in_range(h.intervals, "horizon.intervals", 1, bounds.MAX_INTERVALS)
+    if h.kind == "day" and n * minutes > bounds.MAX_HOURS * 60:
+        raise ConfigError("horizon.intervals", f"{n:,} intervals of {minutes:g} minutes last {n * minutes / 60:g} hours: "
+                                               f"the horizon must be between 0 and {bounds.MAX_HOURS:g} hours")
+    hours = in_range(h.hours, "horizon.hours", bounds.MIN_HOURS, bounds.MAX_HOURS, " hours")  # checked in a day too
     warmup = in_range(h.warmup_hours, "horizon.warmup_hours", 0.0, bounds.MAX_HOURS, " hours") * 3600.0
+    if h.kind == "day":
+        return "day", length, n, length * n, 0.0, day_start
     end = warmup + hours * 3600.0
     n = int(math.ceil(end / length - 1e-9))
     if n > bounds.MAX_INTERVALS:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import typing
 from functools import lru_cache
-from typing import Any, Dict, Tuple
+import numbers
+from typing import Any, Dict, Mapping, Tuple
 
-from omegaconf import DictConfig, ListConfig
+from omegaconf import DictConfig, ListConfig, Node, ValueNode
 
 from sim.errors import ConfigError
 
@@ -41,24 +42,48 @@ def field_kind(hint) -> Tuple[str, Any]:
 
 
 def check_known_keys(node, schema: type, path: str = "") -> None:
-    """Raise ConfigError naming the first key of ``node`` that ``schema`` (a dataclass) lacks."""
-    if not isinstance(node, DictConfig):
+    """Raise ConfigError naming the first key of ``node`` that ``schema`` (a dataclass) lacks, or,
+    in a plain dict, the first value of the wrong type (OmegaConf would name only its last key)."""
+    if node is None or isinstance(node, Node) and node._is_none():
         return
+    if not isinstance(node, (DictConfig, Mapping)):
+        raise ConfigError(path.rstrip("."), f"must be a mapping of {', '.join(schema_fields(schema))}, got {node!r}")
     fields = schema_fields(schema)
     for key in node.keys():
         where = f"{path}{key}"
         if key not in fields:
             raise ConfigError(where, "unknown key", allowed=tuple(fields))
-        _check_value(node._get_node(key), fields[key], where)
+        _check_value(node._get_node(key) if isinstance(node, DictConfig) else node[key], fields[key], where)
 
 
 def _check_value(value, hint, where: str) -> None:
     kind, inner = field_kind(hint)
+    if value is None or isinstance(value, Node) and (value._is_none() or isinstance(value, ValueNode)):
+        return  # null, or a value OmegaConf has already typed
     if kind == "dataclass":
         check_known_keys(value, inner, f"{where}.")
-    elif kind == "dict" and isinstance(value, DictConfig) and dataclasses.is_dataclass(inner):
+    elif kind == "dict":
+        if not isinstance(value, (DictConfig, Mapping)):
+            raise ConfigError(where, f"must be a mapping, got {value!r}")
         for key in value.keys():
-            check_known_keys(value._get_node(key), inner, f"{where}.{key}.")
-    elif kind == "list" and isinstance(value, ListConfig) and dataclasses.is_dataclass(inner):
+            _check_value(value._get_node(key) if isinstance(value, DictConfig) else value[key], inner, f"{where}.{key}")
+    elif kind == "list":
+        if not isinstance(value, (ListConfig, list, tuple)):
+            raise ConfigError(where, f"must be a list, got {value!r}")
         for j in range(len(value)):
-            check_known_keys(value._get_node(j), inner, f"{where}[{j}].")
+            _check_value(value._get_node(j) if isinstance(value, ListConfig) else value[j], inner, f"{where}[{j}]")
+    elif not isinstance(value, Node):
+        _check_plain(value, hint, where)
+
+
+def _check_plain(value, hint, where: str) -> None:
+    """A plain value against a leaf type (text also takes numbers, as OmegaConf does: YAML reads an
+    unquoted 13:00 as 780, which the clock check then explains)."""
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    hint = args[0] if typing.get_origin(hint) is typing.Union and len(args) == 1 else hint
+    ok = {float: (numbers.Real,), int: (numbers.Integral,), bool: (bool,), str: (str, numbers.Real)}.get(hint)
+    if ok is None:
+        return
+    if not isinstance(value, ok) or (isinstance(value, bool) and hint is not bool):
+        what = {float: "a number", int: "a whole number", bool: "true or false", str: "text"}[hint]
+        raise ConfigError(where, f"must be {what}, got {value!r}")
