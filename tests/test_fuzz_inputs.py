@@ -164,9 +164,7 @@ def test_base_is_valid_and_every_field_is_fuzzed():
     fuzzed = {path for path, _ in SCENARIO_CASES}
     assert {path for path, _ in scenario_fields()} == fuzzed
     leaf_names = {p.split(".")[-1] for p in fuzzed}
-    every = {f.name for c in (ScenarioConfig,) for f in dataclasses.fields(c)}
-    for schema in (ScenarioConfig,):
-        pass
+    every = set()
     for cls in [c for c in vars(sys.modules["sim.model.config"]).values()
                 if dataclasses.is_dataclass(c) and c.__module__ == "sim.model.config" and c.__name__ not in
                 ("AppConfig", "OutputConfig", "PrecisionConfig", "ExperimentConfig")]:
@@ -293,7 +291,7 @@ COMMAND_CASES = {  # arguments -> text the one line must contain
     ("scenario=single_queue", "experiment.method=batch_means", "experiment.confidence=1.5"): "experiment.confidence",
     ("scenario=single_queue", "trunks=100000000000000000000000"): "trunks",
     ("scenario.horizon.intervals=100000000",): "horizon.intervals",
-    ("scenario=single_queue", "scenario.horizon.hours=1000000", "rate=10000000"): "output.calls",
+    ("scenario=single_queue", "scenario.horizon.hours=100000", "rate=10000000"): "output.calls",
     ("output.calls_format=xml",): "output.calls_format",
 }
 
@@ -353,7 +351,7 @@ def test_extreme_but_valid_runs(name):
         for key in parents:
             node = node.setdefault(key, {})
         node[last] = value
-    results = sim.simulate(scenario, seed=2**63 - 1, engine="fast" if "fast" in sim.simulate.__globals__ else "auto")
+    results = sim.simulate(scenario, seed=2**63 - 1)  # the largest seed too
     total = results.summary.set_index("call_type").loc["total"]
     assert results.n_calls > 0
     for kpi in ("service_level", "abandon_rate", "aht"):

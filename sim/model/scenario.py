@@ -172,7 +172,8 @@ def _typed(cfg) -> DictConfig:
         OmegaConf.to_container(node, throw_on_missing=True)
     except OmegaConfBaseException as exc:
         key = getattr(exc, "full_key", None) or "scenario"
-        raise ConfigError(key, str(exc).splitlines()[0]) from None
+        message = str(exc).splitlines()[0]
+        raise ConfigError(key, message if len(message) < 300 else message[:300] + "...") from None
     return node
 
 
