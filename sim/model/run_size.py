@@ -15,11 +15,13 @@ from typing import Optional
 
 from sim.errors import ConfigError
 
-RECORD_BYTES = 450  # per call kept in memory: engine record arrays + the calls table (measured 350-420)
-ROW_BYTES = 1_000  # per row of the per-interval tallies and tables (measured ~800)
+RECORD_BYTES = 450  # per call kept in memory: engine record arrays + the calls table (measured 350-410)
+ROW_BYTES = 1_000  # per row of the per-interval tallies and tables (measured 800)
 BASE_BYTES = 50e6  # the tables, plots and interpreter state of any run
-CALLS_PER_SECOND = {("fast", False): 8e5, ("fast", True): 1.2e5, ("simpy", True): 2.5e4}  # measured 1e6, 1.3e5, 3.1e4
-ROW_SECONDS = 1.5e-5  # per row of the per-interval tables (measured ~1.2e-5)
+# Measured idle / with the test suite running beside: fast without records 1e6 / 1.3e6 calls/s,
+# with records 1.3e5 / 5.6e4, SimPy 3.1e4 / 2.2e4; per interval row 1.2e-5 / 1.7e-5 s.
+CALLS_PER_SECOND = {("fast", False): 8e5, ("fast", True): 1e5, ("simpy", True): 2e4}
+ROW_SECONDS = 2e-5  # per row of the per-interval tables
 LONG_RUN_SECONDS = 30.0  # announce runs expected to take longer
 
 
