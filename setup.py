@@ -92,11 +92,12 @@ setup(
         "hydra-joblib-launcher>=1.2",
     ],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6", "hydra-submitit-launcher>=1.2"],  # + the SLURM config test
+        # pytest-xdist: pytest.ini runs the suite on every core (-n auto); submitit: the SLURM config test
+        "test": ["pytest>=7", "pytest-xdist>=3", "hypothesis>=6", "hydra-submitit-launcher>=1.2"],
         "slurm": ["hydra-submitit-launcher>=1.2"],
         "ray": ["hydra-ray-launcher>=1.2", "ray[default]>=2"],
     },
-    entry_points={"console_scripts": ["callsim=sim.cli:console_main", "callsim-aggregate=sim.experiments.sweep:main"]},
+    entry_points={"console_scripts": ["callsim=sim.cli:entry", "callsim-aggregate=sim.experiments.sweep:main"]},
     ext_modules=extensions(),
     cmdclass={"build_ext": OptionalBuildExt},
 )

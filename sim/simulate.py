@@ -25,6 +25,7 @@ from sim.model.cache import per_scenario
 from sim.progress import progress_bar, wanted
 from sim.model.random_inputs import busyness_factor, call_blocks
 from sim.model.scenario import Scenario, build_scenario
+from sim.model.scenario_files import load_scenario
 
 
 @dataclass
@@ -116,11 +117,4 @@ def agents_frame(scenario: Scenario, log) -> pd.DataFrame:
                   "start": log.start, "scheduled_end": log.scheduled_end, "end": log.end})
 
 
-def load_scenario_file(path) -> dict:
-    """Read a scenario YAML (a ``configs/scenario/*.yaml`` file) into a plain dict."""
-    import yaml
-
-    with open(path) as handle:
-        data = yaml.safe_load(handle) or {}
-    data.pop("defaults", None)
-    return data
+load_scenario_file = load_scenario  # the older name (a path or a shipped scenario's name -> dict)

@@ -121,3 +121,23 @@ def test_start_up_loads_only_what_the_run_uses(tmp_path):
     assert heavy_modules_loaded(tmp_path / "b", "scenario=single_queue", "scenario.horizon.hours=1",
                                 "output.plots=false") == "['scipy']"
     assert heavy_modules_loaded(tmp_path / "c", "scenario.horizon.intervals=34") == "['matplotlib']"
+
+
+@pytest.mark.parametrize("extra, probes", [([], 0), (["hydra.mode=RUN"], 1), (["--config-dir", "configs"], 1)])
+def test_hydra_composes_once_unless_the_mode_can_come_from_elsewhere(tmp_path, monkeypatch, extra, probes):
+    """The console command skips Hydra's mode probe (a whole extra composition) only when nothing
+    but -m could set hydra.mode; a hydra.mode override or another primary config keeps it."""
+    from hydra._internal.hydra import Hydra
+    import sim.cli
+
+    composed = []
+    original = Hydra.compose_config
+    monkeypatch.setattr(Hydra, "compose_config", lambda self, *a, **k: composed.append(k.get("run_mode")) or original(self, *a, **k))
+    argv = ["callsim", "scenario=single_queue", "scenario.horizon.hours=1", "scenario.horizon.warmup_hours=0",
+            "output.plots=false", "output.calls=false", f"hydra.run.dir={tmp_path / 'run'}", *extra]
+    monkeypatch.setattr(sys, "argv", argv)
+    monkeypatch.chdir(config_dir().rsplit("/", 1)[0])
+    sim.cli.entry()
+    assert len(composed) == 1 + probes
+    assert (tmp_path / "run" / "run.json").exists()
+    assert Hydra.__dict__["get_mode"].__name__ == "get_mode"  # Hydra's own probe is back afterwards

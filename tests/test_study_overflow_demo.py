@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 from PIL import Image
+import pytest
+
+pytestmark = pytest.mark.slow  # a study end to end (registered in pytest.ini)
 
 STUDY = Path(__file__).resolve().parents[1] / "experiments" / "overflow_demo" / "run_study.py"
 

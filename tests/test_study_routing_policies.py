@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow  # a study end to end (registered in pytest.ini)
 
 STUDY = Path(__file__).resolve().parents[1] / "experiments" / "routing_policies" / "run_study.py"
 ALTERNATIVES = ("default", "least_skilled", "head_start", "both")

@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow  # a study end to end (registered in pytest.ini)
 
 SCRIPT = Path(__file__).resolve().parents[1] / "experiments" / "staffing_curve" / "staffing_curve.py"
 

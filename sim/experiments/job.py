@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from sim.experiments.batch_means import batch_means
+from sim.kpi import theory
 from sim.errors import ConfigError
 from sim.model import bounds, run_size
 from sim.experiments.replications import Precision, Replicated, replicate, replication_seeds, scenario_fingerprint
@@ -103,4 +104,5 @@ def run_experiment(scenario: Scenario, seed: int, engine: str, settings: Experim
     replicated: Replicated = replicate(scenario, settings.replications, seed=seed, engine=engine,
                                        confidence=settings.confidence, crn=settings.crn,
                                        precision=settings.precision, progress=progress)
+    replicated.theory = theory.compare_replications([run.theory for run in replicated.runs])  # textbook queues
     return replicated, settings.describe(replicated.replications)

@@ -138,9 +138,12 @@ def parse_overrides(overrides: List[str]) -> Dict[str, object]:
 
 
 def collect(sweep_dir) -> Tuple[pd.DataFrame, pd.DataFrame, List[str], List[str], Optional[dict]]:
-    """The sweep's tidy tables, the swept parameters, the jobs without results, the first config."""
-    summaries, groups, problems, params = [], [], [], []
-    first_config = None
+    """The sweep's tidy tables, the swept parameters, the jobs without results, the first config.
+
+    Jobs come in the order of their swept values (numbers by value: 8 before 10), each job's rows
+    in the order of its own tables.
+    """
+    jobs, problems = [], []
     for job in job_dirs(sweep_dir):
         status, detail = job_status(job)
         if status != "complete":
@@ -148,15 +151,20 @@ def collect(sweep_dir) -> Tuple[pd.DataFrame, pd.DataFrame, List[str], List[str]
             continue
         manifest = read_manifest(job)
         overrides = {k: v for k, v in parse_overrides(manifest.get("overrides", [])).items() if k not in NOT_PARAMETERS}
-        params.append(overrides)
+        jobs.append((job, overrides))
+    params = [overrides for _, overrides in jobs]
+    keys = list(dict.fromkeys(k for p in params for k in p))
+    swept = [k for k in keys if len({json.dumps(p.get(k), sort_keys=True, default=str) for p in params}) > 1]
+    jobs.sort(key=lambda item: tuple(_sort_key(item[1].get(k)) for k in swept))
+    summaries, groups = [], []
+    first_config = None
+    for job, overrides in jobs:
         labels = {"job": job.name, **overrides}
         for frame, name in ((summaries, "summary.csv"), (groups, "groups.csv")):
             table = pd.read_csv(job / name)
             frame.append(table.assign(**{k: [v] * len(table) for k, v in labels.items()}))
         if first_config is None and (job / "config.yaml").exists():
             first_config = yaml.safe_load((job / "config.yaml").read_text())
-    keys = list(dict.fromkeys(k for p in params for k in p))
-    swept = [k for k in keys if len({json.dumps(p.get(k), sort_keys=True, default=str) for p in params}) > 1]
 
     def tidy(frames: List[pd.DataFrame]) -> pd.DataFrame:
         if not frames:
@@ -165,6 +173,15 @@ def collect(sweep_dir) -> Tuple[pd.DataFrame, pd.DataFrame, List[str], List[str]
         return table[["job"] + keys + [c for c in table.columns if c not in keys and c != "job"]]
 
     return tidy(summaries), tidy(groups), swept, problems, first_config
+
+
+def _sort_key(value) -> Tuple[int, float, str]:
+    """Orders one swept value: absent first, then numbers by value, then anything else as text."""
+    if value is None:
+        return (0, 0.0, "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (1, float(value), "")
+    return (2, 0.0, json.dumps(value, sort_keys=True, default=str))
 
 
 def kpi_figures(summary: pd.DataFrame, groups: pd.DataFrame, swept: List[str]) -> Dict[str, object]:

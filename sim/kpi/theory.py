@@ -5,8 +5,11 @@ one group with fixed headcount, constant Poisson arrivals, exponential talk time
 and either exponential patience (Erlang A), no abandonment (Erlang C) or, with trunks equal to
 the agents and no patience, pure loss (Erlang B). Simulated values here use the textbook
 definitions (every non-blocked arrival counts; no short-abandon exclusion), so they compare like
-with like (fractions are of all arrivals, as in :mod:`sim.analytic`). The 95 % confidence interval comes from batch means: each measured interval of the
-run is one batch, and each metric is a ratio of sums over the batches.
+with like (fractions are of all arrivals, as in :mod:`sim.analytic`). The 95 % confidence
+interval of one run comes from batch means: each measured interval of the run is one batch, and
+each metric is a ratio of sums over the batches. Over independent replications
+(:func:`compare_replications`) each metric is the mean of the replications' own estimates, with
+its Student t interval.
 """
 
 from __future__ import annotations
@@ -113,4 +116,27 @@ def compare(results, confidence: float = 0.95) -> Optional[pd.DataFrame]:
     table = pd.DataFrame(rows)
     table.attrs["model"] = textbook_model(results.scenario)
     table.attrs["batches"] = len(batches)
+    return table
+
+
+def compare_replications(tables, confidence: float = 0.95) -> Optional[pd.DataFrame]:
+    """The comparison over independent replications, from each replication's :func:`compare` table:
+    each metric's mean over the replications, the t half-width of that mean, and the theory."""
+    if not tables or any(table is None for table in tables):
+        return None
+    from scipy.special import stdtrit
+
+    stacked = pd.concat(tables, ignore_index=True)
+    rows = []
+    for metric, rows_of in stacked.groupby("metric", sort=False):
+        values = rows_of.simulated.dropna().to_numpy(float)
+        value = values.mean() if len(values) else np.nan
+        half = (stdtrit(len(values) - 1, (1 + confidence) / 2) * values.std(ddof=1) / math.sqrt(len(values))
+                if len(values) > 1 else np.nan)
+        expected = float(rows_of.theory.iloc[0])
+        rows.append({"metric": metric, "simulated": value, "ci95": half, "theory": expected,
+                     "within_ci": bool(abs(value - expected) <= half + 1e-12)})
+    table = pd.DataFrame(rows)
+    table.attrs["model"] = tables[0].attrs["model"]
+    table.attrs["replications"] = len(tables)
     return table

@@ -13,6 +13,7 @@ queue before going home.
 from __future__ import annotations
 
 import math
+import dataclasses
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
@@ -24,8 +25,8 @@ from sim.core import protocol
 from sim.model import bounds
 from sim.model.bounds import DAY, in_range, whole_in_range
 from sim.model.config import ScenarioConfig
+from sim.model.schema import conform
 from sim.model.distributions import Distribution, parse_distribution
-from sim.model.schema_check import check_known_keys
 from sim.policies import staffing as staffing_policy
 from sim.policies.registry import policy_code
 from sim.errors import ConfigError
@@ -158,23 +159,17 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _typed(cfg) -> DictConfig:
-    """Merge onto the typed schema so wrong keys and wrong types fail with the key named."""
-    if isinstance(cfg, dict):
+def _typed(cfg) -> ScenarioConfig:
+    """The config as the schema's dataclasses: wrong keys and wrong types fail with the key named."""
+    if isinstance(cfg, DictConfig):
+        try:
+            cfg = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
+        except OmegaConfBaseException as exc:
+            key = getattr(exc, "full_key", None) or "scenario"
+            raise ConfigError(key, str(exc).splitlines()[0]) from None
+    elif isinstance(cfg, dict):
         cfg = _plain(cfg)
-        check_known_keys(cfg, ScenarioConfig)  # the field's whole path, where OmegaConf names only its last key
-    try:
-        if isinstance(cfg, DictConfig) and OmegaConf.get_type(cfg) is ScenarioConfig:
-            node = cfg
-            check_known_keys(node, ScenarioConfig)  # keys added with Hydra's + are not in the schema
-        else:
-            node = OmegaConf.merge(OmegaConf.structured(ScenarioConfig), cfg)
-        OmegaConf.to_container(node, throw_on_missing=True)
-    except OmegaConfBaseException as exc:
-        key = getattr(exc, "full_key", None) or "scenario"
-        message = str(exc).splitlines()[0]
-        raise ConfigError(key, message if len(message) < 300 else message[:300] + "...") from None
-    return node
+    return conform(cfg, ScenarioConfig)
 
 
 def parse_clock(text, where: str) -> float:
@@ -246,31 +241,35 @@ def _call_type(index, name, c, group_names, horizon) -> CallType:
         raise ConfigError(f"{where}.route", "lists no group: no agent could serve this call type", allowed=group_names)
     if len(c.route) > MAX_ROUTE_STEPS:
         raise ConfigError(f"{where}.route", f"at most {MAX_ROUTE_STEPS} groups")
-    route, seen = [], set()
+    route, seen, index_of = [], set(), {g: i for i, g in enumerate(group_names)}
     for j, step in enumerate(c.route):
-        if step.group not in group_names:
+        if step.group not in index_of:
             raise ConfigError(f"{where}.route[{j}].group", f"unknown group {step.group!r}", allowed=group_names)
         if step.group in seen:
             raise ConfigError(f"{where}.route[{j}].group", f"group {step.group!r} is listed twice")
         delay = bounds.duration(step.delay, f"{where}.route[{j}].delay")
         seen.add(step.group)
-        route.append((group_names.index(step.group), delay))
+        route.append((index_of[step.group], delay))
     return CallType(
         index=index,
         name=name,
         rates=rates,
-        talk=parse_distribution(c.talk_time, f"{where}.talk_time"),
-        wrapup=None if c.wrapup_time is None else parse_distribution(c.wrapup_time, f"{where}.wrapup_time"),
-        patience=None if c.patience is None else parse_distribution(c.patience, f"{where}.patience"),
+        talk=parse_distribution(_mapping(c.talk_time), f"{where}.talk_time"),
+        wrapup=None if c.wrapup_time is None else parse_distribution(_mapping(c.wrapup_time), f"{where}.wrapup_time"),
+        patience=None if c.patience is None else parse_distribution(_mapping(c.patience), f"{where}.patience"),
         priority=whole_in_range(c.priority, f"{where}.priority", -bounds.MAX_PRIORITY, bounds.MAX_PRIORITY),
         route=tuple(route),
         head_start=in_range(c.head_start, f"{where}.head_start", -DAY, DAY, " s (a day)"),
     )
 
 
+def _mapping(distribution) -> dict:
+    return dataclasses.asdict(distribution)
+
+
 def _group(index, name, g, type_names, horizon) -> Group:
     where = f"groups.{name}"
-    given = [k for k in ("headcount", "headcount_per_interval", "shifts") if g.get(k) is not None and
+    given = [k for k in ("headcount", "headcount_per_interval", "shifts") if getattr(g, k) is not None and
              not (k == "shifts" and len(g.shifts) == 0)]  # no shifts: {} (the default, so + can add some)
     if len(given) != 1:
         raise ConfigError(where, "staff it with exactly one of headcount, headcount_per_interval or shifts",
@@ -356,4 +355,4 @@ def _kpi(k) -> KpiSettings:
 
 def scenario_dict(scenario_cfg) -> Dict:
     """Plain-dict copy of a scenario config (for writing the resolved config next to results)."""
-    return OmegaConf.to_container(_typed(scenario_cfg), resolve=True)
+    return dataclasses.asdict(_typed(scenario_cfg))

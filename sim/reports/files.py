@@ -13,11 +13,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import pandas as pd
 
 from sim.errors import ConfigError
+from sim.kpi.definitions import TOTAL
+from sim.kpi.tables import interval_label
 
 CALL_FORMATS = ("parquet", "csv")
 
@@ -92,18 +94,16 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     if plots:
         from sim.reports import plots as plotting
 
-        figures = plotting.run_figures(results)
-        for name, figure in figures.items():
+        for name, figure in plotting.run_figures(results).items():
+            figures[name] = plotting.png(figure, dpi=110)  # rendered once: the file and the report share it
+            plotting.close(figure)
             written[name] = out / f"{name}.png"
-            write_atomically(written[name], lambda tmp, f=figure: f.savefig(tmp, dpi=110, format="png"))
+            write_atomically(written[name], lambda tmp, png=figures[name]: Path(tmp).write_bytes(png))
     from sim.reports.html import run_report
 
     written["report"] = out / "report.html"
     document = run_report(results, config, figures, method)
     write_atomically(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
-    if plots:
-        for figure in figures.values():
-            plotting.close(figure)
     manifest = {
         "status": "complete", "scenario": results.scenario.name, "engine": results.engine,
         "engine_note": results.engine_note, "seed": results.seed, "method": method,
@@ -156,6 +156,44 @@ def _statistics_line(results) -> str:
     return line
 
 
+MAX_RANGES = 8  # interval ranges listed per line of the summary; the rest are counted
+
+
+def _off_target_lines(results) -> List[str]:
+    """The intervals (all calls together) whose service level is below its target and whose
+    abandonment is above its target, as clock-time ranges (replicated runs: the means)."""
+    s, k = results.scenario, results.scenario.kpi
+    totals = results.intervals[results.intervals.call_type == TOTAL]
+    lines = []
+    for kpi, target, missed in (("service_level", k.sl_target, "below the service-level target"),
+                                ("abandon_rate", k.abandon_target, "above the abandonment target")):
+        values = totals[kpi]
+        off = totals.interval[values < target if kpi == "service_level" else values > target].tolist()
+        ranges = [f"{interval_label(s, first)}-{_interval_end(s, last)}" for first, last in _runs(off)]
+        if len(ranges) > MAX_RANGES:
+            ranges = ranges[:MAX_RANGES] + [f"... {len(ranges) - MAX_RANGES} more"]
+        listed = ", ".join(ranges) + f" ({len(off)} of {values.notna().sum()})" if off else "none"
+        lines.append(f"Intervals {missed} ({_percent(target)}), all calls: {listed}")
+    return lines
+
+
+def _runs(intervals: List[int]) -> List[Tuple[int, int]]:
+    """Consecutive interval numbers as (first, last) pairs: [3, 4, 5, 9] -> [(3, 5), (9, 9)]."""
+    runs: List[Tuple[int, int]] = []
+    for j in intervals:
+        if runs and j == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], j)
+        else:
+            runs.append((j, j))
+    return runs
+
+
+def _interval_end(scenario, j: int) -> str:
+    """Clock time of the end of interval j (a day's last interval ends at 24:00, not 00:00)."""
+    label = interval_label(scenario, j + 1)
+    return "24:00" if scenario.horizon_kind == "day" and label == "00:00" else label
+
+
 def format_summary(results, out_dir=None) -> str:
     """A readable text summary: call types, groups, the theory check, where the files are."""
     s, k = results.scenario, results.scenario.kpi
@@ -171,13 +209,14 @@ def format_summary(results, out_dir=None) -> str:
         f"SL {k.sl_threshold:g}s": _column(summary, "service_level", _percent),
         "ASA s": _column(summary, "asa", _number),
         "p90 wait s": _column(summary, "p90_wait", _number),
-        "abandoned": _column(summary, "abandon_rate", _percent),
+        "abandon %": _column(summary, "abandon_rate", _percent),
         "AHT s": _column(summary, "aht", _number),
         "avg queue": _column(summary, "avg_queue", lambda x: _number(x, 2)),
         "blocked": summary.blocked.map(_count),
     })
     lines += ["", f"Service (target {_percent(k.sl_target)} in {k.sl_threshold:g}s, SL variant '{k.sl_variant}'; "
                   f"abandon target {_percent(k.abandon_target)}):", view.to_string(index=False)]
+    lines += _off_target_lines(results)
     groups = results.groups
     gview = pd.DataFrame({
         "group": groups.group, "agents": groups.agents,
@@ -196,7 +235,9 @@ def format_summary(results, out_dir=None) -> str:
             model: comparison.theory.map(lambda x: f"{x:.4f}"),
             "theory in CI": comparison.within_ci.map({True: "yes", False: "no"}),
         })
-        lines += ["", f"Against {model} (fractions of all arrivals; CI from {comparison.attrs['batches']} batch means):",
+        source = (f"{comparison.attrs['replications']} replications" if "replications" in comparison.attrs
+                  else f"{comparison.attrs['batches']} batch means")
+        lines += ["", f"Against {model} (fractions of all arrivals; CI from {source}):",
                   cview.to_string(index=False)]
     if out_dir is not None:
         lines += ["", f"Reports written to {out_dir}"]

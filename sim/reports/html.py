@@ -35,10 +35,15 @@ pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.8em; }
 
 
 def figure_data_uri(figure) -> str:
-    """A matplotlib figure as an embedded PNG (``data:image/png;base64,...``)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    """A matplotlib figure, or a PNG already rendered from one (bytes), as an embedded PNG
+    (``data:image/png;base64,...``)."""
+    if isinstance(figure, bytes):
+        png = figure
+    else:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=100)
+        png = buffer.getvalue()
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _cell(column: str, value) -> str:

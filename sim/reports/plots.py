@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Dict
 
 import matplotlib
@@ -26,8 +27,6 @@ def _ticks(ax, frame) -> None:
 def _legend(ax) -> None:
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.grid(alpha=0.3)
-
-
 
 
 def _band(rows, column: str):
@@ -68,6 +67,13 @@ def service_level_figure(results):
     return fig
 
 
+def _steps(intervals, values):
+    """Per-interval averages as steps: interval i spans [i, i + 1) on the x axis, where its tick
+    (its start time) is at i, so a shift change at an interval's start is drawn at that tick."""
+    edges, heights = list(intervals), list(values)
+    return edges + [edge + 1 for edge in edges[-1:]], heights + heights[-1:]
+
+
 def queue_and_staffing_figure(results):
     intervals, groups = results.intervals, results.group_intervals
     fig, (q_ax, g_ax) = plt.subplots(2, 1, figsize=(13, 7), sharex=True)
@@ -77,8 +83,9 @@ def queue_and_staffing_figure(results):
     _legend(q_ax)
     for i, (name, rows) in enumerate(groups.groupby("group", sort=False)):
         color = f"C{i}"
-        g_ax.step(rows.interval, rows.staffed, where="mid", color=color, label=f"{name} on duty")
-        g_ax.plot(rows.interval, rows.busy, color=color, linestyle=":", label=f"{name} busy")
+        edges, staffed = _steps(rows.interval, rows.staffed)
+        g_ax.step(edges, staffed, where="post", color=color, label=f"{name} on duty")
+        g_ax.step(*_steps(rows.interval, rows.busy), where="post", color=color, linestyle=":", label=f"{name} busy")
     g_ax.set_ylabel("agents (time average)")
     _legend(g_ax)
     _ticks(g_ax, groups)
@@ -114,6 +121,13 @@ def run_figures(results) -> Dict[str, "plt.Figure"]:
         "service_level": service_level_figure(results),
         "queue_and_staffing": queue_and_staffing_figure(results),
     }
+
+
+def png(figure, dpi: int) -> bytes:
+    """The figure rendered as a PNG file's bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
 
 
 def close(figure) -> None:

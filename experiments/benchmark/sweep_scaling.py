@@ -1,0 +1,73 @@
+"""Do sweeps use the cores? An 8-job sweep (``callsim -m``) of jobs lasting about 5 s each, run
+with one worker (``hydra.launcher.n_jobs=1``) and with one worker per core, alternately, best of
+``--rounds``; prints the wall times and the speed-up.
+
+Each job replicates the default day (``replications=N`` with records off, so a job is pure
+simulation plus its reports); N is calibrated first so that one job takes ``--job-seconds``.
+
+    python experiments/benchmark/sweep_scaling.py                  # 8 jobs of ~5 s, 2 rounds
+    python experiments/benchmark/sweep_scaling.py --jobs 4 --job-seconds 2 --rounds 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sim.experiments.replications import replicate
+from sim.simulate import load_scenario_file
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def replications_for(seconds: float) -> int:
+    """Replications of the default day that take about ``seconds`` in this process."""
+    scenario = load_scenario_file(ROOT / "configs/scenario/default.yaml")
+    replicate(scenario, replications=5)  # warm caches
+    started = time.perf_counter()
+    replicate(scenario, replications=50)
+    per_replication = (time.perf_counter() - started) / 50
+    return max(1, round(seconds / per_replication))
+
+
+def sweep(jobs: int, workers: int, replications: int, out: Path) -> float:
+    """Wall time of one ``callsim -m`` sweep of ``jobs`` seeds with ``workers`` workers."""
+    shutil.rmtree(out, ignore_errors=True)
+    command = [shutil.which("callsim") or "callsim", "-m", f"seed={','.join(str(s) for s in range(1, jobs + 1))}",
+               f"replications={replications}", "output.calls=false", f"hydra.sweep.dir={out}",
+               f"hydra.launcher.n_jobs={workers}", "progress=false"]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=8)
+    parser.add_argument("--job-seconds", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    replications = replications_for(args.job_seconds)
+    print(f"{args.jobs} jobs of {replications} default-day replications (~{args.job_seconds:g} s each), "
+          f"{os.cpu_count()} cores")
+    best = {1: float("inf"), args.workers: float("inf")}
+    with tempfile.TemporaryDirectory() as tmp:
+        for round_ in range(args.rounds):
+            for workers in best:
+                seconds = sweep(args.jobs, workers, replications, Path(tmp) / f"sweep_{workers}")
+                best[workers] = min(best[workers], seconds)
+                print(f"  round {round_ + 1}: n_jobs={workers}: {seconds:.1f} s", flush=True)
+    serial, parallel = best[1], best[args.workers]
+    print(f"best: n_jobs=1 {serial:.1f} s, n_jobs={args.workers} {parallel:.1f} s: "
+          f"{serial / parallel:.2f}x faster (ideal {min(args.workers, args.jobs)}x)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
