@@ -14,6 +14,7 @@ records are off unless ``output.calls=true`` is given (sweeps keep memory flat).
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from contextlib import contextmanager
@@ -117,6 +118,7 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
         if multirun and sweep.is_complete(out_dir, fingerprint):
             print(f"callsim: skipped {out_dir}: its complete output exists")
             return 0
+        begin_output(cfg, out_dir)
         results, method = run_experiment(scenario, cfg.seed, cfg.engine, settings, records, progress=cfg.progress)
         report.write_run(results, out_dir, config, calls=records, calls_format=cfg.output.calls_format,
                          plots=cfg.output.plots, elapsed=time.perf_counter() - started, method=method,
@@ -124,6 +126,7 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
         sweep.clear_failure(out_dir)
     except Exception as error:
         if multirun:
+            begin_output(cfg, out_dir)  # the job's .hydra/ lists it among the sweep's jobs
             sweep.record_failure(out_dir, error, overrides)
         if isinstance(error, ConfigError):
             print(f"callsim: invalid input: {error}", file=sys.stderr)
@@ -187,23 +190,63 @@ def skip_mode_probe(argv: Sequence[str]):
         Hydra.get_mode = probe
 
 
+def begin_output(cfg: DictConfig, out_dir: str) -> None:
+    """Before a run rewrites anything in ``out_dir``: mark it incomplete (no ``run.json``), then
+    save Hydra's record of the run (``.hydra/``, which configs/config.yaml tells Hydra not to
+    write itself before the run has its directory's lock)."""
+    from sim.reports import files
+
+    files.mark_incomplete(out_dir)
+    hydra_cfg = HydraConfig.instance().cfg if HydraConfig.initialized() else None
+    job_dir = OmegaConf.select(hydra_cfg, "hydra.runtime.output_dir", throw_on_missing=False) if hydra_cfg else None
+    if job_dir is None or Path(job_dir) != Path(out_dir).absolute():  # run() called from Python
+        return
+    saved = Path(out_dir) / ".hydra"
+    saved.mkdir(parents=True, exist_ok=True)
+    for name, node in (("config.yaml", cfg), ("hydra.yaml", hydra_cfg), ("overrides.yaml", hydra_cfg.hydra.overrides.task)):
+        files.write_atomically(saved / name, lambda tmp, n=node: Path(tmp).write_text(OmegaConf.to_yaml(n)))
+
+
 register_configs()
 
 
 @hydra.main(version_base=None, config_path=config_dir(), config_name="config")
 def main(cfg: DictConfig) -> None:
+    from sim.reports.outdir import OutputDirError, locked
+
     hydra_cfg = HydraConfig.get()
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
-    status = run(cfg, hydra_cfg.runtime.output_dir, multirun=multirun, overrides=list(hydra_cfg.overrides.task))
+    out_dir = hydra_cfg.runtime.output_dir
+    try:
+        with locked(out_dir, "hydra.sweep.dir" if multirun else "hydra.run.dir"):
+            status = run(cfg, out_dir, multirun=multirun, overrides=list(hydra_cfg.overrides.task))
+    except OutputDirError as error:
+        print(f"callsim: {error}", file=sys.stderr)
+        status = 2
     if status and not multirun:  # a sweep goes on; SweepCallback reports its failures at the end
         sys.exit(status)
 
 
 def entry() -> None:
-    """The ``callsim`` console command: :func:`preflight`, then Hydra's :func:`main`."""
+    """The ``callsim`` console command: :func:`preflight`, then :func:`main`, with Ctrl-C (or
+    SIGTERM) ending in one line that says what was kept, and exit status 130 (143), instead of a
+    traceback."""
     sys.argv[1:] = preflight(sys.argv[1:])
-    with skip_mode_probe(sys.argv):
-        main()
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with skip_mode_probe(sys.argv):
+            main()
+    except KeyboardInterrupt as interrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the message short
+        from sim.experiments.sweep import interrupted_message
+
+        print(interrupted_message(), file=sys.stderr)
+        signum = interrupt.args[0] if interrupt.args and isinstance(interrupt.args[0], int) else signal.SIGINT
+        sys.exit(128 + signum)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(signum)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ Each job of a multirun writes to ``results/sweeps/<sweep>/<overrides>/``. A job 
 already holds complete output (``run.json``) for the very same settings is skipped, so rerunning
 an interrupted or partly failed sweep only runs what is missing. A job that fails writes
 ``failed.json`` (the error and traceback) instead of results and the sweep goes on; the
-:class:`SweepCallback` lists the failures at the end and the command exits with status 1.
+:class:`SweepCallback` lists the failures at the end and the command exits with status 1. It also
+checks, before Hydra creates anything, that the run's or sweep's directory can be written, and
+after a Ctrl-C :func:`interrupted_message` says what was kept and how to resume.
 
 ``callsim-aggregate <sweep dir>`` turns the complete jobs into tidy tables, one row per job and
 call type (``sweep_summary``) and per job and agent group (``sweep_groups``), with the job's
@@ -19,16 +21,21 @@ import argparse
 import hashlib
 import json
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import pandas as pd
 import yaml
+from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
+from omegaconf import OmegaConf
+from tqdm import tqdm
 
 from sim.progress import progress_bar
-from sim.reports.files import write_atomically, read_manifest
+from sim.reports import outdir
+from sim.reports.files import mark_incomplete, write_atomically, read_manifest
 
 FAILED = "failed.json"
 NOT_PARAMETERS = ("sweep", "progress")  # overrides that name or display a sweep, never change results
@@ -51,7 +58,7 @@ def record_failure(out_dir, error: BaseException, overrides: List[str]) -> None:
     """Leave ``failed.json`` (and no ``run.json``) in the job's directory."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "run.json").unlink(missing_ok=True)
+    mark_incomplete(out)
     record = {"status": "failed", "overrides": list(overrides), "error": f"{type(error).__name__}: {error}",
               "traceback": "".join(traceback.format_exception(error))}
     write_atomically(out / FAILED, lambda tmp: Path(tmp).write_text(json.dumps(record, indent=2)))
@@ -62,8 +69,11 @@ def clear_failure(out_dir) -> None:
 
 
 def job_dirs(sweep_dir) -> List[Path]:
-    """Every job directory of a sweep (Hydra writes ``.hydra/`` into each as the job starts)."""
-    return sorted(p.parent.parent for p in Path(sweep_dir).glob("*/.hydra/overrides.yaml"))
+    """Every job directory of a sweep: each job locks its directory as it starts, then writes
+    ``.hydra/`` (only the lock file if another run was writing it and the job was refused)."""
+    sweep_dir = Path(sweep_dir)
+    return sorted({p.parent.parent for p in sweep_dir.glob("*/.hydra/overrides.yaml")}
+                  | {p.parent for p in sweep_dir.glob(f"*/{outdir.LOCK_FILE}")})
 
 
 def job_status(job: Path) -> Tuple[str, str]:
@@ -83,7 +93,14 @@ def _parallel_with_bar(parallel, bar):
         def __call__(self, iterable):
             jobs = list(iterable)  # the launcher's job list: its length is the bar's total
             bar.reset(total=len(jobs))
-            return super().__call__(jobs)
+            _SWEEP["jobs"] = len(jobs)
+            try:
+                return super().__call__(jobs)
+            except OSError as error:  # Hydra could not create a job's directory (a job's own errors are caught)
+                print(f"callsim: cannot create the job directory {error.filename}: {error.strerror}; choose "
+                      "shorter or other names with hydra.sweep.subdir=<name>, e.g. job${hydra.job.num}",
+                      file=sys.stderr)
+                raise SystemExit(2) from None
 
         def print_progress(self):
             bar.update(self.n_completed_tasks - bar.n)
@@ -92,14 +109,41 @@ def _parallel_with_bar(parallel, bar):
 
 
 _SWEEP_BAR: Dict[str, object] = {}  # module state, not the callback's: Hydra pickles callbacks to the jobs
+_SWEEP: Dict[str, object] = {}  # the running sweep's directory, name and number of jobs
+
+
+def exit_if_unwritable(config, setting: str) -> None:
+    """One line and exit status 2 if the directory ``setting`` names cannot be created or written
+    (checked before Hydra itself tries, which would end in a traceback)."""
+    directory = OmegaConf.select(config, setting, throw_on_resolution_failure=False)
+    if directory is None:  # it needs Hydra's job context to resolve: Hydra creates it unchecked
+        return
+    try:
+        outdir.check_writable(str(directory), setting)
+    except outdir.OutputDirError as error:
+        print(f"callsim: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 class SweepCallback(Callback):
-    """A progress bar of finished jobs while a multirun runs on the joblib launcher (on a
-    terminal only, or as ``progress`` says), and at its end an account of the jobs: how many
-    completed, which failed or are incomplete (exit status 1 if any)."""
+    """Before a run or sweep, a check that its directory can be written. A progress bar of
+    finished jobs while a multirun runs on the joblib launcher (on a terminal only, or as
+    ``progress`` says), and at its end an account of the jobs: how many completed, which failed
+    or are incomplete (exit status 1 if any)."""
+
+    def on_run_start(self, config, **kwargs) -> None:
+        HydraConfig.instance().set_config(config)  # as Hydra does next: ${hydra:...} in the directory resolves
+        exit_if_unwritable(config, "hydra.run.dir")
+
+    def on_job_start(self, config, **kwargs) -> None:
+        # tqdm guards its bars with a multiprocessing lock, a semaphore that leaks (with a warning
+        # at exit) when a sweep is interrupted and its worker processes are killed; a job's bars
+        # live in one process, where a thread lock does the same.
+        tqdm.set_lock(threading.RLock())
 
     def on_multirun_start(self, config, **kwargs) -> None:
+        exit_if_unwritable(config, "hydra.sweep.dir")
+        _SWEEP.update(dir=Path(str(config.hydra.sweep.dir)), name=config.get("sweep"))
         try:  # joblib reports each finished job to Parallel.print_progress in this process
             from hydra_plugins.hydra_joblib_launcher import _core
         except ImportError:
@@ -109,10 +153,8 @@ class SweepCallback(Callback):
         _core.Parallel = _parallel_with_bar(_core.Parallel, bar)
 
     def on_multirun_end(self, config, **kwargs) -> None:
-        if _SWEEP_BAR:
-            _SWEEP_BAR["module"].Parallel = _SWEEP_BAR["parallel"]
-            _SWEEP_BAR.pop("bar").close()
-            _SWEEP_BAR.clear()
+        _close_bar()
+        _SWEEP.clear()
         sweep_dir = Path(str(config.hydra.sweep.dir))
         jobs = job_dirs(sweep_dir)
         statuses = [(job, *job_status(job)) for job in jobs]
@@ -123,6 +165,30 @@ class SweepCallback(Callback):
         print(f"  tables, plots and report: callsim-aggregate {sweep_dir}", file=sys.stderr)
         if bad:
             sys.exit(1)
+
+
+def _close_bar() -> None:
+    if _SWEEP_BAR:
+        _SWEEP_BAR["module"].Parallel = _SWEEP_BAR["parallel"]
+        _SWEEP_BAR.pop("bar").close()
+        _SWEEP_BAR.clear()
+
+
+def interrupted_message() -> str:
+    """After a Ctrl-C: one line saying what was kept and how to resume."""
+    _close_bar()
+    if _SWEEP:
+        complete = sum(job_status(job)[0] == "complete" for job in job_dirs(_SWEEP["dir"]))
+        of = f" of {_SWEEP['jobs']}" if _SWEEP.get("jobs") else ""
+        return (f"callsim: interrupted: {complete}{of} jobs complete in {_SWEEP['dir']}; rerun the same "
+                f"command with sweep={_SWEEP['name']} to resume (complete jobs are skipped)")
+    run_dir = outdir.last_locked
+    if run_dir is None:
+        return "callsim: interrupted before the run started; nothing was written"
+    if read_manifest(run_dir) is not None:
+        return f"callsim: interrupted: the run in {run_dir} is complete (run.json)"
+    return (f"callsim: interrupted: nothing complete was written in {run_dir} (no run.json); "
+            "rerun the same command to start again")
 
 
 def parse_overrides(overrides: List[str]) -> Dict[str, object]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
@@ -25,11 +25,13 @@ CALL_FORMATS = ("parquet", "csv")
 
 
 def write_atomically(path: Path, write: Callable[[str], None]) -> None:
-    """Call ``write(tmp_path)`` then rename onto ``path``, so a crash never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
+    """Call ``write(tmp_path)`` then rename onto ``path``, so a crash never leaves half a file.
+    The temporary file is created with mode 0666 minus the umask (``tempfile.mkstemp`` would make
+    it 0600), so the renamed file is as readable as any other file the user creates."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{path.suffix}"
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        write(tmp)
+        write(str(tmp))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -38,6 +40,12 @@ def write_atomically(path: Path, write: Callable[[str], None]) -> None:
 
 def manifest_path(out_dir) -> Path:
     return Path(out_dir) / "run.json"
+
+
+def mark_incomplete(out_dir) -> None:
+    """Remove ``run.json``: from now on ``out_dir`` is incomplete, whatever else it holds. Called
+    before a run rewrites anything in its directory, so old and new files never look like one run."""
+    manifest_path(out_dir).unlink(missing_ok=True)
 
 
 def read_manifest(out_dir) -> Optional[Dict]:
@@ -61,7 +69,7 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
         raise ConfigError("output.calls_format", f"unknown format {calls_format!r}", allowed=CALL_FORMATS)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    manifest_path(out).unlink(missing_ok=True)  # from here until the end, the directory is incomplete
+    mark_incomplete(out)  # from here until the end, the directory is incomplete
     written: Dict[str, Path] = {}
 
     def table(name: str, frame: pd.DataFrame) -> None:
