@@ -403,9 +403,9 @@ def test_a_long_run_is_announced(capsys):
 
     s = build_scenario(big_queue(1e7, 100))  # 1e9 calls: minutes even without records
     announce_run_size(s, "fast", ExperimentSettings(), records=False)
-    assert "a long run: about 1,000,000,000 calls" in capsys.readouterr().err
+    assert "a long run: about 1,000,000,000 calls" in capsys.readouterr().out
     announce_run_size(build_scenario(big_queue(60, 10)), "fast", ExperimentSettings(), records=False)
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr().out == ""
 
 
 def test_negative_seeds_are_refused_by_the_python_api():

@@ -7,7 +7,6 @@ line, a sweep's jobs and Python callers.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
@@ -78,12 +77,12 @@ def check_confidence(confidence) -> float:
 
 
 def announce_run_size(scenario: Scenario, engine: str, settings: ExperimentSettings, records: bool) -> run_size.RunSize:
-    """Refuse a job whose runs cannot fit in memory; announce on stderr one expected to take long."""
+    """Refuse a job whose runs cannot fit in memory; announce (on stdout) one expected to take long."""
     runs = settings.replications if settings.precision is None else max(settings.replications, 2)
     single = settings.method == "batch_means" or (settings.replications == 1 and settings.precision is None)
     size = run_size.check(scenario, records and single, "simpy" if engine == "simpy" else "fast", runs)
     if size.seconds > run_size.LONG_RUN_SECONDS:
-        print(f"callsim: a long run: {size.describe()} (estimated)", file=sys.stderr, flush=True)
+        print(f"callsim: a long run: {size.describe()} (estimated)", flush=True)  # beside the run's other notes
     return size
 
 
