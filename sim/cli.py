@@ -26,7 +26,9 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim.model.config import register_configs
+from sim.model import command_line
+from sim.model.config import AppConfig, register_configs
+from sim.model.schema_check import check_known_keys
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario, scenario_dict
 
@@ -105,6 +107,7 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
 
     started = time.perf_counter()
     try:
+        check_command_line(cfg, overrides)
         scenario_cfg = apply_shortcuts(cfg)
         scenario = build_scenario(scenario_cfg)
         settings = ExperimentSettings.from_config(cfg.replications, cfg.experiment)
@@ -139,6 +142,29 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     else:
         print(report.format_summary(results, out_dir))
     return 0
+
+
+def check_command_line(cfg: DictConfig, overrides: Sequence[str]) -> None:
+    """What Hydra lets through: keys added with + that the schema lacks, ``key={}`` no-ops, an
+    unknown output format (checked again when writing; here before the run)."""
+    from sim.reports.files import CALL_FORMATS
+
+    check_known_keys(cfg, AppConfig)
+    command_line.check_overrides(cfg, overrides)
+    if cfg.output.calls_format not in CALL_FORMATS:
+        raise ConfigError("output.calls_format", f"unknown format {cfg.output.calls_format!r}", allowed=CALL_FORMATS)
+
+
+def preflight(argv: Sequence[str]) -> list:
+    """The command line before Hydra reads it: config files checked (one line and exit 2 on a
+    problem), new entries of typed mappings spelled as Hydra can add them."""
+    try:
+        command_line.check_config_files(argv, config_dir())
+    except ConfigError as error:
+        print(f"callsim: invalid input: {error}", file=sys.stderr)
+        sys.exit(2)
+    return command_line.spell_additions(argv)
+
 
 
 @contextmanager
@@ -202,8 +228,10 @@ def main(cfg: DictConfig) -> None:
 
 
 def entry() -> None:
-    """The ``callsim`` console command: :func:`main`, with Ctrl-C (or SIGTERM) ending in one line
-    that says what was kept, and exit status 130 (143), instead of a traceback."""
+    """The ``callsim`` console command: :func:`preflight`, then :func:`main`, with Ctrl-C (or
+    SIGTERM) ending in one line that says what was kept, and exit status 130 (143), instead of a
+    traceback."""
+    sys.argv[1:] = preflight(sys.argv[1:])
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         with skip_mode_probe(sys.argv):

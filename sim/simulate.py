@@ -19,6 +19,8 @@ from sim.kpi import streaming as stream_kpi
 from sim.kpi import theory
 from sim.core.engines import select_engine
 from sim.kpi.frames import frame, strings
+from sim.model import run_size
+from sim.model.bounds import check_seed
 from sim.model.cache import per_scenario
 from sim.progress import progress_bar, wanted
 from sim.model.random_inputs import busyness_factor, call_blocks
@@ -57,10 +59,13 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     ``progress``: a bar of simulated hours on stderr for runs that last more than a few seconds
     (None: only when stderr is a terminal).
     """
+    check_seed(seed)
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)
     runner, note = select_engine(engine, scenario)
+    if inputs is None:  # refuse a run that cannot fit in memory before starting it
+        run_size.check(scenario, records, runner.name)
     calls_in = call_blocks(scenario, int(seed)) if inputs is None else inputs
     if not wanted(progress):  # no bar to move: skip building a silent one (replications run many)
         output = runner.run(scenario, calls_in, records=records)

@@ -8,6 +8,7 @@ import signal
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.errors import HydraException
+from omegaconf import OmegaConf
 
 import sim
 from sim.cli import apply_shortcuts, config_dir
@@ -276,3 +277,142 @@ def test_numpy_numbers_in_a_dict_scenario_are_accepted():
                                   "route": [{"group": "g"}]}},
              "groups": {"g": {"headcount": np.int64(3)}}}
     assert build_scenario(numpy) == build_scenario(plain)
+
+
+# -- clock times, shifts past midnight ---------------------------------------------------------
+
+def night(shifts, day_start="20:00", intervals=8):
+    """20:00-04:00 in hours; one call type served by the night group's shifts."""
+    return {"name": "night", "horizon": {"kind": "day", "intervals": intervals, "interval_minutes": 60,
+                                         "day_start": day_start},
+            "call_types": {"c": {"arrival_rate": 40, "talk_time": {"kind": "exponential", "mean": 200},
+                                 "route": [{"group": "night"}]}},
+            "groups": {"night": {"shifts": shifts}}}
+
+
+def test_a_shift_past_midnight_is_the_next_day_on_both_engines(engine):
+    """22:00-02:00 means what 22:00-26:00 (the notation that always worked) means, and in a horizon
+    running past midnight 01:00-04:00 means 25:00-28:00: same spells, same calls on each engine."""
+    written = night({"a": {"start": "22:00", "end": "02:00", "count": 3},
+                     "b": {"start": "01:00", "end": "04:00", "count": 2}})
+    explicit = night({"a": {"start": "22:00", "end": "26:00", "count": 3},
+                      "b": {"start": "25:00", "end": "28:00", "count": 2}})
+    s = build_scenario(written)
+    assert s.groups[0].spells == build_scenario(explicit).groups[0].spells
+    assert s.groups[0].spells[0] == ((2 * 3600.0, 6 * 3600.0),) and s.groups[0].spells[3] == ((5 * 3600.0, math.inf),)
+    a, b = sim.simulate(written, seed=3, engine=engine), sim.simulate(explicit, seed=3, engine=engine)
+    assert a.n_calls > 100
+    assert a.calls.equals(b.calls) and a.agents.equals(b.agents)
+
+
+def test_a_start_before_the_day_is_an_error_when_the_day_does_not_cross_midnight():
+    with pytest.raises(ConfigError) as info:
+        build_scenario(night({"a": {"start": "07:00", "end": "09:00", "count": 1}}, day_start="08:00", intervals=4))
+    assert info.value.field == "groups.night.shifts.a" and "08:00 to 12:00" in str(info.value)
+
+
+@pytest.mark.parametrize("value, expected", [(780, '"13:00"'), ("450", '"07:30"')])
+def test_an_unquoted_yaml_clock_time_says_what_to_write(value, expected):
+    """YAML 1.1 reads an unquoted 13:00 as 13 * 60 = 780; the message gives the quoted form."""
+    with pytest.raises(ConfigError) as info:
+        build_scenario(night({"a": {"start": "22:00", "end": value, "count": 1}}))
+    assert info.value.field == "groups.night.shifts.a.end" and expected in str(info.value)
+
+
+# -- the command line: adding entries, {} overrides ---------------------------------------------
+
+def test_a_new_shift_can_be_added_from_the_command_line():
+    from sim.model.command_line import spell_additions
+
+    added = "+scenario.groups.retail_team.shifts.night={start: '18:00', end: '22:00', count: 3}"
+    cfg = composed(*spell_additions([added]))
+    shifts = cfg.scenario.groups.retail_team.shifts
+    assert list(shifts)[-1] == "night" and shifts.night.count == 3
+    before, after = build_scenario(composed().scenario), build_scenario(apply_shortcuts(cfg))
+    assert len(after.groups[0].spells) == len(before.groups[0].spells) + 3
+    assert after.groups[0].spells[-1] == (((18 - 7) * 3600.0, (22 - 7) * 3600.0),)
+    # ... and a group staffed by headcount can be given shifts instead.
+    cfg = composed("scenario=single_queue", "scenario.groups.agents.headcount=null", *spell_additions(
+        ["+scenario.groups.agents.shifts.all={start: '00:00', end: '102:00', count: 50}"]))
+    assert build_scenario(apply_shortcuts(cfg)).n_agents == 50
+
+
+@pytest.mark.parametrize("override", ["scenario.call_types={}", "scenario.groups={}",
+                                      "scenario.groups.retail_team.shifts={}"])
+def test_an_empty_mapping_override_is_refused_not_ignored(override):
+    from sim.model.command_line import check_overrides
+
+    cfg = composed(override)
+    assert len(OmegaConf.select(cfg, override.split("=")[0])) > 0  # Hydra left the entries in place
+    with pytest.raises(ConfigError) as info:
+        check_overrides(cfg, [override])
+    assert info.value.field == override.split("=")[0]
+
+
+def test_keys_added_with_plus_must_exist_in_the_schema():
+    from sim.model.config import AppConfig
+    from sim.model.schema_check import check_known_keys
+
+    cfg = composed("+scenario.call_types.retail.spead=2")
+    with pytest.raises(ConfigError) as info:
+        build_scenario(cfg.scenario)
+    assert info.value.field == "call_types.retail.spead" and "arrival_rate" in info.value.allowed
+    check_known_keys(composed(), AppConfig)  # the shipped configs are clean
+
+
+# -- run size ----------------------------------------------------------------------------------
+
+def big_queue(rate_per_hour, hours):
+    return {"name": "big", "horizon": {"kind": "steady_state", "hours": hours, "interval_minutes": 60},
+            "call_types": {"c": {"arrival_rate": rate_per_hour, "talk_time": {"kind": "exponential", "mean": 60},
+                                 "route": [{"group": "g"}]}},
+            "groups": {"g": {"headcount": 100}}}
+
+
+def test_run_size_estimate_and_refusal():
+    from sim.model import run_size
+
+    s = build_scenario(big_queue(3600, 1000))
+    size = run_size.estimate(s, records=True)
+    assert size.calls == pytest.approx(3600 * 1000) and size.interval_rows == 1000 * 3
+    assert size.memory >= 3.6e6 * 350  # at least the measured bytes per call record
+    lean = run_size.estimate(s, records=False)
+    assert lean.memory < size.memory / 10
+    assert run_size.estimate(s, records=False, engine="simpy").memory == size.memory  # SimPy keeps every call
+    with pytest.raises(ConfigError) as info:
+        run_size.check(s, records=True, available=size.memory / 2)
+    assert info.value.field == "output.calls" and "output.calls=false" in str(info.value)
+    run_size.check(s, records=False, available=size.memory / 2)
+    with pytest.raises(ConfigError) as info:
+        run_size.check(s, records=False, available=lean.memory / 2)
+    assert info.value.field == "scenario.horizon"
+
+
+def test_a_run_too_big_for_memory_is_refused_before_it_starts(monkeypatch):
+    from sim.model import run_size
+
+    monkeypatch.setattr(run_size, "available_memory", lambda: 60e6)  # room for the base, not 36,000 records
+    with pytest.raises(ConfigError) as info:
+        sim.simulate(big_queue(3600, 10), seed=1)
+    assert info.value.field == "output.calls" and "36,000 calls" in str(info.value)
+    assert sim.simulate(big_queue(3600, 10), seed=1, records=False, engine="fast").n_calls > 30_000
+
+
+def test_a_long_run_is_announced(capsys):
+    from sim.experiments.job import ExperimentSettings, announce_run_size
+
+    s = build_scenario(big_queue(1e7, 100))  # 1e9 calls: minutes even without records
+    announce_run_size(s, "fast", ExperimentSettings(), records=False)
+    assert "a long run: about 1,000,000,000 calls" in capsys.readouterr().out
+    announce_run_size(build_scenario(big_queue(60, 10)), "fast", ExperimentSettings(), records=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_negative_seeds_are_refused_by_the_python_api():
+    from sim.experiments.replications import replicate
+
+    for call in (lambda: sim.simulate(copy.deepcopy(BASE), seed=-1),
+                 lambda: replicate(copy.deepcopy(BASE), 2, seed=-1)):
+        with pytest.raises(ConfigError) as info:
+            call()
+        assert info.value.field == "seed" and "-1" in str(info.value)

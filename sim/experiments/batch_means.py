@@ -68,6 +68,8 @@ def batch_means(results, batches: int = 20, confidence: float = 0.95) -> BatchMe
                           allowed=("replications",))
     if isinstance(batches, bool) or not isinstance(batches, (int, np.integer)) or batches < 2:
         raise ConfigError("experiment.batches", f"must be a whole number of at least 2, got {batches!r}")
+    if not (isinstance(confidence, (int, float, np.floating)) and 0 < confidence < 1):
+        raise ConfigError("experiment.confidence", f"must be between 0 and 1 (exclusive), got {confidence!r}")
     iv = results.intervals
     answered = iv.answered.to_numpy(float)
     sums = _sums(iv, "call_type", _batch_index(scenario, iv.interval.to_numpy(), batches), {

@@ -13,6 +13,7 @@ from typing import Optional, Tuple
 from sim.experiments.batch_means import batch_means
 from sim.kpi import theory
 from sim.errors import ConfigError
+from sim.model import bounds, run_size
 from sim.experiments.replications import Precision, Replicated, replicate, replication_seeds, scenario_fingerprint
 from sim.model.scenario import Scenario
 from sim.simulate import simulate
@@ -36,12 +37,18 @@ class ExperimentSettings:
         """From the app config's ``replications`` and ``experiment`` nodes, checked."""
         if experiment.method not in METHODS:
             raise ConfigError("experiment.method", f"unknown method {experiment.method!r}", allowed=METHODS)
+        replications = bounds.whole_in_range(replications, "replications", 1, bounds.MAX_REPLICATIONS)
+        check_confidence(experiment.confidence)
+        bounds.whole_in_range(experiment.batches, "experiment.batches", 2, bounds.MAX_INTERVALS)
         p = experiment.precision
         if (p.kpi is None) != (p.half_width is None):
             raise ConfigError("experiment.precision", "give both kpi and half_width for sequential stopping, "
                                                       "or neither")
         precision = None
         if p.kpi is not None:
+            bounds.in_range(p.half_width, "experiment.precision.half_width", 0.0, bounds.MAX_DURATION)
+            bounds.whole_in_range(p.max_replications, "experiment.precision.max_replications", 2,
+                                  bounds.MAX_REPLICATIONS)
             precision = Precision(kpi=p.kpi, half_width=p.half_width, call_type=p.call_type,
                                   max_replications=p.max_replications)
         if experiment.method == "batch_means" and (replications != 1 or precision is not None):
@@ -62,9 +69,28 @@ class ExperimentSettings:
         return f"{done} independent replications, {100 * self.confidence:g}% t confidence intervals, {crn}{target}"
 
 
+def check_confidence(confidence) -> float:
+    """A confidence level of the intervals: a fraction strictly between 0 and 1."""
+    if not (bounds.is_number(confidence) and 0 < confidence < 1):
+        raise ConfigError("experiment.confidence", f"must be between 0 and 1 (exclusive), got {confidence!r}")
+    return float(confidence)
+
+
+def announce_run_size(scenario: Scenario, engine: str, settings: ExperimentSettings, records: bool) -> run_size.RunSize:
+    """Refuse a job whose runs cannot fit in memory; announce (on stdout) one expected to take long."""
+    runs = settings.replications if settings.precision is None else max(settings.replications, 2)
+    single = settings.method == "batch_means" or (settings.replications == 1 and settings.precision is None)
+    size = run_size.check(scenario, records and single, "simpy" if engine == "simpy" else "fast", runs)
+    if size.seconds > run_size.LONG_RUN_SECONDS:
+        print(f"callsim: a long run: {size.describe()} (estimated)", flush=True)  # beside the run's other notes
+    return size
+
+
 def run_experiment(scenario: Scenario, seed: int, engine: str, settings: ExperimentSettings, records: bool,
                    progress: Optional[bool] = None) -> Tuple[object, str]:
     """Run the job; returns its results (Results or Replicated) and the statistics used."""
+    bounds.check_seed(seed)
+    announce_run_size(scenario, engine, settings, records)
     if settings.method == "batch_means":
         results = simulate(scenario, seed, engine=engine, records=records, progress=progress)
         estimates = batch_means(results, settings.batches, settings.confidence)

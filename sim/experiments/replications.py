@@ -36,6 +36,7 @@ from sim.kpi import arrays
 from sim.kpi.arrays import KEYS
 from sim.kpi.frames import frame, strings
 from sim.kpi.tables import TOTAL, type_names
+from sim.model import bounds
 from sim.progress import progress_bar
 from sim.model.scenario import Scenario, build_scenario
 from sim.simulate import load_scenario_file
@@ -219,6 +220,7 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
         raise ConfigError("replications", f"must be a whole number of at least 1, got {replications!r}")
     if not 0 < confidence < 1:
         raise ConfigError("experiment.confidence", f"must be between 0 and 1, got {confidence!r}")
+    bounds.check_seed(seed)
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)  # validated once, not once per replication

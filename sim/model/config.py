@@ -85,7 +85,7 @@ class ShiftConfig:
 @dataclass
 class GroupConfig:
     """An agent group. Staff it with exactly one of: ``headcount`` (fixed for the whole run),
-    ``headcount_per_interval`` (one count per interval) or ``shifts`` (named shifts).
+    ``headcount_per_interval`` (one count per interval) or ``shifts`` (named shifts; empty: none).
 
     speed: per call type name, a factor dividing that type's talk and wrap-up time when served
     by this group (1.25 = 25 % faster; default 1). cost_per_hour: paid cost of one agent-hour.
@@ -93,7 +93,7 @@ class GroupConfig:
 
     headcount: Optional[int] = None
     headcount_per_interval: Optional[List[int]] = None
-    shifts: Optional[Dict[str, ShiftConfig]] = None
+    shifts: Optional[Dict[str, ShiftConfig]] = field(default_factory=dict)  # empty: not staffed by shifts
     speed: Dict[str, float] = field(default_factory=dict)
     cost_per_hour: float = 0.0
 

@@ -15,8 +15,11 @@ from typing import Optional, Tuple
 
 import numpy as np
 from sim.errors import ConfigError
+from sim.model import bounds
 
 KINDS = ("exponential", "lognormal", "gamma", "weibull", "deterministic", "uniform", "empirical")
+PARAMETERS = {"exponential": ("mean",), "lognormal": ("mean", "cv"), "gamma": ("mean", "cv"), "weibull": ("mean", "cv"),
+              "deterministic": ("mean",), "uniform": ("low", "high"), "empirical": ("values", "file", "column")}
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,17 @@ def parse_distribution(cfg, where: str) -> Distribution:
     kind = cfg.get("kind")
     if kind not in KINDS:
         raise ConfigError(f"{where}.kind", f"unknown distribution {kind!r}", allowed=KINDS)
+    for name in ("mean", "cv", "low", "high", "values", "file", "column"):
+        if name not in PARAMETERS[kind] and cfg.get(name) is not None:  # it would be ignored
+            raise ConfigError(f"{where}.{name}", f"is not a parameter of the {kind} distribution, which takes "
+                                                 f"{' and '.join(PARAMETERS[kind])}: remove it (or set it to null)")
 
     def need_positive(name: str) -> float:
         value = cfg.get(name)
-        if value is None or not math.isfinite(value) or value <= 0:
+        if value is None or not bounds.is_number(value) or not math.isfinite(value) or value <= 0:
             raise ConfigError(f"{where}.{name}", f"the {kind} distribution needs {name} > 0, got {value!r}")
+        if name == "mean":  # a mean of seconds: at least a millisecond, at most a day
+            return bounds.duration(value, f"{where}.mean", bounds.MIN_MEAN_DURATION)
         return float(value)
 
     if kind == "exponential":
@@ -95,29 +104,30 @@ def parse_distribution(cfg, where: str) -> Distribution:
             raise ConfigError(f"{where}.cv", f"a weibull cv must be between 0.02 and 20, got {cv}")
         return Distribution(kind, need_positive("mean"), cv=cv)
     if kind == "deterministic":
-        mean = cfg.get("mean")
-        if mean is None or not math.isfinite(mean) or mean < 0:
-            raise ConfigError(f"{where}.mean", f"a deterministic duration needs mean >= 0, got {mean!r}")
-        return Distribution(kind, float(mean))
+        return Distribution(kind, bounds.duration(cfg.get("mean"), f"{where}.mean"))
     if kind == "uniform":
-        low, high = cfg.get("low"), cfg.get("high")
-        if low is None or not (0 <= low < math.inf):
-            raise ConfigError(f"{where}.low", f"a uniform distribution needs a finite low >= 0, got {low!r}")
-        if high is None or not (low <= high < math.inf):
+        low = bounds.duration(cfg.get("low"), f"{where}.low")
+        high = cfg.get("high")
+        if not (bounds.is_number(high) and low <= high):
             raise ConfigError(f"{where}.high", f"a uniform distribution needs a finite high >= low = {low!r}, got {high!r}")
+        high = bounds.duration(high, f"{where}.high")
         return Distribution(kind, (low + high) / 2, low=float(low), high=float(high))
     return _parse_empirical(cfg, where)
 
 
 def _parse_empirical(cfg, where: str) -> Distribution:
     values = cfg.get("values")
+    if values is not None and cfg.get("file") is not None:
+        raise ConfigError(f"{where}.file", "give the values or a file to read them from, not both")
+    if cfg.get("column") is not None and cfg.get("file") is None:
+        raise ConfigError(f"{where}.column", "names a column of a CSV file: give the file too")
     if values is None and cfg.get("file"):
         values = _read_column(cfg.get("file"), cfg.get("column"), where)
     if values is None or len(values) == 0:
         raise ConfigError(f"{where}.values", "an empirical distribution needs a non-empty list of values, or file and column")
     array = np.asarray(list(values), dtype=float)
-    if not np.all(np.isfinite(array)) or np.any(array < 0):
-        raise ConfigError(f"{where}.values", "empirical values must be finite and >= 0")
+    if not np.all(np.isfinite(array)) or np.any(array < 0) or np.any(array > bounds.MAX_DURATION):
+        raise ConfigError(f"{where}.values", f"empirical values must be between 0 and {bounds.MAX_DURATION:g} s (a day)")
     return Distribution("empirical", float(array.mean()), values=tuple(array.tolist()))
 
 

@@ -22,6 +22,8 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.core import protocol
+from sim.model import bounds
+from sim.model.bounds import DAY, in_range, whole_in_range
 from sim.model.config import ScenarioConfig
 from sim.model.schema import conform
 from sim.model.distributions import Distribution, parse_distribution
@@ -106,6 +108,7 @@ def build_scenario(cfg) -> Scenario:
     if isinstance(cfg, Scenario):
         return cfg
     node = _typed(cfg)
+    _check_name(node.name)
     horizon = _horizon(node.horizon)
     kind, length, n, end, warmup, day_start = horizon
     if not node.call_types:
@@ -122,10 +125,13 @@ def build_scenario(cfg) -> Scenario:
         for i, name in enumerate(type_names)
     )
     _check_servable(call_types, groups)
+    n_agents = sum(len(g.spells) for g in groups)
+    if n_agents > bounds.MAX_AGENTS:
+        raise ConfigError("groups", f"{n_agents:,} agents in all: must be between 0 and {bounds.MAX_AGENTS:,}")
     trunks = node.trunks
-    if trunks is not None and trunks < 1:
-        raise ConfigError("trunks", f"must be >= 1 or null (no limit), got {trunks}")
-    _finite(node.busyness_cv, "busyness_cv")
+    if trunks is not None:  # null: no limit
+        trunks = whole_in_range(trunks, "trunks", 1, bounds.MAX_TRUNKS)
+    in_range(node.busyness_cv, "busyness_cv", 0.0, bounds.MAX_BUSYNESS_CV)
     return Scenario(
         name=node.name,
         description=node.description,
@@ -170,32 +176,43 @@ def parse_clock(text, where: str) -> float:
     """'HH:MM' or 'HH:MM:SS' (hours may exceed 23 for a night past midnight) to seconds."""
     parts = str(text).split(":")
     valid = 2 <= len(parts) <= 3 and all(p.isdigit() for p in parts)
-    if valid and all(int(p) < 60 for p in parts[1:]):
+    if valid and all(int(p) < 60 for p in parts[1:]) and int(parts[0]) < 1000:
         return sum(int(p) * unit for p, unit in zip(parts, (3600.0, 60.0, 1.0)))
+    if str(text).isdigit() and not isinstance(text, bool):
+        # YAML 1.1 reads an unquoted 13:00 as the base-60 number 780: say exactly what to write.
+        minutes = int(text)
+        raise ConfigError(where, f"not a clock time: {text!r}; YAML reads an unquoted {minutes // 60}:{minutes % 60:02d} "
+                                 f"as the number {minutes}: quote it, \"{minutes // 60:02d}:{minutes % 60:02d}\"")
     raise ConfigError(where, f"not a clock time: {text!r} (write it as 'HH:MM', e.g. '07:30')")
 
 
-def _finite(value, where: str, minimum: float = 0.0, strict: bool = False) -> float:
-    """``value`` as a float if finite and >= minimum (> if strict), else a ConfigError."""
-    ok = value is not None and math.isfinite(value) and (value > minimum if strict else value >= minimum)
-    if not ok:
-        raise ConfigError(where, f"must be a finite number {'>' if strict else '>='} {minimum:g}, got {value!r}")
-    return float(value)
+def _check_name(name) -> None:
+    """The scenario's name names its results directory."""
+    if not name or "/" in name or "\\" in name or "\0" in name or name in (".", ".."):
+        raise ConfigError("name", f"must be a non-empty name without '/', got {name!r} (it names the results directory)")
 
 
 def _horizon(h) -> tuple:
     if h.kind not in HORIZON_KINDS:
         raise ConfigError("horizon.kind", f"unknown horizon kind {h.kind!r}", allowed=HORIZON_KINDS)
-    length = _finite(h.interval_minutes, "horizon.interval_minutes", strict=True) * 60.0
+    minutes = in_range(h.interval_minutes, "horizon.interval_minutes", bounds.MIN_INTERVAL_MINUTES,
+                       bounds.MAX_HOURS * 60, " minutes", low_text="1/60 (one second)")
+    length = minutes * 60.0
     day_start = parse_clock(h.day_start, "horizon.day_start")
+    n = whole_in_range(h.intervals, "horizon.intervals", 1, bounds.MAX_INTERVALS)
+    if h.kind == "day" and n * minutes > bounds.MAX_HOURS * 60:
+        raise ConfigError("horizon.intervals", f"{n:,} intervals of {minutes:g} minutes last {n * minutes / 60:g} hours: "
+                                               f"the horizon must be between 0 and {bounds.MAX_HOURS:g} hours")
+    hours = in_range(h.hours, "horizon.hours", bounds.MIN_HOURS, bounds.MAX_HOURS, " hours")  # checked in a day too
+    warmup = in_range(h.warmup_hours, "horizon.warmup_hours", 0.0, bounds.MAX_HOURS, " hours") * 3600.0
     if h.kind == "day":
-        if h.intervals < 1:
-            raise ConfigError("horizon.intervals", f"must be >= 1, got {h.intervals}")
-        return "day", length, int(h.intervals), length * h.intervals, 0.0, day_start
-    hours = _finite(h.hours, "horizon.hours", strict=True)
-    warmup = _finite(h.warmup_hours, "horizon.warmup_hours") * 3600.0
+        return "day", length, n, length * n, 0.0, day_start
     end = warmup + hours * 3600.0
     n = int(math.ceil(end / length - 1e-9))
+    if n > bounds.MAX_INTERVALS:
+        raise ConfigError("horizon.interval_minutes", f"{end / 3600:g} hours in intervals of {minutes:g} minutes make "
+                                                      f"{n:,} intervals: the run must have between 1 and "
+                                                      f"{bounds.MAX_INTERVALS:,}; lengthen the interval")
     return "steady_state", length, n, end, warmup, day_start
 
 
@@ -204,16 +221,22 @@ def _call_type(index, name, c, group_names, horizon) -> CallType:
     where = f"call_types.{name}"
     if (c.arrival_rate is None) == (c.volumes is None):
         raise ConfigError(where, "give exactly one of arrival_rate (calls per hour) or volumes (calls per interval)")
-    _finite(c.volume_scale, f"{where}.volume_scale")
+    scale = in_range(c.volume_scale, f"{where}.volume_scale", 0.0, bounds.MAX_VOLUME_SCALE)
+    top = bounds.MAX_RATE_PER_HOUR
     if c.arrival_rate is not None:
-        rates = [_finite(c.arrival_rate, f"{where}.arrival_rate") / 3600.0] * n
+        rates = [in_range(c.arrival_rate, f"{where}.arrival_rate", 0.0, top, " calls per hour") / 3600.0] * n
     else:
         if kind != "day":
             raise ConfigError(f"{where}.volumes", "per-interval volumes need horizon.kind=day; use arrival_rate in a steady-state run")
         if len(c.volumes) != n:
             raise ConfigError(f"{where}.volumes", f"has {len(c.volumes)} values but the day has {n} intervals (horizon.intervals)")
-        rates = [_finite(v, f"{where}.volumes[{j}]") / length for j, v in enumerate(c.volumes)]
-    rates = tuple(r * c.volume_scale for r in rates)
+        most = top * length / 3600.0
+        rates = [in_range(v, f"{where}.volumes[{j}]", 0.0, most, f" calls ({top:g} per hour)") / length
+                 for j, v in enumerate(c.volumes)]
+    rates = tuple(r * scale for r in rates)
+    if rates and max(rates) * 3600.0 > top:
+        raise ConfigError(f"{where}.volume_scale", f"scales the arrival rate to {max(rates) * 3600.0:g} calls per hour: "
+                                                   f"it must be between 0 and {top:g}")
     if not c.route:
         raise ConfigError(f"{where}.route", "lists no group: no agent could serve this call type", allowed=group_names)
     if len(c.route) > MAX_ROUTE_STEPS:
@@ -224,7 +247,7 @@ def _call_type(index, name, c, group_names, horizon) -> CallType:
             raise ConfigError(f"{where}.route[{j}].group", f"unknown group {step.group!r}", allowed=group_names)
         if step.group in seen:
             raise ConfigError(f"{where}.route[{j}].group", f"group {step.group!r} is listed twice")
-        delay = _finite(step.delay, f"{where}.route[{j}].delay")
+        delay = bounds.duration(step.delay, f"{where}.route[{j}].delay")
         seen.add(step.group)
         route.append((index_of[step.group], delay))
     return CallType(
@@ -234,9 +257,9 @@ def _call_type(index, name, c, group_names, horizon) -> CallType:
         talk=parse_distribution(_mapping(c.talk_time), f"{where}.talk_time"),
         wrapup=None if c.wrapup_time is None else parse_distribution(_mapping(c.wrapup_time), f"{where}.wrapup_time"),
         patience=None if c.patience is None else parse_distribution(_mapping(c.patience), f"{where}.patience"),
-        priority=int(c.priority),
+        priority=whole_in_range(c.priority, f"{where}.priority", -bounds.MAX_PRIORITY, bounds.MAX_PRIORITY),
         route=tuple(route),
-        head_start=_finite(c.head_start, f"{where}.head_start", minimum=-math.inf),
+        head_start=in_range(c.head_start, f"{where}.head_start", -DAY, DAY, " s (a day)"),
     )
 
 
@@ -246,15 +269,16 @@ def _mapping(distribution) -> dict:
 
 def _group(index, name, g, type_names, horizon) -> Group:
     where = f"groups.{name}"
-    given = [k for k in ("headcount", "headcount_per_interval", "shifts") if getattr(g, k) is not None]
+    given = [k for k in ("headcount", "headcount_per_interval", "shifts") if getattr(g, k) is not None and
+             not (k == "shifts" and len(g.shifts) == 0)]  # no shifts: {} (the default, so + can add some)
     if len(given) != 1:
         raise ConfigError(where, "staff it with exactly one of headcount, headcount_per_interval or shifts",
                           allowed=("headcount", "headcount_per_interval", "shifts"))
     for type_name, factor in g.speed.items():
         if type_name not in type_names:
             raise ConfigError(f"{where}.speed.{type_name}", "unknown call type", allowed=type_names)
-        _finite(factor, f"{where}.speed.{type_name}", strict=True)
-    _finite(g.cost_per_hour, f"{where}.cost_per_hour")
+        in_range(factor, f"{where}.speed.{type_name}", *bounds.SPEED)
+    in_range(g.cost_per_hour, f"{where}.cost_per_hour", 0.0, bounds.MAX_COST_PER_HOUR)
     speed = tuple(float(g.speed.get(t, 1.0)) for t in type_names)
     return Group(index, name, speed, float(g.cost_per_hour), _spells(where, given[0], g, horizon))
 
@@ -272,13 +296,26 @@ def _spells(where, staffing, g, horizon):
     named = []
     for shift_name, s in g.shifts.items():
         at = f"{where}.shifts.{shift_name}"
-        start = parse_clock(s.start, f"{at}.start") - day_start
-        stop = parse_clock(s.end, f"{at}.end") - day_start
+        start, stop = shift_times(parse_clock(s.start, f"{at}.start"), parse_clock(s.end, f"{at}.end"), day_start, end)
         if not 0 <= start < stop <= end + 1e-9:
-            raise ConfigError(at, f"shift {s.start}-{s.end} must lie inside the horizon and end after it starts "
+            read = f" (read as {_clock(day_start + start)}-{_clock(day_start + stop)})" if stop > start else ""
+            raise ConfigError(at, f"shift {s.start}-{s.end}{read} must lie inside the horizon and end after it starts "
                                   f"(horizon: {_clock(day_start)} to {_clock(day_start + end)})")
         named.append((shift_name, start, stop, s.count))
     return staffing_policy.shifts(named, end, where)
+
+
+def shift_times(start: float, stop: float, day_start: float, horizon_end: float) -> Tuple[float, float]:
+    """A shift's clock times (s after midnight) as times from the horizon's start.
+
+    Past midnight: an end at or before the start is on the next day (22:00-02:00 is 22:00-26:00),
+    and when the horizon runs past midnight, a start before the day's start is on the next day
+    (a horizon from 20:00: 01:00-05:00 is 25:00-29:00)."""
+    if stop <= start:
+        stop += DAY
+    if start < day_start and day_start + horizon_end > DAY:
+        start, stop = start + DAY, stop + DAY
+    return start - day_start, stop - day_start
 
 
 def _clock(seconds: float) -> str:
@@ -310,10 +347,9 @@ def _kpi(k) -> KpiSettings:
     if k.sl_variant not in SL_VARIANTS:
         raise ConfigError("kpi.sl_variant", f"unknown service-level variant {k.sl_variant!r}", allowed=SL_VARIANTS)
     for name in ("sl_threshold", "short_abandon"):
-        _finite(getattr(k, name), f"kpi.{name}")
+        bounds.duration(getattr(k, name), f"kpi.{name}")
     for name in ("sl_target", "abandon_target"):
-        if not 0 <= getattr(k, name) <= 1:
-            raise ConfigError(f"kpi.{name}", f"must be a fraction between 0 and 1, got {getattr(k, name)}")
+        in_range(getattr(k, name), f"kpi.{name}", 0.0, 1.0, " (a fraction)")
     return KpiSettings(float(k.sl_threshold), k.sl_variant, float(k.sl_target), float(k.abandon_target), float(k.short_abandon))
 
 

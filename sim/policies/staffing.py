@@ -16,6 +16,7 @@ import math
 from typing import List, Sequence, Tuple
 
 from sim.errors import ConfigError
+from sim.model.bounds import MAX_AGENTS, MAX_SPELLS, whole_in_range
 
 POLICIES = ("headcount", "headcount_per_interval", "shifts")
 Spells = Tuple[Tuple[float, float], ...]  # one agent's (start, end) spells, in time order
@@ -28,30 +29,30 @@ def _close(t: float, end: float) -> float:
 
 def fixed(headcount: int, where: str) -> Tuple[Spells, ...]:
     """``headcount`` agents on duty for the whole run."""
-    if headcount < 0:
-        raise ConfigError(f"{where}.headcount", f"must be >= 0, got {headcount}")
+    headcount = whole_in_range(headcount, f"{where}.headcount", 0, MAX_AGENTS)
     return (((0.0, INFINITY),),) * headcount
 
 
 def per_interval(counts: Sequence[int], interval_length: float, horizon_end: float, where: str) -> Tuple[Spells, ...]:
-    """Agent a is on duty in every interval whose count exceeds a; runs of intervals merge."""
-    counts = list(counts)
-    n = len(counts)
-    for j, c in enumerate(counts):
-        if c < 0:
-            raise ConfigError(f"{where}.headcount_per_interval[{j}]", f"must be >= 0, got {c}")
-    agents: List[Spells] = []
-    for a in range(max(counts, default=0)):
-        spells, start = [], None
-        for j in range(n + 1):
-            on = j < n and counts[j] > a
-            if on and start is None:
-                start = j * interval_length
-            elif not on and start is not None:
-                spells.append((start, _close(min(j * interval_length, horizon_end), horizon_end)))
-                start = None
-        agents.append(tuple(spells))
-    return tuple(agents)
+    """Agent a is on duty in every interval whose count exceeds a; runs of intervals merge.
+
+    Built from the changes of the count (agents c0..c1-1 start when it rises from c0 to c1 and
+    stop when it falls back), so the work grows with the spells, not with agents x intervals."""
+    counts = [whole_in_range(c, f"{where}.headcount_per_interval[{j}]", 0, MAX_AGENTS) for j, c in enumerate(counts)]
+    rises = sum(max(b - a, 0) for a, b in zip([0] + counts, counts))
+    if rises > MAX_SPELLS:
+        raise ConfigError(f"{where}.headcount_per_interval", f"makes {rises:,} spells on duty: the scenario may have "
+                                                             f"between 0 and {MAX_SPELLS:,} (fewer ups and downs)")
+    agents: List[List[Tuple[float, float]]] = [[] for _ in range(max(counts, default=0))]
+    since: List[float] = [0.0] * len(agents)  # start of agent a's current spell
+    previous = 0
+    for j, count in enumerate(counts + [0]):
+        for a in range(previous, count):
+            since[a] = j * interval_length
+        for a in range(count, previous):
+            agents[a].append((since[a], _close(min(j * interval_length, horizon_end), horizon_end)))
+        previous = count
+    return tuple(tuple(spells) for spells in agents)
 
 
 def shifts(named: Sequence[Tuple[str, float, float, int]], horizon_end: float, where: str) -> Tuple[Spells, ...]:
@@ -59,7 +60,8 @@ def shifts(named: Sequence[Tuple[str, float, float, int]], horizon_end: float, w
     start, already checked to lie inside it)."""
     agents: List[Spells] = []
     for name, start, stop, count in named:
-        if count < 0:
-            raise ConfigError(f"{where}.shifts.{name}.count", f"must be >= 0, got {count}")
+        count = whole_in_range(count, f"{where}.shifts.{name}.count", 0, MAX_AGENTS)
+        if len(agents) + count > MAX_AGENTS:
+            raise ConfigError(f"{where}.shifts", f"{len(agents) + count:,} agents: must be between 0 and {MAX_AGENTS:,}")
         agents.extend([((start, _close(stop, horizon_end)),)] * count)
     return tuple(agents)

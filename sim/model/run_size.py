@@ -1,0 +1,106 @@
+"""How big a run will be, estimated from the scenario before it starts: calls, memory and time.
+
+A run that cannot fit in the memory available is refused (ConfigError naming the sizes and the
+setting to change) instead of dying of memory minutes later; a run expected to take long is
+announced with its estimate. The constants were measured on the single-queue scenario
+(tracemalloc peak and wall time of ``simulate``, 2-core machine under load; see
+``experiments/run_size_constants.py``) and rounded up: the estimate errs on the large side.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Optional
+
+from sim.errors import ConfigError
+
+RECORD_BYTES = 450  # per call kept in memory: engine record arrays + the calls table (measured 350-410)
+ROW_BYTES = 1_000  # per row of the per-interval tallies and tables (measured 800)
+BASE_BYTES = 50e6  # the tables, plots and interpreter state of any run
+# Measured idle / with the test suite running beside: fast without records 1e6 / 1.3e6 calls/s,
+# with records 1.3e5 / 5.6e4, SimPy 3.1e4 / 2.2e4; per interval row 1.2e-5 / 1.7e-5 s.
+CALLS_PER_SECOND = {("fast", False): 8e5, ("fast", True): 1e5, ("simpy", True): 2e4}
+ROW_SECONDS = 2e-5  # per row of the per-interval tables
+LONG_RUN_SECONDS = 30.0  # announce runs expected to take longer
+
+
+@dataclass(frozen=True)
+class RunSize:
+    """The estimate: ``calls`` and ``memory`` (bytes) at the peak of one run, ``seconds`` for all runs."""
+
+    calls: float
+    interval_rows: int
+    runs: int
+    memory: float
+    seconds: float
+
+    def describe(self) -> str:
+        runs = f" x {self.runs:,} runs" if self.runs > 1 else ""
+        return (f"about {self.calls:,.0f} calls{runs}, {_bytes(self.memory)} of memory, "
+                f"{_duration(self.seconds)}")
+
+
+def _bytes(n: float) -> str:
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n / 1e3:.3g} kB"
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 7200:
+        return f"{seconds / 3600:.3g} hours"
+    if seconds >= 120:
+        return f"{seconds / 60:.3g} minutes"
+    return f"{seconds:.2g} s"
+
+
+def expected_calls(scenario) -> float:
+    """Expected arrivals of one run, raised for day-to-day busyness (its mean plus 3 CVs)."""
+    lengths = scenario.interval_ends() - scenario.interval_starts()
+    mean = float(sum((lengths * ct.rates).sum() for ct in scenario.call_types))
+    return mean * (1 + 3 * scenario.busyness_cv)
+
+
+def estimate(scenario, records: bool, engine: str = "fast", runs: int = 1) -> RunSize:
+    """The size of ``runs`` runs of ``scenario``; ``records``: per-call records kept in memory
+    (always so on the SimPy engine)."""
+    records = records or engine != "fast"
+    calls = expected_calls(scenario)
+    rows = scenario.n_intervals * (len(scenario.call_types) + 1 + len(scenario.groups))
+    memory = BASE_BYTES + rows * ROW_BYTES + (calls * RECORD_BYTES if records else 0.0)
+    per_run = calls / CALLS_PER_SECOND[engine if engine in ("fast", "simpy") else "fast", records] + rows * ROW_SECONDS
+    return RunSize(calls, rows, runs, memory, per_run * runs)
+
+
+def available_memory() -> Optional[float]:
+    """Bytes of memory available to a new run (MemAvailable of /proc/meminfo), None if unknown."""
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check(scenario, records: bool, engine: str = "fast", runs: int = 1, available: Optional[float] = None) -> RunSize:
+    """The estimate, or a ConfigError when one run would not fit in the memory available."""
+    size = estimate(scenario, records, engine, runs)
+    available = available_memory() if available is None else available
+    if available is None or size.memory <= available:
+        return size
+    lean = estimate(scenario, False, "fast", runs)
+    have = f"the run would need {_bytes(size.memory)} of memory ({size.calls:,.0f} calls, " \
+           f"{size.interval_rows:,} interval rows) but {_bytes(available)} is available"
+    if (records or engine != "fast") and lean.memory <= available:
+        setting = "output.calls=false (records=False in Python)" if engine == "fast" else \
+            "engine=fast with output.calls=false (the SimPy engine keeps every call)"
+        raise ConfigError("output.calls" if engine == "fast" else "engine", f"{have}: set {setting}")
+    raise ConfigError("scenario.horizon", f"{have}: shorten the horizon (horizon.hours or horizon.intervals), "
+                                          "lengthen horizon.interval_minutes or lower the arrival rates")
