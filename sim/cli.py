@@ -28,7 +28,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.model import command_line
 from sim.model.config import AppConfig, register_configs
-from sim.model.schema_check import check_known_keys
+from sim.model.schema import conform_node
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario, scenario_dict
 
@@ -149,7 +149,7 @@ def check_command_line(cfg: DictConfig, overrides: Sequence[str]) -> None:
     unknown output format (checked again when writing; here before the run)."""
     from sim.reports.files import CALL_FORMATS
 
-    check_known_keys(cfg, AppConfig)
+    conform_node(cfg, AppConfig)  # unknown keys (added with +) and wrong types, named
     command_line.check_overrides(cfg, overrides)
     if cfg.output.calls_format not in CALL_FORMATS:
         raise ConfigError("output.calls_format", f"unknown format {cfg.output.calls_format!r}", allowed=CALL_FORMATS)

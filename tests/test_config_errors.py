@@ -351,13 +351,13 @@ def test_an_empty_mapping_override_is_refused_not_ignored(override):
 
 def test_keys_added_with_plus_must_exist_in_the_schema():
     from sim.model.config import AppConfig
-    from sim.model.schema_check import check_known_keys
+    from sim.model.schema import conform_node
 
     cfg = composed("+scenario.call_types.retail.spead=2")
     with pytest.raises(ConfigError) as info:
         build_scenario(cfg.scenario)
     assert info.value.field == "call_types.retail.spead" and "arrival_rate" in info.value.allowed
-    check_known_keys(composed(), AppConfig)  # the shipped configs are clean
+    conform_node(composed(), AppConfig)  # the shipped configs are clean
 
 
 # -- run size ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.errors import ConfigError
 from sim.model.config import AppConfig
-from sim.model.schema_check import field_kind, schema_fields
+from sim.model.schema import field_kind, schema_fields
 
 DIR_OPTIONS = ("--config-dir", "-cd")
 

@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
 import numpy as np
-from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
 
 from sim.core import protocol
 from sim.model import bounds
 from sim.model.bounds import DAY, in_range, whole_in_range
 from sim.model.config import ScenarioConfig
-from sim.model.schema import conform
+from sim.model.schema import conform_node
 from sim.model.distributions import Distribution, parse_distribution
 from sim.policies import staffing as staffing_policy
 from sim.policies.registry import policy_code
@@ -151,7 +149,7 @@ def build_scenario(cfg) -> Scenario:
 
 
 def _plain(value):
-    """Numpy numbers and arrays in a dict scenario as plain Python values (OmegaConf takes no numpy)."""
+    """Numpy numbers and arrays in a dict scenario as plain Python values (the schema check takes plain values)."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -161,15 +159,7 @@ def _plain(value):
 
 def _typed(cfg) -> ScenarioConfig:
     """The config as the schema's dataclasses: wrong keys and wrong types fail with the key named."""
-    if isinstance(cfg, DictConfig):
-        try:
-            cfg = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
-        except OmegaConfBaseException as exc:
-            key = getattr(exc, "full_key", None) or "scenario"
-            raise ConfigError(key, str(exc).splitlines()[0]) from None
-    elif isinstance(cfg, dict):
-        cfg = _plain(cfg)
-    return conform(cfg, ScenarioConfig)
+    return conform_node(_plain(cfg) if isinstance(cfg, dict) else cfg, ScenarioConfig)
 
 
 def parse_clock(text, where: str) -> float:

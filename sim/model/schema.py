@@ -16,13 +16,47 @@ from __future__ import annotations
 import dataclasses
 import typing
 from functools import lru_cache
-from typing import Any, Dict, List, Union
+from typing import Any, Dict, List, Tuple, Union
 
-from omegaconf import MISSING
+from omegaconf import MISSING, DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.errors import ConfigError
 
 _NONE = type(None)
+
+
+@lru_cache(maxsize=None)
+def schema_fields(schema: type) -> Dict[str, Any]:
+    """A schema dataclass's field names and their types."""
+    hints = typing.get_type_hints(schema)
+    return {f.name: hints[f.name] for f in dataclasses.fields(schema)}
+
+
+def field_kind(hint) -> Tuple[str, Any]:
+    """('dataclass' | 'dict' | 'list' | 'other', inner type) of a field's type, Optional removed."""
+    args = [a for a in typing.get_args(hint) if a is not _NONE]
+    if typing.get_origin(hint) is Union and len(args) == 1:
+        hint = args[0]
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return "dataclass", hint
+    if origin in (dict, Dict):
+        return "dict", typing.get_args(hint)[1]
+    if origin in (list, List):
+        return "list", typing.get_args(hint)[0]
+    return "other", None
+
+
+def conform_node(node, schema):
+    """A Hydra/OmegaConf node (resolved) or plain data, conformed to ``schema``."""
+    if isinstance(node, DictConfig):
+        try:
+            node = OmegaConf.to_container(node, resolve=True, throw_on_missing=True)
+        except OmegaConfBaseException as exc:
+            key = getattr(exc, "full_key", None) or "config"
+            raise ConfigError(key, str(exc).splitlines()[0]) from None
+    return conform(node, schema)
 
 
 @lru_cache(maxsize=None)
