@@ -159,12 +159,11 @@ def preflight(argv: Sequence[str]) -> list:
     """The command line before Hydra reads it: config files checked (one line and exit 2 on a
     problem), new entries of typed mappings spelled as Hydra can add them."""
     try:
-        command_line.check_config_files(argv, config_dir())
+        command_line.check_config_files(argv)
     except ConfigError as error:
         print(f"callsim: invalid input: {error}", file=sys.stderr)
         sys.exit(2)
     return command_line.spell_additions(argv)
-
 
 
 @contextmanager

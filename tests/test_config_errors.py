@@ -416,3 +416,16 @@ def test_negative_seeds_are_refused_by_the_python_api():
         with pytest.raises(ConfigError) as info:
             call()
         assert info.value.field == "seed" and "-1" in str(info.value)
+
+
+def test_the_shipped_config_files_pass_the_strict_yaml_check():
+    """callsim checks only the user's --config-dir files before each run; the package's own are
+    checked here instead (no duplicate key, tab or unquoted clock time)."""
+    from pathlib import Path
+
+    from sim.model.command_line import check_yaml_file
+
+    files = sorted(Path(config_dir()).rglob("*.yaml"))
+    assert len(files) >= 6
+    for path in files:
+        check_yaml_file(path)

@@ -1,8 +1,8 @@
 """A ``callsim`` command line checked where Hydra would fail obscurely or do something else than asked.
 
 Before Hydra reads anything (:func:`check_config_files`, :func:`spell_additions`):
-  * every YAML file of the config directories (the package's and ``--config-dir``) is read with
-    a strict loader: a syntax error, a tab, a duplicated key (PyYAML keeps the last one silently)
+  * every YAML file of the user's config directories (``--config-dir``; the package's own are
+    checked by the tests, sparing every run their parsing) is read with a strict loader: a syntax error, a tab, a duplicated key (PyYAML keeps the last one silently)
     or an unquoted clock time (YAML reads ``13:00`` as the number 780) is one line naming the
     file and line, instead of Hydra's traceback;
   * ``+scenario.groups.g.shifts.night={...}`` (a new entry of a typed mapping, which OmegaConf
@@ -55,9 +55,9 @@ class _StrictLoader(yaml.SafeLoader):
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
 
 
-def config_dirs(argv: Sequence[str], package_dir: str) -> List[Path]:
-    """The config directories a command line uses: the package's and any ``--config-dir``."""
-    dirs = [Path(package_dir)]
+def config_dirs(argv: Sequence[str]) -> List[Path]:
+    """The config directories a command line brings: every ``--config-dir``."""
+    dirs = []
     for i, arg in enumerate(argv):
         for option in DIR_OPTIONS:
             if arg == option and i + 1 < len(argv):
@@ -88,9 +88,9 @@ def check_yaml_file(path: Path) -> None:
         raise ConfigError(str(path), str(exc).splitlines()[0]) from None
 
 
-def check_config_files(argv: Sequence[str], package_dir: str) -> None:
+def check_config_files(argv: Sequence[str]) -> None:
     """Check every YAML file of the command line's config directories (see the module docstring)."""
-    for directory in config_dirs(argv, package_dir):
+    for directory in config_dirs(argv):
         if not directory.is_dir():
             raise ConfigError("--config-dir", f"no such directory: {directory}")
         for path in sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml")):
