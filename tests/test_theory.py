@@ -72,3 +72,17 @@ def test_textbook_model_recognition():
     lognormal = single_queue(600, 240, 44, 180, None, 10)
     lognormal["call_types"]["calls"]["talk_time"] = {"kind": "lognormal", "mean": 240, "cv": 1}
     assert predict(build_scenario(lognormal)) is None
+
+
+def test_a_run_too_short_for_an_interval_says_so_instead_of_no():
+    """One measured hour is one batch: no confidence interval, so whether the theory lies inside
+    it is unknown (NA, printed "n/a"), never "no"."""
+    from sim import load_scenario, simulate
+    from sim.reports.files import format_summary
+
+    scenario = load_scenario("single_queue")
+    scenario["horizon"].update(hours=1, warmup_hours=0)
+    results = simulate(scenario, seed=1, records=False)
+    assert results.theory.ci95.isna().all() and results.theory.within_ci.isna().all()
+    text = format_summary(results)
+    assert "n/a" in text and "fewer than 2 batches" in text and " no\n" not in text

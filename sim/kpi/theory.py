@@ -101,6 +101,18 @@ def ratio_interval(numerators, denominators, confidence: float = 0.95):
     return ratio, half
 
 
+def within(value: float, expected: float, half: float):
+    """Whether the theory lies inside the interval; NA when there is no interval (fewer than two
+    batches or replications), never a "no" that only means "unknown"."""
+    return pd.NA if not math.isfinite(half) else bool(abs(value - expected) <= half + 1e-12)
+
+
+def _table(rows) -> pd.DataFrame:
+    table = pd.DataFrame(rows)
+    table["within_ci"] = table.within_ci.astype("boolean")
+    return table
+
+
 def compare(results, confidence: float = 0.95) -> Optional[pd.DataFrame]:
     """Table of metric, simulated value, CI half-width, theory, and whether theory is inside."""
     theory = predict(results.scenario)
@@ -112,8 +124,8 @@ def compare(results, confidence: float = 0.95) -> Optional[pd.DataFrame]:
         value, half = ratio_interval(batches[f"{metric}_num"], batches[f"{metric}_den"], confidence)
         expected = getattr(theory, metric)
         rows.append({"metric": metric, "simulated": value, "ci95": half, "theory": expected,
-                     "within_ci": bool(abs(value - expected) <= half + 1e-12)})
-    table = pd.DataFrame(rows)
+                     "within_ci": within(value, expected, half)})
+    table = _table(rows)
     table.attrs["model"] = textbook_model(results.scenario)
     table.attrs["batches"] = len(batches)
     return table
@@ -135,8 +147,8 @@ def compare_replications(tables, confidence: float = 0.95) -> Optional[pd.DataFr
                 if len(values) > 1 else np.nan)
         expected = float(rows_of.theory.iloc[0])
         rows.append({"metric": metric, "simulated": value, "ci95": half, "theory": expected,
-                     "within_ci": bool(abs(value - expected) <= half + 1e-12)})
-    table = pd.DataFrame(rows)
+                     "within_ci": within(value, expected, half)})
+    table = _table(rows)
     table.attrs["model"] = tables[0].attrs["model"]
     table.attrs["replications"] = len(tables)
     return table

@@ -241,12 +241,15 @@ def format_summary(results, out_dir=None) -> str:
             "simulated": comparison.simulated.map(lambda x: f"{x:.4f}"),
             "±95% CI": comparison.ci95.map(lambda x: f"{x:.4f}"),
             model: comparison.theory.map(lambda x: f"{x:.4f}"),
-            "theory in CI": comparison.within_ci.map({True: "yes", False: "no"}),
+            "theory in CI": comparison.within_ci.map({True: "yes", False: "no"}).fillna("n/a"),
         })
         source = (f"{comparison.attrs['replications']} replications" if "replications" in comparison.attrs
                   else f"{comparison.attrs['batches']} batch means")
         lines += ["", f"Against {model} (fractions of all arrivals; CI from {source}):",
                   cview.to_string(index=False)]
+        if comparison.within_ci.isna().all():
+            lines.append("(no confidence interval from fewer than 2 batches or replications: run longer, "
+                         "or more replications, to check the simulation against the theory)")
     if out_dir is not None:
         lines += ["", f"Reports written to {out_dir}"]
     return "\n".join(lines)
