@@ -375,7 +375,14 @@ def wait_quantiles(const i64[::1] interval, const double[::1] arrival, const int
             for k in range(n_types):
                 i = r * n_types + k
                 by_interval[r, k] = _quantile(values + start[i], start[i + 1] - start[i], q)
-            by_interval[r, n_types] = _quantile(values + start[r * n_types], start[(r + 1) * n_types] - start[r * n_types], q)
+            if n_types == 1:  # the total is the one type's
+                by_interval[r, 1] = by_interval[r, 0]
+            else:
+                by_interval[r, n_types] = _quantile(values + start[r * n_types],
+                                                    start[(r + 1) * n_types] - start[r * n_types], q)
+        if n_types == 1:
+            overall[0] = overall[1] = _quantile(values, left, q)
+            return by_interval_array, overall_array
         for k in range(n_types + 1):  # again, by type
             start[k] = 0
         for i in range(n):

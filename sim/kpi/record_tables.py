@@ -153,12 +153,26 @@ def _queue_statistics(scenario: Scenario, records: CallRecords, window_end: floa
     points = np.concatenate((edges, window))
     level = _sum_min(ends, end_labels, n_types, points) - _sum_min(starts, start_labels, n_types, points)
     span = len(edges)
+    # maxima over the pieces between all the points, in one sweep; an interval's (the window's)
+    # maximum is the largest of its pieces'
+    cuts = np.unique(points)
+    pieces = kernels.sorted_level_maxima(starts, start_labels, ends, end_labels, n_types, cuts)
+    first = np.searchsorted(cuts, points)
     return {
         "avg_queue": (np.diff(level[:, :span], axis=1) / np.diff(edges)).T,
-        "max_queue": kernels.sorted_level_maxima(starts, start_labels, ends, end_labels, n_types, edges),
+        "max_queue": _largest(pieces, first[:span]),
         "window_avg_queue": np.diff(level[:, span:], axis=1)[:, 0] / (window[1] - window[0]),
-        "window_max_queue": kernels.sorted_level_maxima(starts, start_labels, ends, end_labels, n_types, window)[0],
+        "window_max_queue": _largest(pieces, first[span:])[0],
     }
+
+
+def _largest(pieces: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Rows: for each [cuts[bounds[j]], cuts[bounds[j + 1]]), the largest of its pieces' maxima
+    (0 for an empty one, as over no time)."""
+    out = np.zeros((len(bounds) - 1, pieces.shape[1]))
+    for j in np.flatnonzero(bounds[1:] > bounds[:-1]):
+        out[j] = pieces[bounds[j]:bounds[j + 1]].max(axis=0)
+    return out
 
 
 def _sorted(values: np.ndarray, labels: np.ndarray) -> tuple:
