@@ -20,8 +20,10 @@ the event loop, and the KPI tables (summary, intervals, groups):
 Each contender runs ``--repeat`` times; the best time is reported (least disturbed by the OS).
 
 Memory (``--memory``): peak resident set size of a fresh process that runs model 1 for 10,000,000
-calls without records, against one that only imports and builds the scenario (the base); and
-the bytes per call the fast engine's per-call records add (engine run with records).
+calls without records, against one that only imports and builds the scenario (the base); the
+bytes per call the fast engine's per-call records add (engine run with records); and the bytes
+per call of the whole ``simulate()`` with records (the default): records, all KPI tables and the
+calls table, at the peak.
 """
 
 from __future__ import annotations
@@ -125,6 +127,10 @@ def memory_report(calls: int, record_calls: int) -> None:
     kept = peak_memory_mb(f"{setup}; s = mmcm_scenario({record_calls}); o = FastEngine().run(s, call_blocks(s, 1), records=True)")
     print(f"memory: model 1, {record_calls:,} calls, fast engine with per-call records: "
           f"{(kept - base) * 2**20 / record_calls:.0f} bytes per call beyond the base")
+    full = peak_memory_mb(f"{setup}; s = mmcm_scenario({record_calls}); r = simulate(s, 1, engine='fast');"
+                          f"assert len(r.calls) == r.n_calls > 0.99 * {record_calls}")
+    print(f"memory: model 1, {record_calls:,} calls, simulate() with records (all KPI tables and the calls "
+          f"table): {(full - base) * 2**20 / record_calls:.0f} bytes per call beyond the base (peak)")
 
 
 def compare(title: str, contenders: dict, repeat: int, baseline: str) -> None:
