@@ -14,7 +14,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from sim.kpi import tables as kpi
+from sim.kpi import record_tables as record_kpi
 from sim.kpi import streaming as stream_kpi
 from sim.kpi import theory
 from sim.core.engines import select_engine
@@ -78,13 +78,8 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
         summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, output.agents)
         calls, n_calls = None, int(output.tallies["calls"])
     else:
-        calls, n_calls = kpi.calls_frame(scenario, output), len(output.records)
-        _, window_end = kpi.measurement_window(scenario, agents, calls)
-        summary = kpi.summary_table(scenario, calls, window_end)
-        intervals = kpi.interval_table(scenario, calls, window_end)
-        groups, group_intervals = kpi.group_tables(scenario, output, window_end)
-        if not records:
-            calls = None
+        calls, summary, intervals, groups, group_intervals = record_kpi.tables(scenario, output, keep_calls=records)
+        n_calls = len(output.records)
     results = Results(
         scenario=scenario, seed=int(seed), engine=output.engine, engine_note=note,
         busyness=busyness_factor(scenario, int(seed)) if inputs is None else 1.0, n_calls=n_calls,

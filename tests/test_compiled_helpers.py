@@ -106,3 +106,71 @@ def test_without_extensions_the_package_runs_on_the_python_twins():
 
     expected = simulate(root / "configs/scenario/default.yaml", seed=4, engine="fast").summary.service_level
     assert levels.strip() == str(expected.round(12).tolist())
+
+
+def random_calls(rng, n_types, n_intervals, first):
+    """Columns of calls as the record tables pass them (ties, zero waits, warm-up calls)."""
+    n = int(rng.integers(0, 300))
+    arrival = np.sort(rng.uniform(0, n_intervals * 100, n))
+    interval = np.minimum((arrival / 100).astype(np.int64), n_intervals - 1)
+    warmup = first * 100.0 + rng.uniform(0, 50) * (first > 0)
+    call_type = rng.integers(0, n_types, n).astype(np.int32)
+    outcome = rng.integers(0, 5, n).astype(np.int8)
+    wait = np.round(rng.exponential(30, n), int(rng.integers(0, 3)))
+    wait[rng.random(n) < 0.2] = 0.0
+    return interval, arrival, call_type, outcome, wait, warmup
+
+
+def test_call_tallies_and_wait_quantiles_equal_the_numpy_twins():
+    rng = np.random.default_rng(4)
+    for trial in range(300):
+        n_types, n_intervals = int(rng.integers(1, 4)), int(rng.integers(1, 6))
+        first = int(rng.integers(0, n_intervals))
+        interval, arrival, call_type, outcome, wait, warmup = random_calls(rng, n_types, n_intervals, first)
+        talk = rng.exponential(100, len(arrival))
+        wrapup = rng.exponential(10, len(arrival)) * (rng.random(len(arrival)) < 0.5)
+        args = (interval, arrival, call_type, outcome, wait, talk, wrapup, first, warmup, n_intervals - first, n_types, 20.0)
+        for compiled, plain in zip(kernels.call_tallies(*args), _kernels_py.call_tallies(*args)):
+            assert same(compiled, plain)
+        args = (interval, arrival, call_type, outcome, wait, first, warmup, n_intervals - first, n_types, 0.9)
+        by_interval, overall = kernels.wait_quantiles(*args)
+        expected = _kernels_py.wait_quantiles(*args)
+        assert same(by_interval, expected[0]) and same(overall, expected[1])
+        left = (arrival >= warmup) & (outcome <= 1)  # answered or abandoned (not short)
+        assert same(overall[-1:], np.array([np.quantile(wait[left], 0.9) if left.any() else np.nan]))
+
+
+def test_kahan_means_are_pandas_grouped_means():
+    """The compensated mean is pandas' grouped mean, as the old tables computed means of groups
+    (a column with a NaN: pandas >= 3 sums sorted groups without NaN pairwise instead)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(6)
+    for _ in range(200):
+        n, n_keys = int(rng.integers(1, 80)), int(rng.integers(1, 4))
+        values = rng.exponential(10, n) * 10.0 ** rng.uniform(-3, 3, n)
+        values[rng.random(n) < 0.1] = np.nan
+        values[0] = np.nan
+        key = rng.integers(0, n_keys, n)
+        expected = pd.Series(values).groupby(key).mean().reindex(range(n_keys)).to_numpy()
+        assert same(_kernels_py.kahan_means(key, n_keys, values), expected)
+
+
+def test_sorted_sum_min_and_level_maxima_equal_the_numpy_twins():
+    rng = np.random.default_rng(5)
+    for trial in range(300):
+        n, n_labels = int(rng.integers(0, 200)), int(rng.integers(1, 4))
+        starts = np.sort(np.round(rng.uniform(0, 500, n), 1))
+        ends = np.sort(np.round(starts + rng.exponential(40, n), 1))
+        if trial % 5 == 0 and n:
+            ends[-1] = np.inf
+        start_labels, end_labels = (rng.integers(0, n_labels, n).astype(np.int32) for _ in range(2))
+        points = np.round(rng.uniform(-10, 600, int(rng.integers(1, 8))))
+        if trial % 3 == 0 and n:
+            points[0] = ends[0]  # a point on a value
+        points.sort()
+        with np.errstate(invalid="ignore"):
+            expected = _kernels_py.sorted_sum_min(ends, end_labels, n_labels, points)
+        assert same(kernels.sorted_sum_min(ends, end_labels, n_labels, points), expected)
+        expected = _kernels_py.sorted_level_maxima(starts, start_labels, ends, end_labels, n_labels, points)
+        assert same(kernels.sorted_level_maxima(starts, start_labels, ends, end_labels, n_labels, points), expected)

@@ -7,10 +7,12 @@ import subprocess
 from html.parser import HTMLParser
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
 from sim.experiments.replications import replicate
+from sim.reports import html as html_report
 from sim.reports.files import write_run
 from sim.simulate import simulate
 
@@ -92,3 +94,35 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     pixels = np.asarray(Image.open(shot).convert("RGB"), dtype=int)
     colourful = (pixels.max(axis=2) - pixels.min(axis=2)) > 60  # plot lines and bands, not grey text
     assert colourful.mean() > 0.001, "the embedded plots did not render"
+
+
+def interval_section(text: str) -> str:
+    start = text.index("<h2>Per interval (total of all call types)</h2>")
+    return text[start:text.index("<h2>", start + 4)]
+
+
+def test_long_interval_table_is_summarised_and_names_the_full_file(tmp_path):
+    """A long run's report shows the first and last MAX_ROWS / 2 intervals, says how many there are
+    and which file beside it has them all; that file does."""
+    long_run = dict(SCENARIO, horizon={"kind": "steady_state", "interval_minutes": 5, "hours": 30})
+    results = simulate(long_run, seed=3, records=False)
+    totals = results.intervals[results.intervals.call_type == "total"]
+    assert len(totals) == 360 > html_report.MAX_ROWS
+    write_run(results, tmp_path, calls=False, plots=False)
+    section = interval_section((tmp_path / "report.html").read_text())
+    assert section.count("<tr") == html_report.MAX_ROWS + 1  # + the header row
+    assert "360 intervals" in section and f"<code>{html_report.INTERVALS_FILE}</code> beside this report" in section
+    shown = section.split("<tr>")[1:]  # the data rows (the header row has a style)
+    first, last = totals.iloc[0], totals.iloc[-1]
+    assert f"<td>{first.start}</td>" in shown[0] and f"<td>{last.start}</td>" in shown[-1]
+    assert f"<td>{totals.iloc[html_report.MAX_ROWS // 2].start}</td>" not in section  # the middle is left out
+    full = pd.read_csv(tmp_path / html_report.INTERVALS_FILE)
+    assert len(full) == len(results.intervals) and full.start.tolist() == results.intervals.start.tolist()
+
+
+def test_short_interval_table_is_shown_whole(tmp_path):
+    results = simulate(SCENARIO, seed=3)
+    write_run(results, tmp_path, calls=False, plots=False)
+    section = interval_section((tmp_path / "report.html").read_text())
+    assert html_report.table_html(results.intervals[results.intervals.call_type == "total"]) in section
+    assert "beside this report" not in section

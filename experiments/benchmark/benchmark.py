@@ -3,6 +3,7 @@
     python experiments/benchmark/benchmark.py                    # both models, 200,000 calls each
     python experiments/benchmark/benchmark.py --calls 1000000    # the fast-engine issue's size
     python experiments/benchmark/benchmark.py --memory           # peak memory, 10,000,000 calls (subprocesses)
+    python experiments/benchmark/benchmark.py --report           # the HTML report of a 16,667-interval run
 
 Models (the fast-engine issue's benchmarks):
   1. M/M/c+M: 600 calls/hour, exponential talk time with mean 240 s, 44 agents, exponential
@@ -20,8 +21,10 @@ the event loop, and the KPI tables (summary, intervals, groups):
 Each contender runs ``--repeat`` times; the best time is reported (least disturbed by the OS).
 
 Memory (``--memory``): peak resident set size of a fresh process that runs model 1 for 10,000,000
-calls without records, against one that only imports and builds the scenario (the base); and
-the bytes per call the fast engine's per-call records add (engine run with records).
+calls without records, against one that only imports and builds the scenario (the base); the
+bytes per call the fast engine's per-call records add (engine run with records); and the bytes
+per call of the whole ``simulate()`` with records (the default): records, all KPI tables and the
+calls table, at the peak.
 """
 
 from __future__ import annotations
@@ -125,6 +128,25 @@ def memory_report(calls: int, record_calls: int) -> None:
     kept = peak_memory_mb(f"{setup}; s = mmcm_scenario({record_calls}); o = FastEngine().run(s, call_blocks(s, 1), records=True)")
     print(f"memory: model 1, {record_calls:,} calls, fast engine with per-call records: "
           f"{(kept - base) * 2**20 / record_calls:.0f} bytes per call beyond the base")
+    full = peak_memory_mb(f"{setup}; s = mmcm_scenario({record_calls}); r = simulate(s, 1, engine='fast');"
+                          f"assert len(r.calls) == r.n_calls > 0.99 * {record_calls}")
+    print(f"memory: model 1, {record_calls:,} calls, simulate() with records (all KPI tables and the calls "
+          f"table): {(full - base) * 2**20 / record_calls:.0f} bytes per call beyond the base (peak)")
+
+
+def report_time(calls: int, repeat: int) -> None:
+    """Seconds to write the HTML report (sim.reports.html.run_report, no plots) of model 1 run for
+    ``calls`` calls in hourly intervals (10,000,000: 16,667 intervals), records off."""
+    from sim.reports.html import run_report
+
+    results = simulate(mmcm_scenario(calls), 1, engine="fast", records=False)
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        page = run_report(results, {"scenario": "benchmark_mmcm"}, {}, "one run")
+        best = min(best, time.perf_counter() - started)
+    print(f"report: model 1, {calls:,} calls, {len(results.intervals) // 2:,} intervals: report.html in "
+          f"{best:.3f} s ({len(page) / 1e6:.1f} MB)")
 
 
 def compare(title: str, contenders: dict, repeat: int, baseline: str) -> None:
@@ -145,11 +167,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender; best time kept")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--memory", action="store_true", help="measure peak memory instead (10M calls)")
+    parser.add_argument("--report", action="store_true", help="time the HTML report of a 10M-call run instead")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"simpy {simpy.__version__}; best of {args.repeat}")
     if args.memory:
         memory_report(10_000_000, 2_000_000)
+        return
+    if args.report:
+        report_time(10_000_000, args.repeat)
         return
     if not FAST_AVAILABLE:
         print("  (the fast engine is not built: only the SimPy contenders run)")

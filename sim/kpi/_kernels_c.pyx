@@ -1,7 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """KPI arithmetic in C (the twin of :mod:`sim.kpi._kernels_py`, which tests compare it with bit for
-bit): quantiles of wait histograms row by row, and the sums of min(x, value) per agent group that
-give time on duty. Loaded through :mod:`sim.kpi.kernels`.
+bit): quantiles of wait histograms row by row, the sums of min(x, value) per agent group that
+give time on duty, and (``_record_kernels.pxi``) the KPIs of per-call records. Loaded through
+:mod:`sim.kpi.kernels`.
 """
 
 from libc.math cimport INFINITY, floor, NAN
@@ -162,3 +163,6 @@ def grouped_sum_min(const i64[::1] group, Py_ssize_t n_groups, const double[::1]
         free(sorted_)
         free(cumulative)
     return out
+
+
+include "_record_kernels.pxi"  # counts, means, p90, queue and busy sweeps from per-call records

@@ -62,3 +62,145 @@ def grouped_sum_min(group: np.ndarray, n_groups: int, values: np.ndarray, points
     else:
         below = np.array([np.searchsorted(row, points, side="right") for row in rows])
     return np.take_along_axis(cumulative, below, axis=1) + points[None, :] * (count[:, None] - below)
+
+
+# -- KPIs from per-call records ------------------------------------------------------------------
+# outcome codes of the calls: sim.core.protocol's OUTCOMES, and SHORT_ABANDONED for an abandon
+# that sim.kpi.definitions counts apart
+ANSWERED, ABANDONED, BLOCKED, UNFINISHED, SHORT_ABANDONED = 0, 1, 2, 3, 4
+CALL_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished", "answered_within_T",
+               "late_abandoned")
+CALL_MEANS = ("asa", "mean_wait", "aht")
+
+
+def measured_rows(interval, arrival, first, warmup):
+    """The row of each call in the interval table (interval - first), -1 if it arrived in the warm-up."""
+    return np.where(arrival >= warmup, interval - first, -1)
+
+
+def call_tallies(interval, arrival, call_type, outcome, wait, talk, wrapup, first, warmup, n_rows, n_types,
+                 threshold):
+    """Per (interval row, call type, and over all types in the last column) the CALL_COUNTS
+    (int64, shape (rows, types + 1, 8)) and CALL_MEANS (float, (rows, types + 1, 3)), and per call
+    type the CALL_MEANS over all rows ((types, 3)), of the calls that arrived at or after the
+    warm-up (``warmup``; rows: see measured_rows). ``outcome``: codes as above.
+
+    A mean is a compensated (Kahan) sum in call order over the count, as pandas' grouped mean
+    (``group_mean``) computes it; NaN for none: asa over the waits of answered calls, mean_wait of
+    answered and abandoned ones, aht over the handle times (talk + wrap-up) of answered calls."""
+    row = measured_rows(interval, arrival, first, warmup)
+    keep = row >= 0
+    row, kind, outcome, wait = row[keep], call_type[keep], outcome[keep], wait[keep]
+    handle = talk[keep] + wrapup[keep]
+    answered, abandoned = outcome == ANSWERED, outcome == ABANDONED
+    flags = (np.ones(len(row), bool), outcome == BLOCKED, outcome == SHORT_ABANDONED, answered, abandoned,
+             outcome == UNFINISHED, answered & (wait <= threshold), abandoned & (wait > threshold))
+    cell = row * (n_types + 1) + kind
+    counts = np.stack([np.bincount(cell[flag], minlength=n_rows * (n_types + 1)) for flag in flags], axis=-1)
+    counts = counts.astype(np.int64).reshape(n_rows, n_types + 1, len(flags))
+    counts[:, n_types] = counts[:, :n_types].sum(axis=1)
+    means = np.full((n_rows, n_types + 1, 3), np.nan)
+    type_means = np.full((n_types, 3), np.nan)
+    for i, (selected, values) in enumerate(((answered, wait), (answered | abandoned, wait), (answered, handle))):
+        means[:, :n_types, i] = kahan_means(row[selected] * n_types + kind[selected], n_rows * n_types,
+                                            values[selected]).reshape(n_rows, n_types)
+        means[:, n_types, i] = kahan_means(row[selected], n_rows, values[selected])
+        type_means[:, i] = kahan_means(kind[selected], n_types, values[selected])
+    return counts, means, type_means
+
+
+def kahan_means(key, n_keys, values):
+    """The mean of values[key == k] for every k (NaN for none): a compensated sum in order, as
+    pandas' group_mean adds (a NaN compensation, after an infinite value, restarts at 0)."""
+    total, compensation, seen = [0.0] * n_keys, [0.0] * n_keys, [0] * n_keys
+    for k, value in zip(key.tolist(), values.tolist()):
+        if value != value:
+            continue
+        seen[k] += 1
+        y = value - compensation[k]
+        t = total[k] + y
+        compensation[k] = t - total[k] - y
+        if compensation[k] != compensation[k]:
+            compensation[k] = 0.0
+        total[k] = t
+    return np.array([t / n if n else np.nan for t, n in zip(total, seen)], float)
+
+
+def wait_quantiles(interval, arrival, call_type, outcome, wait, first, warmup, n_rows, n_types, q):
+    """The q-quantile of the waits of the answered and abandoned calls (np.quantile's linear rule)
+    per (interval row, call type; last column: all types), shape (rows, types + 1), and per call
+    type and over all ((types + 1,)), of the calls measured as in call_tallies; NaN where none."""
+    row = measured_rows(interval, arrival, first, warmup)
+    left = (row >= 0) & ((outcome == ANSWERED) | (outcome == ABANDONED))
+    row, kind, wait = row[left], call_type[left], wait[left]
+    by_interval = np.empty((n_rows, n_types + 1))
+    by_interval[:, :n_types] = grouped_quantiles(row * n_types + kind, n_rows * n_types, wait, q).reshape(n_rows, n_types)
+    by_interval[:, n_types] = grouped_quantiles(row, n_rows, wait, q)
+    overall = np.concatenate((grouped_quantiles(kind, n_types, wait, q),
+                              grouped_quantiles(np.zeros(len(wait), np.int64), 1, wait, q)))
+    return by_interval, overall
+
+
+def grouped_quantiles(key, n_keys, values, q):
+    """``np.quantile(values[key == k], q)`` for every k (NaN for none), with numpy's arithmetic:
+    the order statistics around (n - 1) q, then numpy's _lerp."""
+    order = np.lexsort((values, key))
+    ordered = values[order]
+    count = np.bincount(key, minlength=n_keys)
+    first = np.cumsum(count) - count
+    virtual = (count - 1) * q
+    above = virtual >= count - 1  # numpy takes the largest value
+    previous = np.where(above, -1, np.floor(virtual)).astype(np.int64)
+    gamma = virtual - previous
+    low = np.where(above, count - 1, previous)
+    high = np.where(above, count - 1, previous + 1)
+    some = count > 0
+    a = np.where(some, ordered[np.minimum(first + low, len(ordered) - 1)] if len(ordered) else 0.0, np.nan)
+    b = np.where(some, ordered[np.minimum(first + high, len(ordered) - 1)] if len(ordered) else 0.0, np.nan)
+    difference = b - a
+    result = a + difference * gamma
+    return np.where(gamma >= 0.5, b - difference * (1 - gamma), result)
+
+
+def sorted_sum_min(values, labels, n_labels, points):
+    """For ``values`` sorted ascending, each with a label, and ``points`` sorted ascending: the sum
+    of min(x, v) over the values v of each label (rows; last row: all values) at every point x,
+    as sim.kpi.timeline._sum_min gives it for the label's values (their running sum, then
+    + x * how many are above x)."""
+    out = np.empty((n_labels + 1, len(points)))
+    for g in range(n_labels + 1):
+        mine = values if g == n_labels else values[labels == g]
+        cumulative = np.concatenate(([0.0], np.cumsum(mine)))
+        below = np.searchsorted(mine, points, side="right")
+        out[g] = cumulative[below] + points * (len(mine) - below)
+    return out
+
+
+def sorted_level_maxima(starts, start_labels, ends, end_labels, n_labels, edges):
+    """Maximum over each [edges[j], edges[j+1]) of N(t) = #{i: start_i <= t < end_i} counting the
+    spans of each label (columns; last column: all spans); starts and ends each sorted ascending."""
+    out = np.empty((len(edges) - 1, n_labels + 1))
+    for g in range(n_labels + 1):
+        if g == n_labels:
+            out[:, g] = level_maxima(starts, ends, edges)
+        else:
+            out[:, g] = level_maxima(starts[start_labels == g], ends[end_labels == g], edges)
+    return out
+
+
+def level_maxima(starts, ends, edges):
+    """Maximum of N(t) = #{i: start_i <= t < end_i} over each [edges[j], edges[j+1])."""
+    times = np.concatenate((starts, ends))
+    steps = np.concatenate((np.ones(len(starts)), -np.ones(len(ends))))
+    keep = times < np.inf
+    times, steps = times[keep], steps[keep]
+    order = np.lexsort((steps, times))  # at equal times, leave before join: [start, end) intervals
+    times, level = times[order], np.cumsum(steps[order])
+    result = np.zeros(len(edges) - 1)
+    for j in range(len(edges) - 1):
+        first = np.searchsorted(times, edges[j], side="right")  # events up to the interval start
+        last = np.searchsorted(times, edges[j + 1], side="left")  # events inside the interval
+        at_start = level[first - 1] if first > 0 else 0.0
+        inside = level[first:last].max() if last > first else at_start
+        result[j] = max(at_start, inside)
+    return result

@@ -5,72 +5,24 @@ the time-average and maximum number of calls waiting.
 Calls are counted in the interval in which they arrive; time-based measures (queue, agents)
 over the interval itself. Calls arriving before the warm-up ends are excluded.
 
-This module computes the tables from per-call records; :mod:`sim.kpi.streaming` computes the same
-tables from the fast engine's streaming tallies. Both hand numpy columns to the ``assemble_*``
-functions here, so the tables have one layout whatever their source.
+:mod:`sim.kpi.record_tables` computes the tables from per-call records, :mod:`sim.kpi.streaming`
+from the fast engine's streaming tallies. Both hand numpy columns to the ``assemble_*`` functions
+here, so the tables have one layout whatever their source; the group tables' busy time comes
+from the service legs (:func:`group_tables`) or from the tallies.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 import numpy as np
 import pandas as pd
 
-from sim.kpi import definitions, timeline
+from sim.kpi import definitions, kernels, timeline
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
-from sim.core.protocol import OUTCOME_NAMES
-from sim.core.records import ABANDONED, ANSWERED, EngineOutput
+from sim.core.records import ANSWERED, EngineOutput
 from sim.model.scenario import Scenario
 
 TOTAL = definitions.TOTAL
-
-
-def calls_frame(scenario: Scenario, output: EngineOutput) -> pd.DataFrame:
-    """One row per call with names, the wait and the outcome (incl. short_abandoned)."""
-    records = output.records
-    frame = pd.DataFrame({f.name: getattr(records, f.name) for f in fields(records)})
-    frame.index.name = "call_id"
-    code = frame.pop("outcome").to_numpy()
-    answered, abandoned = code == ANSWERED, code == ABANDONED
-    wait = np.where(answered, frame.answer_time - frame.arrival, np.nan)
-    wait = np.where(abandoned, frame.end_time - frame.arrival, wait)
-    short = abandoned & definitions.is_short_abandon(wait, scenario.kpi.short_abandon)
-    names = np.array(OUTCOME_NAMES + ("short_abandoned",), dtype=object)
-    frame.insert(2, "outcome", names[np.where(short, len(OUTCOME_NAMES), code)])
-    frame.insert(3, "wait", wait)
-    frame["call_type"] = pd.Categorical.from_codes(frame.call_type, [t.name for t in scenario.call_types])
-    group_names = np.array([g.name for g in scenario.groups] + [""], dtype=object)
-    frame["group"] = group_names[frame.group.to_numpy()]
-    frame["interval"] = scenario.arrival_interval(frame.arrival.to_numpy())
-    return frame
-
-
-def _indicators(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """0/1 and value columns whose group sums and means give every KPI."""
-    T = scenario.kpi.sl_threshold
-    outcome = calls.outcome
-    answered = outcome == "answered"
-    abandoned = outcome == "abandoned"
-    offered = definitions.offered(answered, abandoned, outcome == "unfinished")
-    left_queue = answered | abandoned
-    return pd.DataFrame({
-        "interval": calls.interval,
-        "call_type": calls.call_type,
-        "arrived": 1,
-        "blocked": (outcome == "blocked").astype(int),
-        "short_abandoned": (outcome == "short_abandoned").astype(int),
-        "offered": offered.astype(int),
-        "answered": answered.astype(int),
-        "abandoned": abandoned.astype(int),
-        "answered_within_T": (answered & definitions.within_threshold(calls.wait, T)).astype(int),
-        "late_abandoned": (abandoned & definitions.is_late(calls.wait, T)).astype(int),
-        "asa": calls.wait.where(answered),
-        "mean_wait": calls.wait.where(left_queue),
-        "p90_wait": calls.wait.where(left_queue),
-        "aht": (calls.talk + calls.wrapup).where(answered),
-    })
 
 
 RATE_COLUMNS = ("asa", "mean_wait", "p90_wait", "aht", "avg_queue", "max_queue")
@@ -113,45 +65,8 @@ AGGREGATES = {
 COUNTS = [column for column, how in AGGREGATES.items() if how == "sum"]
 
 
-def _measured(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    return calls[calls.arrival >= scenario.warmup]
-
-
-def measurement_window(scenario: Scenario, agents: pd.DataFrame, calls: pd.DataFrame) -> tuple:
-    """[start, end] of the measured time: warm-up end to the last moment anyone was present."""
-    ends = calls.end_time.dropna()
-    last = max(scenario.horizon_end, agents.end.max() if len(agents) else 0.0, ends.max() if len(ends) else 0.0)
-    return scenario.warmup, float(last)
-
-
-def _queue_spans(calls: pd.DataFrame, window_end: float):
-    """Start and end of every stay in the queue (unfinished calls wait to the window end)."""
-    queued = calls[calls.outcome != "blocked"]
-    leave = queued.answer_time.fillna(queued.end_time).fillna(window_end)
-    return queued, queued.arrival.to_numpy(), leave.to_numpy()
-
-
 def measured_intervals(scenario: Scenario) -> np.ndarray:
     return np.flatnonzero(scenario.interval_ends() > scenario.warmup)
-
-
-def interval_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) -> pd.DataFrame:
-    """KPIs per interval x call type, plus a ``total`` row per interval."""
-    measured = _measured(calls, scenario)
-    ind = _indicators(measured, scenario)
-    by_type = ind.groupby(["interval", "call_type"], observed=False).agg(AGGREGATES)
-    by_all = ind.drop(columns="call_type").groupby("interval").agg(AGGREGATES)
-    by_all["call_type"] = TOTAL
-    by_all = by_all.set_index("call_type", append=True)
-    table = pd.concat([by_type, by_all])
-    table.index = pd.MultiIndex.from_arrays([table.index.get_level_values(0),
-                                             table.index.get_level_values(1).astype(str)])
-    intervals = measured_intervals(scenario)
-    names = type_names(scenario)
-    table = table.reindex(pd.MultiIndex.from_product([intervals, names]))
-    columns = {name: table[name].to_numpy() for name in AGGREGATES}
-    columns.update(_queue_by_interval(scenario, calls, window_end, intervals))
-    return assemble_interval_table(scenario, columns)
 
 
 def assemble_interval_table(scenario: Scenario, columns: dict) -> pd.DataFrame:
@@ -187,40 +102,6 @@ def interval_edges(scenario: Scenario, intervals: np.ndarray) -> np.ndarray:
     return np.concatenate(([max(scenario.interval_starts()[intervals[0]], scenario.warmup)], ends))
 
 
-def _queue_by_interval(scenario, calls, window_end, intervals) -> dict:
-    """avg_queue and max_queue per (measured interval, call type or total)."""
-    edges = interval_edges(scenario, intervals)
-    lengths = np.diff(edges)
-    queued, q_start, q_end = _queue_spans(calls, window_end)
-    average, maximum = [], []
-    for name in type_names(scenario):
-        mask = np.ones(len(queued), bool) if name == TOTAL else (queued.call_type == name).to_numpy()
-        s, e = q_start[mask], q_end[mask]
-        average.append(timeline.integrals(s, e, edges) / lengths)
-        maximum.append(timeline.maxima(s, e, edges))
-    return {"avg_queue": np.column_stack(average), "max_queue": np.column_stack(maximum)}
-
-
-def summary_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) -> pd.DataFrame:
-    """KPIs per call type over the measured horizon, plus a ``total`` row."""
-    ind = _indicators(_measured(calls, scenario), scenario)
-    by_type = ind.drop(columns="interval").groupby("call_type", observed=False).agg(AGGREGATES)
-    total = ind.drop(columns=["interval", "call_type"]).agg(AGGREGATES).to_frame(TOTAL).T
-    table = pd.concat([by_type, total])
-    table.index = table.index.astype(str)
-    table = table.reindex(type_names(scenario))
-    columns = {name: table[name].to_numpy() for name in AGGREGATES}
-    queued, q_start, q_end = _queue_spans(calls, window_end)
-    edges = np.array([scenario.warmup, window_end])
-    average, maximum = [], []
-    for name in table.index:
-        mask = np.ones(len(queued), bool) if name == TOTAL else (queued.call_type == name).to_numpy()
-        average.append(timeline.integrals(q_start[mask], q_end[mask], edges)[0] / (edges[1] - edges[0]))
-        maximum.append(timeline.maxima(q_start[mask], q_end[mask], edges)[0])
-    columns.update(avg_queue=np.array(average), max_queue=np.array(maximum))
-    return assemble_summary(scenario, columns)
-
-
 def assemble_summary(scenario: Scenario, columns: dict) -> pd.DataFrame:
     """The summary table from per (call type or total) arrays of the AGGREGATES columns,
     avg_queue and max_queue."""
@@ -232,21 +113,45 @@ def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
     """(per group summary, per interval x group) occupancy, utilisation, staffing and cost, from
     the engine's service legs (busy time, answered, AHT: a leg counts when its call arrived after
     the warm-up) and agent log (time on duty)."""
-    legs = output.service_legs()
-    busy_start, busy_end, handle = legs.start, legs.end, legs.talk + legs.wrapup
-    measured_call = output.records.arrival[legs.call] >= scenario.warmup
     edges = interval_edges(scenario, measured_intervals(scenario))
     window = np.array([scenario.warmup, window_end])
+    points = np.concatenate((edges, window))
+    order = np.argsort(points, kind="stable")
     busy_window, busy_intervals, answered, aht = [], [], [], []
     for group in scenario.groups:
-        mine = legs.group == group.index
-        s, e = busy_start[mine], busy_end[mine]
-        busy_window.append(timeline.integrals(s, e, window)[0])
-        busy_intervals.append(timeline.integrals(s, e, edges))
-        measured = mine & measured_call
+        start, handle, call = _group_legs(output, group.index)
+        end = start + handle
+        measured = output.records.arrival[call] >= scenario.warmup
         answered.append(int(measured.sum()))
         aht.append(float(handle[measured].mean()) if measured.any() else np.nan)
+        del handle, call, measured
+        start.sort(kind="stable")  # legs start nearly in order: timsort is fast
+        end.sort(kind="stable")
+        busy = np.empty(len(points))  # sum of min(x, end) - min(x, start) over the legs, at the points
+        busy[order] = _sum_min(end, points[order]) - _sum_min(start, points[order])
+        busy_window.append(np.diff(busy[len(edges):])[0])
+        busy_intervals.append(np.diff(busy[:len(edges)]))
     return assemble_group_tables(scenario, output.agents, window_end, busy_window, busy_intervals, answered, aht)
+
+
+def _group_legs(output: EngineOutput, group: int) -> tuple:
+    """(start, talk + wrap-up, call) of the service legs of one group, in leg order: the recorded
+    legs, or one per answered call read off the call records (without copying every column)."""
+    if output.legs is not None:
+        legs = output.legs
+        mine = np.flatnonzero(legs.group == group)
+        return legs.start[mine], legs.talk[mine] + legs.wrapup[mine], legs.call[mine]
+    records = output.records
+    served = np.flatnonzero((records.outcome == ANSWERED) & (records.group == group))
+    handle = records.talk[served]
+    handle += records.wrapup[served]
+    return records.answer_time[served], handle, served
+
+
+def _sum_min(values: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """sum of min(x, v) over the sorted values at the sorted points (sim.kpi.timeline's arithmetic)."""
+    return kernels.sorted_sum_min(np.ascontiguousarray(values, float), np.zeros(len(values), np.int32), 1,
+                                  np.ascontiguousarray(points, float))[0]
 
 
 def assemble_group_tables(scenario: Scenario, agents, window_end: float, busy_window, busy_intervals,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.kpi import kernels
+from sim.kpi import _kernels_py, kernels
 
 
 def integrals(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -45,17 +45,4 @@ def _sum_min(values: np.ndarray, points: np.ndarray) -> np.ndarray:
 
 def maxima(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """Maximum of N(t) over each [edges[j], edges[j+1])."""
-    times = np.concatenate((starts, ends))
-    steps = np.concatenate((np.ones(len(starts)), -np.ones(len(ends))))
-    keep = times < np.inf
-    times, steps = times[keep], steps[keep]
-    order = np.lexsort((steps, times))  # at equal times, leave before join: [start, end) intervals
-    times, level = times[order], np.cumsum(steps[order])
-    result = np.zeros(len(edges) - 1)
-    for j in range(len(edges) - 1):
-        first = np.searchsorted(times, edges[j], side="right")  # events up to the interval start
-        last = np.searchsorted(times, edges[j + 1], side="left")  # events inside the interval
-        at_start = level[first - 1] if first > 0 else 0.0
-        inside = level[first:last].max() if last > first else at_start
-        result[j] = max(at_start, inside)
-    return result
+    return _kernels_py.level_maxima(starts, ends, edges)

@@ -30,8 +30,10 @@ table.kpi td:first-child, table.kpi th:first-child { text-align: left; }
 img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.8em; }
 .scroll { overflow-x: auto; }
-.warning { color: #a40000; font-weight: bold; }
+.warning { color: #a40000; font-weight: bold; } .note { color: #555; font-style: italic; }
 """
+MAX_ROWS = 200  # a longer table shows its first and last MAX_ROWS / 2 rows (the file beside has them all)
+INTERVALS_FILE = "intervals.csv"  # where sim.reports.files.write_run puts the interval table
 
 
 def figure_data_uri(figure) -> str:
@@ -80,6 +82,18 @@ def table_html(frame: pd.DataFrame) -> str:
     return f'<div class="scroll">{table}</div>'
 
 
+def long_table_html(frame: pd.DataFrame, rows_are: str, full_table: str) -> str:
+    """table_html, or for a table of more than MAX_ROWS rows its first and last MAX_ROWS / 2 rows
+    and a note naming the file with the whole table (tens of thousands of HTML rows would make the
+    page slow to write and to open)."""
+    if len(frame) <= MAX_ROWS:
+        return table_html(frame)
+    half = MAX_ROWS // 2
+    note = (f'<p class="note">{len(frame):,} {html.escape(rows_are)}: the first {half} and the last {half} are '
+            f"shown here; the full table is in <code>{html.escape(full_table)}</code> beside this report.</p>")
+    return note + table_html(pd.concat([frame.iloc[:half], frame.iloc[-half:]]))
+
+
 def page(title: str, meta: Dict[str, object], sections: Iterable[Tuple[str, str]]) -> str:
     """The whole HTML document: a title, a key-value header, then (heading, html body) sections."""
     rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td><b>{html.escape(str(v))}</b></td></tr>"
@@ -114,7 +128,8 @@ def run_report(results, config: Optional[dict], figures: Dict[str, object], meth
     if figures:
         sections.append(("Through the day", images_html(figures)))
     sections.append(("Per interval (total of all call types)",
-                     table_html(results.intervals[results.intervals.call_type == "total"])))
+                     long_table_html(results.intervals[results.intervals.call_type == "total"], "intervals",
+                                     INTERVALS_FILE)))
     sections.append(("Configuration", config_html(config)))
     return page(f"callsim report: {scenario.name}", meta, sections)
 

@@ -1,0 +1,191 @@
+"""KPI tables from per-call records, computed on the engine's record arrays.
+
+The tables are those of :mod:`sim.kpi.tables` (definitions in :mod:`sim.kpi.definitions`), to the
+last bit what grouping a pandas table of the calls gives (tests/kpi_reference.py keeps that
+computation; tests/test_record_tables.py compares the two): counts and means in one pass over the
+calls, means as compensated sums (pandas' grouped mean) or pairwise sums (pandas' mean of a
+column), p90 by selection with numpy's interpolation, and the queue's time average and maximum
+in one sweep over its sorted arrivals and departures (:mod:`sim.kpi.kernels`). Memory: a few
+bytes per call beyond the records; the calls table shares the record arrays, with categorical
+labels instead of strings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.core.protocol import OUTCOME_NAMES
+from sim.core.records import ABANDONED, ANSWERED, BLOCKED, CallRecords, EngineOutput
+from sim.kpi import _kernels_py, definitions, kernels
+from sim.kpi import tables as kpi
+from sim.model.cache import per_scenario
+from sim.model.scenario import Scenario
+
+SHORT_ABANDONED = _kernels_py.SHORT_ABANDONED  # the outcome code of a short abandon (after OUTCOMES')
+OUTCOME_LABELS = OUTCOME_NAMES + ("short_abandoned",)
+
+
+def tables(scenario: Scenario, output: EngineOutput, keep_calls: bool = True) -> tuple:
+    """(calls or None, summary, intervals, groups, group_intervals) from the engine's records."""
+    records = output.records
+    outcome, wait = call_outcomes(scenario, records)
+    interval = scenario.arrival_interval(records.arrival)
+    window_end = measurement_end(scenario, output)
+    summary, intervals = call_tables(scenario, records, outcome, wait, interval, window_end)
+    groups, group_intervals = kpi.group_tables(scenario, output, window_end)
+    calls = calls_frame(scenario, records, outcome, wait, interval) if keep_calls else None
+    return calls, summary, intervals, groups, group_intervals
+
+
+def call_outcomes(scenario: Scenario, records: CallRecords) -> tuple:
+    """(outcome code of every call, short abandons coded SHORT_ABANDONED; its wait: answer or
+    abandon time - arrival, NaN for blocked and unfinished calls)."""
+    wait = np.subtract(records.answer_time, records.arrival)
+    wait[records.outcome != ANSWERED] = np.nan
+    abandoned = records.outcome == ABANDONED
+    np.subtract(records.end_time, records.arrival, out=wait, where=abandoned)
+    outcome = records.outcome.copy()
+    outcome[abandoned & definitions.is_short_abandon(wait, scenario.kpi.short_abandon)] = SHORT_ABANDONED
+    return outcome, wait
+
+
+def measurement_end(scenario: Scenario, output: EngineOutput) -> float:
+    """The end of the measured time: the last moment anyone was present (at least the horizon end)."""
+    agents_end = float(output.agents.end.max()) if len(output.agents.end) else 0.0
+    return max(scenario.horizon_end, agents_end, float(np.fmax.reduce(output.records.end_time, initial=0.0)))
+
+
+def calls_frame(scenario: Scenario, records: CallRecords, outcome, wait, interval) -> pd.DataFrame:
+    """One row per call with names, the wait and the outcome (incl. short_abandoned). Names are
+    categoricals (the group "" for calls nobody answered); numeric columns share the record arrays."""
+    labels = per_scenario(scenario, "record_tables.labels", _labels)
+    group = records.group.astype(np.int8 if len(scenario.groups) < 127 else np.int32)
+    group[group < 0] = len(scenario.groups)
+    frame = pd.DataFrame({
+        "call_type": pd.Categorical.from_codes(records.call_type, labels["call_type"]),
+        "arrival": records.arrival,
+        "outcome": pd.Categorical.from_codes(outcome, labels["outcome"]),
+        "wait": wait,
+        "group": pd.Categorical.from_codes(group, labels["group"]),
+        "agent": records.agent, "answer_time": records.answer_time, "end_time": records.end_time,
+        "talk": records.talk, "wrapup": records.wrapup, "interval": interval,
+    }, copy=False)
+    frame.index.name = "call_id"
+    return frame
+
+
+def _labels(scenario: Scenario) -> dict:
+    return {"call_type": pd.CategoricalDtype([t.name for t in scenario.call_types]).categories,
+            "outcome": pd.CategoricalDtype(list(OUTCOME_LABELS)).categories,
+            "group": pd.CategoricalDtype([g.name for g in scenario.groups] + [""]).categories}
+
+
+def call_tables(scenario: Scenario, records: CallRecords, outcome, wait, interval, window_end: float) -> tuple:
+    """(summary, intervals): per call type, and per measured interval x call type, plus totals."""
+    n_types = len(scenario.call_types)
+    intervals = kpi.measured_intervals(scenario)
+    first, n_rows = (int(intervals[0]) if len(intervals) else 0), len(intervals)
+    columns = (np.ascontiguousarray(interval, np.int64), np.ascontiguousarray(records.arrival, float),
+               np.ascontiguousarray(records.call_type, np.int32), np.ascontiguousarray(outcome, np.int8),
+               np.ascontiguousarray(wait, float))
+    counts, means, type_means = kernels.call_tallies(
+        *columns, np.ascontiguousarray(records.talk, float), np.ascontiguousarray(records.wrapup, float), first,
+        float(scenario.warmup), n_rows, n_types, float(scenario.kpi.sl_threshold))
+    by_interval, overall = kernels.wait_quantiles(*columns, first, float(scenario.warmup), n_rows, n_types, 0.9)
+    queue = _queue_statistics(scenario, records, window_end)
+
+    interval_columns = _count_columns(counts)
+    interval_columns.update(asa=means[..., 0], mean_wait=means[..., 1], aht=means[..., 2], p90_wait=by_interval,
+                            avg_queue=queue["avg_queue"], max_queue=queue["max_queue"])
+    summary_columns = _count_columns(counts.sum(axis=0))
+    totals = _total_means(scenario, records, outcome, wait)
+    summary_columns.update({name: np.append(type_means[:, i], totals[i]) for i, name in enumerate(_kernels_py.CALL_MEANS)})
+    summary_columns.update(p90_wait=overall, avg_queue=queue["window_avg_queue"], max_queue=queue["window_max_queue"])
+    return kpi.assemble_summary(scenario, summary_columns), kpi.assemble_interval_table(scenario, interval_columns)
+
+
+def _count_columns(counts: np.ndarray) -> dict:
+    """The count columns of a KPI table from CALL_COUNTS arrays (last axis)."""
+    c = {name: counts[..., i] for i, name in enumerate(_kernels_py.CALL_COUNTS)}
+    c["offered"] = definitions.offered(c["answered"], c["abandoned"], c.pop("unfinished"))
+    return c
+
+
+def _total_means(scenario: Scenario, records: CallRecords, outcome, wait) -> list:
+    """asa, mean_wait and aht over all measured calls, as pandas' mean of a column gives them:
+    the pairwise sum of the column (the other calls' values as 0) over the count."""
+    measured = records.arrival >= scenario.warmup
+    if measured.all():
+        measured = slice(None)
+    outcome = outcome[measured]
+    answered, left = outcome == ANSWERED, (outcome == ANSWERED) | (outcome == ABANDONED)
+    means = []
+    for selected, values in ((answered, wait[measured]), (left, wait[measured]),
+                             (answered, records.talk[measured] + records.wrapup[measured])):
+        count = int(np.count_nonzero(selected))
+        means.append(float(np.where(selected, values, 0.0).sum()) / float(count) if count else np.nan)
+    return means
+
+
+def _queue_statistics(scenario: Scenario, records: CallRecords, window_end: float) -> dict:
+    """avg_queue and max_queue per (measured interval, call type or total), and over the measured
+    window [warm-up, window end]: every call not blocked waits from its arrival until it is
+    answered, abandons, or the window ends."""
+    n_types = len(scenario.call_types)
+    queued = records.outcome != BLOCKED
+    leave = records.answer_time.copy()
+    missing = np.isnan(leave)
+    leave[missing] = records.end_time[missing]
+    leave[np.isnan(leave)] = window_end
+    del missing
+    labels = np.ascontiguousarray(records.call_type, np.int32)
+    starts = records.arrival
+    if not queued.all():
+        starts, labels, leave = starts[queued], labels[queued], leave[queued]
+    starts, start_labels = _sorted(np.ascontiguousarray(starts, float), labels)
+    order = np.argsort(leave, kind="stable")  # nearly sorted already: timsort is fast
+    ends, end_labels = leave[order], labels[order]
+    del order, leave
+
+    edges = kpi.interval_edges(scenario, kpi.measured_intervals(scenario))
+    window = np.array([scenario.warmup, window_end])
+    points = np.concatenate((edges, window))
+    level = _sum_min(ends, end_labels, n_types, points) - _sum_min(starts, start_labels, n_types, points)
+    span = len(edges)
+    # maxima over the pieces between all the points, in one sweep; an interval's (the window's)
+    # maximum is the largest of its pieces'
+    cuts = np.unique(points)
+    pieces = kernels.sorted_level_maxima(starts, start_labels, ends, end_labels, n_types, cuts)
+    first = np.searchsorted(cuts, points)
+    return {
+        "avg_queue": (np.diff(level[:, :span], axis=1) / np.diff(edges)).T,
+        "max_queue": _largest(pieces, first[:span]),
+        "window_avg_queue": np.diff(level[:, span:], axis=1)[:, 0] / (window[1] - window[0]),
+        "window_max_queue": _largest(pieces, first[span:])[0],
+    }
+
+
+def _largest(pieces: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Rows: for each [cuts[bounds[j]], cuts[bounds[j + 1]]), the largest of its pieces' maxima
+    (0 for an empty one, as over no time)."""
+    out = np.zeros((len(bounds) - 1, pieces.shape[1]))
+    for j in np.flatnonzero(bounds[1:] > bounds[:-1]):
+        out[j] = pieces[bounds[j]:bounds[j + 1]].max(axis=0)
+    return out
+
+
+def _sorted(values: np.ndarray, labels: np.ndarray) -> tuple:
+    """values sorted ascending, with their labels (arrivals come sorted: then no copy)."""
+    if len(values) < 2 or bool(np.all(values[1:] >= values[:-1])):
+        return values, labels
+    order = np.argsort(values, kind="stable")
+    return values[order], labels[order]
+
+
+def _sum_min(values: np.ndarray, labels: np.ndarray, n_labels: int, points: np.ndarray) -> np.ndarray:
+    """kernels.sorted_sum_min at points in any order (rows: labels, then all)."""
+    order = np.argsort(points, kind="stable")
+    out = np.empty((n_labels + 1, len(points)))
+    out[:, order] = kernels.sorted_sum_min(values, labels, n_labels, np.ascontiguousarray(points[order], float))
+    return out
