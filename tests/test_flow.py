@@ -44,8 +44,12 @@ def check_flow(r):
 
 
 def check_agents(r):
-    served = r.calls[r.calls.outcome == "answered"].sort_values(["agent", "answer_time"])
-    free_at = served.answer_time + served.talk + served.wrapup
+    served = r.calls[r.calls.outcome == "answered"]
+    served = served.assign(free_at=served.answer_time + served.talk + served.wrapup)
+    # an agent answers a call of zero duration and the next one at the same instant: order by
+    # the time each left the agent free too, so the zero-duration call comes first
+    served = served.sort_values(["agent", "answer_time", "free_at"])
+    free_at = served.free_at
     same_agent = served.agent.to_numpy()[1:] == served.agent.to_numpy()[:-1]
     assert np.all(served.answer_time.to_numpy()[1:][same_agent] >= free_at.to_numpy()[:-1][same_agent])
     spells = r.agents
