@@ -14,6 +14,7 @@ records are off unless ``output.calls=true`` is given (sweeps keep memory flat).
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import time
@@ -232,6 +233,11 @@ def entry() -> None:
     traceback."""
     sys.argv[1:] = preflight(sys.argv[1:])
     signal.signal(signal.SIGTERM, _interrupt)
+    # The modules imported so far (pandas, Hydra, ...) live until the command ends: frozen, the
+    # garbage collector no longer walks them in every full collection of the run, nor once more
+    # while the interpreter shuts down (together about 0.2 s of a short run). Objects created
+    # later, the run's, are collected as usual.
+    gc.freeze()
     try:
         with skip_mode_probe(sys.argv):
             main()
@@ -242,6 +248,8 @@ def entry() -> None:
         print(interrupted_message(), file=sys.stderr)
         signum = interrupt.args[0] if interrupt.args and isinstance(interrupt.args[0], int) else signal.SIGINT
         sys.exit(128 + signum)
+    finally:
+        gc.freeze()  # the run's survivors too: the shutdown's collection has nothing left to walk
 
 
 def _interrupt(signum, frame) -> None:

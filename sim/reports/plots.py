@@ -124,9 +124,10 @@ def run_figures(results) -> Dict[str, "plt.Figure"]:
 
 
 def png(figure, dpi: int) -> bytes:
-    """The figure rendered as a PNG file's bytes."""
+    """The figure rendered as a PNG file's bytes (zlib level 3: a third faster to write than the
+    default 6, for files about a third larger)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    figure.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
 
 
