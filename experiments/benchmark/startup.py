@@ -1,0 +1,46 @@
+"""How long does a small ``callsim`` run take from the shell, start-up included? The single queue
+for one hour (about 600 calls), with and without its plots, best and median of ``--runs`` runs
+of the real command (fresh processes), alternating the variants (and, with ``--old``, another
+checkout's ``callsim``, from its own ``.venv``).
+
+    python experiments/benchmark/startup.py --runs 8
+    python experiments/benchmark/startup.py --old ../callsim-old
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+SMALL_RUN = ["scenario=single_queue", "scenario.horizon.hours=1", "scenario.horizon.warmup_hours=0"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=8)
+    parser.add_argument("--old", help="another checkout with its own .venv")
+    args = parser.parse_args()
+    commands = {"this": shutil.which("callsim")}
+    if args.old:
+        commands["old"] = str(Path(args.old).resolve() / ".venv" / "bin" / "callsim")
+    times = {(tree, plots): [] for tree in commands for plots in ("false", "true")}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(args.runs):
+            for (tree, plots), seconds in times.items():
+                out = Path(tmp) / f"{tree}_{plots}"
+                shutil.rmtree(out, ignore_errors=True)
+                started = time.perf_counter()
+                subprocess.run([commands[tree], *SMALL_RUN, f"output.plots={plots}", f"hydra.run.dir={out}"],
+                               check=True, capture_output=True)
+                seconds.append(time.perf_counter() - started)
+    for (tree, plots), seconds in times.items():
+        print(f"{tree:>5} output.plots={plots:<5}  best {min(seconds):.3f} s  median {statistics.median(seconds):.3f} s")
+
+
+if __name__ == "__main__":
+    main()
