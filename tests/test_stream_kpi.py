@@ -142,3 +142,27 @@ def test_compiled_quantiles_equal_histogram_quantile(rows, q):
     per_interval = hist.astype(np.uint32)[:, None, :].repeat(2, axis=1)
     expected = histogram_quantile(_with_total(per_interval.astype(np.int64), axis=1).reshape(-1, hist.shape[1]), q, 16)
     assert np.array_equal(_interval_quantiles(per_interval, q, 16), expected.reshape(len(hist), 3), equal_nan=True)
+
+
+def test_an_interval_nobody_staffs_has_no_occupancy_on_either_path(engine):
+    """Found by Hypothesis: the one agent of g0 goes home during interval 1 and nobody is on duty
+    in interval 2; the time integrals left residues of 1e-15 s there, and their ratio came out as
+    an occupancy of -50 % or 200 %. Staffed time is 0 there and occupancy undefined (NaN); every
+    other occupancy lies in [0, 1]."""
+    from sim import simulate
+
+    data = {"name": "residue", "horizon": {"kind": "day", "intervals": 4, "interval_minutes": 15},
+            "call_types": {"t0": {"volumes": [8.0, 0.0, 0.0, 0.0],
+                                  "talk_time": {"kind": "lognormal", "mean": 6.0, "cv": 0.5},
+                                  "wrapup_time": {"kind": "lognormal", "mean": 85.0, "cv": 1.125},
+                                  "route": [{"group": "g0"}]}},
+            "groups": {"g0": {"shifts": {"s1": {"start": "00:00", "end": "00:15", "count": 1},
+                                         "s2": {"start": "00:45", "end": "01:00", "count": 3}}},
+                       "g1": {"headcount": 1}},
+            "kpi": {"short_abandon": 0.0}}
+    for records in ((True, False) if engine == "fast" else (True,)):
+        table = simulate(data, seed=3, engine=engine, records=records).group_intervals
+        g0 = table[table.group == "g0"].set_index("interval")
+        assert g0.staffed[2] == 0 and np.isnan(g0.occupancy[2]), (records, g0)
+        occupancy = table.occupancy.dropna()
+        assert ((occupancy >= 0) & (occupancy <= 1 + 1e-12)).all(), (records, table)

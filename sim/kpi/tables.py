@@ -129,8 +129,10 @@ def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
         end.sort(kind="stable")
         busy = np.empty(len(points))  # sum of min(x, end) - min(x, start) over the legs, at the points
         busy[order] = _sum_min(end, points[order]) - _sum_min(start, points[order])
-        busy_window.append(np.diff(busy[len(edges):])[0])
-        busy_intervals.append(np.diff(busy[:len(edges)]))
+        # a busy time is never negative: where no leg overlaps an interval, the two sums can
+        # differ by a rounding residue of either sign (-5e-16 once made an occupancy of -0.5)
+        busy_window.append(max(np.diff(busy[len(edges):])[0], 0.0))
+        busy_intervals.append(np.maximum(np.diff(busy[:len(edges)]), 0.0))
     return assemble_group_tables(scenario, output.agents, window_end, busy_window, busy_intervals, answered, aht)
 
 
@@ -154,6 +156,9 @@ def _sum_min(values: np.ndarray, points: np.ndarray) -> np.ndarray:
                                   np.ascontiguousarray(points, float))[0]
 
 
+TIME_RESIDUE = 1e-6  # seconds
+
+
 def assemble_group_tables(scenario: Scenario, agents, window_end: float, busy_window, busy_intervals,
                           answered, aht):
     """The group tables from each group's busy time (over the measured window, and per measured
@@ -165,6 +170,9 @@ def assemble_group_tables(scenario: Scenario, agents, window_end: float, busy_wi
     # time on duty per group: over the interval edges, then over the window [warm-up, window end]
     points = np.concatenate((const["edges"], [scenario.warmup, window_end]))
     on_duty = timeline.grouped_integrals(agents.group, n_groups, agents.start, agents.end, points)
+    # less than a microsecond of agent time is a rounding residue of the sums above, not staffing:
+    # zero, so that no occupancy is a ratio of two residues (2e-15 / 1e-15 once made 200 %)
+    on_duty[on_duty < TIME_RESIDUE] = 0.0
     staffed_j, staffed = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
     busy = np.asarray(busy_window, float)
     paid = staffed  # no breaks or paid off-phone time modelled yet
