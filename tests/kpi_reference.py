@@ -167,8 +167,9 @@ def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
     for group in scenario.groups:
         mine = legs.group == group.index
         s, e = busy_start[mine], busy_end[mine]
-        busy_window.append(timeline.integrals(s, e, window)[0])
-        busy_intervals.append(timeline.integrals(s, e, edges))
+        # (a busy time is never negative: rounding residues clamped at 0, as the tables do)
+        busy_window.append(max(timeline.integrals(s, e, window)[0], 0.0))
+        busy_intervals.append(np.maximum(timeline.integrals(s, e, edges), 0.0))
         measured = mine & measured_call
         answered.append(int(measured.sum()))
         aht.append(float(handle[measured].mean()) if measured.any() else np.nan)
