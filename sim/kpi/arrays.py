@@ -2,8 +2,8 @@
 
 A run's tables (:mod:`sim.kpi.tables`) are small, so making them is mostly pandas' fixed cost per
 table. Replications (hundreds of short runs of one scenario) keep each run's numbers instead
-(:func:`run_columns`: the very arithmetic of ``tables._kpi_frame`` and
-``tables.assemble_group_tables``, so the same floats), one float64 array per table whose rows are
+(:func:`run_columns`: the very code of the tables, ``tables.kpi_columns`` and
+``tables.group_columns``, so the same floats), one float64 array per table whose rows are
 the table's numeric columns (:func:`numeric_columns`; counts are whole numbers, exact in a
 float64), and make the tables once at the end: one table per run only when asked for
 (:func:`run_tables`), or one stacked table of all runs (:func:`stacked`) that the aggregation
@@ -17,7 +17,6 @@ from typing import Dict, List
 import numpy as np
 import pandas as pd
 
-from sim.kpi import definitions, timeline
 from sim.kpi import tables as kpi
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
@@ -57,67 +56,11 @@ def _block(table: str, columns: Columns) -> np.ndarray:
     return block
 
 
-def kpi_columns(scenario: Scenario, columns: dict) -> Columns:
-    """The numeric columns of a summary or interval table (after its labels), from the columns
-    that ``tables.assemble_summary`` / ``assemble_interval_table`` take."""
-    counts = {name: _count(columns[name]) for name in kpi.COUNTS}
-    denominator = definitions.sl_denominator(scenario.kpi.sl_variant, counts["offered"], counts["answered"],
-                                             counts["late_abandoned"])
-    out = dict(counts)
-    out["service_level"] = definitions.ratio(counts["answered_within_T"], denominator)
-    out["abandon_rate"] = definitions.ratio(counts["abandoned"], counts["offered"])
-    out.update((name, np.asarray(columns[name], float).ravel()) for name in kpi.RATE_COLUMNS)
-    return out
-
-
-def _count(values) -> np.ndarray:
-    """A count column as int64 (NaN, from a group with no calls, is 0)."""
-    values = np.asarray(values)
-    if values.dtype.kind in "iu":
-        return values.astype(np.int64).ravel()
-    values = values.astype(float).ravel()
-    return np.where(np.isnan(values), 0.0, values).astype(np.int64)
-
-
-def group_columns(scenario: Scenario, agents, window_end: float, busy_window, busy_intervals, answered,
-                  aht) -> tuple:
-    """The numeric columns of the group and group-interval tables (arguments as for
-    ``tables.assemble_group_tables``)."""
-    const = per_scenario(scenario, "kpi_arrays.groups", _group_constants)
-    lengths = const["lengths"]
-    n_groups, n_intervals = len(scenario.groups), len(lengths)
-    points = np.concatenate((const["edges"], [scenario.warmup, window_end]))
-    on_duty = timeline.grouped_integrals(agents.group, n_groups, agents.start, agents.end, points)
-    staffed_j, staffed = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
-    busy = np.asarray(busy_window, float)
-    paid = staffed  # no breaks or paid off-phone time modelled yet
-    summary = {
-        "agents": const["agents"].copy(),
-        "staffed_hours": staffed / 3600, "busy_hours": busy / 3600, "paid_hours": paid / 3600,
-        "occupancy": definitions.ratio(busy, staffed), "utilisation": definitions.ratio(busy, paid),
-        "answered": np.asarray(answered, np.int64), "aht": np.asarray(aht, float),
-        "cost": paid / 3600 * const["cost_per_hour"],
-    }
-    busy_j = np.asarray(busy_intervals, float).reshape(n_groups, n_intervals)
-    per_interval = {
-        "staffed": (staffed_j / lengths).ravel(), "busy": (busy_j / lengths).ravel(),
-        "occupancy": definitions.ratio(busy_j.ravel(), staffed_j.ravel()),
-    }
-    return summary, per_interval
-
-
-def _group_constants(scenario: Scenario) -> dict:
-    edges = kpi.interval_edges(scenario, kpi.measured_intervals(scenario))
-    return {"edges": edges, "lengths": np.diff(edges),
-            "agents": np.array([len(group.spells) for group in scenario.groups], np.int64),
-            "cost_per_hour": np.array([group.cost_per_hour for group in scenario.groups], float)}
-
-
 def run_columns(scenario: Scenario, inputs: dict, agents) -> Dict[str, np.ndarray]:
     """A run's four tables as numbers (by table: an array, one row per numeric column), from
     ``sim.kpi.streaming.table_inputs`` and the engine's agent log."""
-    groups, group_intervals = group_columns(scenario, agents, inputs["window_end"], *inputs["groups"])
-    both = _block("summary", kpi_columns(scenario, inputs["both"]))  # interval rows, then the summary's
+    groups, group_intervals = kpi.group_columns(scenario, agents, inputs["window_end"], *inputs["groups"])
+    both = _block("summary", kpi.kpi_columns(scenario, inputs["both"]))  # interval rows, then the summary's
     last = both.shape[1] - len(scenario.call_types) - 1
     return {"summary": both[:, last:], "intervals": both[:, :last],
             "groups": _block("groups", groups), "group_intervals": _block("group_intervals", group_intervals)}

@@ -29,7 +29,12 @@ RATE_COLUMNS = ("asa", "mean_wait", "p90_wait", "aht", "avg_queue", "max_queue")
 
 
 def _kpi_frame(scenario: Scenario, leading: dict, columns: dict) -> pd.DataFrame:
-    """A KPI table in one go: ``leading`` label columns, then the counts, the service level (with
+    """A KPI table in one go: ``leading`` label columns, then :func:`kpi_columns`."""
+    return frame({**leading, **kpi_columns(scenario, columns)})
+
+
+def kpi_columns(scenario: Scenario, columns: dict) -> dict:
+    """The numeric columns of a KPI table after its labels: the counts, the service level (with
     the scenario's variant) and abandon rate, then the means and queue statistics.
 
     ``columns`` maps every AGGREGATES name plus avg_queue and max_queue to arrays (any shape;
@@ -38,12 +43,11 @@ def _kpi_frame(scenario: Scenario, leading: dict, columns: dict) -> pd.DataFrame
     counts = {name: _count(columns[name]) for name in COUNTS}
     denominator = definitions.sl_denominator(scenario.kpi.sl_variant, counts["offered"], counts["answered"],
                                              counts["late_abandoned"])
-    table = dict(leading)
-    table.update((name, counts[name]) for name in COUNTS)
-    table["service_level"] = definitions.ratio(counts["answered_within_T"], denominator)
-    table["abandon_rate"] = definitions.ratio(counts["abandoned"], counts["offered"])
-    table.update((name, np.asarray(columns[name], float).ravel()) for name in RATE_COLUMNS)
-    return frame(table)
+    out = dict(counts)
+    out["service_level"] = definitions.ratio(counts["answered_within_T"], denominator)
+    out["abandon_rate"] = definitions.ratio(counts["abandoned"], counts["offered"])
+    out.update((name, np.asarray(columns[name], float).ravel()) for name in RATE_COLUMNS)
+    return out
 
 
 def _count(values) -> np.ndarray:
@@ -53,8 +57,6 @@ def _count(values) -> np.ndarray:
         return values.astype(np.int64).ravel()
     values = values.astype(float).ravel()
     return np.where(np.isnan(values), 0.0, values).astype(np.int64)
-
-
 
 
 AGGREGATES = {
@@ -165,6 +167,16 @@ def assemble_group_tables(scenario: Scenario, agents, window_end: float, busy_wi
     interval), measured answered calls and AHT; time on duty comes from the engine's agent log
     ``agents`` (an :class:`~sim.core.records.AgentLog`: arrays, read without a table's overhead)."""
     const = per_scenario(scenario, "kpi.group_constants", _group_constants)
+    summary, per_interval = group_columns(scenario, agents, window_end, busy_window, busy_intervals, answered, aht)
+    return (frame({"group": const["group"], **summary}),
+            frame({"interval": const["interval"], "start": const["start"], "group": const["interval_group"],
+                   **per_interval}))
+
+
+def group_columns(scenario: Scenario, agents, window_end: float, busy_window, busy_intervals, answered,
+                  aht) -> tuple:
+    """The numeric columns of the group and group-interval tables (after their labels)."""
+    const = per_scenario(scenario, "kpi.group_constants", _group_constants)
     lengths = const["lengths"]
     n_groups, n_intervals = len(scenario.groups), len(lengths)
     # time on duty per group: over the interval edges, then over the window [warm-up, window end]
@@ -176,20 +188,18 @@ def assemble_group_tables(scenario: Scenario, agents, window_end: float, busy_wi
     staffed_j, staffed = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
     busy = np.asarray(busy_window, float)
     paid = staffed  # no breaks or paid off-phone time modelled yet
-    summary = frame({
-        "group": const["group"],
-        "agents": const["agents"],
+    summary = {
+        "agents": const["agents"].copy(),
         "staffed_hours": staffed / 3600, "busy_hours": busy / 3600, "paid_hours": paid / 3600,
         "occupancy": definitions.ratio(busy, staffed), "utilisation": definitions.ratio(busy, paid),
         "answered": np.asarray(answered, np.int64), "aht": np.asarray(aht, float),
         "cost": paid / 3600 * const["cost_per_hour"],
-    })
+    }
     busy_j = np.asarray(busy_intervals, float).reshape(n_groups, n_intervals)
-    per_interval = frame({
-        "interval": const["interval"], "start": const["start"], "group": const["interval_group"],
+    per_interval = {
         "staffed": (staffed_j / lengths).ravel(), "busy": (busy_j / lengths).ravel(),
         "occupancy": definitions.ratio(busy_j.ravel(), staffed_j.ravel()),
-    })
+    }
     return summary, per_interval
 
 
