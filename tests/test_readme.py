@@ -177,4 +177,4 @@ def test_the_suite_runs_in_parallel_with_the_slow_studies_marked():
     assert "pytest-xdist" in test_extra
     for study in sorted((ROOT / "tests").glob("test_study_*.py")):
         assert "pytestmark = pytest.mark.slow" in study.read_text(), study.name
-    assert re.search(r"The tests take about \d+ minutes", README)
+    assert re.search(r"The tests \(about \d+\) take about [\d.]+ minutes", README)
