@@ -4,7 +4,7 @@ A run that cannot fit in the memory available is refused (ConfigError naming the
 setting to change) instead of dying of memory minutes later; a run expected to take long is
 announced with its estimate. The constants were measured on the single-queue scenario
 (tracemalloc peak and wall time of ``simulate``, 2-core machine under load; see
-``experiments/run_size_constants.py``) and rounded up: the estimate errs on the large side.
+``experiments/benchmark/run_size_constants.py``) and rounded up: the estimate errs on the large side.
 """
 
 from __future__ import annotations

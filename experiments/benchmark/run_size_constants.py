@@ -1,7 +1,7 @@
 """Measure the constants of sim/model/run_size.py: bytes per call record, bytes per interval row,
 calls per second of each engine (records on and off).
 
-    python experiments/run_size_constants.py
+    python experiments/benchmark/run_size_constants.py
 
 Peak memory is tracemalloc's (numpy registers its buffers with it), measured in a separate run
 from the wall time (tracemalloc slows allocation down). Single-queue scenario, steady state.
