@@ -375,7 +375,7 @@ def test_run_size_estimate_and_refusal():
     s = build_scenario(big_queue(3600, 1000))
     size = run_size.estimate(s, records=True)
     assert size.calls == pytest.approx(3600 * 1000) and size.interval_rows == 1000 * 3
-    assert size.memory >= 3.6e6 * 350  # at least the measured bytes per call record
+    assert size.memory >= 3.6e6 * 114  # at least the measured bytes per call record
     lean = run_size.estimate(s, records=False)
     assert lean.memory < size.memory / 10
     assert run_size.estimate(s, records=False, engine="simpy").memory == size.memory  # SimPy keeps every call
@@ -391,7 +391,7 @@ def test_run_size_estimate_and_refusal():
 def test_a_run_too_big_for_memory_is_refused_before_it_starts(monkeypatch):
     from sim.model import run_size
 
-    monkeypatch.setattr(run_size, "available_memory", lambda: 60e6)  # room for the base, not 36,000 records
+    monkeypatch.setattr(run_size, "available_memory", lambda: 52e6)  # room for the base, not 36,000 records
     with pytest.raises(ConfigError) as info:
         sim.simulate(big_queue(3600, 10), seed=1)
     assert info.value.field == "output.calls" and "36,000 calls" in str(info.value)
