@@ -29,6 +29,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.model import command_line
 from sim.model.config import AppConfig, register_configs
+from sim.model.scenario_files import shipped_config_dir
 from sim.model.schema import conform_node
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario, scenario_dict
@@ -38,11 +39,7 @@ SHORTCUTS = ("rate", "aht", "patience", "agents", "trunks")
 
 def config_dir() -> str:
     """The configs shipped with the package (installed copy first, then the source tree)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "configs", here.parent / "configs"):
-        if (candidate / "config.yaml").exists():
-            return str(candidate)
-    raise FileNotFoundError("callsim's configs/ directory is missing from the installation")
+    return str(shipped_config_dir())
 
 
 def apply_shortcuts(cfg: DictConfig) -> DictConfig:

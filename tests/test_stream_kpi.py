@@ -166,3 +166,4 @@ def test_an_interval_nobody_staffs_has_no_occupancy_on_either_path(engine):
         assert g0.staffed[2] == 0 and np.isnan(g0.occupancy[2]), (records, g0)
         occupancy = table.occupancy.dropna()
         assert ((occupancy >= 0) & (occupancy <= 1 + 1e-12)).all(), (records, table)
+        assert (table.busy >= 0).all(), (records, table)  # a residue of -5e-16 s is no busy time
