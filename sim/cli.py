@@ -28,7 +28,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.model import command_line
-from sim.model.config import AppConfig, register_configs
+from sim.model.config import AppConfig, ScenarioConfig, register_configs
 from sim.model.scenario_files import shipped_config_dir
 from sim.model.schema import conform_node
 from sim.errors import ConfigError
@@ -105,8 +105,10 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
 
     started = time.perf_counter()
     try:
-        check_command_line(cfg, overrides)
+        app = check_command_line(cfg, overrides)
         scenario_cfg = apply_shortcuts(cfg)
+        # the scenario checked against the schema once: the Scenario and config.yaml both come from it
+        scenario_cfg = app.scenario if scenario_cfg is cfg.scenario else conform_node(scenario_cfg, ScenarioConfig)
         scenario = build_scenario(scenario_cfg)
         settings = ExperimentSettings.from_config(cfg.replications, cfg.experiment)
         explicit_calls = any(o.lstrip("+~").startswith("output.calls=") for o in overrides)
@@ -142,15 +144,17 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     return 0
 
 
-def check_command_line(cfg: DictConfig, overrides: Sequence[str]) -> None:
+def check_command_line(cfg: DictConfig, overrides: Sequence[str]) -> AppConfig:
     """What Hydra lets through: keys added with + that the schema lacks, ``key={}`` no-ops, an
-    unknown output format (checked again when writing; here before the run)."""
+    unknown output format (checked again when writing; here before the run). Returns the config
+    as the schema's dataclasses."""
     from sim.reports.files import CALL_FORMATS
 
-    conform_node(cfg, AppConfig)  # unknown keys (added with +) and wrong types, named
+    app = conform_node(cfg, AppConfig)  # unknown keys (added with +) and wrong types, named
     command_line.check_overrides(cfg, overrides)
     if cfg.output.calls_format not in CALL_FORMATS:
         raise ConfigError("output.calls_format", f"unknown format {cfg.output.calls_format!r}", allowed=CALL_FORMATS)
+    return app
 
 
 def preflight(argv: Sequence[str]) -> list:
