@@ -15,21 +15,28 @@ from __future__ import annotations
 
 # -- events ---------------------------------------------------------------------------------
 # Simultaneous timed events fire in order of (time, class, entity): at one instant shifts change
-# first, then agents finish, then callers whose patience ran out leave, then waiting calls
-# overflow, then new calls arrive. The entity is the agent index (STAFFING, COMPLETION) or the
-# call id (ABANDON, ARRIVAL); an overflow timer's entity is call id << ROUTE_BITS | route step.
+# first, then agents finish (a preview agent's ringing ends), then callers whose patience ran out
+# leave, then waiting calls overflow, then outbound dial attempts resolve, then connected
+# outbound calls that found no agent are dropped (nuisance), then records come due for a retry,
+# then the dialling interval changes, then new calls arrive. The entity is the agent index
+# (STAFFING, COMPLETION), the call id (ABANDON, ARRIVAL), the attempt id (DIAL_RESULT, NUISANCE,
+# RETRY) or the interval index (DIAL_WINDOW); an overflow timer's entity is
+# call id << ROUTE_BITS | route step. Only the relative order of the classes matters (ARRIVAL
+# must stay last: the compiled loop reads arrivals outside its heap).
 # Keys (class << ENTITY_BITS | entity) are unique among pending events. An event scheduled
 # "sequenced" (for a feature that gives one agent or call several pending events of a class) has
 # for entity the run's count of sequenced events so far: an insertion sequence in the key, so
 # that such events fire in the order they were scheduled, in every engine.
-EVENT_CLASSES = {"STAFFING": 1, "COMPLETION": 2, "ABANDON": 3, "OVERFLOW": 4, "ARRIVAL": 5}
+EVENT_CLASSES = {"STAFFING": 1, "COMPLETION": 2, "ABANDON": 3, "OVERFLOW": 4, "DIAL_RESULT": 5, "NUISANCE": 6,
+                 "RETRY": 7, "DIAL_WINDOW": 8, "ARRIVAL": 9}
 ENTITY_BITS = 48  # entities (agent indices, call ids << ROUTE_BITS | step) stay below 2**48
 ROUTE_BITS = 6
 MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
 
 # What a timed event of the compiled loop does (its class orders it; its kind dispatches it).
 EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
-               "EV_OVERFLOW": 6, "EV_ARRIVAL": 7}  # (at most 15: four bits of an event)
+               "EV_OVERFLOW": 6, "EV_ARRIVAL": 7, "EV_PREVIEW_END": 8, "EV_OUTBOUND_END": 9, "EV_DIAL_RESULT": 10,
+               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13}  # (at most 15: four bits of an event)
 
 # -- calls ----------------------------------------------------------------------------------
 # Outcome of a call in the per-call records. Short abandons are a KPI classification of
@@ -42,13 +49,26 @@ CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2}
 
 # -- agents -----------------------------------------------------------------------------------
 # Agent states (sim.agents.states names them and their allowed transitions).
-AGENT_STATES = ("OFF_DUTY", "IDLE", "TALKING", "WRAP_UP")
+AGENT_STATES = ("OFF_DUTY", "IDLE", "TALKING", "WRAP_UP", "DIALING", "OUTBOUND_TALKING", "OUTBOUND_WRAP_UP")
+
+# -- outbound -------------------------------------------------------------------------------
+# What a dial attempt reaches, in the order the outcome draw is inverted (a uniform u picks the
+# first result whose cumulative probability in the dial's interval exceeds u). A live answer
+# (RIGHT_PARTY, WRONG_PARTY) is connected to an agent, or dropped as a nuisance call when none
+# is free within the campaign's nuisance wait.
+DIAL_RESULTS = ("RIGHT_PARTY", "WRONG_PARTY", "BUSY", "NO_ANSWER", "MACHINE")
+DIAL_RESULT_NAMES = tuple(name.lower() for name in DIAL_RESULTS)
+LIVE_RESULTS = ("RIGHT_PARTY", "WRONG_PARTY")
+# Retry delays are per result, plus one for a dropped (nuisance) call: index NUISANCE_RETRY.
+NUISANCE_RETRY = len(DIAL_RESULTS)
 
 # -- policies ---------------------------------------------------------------------------------
 # Policy names in code order (sim.policies holds each rule and its Cython twin; the compiled loop
 # receives the code of the scenario's choice). Append new names: codes are never renumbered.
 CALL_SELECTION = ("priority_fifo", "priority_head_start")
 AGENT_SELECTION = ("route_order", "least_skilled")
+DIALLING_MODES = ("preview", "progressive", "predictive")
+BLENDING = ("threshold", "threshold_no_queue", "threshold_sl_floor")
 
 # -- streaming tallies ----------------------------------------------------------------------
 # Per (interval, call type) of the measured calls: counts, then sums (sim.kpi.streaming reads them).
@@ -78,6 +98,10 @@ def constants() -> dict:
     values.update({f"AGENT_{name}": i for i, name in enumerate(AGENT_STATES)})
     values.update({f"CALL_SELECTION_{name.upper()}": i for i, name in enumerate(CALL_SELECTION)})
     values.update({f"AGENT_SELECTION_{name.upper()}": i for i, name in enumerate(AGENT_SELECTION)})
+    values.update({f"DIAL_{name.upper()}": i for i, name in enumerate(DIALLING_MODES)})
+    values.update({f"BLENDING_{name.upper()}": i for i, name in enumerate(BLENDING)})
+    values.update({f"RESULT_{name}": i for i, name in enumerate(DIAL_RESULTS)})
+    values.update(NUISANCE_RETRY=NUISANCE_RETRY)
     values.update(N_COUNTS=len(TALLY_COUNTS), N_SUMS=len(TALLY_SUMS))
     values.update({f"C_{name.upper()}": i for i, name in enumerate(TALLY_COUNTS)})
     values.update({f"S_{name.upper()}": i for i, name in enumerate(TALLY_SUMS)})

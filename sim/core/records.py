@@ -98,6 +98,50 @@ def legs_of(records: CallRecords) -> LegRecords:
 
 
 @dataclass
+class AttemptRecords:
+    """One row per outbound dial attempt, indexed by attempt id (attempts are numbered in the
+    order they are dialled, all campaigns together).
+
+    record: the contact record's index in its campaign's list; attempt: 0 for its first dial;
+    dial_time: when it was dialled; result: what it reached (protocol.DIAL_RESULTS code);
+    resolve_time: when the ringing ended (dial + ring time); group, agent: who took the call
+    (preview: the agent who dialled it; -1 if nobody); connect_time: when the agent started
+    talking (NaN if never); end_time: when the customer's line was released: end of talk, the
+    drop of a nuisance call, or resolve_time for an attempt that reached nobody; talk, wrapup:
+    the durations spent (0 if not connected); nuisance: a live answer dropped because no agent
+    was free within the nuisance wait.
+    """
+
+    campaign: np.ndarray  # int32
+    record: np.ndarray  # int64
+    attempt: np.ndarray  # int32
+    dial_time: np.ndarray  # float64
+    result: np.ndarray  # int8
+    resolve_time: np.ndarray  # float64
+    group: np.ndarray  # int32
+    agent: np.ndarray  # int32
+    connect_time: np.ndarray  # float64
+    end_time: np.ndarray  # float64
+    talk: np.ndarray  # float64
+    wrapup: np.ndarray  # float64
+    nuisance: np.ndarray  # bool
+
+    DTYPES = {"campaign": np.int32, "record": np.int64, "attempt": np.int32, "dial_time": np.float64,
+              "result": np.int8, "resolve_time": np.float64, "group": np.int32, "agent": np.int32,
+              "connect_time": np.float64, "end_time": np.float64, "talk": np.float64, "wrapup": np.float64,
+              "nuisance": np.bool_}
+
+    @classmethod
+    def from_rows(cls, rows: List[tuple]) -> "AttemptRecords":
+        """From row tuples in field order (the SimPy engine's)."""
+        columns = list(zip(*rows)) if rows else [()] * len(cls.DTYPES)
+        return cls(**{name: np.array(values, dtype) for (name, dtype), values in zip(cls.DTYPES.items(), columns)})
+
+    def __len__(self) -> int:
+        return len(self.dial_time)
+
+
+@dataclass
 class AgentLog:
     """One row per agent spell on duty.
 
@@ -134,6 +178,7 @@ class EngineOutput:
     agents: AgentLog
     tallies: Optional[dict] = None
     legs: Optional[LegRecords] = None  # None: one leg per answered call (legs_of(records))
+    attempts: Optional[AttemptRecords] = None  # outbound dial attempts (scenarios with campaigns; kept in both modes)
 
     def service_legs(self) -> LegRecords:
         """The run's service legs (recorded, or read off the call records)."""

@@ -150,9 +150,113 @@ class RoutingConfig:
     agent_selection: str = "route_order"
 
 
+def _seconds(kind: str, mean: float):
+    return field(default_factory=lambda: DistributionConfig(kind=kind, mean=mean))
+
+
+@dataclass
+class DialOutcomesConfig:
+    """What a dial attempt reaches: probabilities summing to 1, each a number or one value per
+    interval of the day (the interval of the dial). A live answer (right party, wrong party) is
+    put through to an agent; busy, no answer and answering machine are retried (see retry)."""
+
+    right_party: Any = 0.30
+    wrong_party: Any = 0.05
+    busy: Any = 0.10
+    no_answer: Any = 0.40
+    machine: Any = 0.15
+
+
+@dataclass
+class RetryConfig:
+    """When a record is dialled again: at most ``max_attempts`` attempts in all; a record whose
+    attempt was busy / not answered / reached a machine comes due again after the delay of that
+    result (minutes; null: never again). ``nuisance_minutes``: after a live answer dropped
+    because no agent was free (null: never re-dial a record whose call was abandoned)."""
+
+    max_attempts: int = 3
+    busy_minutes: Optional[float] = 15.0
+    no_answer_minutes: Optional[float] = 60.0
+    machine_minutes: Optional[float] = 120.0
+    nuisance_minutes: Optional[float] = None
+
+
+@dataclass
+class DiallerConfig:
+    """How the campaign dials (sim/policies/dialling.py).
+
+    mode: ``preview`` (a free agent takes a record and dials it, busy while it rings),
+    ``progressive`` (``calls_per_agent`` lines per free agent) or ``predictive`` (dials ahead on
+    the rolling contact-rate estimate so that a share ``target_connect`` of live answers finds a
+    free agent, at most ``max_calls_per_agent`` lines per free agent; while the rolling nuisance
+    rate is above ``nuisance_cap`` it dials one line per free agent).
+    A live answer that finds no free agent waits ``nuisance_wait`` seconds (the "2-second
+    rule"), then is dropped: a nuisance call. The nuisance rate (dropped / live answers) is
+    reported against ``nuisance_cap``; the rolling rates and estimate use the last
+    ``nuisance_window`` live answers and the last ``estimate_window`` resolved attempts (before
+    that, the estimate is completed with ``initial_contact_rate``).
+    """
+
+    mode: str = "progressive"
+    calls_per_agent: int = 1
+    target_connect: float = 0.97
+    max_calls_per_agent: int = 4
+    initial_contact_rate: float = 0.35
+    estimate_window: int = 100
+    nuisance_wait: float = 2.0
+    nuisance_cap: float = 0.03
+    nuisance_window: int = 100
+
+
+@dataclass
+class CampaignConfig:
+    """An outbound campaign: a contact list dialled for the ``groups`` that work it.
+
+    list_size: records in the list (null: unlimited). Dialling happens in the intervals that are
+    on: from ``dial_from`` to ``dial_until`` (clock times; null: the horizon's start / end) and,
+    if given, where ``dial_intervals`` (one 0/1 per interval) is 1; never after the horizon.
+    ring_time: from the dial to a live answer, busy signal or machine (null: 0 s);
+    no_answer_time: ringing until the dialler gives up on an unanswered call.
+    talk_time / wrong_party_time: conversation of a right-party contact / a wrong party;
+    wrapup_time: after either (null: none).
+    A group works at most one campaign; a campaign's group that also serves inbound call types
+    is *blended* (see ``blending``), one that serves none is a dedicated outbound group.
+    """
+
+    groups: List[str] = field(default_factory=list)
+    list_size: Optional[int] = None
+    dial_from: Optional[str] = None
+    dial_until: Optional[str] = None
+    dial_intervals: Optional[List[int]] = None
+    dialler: DiallerConfig = field(default_factory=DiallerConfig)
+    outcomes: DialOutcomesConfig = field(default_factory=DialOutcomesConfig)
+    ring_time: Optional[DistributionConfig] = _seconds("deterministic", 12.0)
+    no_answer_time: DistributionConfig = _seconds("deterministic", 25.0)
+    talk_time: DistributionConfig = _seconds("exponential", 240.0)
+    wrong_party_time: DistributionConfig = _seconds("deterministic", 20.0)
+    wrapup_time: Optional[DistributionConfig] = None
+    retry: RetryConfig = field(default_factory=RetryConfig)
+
+
+@dataclass
+class BlendingConfig:
+    """How blended agents (a campaign's groups that also serve inbound call types) share their
+    time (sim/policies/blending.py). Inbound always comes first: an idle blended agent is lent
+    to a campaign only while more than ``threshold`` agents of the campaign's blended groups are
+    idle (the reservation threshold), and, by ``policy``:
+    ``threshold`` (no more), ``threshold_no_queue`` (also only while no inbound call of a type
+    they serve is waiting), ``threshold_sl_floor`` (also only while the service level of those
+    call types in the last interval was at least ``sl_floor``)."""
+
+    policy: str = "threshold"
+    threshold: int = 0
+    sl_floor: Optional[float] = None
+
+
 @dataclass
 class ScenarioConfig:
-    """A whole call center: horizon, call types, agent groups, trunks, routing policies, KPI settings."""
+    """A whole call center: horizon, call types, agent groups, trunks, routing policies, KPI settings,
+    outbound campaigns and the blending policy."""
 
     name: str = MISSING
     description: str = ""
@@ -163,6 +267,8 @@ class ScenarioConfig:
     busyness_cv: float = 0.0
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     kpi: KpiConfig = field(default_factory=KpiConfig)
+    campaigns: Dict[str, CampaignConfig] = field(default_factory=dict)
+    blending: BlendingConfig = field(default_factory=BlendingConfig)
 
 
 @dataclass

@@ -22,6 +22,7 @@ import numpy as np
 from sim.core import protocol
 from sim.model import bounds
 from sim.model.bounds import DAY, in_range, whole_in_range
+from sim.model.campaigns import Blending, Campaign, build_blending, build_campaigns
 from sim.model.config import ScenarioConfig
 from sim.model.schema import conform_node
 from sim.model.distributions import Distribution, parse_distribution
@@ -83,6 +84,8 @@ class Scenario:
     kpi: KpiSettings
     call_selection: str = "priority_fifo"  # policy names (sim.policies)
     agent_selection: str = "route_order"
+    campaigns: Tuple[Campaign, ...] = ()  # outbound campaigns (sim.model.campaigns)
+    blending: Blending = Blending()
 
     @property
     def n_agents(self) -> int:
@@ -123,6 +126,12 @@ def build_scenario(cfg) -> Scenario:
         for i, name in enumerate(type_names)
     )
     _check_servable(call_types, groups)
+    inbound = [False] * len(groups)
+    for ct in call_types:
+        for g, _ in ct.route:
+            inbound[g] = True
+    campaigns = build_campaigns(node.campaigns, group_names, inbound, horizon, parse_clock)
+    _check_staffed(campaigns, groups)
     n_agents = sum(len(g.spells) for g in groups)
     if n_agents > bounds.MAX_AGENTS:
         raise ConfigError("groups", f"{n_agents:,} agents in all: must be between 0 and {bounds.MAX_AGENTS:,}")
@@ -145,6 +154,8 @@ def build_scenario(cfg) -> Scenario:
         busyness_cv=float(node.busyness_cv),
         kpi=_kpi(node.kpi),
         **_routing(node.routing, call_types),
+        campaigns=campaigns,
+        blending=build_blending(node.blending, campaigns),
     )
 
 
@@ -318,6 +329,14 @@ def _check_servable(call_types, groups) -> None:
         if sum(ct.rates) > 0 and not any(groups[g].spells for g, _ in ct.route):
             names = [groups[g].name for g, _ in ct.route]
             raise ConfigError(f"call_types.{ct.name}.route", f"no agent of {names} is ever on duty, so no call of this type could be served")
+
+
+def _check_staffed(campaigns, groups) -> None:
+    for c in campaigns:
+        if c.list_size != 0 and any(c.dial_open) and not any(groups[g].spells for g in c.groups):
+            names = [groups[g].name for g in c.groups]
+            raise ConfigError(f"campaigns.{c.name}.groups", f"no agent of {names} is ever on duty, so nobody "
+                                                            "would work this campaign")
 
 
 def _routing(r, call_types) -> dict:
