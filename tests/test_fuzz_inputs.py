@@ -252,6 +252,9 @@ APP_BAD = {  # override -> the field the error must name
     "rate=1e30": "arrival_rate", "rate=nan": "arrival_rate", "rate=-1": "arrival_rate",
     "aht=0": "talk_time.mean", "aht=1e9": "talk_time.mean", "patience=soon": "patience", "patience=-5": "patience.mean",
     "agents=-1": "headcount", "agents=100000000": "headcount", "trunks=0": "trunks",
+    "threshold=-1": "blending.threshold", "threshold=100001": "blending.threshold", "threshold=1.5": "threshold",
+    "outbound_aht=0": "campaigns.outbound.talk_time.mean", "outbound_aht=-5": "campaigns.outbound.talk_time.mean",
+    "outbound_aht=1e9": "campaigns.outbound.talk_time.mean", "outbound_aht=nan": "campaigns.outbound.talk_time.mean",
     "trunks=100000000000000000000000": "trunks",
     "+bogus=1": "bogus", "+experiment.bogus=1": "experiment.bogus", "+output.bogus=1": "output.bogus",
     "+scenario.call_types.calls.bogus=3": "scenario.call_types.calls.bogus",
@@ -332,6 +335,11 @@ COMMAND_CASES = {  # arguments -> text the one line must contain
     ("scenario.horizon.intervals=100000000",): "horizon.intervals",
     ("scenario=single_queue", "scenario.horizon.hours=100000", "rate=10000000"): "output.calls",
     ("output.calls_format=xml",): "output.calls_format",
+    ("scenario=single_queue", "threshold=-2"): "blending.threshold", ("threshold=2",): "threshold",
+    ("scenario=blended", "scenario.blending.policy=always"): "blending.policy",
+    ("scenario=blended", "scenario.campaigns.renewals.outcomes.busy=0.5"): "campaigns.renewals.outcomes",
+    ("scenario=blended", "scenario.campaigns.renewals.dial_from=14:10"): "campaigns.renewals.dial_from",
+    ("scenario=single_queue", "+scenario.campaigns.c={groups: [nobody]}"): "campaigns.c.groups[0]",
 }
 
 

@@ -321,6 +321,9 @@ class AppConfig:
     The short keys ``rate`` (calls/hour), ``aht`` (mean talk time, s), ``patience`` (mean
     patience in s, or ``none`` for no abandonment), ``agents`` and ``trunks`` override a
     single-queue scenario (one call type, one group); null leaves the scenario as written.
+    ``threshold`` (the blending reservation threshold) and ``outbound_aht`` (mean outbound talk
+    time, s) add to it the outbound campaign of the Markov blending model
+    (:mod:`sim.model.short_overrides`; defaults when one is given: 0, the inbound mean talk time).
     """
 
     scenario: ScenarioConfig = MISSING
@@ -336,6 +339,8 @@ class AppConfig:
     patience: Optional[Any] = None
     agents: Optional[int] = None
     trunks: Optional[int] = None
+    threshold: Optional[int] = None
+    outbound_aht: Optional[float] = None
 
 
 def register_configs() -> None:
