@@ -20,8 +20,7 @@ from sim.model.scenario import build_scenario
 
 from strategies import DISTRIBUTIONS, N_INTERVALS, scenarios
 
-FAST_PENDING = pytest.mark.xfail(strict=True, reason="fast engine: campaigns not yet built")
-ENGINE_PARAMS = [pytest.param(name, marks=FAST_PENDING) if name == "fast" else name for name in sorted(ENGINES)]
+ENGINE_PARAMS = sorted(ENGINES)
 LIVE = [DIAL_RESULTS.index(name) for name in LIVE_RESULTS]
 MINUTES = st.none() | st.sampled_from([0.0, 0.5, 2.0, 10.0])
 
