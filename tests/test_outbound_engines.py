@@ -64,7 +64,7 @@ def exercised(out, scenario, seen: Counter) -> None:
 def check_property(strategy, run, examples, minimum):
     counts, seen = Counter(), Counter()
 
-    @settings(max_examples=examples, deadline=None, database=None,
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(case=strategy)
     def check(case):
