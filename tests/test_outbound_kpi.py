@@ -24,21 +24,22 @@ nan = math.nan
 INB, BLEND, OUT, PREV = range(4)
 
 
-def scenario():
+def scenario(**extra):
     return day_scenario(
         {"a": {"arrival_rate": 0, "talk_time": deterministic(10), "route": [{"group": "inb"}, {"group": "blend"}]}},
         {"inb": {"headcount": 1}, "blend": {"headcount": 1}, "out": {"headcount": 1}, "prev": {"headcount": 1}},
         intervals=2,
         campaigns={"sales": {"groups": ["blend", "out"], "list_size": 10, "dialler": {"mode": "progressive"},
                              "retry": {"max_attempts": 2, "machine_minutes": None}},  # machine: never again
-                   "survey": {"groups": ["prev"], "dialler": {"mode": "preview"}, "retry": {"max_attempts": 3}}})
+                   "survey": {"groups": ["prev"], "dialler": {"mode": "preview"}, "retry": {"max_attempts": 3}}},
+        **extra)
 
 
 # (campaign, record, attempt, dial, result, resolve, group, agent, connect, end, talk, wrapup, nuisance)
 ATTEMPTS = [
     (0, 0, 0, 3000, RP, 3012, OUT, 2, 3012, 3612, 600, 60, False),  # out busy [3012, 3672]: 588 s + 72 s
     (0, 1, 0, 1000, NA, 1025, -1, -1, nan, 1025, 0, 0, False),  # open: 1 of 2 attempts, retried after 60 min
-    (0, 2, 0, 1000, WP, 1012, -1, -1, nan, 1014, 0, 0, True),  # nuisance; exhausted (nuisance: never again)
+    (0, 2, 0, 1000, RP, 1012, -1, -1, nan, 1014, 0, 0, True),  # nuisance (no RPC); exhausted: never again
     (0, 3, 0, 1000, BUSY, 1012, -1, -1, nan, 1012, 0, 0, False),
     (0, 3, 1, 1912, BUSY, 1924, -1, -1, nan, 1924, 0, 0, False),  # exhausted: 2 of 2 attempts
     (0, 4, 0, 4000, RP, 4012, BLEND, 1, 4012, 4312, 300, 30, False),  # blend busy [4012, 4342]: 330 s
@@ -65,8 +66,8 @@ def output(rows=ATTEMPTS):
     return EngineOutput("hand", calls, agents, attempts=AttemptRecords.from_rows(rows))
 
 
-def run(rows=ATTEMPTS):
-    s, out = scenario(), output(rows)
+def run(rows=ATTEMPTS, s=None):
+    s, out = s or scenario(), output(rows)
     _, _, _, groups, group_intervals = record_tables.tables(s, out)
     return groups, group_intervals, outbound.tables(s, out.attempts, 7200.0, groups, group_intervals)
 
@@ -74,7 +75,7 @@ def run(rows=ATTEMPTS):
 def test_campaign_counts_nuisance_rate_and_rpc_per_agent_hour():
     _, _, t = run()
     c = t["campaigns"].set_index("campaign")
-    # sales: 8 attempts; live: 0, 2, 4+1=5, 6+1=7 -> 4; connected: rows 0, 5, 7 -> 3; RPC rows 0, 5 -> 2
+    # sales: 8 attempts; live: 0, 2, 5, 7 -> 4; connected: rows 0, 5, 7 -> 3; RPC: rows 0, 5 (row 2 was dropped) -> 2
     assert c.loc["sales", ["attempts", "live_answers", "connects", "rpc", "nuisance"]].tolist() == [8, 4, 3, 2, 1]
     assert c.loc["sales", "nuisance_rate"] == pytest.approx(1 / 4)
     assert c.loc["sales", "nuisance_cap"] == pytest.approx(0.03)
@@ -202,3 +203,17 @@ def test_per_replication_campaigns_table():
     assert table.seed.tolist() == [11, 11, 12, 12]
     assert table.campaign.tolist() == ["sales", "survey"] * 2
     assert table.rpc.tolist() == [2, 2, 2, 2]
+
+
+def test_attempts_dialled_in_the_warm_up_are_not_counted():
+    # a steady-state run: warm-up [0, 3600), measured [3600, 7200): the counts and agent-hours of
+    # interval 1 above; the list's state counts every attempt
+    s = scenario(horizon={"kind": "steady_state", "interval_minutes": 60, "hours": 1, "warmup_hours": 1})
+    _, _, t = run(s=s)
+    c = t["campaigns"].set_index("campaign")
+    assert c.loc["sales", ["attempts", "live_answers", "connects", "rpc", "nuisance"]].tolist() == [3, 2, 2, 1, 0]
+    assert c.loc["sales", "agent_hours"] * 3600 == pytest.approx(422 + 3508)
+    assert c.loc["sales", ["attempted", "finished", "exhausted", "open"]].tolist() == [7, 3, 3, 1]
+    ci = t["campaign_intervals"]
+    assert ci.interval.tolist() == [1, 1] and ci.attempts.tolist() == [3, 0]
+    np.testing.assert_allclose(ci.penetration, [0.7, nan])
