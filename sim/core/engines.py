@@ -31,6 +31,8 @@ def select_engine(name: str, scenario: Scenario) -> Tuple[object, str]:
         raise ConfigError("engine", "the fast engine is not built in this installation "
                                     f"({fast_engine.IMPORT_ERROR}); reinstall with a C compiler, or use engine=simpy")
     if name == "auto":
+        if scenario.campaigns:  # UNTIL THE FAST ENGINE RUNS CAMPAIGNS (issue 12): remove this check then
+            return SimpyEngine(), "engine=auto chose the SimPy engine: the fast engine does not run campaigns yet"
         if fast_engine.AVAILABLE:
             return FastEngine(), "engine=auto chose the fast engine"
         return SimpyEngine(), f"engine=auto chose the SimPy engine: the fast engine is not built ({fast_engine.IMPORT_ERROR})"

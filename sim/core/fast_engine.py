@@ -10,7 +10,7 @@ SimPy engine.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
@@ -60,10 +60,14 @@ class FastEngine:
 
     name = "fast"
 
-    def run(self, scenario: Scenario, inputs: Iterable[CallBlock], records: bool = True) -> EngineOutput:
-        """Per-call records if ``records``, else streaming tallies (memory independent of the calls)."""
+    def run(self, scenario: Scenario, inputs: Iterable[CallBlock], records: bool = True,
+            contacts: Optional[Sequence] = None) -> EngineOutput:
+        """Per-call records if ``records``, else streaming tallies (memory independent of the calls).
+        ``contacts``: the campaigns' draws (the interface of the SimPy engine)."""
         if not AVAILABLE:
             raise RuntimeError(f"the fast engine is not built: {IMPORT_ERROR}")
+        if scenario.campaigns:
+            raise ValueError("the fast engine does not support campaigns yet: use engine=simpy")
         core = _loop.FastCore(**core_arguments(scenario), keep_records=records, tally=not records)
         for block in inputs:
             core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
