@@ -217,3 +217,91 @@ def test_attempts_dialled_in_the_warm_up_are_not_counted():
     ci = t["campaign_intervals"]
     assert ci.interval.tolist() == [1, 1] and ci.attempts.tolist() == [3, 0]
     np.testing.assert_allclose(ci.penetration, [0.7, nan])
+
+
+# -- end to end: a small blended day through simulate() ------------------------------------------
+BLENDED = dict(
+    call_types={"service": {"arrival_rate": 40.0, "talk_time": {"kind": "exponential", "mean": 180.0},
+                            "patience": {"kind": "exponential", "mean": 120.0},
+                            "route": [{"group": "inbound"}, {"group": "blended"}]}},
+    groups={"inbound": {"headcount": 2}, "blended": {"headcount": 2}, "outbound": {"headcount": 1},
+            "preview": {"headcount": 1}},
+    campaigns={"renewals": {"groups": ["blended", "outbound"], "list_size": 150,
+                            "dialler": {"mode": "progressive", "calls_per_agent": 2},
+                            "wrapup_time": {"kind": "deterministic", "mean": 30.0}},
+               "survey": {"groups": ["preview"], "dialler": {"mode": "preview"}}},
+    blending={"policy": "threshold", "threshold": 1})
+
+
+def blended_day():
+    return day_scenario(BLENDED["call_types"], BLENDED["groups"], intervals=4, interval_minutes=30,
+                        campaigns=BLENDED["campaigns"], blending=BLENDED["blending"])
+
+
+def _within(start, end, low, high):
+    """Seconds of [start, end) inside [low, high)."""
+    return max(0.0, min(end, high) - max(start, low))
+
+
+@pytest.fixture(scope="module")
+def blended_run():
+    from sim import simulate
+
+    s = blended_day()
+    return s, simulate(s, seed=5, engine="auto")
+
+
+def test_end_to_end_counts_and_list_states_match_the_attempts(blended_run):
+    s, r = blended_run
+    a = r.attempts
+    assert len(a) > 50 and r.campaigns is not None
+    c = r.campaigns.set_index("campaign")
+    for index, name in enumerate(["renewals", "survey"]):
+        mine = a.campaign == index
+        live = mine & ((a.result == RP) | (a.result == WP))
+        assert c.loc[name, "attempts"] == mine.sum()
+        assert c.loc[name, "live_answers"] == live.sum()
+        assert c.loc[name, "connects"] == (mine & ~np.isnan(a.connect_time)).sum()
+        assert c.loc[name, "rpc"] == (mine & (a.result == RP) & ~np.isnan(a.connect_time)).sum()
+        assert c.loc[name, "nuisance"] == (mine & a.nuisance).sum()
+        # every live answer was either put through or dropped by the end of the run
+        assert c.loc[name, "connects"] + c.loc[name, "nuisance"] == c.loc[name, "live_answers"]
+        assert c.loc[name, "attempted"] == len(set(a.record[mine].tolist()))
+        assert c.loc[name, "finished"] + c.loc[name, "exhausted"] + c.loc[name, "open"] == c.loc[name, "attempted"]
+        per_interval = r.campaign_intervals[r.campaign_intervals.campaign == name]
+        for column in ("attempts", "live_answers", "connects", "rpc", "nuisance"):
+            assert per_interval[column].sum() == c.loc[name, column]
+        # (the run's agent-hours also cover agents finishing work after the last interval)
+        assert per_interval.agent_hours.sum() <= c.loc[name, "agent_hours"] + 1e-9
+    assert c.loc["renewals", "attempted"] + c.loc["renewals", "never_dialled"] == 150
+    # the survey is worked by a dedicated group only: its agent-hours are that group's time on duty
+    on_duty = r.agents[r.agents.group_name == "preview"]
+    assert c.loc["survey", "agent_hours"] == pytest.approx((on_duty.end - on_duty.start).sum() / 3600)
+    staffed = r.group_intervals[r.group_intervals.group == "preview"].staffed.to_numpy()  # agents on average
+    survey = r.campaign_intervals[r.campaign_intervals.campaign == "survey"]
+    np.testing.assert_allclose(survey.agent_hours, staffed * 0.5)
+
+
+def test_end_to_end_time_split_from_the_records(blended_run):
+    """Each group's inbound, outbound and idle time, summed attempt by attempt and call by call."""
+    s, r = blended_run
+    a, calls, agents = r.attempts, r.calls, r.agents
+    end = max(s.horizon_end, agents.end.max())
+    preview = np.array([cmp.mode == "preview" for cmp in s.campaigns])
+    g = r.group_time.set_index("group")
+    for index, group in enumerate(s.groups):
+        outbound = sum(_within(a.dial_time[i], a.resolve_time[i], 0, end) for i in range(len(a))
+                       if a.group[i] == index and preview[a.campaign[i]])
+        outbound += sum(_within(a.connect_time[i], a.connect_time[i] + a.talk[i] + a.wrapup[i], 0, end)
+                        for i in range(len(a)) if a.group[i] == index and not np.isnan(a.connect_time[i]))
+        served = calls[calls.group == group.name]
+        inbound = float((served.talk + served.wrapup).sum())
+        staffed = float((agents.end - agents.start)[agents.group == index].sum())
+        assert g.loc[group.name, "outbound_hours"] * 3600 == pytest.approx(outbound, abs=1e-6)
+        assert g.loc[group.name, "inbound_hours"] * 3600 == pytest.approx(inbound, abs=1e-6)
+        assert g.loc[group.name, "idle_hours"] * 3600 == pytest.approx(staffed - inbound - outbound, abs=1e-6)
+        occupancy = r.groups.set_index("group").loc[group.name, "occupancy"]
+        assert occupancy == pytest.approx((inbound + outbound) / staffed)
+    assert g.loc["preview", "dialling_hours"] > 0 and g.loc["inbound", "outbound_hours"] == 0
+    shares = r.group_time_intervals[["inbound_share", "outbound_share", "idle_share"]].sum(axis=1)
+    np.testing.assert_allclose(shares, 1.0)

@@ -3,6 +3,8 @@ campaigns), the summary's "Outbound" block, the HTML sections and the two plots,
 hand-built run of tests/test_outbound_kpi.py (its expected values are worked out there)."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -95,7 +97,7 @@ def test_nuisance_plot_draws_each_campaign_against_its_cap(results):
     figure = outbound_plots.nuisance_figure(results)
     sales, survey = figure.axes
     rate, cap = sales.lines
-    np.testing.assert_allclose(rate.get_ydata(), [50.0, 0.0])  # 1/2, 0/2 live answers dropped
+    np.testing.assert_allclose(rate.get_ydata(), [50.0, 0.0, 0.0])  # 1/2, 0/2 live answers dropped (steps)
     np.testing.assert_allclose(cap.get_ydata(), [3.0, 3.0, 3.0])  # the cap, as steps over both intervals
     assert np.isnan(survey.lines[0].get_ydata()[1])  # no live answer: no rate drawn
     close(figure)
@@ -110,3 +112,47 @@ def test_time_split_plot_stacks_the_shares_to_the_whole_time_on_duty(results):
     assert top == pytest.approx(100.0)  # inbound + outbound + idle: all the time on duty
     assert outbound_.get_paths()[0].vertices[:, 1].max() == pytest.approx(100 * 167 / 3600)
     close(figure)
+
+
+BLENDED_YAML = """
+defaults:
+  - scenario_schema
+  - _self_
+name: blend
+horizon: {kind: day, intervals: 4, interval_minutes: 30}
+call_types:
+  service:
+    arrival_rate: 40.0
+    talk_time: {kind: exponential, mean: 180.0}
+    patience: {kind: exponential, mean: 120.0}
+    route: [{group: inbound}, {group: blended}]
+groups:
+  inbound: {headcount: 2}
+  blended: {headcount: 2}
+  outbound: {headcount: 2}
+campaigns:
+  renewals:
+    groups: [blended, outbound]
+    list_size: 150
+    dialler: {mode: progressive, calls_per_agent: 2}
+    wrapup_time: {kind: deterministic, mean: 30.0}
+blending: {policy: threshold, threshold: 1}
+"""
+
+
+def test_callsim_writes_the_outbound_files_of_a_blended_scenario(tmp_path):
+    (tmp_path / "conf" / "scenario").mkdir(parents=True)
+    (tmp_path / "conf" / "scenario" / "blend.yaml").write_text(BLENDED_YAML)
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, "-m", "sim.cli", "--config-dir", str(tmp_path / "conf"), "scenario=blend",
+                           f"hydra.run.dir={out}"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    files = {p.name for p in out.iterdir()}
+    assert set(OUTBOUND_FILES) | {"attempts.parquet", "nuisance_rate.png", "time_split.png"} <= files
+    assert set(OUTBOUND_FILES) <= set(json.loads((out / "run.json").read_text())["files"])
+    attempts = pd.read_parquet(out / "attempts.parquet")
+    campaigns = pd.read_csv(out / "campaigns.csv")
+    assert campaigns.attempts.tolist() == [len(attempts)]
+    assert campaigns.rpc.tolist() == [int(((attempts.result == "right_party") & attempts.connect_time.notna()).sum())]
+    assert "Outbound" in done.stdout and "renewals" in done.stdout
+    assert "<h2>Outbound campaigns</h2>" in (out / "report.html").read_text()

@@ -29,8 +29,9 @@ def nuisance_figure(results):
     fig, axes = plt.subplots(len(names), 1, figsize=(13, 2.6 + 1.8 * len(names)), sharex=True, squeeze=False)
     for ax, name in zip(axes[:, 0], names):
         rows = intervals[intervals.campaign == name]
-        ax.plot(rows.interval, 100 * rows.nuisance_rate, marker="o", markersize=3, color="C3", label="nuisance rate")
-        ax.plot(*_steps(rows.interval, 100 * rows.nuisance_cap), color="black", linestyle="--",
+        ax.step(*_steps(rows.interval, 100 * rows.nuisance_rate), where="post", color="C3", linewidth=1.8,
+                label="nuisance rate")
+        ax.step(*_steps(rows.interval, 100 * rows.nuisance_cap), where="post", color="black", linestyle="--",
                 label=f"cap {100 * rows.nuisance_cap.iloc[0]:g}%")
         ax.set_ylabel(f"{name}\n% of live answers")
         ax.set_ylim(bottom=0)
