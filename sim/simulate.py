@@ -14,6 +14,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from sim.kpi import outbound as outbound_kpi
 from sim.kpi import record_tables as record_kpi
 from sim.kpi import streaming as stream_kpi
 from sim.kpi import theory
@@ -48,6 +49,12 @@ class Results:
     group_intervals: pd.DataFrame  # per interval x agent group
     theory: Optional[pd.DataFrame] = None  # simulated vs Erlang, for textbook single queues
     attempts: Optional[AttemptRecords] = None  # outbound dial attempts as the engine recorded them (campaigns)
+    # outbound (sim.kpi.outbound; None without campaigns): per campaign, per interval x campaign,
+    # time split per group and per interval x group
+    campaigns: Optional[pd.DataFrame] = None
+    campaign_intervals: Optional[pd.DataFrame] = None
+    group_time: Optional[pd.DataFrame] = None
+    group_time_intervals: Optional[pd.DataFrame] = None
 
 
 def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True,
@@ -82,16 +89,19 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
             output = runner.run(scenario, _reporting(calls_in, bar), records=records, contacts=contacts)
     agents = agents_frame(scenario, output.agents)
     if output.records is None:
-        summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, output.agents)
+        summary, intervals, groups, group_intervals, window_end = stream_kpi.tables(
+            scenario, output.tallies, output.agents, output.attempts)
         calls, n_calls = None, int(output.tallies["calls"])
     else:
         calls, summary, intervals, groups, group_intervals = record_kpi.tables(scenario, output, keep_calls=records)
         n_calls = len(output.records)
+        window_end = record_kpi.measurement_end(scenario, output) if scenario.campaigns else None
     results = Results(
         scenario=scenario, seed=int(seed), engine=output.engine, engine_note=note,
         busyness=busyness_factor(scenario, int(seed)) if inputs is None else 1.0, n_calls=n_calls,
         calls=calls, agents=agents, summary=summary, intervals=intervals, groups=groups,
         group_intervals=group_intervals, attempts=output.attempts,
+        **outbound_kpi.tables(scenario, output.attempts, window_end, groups, group_intervals),
     )
     results.theory = theory.compare(results)
     return results
