@@ -178,3 +178,23 @@ def test_simulator_matches_the_threshold_model(case, engine):
     for w in wrong:  # each wrong threshold lies outside the interval on some metric
         assert any(abs(wide.simulated[m] - (w.outbound_rate * 3600 if m == "outbound_per_hour" else getattr(w, m)))
                    > wide.ci95[m] for m in wide.index), f"the tolerance cannot tell k={k} from k={w.reserve}"
+
+
+@pytest.mark.slow
+def test_quick_blending_study_writes_a_sane_table(tmp_path):
+    """experiments/validation/blending.py end to end in quick mode (2 loads x 2 thresholds)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "experiments" / "validation" / "blending.py"
+    subprocess.run([sys.executable, str(script), "--quick", "--out", str(tmp_path)], check=True,
+                   capture_output=True, text=True, timeout=300)
+    table = pd.read_csv(tmp_path / "blending.csv")
+    assert (tmp_path / "blending.png").stat().st_size > 0
+    assert len(table) == 4 and set(table.threshold) == {0, 2}
+    for kpi in ("service_level", "asa", "occupancy", "outbound_per_hour"):
+        assert {kpi, f"{kpi}_ci", f"{kpi}_model", f"{kpi}_covered"} <= set(table.columns)
+    for _, rows in table.groupby("load_per_agent"):  # a higher threshold: better inbound, fewer outbound calls
+        assert rows.service_level_model.is_monotonic_increasing and rows.outbound_per_hour_model.is_monotonic_decreasing
+        assert rows.service_level.is_monotonic_increasing and rows.outbound_per_hour.is_monotonic_decreasing
