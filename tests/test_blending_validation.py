@@ -22,6 +22,7 @@ from sim.kpi.theory_blending import INBOUND_METRICS, MODEL, OUTBOUND_METRICS, bu
 from sim.model.scenario import build_scenario
 
 CONFIDENCE = 0.999
+NOT_DIALLING = "this build's engines do not dial outbound yet (issue 12 engines not merged)"
 
 
 def blended(rate, talk, agents, threshold, outbound_talk, hours, warmup=2, mode="progressive"):
@@ -165,7 +166,7 @@ def test_simulator_matches_the_threshold_model(case, engine):
     data = blended(rate, talk, agents, k, outbound_talk, hours, mode=mode)
     results = simulate(data, seed=2026, engine=engine)
     if getattr(results, "attempts", None) is None:
-        pytest.skip("this build's engines do not dial outbound yet (issue 12 engines not merged)")
+        pytest.skip(NOT_DIALLING)
     table = results.theory.set_index("metric")
     assert results.theory.attrs["model"] == MODEL and results.theory.attrs["batches"] == hours
     assert len(table) == len(INBOUND_METRICS + OUTBOUND_METRICS)
@@ -187,6 +188,8 @@ def test_quick_blending_study_writes_a_sane_table(tmp_path):
     import sys
     from pathlib import Path
 
+    if getattr(simulate(blended(100, 180, 8, 2, 120, hours=1, warmup=0), seed=1), "attempts", None) is None:
+        pytest.skip(NOT_DIALLING)
     script = Path(__file__).resolve().parents[1] / "experiments" / "validation" / "blending.py"
     subprocess.run([sys.executable, str(script), "--quick", "--out", str(tmp_path)], check=True,
                    capture_output=True, text=True, timeout=300)
