@@ -16,8 +16,9 @@ mean_inbound < agents: at a long queue every agent ends up on inbound.
 The chain is a quasi-birth-death process. Level q >= 1 (calls waiting; all c agents busy) has
 phases o = 0..m (outbound calls in service, c - o inbound); level 0 (no call waiting) has the
 states (o, j), j = k - idle agents = 0..k, i.e. i = m - o + j inbound calls in service. Levels
-q >= 1 are matrix-geometric, pi_{q+1} = pi_q R (Latouche & Ramaswami, logarithmic reduction for
-G); level 0 and pi_1 come from the boundary equations.
+q >= 1 are matrix-geometric, pi_{q+1} = pi_q R, R = lambda (-(A1 + lambda G))^{-1}, with G (and
+so R) lower triangular because phases only fall while calls wait; level 0 and pi_1 come from the
+boundary equations (a sparse linear system).
 
 The wait of a FIFO arrival that finds q >= 1 calls waiting (q = 0 and all busy: one completion
 needed) ends at the (q + 1)-th completion; in phase o completions come at rate (c - o) mu_in +
@@ -32,6 +33,9 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.linalg import solve_triangular
+from scipy.sparse.linalg import spsolve
 from scipy.special import gammaln
 
 from sim.analytic import _check_agents, _check_number
@@ -63,22 +67,24 @@ def _check_reserve(reserve, agents: int) -> int:
     return int(reserve)
 
 
-def _g_matrix(up: float, local: np.ndarray, down: np.ndarray) -> np.ndarray:
-    """G of the QBD (first-passage phase one level down) by logarithmic reduction.
+def _g_matrix(lam: float, same: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """G[o, o'] = P(the first passage one level down, from phase o, ends in phase o').
 
-    ``up`` = lambda (A0 = lambda I), ``local`` = the diagonal of A1, ``down`` = A2."""
-    inv = 1.0 / -local
-    h = inv[:, None] * (up * np.eye(len(local)))
-    low = inv[:, None] * down
-    g, t = low.copy(), h.copy()
-    eye = np.eye(len(local))
-    for _ in range(200):
-        u = h @ low + low @ h
-        h, low = np.linalg.solve(eye - u, h @ h), np.linalg.solve(eye - u, low @ low)
-        g += t @ low
-        t = t @ h
-        if np.abs(1.0 - g.sum(axis=1)).max() < 1e-14:
-            break
+    The minimal solution of A2 + A1 G + lambda G^2 = 0 with A0 = lambda I, A1 = -diag(d),
+    A2 = diag(same) + subdiagonal(lower). Phases only fall within the levels >= 1, so G is lower
+    triangular: its diagonal is the smaller root of lambda g^2 - d g + same = 0, and each column
+    below the diagonal, given the columns to its right, solves a triangular system (no iteration):
+    g[o, p] (d_o - lambda g_o - lambda g_p) - lambda sum_{p < l < o} g[o, l] g[l, p] = A2[o, p]."""
+    d = lam + same + lower
+    size = len(d)
+    diag = 2.0 * same / (d + np.sqrt(d * d - 4.0 * lam * same))  # the smaller root, in a stable form
+    g = np.diag(diag)
+    for p in range(size - 2, -1, -1):
+        matrix = -lam * g[p + 1:, p + 1:]                          # lower triangular already
+        matrix[np.diag_indices(size - p - 1)] = d[p + 1:] - lam * (diag[p + 1:] + diag[p])
+        rhs = np.zeros(size - p - 1)
+        rhs[0] = lower[p + 1]
+        g[p + 1:, p] = solve_triangular(matrix, rhs, lower=True)
     return g
 
 
@@ -104,45 +110,46 @@ class BlendingChain:
         o = np.arange(m + 1)
         self.inbound_rates = (c - o) * mu_in      # completions of inbound calls in phase o
         self.outbound_rates = o * mu_out          # completions of outbound calls in phase o
-        down = np.diag(self.inbound_rates) + np.diag(self.outbound_rates[1:], -1)
-        local = -(lam + self.inbound_rates + self.outbound_rates)
-        g = _g_matrix(lam, local, down)
-        n_matrix = np.linalg.inv(-(np.diag(local) + lam * g))
+        down = np.diag(self.inbound_rates) + np.diag(self.outbound_rates[1:], -1)  # A2
+        g = _g_matrix(lam, self.inbound_rates, self.outbound_rates)
+        eye = np.eye(m + 1)
+        leave = np.diag(lam + self.inbound_rates + self.outbound_rates) - lam * g  # -(A1 + A0 G), triangular
+        n_matrix = solve_triangular(leave, eye, lower=True)
         self.rate_matrix = lam * n_matrix          # R
+        self._geometric = solve_triangular(eye - self.rate_matrix, eye, lower=True)  # sum of R^q, q >= 0
         self.level0, self.level1 = self._boundary(down, n_matrix)
-        self._geometric = np.linalg.inv(np.eye(m + 1) - self.rate_matrix)  # sum of R^q, q >= 0
         self._uniform = float((self.inbound_rates + self.outbound_rates).max())  # uniformisation rate
         self._served = np.empty(0)
 
     def _boundary(self, down: np.ndarray, n_matrix: np.ndarray):
-        """Solve the level-0 balance equations with level 1 censored out: pi_1 = pi_0 B01 N."""
-        lam, c, k, m = self.arrival_rate, self.agents, self.reserve, self.max_outbound
+        """Solve the level-0 balance equations with level 1 censored out (a sparse system).
+
+        Level 0 -> 1 at rate lambda from the states with all agents busy; the chain comes back
+        in phase distribution G = N A2, so the censored rate busy(o) -> busy(o') is lambda G."""
+        lam, k, m = self.arrival_rate, self.reserve, self.max_outbound
         size = (m + 1) * (k + 1)
         index = np.arange(size).reshape(m + 1, k + 1)
-        gen = np.zeros((size, size))
-        for o in range(m + 1):
-            for j in range(k + 1):
-                here, i = index[o, j], m - o + j
-                if j < k:
-                    gen[here, index[o, j + 1]] += lam            # answered at once
-                if i > 0:                                        # an inbound call ends
-                    target = index[o + 1, 0] if j == 0 else index[o, j - 1]  # j = 0: the agent dials
-                    gen[here, target] += i * self.mu_in
-                if o > 0 and j > 0:                              # an outbound call ends (j = 0: redial)
-                    gen[here, index[o - 1, j - 1]] += o * self.mu_out
-        busy = index[:, k]                                       # all agents busy, none waiting
-        # level 0 -> 1 at rate lambda from the busy states; back via pi_1 = pi_0[busy] lam N, then A2
-        gen[np.ix_(busy, busy)] += lam * n_matrix @ down
-        gen[np.arange(size), np.arange(size)] = 0.0
-        gen[np.arange(size), np.arange(size)] = -gen.sum(axis=1)
-        system = gen.T.copy()
-        system[0, :] = 1.0
-        weight = np.ones(size)
-        weight[busy] += (lam * n_matrix @ np.linalg.inv(np.eye(m + 1) - self.rate_matrix)).sum(axis=1)
-        system[0, :] = weight                                    # normalisation: all levels sum to 1
+        o, j = np.meshgrid(np.arange(m + 1), np.arange(k + 1), indexing="ij")
+        i = m - o + j                                            # inbound calls in service
+        ends_in = i > 0                                          # j = 0: the freed agent dials (o + 1)
+        after_in = np.where(j == 0, index[np.minimum(o + 1, m), 0], index[o, np.maximum(j - 1, 0)])
+        ends_out = (o > 0) & (j > 0)                             # j = 0: the agent redials (no change)
+        busy = index[:, k]
+        back = lam * n_matrix @ down
+        rows = [index[j < k], index[ends_in], index[ends_out], np.repeat(busy, m + 1)]
+        cols = [index[j < k] + 1, after_in[ends_in], index[np.maximum(o - 1, 0), np.maximum(j - 1, 0)][ends_out],
+                np.tile(busy, m + 1)]
+        rates = [np.full((j < k).sum(), lam), (i * self.mu_in)[ends_in], (o * self.mu_out)[ends_out], back.ravel()]
+        rows, cols, rates = np.concatenate(rows), np.concatenate(cols), np.concatenate(rates)
+        moves = rows != cols
+        gen = sparse.coo_matrix((rates[moves], (rows[moves], cols[moves])), shape=(size, size)).tocsr()
+        gen = gen - sparse.diags(np.asarray(gen.sum(axis=1)).ravel())
+        weight = np.ones(size)                                   # normalisation: all levels sum to 1
+        weight[busy] += (lam * n_matrix @ self._geometric).sum(axis=1)
+        system = sparse.vstack([sparse.csr_matrix(weight), gen.T.tocsr()[1:]]).tocsc()
         rhs = np.zeros(size)
         rhs[0] = 1.0
-        p0 = np.clip(np.linalg.solve(system, rhs), 0.0, None).reshape(m + 1, k + 1)
+        p0 = np.clip(spsolve(system, rhs), 0.0, None).reshape(m + 1, k + 1)
         return p0, lam * p0[:, k] @ n_matrix
 
     def level(self, q: int) -> np.ndarray:
