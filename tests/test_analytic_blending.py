@@ -65,7 +65,7 @@ def equal_handle_times(rate, mean, agents, reserve, T):
 
 @pytest.mark.parametrize("rate, mean, agents, reserve, T", [
     (0.02, 240.0, 10, 3, 20.0), (0.035, 240.0, 10, 1, 20.0), (0.035, 240.0, 10, 0, 20.0),
-    (1.5, 1.0, 2, 1, 0.5), (0.5, 1.0, 12, 6, 0.1)])
+    (1.5, 1.0, 2, 1, 0.5), (0.5, 1.0, 12, 6, 0.1), (0.2, 240.0, 60, 20, 20.0), (0.24, 240.0, 60, 0, 20.0)])
 def test_equal_handle_times_match_the_closed_form(rate, mean, agents, reserve, T):
     m = blending_metrics(rate, mean, mean, agents, reserve, T)
     for name, expected in equal_handle_times(rate, mean, agents, reserve, T).items():
