@@ -40,7 +40,7 @@ from scipy.special import gammaln
 
 from sim.analytic import _check_agents, _check_number
 
-_TAIL = 1e-15            # neglected probability mass (queue levels, Poisson steps)
+_TAIL = 1e-15            # neglected probability mass of the queue levels (waiting-time law)
 _MAX_WORK = 2_000_000_000  # cap on uniformisation work (levels x phases x steps)
 
 
@@ -110,22 +110,21 @@ class BlendingChain:
         o = np.arange(m + 1)
         self.inbound_rates = (c - o) * mu_in      # completions of inbound calls in phase o
         self.outbound_rates = o * mu_out          # completions of outbound calls in phase o
-        down = np.diag(self.inbound_rates) + np.diag(self.outbound_rates[1:], -1)  # A2
         g = _g_matrix(lam, self.inbound_rates, self.outbound_rates)
         eye = np.eye(m + 1)
         leave = np.diag(lam + self.inbound_rates + self.outbound_rates) - lam * g  # -(A1 + A0 G), triangular
         n_matrix = solve_triangular(leave, eye, lower=True)
         self.rate_matrix = lam * n_matrix          # R
         self._geometric = solve_triangular(eye - self.rate_matrix, eye, lower=True)  # sum of R^q, q >= 0
-        self.level0, self.level1 = self._boundary(down, n_matrix)
+        self.level0, self.level1 = self._boundary(g, n_matrix)
         self._uniform = float((self.inbound_rates + self.outbound_rates).max())  # uniformisation rate
         self._served = np.empty(0)
 
-    def _boundary(self, down: np.ndarray, n_matrix: np.ndarray):
+    def _boundary(self, g: np.ndarray, n_matrix: np.ndarray):
         """Solve the level-0 balance equations with level 1 censored out (a sparse system).
 
         Level 0 -> 1 at rate lambda from the states with all agents busy; the chain comes back
-        in phase distribution G = N A2, so the censored rate busy(o) -> busy(o') is lambda G."""
+        in phase distribution G, so the censored rate busy(o) -> busy(o') is lambda G[o, o']."""
         lam, k, m = self.arrival_rate, self.reserve, self.max_outbound
         size = (m + 1) * (k + 1)
         index = np.arange(size).reshape(m + 1, k + 1)
@@ -135,7 +134,7 @@ class BlendingChain:
         after_in = np.where(j == 0, index[np.minimum(o + 1, m), 0], index[o, np.maximum(j - 1, 0)])
         ends_out = (o > 0) & (j > 0)                             # j = 0: the agent redials (no change)
         busy = index[:, k]
-        back = lam * n_matrix @ down
+        back = lam * g
         rows = [index[j < k], index[ends_in], index[ends_out], np.repeat(busy, m + 1)]
         cols = [index[j < k] + 1, after_in[ends_in], index[np.maximum(o - 1, 0), np.maximum(j - 1, 0)][ends_out],
                 np.tile(busy, m + 1)]
