@@ -30,11 +30,12 @@ from omegaconf import DictConfig, OmegaConf
 from sim.model import command_line
 from sim.model.config import AppConfig, ScenarioConfig, register_configs
 from sim.model.scenario_files import shipped_config_dir
+from sim.model.short_overrides import BLENDING_SHORTCUTS, add_threshold_campaign
 from sim.model.schema import conform_node
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario, scenario_dict
 
-SHORTCUTS = ("rate", "aht", "patience", "agents", "trunks")
+SHORTCUTS = ("rate", "aht", "patience", "agents", "trunks", "threshold", "outbound_aht")
 
 
 def config_dir() -> str:
@@ -49,8 +50,9 @@ def apply_shortcuts(cfg: DictConfig) -> DictConfig:
     if not given:
         return scenario
     if len(scenario.call_types) != 1 or len(scenario.groups) != 1:
+        example = "scenario.blending.threshold=..." if given[0] in BLENDING_SHORTCUTS else "scenario.groups.<name>.headcount=..."
         raise ConfigError(given[0], "the short overrides apply to single-queue scenarios (one call type, "
-                                    "one group); use the full path, e.g. scenario.groups.<name>.headcount=...")
+                                    f"one group); use the full path, e.g. {example}")
     scenario = scenario.copy()
     call_type = next(iter(scenario.call_types.values()))
     group = next(iter(scenario.groups.values()))
@@ -74,6 +76,8 @@ def apply_shortcuts(cfg: DictConfig) -> DictConfig:
         group.headcount, group.headcount_per_interval, group.shifts = cfg.agents, None, None
     if cfg.trunks is not None:
         scenario.trunks = cfg.trunks
+    if any(cfg.get(name) is not None for name in BLENDING_SHORTCUTS):
+        add_threshold_campaign(scenario, cfg.threshold, cfg.outbound_aht)
     return scenario
 
 

@@ -74,6 +74,8 @@ def _shipped() -> Iterator[Tuple[str, dict, int, bool]]:
 
     for path in sorted((ROOT / "configs" / "scenario").glob("*.yaml")):
         data = load_scenario_file(path)
+        if data.get("campaigns"):  # written before the engines dialled (issue 12): its cases come with them
+            continue
         if data["horizon"].get("kind") == "steady_state":
             data["horizon"]["hours"] = 20
         for seed in (1, 2, 3):

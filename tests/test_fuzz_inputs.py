@@ -31,7 +31,9 @@ from sim.model.scenario import build_scenario
 
 NAN, INF = math.nan, math.inf
 # A small scenario using every kind of node: volumes and a rate, all staffing kinds, speed,
-# trunks, wrap-up and patience, a uniform and an empirical distribution, head starts.
+# trunks, wrap-up and patience, a uniform and an empirical distribution, head starts, and an
+# outbound campaign worked by a dedicated group (spare: no route lists it) and a blended one
+# (team), with per-interval and constant probabilities, a dialling window and switched intervals.
 BASE = {
     "name": "fuzz",
     "horizon": {"kind": "day", "intervals": 4, "interval_minutes": 30, "day_start": "08:00"},
@@ -52,6 +54,23 @@ BASE = {
     "busyness_cv": 0.1,
     "routing": {"call_selection": "priority_head_start", "agent_selection": "route_order"},
     "kpi": {"sl_threshold": 20, "sl_variant": "offered", "sl_target": 0.8, "abandon_target": 0.05, "short_abandon": 5},
+    "campaigns": {
+        "renewals": {
+            "groups": ["spare", "team"], "list_size": 500, "dial_from": "08:30", "dial_until": "10:00",
+            "dial_intervals": [1, 1, 0, 1],
+            "dialler": {"mode": "predictive", "calls_per_agent": 2, "target_connect": 0.95, "max_calls_per_agent": 3,
+                        "initial_contact_rate": 0.3, "estimate_window": 50, "nuisance_wait": 2, "nuisance_cap": 0.03,
+                        "nuisance_window": 50},
+            "outcomes": {"right_party": [0.3, 0.3, 0.25, 0.2], "wrong_party": 0.05, "busy": 0.1,
+                         "no_answer": [0.4, 0.4, 0.45, 0.5], "machine": 0.15},
+            "ring_time": {"kind": "gamma", "mean": 12, "cv": 0.5}, "no_answer_time": {"kind": "uniform", "low": 20, "high": 30},
+            "talk_time": {"kind": "weibull", "mean": 240, "cv": 0.8}, "wrong_party_time": {"kind": "exponential", "mean": 20},
+            "wrapup_time": {"kind": "exponential", "mean": 30},
+            "retry": {"max_attempts": 3, "busy_minutes": 15, "no_answer_minutes": 60, "machine_minutes": 120,
+                      "nuisance_minutes": 1440},
+        },
+    },
+    "blending": {"policy": "threshold_sl_floor", "threshold": 1, "sl_floor": 0.8},
 }
 
 # Bad for every field of the type (wrong types, non-finite, absurdly large).
@@ -82,6 +101,26 @@ FIELD_BAD = {
     "kpi.sl_threshold": [-1, 1e9], "kpi.sl_variant": ["", "abandoned"], "kpi.sl_target": [-0.1, 1.5],
     "kpi.abandon_target": [-0.1, 1.5], "kpi.short_abandon": [-1, 1e9],
     "call_types": [{}], "groups": [{}],
+    # outbound campaigns and blending
+    "campaigns": [{"idle": {}},  # a campaign worked by no group
+                  {"a": {"groups": ["spare"]}, "b": {"groups": ["spare"]}},  # a group in two campaigns
+                  {"a": {"groups": ["spare"], "outcomes": {"right_party": 0.5}}}],  # defaults that then sum to 1.2
+    "campaigns.*.groups": [["nobody"], ["spare", "spare"], ["spare", ""]],
+    "*.list_size": [-1, -5, 10**10],
+    "*.dial_from": ["", "25:99", "780", "7h30", "08:60", "08:10", "11:00", "06:00"],
+    "*.dial_until": ["", "25:61", "780", "09:45", "08:00", "08:30"],
+    "*.dial_intervals": [[1, 1, 1], [1, 1, 0, 1, 1], [1, 2, 0, 1], [1, -1, 0, 1], ["on", 1, 0, 1]],
+    "*.mode": ["", "manual", "Predictive"], "*.calls_per_agent": [0, -1, 101], "*.max_calls_per_agent": [0, 101],
+    "*.target_connect": [-0.1, 1.5], "*.initial_contact_rate": [-0.1, 1.5], "*.estimate_window": [0, 10**6],
+    "*.nuisance_wait": [-1, 1e6], "*.nuisance_cap": [-0.01, 1.5], "*.nuisance_window": [0, 10**6],
+    **{f"*.{result}": [-0.1, 1.5, NAN, INF, "abc", True, None, {"a": 1}, [0.1, 0.1, 0.1], [NAN] * 4, [-0.1] * 4, [[0.1]] * 4]
+       for result in ("right_party", "wrong_party", "busy", "no_answer", "machine")},
+    "*.outcomes.right_party": [[0.3, 0.3, 0.3, 0.2], 0.3],  # sums != 1 in interval 2; in every interval
+    "*.outcomes.wrong_party": [0.5, 0],  # sums != 1 (constant columns and lists mixed)
+    "*.max_attempts": [0, 101], **{f"*.{r}_minutes": [-1, 1e12] for r in ("busy", "no_answer", "machine", "nuisance")},
+    "blending.policy": ["", "always", "Threshold"], "blending.threshold": [-1, 10**6],
+    "blending.sl_floor": [-0.1, 1.5, None],  # null: the policy threshold_sl_floor has no floor
+    "blending": [{"policy": "threshold", "sl_floor": 0.8}, {"policy": "threshold_no_queue", "sl_floor": 0.5}],
 }
 NOT_FUZZED = {"description"}  # free text: any string is valid (its wrong types are fuzzed)
 
@@ -213,6 +252,9 @@ APP_BAD = {  # override -> the field the error must name
     "rate=1e30": "arrival_rate", "rate=nan": "arrival_rate", "rate=-1": "arrival_rate",
     "aht=0": "talk_time.mean", "aht=1e9": "talk_time.mean", "patience=soon": "patience", "patience=-5": "patience.mean",
     "agents=-1": "headcount", "agents=100000000": "headcount", "trunks=0": "trunks",
+    "threshold=-1": "blending.threshold", "threshold=100001": "blending.threshold", "threshold=1.5": "threshold",
+    "outbound_aht=0": "campaigns.outbound.talk_time.mean", "outbound_aht=-5": "campaigns.outbound.talk_time.mean",
+    "outbound_aht=1e9": "campaigns.outbound.talk_time.mean", "outbound_aht=nan": "campaigns.outbound.talk_time.mean",
     "trunks=100000000000000000000000": "trunks",
     "+bogus=1": "bogus", "+experiment.bogus=1": "experiment.bogus", "+output.bogus=1": "output.bogus",
     "+scenario.call_types.calls.bogus=3": "scenario.call_types.calls.bogus",
@@ -293,6 +335,11 @@ COMMAND_CASES = {  # arguments -> text the one line must contain
     ("scenario.horizon.intervals=100000000",): "horizon.intervals",
     ("scenario=single_queue", "scenario.horizon.hours=100000", "rate=10000000"): "output.calls",
     ("output.calls_format=xml",): "output.calls_format",
+    ("scenario=single_queue", "threshold=-2"): "blending.threshold", ("threshold=2",): "threshold",
+    ("scenario=blended", "scenario.blending.policy=always"): "blending.policy",
+    ("scenario=blended", "scenario.campaigns.renewals.outcomes.busy=0.5"): "campaigns.renewals.outcomes",
+    ("scenario=blended", "scenario.campaigns.renewals.dial_from=14:10"): "campaigns.renewals.dial_from",
+    ("scenario=single_queue", "+scenario.campaigns.c={groups: [nobody]}"): "campaigns.c.groups[0]",
 }
 
 

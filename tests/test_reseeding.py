@@ -45,7 +45,7 @@ def same_blocks(a, b):
         for x, y in zip(a, b))
 
 
-@pytest.mark.parametrize("name", ["default", "single_queue"])
+@pytest.mark.parametrize("name", ["default", "single_queue", "blended"])
 def test_consecutive_and_interleaved_runs_draw_what_new_generators_draw(name, monkeypatch):
     scenario = build_scenario(load_scenario_file(CONFIGS / f"{name}.yaml"))
     seeds = [3, 4, 2**40, 5]

@@ -19,7 +19,7 @@ def test_a_scenario_file_read_by_hand_fails_on_its_defaults_list():
         build_scenario(yaml.safe_load((CONFIGS / "default.yaml").read_text()))
 
 
-@pytest.mark.parametrize("name", ["default", "single_queue"])
+@pytest.mark.parametrize("name", ["default", "single_queue", "blended"])
 def test_a_shipped_scenario_loads_by_name_or_path(name):
     by_name, by_path = load_scenario(name), load_scenario(CONFIGS / f"{name}.yaml")
     assert by_name == by_path and by_name["name"] == name and "defaults" not in by_name

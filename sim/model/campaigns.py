@@ -92,7 +92,7 @@ def _campaign(index, name, c, where, group_names, inbound, horizon, clock) -> Ca
     if d.mode not in DIALLING_MODES:
         raise ConfigError(f"{at}.mode", f"unknown dialling mode {d.mode!r}", allowed=DIALLING_MODES)
     r = c.retry
-    return Campaign(
+    campaign = Campaign(
         index=index, name=name, groups=groups, blended=tuple(bool(inbound[g]) for g in groups), list_size=list_size,
         dial_open=_dial_open(c, where, horizon, clock),
         mode=d.mode,
@@ -104,7 +104,7 @@ def _campaign(index, name, c, where, group_names, inbound, horizon, clock) -> Ca
         nuisance_wait=in_range(d.nuisance_wait, f"{at}.nuisance_wait", 0.0, DAY, " s (a day)"),
         nuisance_cap=in_range(d.nuisance_cap, f"{at}.nuisance_cap", 0.0, 1.0, " (a fraction)"),
         nuisance_window=whole_in_range(d.nuisance_window, f"{at}.nuisance_window", 1, MAX_WINDOW),
-        probabilities=_probabilities(c.outcomes, f"{where}.outcomes", n),
+        probabilities=_probabilities(c.outcomes, f"{where}.outcomes", n, length, day_start),
         ring=_distribution(c.ring_time, f"{where}.ring_time"),
         no_answer=_distribution(c.no_answer_time, f"{where}.no_answer_time"),
         talk=_distribution(c.talk_time, f"{where}.talk_time"),
@@ -113,6 +113,27 @@ def _campaign(index, name, c, where, group_names, inbound, horizon, clock) -> Ca
         max_attempts=whole_in_range(r.max_attempts, f"{where}.retry.max_attempts", 1, MAX_ATTEMPTS),
         retry_delay=_retry_delays(r, f"{where}.retry"),
     )
+    _check_attempts_take_time(campaign, where)
+    return campaign
+
+
+def _check_attempts_take_time(c: Campaign, where: str) -> None:
+    """With an unlimited list, an attempt that can end at the instant it was dialled (a result of
+    probability > 0 whose ring, talk and wrap-up are all null or 0 s) would let the dialler place
+    endless attempts in that instant: refused, naming the duration to give."""
+    if c.list_size != -1:
+        return
+    zero = [d is None or d.mean == 0 for d in (c.ring, c.no_answer, c.talk, c.wrong_party_talk, c.wrapup)]
+    ring, no_answer, talk, wrong_talk, wrapup = zero
+    takes_no_time = {"right_party": ring and talk and wrapup, "wrong_party": ring and wrong_talk and wrapup,
+                     "busy": ring, "no_answer": no_answer, "machine": ring}
+    for k, name in enumerate(RESULTS):
+        if takes_no_time[name] and any(row[k] > 0 for row in c.probabilities):
+            field = {"no_answer": "no_answer_time", "right_party": "talk_time", "wrong_party": "wrong_party_time"}
+            raise ConfigError(f"{where}.{field.get(name, 'ring_time')}",
+                              f"an attempt that ends {name} takes 0 s here, and the list is unlimited (list_size: "
+                              "null): the dialler would place endless attempts in an instant; give this duration "
+                              "a positive mean, or give the list a size")
 
 
 def _groups(names, where, group_names) -> Tuple[int, ...]:
@@ -132,10 +153,7 @@ def _groups(names, where, group_names) -> Tuple[int, ...]:
 def _dial_open(c, where, horizon, clock) -> Tuple[bool, ...]:
     """Per interval, whether the campaign dials: inside [dial_from, dial_until) and switched on."""
     kind, length, n, end, _, day_start = horizon
-    start = 0.0 if c.dial_from is None else _clock_time(clock(c.dial_from, f"{where}.dial_from"), day_start, end)
-    stop = end if c.dial_until is None else _clock_time(clock(c.dial_until, f"{where}.dial_until"), day_start, end)
-    if c.dial_until is not None and stop <= start:
-        stop += DAY  # a window past midnight
+    start, stop = _dial_window(c, where, horizon, clock)
     if c.dial_intervals is None:
         switched = [1] * n
     else:
@@ -143,16 +161,58 @@ def _dial_open(c, where, horizon, clock) -> Tuple[bool, ...]:
             raise ConfigError(f"{where}.dial_intervals", f"has {len(c.dial_intervals)} values but the run has {n} "
                                                          "intervals (one 0 or 1 per interval)")
         switched = [whole_in_range(v, f"{where}.dial_intervals[{j}]", 0, 1) for j, v in enumerate(c.dial_intervals)]
-    # an interval dials if its start lies in the window (windows are given on the interval grid)
     return tuple(bool(switched[j]) and start <= j * length < stop for j in range(n))
 
 
-def _clock_time(seconds_after_midnight: float, day_start: float, end: float) -> float:
-    t = seconds_after_midnight - day_start
-    return t + DAY if t < 0 and day_start + end > DAY else t
+def _dial_window(c, where, horizon, clock) -> Tuple[float, float]:
+    """[start, stop) of the dialling hours in s from the horizon's start (null: the horizon's own).
+
+    Clock times are read as shifts' are: an end at or before the start is on the next day, and
+    when the horizon runs past midnight a time before the day's start is on the next day. The
+    window lies inside the horizon, on its interval grid (the dialler works whole intervals)."""
+    kind, length, n, end, _, day_start = horizon
+    crosses_midnight = day_start + end > DAY
+    start, stop = 0.0, end
+    if c.dial_from is not None:
+        start = clock(c.dial_from, f"{where}.dial_from") - day_start
+        if start < 0 and crosses_midnight:
+            start += DAY
+    if c.dial_until is not None:
+        stop = clock(c.dial_until, f"{where}.dial_until") - day_start
+        if stop < 0 and crosses_midnight:
+            stop += DAY
+        if stop <= start:
+            stop += DAY  # a window past midnight
+    for name, t, limit in (("dial_from", start, 0.0), ("dial_until", stop, end)):
+        if getattr(c, name) is None:
+            continue
+        at = f"{where}.{name}"
+        if not (0.0 <= t <= end + 1e-9) or (name == "dial_from" and t >= end):
+            typed = f"{c.dial_from or _when(day_start)}-{c.dial_until or _when(day_start + end)}"
+            read = f"{_when(day_start + start)} to {_when(day_start + stop)}"
+            raise ConfigError(at, f"the dialling hours {typed} (read as {read}) must lie inside the horizon "
+                                  f"({_when(day_start)} to {_when(day_start + end)}); null: the horizon's own")
+        steps = t / length
+        if abs(steps - round(steps)) > 1e-6 and abs(t - end) > 1e-6:
+            below, above = day_start + math.floor(steps) * length, day_start + math.ceil(steps) * length
+            raise ConfigError(at, f"{getattr(c, name)} is not on the interval grid: dialling hours switch at interval "
+                                  f"starts ({_hhmm(day_start)}, then every {length / 60:g} minutes), e.g. "
+                                  f"{_hhmm(below)} or {_hhmm(above)}")
+    return start, stop
 
 
-def _probabilities(o, where, n) -> Tuple[Tuple[float, ...], ...]:
+def _hhmm(seconds: float) -> str:
+    minutes = int(round(seconds / 60)) % (24 * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _when(seconds: float) -> str:
+    """A time after midnight of the horizon's first day: 'HH:MM', then the day it falls on."""
+    days = int((seconds + 30) // DAY)
+    return _hhmm(seconds) + ("" if days <= 0 else " the next day" if days == 1 else f" on day {days + 1}")
+
+
+def _probabilities(o, where, n, length, day_start) -> Tuple[Tuple[float, ...], ...]:
     """Per interval, the probability of each result; each row must sum to 1."""
     columns = []
     for name in RESULTS:
@@ -162,13 +222,18 @@ def _probabilities(o, where, n) -> Tuple[Tuple[float, ...], ...]:
                 raise ConfigError(f"{where}.{name}", f"has {len(value)} values but the run has {n} intervals "
                                                      "(give one number, or one per interval)")
             columns.append([in_range(v, f"{where}.{name}[{j}]", 0.0, 1.0, " (a probability)") for j, v in enumerate(value)])
-        else:
+        elif bounds.is_number(value):
             columns.append([in_range(value, f"{where}.{name}", 0.0, 1.0, " (a probability)")] * n)
+        else:
+            raise ConfigError(f"{where}.{name}", f"expected a probability (a number between 0 and 1) or a list of "
+                                                 f"one per interval, got {value!r}")
     rows = tuple(tuple(float(col[j]) for col in columns) for j in range(n))
     for j, row in enumerate(rows):
         if abs(sum(row) - 1.0) > 1e-9:
-            at = where if all(not isinstance(getattr(o, k), (list, tuple)) for k in RESULTS) else f"{where} (interval {j})"
-            raise ConfigError(at, f"the probabilities of {', '.join(RESULTS)} sum to {sum(row):g}: they must sum to 1")
+            per_interval = any(isinstance(getattr(o, k), (list, tuple)) for k in RESULTS)
+            when = f"in interval {j} ({_hhmm(day_start + j * length)}) " if per_interval else ""
+            raise ConfigError(where, f"{when}the probabilities of {', '.join(RESULTS)} sum to {sum(row):.6g}: "
+                                     "they must sum to 1")
     return rows
 
 

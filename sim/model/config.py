@@ -213,8 +213,9 @@ class CampaignConfig:
     """An outbound campaign: a contact list dialled for the ``groups`` that work it.
 
     list_size: records in the list (null: unlimited). Dialling happens in the intervals that are
-    on: from ``dial_from`` to ``dial_until`` (clock times; null: the horizon's start / end) and,
-    if given, where ``dial_intervals`` (one 0/1 per interval) is 1; never after the horizon.
+    on: from ``dial_from`` to ``dial_until`` (clock times on the interval grid, inside the
+    horizon, read past midnight as shifts' are; null: the horizon's start / end) and, if given,
+    where ``dial_intervals`` (one 0/1 per interval) is 1; never after the horizon.
     ring_time: from the dial to a live answer, busy signal or machine (null: 0 s);
     no_answer_time: ringing until the dialler gives up on an unanswered call.
     talk_time / wrong_party_time: conversation of a right-party contact / a wrong party;
@@ -321,6 +322,9 @@ class AppConfig:
     The short keys ``rate`` (calls/hour), ``aht`` (mean talk time, s), ``patience`` (mean
     patience in s, or ``none`` for no abandonment), ``agents`` and ``trunks`` override a
     single-queue scenario (one call type, one group); null leaves the scenario as written.
+    ``threshold`` (the blending reservation threshold) and ``outbound_aht`` (mean outbound talk
+    time, s) add to it the outbound campaign of the Markov blending model
+    (:mod:`sim.model.short_overrides`; defaults when one is given: 0, the inbound mean talk time).
     """
 
     scenario: ScenarioConfig = MISSING
@@ -336,6 +340,8 @@ class AppConfig:
     patience: Optional[Any] = None
     agents: Optional[int] = None
     trunks: Optional[int] = None
+    threshold: Optional[int] = None
+    outbound_aht: Optional[float] = None
 
 
 def register_configs() -> None:
