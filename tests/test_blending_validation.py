@@ -59,7 +59,7 @@ def test_only_the_exact_blended_pool_is_the_model():
     campaign = ["campaigns", "sales"]
     not_the_model = [
         changed(base, campaign + ["ring_time"], {"kind": "deterministic", "mean": 12}),
-        changed(base, campaign + ["outcomes"], {"right_party": 0.9, "wrong_party": 0, "busy": 0.1, "no_answer": 0,
+        changed(base, campaign + ["outcomes"], {"right_party": 0.9, "wrong_party": 0.1, "busy": 0, "no_answer": 0,
                                                  "machine": 0}),
         changed(base, campaign + ["dialler"], {"mode": "progressive", "calls_per_agent": 2}),
         changed(base, campaign + ["dialler"], {"mode": "predictive"}),
