@@ -79,6 +79,20 @@ def test_only_the_exact_blended_pool_is_the_model():
         assert theory.predict(scenario) is None
 
 
+def test_the_blending_short_overrides_give_the_model():
+    """``callsim scenario=single_queue threshold=2 outbound_aht=300 patience=none`` is the model
+    (sim/model/short_overrides.py); with the scenario's patience it is not (callers abandon)."""
+    from sim.cli import apply_shortcuts
+
+    from test_cli import composed
+
+    short = ["scenario=single_queue", "threshold=2", "outbound_aht=300"]
+    scenario = build_scenario(apply_shortcuts(composed(*short, "patience=none")))
+    assert theory.textbook_model(scenario) == MODEL
+    assert theory.predict(scenario) == blending_metrics(600 / 3600, 240, 300, 44, 2, 20.0)
+    assert theory.textbook_model(build_scenario(apply_shortcuts(composed(*short)))) is None
+
+
 def test_prediction_is_the_model_in_seconds_with_the_threshold_capped_at_the_agents():
     scenario = build_scenario(blended(100, 180, 8, 20, 120, 10))
     assert theory.predict(scenario) == blending_metrics(100 / 3600, 180, 120, 8, 8, 20.0)
