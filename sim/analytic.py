@@ -5,7 +5,9 @@ that staffing heuristics can use without running a simulation:
 
 * Erlang B (M/M/c/c, blocked calls are lost),
 * Erlang C (M/M/c, infinite patience),
-* Erlang A (M/M/c+M, exponential patience, callers abandon).
+* Erlang A (M/M/c+M, exponential patience, callers abandon),
+* the threshold model of call blending (``blending_metrics``, ``BlendingChain``,
+  ``BlendingMetrics``: kept in :mod:`sim.analytic_blending`, importable from here).
 
 Units: any time unit will do as long as it is the same for every argument --
 ``arrival_rate`` is calls per unit time and ``mean_service``, ``mean_patience`` and
@@ -278,3 +280,17 @@ def required_agents(arrival_rate: float, mean_service: float, threshold: float,
         else:
             lo = mid
     return hi
+
+
+# ------------------------------------------------------------------------ call blending
+_BLENDING = ("BlendingChain", "BlendingMetrics", "blending_metrics")
+
+
+def __getattr__(name: str):
+    """The blending model's names, imported on first use (sim.analytic_blending builds on the
+    checks above, so a top-level import here would be a cycle)."""
+    if name in _BLENDING:
+        from sim import analytic_blending
+
+        return getattr(analytic_blending, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

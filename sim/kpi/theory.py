@@ -9,7 +9,8 @@ with like (fractions are of all arrivals, as in :mod:`sim.analytic`). The 95 % c
 interval of one run comes from batch means: each measured interval of the run is one batch, and
 each metric is a ratio of sums over the batches. Over independent replications
 (:func:`compare_replications`) each metric is the mean of the replications' own estimates, with
-its Student t interval.
+its Student t interval. A blended pool (one group that also works one campaign) is compared with
+the threshold model of call blending instead (:mod:`sim.kpi.theory_blending`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ METRICS = ("service_level", "asa", "p_abandon", "p_block", "occupancy", "mean_qu
 
 
 def textbook_model(scenario: Scenario) -> Optional[str]:
-    """'erlang_a', 'erlang_c', 'erlang_b' or None if the scenario is not a textbook queue."""
+    """'erlang_a', 'erlang_c', 'erlang_b', 'blending_threshold' or None if the scenario is not a
+    textbook queue."""
+    if scenario.campaigns:
+        from sim.kpi import theory_blending  # (a blended pool: the threshold model, or none)
+
+        return theory_blending.model(scenario)
     if len(scenario.call_types) != 1 or len(scenario.groups) != 1 or scenario.busyness_cv != 0:
         return None
     ct, group = scenario.call_types[0], scenario.groups[0]
@@ -46,6 +52,10 @@ def predict(scenario: Scenario):
     model = textbook_model(scenario)
     if model is None:
         return None
+    if scenario.campaigns:
+        from sim.kpi import theory_blending
+
+        return theory_blending.predict(scenario)
     from sim import analytic  # (scipy: only for the scenarios it applies to)
 
     ct, agents = scenario.call_types[0], len(scenario.groups[0].spells)
@@ -115,6 +125,10 @@ def _table(rows) -> pd.DataFrame:
 
 def compare(results, confidence: float = 0.95) -> Optional[pd.DataFrame]:
     """Table of metric, simulated value, CI half-width, theory, and whether theory is inside."""
+    if results.scenario.campaigns:
+        from sim.kpi import theory_blending
+
+        return theory_blending.compare(results, confidence)
     theory = predict(results.scenario)
     if theory is None:
         return None
