@@ -1,0 +1,196 @@
+"""Work items of one call on several cores: contiguous shares computed in forked processes, the
+results handed back in item order, so they are the very results of computing them one by one.
+
+:func:`ordered` yields ``task(i)`` for i = 0, 1, ..., n - 1. It computes the first two items in
+this process and times the second (the first pays for warming the caches); when the remaining
+items are expected to take at least :data:`MIN_PARALLEL_SECONDS` and ``jobs > 1`` and the
+platform can fork, it forks ``jobs - 1`` workers for all but the first share of the rest, computes
+the first share itself, then reads each worker's share from a pipe, in order. Forking, not
+spawning: a worker imports nothing and inherits the built scenario and the warm caches; it starts
+in a few milliseconds, which is why the work must be long enough to pay for it.
+
+A worker's exception is raised again in this process (the worker's traceback chained to it as a
+:class:`WorkerError`); a worker that dies without a word is a :class:`WorkerError` naming its exit
+status. Workers ignore Ctrl-C (SIGINT reaches the whole process group): this process handles it as
+it would without workers, and whenever it leaves early (an error, Ctrl-C, a consumer that stops
+reading) it ends the workers still running (SIGTERM) and reaps every worker, so none is left behind.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+import time
+import traceback
+from multiprocessing.connection import Connection
+from typing import Callable, Iterator, List, Optional, Sequence, Tuple, TypeVar
+
+from sim.errors import ConfigError
+
+T = TypeVar("T")
+MIN_PARALLEL_SECONDS = 0.05  # expected work of the remaining items below which forking does not pay
+SERIAL_FIRST = 2  # items computed here before deciding (the first warms the caches, the second is timed)
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed: its traceback, or how it ended."""
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, where the platform has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (POSIX, and not inside a daemonic process,
+    which multiprocessing forbids to have children)."""
+    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods() and \
+        not multiprocessing.current_process().daemon
+
+
+def check_jobs(n_jobs: Optional[int], field: str = "n_jobs") -> int:
+    """The number of processes to use: ``n_jobs``, or the usable CPUs when it is None."""
+    if n_jobs is None:
+        return usable_cpus()
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
+        raise ConfigError(field, f"must be a whole number of at least 1 (or None: the usable CPUs, "
+                                 f"{usable_cpus()} here), got {n_jobs!r}")
+    return int(n_jobs)
+
+
+def shares(start: int, stop: int, parts: int) -> List[Tuple[int, int]]:
+    """[start, stop) cut into ``parts`` contiguous shares of sizes differing by at most one (none empty)."""
+    parts = max(1, min(parts, stop - start))
+    size, extra = divmod(stop - start, parts)
+    out, first = [], start
+    for part in range(parts):
+        last = first + size + (1 if part < extra else 0)
+        out.append((first, last))
+        first = last
+    return out
+
+
+def ordered(task: Callable[[int], T], n: int, jobs: int, send: Callable[[List[T]], object] = lambda items: items,
+            receive: Callable[[object], List[T]] = lambda payload: payload) -> Iterator[T]:
+    """``task(0)``, ..., ``task(n - 1)`` in order, computed on up to ``jobs`` processes when it pays
+    (see the module docstring). A worker's share goes through ``send`` (in the worker: to
+    something picklable) and ``receive`` (here: back to the items)."""
+    done = 0
+    took = 0.0
+    while done < min(n, SERIAL_FIRST):
+        started = time.perf_counter()
+        item = task(done)
+        took = time.perf_counter() - started
+        done += 1
+        yield item
+    if done >= n:
+        return
+    if jobs > 1 and can_fork() and took * (n - done) >= MIN_PARALLEL_SECONDS:
+        yield from forked(task, done, n, jobs, send, receive)
+    else:
+        for i in range(done, n):
+            yield task(i)
+
+
+def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Callable[[List[T]], object],
+           receive: Callable[[object], List[T]]) -> Iterator[T]:
+    """``task(i)`` for i in [start, stop), in order: the first share here, the others in forked workers."""
+    parts = shares(start, stop, jobs)
+    workers: List[Tuple[int, Connection]] = []
+    finished = False
+    try:
+        for first, last in parts[1:]:
+            workers.append(_fork(task, first, last, send))
+        for i in range(*parts[0]):
+            yield task(i)
+        for (pid, reader), (first, last) in zip(workers, parts[1:]):
+            for item in _received(pid, reader, receive):
+                yield item
+        finished = True
+    finally:
+        _end(workers, terminate=not finished)
+
+
+def _fork(task: Callable[[int], T], first: int, last: int, send: Callable[[List[T]], object]) -> Tuple[int, Connection]:
+    """Start a worker computing items [first, last); returns its pid and the end of its pipe to read."""
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns, whatever happens
+        status = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends it with SIGTERM
+            gc.freeze()  # the inherited objects: collections here never walk (and copy) them
+            reader.close()
+            try:
+                message = ("done", send([task(i) for i in range(first, last)]))
+            except BaseException as error:  # (reported, never raised here)
+                message = ("failed", _picklable(error), traceback.format_exc())
+            writer.send(message)
+            writer.close()
+            status = 0 if message[0] == "done" else 1
+        finally:
+            os._exit(status)
+    writer.close()  # this process's copy: the pipe ends (EOFError) when the worker does
+    return pid, reader
+
+
+def _picklable(error: BaseException) -> Optional[BaseException]:
+    """The exception itself if it survives pickling (to be raised again in the parent), else None."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        return None
+
+
+def _received(pid: int, reader: Connection, receive: Callable[[object], List[T]]) -> Sequence[T]:
+    """A worker's items, or its failure raised here."""
+    try:
+        message = reader.recv()
+    except EOFError:
+        status = _reap(pid)
+        raise WorkerError(f"a worker process (pid {pid}) ended without its results ({_describe(status)})") from None
+    if message[0] == "done":
+        return receive(message[1])
+    _, error, text = message
+    cause = WorkerError(f"in a worker process (pid {pid}):\n{text}")
+    if error is None:
+        raise cause
+    raise error from cause
+
+
+def _end(workers: List[Tuple[int, Connection]], terminate: bool) -> None:
+    """Close the pipes and reap every worker; ``terminate``: end those still running first."""
+    for pid, reader in workers:
+        reader.close()
+        if terminate:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    for pid, _ in workers:
+        _reap(pid)
+
+
+def _reap(pid: int) -> Optional[int]:
+    """Wait for a worker to end (so it leaves no zombie); its wait status, or None if already reaped."""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
+
+
+def _describe(status: Optional[int]) -> str:
+    if status is None:
+        return "exit status unknown"
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit code {os.waitstatus_to_exitcode(status)}"
