@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -48,8 +49,12 @@ def forks(monkeypatch):
 
 
 def assert_all_reaped(pids):
-    """Every worker has ended and was waited for: neither running nor a zombie."""
+    """Every worker has ended and was waited for: neither running nor a zombie (after a success,
+    a thread waits for the workers that are exiting)."""
     assert pids, "no worker was forked"
+    for thread in threading.enumerate():
+        if thread.name == "callsim-reaper":
+            thread.join(timeout=30)
     for pid in pids:
         with pytest.raises(ChildProcessError):  # not our child any more: reaped
             os.waitpid(pid, os.WNOHANG)

@@ -1,8 +1,8 @@
 """Benchmark: milliseconds per replication of the default day, through ``replicate`` and through
 the ``callsim replications=N`` job, optionally against another checkout, side by side.
 
-    python experiments/benchmark/replications.py                       # this checkout
-    python experiments/benchmark/replications.py --old ../callsim-old  # old and new, alternating
+    python experiments/benchmark/replications.py                       # serial and parallel, this checkout
+    python experiments/benchmark/replications.py --old ../callsim-old  # and another checkout, alternating
     python experiments/benchmark/replications.py --breakdown           # where the time goes (this checkout)
 
 Model: ``configs/scenario/default.yaml`` (4 call types, 4 groups on shifts, about 4,800 calls),
@@ -17,9 +17,12 @@ first on the path), after one warm-up call:
     writing the CSV files (replications.csv included) and the HTML report. Its fixed costs are
     spread over the N replications; ``--replications`` sets N.
 
-Rounds alternate the trees (old, new, new, old, ...) so a change of the machine's load hits both
-alike; each tree's best round counts, by the wall clock and by the process's CPU time (which a
-machine busy with other work inflates less).
+Each contender runs serial (one process, as ``n_jobs=1``) and parallel (the default: the usable
+CPUs, workers forked when the work pays, :mod:`sim.experiments.parallel`), and in the old tree as
+it is. Rounds alternate the trees (old, serial, parallel, parallel, serial, old, ...) so a change of
+the machine's load hits all alike; each one's best round counts, by the wall clock and by the
+process's CPU time (which a machine busy with other work inflates less; for the parallel runs it
+is this process's CPU time only, without its workers').
 
 ``--breakdown`` splits one replication of this checkout into its stages, each timed alone on the
 same seeds (best of rounds, wall clock and the process's CPU time, which a busy machine
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -40,8 +44,14 @@ HERE = Path(__file__).resolve().parents[2]
 
 TIMING = r"""
 import contextlib, io, json, sys, tempfile, time
-contender, n, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+contender, n, rounds, serial = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "serial"
 from sim.experiments.replications import replicate
+if serial:  # one process: what n_jobs=1 gives (callsim takes the default, the usable CPUs)
+    try:
+        from sim.experiments import parallel
+        parallel.usable_cpus = lambda: 1
+    except ImportError:
+        pass  # (a tree from before parallel replications: serial anyway)
 from sim.simulate import load_scenario_file
 try:
     from sim.model.scenario import build_scenario
@@ -71,12 +81,13 @@ print("timing:", json.dumps({"wall": 1e3 * best / n, "cpu": 1e3 * best_cpu / n})
 """
 
 
-def time_tree(tree: Path, contender: str, n: int, rounds: int) -> dict:
-    """Best ms per replication of ``contender`` in ``tree`` (a fresh process), wall clock and CPU."""
+def time_tree(tree: Path, contender: str, n: int, rounds: int, mode: str) -> dict:
+    """Best ms per replication of ``contender`` in ``tree`` (a fresh process), wall clock and CPU;
+    ``mode``: "serial" (one process) or "default" (as many as the usable CPUs)."""
     venv = tree / ".venv" / "bin" / "python"
     python = str(venv) if venv.exists() else sys.executable
     env = dict(os.environ, PYTHONPATH=str(tree))
-    out = subprocess.run([python, "-c", TIMING, contender, str(n), str(rounds)], cwd=tree, env=env,
+    out = subprocess.run([python, "-c", TIMING, contender, str(n), str(rounds), mode], cwd=tree, env=env,
                          capture_output=True, text=True, check=True)
     timing = [line for line in out.stdout.splitlines() if line.startswith("timing: ")][-1]
     return json.loads(timing[len("timing: "):])
@@ -125,6 +136,13 @@ def breakdown(n: int, rounds: int) -> None:
         print(f"{name:34s} {best(stage, time.perf_counter):8.1f} {best(stage, time.process_time):8.1f}")
 
 
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return multiprocessing.cpu_count()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old", type=Path, help="another checkout to time side by side")
@@ -136,19 +154,24 @@ def main() -> None:
     if args.breakdown:
         breakdown(args.replications, args.rounds)
         return
-    trees = {"new": HERE} if args.old is None else {"old": args.old.resolve(), "new": HERE}
+    trees = {"new serial": (HERE, "serial"), "new parallel": (HERE, "default")}
+    if args.old is not None:
+        trees = {"old": (args.old.resolve(), "default"), **trees}
     print(f"default day, {args.replications} replications per call, best of {args.processes} processes "
-          f"x {args.rounds} calls")
+          f"x {args.rounds} calls; parallel: {usable_cpus()} processes")
     for contender in ("replicate", "callsim"):
         best = {(name, clock): float("inf") for name in trees for clock in ("wall", "cpu")}
         for r in range(args.processes):
             for name in (list(trees) if r % 2 == 0 else list(reversed(trees))):
-                timing = time_tree(trees[name], contender, args.replications, args.rounds)
+                tree, mode = trees[name]
+                timing = time_tree(tree, contender, args.replications, args.rounds, mode)
                 for clock in ("wall", "cpu"):
                     best[name, clock] = min(best[name, clock], timing[clock])
         for clock in ("wall", "cpu"):
             line = "   ".join(f"{name} {best[name, clock]:6.3f}" for name in trees)
-            ratio = f"   old/new {best['old', clock] / best['new', clock]:.2f}x" if "old" in trees else ""
+            ratio = f"   serial/parallel {best['new serial', clock] / best['new parallel', clock]:.2f}x"
+            if "old" in trees:
+                ratio += f"   old/parallel {best['old', clock] / best['new parallel', clock]:.2f}x"
             print(f"{contender:10s} ms/replication ({clock:4s}) {line}{ratio}")
 
 

@@ -22,6 +22,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
 from multiprocessing.connection import Connection
@@ -168,7 +169,9 @@ def _received(pid: int, reader: Connection, receive: Callable[[object], List[T]]
 
 
 def _end(workers: List[Tuple[int, Connection]], terminate: bool) -> None:
-    """Close the pipes and reap every worker; ``terminate``: end those still running first."""
+    """Close the pipes and reap every worker. ``terminate``: end those still running first and
+    wait for them here; else (they sent their results and are exiting, which takes a few
+    milliseconds for a large process) a thread waits for them, so none is left a zombie."""
     for pid, reader in workers:
         reader.close()
         if terminate:
@@ -176,8 +179,12 @@ def _end(workers: List[Tuple[int, Connection]], terminate: bool) -> None:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-    for pid, _ in workers:
-        _reap(pid)
+    if terminate:
+        for pid, _ in workers:
+            _reap(pid)
+    elif workers:
+        threading.Thread(target=lambda: [_reap(pid) for pid, _ in workers], name="callsim-reaper",
+                         daemon=True).start()
 
 
 def _reap(pid: int) -> Optional[int]:
