@@ -215,8 +215,11 @@ def test_n_jobs_must_be_a_positive_whole_number(n_jobs):
         replicate(scenario(SINGLE, hours=1, warmup_hours=0), 2, n_jobs=n_jobs)
 
 
-def test_the_default_is_the_usable_cpus():
+def test_the_default_is_the_usable_cpus_but_one_in_a_pool_worker(monkeypatch):
     assert parallel.check_jobs(None) == len(os.sched_getaffinity(0))
+    monkeypatch.setattr(parallel.multiprocessing, "parent_process", lambda: object())  # as in a sweep's job
+    assert parallel.check_jobs(None) == 1
+    assert parallel.check_jobs(2) == 2
 
 
 def test_ctrl_c_during_parallel_replications_ends_as_without_workers(tmp_path):

@@ -54,10 +54,16 @@ def can_fork() -> bool:
         not multiprocessing.current_process().daemon
 
 
+def default_jobs() -> int:
+    """The usable CPUs; 1 in a worker of a process pool (a sweep's job on the joblib launcher),
+    whose pool already keeps the cores busy."""
+    return 1 if multiprocessing.parent_process() is not None else usable_cpus()
+
+
 def check_jobs(n_jobs: Optional[int], field: str = "n_jobs") -> int:
-    """The number of processes to use: ``n_jobs``, or the usable CPUs when it is None."""
+    """The number of processes to use: ``n_jobs``, or :func:`default_jobs` when it is None."""
     if n_jobs is None:
-        return usable_cpus()
+        return default_jobs()
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
         raise ConfigError(field, f"must be a whole number of at least 1 (or None: the usable CPUs, "
                                  f"{usable_cpus()} here), got {n_jobs!r}")

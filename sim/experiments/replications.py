@@ -221,8 +221,9 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
     ``replications``: how many to run (with ``precision``: how many to run before checking).
     ``crn``: common random numbers across alternatives (see the module docstring).
     ``progress``: a progress bar on stderr; None shows it only when stderr is a terminal.
-    ``n_jobs``: processes to run them on (None: the usable CPUs), when the work is long enough to
-    pay for forking them (:mod:`sim.experiments.parallel`); the results do not depend on it.
+    ``n_jobs``: processes to run them on (None: the usable CPUs, or 1 inside a worker of a process
+    pool such as a sweep's), when the work is long enough to pay for forking them
+    (:mod:`sim.experiments.parallel`); the results do not depend on it.
     """
     if not isinstance(replications, (int, np.integer)) or isinstance(replications, bool) or replications < 1:
         raise ConfigError("replications", f"must be a whole number of at least 1, got {replications!r}")
