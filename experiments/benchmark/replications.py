@@ -27,7 +27,9 @@ is this process's CPU time only, without its workers').
 ``--breakdown`` splits one replication of this checkout into its stages, each timed alone on the
 same seeds (best of rounds, wall clock and the process's CPU time, which a busy machine
 inflates less): drawing the inputs, the engine (compiled loop and its Python
-set-up), the KPI numbers from the tallies, and the aggregation with the tables made once.
+set-up), the KPI numbers from the tallies, and the aggregation with the tables made once; then
+``replicate`` in one process and on the usable CPUs, and what a worker process costs beyond the
+replications (fork, packing, sending, unpacking, divided by all N replications).
 """
 
 from __future__ import annotations
@@ -129,9 +131,11 @@ def breakdown(n: int, rounds: int) -> None:
         "aggregation + tables": lambda: ([aggregate_runs(scenario, runs.columns(t), t) for t in arrays.TABLES],
                                          per_replication_table(scenario, runs)),
         "one run (run_streamed)": lambda: [run_streamed(scenario, s) for s in seeds],
-        "replicate, all": lambda: replicate(scenario, n, seed=1, progress=False),
+        "replicate, all (1 process)": lambda: replicate(scenario, n, seed=1, progress=False, n_jobs=1),
+        "replicate, all (parallel)": lambda: replicate(scenario, n, seed=1, progress=False),
+        "  of which a worker's round trip": lambda: worker_round_trip(scenario, runs),
     }
-    print(f"{'us per replication, best of rounds':34s} {'wall':>8s} {'CPU':>8s}")
+    print(f"{'us per replication, best of rounds':34s} {'wall':>8s} {'CPU':>8s}   (parallel: CPU of this process)")
     for name, stage in stages.items():
         print(f"{name:34s} {best(stage, time.perf_counter):8.1f} {best(stage, time.process_time):8.1f}")
 
@@ -141,6 +145,19 @@ def usable_cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return multiprocessing.cpu_count()
+
+
+def worker_round_trip(scenario, runs) -> None:
+    """What parallel replications add to the work: forking a worker that packs half the runs
+    and sends them, receiving and unpacking them, reaping it."""
+    from sim.experiments import parallel
+    from sim.experiments.runs import packed, unpacked
+
+    half = [(run, None) for run in runs.kept[len(runs) // 2:]]
+    items = parallel.forked(lambda i: half[i], 0, len(half), 2, lambda m: packed(scenario, m),
+                            lambda p: unpacked(scenario, p))
+    for _ in items:
+        pass
 
 
 def main() -> None:
