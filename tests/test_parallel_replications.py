@@ -200,6 +200,16 @@ def test_a_failure_here_ends_the_workers_still_running(forks, monkeypatch):
     assert_all_reaped(forks)
 
 
+def test_when_the_system_refuses_a_process_the_share_is_computed_here(forks, monkeypatch):
+    def refuse():
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    built = scenario(SINGLE, hours=2, warmup_hours=0)
+    serial = replicate(built, 7, seed=9, n_jobs=1, progress=False)
+    monkeypatch.setattr(parallel.os, "fork", refuse)
+    assert_same(serial, replicate(built, 7, seed=9, n_jobs=3, progress=False))
+
+
 def test_shares_are_contiguous_balanced_and_never_empty():
     for start, stop, parts in [(2, 9, 2), (0, 1, 4), (5, 105, 3), (0, 10, 10)]:
         cut = shares(start, stop, parts)

@@ -106,21 +106,28 @@ def ordered(task: Callable[[int], T], n: int, jobs: int, send: Callable[[List[T]
 
 def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Callable[[List[T]], object],
            receive: Callable[[object], List[T]]) -> Iterator[T]:
-    """``task(i)`` for i in [start, stop), in order: the first share here, the others in forked workers."""
+    """``task(i)`` for i in [start, stop), in order: the first share here, the others in forked
+    workers (or here too, if the system refuses a process)."""
     parts = shares(start, stop, jobs)
-    workers: List[Tuple[int, Connection]] = []
+    sources: List[Optional[Tuple[int, Connection]]] = []  # per share after the first: its worker, or None
     finished = False
     try:
         for first, last in parts[1:]:
-            workers.append(_fork(task, first, last, send))
+            try:
+                sources.append(_fork(task, first, last, send))
+            except OSError:  # (no process to be had: too many, or no memory for one)
+                sources.append(None)
         for i in range(*parts[0]):
             yield task(i)
-        for (pid, reader), (first, last) in zip(workers, parts[1:]):
-            for item in _received(pid, reader, receive):
-                yield item
+        for (first, last), source in zip(parts[1:], sources):
+            if source is None:
+                for i in range(first, last):
+                    yield task(i)
+            else:
+                yield from _received(*source, receive)
         finished = True
     finally:
-        _end(workers, terminate=not finished)
+        _end([source for source in sources if source is not None], terminate=not finished)
 
 
 def _fork(task: Callable[[int], T], first: int, last: int, send: Callable[[List[T]], object]) -> Tuple[int, Connection]:
