@@ -210,6 +210,19 @@ def test_when_the_system_refuses_a_process_the_share_is_computed_here(forks, mon
     assert_same(serial, replicate(built, 7, seed=9, n_jobs=3, progress=False))
 
 
+def test_half_width_computes_each_t_quantile_once_with_the_same_floats():
+    from scipy.special import stdtrit
+
+    count = np.array([[0, 1, 2, 3], [200, 3, 2, np.nan], [7, 7, 7, 1]])
+    std = np.linspace(0.1, 2.0, 12).reshape(3, 4)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = stdtrit(np.where(count > 1, count - 1, np.nan), 0.975) * std / np.sqrt(count)
+        got = replications.half_width(std, count, 0.95)
+    np.testing.assert_array_equal(got, expected)
+    assert np.isnan(got[0, :2]).all() and np.isfinite(got[1, 0])
+    assert replications.half_width(1.5, 10, 0.9) == stdtrit(9, 0.95) * 1.5 / np.sqrt(10)
+
+
 def test_shares_are_contiguous_balanced_and_never_empty():
     for start, stop, parts in [(2, 9, 2), (0, 1, 4), (5, 105, 3), (0, 10, 10)]:
         cut = shares(start, stop, parts)

@@ -97,7 +97,10 @@ def half_width(std, count, confidence: float):
 
     count = np.asarray(count, float)
     df = np.where(count > 1, count - 1, np.nan)
-    return stdtrit(df, (1 + confidence) / 2) * np.asarray(std, float) / np.sqrt(count)
+    # the t quantile once per distinct count (a table has thousands of cells and few counts)
+    levels, where = np.unique(df, return_inverse=True)
+    t = stdtrit(levels, (1 + confidence) / 2)[where].reshape(df.shape)
+    return t * np.asarray(std, float) / np.sqrt(count)
 
 
 @dataclass(frozen=True)
