@@ -20,7 +20,7 @@ first on the path), after one warm-up call:
 Each contender runs serial (one process, as ``n_jobs=1``) and parallel (the default: the usable
 CPUs, workers forked when the work pays, :mod:`sim.experiments.parallel`), and in the old tree as
 it is. Rounds alternate the trees (old, serial, parallel, parallel, serial, old, ...) so a change of
-the machine's load hits all alike; each one's best round counts, by the wall clock and by the
+the machine's load hits all alike; each one's best and median round are shown, by the wall clock and by the
 process's CPU time (which a machine busy with other work inflates less; for the parallel runs it
 is this process's CPU time only, without its workers').
 
@@ -38,6 +38,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -74,17 +75,18 @@ else:
         with contextlib.redirect_stdout(io.StringIO()):  # (the printed summary)
             run(cfg, out)
 job()
-best, best_cpu = float("inf"), float("inf")
+wall, cpu = [], []
 for _ in range(rounds):
     started, started_cpu = time.perf_counter(), time.process_time()
     job()
-    best, best_cpu = min(best, time.perf_counter() - started), min(best_cpu, time.process_time() - started_cpu)
-print("timing:", json.dumps({"wall": 1e3 * best / n, "cpu": 1e3 * best_cpu / n}))
+    wall.append(1e3 * (time.perf_counter() - started) / n)
+    cpu.append(1e3 * (time.process_time() - started_cpu) / n)
+print("timing:", json.dumps({"wall": wall, "cpu": cpu}))
 """
 
 
 def time_tree(tree: Path, contender: str, n: int, rounds: int, mode: str) -> dict:
-    """Best ms per replication of ``contender`` in ``tree`` (a fresh process), wall clock and CPU;
+    """Every round's ms per replication of ``contender`` in ``tree`` (a fresh process), wall clock and CPU;
     ``mode``: "serial" (one process) or "default" (as many as the usable CPUs)."""
     venv = tree / ".venv" / "bin" / "python"
     python = str(venv) if venv.exists() else sys.executable
@@ -164,7 +166,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old", type=Path, help="another checkout to time side by side")
     parser.add_argument("--replications", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=5, help="timed calls per process (best kept)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed calls per process")
     parser.add_argument("--processes", type=int, default=3, help="processes per tree and contender")
     parser.add_argument("--breakdown", action="store_true")
     args = parser.parse_args()
@@ -174,22 +176,24 @@ def main() -> None:
     trees = {"new serial": (HERE, "serial"), "new parallel": (HERE, "default")}
     if args.old is not None:
         trees = {"old": (args.old.resolve(), "default"), **trees}
-    print(f"default day, {args.replications} replications per call, best of {args.processes} processes "
+    print(f"default day, {args.replications} replications per call, rounds: {args.processes} processes "
           f"x {args.rounds} calls; parallel: {usable_cpus()} processes")
     for contender in ("replicate", "callsim"):
-        best = {(name, clock): float("inf") for name in trees for clock in ("wall", "cpu")}
+        rounds = {(name, clock): [] for name in trees for clock in ("wall", "cpu")}
         for r in range(args.processes):
             for name in (list(trees) if r % 2 == 0 else list(reversed(trees))):
                 tree, mode = trees[name]
                 timing = time_tree(tree, contender, args.replications, args.rounds, mode)
                 for clock in ("wall", "cpu"):
-                    best[name, clock] = min(best[name, clock], timing[clock])
+                    rounds[name, clock].extend(timing[clock])
         for clock in ("wall", "cpu"):
-            line = "   ".join(f"{name} {best[name, clock]:6.3f}" for name in trees)
-            ratio = f"   serial/parallel {best['new serial', clock] / best['new parallel', clock]:.2f}x"
+            best = {name: min(rounds[name, clock]) for name in trees}
+            line = "   ".join(f"{name} {best[name]:6.3f} / {statistics.median(rounds[name, clock]):6.3f}"
+                               for name in trees)
+            ratio = f"   serial/parallel {best['new serial'] / best['new parallel']:.2f}x"
             if "old" in trees:
-                ratio += f"   old/parallel {best['old', clock] / best['new parallel', clock]:.2f}x"
-            print(f"{contender:10s} ms/replication ({clock:4s}) {line}{ratio}")
+                ratio += f"   old/parallel {best['old'] / best['new parallel']:.2f}x"
+            print(f"{contender:10s} ms/replication ({clock:4s}, best / median) {line}{ratio} (of the best)")
 
 
 if __name__ == "__main__":
