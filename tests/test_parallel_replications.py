@@ -200,14 +200,29 @@ def test_a_failure_here_ends_the_workers_still_running(forks, monkeypatch):
     assert_all_reaped(forks)
 
 
-def test_when_the_system_refuses_a_process_the_share_is_computed_here(forks, monkeypatch):
-    def refuse():
-        raise BlockingIOError("Resource temporarily unavailable")
+@pytest.mark.parametrize("refused", ["every fork", "the second fork", "shared memory"])
+def test_when_the_system_refuses_a_process_the_share_is_computed_here(forks, monkeypatch, refused):
+    real_fork, forked = os.fork, []
+
+    def fork():
+        forked.append(1)
+        if refused == "every fork" or len(forked) == 2:
+            raise BlockingIOError("Resource temporarily unavailable")
+        return real_fork()
+
+    def no_semaphores(*args):
+        raise PermissionError("no /dev/shm")
 
     built = scenario(SINGLE, hours=2, warmup_hours=0)
-    serial = replicate(built, 7, seed=9, n_jobs=1, progress=False)
-    monkeypatch.setattr(parallel.os, "fork", refuse)
-    assert_same(serial, replicate(built, 7, seed=9, n_jobs=3, progress=False))
+    serial = replicate(built, 9, seed=9, n_jobs=1, progress=False)
+    if refused == "shared memory":
+        monkeypatch.setattr(parallel, "_TwoEnds", no_semaphores)
+    else:
+        monkeypatch.setattr(parallel.os, "fork", fork)
+    assert_same(serial, replicate(built, 9, seed=9, n_jobs=3, progress=False))
+    assert len(forks) == {"every fork": 0, "the second fork": 1, "shared memory": 2}[refused]
+    if forks:
+        assert_all_reaped(forks)
 
 
 def test_half_width_computes_each_t_quantile_once_with_the_same_floats():
@@ -221,6 +236,28 @@ def test_half_width_computes_each_t_quantile_once_with_the_same_floats():
     np.testing.assert_array_equal(got, expected)
     assert np.isnan(got[0, :2]).all() and np.isfinite(got[1, 0])
     assert replications.half_width(1.5, 10, 0.9) == stdtrit(9, 0.95) * 1.5 / np.sqrt(10)
+
+
+@pytest.mark.parametrize("slow", ["worker", "here"])
+def test_the_faster_process_does_more_of_the_work_the_numbers_stay_the_same(forks, monkeypatch, slow):
+    parent, real = os.getpid(), replications.run_replication
+    here = []
+
+    def run(*args, **kwargs):
+        if (os.getpid() == parent) == (slow == "here"):
+            time.sleep(0.02)
+        if os.getpid() == parent:
+            here.append(1)
+        return real(*args, **kwargs)
+
+    built = scenario(SINGLE, hours=1, warmup_hours=0)
+    serial = replicate(built, 42, seed=6, n_jobs=1, progress=False)
+    monkeypatch.setattr(replications, "run_replication", run)
+    parallel_run = replicate(built, 42, seed=6, n_jobs=2, progress=False)
+    assert_same(serial, parallel_run)
+    mine = len(here) - parallel.SERIAL_FIRST  # of the 40 shared from both ends, 20 each if fixed
+    assert (mine > 30) if slow == "worker" else (mine < 10)
+    assert_all_reaped(forks)
 
 
 def test_shares_are_contiguous_balanced_and_never_empty():

@@ -25,6 +25,7 @@ import signal
 import threading
 import time
 import traceback
+from functools import partial
 from multiprocessing.connection import Connection
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple, TypeVar
 
@@ -104,34 +105,81 @@ def ordered(task: Callable[[int], T], n: int, jobs: int, send: Callable[[List[T]
             yield task(i)
 
 
+class _TwoEnds:
+    """Items [first, stop) taken one at a time from both ends by two processes (this one from the
+    front, a worker from the back) until they meet: whichever runs faster does more, and each
+    one's items stay contiguous. In shared memory, behind a lock."""
+
+    def __init__(self, first: int, stop: int):
+        fork = multiprocessing.get_context("fork")
+        self.lock = fork.Lock()
+        self.ends = fork.RawArray("q", [first, stop])
+
+    def front(self) -> Optional[int]:
+        with self.lock:
+            i = self.ends[0]
+            if i >= self.ends[1]:
+                return None
+            self.ends[0] = i + 1
+            return i
+
+    def back(self) -> Optional[int]:
+        with self.lock:
+            i = self.ends[1] - 1
+            if i < self.ends[0]:
+                return None
+            self.ends[1] = i
+            return i
+
+
 def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Callable[[List[T]], object],
            receive: Callable[[object], List[T]]) -> Iterator[T]:
     """``task(i)`` for i in [start, stop), in order: the first share here, the others in forked
-    workers (or here too, if the system refuses a process)."""
+    workers (or here too, if the system refuses a process). This process and the first worker
+    share their two shares from both ends (:class:`_TwoEnds`), so neither waits for the other."""
     parts = shares(start, stop, jobs)
+    try:
+        both = _TwoEnds(parts[0][0], parts[1][1]) if len(parts) > 1 else None
+    except OSError:  # (no shared semaphores here: fixed shares)
+        both = None
     sources: List[Optional[Tuple[int, Connection]]] = []  # per share after the first: its worker, or None
     finished = False
     try:
-        for first, last in parts[1:]:
+        for k, (first, last) in enumerate(parts[1:]):
+            work = partial(_from_back, both, task) if k == 0 and both is not None else \
+                partial(_share, first, last, task)
             try:
-                sources.append(_fork(task, first, last, send))
+                sources.append(_fork(work, send))
             except OSError:  # (no process to be had: too many, or no memory for one)
                 sources.append(None)
-        for i in range(*parts[0]):
+        mine = range(*parts[0])
+        if both is not None:
+            mine = iter(both.front, None)  # (all of both shares if the first worker could not start)
+        for i in mine:
             yield task(i)
-        for (first, last), source in zip(parts[1:], sources):
-            if source is None:
+        for k, ((first, last), source) in enumerate(zip(parts[1:], sources)):
+            if source is not None:
+                yield from _received(*source, receive)
+            elif k > 0 or both is None:  # (else taken from the front above)
                 for i in range(first, last):
                     yield task(i)
-            else:
-                yield from _received(*source, receive)
         finished = True
     finally:
         _end([source for source in sources if source is not None], terminate=not finished)
 
 
-def _fork(task: Callable[[int], T], first: int, last: int, send: Callable[[List[T]], object]) -> Tuple[int, Connection]:
-    """Start a worker computing items [first, last); returns its pid and the end of its pipe to read."""
+def _share(first: int, last: int, task: Callable[[int], T]) -> List[T]:
+    return [task(i) for i in range(first, last)]
+
+
+def _from_back(both: _TwoEnds, task: Callable[[int], T]) -> List[T]:
+    items = [task(i) for i in iter(both.back, None)]
+    items.reverse()
+    return items
+
+
+def _fork(work: Callable[[], List[T]], send: Callable[[List[T]], object]) -> Tuple[int, Connection]:
+    """Start a worker computing ``work()``; returns its pid and the end of its pipe to read."""
     reader, writer = multiprocessing.Pipe(duplex=False)
     pid = os.fork()
     if pid == 0:  # the worker: never returns, whatever happens
@@ -142,7 +190,7 @@ def _fork(task: Callable[[int], T], first: int, last: int, send: Callable[[List[
             gc.freeze()  # the inherited objects: collections here never walk (and copy) them
             reader.close()
             try:
-                message = ("done", send([task(i) for i in range(first, last)]))
+                message = ("done", send(work()))
             except BaseException as error:  # (reported, never raised here)
                 message = ("failed", _picklable(error), traceback.format_exc())
             writer.send(message)
