@@ -4,10 +4,14 @@ results handed back in item order, so they are the very results of computing the
 :func:`ordered` yields ``task(i)`` for i = 0, 1, ..., n - 1. It computes the first two items in
 this process and times the second (the first pays for warming the caches); when the remaining
 items are expected to take at least :data:`MIN_PARALLEL_SECONDS` and ``jobs > 1`` and the
-platform can fork, it forks ``jobs - 1`` workers for all but the first share of the rest, computes
-the first share itself, then reads each worker's share from a pipe, in order. Forking, not
-spawning: a worker imports nothing and inherits the built scenario and the warm caches; it starts
-in a few milliseconds, which is why the work must be long enough to pay for it.
+platform can fork, it cuts them into ``jobs`` contiguous shares and forks ``jobs - 1`` workers.
+This process and the first worker take the items of the first two shares one at a time from
+both ends (this process from the front, yielding each as it is made; the worker from the back),
+so whichever runs faster (the other may have its core taken by another program) does more and
+neither waits; the other workers compute their own shares. Each worker sends its items through a
+pipe when it is done, and they are yielded in order. Forking, not spawning: a worker imports
+nothing and inherits the built scenario and the warm caches; it starts in a few milliseconds,
+which is why the work must be long enough to pay for it.
 
 A worker's exception is raised again in this process (the worker's traceback chained to it as a
 :class:`WorkerError`); a worker that dies without a word is a :class:`WorkerError` naming its exit
