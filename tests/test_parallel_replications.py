@@ -160,6 +160,23 @@ def test_a_worker_that_raises_raises_here_with_its_traceback(forks, monkeypatch)
     assert_all_reaped(forks)
 
 
+def test_a_failing_worker_is_reported_before_this_process_finishes_its_own_work(forks, monkeypatch):
+    parent, real = os.getpid(), replications.run_replication
+
+    def run(*args, **kwargs):
+        if os.getpid() != parent:
+            raise ValueError("broken at once")
+        time.sleep(0.1)  # here: 200 replications would take 20 s
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(replications, "run_replication", run)
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="broken at once"):
+        replicate(scenario(SINGLE, hours=1, warmup_hours=0), 202, n_jobs=2, progress=False)
+    assert time.monotonic() - started < 5
+    assert_all_reaped(forks)
+
+
 def test_an_exception_that_cannot_be_pickled_arrives_as_its_traceback(forks, monkeypatch):
     class Local(Exception):  # (a local class: pickling it fails)
         pass

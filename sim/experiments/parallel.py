@@ -159,8 +159,11 @@ def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Cal
         mine = range(*parts[0])
         if both is not None:
             mine = iter(both.front, None)  # (all of both shares if the first worker could not start)
+        partner = sources[0][1] if both is not None and sources[0] is not None else None
         for i in mine:
             yield task(i)
+            if partner is not None and partner.poll():  # it spoke before the ends met: it failed
+                break
         for k, ((first, last), source) in enumerate(zip(parts[1:], sources)):
             if source is not None:
                 yield from _received(*source, receive)
