@@ -142,6 +142,7 @@ def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Cal
     workers (or here too, if the system refuses a process). This process and the first worker
     share their two shares from both ends (:class:`_TwoEnds`), so neither waits for the other."""
     parts = shares(start, stop, jobs)
+    _reaped_earlier()
     try:
         both = _TwoEnds(parts[0][0], parts[1][1]) if len(parts) > 1 else None
     except OSError:  # (no shared semaphores here: fixed shares)
@@ -251,8 +252,20 @@ def _end(workers: List[Tuple[int, Connection]], terminate: bool) -> None:
         for pid, _ in workers:
             _reap(pid)
     elif workers:
-        threading.Thread(target=lambda: [_reap(pid) for pid, _ in workers], name="callsim-reaper",
-                         daemon=True).start()
+        reaper = threading.Thread(target=lambda: [_reap(pid) for pid, _ in workers], name="callsim-reaper",
+                                  daemon=True)
+        reaper.start()
+        _REAPERS.append(reaper)
+
+
+_REAPERS: List[threading.Thread] = []  # reaping workers of earlier calls
+
+
+def _reaped_earlier() -> None:
+    """Wait for the workers of earlier calls to be reaped (they are exiting, or gone): forking
+    while another thread runs is best avoided."""
+    while _REAPERS:
+        _REAPERS.pop().join()
 
 
 def _reap(pid: int) -> Optional[int]:
