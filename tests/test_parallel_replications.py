@@ -262,7 +262,7 @@ def test_the_faster_process_does_more_of_the_work_the_numbers_stay_the_same(fork
 
     def run(*args, **kwargs):
         if (os.getpid() == parent) == (slow == "here"):
-            time.sleep(0.02)
+            time.sleep(0.05)
         if os.getpid() == parent:
             here.append(1)
         return real(*args, **kwargs)
