@@ -17,7 +17,7 @@ A worker's exception is raised again in this process (the worker's traceback cha
 :class:`WorkerError`); a worker that dies without a word is a :class:`WorkerError` naming its exit
 status. Workers ignore Ctrl-C (SIGINT reaches the whole process group): this process handles it as
 it would without workers, and whenever it leaves early (an error, Ctrl-C, a consumer that stops
-reading) it ends the workers still running (SIGTERM) and reaps every worker, so none is left behind.
+reading) it ends the workers still running (SIGKILL) and reaps every worker, so none is left behind.
 """
 
 from __future__ import annotations
@@ -194,7 +194,6 @@ def _fork(work: Callable[[], List[T]], send: Callable[[List[T]], object]) -> Tup
         status = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends it with SIGTERM
             gc.freeze()  # the inherited objects: collections here never walk (and copy) them
             reader.close()
             try:
@@ -238,14 +237,15 @@ def _received(pid: int, reader: Connection, receive: Callable[[object], List[T]]
 
 
 def _end(workers: List[Tuple[int, Connection]], terminate: bool) -> None:
-    """Close the pipes and reap every worker. ``terminate``: end those still running first and
+    """Close the pipes and reap every worker. ``terminate``: end those still running first
+    (SIGKILL: a worker holds nothing to clean up, and no handler it inherited can delay it) and
     wait for them here; else (they sent their results and are exiting, which takes a few
     milliseconds for a large process) a thread waits for them, so none is left a zombie."""
     for pid, reader in workers:
         reader.close()
         if terminate:
             try:
-                os.kill(pid, signal.SIGTERM)
+                os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
     if terminate:
