@@ -1,6 +1,7 @@
 """Replications on several processes (sim.experiments.parallel): the very numbers of the serial
 run, worker failures raised here (no hang, no process left behind), Ctrl-C as without workers."""
 
+import io
 import os
 import signal
 import subprocess
@@ -281,6 +282,31 @@ def test_the_faster_process_does_more_of_the_work_the_numbers_stay_the_same(fork
     assert_all_reaped(forks)
 
 
+def test_by_default_only_cpus_that_other_programs_leave_idle_are_used(forks, monkeypatch):
+    built = scenario(SINGLE, hours=2, warmup_hours=0)
+    loadavg = {"text": ""}
+    real_open = open
+
+    def fake_open(path, *args, **kwargs):
+        if path == "/proc/loadavg":
+            return io.StringIO(loadavg["text"])
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "open", fake_open, raising=False)
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
+    loadavg["text"] = "9.5 9.1 8.7 3/800 4242\n"  # this process and two others running: no CPU spare
+    assert parallel.spare_cpus() == 1
+    replicate(built, 9, progress=False)
+    assert forks == []
+    replicate(built, 9, n_jobs=2, progress=False)  # as asked
+    assert len(forks) == 1
+    loadavg["text"] = "0.9 0.5 0.4 1/800 4242\n"  # this process alone
+    assert parallel.spare_cpus() == 2
+    replicate(built, 9, progress=False)
+    assert len(forks) == 2
+    assert_all_reaped(forks)
+
+
 def test_shares_are_contiguous_balanced_and_never_empty():
     for start, stop, parts in [(2, 9, 2), (0, 1, 4), (5, 105, 3), (0, 10, 10)]:
         cut = shares(start, stop, parts)
@@ -296,6 +322,22 @@ def test_n_jobs_must_be_a_positive_whole_number(n_jobs):
         replicate(scenario(SINGLE, hours=1, warmup_hours=0), 2, n_jobs=n_jobs)
 
 
+def test_the_environment_can_set_the_number_of_processes(forks, monkeypatch):
+    built = scenario(SINGLE, hours=2, warmup_hours=0)
+    monkeypatch.setattr(parallel, "spare_cpus", lambda: 1)  # a busy machine: automatic means one
+    replicate(built, 9, progress=False)
+    assert forks == []
+    monkeypatch.setenv("CALLSIM_JOBS", "3")
+    replicate(built, 9, progress=False)
+    assert len(forks) == 2
+    assert parallel.requested_jobs(1) == 1  # n_jobs given: the environment is not asked
+    for bad in ("0", "two", "1.5"):
+        monkeypatch.setenv("CALLSIM_JOBS", bad)
+        with pytest.raises(ConfigError, match="CALLSIM_JOBS: must be a whole number of at least 1"):
+            replicate(built, 2, progress=False)
+    assert_all_reaped(forks)
+
+
 def test_the_default_is_the_usable_cpus_but_one_in_a_pool_worker(monkeypatch):
     assert parallel.check_jobs(None) == len(os.sched_getaffinity(0))
     monkeypatch.setattr(parallel.multiprocessing, "parent_process", lambda: object())  # as in a sweep's job
@@ -305,7 +347,11 @@ def test_the_default_is_the_usable_cpus_but_one_in_a_pool_worker(monkeypatch):
 
 def test_ctrl_c_during_parallel_replications_ends_as_without_workers(tmp_path):
     out = tmp_path / "run"
-    process = start_callsim("replications=20000", "output.plots=false", f"hydra.run.dir={out}", cwd=tmp_path)
+    os.environ[parallel.JOBS_VARIABLE] = "2"  # (workers even on a busy machine; the child inherits it)
+    try:
+        process = start_callsim("replications=20000", "output.plots=false", f"hydra.run.dir={out}", cwd=tmp_path)
+    finally:
+        del os.environ[parallel.JOBS_VARIABLE]
     group = os.getpgid(process.pid)
     deadline = time.monotonic() + 60
     while not _has_children(process.pid):  # its workers are running

@@ -65,6 +65,40 @@ def default_jobs() -> int:
     return 1 if multiprocessing.parent_process() is not None else usable_cpus()
 
 
+def spare_cpus() -> int:
+    """The usable CPUs less the other programs' processes running right now (Linux's count of
+    runnable threads, this one excluded); the usable CPUs where it cannot be read. Measured: on
+    a machine kept busy by other programs, a second process made replications slower, not
+    faster (the scheduler shares the CPUs by session, and the workers share this one's)."""
+    others = []
+    for _ in range(3):  # (the fewest of three looks 0.2 ms apart: a moment's spike is no load)
+        try:
+            with open("/proc/loadavg") as loadavg:
+                others.append(int(loadavg.read().split()[3].split("/")[0]) - 1)
+        except (OSError, ValueError, IndexError):
+            return usable_cpus()
+        time.sleep(0.0002)
+    return max(1, usable_cpus() - max(0, min(others)))
+
+
+JOBS_VARIABLE = "CALLSIM_JOBS"  # the environment's say on the number of processes (callsim has no setting)
+
+
+def requested_jobs(n_jobs: Optional[int]) -> Optional[int]:
+    """The number of processes asked for: ``n_jobs``, else the environment's ``CALLSIM_JOBS``, else
+    None (automatic: :func:`default_jobs`, only the CPUs other programs leave idle)."""
+    if n_jobs is not None:
+        return check_jobs(n_jobs)
+    text = os.environ.get(JOBS_VARIABLE, "").strip()
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = text
+    return check_jobs(value, JOBS_VARIABLE)
+
+
 def check_jobs(n_jobs: Optional[int], field: str = "n_jobs") -> int:
     """The number of processes to use: ``n_jobs``, or :func:`default_jobs` when it is None."""
     if n_jobs is None:
@@ -88,10 +122,11 @@ def shares(start: int, stop: int, parts: int) -> List[Tuple[int, int]]:
 
 
 def ordered(task: Callable[[int], T], n: int, jobs: int, send: Callable[[List[T]], object] = lambda items: items,
-            receive: Callable[[object], List[T]] = lambda payload: payload) -> Iterator[T]:
+            receive: Callable[[object], List[T]] = lambda payload: payload, spare_only: bool = False) -> Iterator[T]:
     """``task(0)``, ..., ``task(n - 1)`` in order, computed on up to ``jobs`` processes when it pays
     (see the module docstring). A worker's share goes through ``send`` (in the worker: to
-    something picklable) and ``receive`` (here: back to the items)."""
+    something picklable) and ``receive`` (here: back to the items). ``spare_only``: no more
+    processes than CPUs that other programs leave idle (:func:`spare_cpus`)."""
     done = 0
     took = 0.0
     while done < min(n, SERIAL_FIRST):
@@ -102,6 +137,8 @@ def ordered(task: Callable[[int], T], n: int, jobs: int, send: Callable[[List[T]
         yield item
     if done >= n:
         return
+    if spare_only and jobs > 1 and took * (n - done) >= MIN_PARALLEL_SECONDS:
+        jobs = min(jobs, spare_cpus())
     if jobs > 1 and can_fork() and took * (n - done) >= MIN_PARALLEL_SECONDS:
         yield from forked(task, done, n, jobs, send, receive)
     else:

@@ -224,16 +224,18 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
     ``replications``: how many to run (with ``precision``: how many to run before checking).
     ``crn``: common random numbers across alternatives (see the module docstring).
     ``progress``: a progress bar on stderr; None shows it only when stderr is a terminal.
-    ``n_jobs``: processes to run them on (None: the usable CPUs, or 1 inside a worker of a process
-    pool such as a sweep's), when the work is long enough to pay for forking them
-    (:mod:`sim.experiments.parallel`); the results do not depend on it.
+    ``n_jobs``: processes to run them on (None: the environment's CALLSIM_JOBS if set, else the
+    usable CPUs that other programs leave idle, or 1 inside a worker of a process pool such as a
+    sweep's), when the work is long enough to
+    pay for forking them (:mod:`sim.experiments.parallel`); the results do not depend on it.
     """
     if not isinstance(replications, (int, np.integer)) or isinstance(replications, bool) or replications < 1:
         raise ConfigError("replications", f"must be a whole number of at least 1, got {replications!r}")
     if not 0 < confidence < 1:
         raise ConfigError("experiment.confidence", f"must be between 0 and 1, got {confidence!r}")
     bounds.check_seed(seed)
-    jobs = parallel.check_jobs(n_jobs)
+    requested = parallel.requested_jobs(n_jobs)
+    jobs = parallel.check_jobs(requested)
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)  # validated once, not once per replication
@@ -249,7 +251,8 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
         return closing(parallel.ordered(lambda i: run_replication(scenario, seeds[first + i], engine=engine,
                                                                   records=records),
                                         stop - first, jobs, send=lambda items: packed(scenario, items),
-                                        receive=lambda payload: unpacked(scenario, payload)))
+                                        receive=lambda payload: unpacked(scenario, payload),
+                                        spare_only=requested is None))
 
     with progress_bar(total=replications if precision is None else None, unit="replication",
                       desc=f"{scenario.name}: replications", enabled=progress) as bar:
