@@ -17,9 +17,9 @@ first on the path), after one warm-up call:
     writing the CSV files (replications.csv included) and the HTML report. Its fixed costs are
     spread over the N replications; ``--replications`` sets N.
 
-Each contender runs serial (one process, as ``n_jobs=1``) and parallel (the default: the usable
-CPUs, workers forked when the work pays, :mod:`sim.experiments.parallel`), and in the old tree as
-it is. Rounds alternate the trees (old, serial, parallel, parallel, serial, old, ...) so a change of
+Each contender runs serial (one process, as ``n_jobs=1``) and parallel (``CALLSIM_JOBS`` = the
+usable CPUs: workers forked when the work pays, :mod:`sim.experiments.parallel`; the default
+would use only the CPUs that other programs leave idle), and in the old tree as it is. Rounds alternate the trees (old, serial, parallel, parallel, serial, old, ...) so a change of
 the machine's load hits all alike; each one's best and median round are shown, by the wall clock and by the
 process's CPU time (which a machine busy with other work inflates less; for the parallel runs it
 is this process's CPU time only, without its workers').
@@ -87,10 +87,13 @@ print("timing:", json.dumps({"wall": wall, "cpu": cpu}))
 
 def time_tree(tree: Path, contender: str, n: int, rounds: int, mode: str) -> dict:
     """Every round's ms per replication of ``contender`` in ``tree`` (a fresh process), wall clock and CPU;
-    ``mode``: "serial" (one process) or "default" (as many as the usable CPUs)."""
+    ``mode``: "serial" (one process), "parallel" (every usable CPU) or "default"."""
     venv = tree / ".venv" / "bin" / "python"
     python = str(venv) if venv.exists() else sys.executable
     env = dict(os.environ, PYTHONPATH=str(tree))
+    env.pop("CALLSIM_JOBS", None)
+    if mode != "default":  # parallel: every usable CPU, however busy the machine (the default takes only idle ones)
+        env["CALLSIM_JOBS"] = str(usable_cpus() if mode == "parallel" else 1)
     out = subprocess.run([python, "-c", TIMING, contender, str(n), str(rounds), mode], cwd=tree, env=env,
                          capture_output=True, text=True, check=True)
     timing = [line for line in out.stdout.splitlines() if line.startswith("timing: ")][-1]
@@ -173,7 +176,7 @@ def main() -> None:
     if args.breakdown:
         breakdown(args.replications, args.rounds)
         return
-    trees = {"new serial": (HERE, "serial"), "new parallel": (HERE, "default")}
+    trees = {"new serial": (HERE, "serial"), "new parallel": (HERE, "parallel")}
     if args.old is not None:
         trees = {"old": (args.old.resolve(), "default"), **trees}
     print(f"default day, {args.replications} replications per call, rounds: {args.processes} processes "
