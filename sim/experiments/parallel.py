@@ -11,7 +11,8 @@ so whichever runs faster (the other may have its core taken by another program) 
 neither waits; the other workers compute their own shares. Each worker sends its items through a
 pipe when it is done, and they are yielded in order. Forking, not spawning: a worker imports
 nothing and inherits the built scenario and the warm caches; it starts in a few milliseconds,
-which is why the work must be long enough to pay for it.
+which is why the work must be long enough to pay for it. Asked for automatically (``spare_only``),
+it uses only the CPUs that other programs leave idle: on a busy machine workers only add their cost.
 
 A worker's exception is raised again in this process (the worker's traceback chained to it as a
 :class:`WorkerError`); a worker that dies without a word is a :class:`WorkerError` naming its exit
