@@ -133,13 +133,15 @@ def test_the_cap_of_sequential_stopping_holds_in_parallel(forks):
 
 
 def failing_in_workers(monkeypatch, fail):
-    """run_replication that calls ``fail()`` in worker processes only."""
+    """run_replication that calls ``fail()`` in worker processes only (slow here, so that the
+    worker sharing this process's items from the other end surely gets some)."""
     parent = os.getpid()
     real = replications.run_replication
 
     def run(*args, **kwargs):
         if os.getpid() != parent:
             fail()
+        time.sleep(0.05)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(replications, "run_replication", run)
@@ -187,14 +189,14 @@ def test_an_exception_that_cannot_be_pickled_arrives_as_its_traceback(forks, mon
 
     failing_in_workers(monkeypatch, fail)
     with pytest.raises(WorkerError, match="Local: not picklable"):
-        replicate(scenario(SINGLE, hours=2, warmup_hours=0), 6, n_jobs=2, progress=False)
+        replicate(scenario(SINGLE, hours=2, warmup_hours=0), 20, n_jobs=2, progress=False)
     assert_all_reaped(forks)
 
 
 def test_a_worker_that_dies_silently_is_an_error_naming_its_exit(forks, monkeypatch):
     failing_in_workers(monkeypatch, lambda: os._exit(7))
     with pytest.raises(WorkerError, match=r"ended without its results \(exit code 7\)"):
-        replicate(scenario(SINGLE, hours=2, warmup_hours=0), 6, n_jobs=2, progress=False)
+        replicate(scenario(SINGLE, hours=2, warmup_hours=0), 20, n_jobs=2, progress=False)
     assert_all_reaped(forks)
 
 
