@@ -1,8 +1,8 @@
 """Benchmark: milliseconds per replication of the default day, through ``replicate`` and through
 the ``callsim replications=N`` job, optionally against another checkout, side by side.
 
-    python experiments/benchmark/replications.py                       # this checkout
-    python experiments/benchmark/replications.py --old ../callsim-old  # old and new, alternating
+    python experiments/benchmark/replications.py                       # serial and parallel, this checkout
+    python experiments/benchmark/replications.py --old ../callsim-old  # and another checkout, alternating
     python experiments/benchmark/replications.py --breakdown           # where the time goes (this checkout)
 
 Model: ``configs/scenario/default.yaml`` (4 call types, 4 groups on shifts, about 4,800 calls),
@@ -17,21 +17,28 @@ first on the path), after one warm-up call:
     writing the CSV files (replications.csv included) and the HTML report. Its fixed costs are
     spread over the N replications; ``--replications`` sets N.
 
-Rounds alternate the trees (old, new, new, old, ...) so a change of the machine's load hits both
-alike; each tree's best round counts, by the wall clock and by the process's CPU time (which a
-machine busy with other work inflates less).
+Each contender runs serial (one process, as ``n_jobs=1``) and parallel (``CALLSIM_JOBS`` = the
+usable CPUs: workers forked when the work pays, :mod:`sim.experiments.parallel`; the default
+would use only the CPUs that other programs leave idle), and in the old tree as it is. Rounds alternate the trees (old, serial, parallel, parallel, serial, old, ...) so a change of
+the machine's load hits all alike; each one's best and median round are shown, by the wall clock and by the
+process's CPU time (which a machine busy with other work inflates less; for the parallel runs it
+is this process's CPU time only, without its workers').
 
 ``--breakdown`` splits one replication of this checkout into its stages, each timed alone on the
 same seeds (best of rounds, wall clock and the process's CPU time, which a busy machine
 inflates less): drawing the inputs, the engine (compiled loop and its Python
-set-up), the KPI numbers from the tallies, and the aggregation with the tables made once.
+set-up), the KPI numbers from the tallies, and the aggregation with the tables made once; then
+``replicate`` in one process and on the usable CPUs, and what a worker process costs beyond the
+replications (fork, packing, sending, unpacking, divided by all N replications).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -40,8 +47,14 @@ HERE = Path(__file__).resolve().parents[2]
 
 TIMING = r"""
 import contextlib, io, json, sys, tempfile, time
-contender, n, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+contender, n, rounds, serial = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "serial"
 from sim.experiments.replications import replicate
+if serial:  # one process: what n_jobs=1 gives (callsim takes the default, the usable CPUs)
+    try:
+        from sim.experiments import parallel
+        parallel.usable_cpus = lambda: 1
+    except ImportError:
+        pass  # (a tree from before parallel replications: serial anyway)
 from sim.simulate import load_scenario_file
 try:
     from sim.model.scenario import build_scenario
@@ -62,21 +75,26 @@ else:
         with contextlib.redirect_stdout(io.StringIO()):  # (the printed summary)
             run(cfg, out)
 job()
-best, best_cpu = float("inf"), float("inf")
+wall, cpu = [], []
 for _ in range(rounds):
     started, started_cpu = time.perf_counter(), time.process_time()
     job()
-    best, best_cpu = min(best, time.perf_counter() - started), min(best_cpu, time.process_time() - started_cpu)
-print("timing:", json.dumps({"wall": 1e3 * best / n, "cpu": 1e3 * best_cpu / n}))
+    wall.append(1e3 * (time.perf_counter() - started) / n)
+    cpu.append(1e3 * (time.process_time() - started_cpu) / n)
+print("timing:", json.dumps({"wall": wall, "cpu": cpu}))
 """
 
 
-def time_tree(tree: Path, contender: str, n: int, rounds: int) -> dict:
-    """Best ms per replication of ``contender`` in ``tree`` (a fresh process), wall clock and CPU."""
+def time_tree(tree: Path, contender: str, n: int, rounds: int, mode: str) -> dict:
+    """Every round's ms per replication of ``contender`` in ``tree`` (a fresh process), wall clock and CPU;
+    ``mode``: "serial" (one process), "parallel" (every usable CPU) or "default"."""
     venv = tree / ".venv" / "bin" / "python"
     python = str(venv) if venv.exists() else sys.executable
     env = dict(os.environ, PYTHONPATH=str(tree))
-    out = subprocess.run([python, "-c", TIMING, contender, str(n), str(rounds)], cwd=tree, env=env,
+    env.pop("CALLSIM_JOBS", None)
+    if mode != "default":  # parallel: every usable CPU, however busy the machine (the default takes only idle ones)
+        env["CALLSIM_JOBS"] = str(usable_cpus() if mode == "parallel" else 1)
+    out = subprocess.run([python, "-c", TIMING, contender, str(n), str(rounds), mode], cwd=tree, env=env,
                          capture_output=True, text=True, check=True)
     timing = [line for line in out.stdout.splitlines() if line.startswith("timing: ")][-1]
     return json.loads(timing[len("timing: "):])
@@ -118,38 +136,67 @@ def breakdown(n: int, rounds: int) -> None:
         "aggregation + tables": lambda: ([aggregate_runs(scenario, runs.columns(t), t) for t in arrays.TABLES],
                                          per_replication_table(scenario, runs)),
         "one run (run_streamed)": lambda: [run_streamed(scenario, s) for s in seeds],
-        "replicate, all": lambda: replicate(scenario, n, seed=1, progress=False),
+        "replicate, all (1 process)": lambda: replicate(scenario, n, seed=1, progress=False, n_jobs=1),
+        "replicate, all (parallel)": lambda: replicate(scenario, n, seed=1, progress=False),
+        "  of which a worker's round trip": lambda: worker_round_trip(scenario, runs),
     }
-    print(f"{'us per replication, best of rounds':34s} {'wall':>8s} {'CPU':>8s}")
+    print(f"{'us per replication, best of rounds':34s} {'wall':>8s} {'CPU':>8s}   (parallel: CPU of this process)")
     for name, stage in stages.items():
         print(f"{name:34s} {best(stage, time.perf_counter):8.1f} {best(stage, time.process_time):8.1f}")
+
+
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return multiprocessing.cpu_count()
+
+
+def worker_round_trip(scenario, runs) -> None:
+    """What parallel replications add to the work: forking a worker that packs half the runs
+    and sends them, receiving and unpacking them, reaping it."""
+    from sim.experiments import parallel
+    from sim.experiments.runs import packed, unpacked
+
+    half = [(run, None) for run in runs.kept[len(runs) // 2:]]
+    items = parallel.forked(lambda i: half[i], 0, len(half), 2, lambda m: packed(scenario, m),
+                            lambda p: unpacked(scenario, p))
+    for _ in items:
+        pass
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old", type=Path, help="another checkout to time side by side")
     parser.add_argument("--replications", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=5, help="timed calls per process (best kept)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed calls per process")
     parser.add_argument("--processes", type=int, default=3, help="processes per tree and contender")
     parser.add_argument("--breakdown", action="store_true")
     args = parser.parse_args()
     if args.breakdown:
         breakdown(args.replications, args.rounds)
         return
-    trees = {"new": HERE} if args.old is None else {"old": args.old.resolve(), "new": HERE}
-    print(f"default day, {args.replications} replications per call, best of {args.processes} processes "
-          f"x {args.rounds} calls")
+    trees = {"new serial": (HERE, "serial"), "new parallel": (HERE, "parallel")}
+    if args.old is not None:
+        trees = {"old": (args.old.resolve(), "default"), **trees}
+    print(f"default day, {args.replications} replications per call, rounds: {args.processes} processes "
+          f"x {args.rounds} calls; parallel: {usable_cpus()} processes")
     for contender in ("replicate", "callsim"):
-        best = {(name, clock): float("inf") for name in trees for clock in ("wall", "cpu")}
+        rounds = {(name, clock): [] for name in trees for clock in ("wall", "cpu")}
         for r in range(args.processes):
             for name in (list(trees) if r % 2 == 0 else list(reversed(trees))):
-                timing = time_tree(trees[name], contender, args.replications, args.rounds)
+                tree, mode = trees[name]
+                timing = time_tree(tree, contender, args.replications, args.rounds, mode)
                 for clock in ("wall", "cpu"):
-                    best[name, clock] = min(best[name, clock], timing[clock])
+                    rounds[name, clock].extend(timing[clock])
         for clock in ("wall", "cpu"):
-            line = "   ".join(f"{name} {best[name, clock]:6.3f}" for name in trees)
-            ratio = f"   old/new {best['old', clock] / best['new', clock]:.2f}x" if "old" in trees else ""
-            print(f"{contender:10s} ms/replication ({clock:4s}) {line}{ratio}")
+            best = {name: min(rounds[name, clock]) for name in trees}
+            line = "   ".join(f"{name} {best[name]:6.3f} / {statistics.median(rounds[name, clock]):6.3f}"
+                               for name in trees)
+            ratio = f"   serial/parallel {best['new serial'] / best['new parallel']:.2f}x"
+            if "old" in trees:
+                ratio += f"   old/parallel {best['old'] / best['new parallel']:.2f}x"
+            print(f"{contender:10s} ms/replication ({clock:4s}, best / median) {line}{ratio} (of the best)")
 
 
 if __name__ == "__main__":

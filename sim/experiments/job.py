@@ -31,6 +31,7 @@ class ExperimentSettings:
     confidence: float = 0.95
     batches: int = 20
     precision: Optional[Precision] = None
+    n_jobs: Optional[int] = None  # processes for the replications (None: sim.experiments.parallel.default_jobs)
 
     @classmethod
     def from_config(cls, replications, experiment) -> "ExperimentSettings":
@@ -102,6 +103,6 @@ def run_experiment(scenario: Scenario, seed: int, engine: str, settings: Experim
         return simulate(scenario, seed, engine=engine, records=records, progress=progress), settings.describe(1)
     replicated: Replicated = replicate(scenario, settings.replications, seed=seed, engine=engine,
                                        confidence=settings.confidence, crn=settings.crn,
-                                       precision=settings.precision, progress=progress)
+                                       precision=settings.precision, progress=progress, n_jobs=settings.n_jobs)
     replicated.theory = theory.compare_replications(replicated.runs.theories())  # textbook queues
     return replicated, settings.describe(replicated.replications)

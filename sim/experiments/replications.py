@@ -16,6 +16,10 @@ gets its own independent calls.
 
 Sequential stopping (:class:`Precision`): after the first ``replications``, add one replication
 at a time until the chosen KPI's half-width is at most the target (or a cap is reached).
+
+Replications run on several processes when there is enough work (``n_jobs``,
+:mod:`sim.experiments.parallel`): each computes a contiguous share of the seeds and the shares
+are put together in seed order, so every number is the one of the serial run.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
@@ -31,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
-from sim.experiments.runs import Runs, run_replication
+from sim.experiments import parallel
+from sim.experiments.runs import Runs, packed, run_replication, unpacked
 from sim.kpi import arrays
 from sim.kpi.arrays import KEYS
 from sim.kpi.frames import frame, strings
@@ -91,7 +97,10 @@ def half_width(std, count, confidence: float):
 
     count = np.asarray(count, float)
     df = np.where(count > 1, count - 1, np.nan)
-    return stdtrit(df, (1 + confidence) / 2) * np.asarray(std, float) / np.sqrt(count)
+    # the t quantile once per distinct count (a table has thousands of cells and few counts)
+    levels, where = np.unique(df, return_inverse=True)
+    t = stdtrit(levels, (1 + confidence) / 2)[where].reshape(df.shape)
+    return t * np.asarray(std, float) / np.sqrt(count)
 
 
 @dataclass(frozen=True)
@@ -209,18 +218,24 @@ def _reached(values: List[float], precision: Precision, confidence: float) -> bo
 
 def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", records: bool = False,
               confidence: float = 0.95, crn: bool = True, precision: Optional[Precision] = None,
-              progress: Optional[bool] = None) -> Replicated:
+              progress: Optional[bool] = None, n_jobs: Optional[int] = None) -> Replicated:
     """Run independent replications and aggregate their KPI tables.
 
     ``replications``: how many to run (with ``precision``: how many to run before checking).
     ``crn``: common random numbers across alternatives (see the module docstring).
     ``progress``: a progress bar on stderr; None shows it only when stderr is a terminal.
+    ``n_jobs``: processes to run them on (None: the environment's CALLSIM_JOBS if set, else the
+    usable CPUs that other programs leave idle, or 1 inside a worker of a process pool such as a
+    sweep's), when the work is long enough to
+    pay for forking them (:mod:`sim.experiments.parallel`); the results do not depend on it.
     """
     if not isinstance(replications, (int, np.integer)) or isinstance(replications, bool) or replications < 1:
         raise ConfigError("replications", f"must be a whole number of at least 1, got {replications!r}")
     if not 0 < confidence < 1:
         raise ConfigError("experiment.confidence", f"must be between 0 and 1, got {confidence!r}")
     bounds.check_seed(seed)
+    requested = parallel.requested_jobs(n_jobs)
+    jobs = parallel.check_jobs(requested)
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)  # validated once, not once per replication
@@ -230,20 +245,54 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
     seeds = replication_seeds(seed, limit, key=None if crn else scenario_fingerprint(scenario))
     runs = Runs(scenario)
     watched: List[float] = []
+
+    def made(first: int, stop: int):
+        """Replications first, ..., stop - 1, in order (on several processes when it pays)."""
+        return closing(parallel.ordered(lambda i: run_replication(scenario, seeds[first + i], engine=engine,
+                                                                  records=records),
+                                        stop - first, jobs, send=lambda items: packed(scenario, items),
+                                        receive=lambda payload: unpacked(scenario, payload),
+                                        spare_only=requested is None))
+
     with progress_bar(total=replications if precision is None else None, unit="replication",
                       desc=f"{scenario.name}: replications", enabled=progress) as bar:
-        for replication_seed in seeds:
-            runs.add(*run_replication(scenario, replication_seed, engine=engine, records=records))
-            bar.update(1)
-            if precision is not None:
-                watched.append(runs.summary_value(len(runs) - 1, precision.kpi, precision.call_type))
-                if len(runs) >= max(replications, 2) and _reached(watched, precision, confidence):
-                    break
+        # Sequential stopping adds replications in rounds, each as many as the half-width so far
+        # suggests; the rule is checked after every replication, in order, and a round's
+        # replications past the stopping point are dropped: the same replications as one at a time.
+        first, reached = 0, False
+        while first < limit and not reached:
+            stop = limit if precision is None else min(limit, first + _round_size(first, replications, watched,
+                                                                                  precision, confidence, jobs))
+            with made(first, stop) as items:
+                for replication in items:
+                    runs.add(*replication)
+                    bar.update(1)
+                    if precision is not None:
+                        watched.append(runs.summary_value(len(runs) - 1, precision.kpi, precision.call_type))
+                        if len(runs) >= max(replications, 2) and _reached(watched, precision, confidence):
+                            reached = True
+                            break
+            first = stop
     tables = {name: aggregate_runs(scenario, runs.columns(name), name, confidence) for name in arrays.TABLES}
     return Replicated(scenario=scenario, seed=int(seed), crn=crn, seeds=runs.seeds, runs=runs,
                       confidence=confidence, precision=precision,
                       precision_met=None if precision is None else _reached(watched, precision, confidence),
                       per_replication=per_replication_table(scenario, runs), **tables)
+
+
+def _round_size(done: int, initial: int, watched: List[float], precision: Precision, confidence: float,
+                jobs: int) -> int:
+    """How many replications the next round of sequential stopping runs: first ``initial`` (at
+    least 2), then about as many more as the half-width so far says are needed (n grows with
+    (half-width / target)^2), with a margin, and at least one per process."""
+    if done == 0:
+        return max(initial, 2)
+    defined = np.asarray([v for v in watched if not np.isnan(v)])
+    if len(defined) < 2:
+        return max(done, jobs)
+    now = float(half_width(defined.std(ddof=1), len(defined), confidence))
+    needed = len(defined) * (now / precision.half_width) ** 2 - len(defined) if np.isfinite(now) else done
+    return max(jobs, int(np.ceil(1.1 * needed)) + 1)
 
 
 def difference(a: Replicated, b: Replicated, kpi: str, call_type: str = TOTAL, confidence: float = 0.95):
