@@ -14,13 +14,16 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from sim.kpi import outbound as outbound_kpi
 from sim.kpi import record_tables as record_kpi
 from sim.kpi import streaming as stream_kpi
 from sim.kpi import theory
 from sim.core.engines import select_engine
 from sim.kpi.frames import frame, strings
 from sim.model import run_size
+from sim.core.records import AttemptRecords
 from sim.model.bounds import check_seed
+from sim.model.contact_draws import contact_draws
 from sim.model.cache import per_scenario
 from sim.progress import progress_bar, wanted
 from sim.model.random_inputs import busyness_factor, call_blocks
@@ -45,10 +48,17 @@ class Results:
     groups: pd.DataFrame  # per agent group
     group_intervals: pd.DataFrame  # per interval x agent group
     theory: Optional[pd.DataFrame] = None  # simulated vs Erlang, for textbook single queues
+    attempts: Optional[AttemptRecords] = None  # outbound dial attempts as the engine recorded them (campaigns)
+    # outbound (sim.kpi.outbound; None without campaigns): per campaign, per interval x campaign,
+    # time split per group and per interval x group
+    campaigns: Optional[pd.DataFrame] = None
+    campaign_intervals: Optional[pd.DataFrame] = None
+    group_time: Optional[pd.DataFrame] = None
+    group_time_intervals: Optional[pd.DataFrame] = None
 
 
 def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True,
-             progress: Optional[bool] = False) -> Results:
+             progress: Optional[bool] = False, contacts=None) -> Results:
     """Simulate ``scenario`` (a Scenario, a config node, a dict, or a path to a scenario YAML).
 
     ``inputs``: optional calls to replay instead of the random ones (see
@@ -56,6 +66,8 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     ``records=False``: keep no per-call records (``calls`` is None); the fast engine then
     computes the KPIs from streaming tallies (see :mod:`sim.kpi.streaming`), so memory does not
     grow with the number of calls. The SimPy engine always keeps records.
+    ``contacts``: the campaigns' dial-attempt draws (None: drawn for ``seed``, see
+    :mod:`sim.model.contact_draws`; :func:`~sim.model.contact_draws.given_contacts` for exact traces).
     ``progress``: a bar of simulated hours on stderr for runs that last more than a few seconds
     (None: only when stderr is a terminal).
     """
@@ -67,24 +79,29 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     if inputs is None:  # refuse a run that cannot fit in memory before starting it
         run_size.check(scenario, records, runner.name)
     calls_in = call_blocks(scenario, int(seed)) if inputs is None else inputs
+    if scenario.campaigns and contacts is None:
+        contacts = contact_draws(scenario, int(seed))
     if not wanted(progress):  # no bar to move: skip building a silent one (replications run many)
-        output = runner.run(scenario, calls_in, records=records)
+        output = runner.run(scenario, calls_in, records=records, contacts=contacts)
     else:
         with progress_bar(total=round(scenario.horizon_end / 3600, 2), desc=f"{scenario.name}: simulated hours",
                           unit="h", enabled=progress, delay=2.0) as bar:
-            output = runner.run(scenario, _reporting(calls_in, bar), records=records)
+            output = runner.run(scenario, _reporting(calls_in, bar), records=records, contacts=contacts)
     agents = agents_frame(scenario, output.agents)
     if output.records is None:
-        summary, intervals, groups, group_intervals, _ = stream_kpi.tables(scenario, output.tallies, output.agents)
+        summary, intervals, groups, group_intervals, window_end = stream_kpi.tables(
+            scenario, output.tallies, output.agents, output.attempts)
         calls, n_calls = None, int(output.tallies["calls"])
     else:
         calls, summary, intervals, groups, group_intervals = record_kpi.tables(scenario, output, keep_calls=records)
         n_calls = len(output.records)
+        window_end = record_kpi.measurement_end(scenario, output) if scenario.campaigns else None
     results = Results(
         scenario=scenario, seed=int(seed), engine=output.engine, engine_note=note,
         busyness=busyness_factor(scenario, int(seed)) if inputs is None else 1.0, n_calls=n_calls,
         calls=calls, agents=agents, summary=summary, intervals=intervals, groups=groups,
-        group_intervals=group_intervals,
+        group_intervals=group_intervals, attempts=output.attempts,
+        **outbound_kpi.tables(scenario, output.attempts, window_end, groups, group_intervals),
     )
     results.theory = theory.compare(results)
     return results
@@ -100,7 +117,8 @@ def run_streamed(scenario: Scenario, seed: int = 1, engine: str = "auto"):
     runner, note = select_engine(engine, scenario)
     if runner.name != "fast":
         return None
-    return runner.run(scenario, call_blocks(scenario, int(seed)), records=False), note
+    return runner.run(scenario, call_blocks(scenario, int(seed)), records=False,
+                      contacts=contact_draws(scenario, int(seed)) if scenario.campaigns else None), note
 
 
 def _reporting(blocks, bar):

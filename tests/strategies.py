@@ -67,3 +67,118 @@ def scenarios(draw, max_types=3, max_groups=3):
         "trunks": draw(st.none() | st.integers(1, 30)),
         "kpi": {"short_abandon": draw(st.sampled_from([0.0, 5.0]))},
     }
+
+
+# -- outbound campaigns and blending --------------------------------------------------------------
+
+GRID_DISTRIBUTIONS = st.one_of(  # durations on the 10 s grid (ties between events)
+    st.builds(lambda m: {"kind": "deterministic", "mean": 10.0 * m}, st.integers(0, 12)),
+    st.builds(lambda v: {"kind": "empirical", "values": [10.0 * x for x in v]},
+              st.lists(st.integers(0, 18), min_size=1, max_size=4)),
+)
+# Ring times of a campaign with an unlimited list are never 0: a dialler whose attempts take no
+# time would dial without end at one instant.
+POSITIVE_RING = st.one_of(
+    st.builds(lambda m: {"kind": "deterministic", "mean": m}, st.floats(1, 60)),
+    st.builds(lambda m: {"kind": "exponential", "mean": m}, st.floats(5, 60)),
+    st.builds(lambda a, w: {"kind": "uniform", "low": a, "high": a + w}, st.floats(1, 20), st.floats(0, 40)),
+)
+GRID_POSITIVE_RING = st.builds(lambda v: {"kind": "empirical", "values": [10.0 * x for x in v]},
+                               st.lists(st.integers(1, 6), min_size=1, max_size=3))
+MINUTES = st.none() | st.sampled_from([0.0, 0.5, 1.0, 2.0, 10.0])  # retry delays (multiples of 10 s)
+
+
+@st.composite
+def _probabilities(draw):
+    weights = draw(st.lists(st.integers(0, 4), min_size=5, max_size=5).filter(lambda w: sum(w) > 0))
+    return [w / sum(weights) for w in weights]
+
+
+@st.composite
+def _outcomes(draw):
+    """Result probabilities: one row, or one per interval (each summing to 1)."""
+    names = ("right_party", "wrong_party", "busy", "no_answer", "machine")
+    if draw(st.booleans()):
+        return dict(zip(names, draw(_probabilities())))
+    rows = [draw(_probabilities()) for _ in range(N_INTERVALS)]
+    return {name: [row[i] for row in rows] for i, name in enumerate(names)}
+
+
+@st.composite
+def campaign(draw, groups, grid=False):
+    """One campaign worked by ``groups``: any dialling mode, window, list size, outcomes and retries."""
+    durations = GRID_DISTRIBUTIONS if grid else DISTRIBUTIONS
+    window = draw(st.sampled_from(["all", "from", "until", "intervals"]))
+    list_size = draw(st.none() | st.integers(0, 40))
+    if list_size is None:  # (see POSITIVE_RING)
+        ring = no_answer = GRID_POSITIVE_RING if grid else POSITIVE_RING
+    else:
+        ring, no_answer = st.none() | durations, durations
+    spec = {
+        "groups": groups,
+        "list_size": list_size,
+        "dialler": {
+            "mode": draw(st.sampled_from(["preview", "progressive", "predictive"])),
+            "calls_per_agent": draw(st.integers(1, 3)),
+            "target_connect": draw(st.sampled_from([0.5, 0.8, 0.97, 1.0])),
+            "max_calls_per_agent": draw(st.integers(1, 4)),
+            "initial_contact_rate": draw(st.sampled_from([0.0, 0.2, 0.35, 1.0])),
+            "estimate_window": draw(st.integers(1, 30)),
+            "nuisance_wait": draw(st.sampled_from([0.0, 2.0, 10.0, 30.0, 120.0])),
+            "nuisance_cap": draw(st.sampled_from([0.0, 0.03, 0.3])),
+            "nuisance_window": draw(st.integers(1, 20)),
+        },
+        "outcomes": draw(_outcomes()),
+        "ring_time": draw(ring),
+        "no_answer_time": draw(no_answer),
+        "talk_time": draw(durations),
+        "wrong_party_time": draw(durations),
+        "wrapup_time": draw(st.none() | durations),
+        "retry": {"max_attempts": draw(st.integers(1, 4)), "busy_minutes": draw(MINUTES),
+                  "no_answer_minutes": draw(MINUTES), "machine_minutes": draw(MINUTES),
+                  "nuisance_minutes": draw(MINUTES)},
+    }
+    if window == "from":
+        spec["dial_from"] = draw(st.sampled_from(["00:15", "00:30"]))
+    elif window == "until":
+        spec["dial_until"] = draw(st.sampled_from(["00:30", "00:45"]))
+    elif window == "intervals":
+        spec["dial_intervals"] = draw(st.lists(st.integers(0, 1), min_size=N_INTERVALS, max_size=N_INTERVALS))
+    return spec
+
+
+@st.composite
+def blended_scenarios(draw, grid=False):
+    """A random inbound day (``scenarios``) plus one to three outbound groups and one or two
+    campaigns worked by some of the groups (blended ones serve inbound too), any blending policy."""
+    data = draw(scenarios(max_types=2, max_groups=3))
+    for g in range(draw(st.integers(0, 2))):  # dedicated outbound groups
+        data["groups"][f"out{g}"] = {"headcount": draw(st.integers(1, 4))}
+    names = list(data["groups"])
+    chosen = draw(st.permutations(names).map(lambda p: p[: draw(st.integers(1, len(p)))]))
+    split = draw(st.integers(1, len(chosen)))
+    parts = [list(chosen[:split])] + ([list(chosen[split:])] if split < len(chosen) and draw(st.booleans()) else [])
+    data["campaigns"] = {f"c{i}": draw(campaign(part, grid)) for i, part in enumerate(parts)}
+    policy = draw(st.sampled_from(["threshold", "threshold_no_queue", "threshold_sl_floor"]))
+    data["blending"] = {"policy": policy, "threshold": draw(st.integers(0, 3))}
+    if policy == "threshold_sl_floor":
+        data["blending"]["sl_floor"] = draw(st.sampled_from([0.0, 0.5, 0.8, 1.0]))
+    if grid:
+        for spec in data["call_types"].values():
+            for key in ("talk_time", "wrapup_time", "patience"):
+                if spec.get(key) is not None:
+                    spec[key] = draw(GRID_DISTRIBUTIONS)
+            spec["route"] = [{**step, "delay": 10.0 * round(step["delay"] / 10)} for step in spec["route"]]
+    return data
+
+
+@st.composite
+def grid_calls(draw, data):
+    """Calls on the 10 s grid for a blended scenario: (arrival, call type, talk, wrapup, patience)."""
+    n = draw(st.integers(0, 60))
+    types = list(data["call_types"])
+    ints = st.lists(st.integers(0, 360), min_size=n, max_size=n)
+    return {"arrival": [10.0 * v for v in draw(ints)],
+            "call_type": draw(st.lists(st.sampled_from(types), min_size=n, max_size=n)),
+            "talk": [10.0 * (v % 20) for v in draw(ints)], "wrapup": [10.0 * (v % 3) for v in draw(ints)],
+            "patience": [float("inf") if v > 300 else 10.0 * (v % 15) for v in draw(ints)]}

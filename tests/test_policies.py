@@ -176,3 +176,75 @@ def test_a_head_start_needs_the_head_start_policy():
     with pytest.raises(ConfigError) as info:
         head_start_center("priority_fifo", 30.0)
     assert info.value.field == "call_types.y.head_start" and "priority_head_start" in str(info.value)
+
+
+# -- outbound twins: dialling and blending -------------------------------------------------------
+
+@needs_twins
+def test_dial_result_twin_equals_the_rule():
+    rng = np.random.default_rng(3)
+    from sim.policies import dialling
+    for _ in range(3000):
+        p = rng.dirichlet(np.ones(5)) * (rng.random() < 0.8)  # some rows all zero: the last result
+        p[rng.random(5) < 0.3] = 0.0
+        # u on the cumulative sums themselves (ties with <) and just beside them
+        cumulative = np.cumsum(p)
+        u = float(rng.choice(np.concatenate([cumulative, np.nextafter(cumulative, 0), rng.random(3)])))
+        assert _twins.dial_result(u, p) == dialling.dial_result(u, p.tolist()), (u, p)
+
+
+@needs_twins
+def test_share_connected_twin_equals_the_rule_to_the_last_bit():
+    from sim.policies import dialling
+    rng = np.random.default_rng(4)
+    for _ in range(3000):
+        lines, free = (int(v) for v in rng.integers(0, 60, 2))
+        p = float(rng.choice([0.0, 1.0, rng.random(), rng.random() * 1e-3, 1 - rng.random() * 1e-3]))
+        expected = dialling.share_connected(lines, free, p)
+        got = _twins.share_connected(lines, free, p)
+        assert got == expected and type(got) is float, (lines, free, p, got, expected)
+
+
+@needs_twins
+def test_attempts_to_place_twin_equals_the_rule():
+    from sim.policies import dialling
+    rng = np.random.default_rng(5)
+    seen = set()
+    for _ in range(4000):
+        mode = int(rng.integers(0, 3))
+        args = (mode, int(rng.integers(0, 8)), int(rng.integers(0, 20)), int(rng.integers(1, 4)),
+                float(rng.choice([0.0, 1.0, rng.random()])), float(rng.choice([0.5, 0.9, 0.97, 1.0, rng.random()])),
+                int(rng.integers(1, 6)), bool(rng.random() < 0.3))
+        expected = dialling.attempts_to_place(*args)
+        assert _twins.attempts_to_place(*args) == expected, args
+        seen.add((mode, expected > args[1]))
+    assert (dialling.PREDICTIVE, True) in seen  # the predictive dialler did dial ahead
+
+
+@needs_twins
+def test_rolling_share_twin_equals_the_rule():
+    from sim.policies import dialling
+    rng = np.random.default_rng(6)
+    for window in (1, 2, 7, 50):
+        for prior in (0.0, 0.35, 1.0):
+            rule, twin = dialling.RollingShare(window, prior), _twins.RollingShare(window, prior)
+            for value in rng.integers(0, 2, 300).tolist():
+                rule.add(value)
+                twin.add(value)
+                assert twin.estimate() == rule.estimate()
+                for cap in (0.0, 0.03, 0.5, 1.0):
+                    assert twin.above(cap) == rule.above(cap)
+
+
+@needs_twins
+def test_blending_twins_equal_the_rules():
+    from sim.policies import blending
+    for idle_dedicated, idle_blended, threshold in itertools.product(range(4), range(6), range(4)):
+        for allowed in (False, True):
+            assert (_twins.outbound_capacity(idle_dedicated, idle_blended, threshold, allowed)
+                    == blending.outbound_capacity(idle_dedicated, idle_blended, threshold, allowed))
+    for policy, waiting, met in itertools.product(range(3), range(3), (False, True)):
+        assert _twins.blended_allowed(policy, waiting, met) == blending.blended_allowed(policy, waiting, met)
+    for within, left in itertools.product(range(12), range(12)):
+        for floor in (0.0, 0.2, 0.5, 0.8, 0.9, 1.0, 1 / 3, 2 / 3):
+            assert _twins.sl_met(within, left, floor) == blending.sl_met(within, left, floor), (within, left, floor)

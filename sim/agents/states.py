@@ -7,10 +7,23 @@
     TALKING  --(talk ends, no wrap-up)--> IDLE, TALKING (next call) or OFF_DUTY (spell over)
     WRAP_UP  --(wrap-up ends)--> IDLE, TALKING (next call) or OFF_DUTY (spell over)
 
-An agent whose spell ends while it is talking or wrapping up finishes the call in hand and then
-goes off duty: the end of a spell never interrupts a call. Codes are in
+Outbound work (campaigns, sim.core.simpy_outbound):
+
+    IDLE     --(the dialler takes it for a preview dial)--> DIALING
+    IDLE, OFF_DUTY (spell starts), TALKING, WRAP_UP --(a live outbound answer waits, or is
+             answered now)--> OUTBOUND_TALKING
+    DIALING  --(ringing ends: a live answer)--> OUTBOUND_TALKING
+    DIALING  --(ringing ends: nobody)--> IDLE, TALKING, OUTBOUND_TALKING or OFF_DUTY
+    OUTBOUND_TALKING --(talk ends, wrap-up follows)--> OUTBOUND_WRAP_UP
+    OUTBOUND_TALKING, OUTBOUND_WRAP_UP --(done)--> IDLE, TALKING, OUTBOUND_TALKING or OFF_DUTY
+
+A free agent is only ever taken for a preview dial from IDLE (by the dial pass after the event
+that freed it), never straight from other work.
+
+An agent whose spell ends while it is talking, wrapping up or dialling finishes the work in hand
+and then goes off duty: the end of a spell never interrupts a call. Codes are in
 :mod:`sim.core.protocol` (``AGENT_STATES``); the SimPy engine checks every transition it makes
-against :data:`TRANSITIONS`. States to come (breaks, outbound, chats) are added here first.
+against :data:`TRANSITIONS`. States to come (breaks, chats) are added here first.
 """
 
 from __future__ import annotations
@@ -22,12 +35,19 @@ from sim.core.protocol import AGENT_STATES
 AgentState = IntEnum("AgentState", {name: code for code, name in enumerate(AGENT_STATES)})
 AgentState.__doc__ = "What an agent is doing (codes as in sim.core.protocol.AGENT_STATES)."
 OFF_DUTY, IDLE, TALKING, WRAP_UP = AgentState.OFF_DUTY, AgentState.IDLE, AgentState.TALKING, AgentState.WRAP_UP
+DIALING, OUTBOUND_TALKING, OUTBOUND_WRAP_UP = AgentState.DIALING, AgentState.OUTBOUND_TALKING, AgentState.OUTBOUND_WRAP_UP
+FREE_NEXT = (IDLE, TALKING, OUTBOUND_TALKING, OFF_DUTY)  # where an agent goes when its work in hand is done
 
 TRANSITIONS = frozenset({
     (OFF_DUTY, IDLE), (OFF_DUTY, TALKING),
     (IDLE, TALKING), (IDLE, OFF_DUTY),
     (TALKING, WRAP_UP), (TALKING, IDLE), (TALKING, TALKING), (TALKING, OFF_DUTY),
     (WRAP_UP, IDLE), (WRAP_UP, TALKING), (WRAP_UP, OFF_DUTY),
+    # outbound
+    (IDLE, DIALING), (DIALING, OUTBOUND_TALKING),
+    (IDLE, OUTBOUND_TALKING), (OFF_DUTY, OUTBOUND_TALKING), (TALKING, OUTBOUND_TALKING), (WRAP_UP, OUTBOUND_TALKING),
+    (OUTBOUND_TALKING, OUTBOUND_WRAP_UP),
+    *((done, new) for done in (DIALING, OUTBOUND_TALKING, OUTBOUND_WRAP_UP) for new in FREE_NEXT),
 })
 
 

@@ -20,6 +20,7 @@ cdef struct Agents:
     char *is_idle
     int *idle_head  # per group: the agent idle longest (-1 if none)
     int *idle_tail  # per group: the agent idle shortest
+    int *idle_count  # per group: how many are idle
 
 
 cdef struct AgentLog:  # spells on duty
@@ -59,6 +60,7 @@ cdef int agents_init(Agents *a, int n_groups, const int[::1] agent_group, const 
         a.is_idle[i] = 0
     a.idle_head = <int *>grow(NULL, n_groups, sizeof(int))
     a.idle_tail = <int *>grow(NULL, n_groups, sizeof(int))
+    a.idle_count = <int *>zeros(n_groups, sizeof(int))
     for i in range(n_groups):
         a.idle_head[i] = -1
         a.idle_tail[i] = -1
@@ -69,13 +71,14 @@ cdef void agents_free(Agents *a) noexcept:
     free(a.group); free(a.spell_first); free(a.spell_count); free(a.spell_begin)
     free(a.spell_end); free(a.current_spell); free(a.leaving); free(a.on_duty_since)
     free(a.last_done); free(a.hand_id); free(a.wrap_in_hand); free(a.idle_prev)
-    free(a.idle_next); free(a.is_idle); free(a.idle_head); free(a.idle_tail)
+    free(a.idle_next); free(a.is_idle); free(a.idle_head); free(a.idle_tail); free(a.idle_count)
 
 
 cdef inline void idle_add(Agents *a, int agent) noexcept:
     """The agent becomes idle: last in its group's list."""
     cdef int g = a.group[agent]
     a.is_idle[agent] = 1
+    a.idle_count[g] += 1
     a.idle_next[agent] = -1
     a.idle_prev[agent] = a.idle_tail[g]
     if a.idle_tail[g] >= 0:
@@ -97,6 +100,7 @@ cdef inline void idle_remove(Agents *a, int agent) noexcept:
     else:
         a.idle_tail[g] = before_
     a.is_idle[agent] = 0
+    a.idle_count[g] -= 1
 
 
 cdef int log_add(AgentLog *log, int agent, double start, double scheduled_end, double end) except -1:

@@ -19,8 +19,16 @@ One extension module, in files included textually (Cython ``include``) from besi
   _routing.pxi   the routing tables and choices (group for an arriving call, call for an agent);
   _tallies.pxi   the streaming KPI tallies (class Tallies);
   _records.pxi   the per-call records (columns indexed by call id);
+  _attempts.pxi  the per-attempt records of outbound campaigns (columns indexed by attempt id);
+  _outbound.pxi  class Outbound: the campaigns' state, the dialler, the outbound events;
   _loop.pyx      class FastCore: setup, the event handlers and their dispatch (answering calls,
                  agents' spells, abandons, overflows), the run, and the results.
+
+Outbound campaigns (scenarios that have them): after every event the dialler's pass runs
+(Outbound.dial_pass); a free agent takes a live answer waiting in its campaign before any
+inbound call. Without campaigns all of it is skipped behind one flag test per event. The
+streaming tallies stay inbound: a group's busy level counts inbound work only (an agent on an
+outbound call counts as not busy there); the attempts are recorded in both modes.
 """
 
 from libc.math cimport INFINITY, NAN, isnan
@@ -42,6 +50,8 @@ include "_agents.pxi"
 include "_routing.pxi"
 include "_tallies.pxi"
 include "_records.pxi"
+include "_attempts.pxi"
+include "_outbound.pxi"
 
 
 @cython.final  # its methods are called directly (no virtual table), so the C compiler may inline them
@@ -78,6 +88,14 @@ cdef class FastCore:
     cdef Heap events
     cdef i64 in_system
     cdef double now
+    # outbound campaigns (only if ``outbound``); inbound counters their blending rules read:
+    # per type, calls in its queue; answered within T and answered or abandoned since the interval began
+    cdef bint outbound
+    cdef Outbound out
+    cdef i64 *waiting
+    cdef i64 *within
+    cdef i64 *left
+    cdef double sl_threshold
 
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
@@ -86,7 +104,7 @@ cdef class FastCore:
                   bint keep_records, bint tally, int n_intervals, double interval_length, double warmup,
                   double sl_threshold, double short_abandon, const double[::1] bucket_edges,
                   const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection,
-                  bint talk_end_event, bint heap_arrivals=False):
+                  bint talk_end_event, bint heap_arrivals=False, Outbound outbound=None):
         cdef int i
         self.n_types = priority.shape[0]
         self.n_groups = served_start.shape[0] - 1
@@ -104,6 +122,14 @@ cdef class FastCore:
         self.talk_end_event = talk_end_event
         self.heap_arrivals = heap_arrivals
         self.tally = tally
+        self.sl_threshold = sl_threshold
+        self.waiting = <i64 *>zeros(self.n_types, sizeof(i64))
+        self.within = <i64 *>zeros(self.n_types, sizeof(i64))
+        self.left = <i64 *>zeros(self.n_types, sizeof(i64))
+        self.outbound = outbound is not None
+        if self.outbound:
+            self.out = outbound
+            outbound.attach(self.n_types, &self.agents, &self.events, self.waiting, self.within, self.left)
         if tally:
             self.kpi = Tallies(self.n_types, self.n_groups, n_intervals, interval_length, warmup, sl_threshold,
                                short_abandon, bucket_edges)
@@ -113,7 +139,7 @@ cdef class FastCore:
     def __dealloc__(self):
         routing_free(&self.routing); free(self.speed); agents_free(&self.agents); log_free(&self.log)
         queues_free(self.queues, self.n_types); slots_free(&self.slots); free(self.events.items)
-        records_free(&self.rec)
+        records_free(&self.rec); free(self.waiting); free(self.within); free(self.left)
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -145,11 +171,13 @@ cdef class FastCore:
 
     cdef inline int enqueue(self, int k, int slot, i64 id) except -1:
         queue_push(&self.queues[k], slot, id)
+        self.waiting[k] += 1
         if self.tally:
             self.kpi.queue_step(k, 1, self.now)
         return 0
 
     cdef inline void leave_queue(self, int k) noexcept:
+        self.waiting[k] -= 1
         if self.tally:
             self.kpi.queue_step(k, -1, self.now)
 
@@ -166,6 +194,8 @@ cdef class FastCore:
         if factor != 1.0:  # (x / 1 is x: the division is skipped, not changed)
             talk, wrapup = talk / factor, wrapup / factor
         end = self.now + talk
+        self.left[c.type] += 1
+        self.within[c.type] += self.now - c.arrival <= self.sl_threshold
         if self.keep_records:
             self.rec.outcome[c.id] = ANSWERED
             self.rec.answer[c.id] = self.now
@@ -232,8 +262,12 @@ cdef class FastCore:
         return self.work_or_idle(agent)
 
     cdef inline int work_or_idle(self, int agent) except -1:
-        """A free agent on duty takes the next waiting call, or joins its group's idle list."""
-        cdef int slot = self.next_call(agent)
+        """A free agent on duty takes a live answer waiting in its campaign, else the next waiting
+        call, or joins its group's idle list."""
+        cdef int slot
+        if self.outbound and self.out.take_waiting_connect(agent, self.now):
+            return 0
+        slot = self.next_call(agent)
         if slot >= 0:
             self.serve(agent, &self.slots.calls[slot])
             slot_release(&self.slots, slot)
@@ -291,6 +325,7 @@ cdef class FastCore:
         cdef Call *c = &self.slots.calls[slot]
         self.in_system -= 1
         self.leave_queue(c.type)  # its queue entry goes stale; dropped when it reaches the head
+        self.left[c.type] += 1
         if self.keep_records:
             self.rec.outcome[c.id] = ABANDONED
             self.rec.end[c.id] = self.now
@@ -366,7 +401,32 @@ cdef class FastCore:
             return self.shift_start(target)
         if kind == EV_ARRIVAL:
             return self.arrive_from_heap()
-        return self.shift_end(target)
+        if kind == EV_SHIFT_END:
+            return self.shift_end(target)
+        return self.outbound_event(kind, entity, target)
+
+    cdef int outbound_event(self, int kind, i64 entity, int target) except -1:
+        """The events of outbound campaigns (the Outbound object's, but for freeing agents)."""
+        if kind == EV_OUTBOUND_END:
+            return self.outbound_free(target)
+        if kind == EV_PREVIEW_END:
+            if self.out.preview_end(target, self.now):
+                return 0  # a live answer: the agent talks
+            return self.outbound_free(target)
+        if kind == EV_DIAL_RESULT:
+            return self.out.dial_result(entity, self.now)
+        if kind == EV_NUISANCE:
+            return self.out.nuisance(entity, self.now)
+        if kind == EV_RETRY:
+            return self.out.retry_due(entity)
+        return self.out.dial_window(<int>entity)
+
+    cdef int outbound_free(self, int agent) except -1:
+        """After outbound work (not inbound busy time in the tallies): home, or the next work."""
+        self.agents.last_done[agent] = self.now
+        if self.agents.leaving[agent]:
+            return self.end_spell(agent)
+        return self.work_or_idle(agent)
 
     def run(self, bint final):
         """Process events in order. Unless ``final``, return when the next call must be loaded.
@@ -389,12 +449,16 @@ cdef class FastCore:
                     self.dispatch(&event)
                 else:
                     self.arrive()
+                if self.outbound:
+                    self.out.dial_pass(self.now)
             elif not final:
                 return True  # the next arrival is not loaded yet: no event may run before it
             elif self.events.size > 0:
                 heap_pop(&self.events, &event)
                 self.now = key_time(event.time)
                 self.dispatch(&event)
+                if self.outbound:
+                    self.out.dial_pass(self.now)
             else:
                 return False
 
@@ -409,6 +473,8 @@ cdef class FastCore:
             heap_pop(&self.events, &event)
             self.now = key_time(event.time)
             self.dispatch(&event)
+            if self.outbound:
+                self.out.dial_pass(self.now)
 
     # -- results ------------------------------------------------------------------------------
 
@@ -440,6 +506,10 @@ cdef class FastCore:
         return {"calls": self.n_calls,
                 "slots": self.slots.used,  # call slots ever used: the most calls waiting at once
                 **self.kpi.arrays()}
+
+    def attempts(self):
+        """The outbound attempts' columns (sim.core.records.AttemptRecords order), or None."""
+        return self.out.attempts() if self.outbound else None
 
     def agent_log(self):
         """Spells on duty: finished ones in order, then the open ones still running at the end."""

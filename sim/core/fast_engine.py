@@ -5,20 +5,22 @@ SimPy engine and returns the same records; or, with ``records=False``, streaming
 instead, so that memory stays flat however many calls a run has. If the extension was not built
 (no C compiler at install time), or was built from another version of :mod:`sim.core.protocol`,
 ``AVAILABLE`` is False and ``IMPORT_ERROR`` says why; the dispatcher then falls back to the
-SimPy engine.
+SimPy engine. Outbound campaigns run in the same loop (``sim/core/_outbound.pxi``), on the contact
+draws passed in (``contacts``); their attempts are returned in both modes.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
 from sim._twins import load_compiled
 from sim.core import protocol
 from sim.core.model_tables import model_tables
-from sim.core.records import AgentLog, CallRecords, EngineOutput, bucket_edges
+from sim.core.records import AgentLog, AttemptRecords, CallRecords, EngineOutput, bucket_edges
 from sim.model.cache import per_scenario
+from sim.model.contact_draws import BLOCK_RECORDS, ContactDraws
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
 
@@ -60,11 +62,14 @@ class FastEngine:
 
     name = "fast"
 
-    def run(self, scenario: Scenario, inputs: Iterable[CallBlock], records: bool = True) -> EngineOutput:
-        """Per-call records if ``records``, else streaming tallies (memory independent of the calls)."""
+    def run(self, scenario: Scenario, inputs: Iterable[CallBlock], records: bool = True,
+            contacts: Optional[Sequence[ContactDraws]] = None) -> EngineOutput:
+        """Per-call records if ``records``, else streaming tallies (memory independent of the calls).
+        ``contacts``: one ContactDraws per campaign, in index order (required with campaigns)."""
         if not AVAILABLE:
             raise RuntimeError(f"the fast engine is not built: {IMPORT_ERROR}")
-        core = _loop.FastCore(**core_arguments(scenario), keep_records=records, tally=not records)
+        core = _loop.FastCore(**core_arguments(scenario), keep_records=records, tally=not records,
+                              outbound=_outbound(scenario, contacts))
         for block in inputs:
             core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
@@ -76,8 +81,23 @@ class FastEngine:
         agent = log["agent"][order]
         agents = AgentLog(agent=agent, group=model_tables(scenario).agent_group[agent], start=log["start"][order],
                           scheduled_end=log["scheduled_end"][order], end=log["end"][order])
+        attempts = core.attempts()
+        attempts = None if attempts is None else AttemptRecords(**attempts)
         if records:
-            return EngineOutput("fast", CallRecords(**core.records()), agents)
+            return EngineOutput("fast", CallRecords(**core.records()), agents, attempts=attempts)
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)
-        return EngineOutput("fast", None, agents, tallies)
+        return EngineOutput("fast", None, agents, tallies, attempts=attempts)
+
+
+def _outbound(scenario: Scenario, contacts: Optional[Sequence[ContactDraws]]):
+    """The compiled loop's campaign state for a run (None without campaigns)."""
+    if not scenario.campaigns:
+        return None
+    if contacts is None:
+        raise ValueError("the scenario has outbound campaigns: pass their contact draws "
+                         "(contacts=sim.model.contact_draws.contact_draws(scenario, seed))")
+    return _loop.Outbound(model_tables(scenario).campaigns, contacts, n_intervals=int(scenario.n_intervals),
+                          interval_length=float(scenario.interval_length),
+                          horizon_end=float(scenario.horizon_end), n_agents=model_tables(scenario).n_agents,
+                          block_records=BLOCK_RECORDS)

@@ -4,8 +4,9 @@ Routes are compressed sparse rows (type k's route steps are ``route_start[k]:rou
 of ``route_group`` / ``route_delay``, in preference order); so is the list of call types each
 group serves (``served_start`` / ``served_type`` / ``served_delay``: by call type, then route
 step); agents are numbered group by group, their spells on duty flattened the same way. Policy
-choices are integer codes (see :mod:`sim.policies`). The tables are computed once per Scenario
-object and are read-only, so replications share them safely.
+choices are integer codes (see :mod:`sim.policies`). Outbound campaigns are compiled the same
+way (:class:`CampaignTables`). The tables are computed once per Scenario object and are
+read-only, so replications share them safely.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.agents.roster import roster
+from sim.core import protocol
 from sim.model.cache import per_scenario
 from sim.model.scenario import Scenario
 from sim.policies.registry import policy_code
@@ -43,6 +45,7 @@ class ModelTables:
     group_skills: np.ndarray  # int32, per group: how many call types it serves (agent selection)
     call_selection: int  # policy codes (sim.core.protocol.CALL_SELECTION, AGENT_SELECTION)
     agent_selection: int
+    campaigns: "CampaignTables"  # outbound campaigns (none: n_campaigns == 0)
 
     @property
     def n_types(self) -> int:
@@ -106,4 +109,83 @@ def _compile(scenario: Scenario) -> ModelTables:
         group_skills=np.array([len(s) for s in served], np.int32),
         call_selection=policy_code("call_selection", scenario.call_selection, "routing.call_selection"),
         agent_selection=policy_code("agent_selection", scenario.agent_selection, "routing.agent_selection"),
+        campaigns=_campaign_tables(scenario, served),
+    )
+
+
+@dataclass(frozen=True)
+class CampaignTables:
+    """The outbound campaigns (sim.model.campaigns) in arrays, indexed by campaign c.
+
+    Campaign c's groups are ``group_start[c]:group_start[c+1]`` of ``groups`` (in the order
+    agents are taken for outbound work), ``blended`` (int8) saying which also serve inbound;
+    ``campaign_of_group[g]`` is the campaign group g works, or -1. ``served_start`` /
+    ``served_type``: per campaign, the inbound call types its blended groups serve (sorted, each
+    once). Per campaign and interval: ``dial_open`` (int8, [c, interval]) and the plain
+    probabilities of each result (``probabilities``, [c, interval, result], protocol.DIAL_RESULTS
+    order). Per campaign: ``retry_delay`` ([c, result or NUISANCE_RETRY], s, inf: never), the
+    dialler's settings, ``mode`` (protocol.DIALLING_MODES code), ``list_size`` (-1: unlimited).
+    """
+
+    group_start: np.ndarray  # int32, n_campaigns + 1
+    groups: np.ndarray  # int32
+    blended: np.ndarray  # int8
+    campaign_of_group: np.ndarray  # int32, per group
+    served_start: np.ndarray  # int32, n_campaigns + 1
+    served_type: np.ndarray  # int32
+    dial_open: np.ndarray  # int8, [campaign, interval]
+    probabilities: np.ndarray  # float64, [campaign, interval, result]
+    retry_delay: np.ndarray  # float64, [campaign, NUISANCE_RETRY + 1]
+    list_size: np.ndarray  # int64
+    max_attempts: np.ndarray  # int32
+    mode: np.ndarray  # int32
+    calls_per_agent: np.ndarray  # int32
+    max_calls_per_agent: np.ndarray  # int32
+    target_connect: np.ndarray  # float64
+    initial_contact_rate: np.ndarray  # float64
+    estimate_window: np.ndarray  # int32
+    nuisance_wait: np.ndarray  # float64
+    nuisance_cap: np.ndarray  # float64
+    nuisance_window: np.ndarray  # int32
+    blending_policy: int  # protocol.BLENDING code
+    threshold: int
+    sl_floor: float
+
+    @property
+    def n_campaigns(self) -> int:
+        return len(self.group_start) - 1
+
+
+def _campaign_tables(scenario: Scenario, served) -> CampaignTables:
+    campaigns, n = scenario.campaigns, scenario.n_intervals
+    of_group = np.full(len(scenario.groups), -1, np.int32)
+    types = []
+    for c in campaigns:
+        of_group[list(c.groups)] = c.index
+        types.append(sorted({k for g, b in zip(c.groups, c.blended) if b for k, _ in served[g]}))
+
+    def column(name, dtype):
+        return np.array([getattr(c, name) for c in campaigns], dtype)
+
+    return CampaignTables(
+        group_start=np.cumsum([0] + [len(c.groups) for c in campaigns]).astype(np.int32),
+        groups=np.array([g for c in campaigns for g in c.groups], np.int32),
+        blended=np.array([b for c in campaigns for b in c.blended], np.int8),
+        campaign_of_group=of_group,
+        served_start=np.cumsum([0] + [len(t) for t in types]).astype(np.int32),
+        served_type=np.array([k for t in types for k in t], np.int32),
+        dial_open=np.array([c.dial_open for c in campaigns], np.int8).reshape(len(campaigns), n),
+        probabilities=np.array([c.probabilities for c in campaigns], np.float64).reshape(
+            len(campaigns), n, len(protocol.DIAL_RESULTS)),
+        retry_delay=np.array([c.retry_delay for c in campaigns], np.float64).reshape(
+            len(campaigns), protocol.NUISANCE_RETRY + 1),
+        list_size=column("list_size", np.int64), max_attempts=column("max_attempts", np.int32),
+        mode=np.array([protocol.DIALLING_MODES.index(c.mode) for c in campaigns], np.int32),
+        calls_per_agent=column("calls_per_agent", np.int32), max_calls_per_agent=column("max_calls_per_agent", np.int32),
+        target_connect=column("target_connect", np.float64),
+        initial_contact_rate=column("initial_contact_rate", np.float64),
+        estimate_window=column("estimate_window", np.int32), nuisance_wait=column("nuisance_wait", np.float64),
+        nuisance_cap=column("nuisance_cap", np.float64), nuisance_window=column("nuisance_window", np.int32),
+        blending_policy=protocol.BLENDING.index(scenario.blending.policy), threshold=int(scenario.blending.threshold),
+        sl_floor=float(scenario.blending.sl_floor),
     )

@@ -16,12 +16,25 @@ Routing (the rules are the policies of sim/policies/, called here by name):
     priority_fifo: highest priority, then longest waiting, then lowest call id). If none, the
     agent becomes idle.
   * Trunks limit calls in the system (waiting or talking); an arrival beyond the limit is blocked.
+Outbound campaigns (sim.core.simpy_outbound, where the dialler's rules are spelled out):
+  * After every timed event and its immediate consequences (the environment's after-event
+    hook), each campaign's dialler places attempts for its free agents: idle dedicated agents,
+    and idle blended agents above the blending threshold while the blending policy allows.
+    Preview: the agent dials and is busy (DIALING) while it rings; progressive and predictive:
+    lines ring with no agent, and a live answer takes an idle agent of the campaign or waits
+    ``nuisance_wait`` for one before it is dropped (a nuisance call). Failed attempts are
+    retried after their result's delay, up to ``max_attempts``.
+  * A free agent takes, in order: the oldest live answer waiting for its campaign, the waiting
+    inbound call the call-selection policy picks, else it becomes idle (and the dial pass may
+    then take it). Outbound talk and wrap-up do not use group speed factors or trunks.
 Agents move between the states of sim.agents.states, and only along its transitions.
 
 Deterministic order (sim.core.protocol, shared with every engine): timed events fire in order of
-(time, class, entity), classes STAFFING < COMPLETION < ABANDON < OVERFLOW < ARRIVAL, entity being
-the agent or call id. So at one instant shifts change first, then agents finish, then callers
-whose patience ran out leave, then waiting calls overflow, then new calls arrive. Event times are
+(time, class, entity), classes STAFFING < COMPLETION < ABANDON < OVERFLOW < DIAL_RESULT < NUISANCE <
+RETRY < DIAL_WINDOW < ARRIVAL, entity being the agent, call, attempt or interval index. So at one
+instant shifts change first, then agents finish, then callers whose patience ran out leave, then
+waiting calls overflow, then dial attempts resolve, answers are dropped, retries come due, an
+interval starts, and new calls arrive. Event times are
 absolute sums of the inputs (arrival + patience, answer + talk, ...), computed the same way in
 every engine so records agree to the last bit. Idle agents queue in the order they became idle.
 """
@@ -31,7 +44,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from heapq import heappush
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Sequence
 
 import numpy as np
 import simpy
@@ -41,6 +54,7 @@ from sim.agents.roster import open_spell_end
 from sim.core import protocol
 from sim.core.model_tables import model_tables
 from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
+from sim.core.simpy_outbound import Outbound
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
 from sim.policies import agent_selection, call_selection, routing
@@ -66,6 +80,7 @@ def _check_simpy() -> None:
 
 
 _check_simpy()
+_FIRST_TIMED = 1 << protocol.ENTITY_BITS  # the lowest priority of a timed event (class >= 1)
 
 
 class TimedEnvironment(simpy.Environment):
@@ -75,9 +90,18 @@ class TimedEnvironment(simpy.Environment):
     the event class and entity, so the order never depends on when an event was scheduled.
     SimPy's own zero-delay events (process steps, triggered events) use priorities 0 and 1 and
     so always run before the next timed event.
+
+    ``after_event`` (None: none), if set, runs after each timed event with all its immediate
+    consequences: before a step whose next event is a timed one, or when no event is left.
     """
 
     sequenced = 0  # events scheduled with at_sequenced so far (as the compiled loop counts them)
+    after_event = None
+
+    def step(self) -> None:
+        if self.after_event is not None and (not self._queue or self._queue[0][1] >= _FIRST_TIMED):
+            self.after_event()
+        super().step()
 
     def at_sequenced(self, time: float, event_class: int, callback=None) -> simpy.Event:
         """An event keyed by insertion: among events of its class at its instant, it fires after
@@ -128,20 +152,23 @@ class SimpyEngine:
 
     name = "simpy"
 
-    def run(self, scenario: Scenario, inputs: Iterable[CallBlock], records: bool = True) -> EngineOutput:
+    def run(self, scenario: Scenario, inputs: Iterable[CallBlock], records: bool = True,
+            contacts: Optional[Sequence] = None) -> EngineOutput:
         """Simulate the calls of ``inputs`` (blocks in arrival order: random ones from
-        :func:`sim.model.random_inputs.call_blocks`, or given ones for exact traces and replays).
+        :func:`sim.model.random_inputs.call_blocks`, or given ones for exact traces and replays)
+        and the campaigns' dial attempts, whose draws are ``contacts`` (one
+        :class:`~sim.model.contact_draws.ContactDraws` per campaign; required with campaigns).
 
         The reference engine always returns per-call records (``records`` is accepted for the
         common engine interface); KPIs are then computed from them.
         """
-        return _CallCenter(scenario, inputs).run()
+        return _CallCenter(scenario, inputs, contacts).run()
 
 
 class _CallCenter:
     """The model state and its processes for one run."""
 
-    def __init__(self, scenario: Scenario, inputs: Iterable[CallBlock]):
+    def __init__(self, scenario: Scenario, inputs: Iterable[CallBlock], contacts=None):
         self.scenario, self.inputs = scenario, inputs
         self.env = TimedEnvironment()
         tables = model_tables(scenario)
@@ -159,14 +186,23 @@ class _CallCenter:
         self.blocks: List[CallRecords] = []
         speeds = tables.speed.reshape(tables.n_groups, tables.n_types).tolist()
         self.agents = [Agent(a, int(g), speeds[g], tables.spells(a)) for a, g in enumerate(tables.agent_group)]
+        # inbound counters the blending policies read: calls in each queue now; for each type, calls
+        # that left their queue this interval (answered or abandoned) and those answered within T
+        self.waiting = [0] * tables.n_types
+        self.within, self.left = [0] * tables.n_types, [0] * tables.n_types
+        self.sl_threshold = scenario.kpi.sl_threshold
+        self.outbound = Outbound(self, contacts) if scenario.campaigns else None
 
     def run(self) -> EngineOutput:
         env = self.env
         env.process(self.arrivals())
         for agent in self.agents:
             env.process(self.agent(agent))
+        if self.outbound is not None:
+            self.outbound.start()
         env.run()
-        return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log())
+        attempts = None if self.outbound is None else self.outbound.records()
+        return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log(), attempts=attempts)
 
     # -- processes -------------------------------------------------------------------------
 
@@ -185,10 +221,10 @@ class _CallCenter:
                 self.arrive(Call(call_id, k, t, talk, wrapup, patience, records, row))
 
     def agent(self, agent: Agent):
-        """An agent's working day: each spell on duty, serving calls until the spell ends.
+        """An agent's working day: each spell on duty, working until the spell ends.
 
-        A spell begins at its scheduled start, or later if the agent is still finishing a call
-        from the previous spell (then a spell that call outlasted entirely is skipped).
+        A spell begins at its scheduled start, or later if the agent is still finishing work
+        from the previous spell (then a spell that work outlasted entirely is skipped).
         """
         env = self.env
         for start, scheduled_end in agent.spells:
@@ -200,33 +236,41 @@ class _CallCenter:
             agent.on_duty_since = begin
             if scheduled_end < math.inf:
                 env.at(scheduled_end, STAFFING, agent.index, lambda _, a=agent: self.shift_end(a))
-            call = self.next_call(agent)
+            work = self.next_work(agent)
             while True:
-                if call is None:
+                if work is None:
                     agent.become(states.IDLE)
                     agent.wake = env.event()
                     self.idle[agent.group][agent] = None
-                    call = yield agent.wake  # a call, or None when the spell ends while idle
-                    if call is None:
+                    work = yield agent.wake  # a call, an outbound attempt, or None when the spell ends
+                    if work is None:
                         break
-                agent.become(states.TALKING)
-                speed = agent.speed[call.type]
-                talk, wrapup = call.talk / speed, call.wrapup / speed
-                talk_end = env.now + talk
-                yield env.at(talk_end, COMPLETION, agent.index)
-                self.in_system -= 1
-                rec, row = call.records, call.row
-                rec.end_time[row], rec.talk[row], rec.wrapup[row] = talk_end, talk, wrapup
-                if wrapup > 0:
-                    agent.become(states.WRAP_UP)
-                    yield env.at(talk_end + wrapup, COMPLETION, agent.index)
+                if isinstance(work, Call):
+                    yield from self.serve(agent, work)
+                else:
+                    yield from self.outbound.work(agent, work)
                 agent.last_done = env.now
                 if agent.leaving:
                     break
-                call = self.next_call(agent)
+                work = self.next_work(agent)
             agent.become(states.OFF_DUTY)
             agent.log.append((begin, scheduled_end, env.now))
             agent.on_duty_since = None
+
+    def serve(self, agent: Agent, call: Call):
+        """The agent talks to an inbound call, then wraps up."""
+        env = self.env
+        agent.become(states.TALKING)
+        speed = agent.speed[call.type]
+        talk, wrapup = call.talk / speed, call.wrapup / speed
+        talk_end = env.now + talk
+        yield env.at(talk_end, COMPLETION, agent.index)
+        self.in_system -= 1
+        rec, row = call.records, call.row
+        rec.end_time[row], rec.talk[row], rec.wrapup[row] = talk_end, talk, wrapup
+        if wrapup > 0:
+            agent.become(states.WRAP_UP)
+            yield env.at(talk_end + wrapup, COMPLETION, agent.index)
 
     # -- events ----------------------------------------------------------------------------
 
@@ -243,6 +287,7 @@ class _CallCenter:
             self.answer(call, self.take_idle(group))
             return
         self.queues[call.type].append(call)
+        self.waiting[call.type] += 1
         env = self.env
         if call.patience < math.inf:
             env.at(call.arrival + call.patience, ABANDON, call.id, lambda _, c=call: self.abandon(c))
@@ -255,12 +300,15 @@ class _CallCenter:
         if call.state != WAITING:
             return
         call.state = GONE  # left in its queue; skipped when it reaches the head
+        self.waiting[call.type] -= 1
+        self.left[call.type] += 1
         self.in_system -= 1
         call.records.outcome[call.row] = ABANDONED
         call.records.end_time[call.row] = self.env.now
 
     def overflow(self, call: Call, group: int) -> None:
         if call.state == WAITING and self.idle[group]:
+            self.waiting[call.type] -= 1
             self.answer(call, self.take_idle(group))
 
     def shift_end(self, agent: Agent) -> None:
@@ -290,11 +338,23 @@ class _CallCenter:
 
     def answer(self, call: Call, agent: Agent, wake: bool = True) -> None:
         call.state = SERVED
+        now = self.env.now
+        self.left[call.type] += 1
+        self.within[call.type] += now - call.arrival <= self.sl_threshold
         rec, row = call.records, call.row
-        rec.outcome[row], rec.answer_time[row] = ANSWERED, self.env.now
+        rec.outcome[row], rec.answer_time[row] = ANSWERED, now
         rec.group[row], rec.agent[row] = agent.group, agent.index
         if wake:
             agent.wake.succeed(call)
+
+    def next_work(self, agent: Agent):
+        """What a free agent takes now: the oldest live outbound answer waiting for its campaign,
+        else the waiting inbound call it picks, else nothing (None: it becomes idle)."""
+        if self.outbound is not None:
+            attempt = self.outbound.waiting_connect(agent)
+            if attempt is not None:
+                return attempt
+        return self.next_call(agent)
 
     def next_call(self, agent: Agent) -> Optional[Call]:
         """The waiting call a free agent takes now, or None."""
@@ -314,6 +374,7 @@ class _CallCenter:
                 best, best_key = head, key
         if best is not None:
             self.queues[best.type].popleft()
+            self.waiting[best.type] -= 1
             self.answer(best, agent, wake=False)
         return best
 

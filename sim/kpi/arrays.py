@@ -56,10 +56,12 @@ def _block(table: str, columns: Columns) -> np.ndarray:
     return block
 
 
-def run_columns(scenario: Scenario, inputs: dict, agents) -> Dict[str, np.ndarray]:
+def run_columns(scenario: Scenario, inputs: dict, agents, attempts=None) -> Dict[str, np.ndarray]:
     """A run's four tables as numbers (by table: an array, one row per numeric column), from
-    ``sim.kpi.streaming.table_inputs`` and the engine's agent log."""
-    groups, group_intervals = kpi.group_columns(scenario, agents, inputs["window_end"], *inputs["groups"])
+    ``sim.kpi.streaming.table_inputs``, the engine's agent log and (with campaigns) its attempts."""
+    busy_window, busy_intervals, answered, aht = inputs["groups"]
+    busy = kpi.with_outbound_busy(scenario, attempts, inputs["window_end"], busy_window, busy_intervals)
+    groups, group_intervals = kpi.group_columns(scenario, agents, inputs["window_end"], *busy, answered, aht)
     both = _block("summary", kpi.kpi_columns(scenario, inputs["both"]))  # interval rows, then the summary's
     last = both.shape[1] - len(scenario.call_types) - 1
     return {"summary": both[:, last:], "intervals": both[:, :last],

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.kpi import definitions, kernels, timeline
+from sim.kpi import definitions, kernels, outbound_work, timeline
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
 from sim.core.records import ANSWERED, EngineOutput
@@ -135,7 +135,25 @@ def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
         # differ by a rounding residue of either sign (-5e-16 once made an occupancy of -0.5)
         busy_window.append(max(np.diff(busy[len(edges):])[0], 0.0))
         busy_intervals.append(np.maximum(np.diff(busy[:len(edges)]), 0.0))
+    busy_window, busy_intervals = with_outbound_busy(scenario, output.attempts, window_end, busy_window, busy_intervals)
     return assemble_group_tables(scenario, output.agents, window_end, busy_window, busy_intervals, answered, aht)
+
+
+def with_outbound_busy(scenario: Scenario, attempts, window_end: float, busy_window, busy_intervals) -> tuple:
+    """Each group's busy time (over the window, per measured interval) with its outbound work
+    added (:mod:`sim.kpi.outbound_work`), for a scenario with campaigns: occupancy is then
+    (inbound + outbound busy) / staffed. Unchanged (the very arrays) without campaigns."""
+    if not scenario.campaigns:
+        return busy_window, busy_intervals
+    if attempts is None:
+        raise ValueError("the scenario has campaigns: its group tables need the engine's dial attempts")
+    edges = interval_edges(scenario, measured_intervals(scenario))
+    points = np.concatenate((edges, [scenario.warmup, window_end]))
+    outbound = outbound_work.integrals(outbound_work.work_pieces(scenario, attempts), "group", len(scenario.groups),
+                                       points)
+    n_intervals = len(edges) - 1
+    return (np.asarray(busy_window, float) + outbound[:, n_intervals + 1],
+            np.asarray(busy_intervals, float).reshape(len(scenario.groups), n_intervals) + outbound[:, :n_intervals])
 
 
 def _group_legs(output: EngineOutput, group: int) -> tuple:

@@ -20,6 +20,7 @@ import pandas as pd
 from sim.errors import ConfigError
 from sim.kpi.definitions import TOTAL
 from sim.kpi.tables import interval_label
+from sim.reports import outbound_files, outbound_text
 
 CALL_FORMATS = ("parquet", "csv")
 
@@ -80,6 +81,8 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     table("intervals", results.intervals)
     table("groups", results.groups)
     table("group_intervals", results.group_intervals)
+    for name, frame in outbound_files.tables(results).items():  # scenarios with campaigns
+        table(name, frame)
     if getattr(results, "agents", None) is not None:
         table("agents", results.agents)
     if getattr(results, "per_replication", None) is not None:
@@ -93,6 +96,8 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
         else:
             written["calls"] = out / "calls.csv.gz"
             write_atomically(written["calls"], lambda tmp: results.calls.to_csv(tmp, compression="gzip"))
+    if calls:  # the dial attempts, as the calls (scenarios with campaigns)
+        written.update(outbound_files.write_attempts(results, out, calls_format, write_atomically))
     if config is not None:
         import yaml
 
@@ -233,6 +238,7 @@ def format_summary(results, out_dir=None) -> str:
         "staffed h": groups.staffed_hours.map(_number), "cost": groups.cost.map(lambda x: _number(x, 0)),
     })
     lines += ["", "Agent groups:", gview.to_string(index=False)]
+    lines += outbound_text.summary_lines(results)  # scenarios with campaigns
     comparison = getattr(results, "theory", None)
     if comparison is not None:
         model = comparison.attrs["model"].replace("_", " ").title()

@@ -122,6 +122,9 @@ def run_report(results, config: Optional[dict], figures: Dict[str, object], meth
             "written": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
     sections: List[Tuple[str, str]] = [("Service by call type", table_html(results.summary)),
                                        ("Agent groups", table_html(results.groups))]
+    from sim.reports.outbound_html import sections as outbound_sections  # (it imports this module)
+
+    sections += outbound_sections(results)  # scenarios with campaigns
     theory = getattr(results, "theory", None)
     if theory is not None:
         sections.append((f"Against {theory.attrs['model'].replace('_', ' ').title()}", table_html(theory)))

@@ -1,0 +1,64 @@
+"""The outbound plots of a run (scenarios with campaigns):
+
+* ``nuisance_rate``: per campaign, the nuisance rate per interval against the campaign's cap;
+* ``time_split``: per group, its time on duty per interval split into inbound, outbound and idle
+  shares (stacked).
+"""
+
+from __future__ import annotations
+
+from typing import Dict
+
+import numpy as np
+
+from sim.reports.plots import _legend, _steps, _ticks, plt
+
+SPLIT_COLORS = {"inbound": "C0", "outbound": "C1", "idle": "0.85"}
+
+
+def figures(results) -> Dict[str, "plt.Figure"]:
+    """The outbound figures by name ({} without campaigns)."""
+    if getattr(results, "campaigns", None) is None or not len(results.campaigns):
+        return {}
+    return {"nuisance_rate": nuisance_figure(results), "time_split": time_split_figure(results)}
+
+
+def nuisance_figure(results):
+    intervals = results.campaign_intervals
+    names = list(dict.fromkeys(intervals.campaign))
+    fig, axes = plt.subplots(len(names), 1, figsize=(13, 2.6 + 1.8 * len(names)), sharex=True, squeeze=False)
+    for ax, name in zip(axes[:, 0], names):
+        rows = intervals[intervals.campaign == name]
+        ax.step(*_steps(rows.interval, 100 * rows.nuisance_rate), where="post", color="C3", linewidth=1.8,
+                label="nuisance rate")
+        ax.step(*_steps(rows.interval, 100 * rows.nuisance_cap), where="post", color="black", linestyle="--",
+                label=f"cap {100 * rows.nuisance_cap.iloc[0]:g}%")
+        ax.set_ylabel(f"{name}\n% of live answers")
+        ax.set_ylim(bottom=0)
+        _legend(ax)
+    axes[0, 0].set_title(f"{results.scenario.name}: nuisance (dropped) calls per interval against the cap")
+    _ticks(axes[-1, 0], intervals)
+    fig.tight_layout()
+    return fig
+
+
+def time_split_figure(results):
+    intervals = results.group_time_intervals
+    names = list(dict.fromkeys(intervals.group))
+    fig, axes = plt.subplots(len(names), 1, figsize=(13, 2.2 + 1.6 * len(names)), sharex=True, squeeze=False)
+    for ax, name in zip(axes[:, 0], names):
+        rows = intervals[intervals.group == name]
+        edges = None
+        shares = []
+        for part in SPLIT_COLORS:
+            edges, heights = _steps(rows.interval, 100 * rows[f"{part}_share"].fillna(0.0))
+            shares.append(heights)
+        ax.stackplot(edges, np.array(shares), labels=list(SPLIT_COLORS), colors=list(SPLIT_COLORS.values()),
+                     step="post")
+        ax.set_ylim(0, 100)
+        ax.set_ylabel(f"{name}\n% of time on duty")
+        _legend(ax)
+    axes[0, 0].set_title(f"{results.scenario.name}: time on duty per group, inbound / outbound / idle")
+    _ticks(axes[-1, 0], intervals)
+    fig.tight_layout()
+    return fig
