@@ -25,12 +25,9 @@ from sim.core.protocol import DIAL_RESULT_NAMES
 
 from conftest import day_scenario, deterministic
 
-FAST_PENDING = pytest.mark.xfail(strict=True, reason="fast engine: campaigns not yet built")
-
-
-@pytest.fixture(params=[pytest.param(name, marks=FAST_PENDING) if name == "fast" else name for name in sorted(ENGINES)])
+@pytest.fixture(params=sorted(ENGINES))
 def engine(request):
-    """Each engine of this build (the fast engine's cases are expected to fail until it runs campaigns)."""
+    """Each engine of this build."""
     return request.param
 
 

@@ -194,8 +194,9 @@ cdef class FastCore:
         if factor != 1.0:  # (x / 1 is x: the division is skipped, not changed)
             talk, wrapup = talk / factor, wrapup / factor
         end = self.now + talk
-        self.left[c.type] += 1
-        self.within[c.type] += self.now - c.arrival <= self.sl_threshold
+        if self.outbound:  # (the blending rule threshold_sl_floor reads them)
+            self.left[c.type] += 1
+            self.within[c.type] += self.now - c.arrival <= self.sl_threshold
         if self.keep_records:
             self.rec.outcome[c.id] = ANSWERED
             self.rec.answer[c.id] = self.now
@@ -325,7 +326,8 @@ cdef class FastCore:
         cdef Call *c = &self.slots.calls[slot]
         self.in_system -= 1
         self.leave_queue(c.type)  # its queue entry goes stale; dropped when it reaches the head
-        self.left[c.type] += 1
+        if self.outbound:
+            self.left[c.type] += 1
         if self.keep_records:
             self.rec.outcome[c.id] = ABANDONED
             self.rec.end[c.id] = self.now

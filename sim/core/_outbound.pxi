@@ -55,6 +55,11 @@ cdef struct Campaign:
     Fifo waiting_connects  # attempt ids (stale once not ``waiting``)
     _dialling.RollingShare estimate, nuisance
     bint sl_ok
+    # the predictive dialler's lines for the last (capacity, estimate, throttled) it was asked
+    # (a pure function of them: asked again only when one changes; in_flight is taken off after)
+    i64 lines_capacity, lines
+    double lines_estimate
+    bint lines_throttled
     const double **draws  # [block * N_QUANTITIES + quantity]: (BLOCK_RECORDS, max_attempts) arrays
     i64 n_blocks
 
@@ -117,6 +122,7 @@ cdef class Outbound:
             _dialling.rolling_init(&k.estimate, tables.estimate_window[c], tables.initial_contact_rate[c])
             _dialling.rolling_init(&k.nuisance, tables.nuisance_window[c], 0.0)
             k.sl_ok = True
+            k.lines_capacity = -1
 
     def __dealloc__(self):
         cdef int c
@@ -166,7 +172,8 @@ cdef class Outbound:
     cdef int dial(self, Campaign *k, int c, double now) except -1:
         cdef int interval = self.interval_of(now), i
         cdef i64 waiting = 0, capacity, n, r
-        cdef bint allowed
+        cdef bint allowed, throttled
+        cdef double p
         if not k.dial_open[interval]:
             return 0
         if self.policy == _blending.THRESHOLD_NO_QUEUE:
@@ -178,10 +185,16 @@ cdef class Outbound:
             return 0
         if k.mode == _dialling.PREVIEW:
             n = capacity
-        else:
-            n = _dialling.attempts_to_place(k.mode, capacity, k.in_flight, k.calls_per_agent,
-                                            _dialling.rolling_estimate(&k.estimate), k.target_connect,
-                                            k.max_calls_per_agent, _dialling.rolling_above(&k.nuisance, k.nuisance_cap))
+        elif k.mode == _dialling.PROGRESSIVE:
+            n = _dialling.attempts_to_place(k.mode, capacity, k.in_flight, k.calls_per_agent, 0.0, 0.0, 0, False)
+        else:  # attempts_to_place(..., in_flight, ...) is its lines (in_flight 0) minus in_flight
+            p = _dialling.rolling_estimate(&k.estimate)
+            throttled = _dialling.rolling_above(&k.nuisance, k.nuisance_cap)
+            if capacity != k.lines_capacity or p != k.lines_estimate or throttled != k.lines_throttled:
+                k.lines = _dialling.attempts_to_place(k.mode, capacity, 0, k.calls_per_agent, p, k.target_connect,
+                                                      k.max_calls_per_agent, throttled)
+                k.lines_capacity, k.lines_estimate, k.lines_throttled = capacity, p, throttled
+            n = k.lines - k.in_flight if k.lines > k.in_flight else 0
         while n > 0:
             r = self.next_record(k)
             if r < 0:

@@ -13,8 +13,6 @@ are served first. Defaults when only one is given: ``threshold`` 0 (no reservati
 
 from __future__ import annotations
 
-import dataclasses
-
 from sim.errors import ConfigError
 from sim.model.config import (BlendingConfig, CampaignConfig, DiallerConfig, DialOutcomesConfig,
                               DistributionConfig)
@@ -44,8 +42,7 @@ def add_threshold_campaign(scenario, threshold, outbound_aht) -> None:
     (group,) = scenario.groups
     (call_type,) = scenario.call_types.values()
     if outbound_aht is None:
-        talk = call_type.talk_time
-        talk = dataclasses.asdict(talk) if dataclasses.is_dataclass(talk) else dict(talk)
-        outbound_aht = parse_distribution(talk, f"call_types.{next(iter(scenario.call_types))}.talk_time").mean
+        where = f"call_types.{next(iter(scenario.call_types))}.talk_time"
+        outbound_aht = parse_distribution(dict(call_type.talk_time), where).mean
     scenario.campaigns = {CAMPAIGN: threshold_campaign(group, outbound_aht)}
     scenario.blending = BlendingConfig(policy="threshold", threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
