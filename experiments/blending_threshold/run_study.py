@@ -239,8 +239,8 @@ def plot_tradeoff(table: pd.DataFrame, shipped: int, replications: int, window: 
         ax.set(xlabel=f"right-party contacts per hour of the {window} dialling window", ylabel=label)
         ax.grid(alpha=0.3)
     axes[0, 0].legend()
-    fig.suptitle(f"Blending threshold k on the blended day: {replications} days per point, the same calls and "
-                 f"contact records, 95 % CIs (labels: predictive; progressive points in the same k order)")
+    fig.suptitle(f"Blending threshold k on the blended day: {replications} days per point (common random numbers), "
+                 f"95 % CIs; k labels on the predictive points")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -256,7 +256,9 @@ def plot_nuisance(table: pd.DataFrame, shipped: int, replications: int, path: Pa
         for i, mode in enumerate(MODES):
             rows = table[(table.threshold == k) & (table["mode"] == mode)].set_index("start").reindex(starts)
             x = np.arange(len(starts)) + (i - 0.5) * 0.35
-            ax.bar(x, rows.nuisance_rate * 100, 0.35, yerr=rows.nuisance_rate_ci.fillna(0) * 100, capsize=3,
+            half = rows.nuisance_rate_ci.fillna(0).to_numpy()
+            below = np.minimum(half, rows.nuisance_rate.to_numpy())  # a rate is never negative
+            ax.bar(x, rows.nuisance_rate * 100, 0.35, yerr=np.vstack((below, half)) * 100, capsize=3,
                    label=f"{mode} dialler")
         ax.axhline(table.nuisance_cap.iloc[0] * 100, color="black", ls="--", lw=1, label="cap")
         ax.set_xticks(np.arange(len(starts)), starts)
