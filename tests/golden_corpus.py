@@ -15,7 +15,10 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     abandonments, overflows and shift changes fall on the same instants and every tie rule is
     exercised;
   * ``.../head_start``, ``.../least_skilled``: every grid day and the first 100 random days again
-    under the alternative call-selection and agent-selection policies.
+    under the alternative call-selection and agent-selection policies;
+  * ``blended/<name>``: days with outbound campaigns on blended and dedicated groups (every
+    dialling mode and blending policy among them, one on the 10 s grid); their attempt records
+    are digested too (``attempts``).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -165,6 +168,43 @@ def grid_calls(rng: np.random.Generator, data: dict) -> dict:
     return calls
 
 
+def _blended(name: str, mode: str, blending: dict, **campaign) -> dict:
+    """A blended day of eight 15-minute intervals: inbound-only, blended and outbound groups."""
+    talk = {"kind": "exponential", "mean": 200.0}
+    return {
+        "name": name, "horizon": {"kind": "day", "intervals": 8, "interval_minutes": 15},
+        "call_types": {"sales": {"arrival_rate": 60.0, "talk_time": talk, "patience": {"kind": "exponential", "mean": 90.0},
+                                 "route": [{"group": "inbound"}, {"group": "blended", "delay": 10.0}]},
+                       "care": {"arrival_rate": 30.0, "talk_time": talk, "route": [{"group": "blended"}]}},
+        "groups": {"inbound": {"headcount": 2}, "blended": {"shifts": {"early": {"start": "00:00", "end": "01:30", "count": 3},
+                                                                      "late": {"start": "00:45", "end": "02:00", "count": 2}}},
+                   "outbound": {"headcount_per_interval": [2, 2, 3, 3, 0, 2, 2, 1]}},
+        "campaigns": {"renewals": {"groups": ["outbound", "blended"], "dialler": {"mode": mode, "nuisance_wait": 2.0},
+                                   "wrapup_time": {"kind": "deterministic", "mean": 20.0}, **campaign}},
+        "blending": blending,
+    }
+
+
+BLENDED = {  # name: (scenario, seed, given calls on the 10 s grid)
+    "predictive_threshold": (_blended("predictive_threshold", "predictive", {"policy": "threshold", "threshold": 1}), 11,
+                             False),
+    "preview_sl_floor": (_blended("preview_sl_floor", "preview", {"policy": "threshold_sl_floor", "threshold": 0,
+                                                                  "sl_floor": 0.8},
+                                  list_size=60, dial_from="00:30",
+                                  outcomes={"right_party": [0.3, 0.3, 0.2, 0.2, 0.4, 0.4, 0.3, 0.3], "wrong_party": 0.1,
+                                            "busy": 0.2, "no_answer": [0.3, 0.3, 0.4, 0.4, 0.2, 0.2, 0.3, 0.3],
+                                            "machine": 0.1},
+                                  retry={"max_attempts": 3, "busy_minutes": 5.0, "no_answer_minutes": 10.0,
+                                         "machine_minutes": 20.0, "nuisance_minutes": 5.0}), 12, False),
+    "progressive_grid": (_blended("progressive_grid", "progressive", {"policy": "threshold_no_queue", "threshold": 1},
+                                  ring_time={"kind": "deterministic", "mean": 10.0},
+                                  no_answer_time={"kind": "deterministic", "mean": 30.0},
+                                  talk_time={"kind": "empirical", "values": [60.0, 120.0, 180.0]},
+                                  retry={"max_attempts": 2, "busy_minutes": 1.0, "no_answer_minutes": 2.0,
+                                         "machine_minutes": 2.0, "nuisance_minutes": 1.0}), 13, True),
+}
+
+
 def cases() -> Iterator[Tuple[str, dict, int, dict]]:
     """(case id, scenario dict, seed, given calls or None) for every case of the corpus."""
     for name, data, seed, _ in _shipped():
@@ -181,11 +221,24 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         calls = grid_calls(rng, data)
         for suffix, variant in POLICIES.items():
             yield f"grid/{i}" + (f"/{suffix}" if suffix else ""), variant(data), 1, calls
+    for name, (data, seed, grid) in BLENDED.items():
+        yield f"blended/{name}", data, seed, _blended_grid_calls(seed) if grid else None
 
 
-def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object]:
-    """The engine's (records, agent log) for one case, or None if the scenario is invalid."""
+def _blended_grid_calls(seed: int) -> dict:
+    """Calls on the 10 s grid for a blended day (2 hours): durations multiples of 10 s."""
+    rng = np.random.default_rng([20261130, seed])
+    n = 150
+    return {"arrival": 10.0 * rng.integers(0, 720, n), "call_type": rng.choice(["sales", "care"], n),
+            "talk": 10.0 * rng.integers(1, 30, n), "wrapup": 10.0 * rng.integers(0, 3, n),
+            "patience": np.where(rng.random(n) < 0.3, np.inf, 10.0 * rng.integers(0, 12, n))}
+
+
+def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, object]:
+    """The engine's (records, agent log, attempts or None) for one case, or None if the scenario
+    is invalid."""
     from sim.errors import ConfigError
+    from sim.model.contact_draws import contact_draws
     from sim.model.random_inputs import call_blocks, given_calls
     from sim.model.scenario import build_scenario
 
@@ -194,8 +247,11 @@ def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object]:
     except ConfigError:
         return None
     inputs = call_blocks(scenario, seed) if calls is None else given_calls(scenario, **calls)
-    out = engine.run(scenario, inputs)
-    return out.records, out.agents
+    if scenario.campaigns:
+        out = engine.run(scenario, inputs, contacts=contact_draws(scenario, seed))
+    else:
+        out = engine.run(scenario, inputs)
+    return out.records, out.agents, out.attempts
 
 
 def compute(engine) -> Dict[str, Dict]:
@@ -207,8 +263,10 @@ def compute(engine) -> Dict[str, Dict]:
         if out is None:
             corpus[name] = {"invalid": True}
             continue
-        records, agents = out
+        records, agents, attempts = out
         corpus[name] = {"calls": len(records.arrival), "records": digest(records), "agents": digest(agents)}
+        if attempts is not None:
+            corpus[name].update(attempts=digest(attempts), n_attempts=len(attempts))
     return corpus
 
 

@@ -20,7 +20,8 @@ cdef struct Agents:
     char *is_idle
     int *idle_head  # per group: the agent idle longest (-1 if none)
     int *idle_tail  # per group: the agent idle shortest
-    int *idle_count  # per group: how many are idle
+    int *idle_count  # per group: how many are idle (only if count_idle: outbound campaigns read them)
+    char count_idle
 
 
 cdef struct AgentLog:  # spells on duty
@@ -61,6 +62,7 @@ cdef int agents_init(Agents *a, int n_groups, const int[::1] agent_group, const 
     a.idle_head = <int *>grow(NULL, n_groups, sizeof(int))
     a.idle_tail = <int *>grow(NULL, n_groups, sizeof(int))
     a.idle_count = <int *>zeros(n_groups, sizeof(int))
+    a.count_idle = 0
     for i in range(n_groups):
         a.idle_head[i] = -1
         a.idle_tail[i] = -1
@@ -78,7 +80,8 @@ cdef inline void idle_add(Agents *a, int agent) noexcept:
     """The agent becomes idle: last in its group's list."""
     cdef int g = a.group[agent]
     a.is_idle[agent] = 1
-    a.idle_count[g] += 1
+    if a.count_idle:
+        a.idle_count[g] += 1
     a.idle_next[agent] = -1
     a.idle_prev[agent] = a.idle_tail[g]
     if a.idle_tail[g] >= 0:
@@ -100,7 +103,8 @@ cdef inline void idle_remove(Agents *a, int agent) noexcept:
     else:
         a.idle_tail[g] = before_
     a.is_idle[agent] = 0
-    a.idle_count[g] -= 1
+    if a.count_idle:
+        a.idle_count[g] -= 1
 
 
 cdef int log_add(AgentLog *log, int agent, double start, double scheduled_end, double end) except -1:

@@ -129,6 +129,7 @@ cdef class FastCore:
         self.outbound = outbound is not None
         if self.outbound:
             self.out = outbound
+            self.agents.count_idle = 1
             outbound.attach(self.n_types, &self.agents, &self.events, self.waiting, self.within, self.left)
         if tally:
             self.kpi = Tallies(self.n_types, self.n_groups, n_intervals, interval_length, warmup, sl_threshold,
@@ -171,13 +172,15 @@ cdef class FastCore:
 
     cdef inline int enqueue(self, int k, int slot, i64 id) except -1:
         queue_push(&self.queues[k], slot, id)
-        self.waiting[k] += 1
+        if self.outbound:
+            self.waiting[k] += 1
         if self.tally:
             self.kpi.queue_step(k, 1, self.now)
         return 0
 
     cdef inline void leave_queue(self, int k) noexcept:
-        self.waiting[k] -= 1
+        if self.outbound:
+            self.waiting[k] -= 1
         if self.tally:
             self.kpi.queue_step(k, -1, self.now)
 
@@ -443,6 +446,8 @@ cdef class FastCore:
         cdef Event event
         if self.heap_arrivals:
             return self.run_heap_arrivals(final)
+        if self.outbound:
+            return self.run_dialling(final)
         while True:
             if self.block_next < self.block_size:
                 if self.events.size > 0 and key_time(self.events.items[0].time) <= self.in_arrival[self.block_next]:
@@ -451,18 +456,36 @@ cdef class FastCore:
                     self.dispatch(&event)
                 else:
                     self.arrive()
-                if self.outbound:
-                    self.out.dial_pass(self.now)
             elif not final:
                 return True  # the next arrival is not loaded yet: no event may run before it
             elif self.events.size > 0:
                 heap_pop(&self.events, &event)
                 self.now = key_time(event.time)
                 self.dispatch(&event)
-                if self.outbound:
-                    self.out.dial_pass(self.now)
             else:
                 return False
+
+    cdef bint run_dialling(self, bint final) except -1:
+        """``run`` with outbound campaigns: the same loop, the dialler's pass after every event
+        (a loop of its own, so that the inbound loop has no test for it)."""
+        cdef Event event
+        while True:
+            if self.block_next < self.block_size:
+                if self.events.size > 0 and key_time(self.events.items[0].time) <= self.in_arrival[self.block_next]:
+                    heap_pop(&self.events, &event)
+                    self.now = key_time(event.time)
+                    self.dispatch(&event)
+                else:
+                    self.arrive()
+            elif not final:
+                return True
+            elif self.events.size > 0:
+                heap_pop(&self.events, &event)
+                self.now = key_time(event.time)
+                self.dispatch(&event)
+            else:
+                return False
+            self.out.dial_pass(self.now)
 
     cdef bint run_heap_arrivals(self, bint final) except -1:
         """``run`` when the loaded arrivals are in the heap: no event may pass the block's last."""
