@@ -18,6 +18,7 @@ from sim.core import fast_engine
 from sim.core.engines import select_engine
 from sim.core.fast_engine import FastEngine
 from sim.core.simpy_engine import SimpyEngine
+from sim.model.contact_draws import contact_draws
 from sim.model.random_inputs import call_blocks
 from sim.model.scenario import build_scenario
 from sim.simulate import load_scenario_file
@@ -36,9 +37,9 @@ def test_the_compiled_engine_is_built():
 
 
 def assert_identical(scenario, seed):
-    simpy_out = SimpyEngine().run(scenario, call_blocks(scenario, seed))
-    fast_out = FastEngine().run(scenario, call_blocks(scenario, seed))
-    for table in ("records", "agents"):
+    simpy_out = SimpyEngine().run(scenario, call_blocks(scenario, seed), contacts=contact_draws(scenario, seed))
+    fast_out = FastEngine().run(scenario, call_blocks(scenario, seed), contacts=contact_draws(scenario, seed))
+    for table in ("records", "agents") + (("attempts",) if scenario.campaigns else ()):
         a, b = getattr(simpy_out, table), getattr(fast_out, table)
         for field in fields(a):
             x, y = getattr(a, field.name), getattr(b, field.name)

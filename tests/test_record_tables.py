@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sim import ConfigError
 from sim.core.engines import select_engine
 from sim.kpi import record_tables
+from sim.model.contact_draws import contact_draws
 from sim.model.random_inputs import call_blocks
 from sim.model.scenario import build_scenario
 from sim.simulate import agents_frame, load_scenario_file
@@ -30,11 +31,13 @@ MEANS = ("asa", "mean_wait", "aht")
 
 def assert_same_as_reference(scenario, seed, engine):
     runner, _ = select_engine(engine, scenario)
-    output = runner.run(scenario, call_blocks(scenario, seed), records=True)
+    output = runner.run(scenario, call_blocks(scenario, seed), records=True, contacts=contact_draws(scenario, seed))
     new = record_tables.tables(scenario, output)
     old = reference_tables(scenario, output, agents_frame(scenario, output.agents))
     calls, expected_calls = new[0], old[0]
     for name, table, expected in zip(TABLES, new[1:], old[1:]):
+        if scenario.campaigns and name.startswith("group"):
+            continue  # the reference counts inbound work only; with outbound: tests/test_outbound_kpi.py
         exact = [c for c in expected.columns if c not in MEANS or name.startswith("group")]
         pd.testing.assert_frame_equal(table[exact], expected[exact], check_exact=True, obj=name)
         means = [c for c in expected.columns if c not in exact]
