@@ -320,3 +320,14 @@ def test_streaming_tallies_give_the_same_group_and_outbound_tables():
     full = simulate(s, seed=5, engine="fast", records=True)
     for name in ("groups", "group_intervals", "campaigns", "campaign_intervals", "group_time", "group_time_intervals"):
         pd.testing.assert_frame_equal(getattr(lean, name), getattr(full, name), check_exact=False, rtol=1e-9, atol=1e-9)
+
+
+def test_a_campaign_that_never_dials_has_its_whole_list_unattempted():
+    # no attempt at all (e.g. a threshold above the blended headcount): 0 attempted, the 10 records
+    # of sales never dialled, penetration 0; survey (unlimited) has no size
+    _, _, t = run(rows=[])
+    c = t["campaigns"].set_index("campaign")
+    assert c.loc["sales", ["list_size", "attempted", "finished", "exhausted", "open", "never_dialled"]].tolist() == \
+        [10, 0, 0, 0, 0, 10]
+    assert c.loc["sales", "penetration"] == 0.0
+    assert c.loc["survey", "attempted"] == 0 and pd.isna(c.loc["survey", "never_dialled"])

@@ -179,7 +179,7 @@ def record_states(scenario: Scenario, attempts) -> dict:
     order = np.lexsort((attempts.attempt, attempts.record, campaign))  # by campaign, record, attempt
     c, r = campaign[order], np.asarray(attempts.record)[order]
     starts = np.flatnonzero(np.r_[True, (c[1:] != c[:-1]) | (r[1:] != r[:-1])]) if len(order) else np.zeros(0, int)
-    last = np.r_[starts[1:], len(order)] - 1  # each record's last attempt (position in order)
+    last = np.r_[starts[1:], len(order)] - 1 if len(order) else np.zeros(0, np.int64)  # each record's last attempt
     record_campaign = c[starts]
     tried = np.diff(np.r_[starts, len(order)])
     connected = definitions.is_connected(attempts.connect_time)[order]
