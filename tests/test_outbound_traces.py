@@ -352,3 +352,18 @@ def test_dialling_hours_by_interval(engine):
     # no more dials.
     dials = [0.0, 250.0, 500.0, 1200.0, 1450.0, 1700.0]
     assert attempts(r) == [(i, 0, t, "no_answer", t + 250, -1, None, t + 250, False) for i, t in enumerate(dials)]
+
+
+def test_predictive_follows_its_rolling_contact_estimate(engine):
+    sc = scenario(DEDICATED, campaign(["o"], mode="predictive", list_size=6, initial_contact_rate=0.5,
+                                      target_connect=0.7, estimate_window=2, max_calls_per_agent=4))
+    r = run(sc, engine, [[no_answer(10)]] * 2 + [[no_answer(100)]] * 4)
+    # one free agent throughout (nothing is answered).
+    # 0: p = 0.5 (prior): 2 lines (share(2) = 0.75, share(3) = 0.583): records 0, 1.
+    # 10: record 0 not answered: p = (0 + 0.5 x 1 missing) / 2 = 0.25:
+    #     share(3) = (1 - 0.75^3) / 0.75 = 0.771 >= 0.7, share(4) = (1 - 0.75^4) / 1 = 0.684: 3 lines,
+    #     1 ringing: records 2, 3.
+    #     record 1 not answered: p = 0 / 2 = 0: no answer can be missed, up to max 4 lines per
+    #     agent, 2 ringing: records 4, 5.
+    dials = [0.0, 0.0, 10.0, 10.0, 10.0, 10.0]
+    assert [(rec, dial) for rec, _, dial, *_ in attempts(r)] == list(enumerate(dials))
