@@ -62,6 +62,9 @@ def exercised(out, scenario, seen: Counter) -> None:
 
 
 def check_property(strategy, run, examples, minimum):
+    """Run ``run`` on ``examples`` scenarios and require every rule of ``minimum`` to have been
+    exercised at least that often (live answers that waited for an agent are rare, a few per
+    hundred scenarios: their minimum only shows the rule is reached)."""
     counts, seen = Counter(), Counter()
 
     @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
@@ -86,7 +89,7 @@ def check_property(strategy, run, examples, minimum):
 
 def test_identical_records_on_random_blended_scenarios():
     check_property(blended_scenarios(), lambda s, _: run_both(s, lambda: call_blocks(s, 7)), 150,
-                   {"attempts": 5000, "nuisance": 20, "retried": 200, "waited for an agent": 20,
+                   {"attempts": 5000, "nuisance": 20, "retried": 200, "waited for an agent": 3,
                     "preview dials": 200, "no answer": 200})
 
 
@@ -104,7 +107,7 @@ def test_identical_records_on_the_coarse_time_grid():
         return run_both(scenario, lambda: given_calls(scenario, **calls))
 
     check_property(_grid_case(), run, 150, {"attempts": 3000, "nuisance": 20, "retried": 100,
-                                            "waited for an agent": 10, "ties": 1000})
+                                            "waited for an agent": 3, "ties": 1000})
 
 
 def test_identical_attempts_without_per_call_records():
