@@ -176,6 +176,9 @@ def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0
     """Cell-by-cell mean and t confidence half-width over replications of one KPI table."""
     stacked = pd.concat(tables, ignore_index=True)
     values = [c for c in stacked.columns if c not in keys and pd.api.types.is_numeric_dtype(stacked[c])]
+    for column in values:  # nullable whole numbers (an unlimited list has no size: NA) as floats, NA as NaN
+        if isinstance(stacked[column].dtype, pd.api.extensions.ExtensionDtype):
+            stacked[column] = stacked[column].to_numpy(float, na_value=np.nan)
     grouped = stacked.groupby(keys, sort=False)[values]
     mean, std, count = grouped.mean(), grouped.std(ddof=1), grouped.count()
     half = pd.DataFrame(half_width(std, count, confidence), index=mean.index, columns=values)
