@@ -19,6 +19,7 @@ from sim.experiments.parallel import WorkerError, shares
 from sim.experiments.replications import Precision, replicate
 from sim.model.scenario import build_scenario
 from sim.simulate import load_scenario_file
+from tests.test_blending_validation import blended
 from tests.test_outputs import lines, start_callsim
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -109,6 +110,37 @@ def test_parallel_simpy_replications_equal_the_serial_ones(forks):
     parallel_run = replicate(built, 5, seed=3, engine="simpy", n_jobs=2, progress=False)
     assert_same(serial, parallel_run)
     assert all(run.scenario is built for run in parallel_run.runs)  # the scenario itself, not a copy
+    assert_all_reaped(forks)
+
+
+OUTBOUND = ("campaigns", "campaign_intervals", "group_time", "group_time_intervals")
+BLENDED = os.path.join(ROOT, "configs", "scenario", "blended.yaml")
+
+
+@pytest.mark.parametrize("engine, count", [("auto", 7), ("simpy", 4)])
+def test_parallel_replications_with_campaigns_equal_the_serial_ones(forks, engine, count):
+    built = scenario(BLENDED)  # outbound tables and dial attempts travel back from the workers
+    serial = replicate(built, count, seed=8, engine=engine, n_jobs=1, progress=False)
+    parallel_run = replicate(built, count, seed=8, engine=engine, n_jobs=2, progress=False)
+    assert_same(serial, parallel_run)
+    assert serial.campaigns is not None
+    for table in OUTBOUND + ("per_replication_campaigns",):
+        pd.testing.assert_frame_equal(getattr(parallel_run, table), getattr(serial, table), check_exact=True)
+    for i in (0, count - 1):
+        for table in OUTBOUND:
+            pd.testing.assert_frame_equal(getattr(parallel_run.runs[i], table), getattr(serial.runs[i], table),
+                                          check_exact=True)
+    assert_all_reaped(forks)
+
+
+def test_parallel_blending_theory_runs_keep_their_dial_attempts(forks):
+    built = build_scenario(blended(100, 180, 8, 2, 120, 4))
+    serial = replicate(built, 5, seed=3, n_jobs=1, progress=False)
+    parallel_run = replicate(built, 5, seed=3, n_jobs=2, progress=False)
+    assert_same(serial, parallel_run)
+    for a, b in zip(serial.runs.theories(), parallel_run.runs.theories()):
+        assert "outbound_per_hour" in set(a.metric)
+        pd.testing.assert_frame_equal(b, a, check_exact=True)
     assert_all_reaped(forks)
 
 

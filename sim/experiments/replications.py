@@ -5,7 +5,10 @@ replications are independent and the whole set is reproducible from one seed. Ea
 (summary, intervals, groups, group_intervals) is averaged cell by cell over the replications in
 which the KPI is defined (a service level of an interval without calls is not); beside every
 KPI column ``<kpi>`` come ``<kpi>_ci`` (the half-width of the Student t confidence interval,
-NaN with fewer than two values) and, once per table, ``replications`` (how many ran).
+NaN with fewer than two values) and, once per table, ``replications`` (how many ran). A scenario
+with campaigns has its outbound tables (campaigns, campaign_intervals, group_time,
+group_time_intervals) aggregated in the same way (:func:`aggregate`), and every run's campaigns
+table in ``per_replication_campaigns``.
 
 Common random numbers (``crn=True``, the default): the replication seeds depend only on the run
 seed, and every random stream is keyed by call type and purpose (see :mod:`sim.model.random_inputs`),
@@ -38,7 +41,7 @@ import pandas as pd
 from sim.errors import ConfigError
 from sim.experiments import parallel
 from sim.experiments.runs import Runs, packed, run_replication, unpacked
-from sim.kpi import arrays
+from sim.kpi import arrays, outbound
 from sim.kpi.arrays import KEYS
 from sim.kpi.frames import frame, strings
 from sim.kpi.tables import TOTAL, type_names
@@ -145,6 +148,12 @@ class Replicated:
     precision: Optional[Precision] = None
     precision_met: Optional[bool] = None  # None without a precision target
     per_replication: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # outbound (scenarios with campaigns; else None): sim.kpi.outbound's tables, mean and CI per cell
+    campaigns: Optional[pd.DataFrame] = None
+    campaign_intervals: Optional[pd.DataFrame] = None
+    group_time: Optional[pd.DataFrame] = None
+    group_time_intervals: Optional[pd.DataFrame] = None
+    per_replication_campaigns: Optional[pd.DataFrame] = None  # every run's campaigns table
 
     @property
     def replications(self) -> int:
@@ -167,6 +176,9 @@ def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0
     """Cell-by-cell mean and t confidence half-width over replications of one KPI table."""
     stacked = pd.concat(tables, ignore_index=True)
     values = [c for c in stacked.columns if c not in keys and pd.api.types.is_numeric_dtype(stacked[c])]
+    for column in values:  # nullable whole numbers (an unlimited list has no size: NA) as floats, NA as NaN
+        if isinstance(stacked[column].dtype, pd.api.extensions.ExtensionDtype):
+            stacked[column] = stacked[column].to_numpy(float, na_value=np.nan)
     grouped = stacked.groupby(keys, sort=False)[values]
     mean, std, count = grouped.mean(), grouped.std(ddof=1), grouped.count()
     half = pd.DataFrame(half_width(std, count, confidence), index=mean.index, columns=values)
@@ -207,6 +219,18 @@ def per_replication_table(scenario: Scenario, runs: Runs) -> pd.DataFrame:
                   "seed": np.repeat(np.array(runs.seeds, np.int64), rows),
                   "call_type": strings(type_names(scenario) * len(runs)),
                   **{column: numbers[column].to_numpy() for column in numbers.columns}})
+
+
+def outbound_tables(scenario: Scenario, runs: Runs, confidence: float = 0.95) -> dict:
+    """The outbound tables aggregated over the runs, and every run's campaigns table ({} without
+    campaigns)."""
+    if not scenario.campaigns:
+        return {}
+    tables = {name: aggregate(runs.outbound(name), arrays.OUTBOUND_KEYS[name], confidence)
+              for name in arrays.OUTBOUND_TABLES}
+    tables["per_replication_campaigns"] = outbound.per_replication_campaigns(scenario, runs.seeds,
+                                                                             runs.outbound("campaigns"))
+    return tables
 
 
 def _reached(values: List[float], precision: Precision, confidence: float) -> bool:
@@ -277,7 +301,8 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
     return Replicated(scenario=scenario, seed=int(seed), crn=crn, seeds=runs.seeds, runs=runs,
                       confidence=confidence, precision=precision,
                       precision_met=None if precision is None else _reached(watched, precision, confidence),
-                      per_replication=per_replication_table(scenario, runs), **tables)
+                      per_replication=per_replication_table(scenario, runs), **tables,
+                      **outbound_tables(scenario, runs, confidence))
 
 
 def _round_size(done: int, initial: int, watched: List[float], precision: Precision, confidence: float,

@@ -8,6 +8,12 @@ columns of all runs into one table per KPI table, and a run's own :class:`~sim.s
 records=False)`` gives. Runs of the SimPy engine, or with per-call records, are simulated by
 :func:`~sim.simulate.simulate` and their tables read back into columns.
 
+A scenario with campaigns: each run also keeps its outbound tables (:mod:`sim.kpi.outbound`:
+campaigns, campaign_intervals, group_time, group_time_intervals, made from the engine's dial
+attempts and the run's group numbers), and its dial attempts only when the theory comparison
+reads them (a blended pool of the threshold model, :mod:`sim.kpi.theory_blending`): like the
+per-call records, the attempts of hundreds of runs are not kept otherwise.
+
 Runs made in a worker process (:mod:`sim.experiments.parallel`) travel back :func:`packed`: the
 runs of a share as one array per table and per agent-log column (pickling 100 runs one by one
 costs about as much as simulating ten of them).
@@ -18,10 +24,11 @@ from __future__ import annotations
 import dataclasses
 import io
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+import pandas as pd
 
 from sim.kpi import arrays, streaming, theory
 from sim.kpi.tables import type_names
@@ -40,6 +47,8 @@ class Run:
     engine_note: str
     agents: object  # the engine's AgentLog (arrays)
     columns: Dict[str, np.ndarray]  # by table name (sim.kpi.arrays.TABLES): see arrays.run_columns
+    outbound: Dict[str, pd.DataFrame] = field(default_factory=dict)  # sim.kpi.outbound.tables ({}: no campaigns)
+    attempts: object = None  # the engine's AttemptRecords, kept only for the theory comparison (see above)
 
 
 def run_replication(scenario: Scenario, seed: int, engine: str = "auto", records: bool = False):
@@ -47,12 +56,21 @@ def run_replication(scenario: Scenario, seed: int, engine: str = "auto", records
     streamed = None if records else run_streamed(scenario, seed, engine)
     if streamed is not None:
         output, note = streamed
-        columns = arrays.run_columns(scenario, streaming.table_inputs(scenario, output.tallies), output.agents)
-        return Run(int(seed), int(output.tallies["calls"]), output.engine, note, output.agents, columns), None
+        inputs = streaming.table_inputs(scenario, output.tallies)
+        columns = arrays.run_columns(scenario, inputs, output.agents, output.attempts)
+        outbound = arrays.outbound_tables(scenario, columns, output.attempts, inputs["window_end"])
+        return Run(int(seed), int(output.tallies["calls"]), output.engine, note, output.agents, columns, outbound,
+                   output.attempts if _theory_reads_attempts(scenario) else None), None
     results = simulate(scenario, seed, engine=engine, records=records)
     tables = {name: getattr(results, name) for name in arrays.TABLES}
+    outbound = {name: getattr(results, name) for name in arrays.OUTBOUND_TABLES if getattr(results, name) is not None}
     return Run(int(seed), results.n_calls, results.engine, results.engine_note, None,
-               arrays.table_columns(tables)), results
+               arrays.table_columns(tables), outbound), results
+
+
+def _theory_reads_attempts(scenario: Scenario) -> bool:
+    """Whether the run's theory comparison needs its dial attempts (sim.kpi.theory_blending)."""
+    return bool(scenario.campaigns) and theory.textbook_model(scenario) is not None
 
 
 Made = Tuple[Run, Optional[Results]]  # what run_replication returns
@@ -70,7 +88,8 @@ def packed(scenario: Scenario, made: List[Made]):
         return ("arrays", [run.seed for run in runs], [run.n_calls for run in runs], [run.engine for run in runs],
                 [run.engine_note for run in runs], {t: np.stack([run.columns[t] for run in runs]) for t in arrays.TABLES},
                 log, {f: np.concatenate([getattr(run.agents, f) for run in runs]) for f in fields},
-                np.cumsum([len(getattr(run.agents, fields[0])) for run in runs])[:-1])
+                np.cumsum([len(getattr(run.agents, fields[0])) for run in runs])[:-1],
+                [run.outbound for run in runs], [run.attempts for run in runs])
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.persistent_id = lambda obj: "scenario" if obj is scenario else None
@@ -85,10 +104,11 @@ def unpacked(scenario: Scenario, payload) -> List[Made]:
         unpickler = pickle.Unpickler(io.BytesIO(payload[1]))
         unpickler.persistent_load = lambda key: scenario
         return unpickler.load()
-    _, seeds, n_calls, engines, notes, columns, log, agent_columns, cuts = payload
+    _, seeds, n_calls, engines, notes, columns, log, agent_columns, cuts, outbound, attempts = payload
     agents = {name: np.split(values, cuts) for name, values in agent_columns.items()}
     return [(Run(seed, n_calls[i], engines[i], notes[i], log(**{name: parts[i] for name, parts in agents.items()}),
-                 {table: block[i] for table, block in columns.items()}), None) for i, seed in enumerate(seeds)]
+                 {table: block[i] for table, block in columns.items()}, outbound[i], attempts[i]), None)
+            for i, seed in enumerate(seeds)]
 
 
 class Runs(Sequence):
@@ -119,7 +139,8 @@ class Runs(Sequence):
         tables = arrays.run_tables(self.scenario, run.columns)
         results = Results(scenario=self.scenario, seed=run.seed, engine=run.engine, engine_note=run.engine_note,
                           busyness=busyness_factor(self.scenario, run.seed), n_calls=run.n_calls, calls=None,
-                          agents=agents_frame(self.scenario, run.agents), **tables)
+                          agents=agents_frame(self.scenario, run.agents), attempts=run.attempts, **tables,
+                          **run.outbound)
         results.theory = theory.compare(results)
         return results
 
@@ -137,6 +158,10 @@ class Runs(Sequence):
     def columns(self, table: str) -> List[np.ndarray]:
         """Every run's numbers of one table (sim.kpi.arrays.run_columns)."""
         return [run.columns[table] for run in self.kept]
+
+    def outbound(self, table: str) -> List[pd.DataFrame]:
+        """Every run's outbound table ``table`` (sim.kpi.arrays.OUTBOUND_TABLES; [] without campaigns)."""
+        return [run.outbound[table] for run in self.kept if table in run.outbound]
 
     def summary_value(self, i: int, kpi: str, call_type: str) -> float:
         """Run i's summary KPI ``kpi`` for call type ``call_type`` (or total)."""

@@ -17,6 +17,7 @@ from typing import Dict, List
 import numpy as np
 import pandas as pd
 
+from sim.kpi import outbound
 from sim.kpi import tables as kpi
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
@@ -28,6 +29,15 @@ KEYS = {
     "intervals": ["interval", "start", "call_type"],
     "groups": ["group"],
     "group_intervals": ["interval", "start", "group"],
+}
+
+# the outbound tables of a scenario with campaigns (sim.kpi.outbound), kept per run as tables
+OUTBOUND_TABLES = ("campaigns", "campaign_intervals", "group_time", "group_time_intervals")
+OUTBOUND_KEYS = {
+    "campaigns": list(outbound.CAMPAIGN_KEYS),
+    "campaign_intervals": ["interval", "start", "campaign"],
+    "group_time": ["group", "role", "campaign"],
+    "group_time_intervals": ["interval", "start", "group"],
 }
 
 INTEGER_COLUMNS = frozenset(kpi.COUNTS) | {"agents", "answered"}  # int64 in the tables
@@ -66,6 +76,15 @@ def run_columns(scenario: Scenario, inputs: dict, agents, attempts=None) -> Dict
     last = both.shape[1] - len(scenario.call_types) - 1
     return {"summary": both[:, last:], "intervals": both[:, :last],
             "groups": _block("groups", groups), "group_intervals": _block("group_intervals", group_intervals)}
+
+
+def outbound_tables(scenario: Scenario, columns: Dict[str, np.ndarray], attempts, window_end: float) -> dict:
+    """A run's outbound tables ({} without campaigns) from its :func:`run_columns` and dial attempts:
+    ``sim.kpi.outbound.tables`` given the group numbers the group tables are made of."""
+    if not scenario.campaigns:
+        return {}
+    return outbound.tables(scenario, attempts, window_end, _typed("groups", columns["groups"]),
+                           _typed("group_intervals", columns["group_intervals"]))
 
 
 def table_columns(tables: Dict[str, pd.DataFrame]) -> Dict[str, np.ndarray]:

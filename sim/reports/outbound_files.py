@@ -1,5 +1,6 @@
 """The outbound tables a run writes beside the inbound ones (only for a scenario with
-campaigns): campaigns.csv, campaign_intervals.csv, group_time.csv, group_time_intervals.csv, and
+campaigns): campaigns.csv, campaign_intervals.csv, group_time.csv, group_time_intervals.csv
+(replications: means with ``<kpi>_ci`` columns, and per_replication_campaigns.csv), and
 the dial attempts (one row per attempt, Parquet or gzipped CSV as the calls) when kept."""
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import pandas as pd
 
 from sim.core.protocol import DIAL_RESULT_NAMES
 
-TABLES = ("campaigns", "campaign_intervals", "group_time", "group_time_intervals")
+TABLES = ("campaigns", "campaign_intervals", "group_time", "group_time_intervals",
+          "per_replication_campaigns")  # (the last: replications only, every run's campaigns table)
 
 
 def tables(results) -> Dict[str, pd.DataFrame]:

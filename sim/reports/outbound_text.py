@@ -20,7 +20,16 @@ def _number(x, digits: int = 2) -> str:
 
 
 def _count(x) -> str:
-    return "n/a" if pd.isna(x) else f"{int(x):,}"
+    """Whole numbers, or means of counts over replications with one decimal."""
+    return "n/a" if pd.isna(x) else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}")
+
+
+def _with_ci(frame: pd.DataFrame, name: str, show) -> pd.Series:
+    """``name`` formatted with ``show``, with `` ± half-width`` when the table has ``<name>_ci`` (replications)."""
+    text = frame[name].map(show)
+    if f"{name}_ci" in frame.columns:
+        text = text + frame[f"{name}_ci"].map(lambda x: "" if pd.isna(x) else " ± " + show(x))
+    return text
 
 
 def summary_lines(results) -> List[str]:
@@ -30,9 +39,9 @@ def summary_lines(results) -> List[str]:
         return []
     view = pd.DataFrame({
         "campaign": campaigns.campaign, "attempts": campaigns.attempts.map(_count),
-        "connects": campaigns.connects.map(_count), "RPC": campaigns.rpc.map(_count),
-        "RPC/agent-h": campaigns.rpc_per_agent_hour.map(_number),
-        "nuisance": campaigns.nuisance_rate.map(_percent), "cap": campaigns.nuisance_cap.map(_percent),
+        "connects": campaigns.connects.map(_count), "RPC": _with_ci(campaigns, "rpc", _count),
+        "RPC/agent-h": _with_ci(campaigns, "rpc_per_agent_hour", _number),
+        "nuisance": _with_ci(campaigns, "nuisance_rate", _percent), "cap": campaigns.nuisance_cap.map(_percent),
         "penetration": campaigns.penetration.map(_percent),
         "finished": campaigns.finished.map(_count), "exhausted": campaigns.exhausted.map(_count),
         "open": campaigns.open.map(_count), "never dialled": campaigns.never_dialled.map(_count),
