@@ -399,3 +399,14 @@ def test_an_inbound_call_arriving_as_the_blended_agent_frees_takes_it(engine):
     # (Were the pass run after the agent's completion, it would dial at 600 and call 1 would wait.)
     assert calls(r) == [(0, 500.0, 600.0), (0, 600.0, 650.0)]
     assert attempts(r) == [(0, 0, 650.0, RP, 660.0, 0, 660.0, 700.0, False)]
+
+
+def test_the_pass_runs_again_after_the_events_it_scheduled_now(engine):
+    sc = scenario(DEDICATED, campaign(["o"], list_size=2))
+    r = run(sc, engine, [[no_answer(0)], [rp(10, 20)]], calls=[(100, 10)])
+    # 0: agent 0 (o) logs on; the pass dials record 0, which rings 0 s: its result (no answer)
+    # comes at 0 too; then the pass runs again: agent 0 is still free: record 1 at 0, not at the
+    # next instant (100, the inbound call to agent 1 of b). Answered at 10: agent 0 to 30.
+    assert attempts(r) == [(0, 0, 0.0, "no_answer", 0.0, -1, None, 0.0, False),
+                           (1, 0, 0.0, RP, 10.0, 0, 10.0, 30.0, False)]
+    assert calls(r) == [(1, 100.0, 110.0)]
