@@ -22,6 +22,8 @@ Cases (all built here from fixed seeds, so the list itself never changes):
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
+or only the cases of one kind, keeping every other case as stored (the engines must agree):
+    python tests/golden_corpus.py --write --kind blended
 """
 
 from __future__ import annotations
@@ -254,11 +256,13 @@ def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, obje
     return out.records, out.agents, out.attempts
 
 
-def compute(engine) -> Dict[str, Dict]:
+def compute(engine, kind: str = None) -> Dict[str, Dict]:
     """{case id: {"records": digest, "agents": digest, "calls": n}} on one engine (invalid
-    scenarios: {"invalid": True})."""
+    scenarios: {"invalid": True}); only the cases of ``kind`` (the id's first part) if given."""
     corpus = {}
     for name, data, seed, calls in cases():
+        if kind is not None and name.split("/")[0] != kind:
+            continue
         out = run_case(engine, data, seed, calls)
         if out is None:
             corpus[name] = {"invalid": True}
@@ -279,12 +283,23 @@ def engines() -> Dict[str, Callable]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
+    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended"],
+                        help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
-    computed = {name: compute(cls()) for name, cls in engines().items()}
+    computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}
     reference = computed["simpy"]
     for name, corpus in computed.items():
         differ = [case for case in reference if corpus[case] != reference[case]]
         print(f"{name}: {len(corpus)} cases, {len(differ)} differ from the SimPy engine {differ[:5]}")
+    if args.write and args.kind is not None:
+        if any(corpus != reference for corpus in computed.values()):
+            print("not written: the engines disagree")
+            return 1
+        stored = json.loads(CORPUS.read_text())
+        changed = sorted(case for case in reference if stored.get(case) != reference[case])
+        CORPUS.write_text(json.dumps({**stored, **reference}, indent=1, sort_keys=True) + "\n")
+        print(f"wrote the {args.kind} cases of {CORPUS}: {len(changed)} changed {changed}")
+        return 0
     if args.write:
         CORPUS.parent.mkdir(exist_ok=True)
         CORPUS.write_text(json.dumps(reference, indent=1, sort_keys=True) + "\n")
@@ -292,7 +307,7 @@ def main(argv=None) -> int:
         return 0
     stored = json.loads(CORPUS.read_text())
     for name, corpus in computed.items():
-        differ = [case for case in stored if corpus.get(case) != stored[case]]
+        differ = [case for case in stored if case in corpus and corpus[case] != stored[case]]
         print(f"{name}: {len(differ)} of {len(stored)} cases differ from the stored corpus {differ[:5]}")
     return 0
 

@@ -130,7 +130,7 @@ def check_attempt_fields(sc, a):
 
 def check_agents(sc, results):
     """Each agent's work (inbound legs, outbound talks, preview ringing) never overlaps, starts
-    on duty by its spell's scheduled end and ends by the spell's logged end."""
+    on duty before its spell's scheduled end and ends by the spell's logged end."""
     work = defaultdict(list)
     calls = results.calls
     answered = calls[calls["outcome"] == "answered"]
@@ -151,9 +151,9 @@ def check_agents(sc, results):
             assert s1 >= e0, f"agent {agent} overlaps: {(s0, e0)} and {(s1, e1)}"
         mine = spells[spells["agent"] == agent]
         for start, end in jobs:
-            # work may start at the scheduled end itself: at that instant the dial pass that runs
-            # after another agent's shift event can take an agent whose own shift end comes next
-            inside = (mine["start"] <= start) & (start <= mine["scheduled_end"]) & (end <= mine["end"])
+            # strictly before the scheduled end: the dial pass runs once all the events of an
+            # instant are handled, so an agent whose shift ends now has already left
+            inside = (mine["start"] <= start) & (start < mine["scheduled_end"]) & (end <= mine["end"])
             assert inside.any(), f"agent {agent}'s work {(start, end)} is outside its spells"
 
 

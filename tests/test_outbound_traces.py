@@ -7,7 +7,8 @@ sim/core/simpy_outbound.py (and /work/helpers/OUTBOUND_SPEC.md), on a coarse gri
 Reminders used throughout:
   * at one instant: shift starts (STAFFING, agent by agent) < agents finishing (COMPLETION) <
     abandons < overflows < dial results < nuisance drops < retries due < interval starts <
-    arrivals; the dial pass runs after each of those events (so after each agent logs on at 0).
+    arrivals; the dial pass runs once ALL the events of an instant have been handled (so at 0
+    after every agent has logged on), and again after the events it scheduled at that instant.
   * idle agents of a group are taken longest idle first; agents logging on at 0 are idle in
     index order.
   * cap = idle dedicated + (idle blended - k if idle blended > k and the policy allows, else 0).
@@ -90,8 +91,8 @@ K_CONTACTS = [[rp(10, 50)], [rp(5, 40)]]
 def test_threshold_one_keeps_one_blended_agent_for_inbound(engine):
     sc = scenario(TWO_BLENDED, campaign(["b"], list_size=2), blending={"policy": "threshold", "threshold": 1})
     r = run(sc, engine, K_CONTACTS, calls=[(20, 30)])
-    # 0: agent 0 logs on: 1 idle blended, not > 1: no dial. Agent 1 logs on: 2 > 1, cap 1: record
-    #    0 dialled (progressive, 1 line per free agent).
+    # 0: agents 0 and 1 log on, then the pass: 2 idle blended > 1, cap 1: record 0 dialled
+    #    (progressive, 1 line per free agent).
     # 10: record 0 answers (ring 10): the longest-idle agent 0 talks to 60. 1 idle: no dial.
     # 20: the inbound call finds agent 1 idle (the reserve): answered at once, ends 50.
     # 50: agent 1 idle again: 1 idle, no dial. 60: agent 0 free: 2 idle > 1: record 1 dialled.
@@ -104,8 +105,7 @@ def test_threshold_one_keeps_one_blended_agent_for_inbound(engine):
 def test_threshold_zero_lends_every_blended_agent_and_inbound_waits(engine):
     sc = scenario(TWO_BLENDED, campaign(["b"], list_size=2), blending={"policy": "threshold", "threshold": 0})
     r = run(sc, engine, K_CONTACTS, calls=[(20, 30)])
-    # 0: agent 0 logs on: 1 idle > 0, cap 1: record 0 dialled. Agent 1 logs on: cap 2, 1 ringing:
-    #    one more line: record 1 dialled at 0 too.
+    # 0: agents 0 and 1 log on, then the pass: 2 idle > 0, cap 2: records 0 and 1 dialled.
     # 5: record 1 answers: longest-idle agent 0, talks to 45. 10: record 0 answers: agent 1, to 60.
     # 20: the inbound call finds nobody idle: it waits.
     # 45: agent 0 free: no outbound answer waiting, takes the inbound call (waited 25 s), to 75.
@@ -188,9 +188,9 @@ def test_preview_takes_the_dedicated_agent_while_the_blended_pool_is_at_the_thre
     sc = scenario({"b": {"headcount": 1}, "o": {"headcount": 1}}, campaign(["b", "o"], mode="preview", list_size=1),
                   blending={"policy": "threshold", "threshold": 1})
     r = run(sc, engine, [[rp(10, 50)]], calls=[(20, 10)])
-    # 0: agent 0 (b, blended) logs on: 1 idle blended is not > 1, no dedicated idle: cap 0.
-    # agent 1 (o) logs on: cap 1 (dedicated). The campaign lists b first, but b is at the
-    # threshold: skipped; agent 1 dials record 0, answered at 10, talks to 60.
+    # 0: agents 0 (b, blended) and 1 (o) log on, then the pass: 1 idle blended is not > 1, 1 idle
+    # dedicated: cap 1. The campaign lists b first, but b is at the threshold: skipped; agent 1
+    # dials record 0, answered at 10, talks to 60.
     # 20: the inbound call takes the reserved agent 0.
     assert attempts(r) == [(0, 0, 0.0, RP, 10.0, 1, 10.0, 60.0, False)]
     assert calls(r) == [(0, 20.0, 30.0)]
@@ -200,8 +200,8 @@ def test_a_live_answer_takes_a_reserved_blended_agent(engine):
     sc = scenario({"o": {"headcount": 1}, "b": {"headcount": 1}},
                   campaign(["o", "b"], calls_per_agent=2, list_size=2), blending={"policy": "threshold", "threshold": 1})
     r = run(sc, engine, [[rp(10, 50)], [rp(20, 30)]])
-    # 0: agent 0 (o) logs on: cap 1, 2 lines: records 0 and 1. Agent 1 (b) logs on: 1 idle blended
-    # is not > 1: cap still 1, 2 lines ringing: nothing more.
+    # 0: agents 0 (o) and 1 (b) log on, then the pass: 1 idle blended is not > 1: cap 1 (agent 0),
+    # 2 lines: records 0 and 1.
     # 10: record 0 answers: group o first: agent 0, to 60.
     # 20: record 1 answers: o has nobody idle; b's agent is at the threshold, but a live customer
     # is never refused for the reservation: agent 1 talks to 50.
@@ -261,7 +261,7 @@ def test_predictive_dials_more_lines_than_free_agents(engine):
     #          -> 2 lines;
     #   c = 2: E[min(X, 2)] = 2 - 2 P(X=0) - P(X=1): share(5) = (2 - 2/32 - 5/32) / 2.5 = 0.7125 >= 0.7,
     #          share(6) = (2 - 2/64 - 6/64) / 3 = 0.625 -> 5 lines.
-    # 0: agent 0 logs on: 2 lines (records 0, 1); agent 1: 5 - 2 ringing = 3 more (records 2-4).
+    # 0: agents 0 and 1 log on, then the pass: 2 free agents: 5 lines (records 0-4).
     #    (Agent 2 is inbound only.) The list (5) is used up.
     # 5: record 4 busy. 10: records 0, 1, 2 answer in attempt order: agents 0 and 1 (longest idle
     # first), then nobody: record 2 waits 2 s and is dropped at 12. 30: record 3 not answered.
@@ -367,3 +367,46 @@ def test_predictive_follows_its_rolling_contact_estimate(engine):
     #     agent, 2 ringing: records 4, 5.
     dials = [0.0, 0.0, 10.0, 10.0, 10.0, 10.0]
     assert [(rec, dial) for rec, _, dial, *_ in attempts(r)] == list(enumerate(dials))
+
+
+# -- the dial pass runs once the instant's events are all handled ------------------------------
+
+def test_an_agent_whose_shift_ends_now_is_not_dialled_for(engine):
+    # group o: agents 0-2 on duty in interval 0, only agent 0 in interval 1 (agents 1 and 2 end at
+    # 600); the campaign dials from interval 1 (600 s) only.
+    node = dict(campaign(["o"], mode="preview", list_size=2), dial_intervals=[0, 1])
+    sc = scenario({"o": {"headcount_per_interval": [3, 1]}, "b": {"headcount": 1}}, node,
+                  intervals=2, interval_minutes=10)
+    r = run(sc, engine, [[busy(5)], [busy(5)]])
+    # 600: agent 1's shift ends, then agent 2's, then interval 1 opens; only then the dial pass:
+    # agent 0 is the only idle agent: it dials record 0 (busy at 605), then record 1 (busy at 610).
+    # (Were the pass run after agent 1's shift end, agent 2 would still be idle and dial record 1
+    # at 600, working past its shift to 605.)
+    assert attempts(r) == [(0, 0, 600.0, "busy", 605.0, 0, None, 605.0, False),
+                           (1, 0, 605.0, "busy", 610.0, 0, None, 610.0, False)]
+    log = r.agents.set_index("agent")
+    assert (log.loc[2, "scheduled_end"], log.loc[2, "end"]) == (600, 600)
+
+
+def test_an_inbound_call_arriving_as_the_blended_agent_frees_takes_it(engine):
+    # one blended agent (threshold 0), preview; the campaign dials from interval 1 (600 s) only.
+    node = dict(campaign(["b"], mode="preview", list_size=1), dial_intervals=[0, 1])
+    sc = scenario({"b": {"headcount": 1}}, node, intervals=2, interval_minutes=10)
+    r = run(sc, engine, [[rp(10, 40)]], calls=[(500, 100), (600, 50)])
+    # 500: call 0 -> agent 0, to 600. 600: the agent frees (nothing waits: idle), interval 1
+    # opens, call 1 arrives and finds it idle: answered at once, to 650. Only then the dial
+    # pass: nobody idle. 650: the agent frees: it dials record 0 (answered at 660, talk to 700).
+    # (Were the pass run after the agent's completion, it would dial at 600 and call 1 would wait.)
+    assert calls(r) == [(0, 500.0, 600.0), (0, 600.0, 650.0)]
+    assert attempts(r) == [(0, 0, 650.0, RP, 660.0, 0, 660.0, 700.0, False)]
+
+
+def test_the_pass_runs_again_after_the_events_it_scheduled_now(engine):
+    sc = scenario(DEDICATED, campaign(["o"], list_size=2))
+    r = run(sc, engine, [[no_answer(0)], [rp(10, 20)]], calls=[(100, 10)])
+    # 0: agent 0 (o) logs on; the pass dials record 0, which rings 0 s: its result (no answer)
+    # comes at 0 too; then the pass runs again: agent 0 is still free: record 1 at 0, not at the
+    # next instant (100, the inbound call to agent 1 of b). Answered at 10: agent 0 to 30.
+    assert attempts(r) == [(0, 0, 0.0, "no_answer", 0.0, -1, None, 0.0, False),
+                           (1, 0, 0.0, RP, 10.0, 0, 10.0, 30.0, False)]
+    assert calls(r) == [(1, 100.0, 110.0)]

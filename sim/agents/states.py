@@ -17,8 +17,8 @@ Outbound work (campaigns, sim.core.simpy_outbound):
     OUTBOUND_TALKING --(talk ends, wrap-up follows)--> OUTBOUND_WRAP_UP
     OUTBOUND_TALKING, OUTBOUND_WRAP_UP --(done)--> IDLE, TALKING, OUTBOUND_TALKING or OFF_DUTY
 
-A free agent is only ever taken for a preview dial from IDLE (by the dial pass after the event
-that freed it), never straight from other work.
+A free agent is only ever taken for a preview dial from IDLE (by the dial pass once the events of
+the instant that freed it are all handled), never straight from other work.
 
 An agent whose spell ends while it is talking, wrapping up or dialling finishes the work in hand
 and then goes off duty: the end of a spell never interrupts a call. Codes are in

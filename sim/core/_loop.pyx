@@ -24,8 +24,9 @@ One extension module, in files included textually (Cython ``include``) from besi
   _loop.pyx      class FastCore: setup, the event handlers and their dispatch (answering calls,
                  agents' spells, abandons, overflows), the run, and the results.
 
-Outbound campaigns (scenarios that have them): after every event the dialler's pass runs
-(Outbound.dial_pass); a free agent takes a live answer waiting in its campaign before any
+Outbound campaigns (scenarios that have them): once every event of an instant has been handled
+(arrivals included) the dialler's pass runs (Outbound.dial_pass), and again after any events it
+scheduled at that instant; a free agent takes a live answer waiting in its campaign before any
 inbound call. Without campaigns all of it is skipped behind one flag test per event. The
 streaming tallies stay inbound: a group's busy level counts inbound work only (an agent on an
 outbound call counts as not busy there); the attempts are recorded in both modes.
@@ -91,6 +92,7 @@ cdef class FastCore:
     # outbound campaigns (only if ``outbound``); inbound counters their blending rules read:
     # per type, calls in its queue; answered within T and answered or abandoned since the interval began
     cdef bint outbound
+    cdef bint dial_due  # an event was handled since the dialler's last pass (see run_dialling)
     cdef Outbound out
     cdef i64 *waiting
     cdef i64 *within
@@ -466,40 +468,57 @@ cdef class FastCore:
                 return False
 
     cdef bint run_dialling(self, bint final) except -1:
-        """``run`` with outbound campaigns: the same loop, the dialler's pass after every event
-        (a loop of its own, so that the inbound loop has no test for it)."""
+        """``run`` with outbound campaigns: the same loop, and the dialler's pass once every event
+        of the instant has been handled (a loop of its own, so that the inbound loop has no test
+        for it). ``dial_due`` (kept across blocks: the next block's first call may arrive now)
+        says an event was handled since the last pass; the pass runs before time moves on, and
+        the loop then looks again, since the pass may have scheduled events at now."""
         cdef Event event
+        cdef double next_time
+        cdef bint arrival_next
         while True:
             if self.block_next < self.block_size:
-                if self.events.size > 0 and key_time(self.events.items[0].time) <= self.in_arrival[self.block_next]:
-                    heap_pop(&self.events, &event)
-                    self.now = key_time(event.time)
-                    self.dispatch(&event)
-                else:
-                    self.arrive()
+                arrival_next = not (self.events.size > 0
+                                    and key_time(self.events.items[0].time) <= self.in_arrival[self.block_next])
+                next_time = self.in_arrival[self.block_next] if arrival_next else key_time(self.events.items[0].time)
             elif not final:
-                return True
+                return True  # (dial_due stays as it is)
             elif self.events.size > 0:
+                arrival_next, next_time = False, key_time(self.events.items[0].time)
+            elif self.dial_due:
+                arrival_next, next_time = False, INFINITY  # the last pass (it may schedule events)
+            else:
+                return False
+            if self.dial_due and next_time > self.now:
+                self.dial_due = False
+                self.out.dial_pass(self.now)
+                continue
+            if arrival_next:
+                self.arrive()
+            else:
                 heap_pop(&self.events, &event)
                 self.now = key_time(event.time)
                 self.dispatch(&event)
-            else:
-                return False
-            self.out.dial_pass(self.now)
+            self.dial_due = True
 
     cdef bint run_heap_arrivals(self, bint final) except -1:
-        """``run`` when the loaded arrivals are in the heap: no event may pass the block's last."""
+        """``run`` when the loaded arrivals are in the heap: no event may pass the block's last.
+        With campaigns, the dialler's pass runs as in ``run_dialling``: once the instant's events
+        are all handled."""
         cdef Event event
         while True:
             if self.pending_arrivals == 0 and not final:
                 return True
+            if self.dial_due and (self.events.size == 0 or key_time(self.events.items[0].time) > self.now):
+                self.dial_due = False
+                self.out.dial_pass(self.now)
+                continue
             if self.events.size == 0:
                 return False
             heap_pop(&self.events, &event)
             self.now = key_time(event.time)
             self.dispatch(&event)
-            if self.outbound:
-                self.out.dial_pass(self.now)
+            self.dial_due = self.outbound
 
     # -- results ------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 # the rules of OUTBOUND_SPEC (the dialler's pass, its attempts, their results, nuisance drops and
 # retries) on campaign state kept in C structs, by the policies' Cython twins
 # (sim/policies/_dialling.pxd, _blending.pxd). FastCore calls in at its hooks: the dial pass
-# after every event, the outbound events, a free agent taking a waiting live connect. Per-attempt
+# once the events of an instant are handled, the outbound events, a free agent taking a waiting live connect. Per-attempt
 # rows are C arrays grown by doubling; a campaign's contact draws are read block by block from
 # its Python ContactDraws (``block(b)``), the arrays kept alive here while in use.
 

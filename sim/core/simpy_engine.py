@@ -17,8 +17,8 @@ Routing (the rules are the policies of sim/policies/, called here by name):
     agent becomes idle.
   * Trunks limit calls in the system (waiting or talking); an arrival beyond the limit is blocked.
 Outbound campaigns (sim.core.simpy_outbound, where the dialler's rules are spelled out):
-  * After every timed event and its immediate consequences (the environment's after-event
-    hook), each campaign's dialler places attempts for its free agents: idle dedicated agents,
+  * Once all the events of an instant have been handled (the environment's after-event hook),
+    each campaign's dialler places attempts for its free agents: idle dedicated agents,
     and idle blended agents above the blending threshold while the blending policy allows.
     Preview: the agent dials and is busy (DIALING) while it rings; progressive and predictive:
     lines ring with no agent, and a live answer takes an idle agent of the campaign or waits
@@ -80,7 +80,6 @@ def _check_simpy() -> None:
 
 
 _check_simpy()
-_FIRST_TIMED = 1 << protocol.ENTITY_BITS  # the lowest priority of a timed event (class >= 1)
 
 
 class TimedEnvironment(simpy.Environment):
@@ -91,15 +90,17 @@ class TimedEnvironment(simpy.Environment):
     SimPy's own zero-delay events (process steps, triggered events) use priorities 0 and 1 and
     so always run before the next timed event.
 
-    ``after_event`` (None: none), if set, runs after each timed event with all its immediate
-    consequences: before a step whose next event is a timed one, or when no event is left.
+    ``after_event`` (None: none), if set, runs once every event of the current instant has been
+    handled (timed events and the zero-delay process steps they caused): before a step whose next
+    event is strictly later than now, or when no event is left. Events it schedules at now are
+    handled before time moves on, and then it runs again.
     """
 
     sequenced = 0  # events scheduled with at_sequenced so far (as the compiled loop counts them)
     after_event = None
 
     def step(self) -> None:
-        if self.after_event is not None and (not self._queue or self._queue[0][1] >= _FIRST_TIMED):
+        if self.after_event is not None and (not self._queue or self._queue[0][0] > self.now):
             self.after_event()
         super().step()
 

@@ -1,8 +1,11 @@
 """Outbound campaigns in the SimPy reference engine: the dialler, its attempts and their events.
 
 The rules (shared with the fast engine, see sim.core.simpy_engine for the model as a whole):
-  * After every timed event and its immediate consequences, the dial pass runs each campaign's
-    dialler in index order (:meth:`Outbound.dial_pass`, the environment's after-event hook). A
+  * Once every event of an instant has been handled (all of them, with their immediate
+    consequences: so an agent whose shift ends now has left, and a call arriving now has taken
+    its agent), the dial pass runs each campaign's dialler in index order
+    (:meth:`Outbound.dial_pass`, the environment's after-event hook); it runs again after any
+    events it scheduled at the same instant (a zero ring time) have been handled. A
     campaign dials while its window is open (before the horizon end, in an interval it dials),
     for ``cap`` agents: its idle dedicated agents, plus its idle blended agents above the
     reservation threshold when the blending policy's condition holds (sim.policies.blending).
@@ -90,7 +93,7 @@ class Outbound:
         self.rows = []  # per attempt id
 
     def start(self) -> None:
-        """Schedule the interval starts and hook the dial pass after every event."""
+        """Schedule the interval starts and hook the dial pass at the end of each instant."""
         for j in range(self.n):
             self.env.at(j * self.length, DIAL_WINDOW, j, lambda _, j=j: self.window(j))
         self.env.after_event = self.dial_pass

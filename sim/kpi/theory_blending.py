@@ -6,8 +6,8 @@ group with fixed headcount and speed 1, which also works one campaign whose ever
 the right party at once (unlimited list, dialling in every interval, right_party = 1, no ring
 time, exponential talk, no wrap-up; progressive with one line per free agent, or preview), under
 the blending policy ``threshold`` with threshold k, in steady state. A freed agent then takes a
-waiting call first, and the dial pass after every event starts an outbound call for each idle
-agent beyond k: the model's rule.
+waiting call first, and the dial pass at the end of each instant starts an outbound call for each
+idle agent beyond k: the model's rule.
 
 Rows (fractions of all arrivals, as in :mod:`sim.kpi.theory`): service level, ASA, mean queue,
 occupancy (inbound + outbound busy / on duty: the group tables' busy time counts outbound work),

@@ -12,7 +12,9 @@ Koole, 2003), and only while the policy's condition holds:
                       queue in that interval; an interval without any counts as met) was at
                       least ``sl_floor``.
 
-Twin: ``_blending.pxd``. The dialler (sim.policies.dialling) turns the capacity into attempts.
+Twin: ``_blending.pxd``. The dialler (sim.policies.dialling) turns the capacity into attempts,
+once every event of the instant has been handled (an inbound call arriving as an agent frees
+takes it first).
 """
 
 from __future__ import annotations
