@@ -21,6 +21,7 @@ from sim.errors import ConfigError
 from sim.kpi.definitions import TOTAL
 from sim.kpi.tables import interval_label
 from sim.reports import outbound_files, outbound_text
+from sim.reports.formats import count as _count, number as _number, percent as _percent, with_ci as _column
 
 CALL_FORMATS = ("parquet", "csv")
 
@@ -129,28 +130,6 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     written["run"] = manifest_path(out)
     write_atomically(written["run"], lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2)))
     return written
-
-
-def _percent(x) -> str:
-    return "" if pd.isna(x) else f"{100 * x:.1f}%"
-
-
-def _number(x, digits: int = 1) -> str:
-    return "" if pd.isna(x) else f"{x:,.{digits}f}"
-
-
-def _count(x) -> str:
-    """Counts: whole numbers, or means of counts over replications with one decimal."""
-    return "" if pd.isna(x) else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}")
-
-
-def _column(frame: pd.DataFrame, name: str, show) -> pd.Series:
-    """``name`` formatted with ``show``, with `` ± half-width`` when the table has ``<name>_ci``."""
-    text = frame[name].map(show)
-    if f"{name}_ci" in frame.columns:
-        half = frame[f"{name}_ci"].map(show)
-        text = text.where(half == "", text + " ± " + half)
-    return text
 
 
 def _statistics_line(results) -> str:

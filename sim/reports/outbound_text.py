@@ -8,28 +8,24 @@ from typing import List
 
 import pandas as pd
 
+from sim.reports import formats
+
 MAX_LISTED = 8  # intervals above the nuisance cap named per campaign; the rest are counted
 
 
 def _percent(x) -> str:
-    return "n/a" if pd.isna(x) else f"{100 * x:.1f}%"
+    return formats.percent(x, missing="n/a")
 
 
 def _number(x, digits: int = 2) -> str:
-    return "n/a" if pd.isna(x) else f"{x:,.{digits}f}"
+    return formats.number(x, digits, missing="n/a")
 
 
 def _count(x) -> str:
-    """Whole numbers, or means of counts over replications with one decimal."""
-    return "n/a" if pd.isna(x) else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}")
+    return formats.count(x, missing="n/a")
 
 
-def _with_ci(frame: pd.DataFrame, name: str, show) -> pd.Series:
-    """``name`` formatted with ``show``, with `` ± half-width`` when the table has ``<name>_ci`` (replications)."""
-    text = frame[name].map(show)
-    if f"{name}_ci" in frame.columns:
-        text = text + frame[f"{name}_ci"].map(lambda x: "" if pd.isna(x) else " ± " + show(x))
-    return text
+_with_ci = formats.with_ci
 
 
 def summary_lines(results) -> List[str]:
