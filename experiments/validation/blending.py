@@ -24,8 +24,6 @@ Writes ``blending.csv`` (one row per load and threshold) and ``blending.png`` to
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
 
 import matplotlib
 
@@ -33,12 +31,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import common  # noqa: E402  (experiments/validation/common.py: run as a script, its folder is on the path)
+
 from sim import simulate  # noqa: E402
 from sim.analytic import blending_metrics  # noqa: E402
 from sim.experiments.replications import replication_seeds  # noqa: E402
 from sim.kpi.theory import compare_replications  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
 AGENTS, TALK, OUTBOUND_TALK, T = 10, 240.0, 300.0, 20.0  # agents, seconds, seconds, seconds
 KPIS = ("service_level", "asa", "occupancy", "outbound_per_hour")
 FULL = dict(loads=[0.50, 0.70, 0.85, 0.95], thresholds=[0, 1, 2, 4], replications=20, hours=100.0, warmup=10.0)
@@ -113,34 +112,12 @@ def figure(table: pd.DataFrame, replications: int, hours: float):
     return fig
 
 
-def coverage(table: pd.DataFrame) -> pd.Series:
-    """How many points' confidence intervals contain the model's value, per KPI."""
-    return pd.Series({kpi: int(table[f"{kpi}_covered"].sum()) for kpi in KPIS})
-
-
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2 loads x 2 thresholds, 3 short replications")
-    parser.add_argument("--out", type=Path, default=REPO / "results" / "studies" / "validation")
-    parser.add_argument("--replications", type=int, help="replications per point")
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    size = dict(QUICK if args.quick else FULL)
-    if args.replications:
-        size["replications"] = args.replications
-
+    args = common.arguments(__doc__.splitlines()[0], "2 loads x 2 thresholds, 3 short replications", "point", argv)
+    size = common.size(args, QUICK, FULL)
     table = study(size["loads"], size["thresholds"], size["replications"], size["hours"], size["warmup"], args.seed)
-    args.out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out / "blending.csv", index=False)
     fig = figure(table, size["replications"], size["hours"])
-    fig.savefig(args.out / "blending.png", dpi=120)
-    plt.close(fig)
-
-    with pd.option_context("display.width", 220, "display.max_columns", 30):
-        print(table.drop(columns=[c for c in table if c.endswith("_covered")]).round(4).to_string(index=False))
-    print(f"\nconfidence intervals containing the model (of {len(table)} points):")
-    print(coverage(table).to_string())
-    print(f"\nwritten: {args.out / 'blending.csv'}, {args.out / 'blending.png'}")
+    common.write_and_print(table, fig, args.out, "blending", "the model", "points", KPIS)
 
 
 if __name__ == "__main__":

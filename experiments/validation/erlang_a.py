@@ -23,8 +23,6 @@ Writes ``erlang_a.csv`` (one row per load point) and ``erlang_a.png`` to ``--out
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
 
 import matplotlib
 
@@ -33,10 +31,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import common  # noqa: E402  (experiments/validation/common.py: run as a script, its folder is on the path)
+
 from sim.analytic import erlang_a_metrics  # noqa: E402
 from sim.experiments.replications import replicate  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
 AGENTS, TALK, PATIENCE, T = 40, 240.0, 180.0, 20.0  # agents, seconds, seconds, seconds
 
 # simulated KPI (table, column) -> Erlang A attribute; all are fractions except ASA (seconds)
@@ -127,34 +126,12 @@ def figure(table: pd.DataFrame, replications: int, hours: float):
     return fig
 
 
-def coverage(table: pd.DataFrame) -> pd.Series:
-    """How many load points' confidence intervals contain the Erlang A value, per KPI."""
-    return pd.Series({kpi: int(table[f"{kpi}_covered"].sum()) for kpi in KPIS})
-
-
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 load points, 3 short replications (smoke test)")
-    parser.add_argument("--out", type=Path, default=REPO / "results" / "studies" / "validation")
-    parser.add_argument("--replications", type=int, help="replications per load point")
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    size = dict(QUICK if args.quick else FULL)
-    if args.replications:
-        size["replications"] = args.replications
-
+    args = common.arguments(__doc__.splitlines()[0], "3 load points, 3 short replications (smoke test)", "load point", argv)
+    size = common.size(args, QUICK, FULL)
     table = study(size["loads"], size["replications"], size["hours"], size["warmup"], args.seed)
-    args.out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out / "erlang_a.csv", index=False)
     fig = figure(table, size["replications"], size["hours"])
-    fig.savefig(args.out / "erlang_a.png", dpi=120)
-    plt.close(fig)
-
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(table.drop(columns=[c for c in table if c.endswith("_covered")]).round(4).to_string(index=False))
-    print(f"\nconfidence intervals containing Erlang A (of {len(table)} load points):")
-    print(coverage(table).to_string())
-    print(f"\nwritten: {args.out / 'erlang_a.csv'}, {args.out / 'erlang_a.png'}")
+    common.write_and_print(table, fig, args.out, "erlang_a", "Erlang A", "load points", KPIS)
 
 
 if __name__ == "__main__":
