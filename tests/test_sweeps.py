@@ -151,3 +151,24 @@ def test_slurm_launcher_config_and_a_submitit_sweep(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     jobs = job_dirs(tmp_path / "results" / "sweeps" / "submitit")
     assert len(jobs) == 2 and all(read_manifest(j) for j in jobs)
+
+
+def test_a_sweep_of_the_blending_threshold_aggregates_the_campaigns(tmp_path):
+    """Jobs with outbound campaigns: sweep_campaigns.csv holds each job's campaigns.csv rows,
+    labelled by the swept value, and the report and plots show them."""
+    done = callsim("-m", "scenario=single_queue", "scenario.horizon.hours=2", "scenario.horizon.warmup_hours=0.5",
+                   "patience=none", "outbound_aht=200", "threshold=0,3", "sweep=blend", "output.plots=false", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    sweep = tmp_path / "results" / "sweeps" / "blend"
+    done = callsim(str(sweep), cwd=tmp_path, module="sim.experiments.sweep")
+    assert done.returncode == 0, done.stdout + done.stderr
+    campaigns = pd.read_csv(sweep / "sweep_campaigns.csv")
+    for job in job_dirs(sweep):
+        own = pd.read_csv(job / "campaigns.csv")
+        rows = campaigns[campaigns.job == job.name]
+        assert len(rows) == len(own) == 1
+        assert rows.rpc.tolist() == own.rpc.tolist() and rows.attempts.tolist() == own.attempts.tolist()
+    by_threshold = campaigns.set_index("threshold")
+    assert by_threshold.loc[0, "attempts"] > by_threshold.loc[3, "attempts"] > 0  # holding 3 back dials less
+    assert (sweep / "sweep_campaign_rpc_per_agent_hour.png").stat().st_size > 0
+    assert "Outbound campaigns" in (sweep / "report.html").read_text()

@@ -41,6 +41,7 @@ FAILED = "failed.json"
 NOT_PARAMETERS = ("sweep", "progress")  # overrides that name or display a sweep, never change results
 PLOTTED_KPIS = ("service_level", "abandon_rate", "asa", "p90_wait", "avg_queue")
 PLOTTED_GROUP_KPIS = ("occupancy", "cost")
+PLOTTED_CAMPAIGN_KPIS = ("rpc", "rpc_per_agent_hour", "nuisance_rate")  # outbound campaigns (sim.kpi.outbound)
 
 
 def config_fingerprint(config: Dict) -> str:
@@ -207,8 +208,19 @@ def collect(sweep_dir) -> Tuple[pd.DataFrame, pd.DataFrame, List[str], List[str]
     """The sweep's tidy tables, the swept parameters, the jobs without results, the first config.
 
     Jobs come in the order of their swept values (numbers by value: 8 before 10), each job's rows
-    in the order of its own tables.
+    in the order of its own tables. (The outbound campaigns' table: :func:`collect_campaigns`.)
     """
+    summary, groups, swept, problems, config, _ = _collect(sweep_dir)
+    return summary, groups, swept, problems, config
+
+
+def collect_campaigns(sweep_dir) -> pd.DataFrame:
+    """Every complete job's ``campaigns.csv`` (scenarios with outbound campaigns), tidy as the
+    other tables; empty when no job has campaigns."""
+    return _collect(sweep_dir)[5]
+
+
+def _collect(sweep_dir):
     jobs, problems = [], []
     for job in job_dirs(sweep_dir):
         status, detail = job_status(job)
@@ -222,11 +234,13 @@ def collect(sweep_dir) -> Tuple[pd.DataFrame, pd.DataFrame, List[str], List[str]
     keys = list(dict.fromkeys(k for p in params for k in p))
     swept = [k for k in keys if len({json.dumps(p.get(k), sort_keys=True, default=str) for p in params}) > 1]
     jobs.sort(key=lambda item: tuple(_sort_key(item[1].get(k)) for k in swept))
-    summaries, groups = [], []
+    summaries, groups, campaigns = [], [], []
     first_config = None
     for job, overrides in jobs:
         labels = {"job": job.name, **overrides}
-        for frame, name in ((summaries, "summary.csv"), (groups, "groups.csv")):
+        for frame, name in ((summaries, "summary.csv"), (groups, "groups.csv"), (campaigns, "campaigns.csv")):
+            if name == "campaigns.csv" and not (job / name).exists():
+                continue  # an inbound-only job
             table = pd.read_csv(job / name)
             frame.append(table.assign(**{k: [v] * len(table) for k, v in labels.items()}))
         if first_config is None and (job / "config.yaml").exists():
@@ -238,7 +252,7 @@ def collect(sweep_dir) -> Tuple[pd.DataFrame, pd.DataFrame, List[str], List[str]
         table = pd.concat(frames, ignore_index=True)
         return table[["job"] + keys + [c for c in table.columns if c not in keys and c != "job"]]
 
-    return tidy(summaries), tidy(groups), swept, problems, first_config
+    return tidy(summaries), tidy(groups), swept, problems, first_config, tidy(campaigns)
 
 
 def _sort_key(value) -> Tuple[int, float, str]:
@@ -250,7 +264,8 @@ def _sort_key(value) -> Tuple[int, float, str]:
     return (2, 0.0, json.dumps(value, sort_keys=True, default=str))
 
 
-def kpi_figures(summary: pd.DataFrame, groups: pd.DataFrame, swept: List[str]) -> Dict[str, object]:
+def kpi_figures(summary: pd.DataFrame, groups: pd.DataFrame, swept: List[str],
+                campaigns: Optional[pd.DataFrame] = None) -> Dict[str, object]:
     """Each KPI against the first numeric swept parameter, one line per other combination."""
     from sim.reports import plots
 
@@ -267,6 +282,9 @@ def kpi_figures(summary: pd.DataFrame, groups: pd.DataFrame, swept: List[str]) -
     for kpi in PLOTTED_GROUP_KPIS:
         if kpi in groups:
             figures[f"group_{kpi}"] = plots.kpi_against(groups, x, kpi, series=others + ["group"])
+    if campaigns is not None and not campaigns.empty and x in campaigns:
+        for kpi in PLOTTED_CAMPAIGN_KPIS:
+            figures[f"campaign_{kpi}"] = plots.kpi_against(campaigns, x, kpi, series=others + ["campaign"])
     return figures
 
 
@@ -277,24 +295,26 @@ def aggregate(sweep_dir, plots: bool = True) -> Tuple[Dict[str, Path], List[str]
     from sim.reports.plots import close
 
     sweep_dir = Path(sweep_dir)
-    summary, groups, swept, problems, config = collect(sweep_dir)
+    summary, groups, swept, problems, config, campaigns = _collect(sweep_dir)
     if summary.empty:
         raise FileNotFoundError(f"no complete job under {sweep_dir}"
                                 + ("".join(f"\n  {p}" for p in problems) if problems else ""))
     written: Dict[str, Path] = {}
-    for name, table in (("sweep_summary", summary), ("sweep_groups", groups)):
+    tables = (("sweep_summary", summary), ("sweep_groups", groups)) + (
+        (("sweep_campaigns", campaigns),) if not campaigns.empty else ())
+    for name, table in tables:
         written[f"{name}.csv"] = sweep_dir / f"{name}.csv"
         write_atomically(written[f"{name}.csv"], lambda tmp, t=table: t.to_csv(tmp, index=False, float_format="%.6g"))
         written[f"{name}.parquet"] = sweep_dir / f"{name}.parquet"
         write_atomically(written[f"{name}.parquet"], lambda tmp, t=table: t.to_parquet(tmp, index=False))
-    figures = kpi_figures(summary, groups, swept) if plots else {}
+    figures = kpi_figures(summary, groups, swept, campaigns) if plots else {}
     for name, figure in figures.items():
         written[name] = sweep_dir / f"sweep_{name}.png"
         write_atomically(written[name], lambda tmp, f=figure: f.savefig(tmp, dpi=110, format="png"))
     meta = {"sweep": str(sweep_dir), "jobs complete": summary.job.nunique(), "jobs without results": len(problems),
             "swept": ", ".join(swept) or "(nothing varies)"}
     document = html_report.sweep_report(f"callsim sweep: {sweep_dir.name}", meta, summary, groups, figures,
-                                        problems, config)
+                                        problems, config, campaigns)
     written["report"] = sweep_dir / "report.html"
     write_atomically(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
     for figure in figures.values():

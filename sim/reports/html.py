@@ -138,8 +138,9 @@ def run_report(results, config: Optional[dict], figures: Dict[str, object], meth
 
 
 def sweep_report(title: str, meta: Dict[str, object], summary: pd.DataFrame, groups: pd.DataFrame,
-                 figures: Dict[str, object], problems: List[str], config: Optional[dict]) -> str:
-    """The report of a sweep: one row per job (and call type or group), with the plots."""
+                 figures: Dict[str, object], problems: List[str], config: Optional[dict],
+                 campaigns: Optional[pd.DataFrame] = None) -> str:
+    """The report of a sweep: one row per job (and call type, group or outbound campaign), with the plots."""
     sections: List[Tuple[str, str]] = []
     if problems:
         items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
@@ -149,6 +150,8 @@ def sweep_report(title: str, meta: Dict[str, object], summary: pd.DataFrame, gro
         sections.append(("KPIs against the swept parameters", images_html(figures)))
     sections.append(("Service by call type (totals)", table_html(summary[summary.call_type == "total"])))
     sections.append(("Agent groups", table_html(groups)))
+    if campaigns is not None and not campaigns.empty:
+        sections.append(("Outbound campaigns", table_html(campaigns)))
     sections.append(("Service by call type (all)", table_html(summary)))
     sections.append(("Configuration of the first job", config_html(config)))
     return page(title, meta, sections)
