@@ -33,10 +33,16 @@ def callsim(*args, cwd):
                           timeout=120)
 
 
+def _interruptible() -> None:
+    """Ctrl-C as in a terminal: a shell starts background commands (``cmd &``, a CI runner's
+    steps) with SIGINT ignored, and a process keeps an ignored SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_callsim(*args, cwd):
     """callsim in its own process group, so a signal reaches it and its workers as Ctrl-C would."""
     return subprocess.Popen([sys.executable, "-m", "sim.cli", *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_interruptible)
 
 
 def wait_for(condition, process, timeout=60.0):

@@ -132,11 +132,15 @@ STUDY_COMMANDS = sorted({(m.group(1), m.group(2)) for path in STUDY_READMES
 
 
 def _options(script: Path) -> set:
-    """The ``--options`` a script's argparse parser defines."""
+    """The ``--options`` a script's argparse parser defines (in the script, or in a module beside
+    it that the script imports, e.g. experiments/validation/common.py)."""
     tree = ast.parse(script.read_text())
-    return {arg.value for node in ast.walk(tree) if isinstance(node, ast.Call)
-            and getattr(node.func, "attr", "") == "add_argument"
-            for arg in node.args if isinstance(arg, ast.Constant) and str(arg.value).startswith("--")}
+    options = {arg.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+               and getattr(node.func, "attr", "") == "add_argument"
+               for arg in node.args if isinstance(arg, ast.Constant) and str(arg.value).startswith("--")}
+    siblings = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+                if (script.parent / f"{alias.name}.py").is_file()}
+    return options.union(*(_options(script.parent / f"{name}.py") for name in siblings))
 
 
 @pytest.mark.parametrize("script, rest", STUDY_COMMANDS)
