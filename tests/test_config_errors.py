@@ -429,3 +429,25 @@ def test_the_shipped_config_files_pass_the_strict_yaml_check():
     assert len(files) >= 6
     for path in files:
         check_yaml_file(path)
+
+
+def test_outbound_attempts_count_in_the_run_size():
+    """An unlimited campaign dials for as long as the run lasts: its attempts (kept in either
+    records mode) are estimated from its lines and attempt times, and a run they cannot fit in
+    memory is refused naming the campaigns; a finite list bounds them by size x max_attempts."""
+    from sim.model import run_size
+
+    data = big_queue(0, 1000)  # no inbound calls at all: the campaign is the whole run
+    data["campaigns"] = {"c": {"groups": ["g"], "dialler": {"mode": "progressive", "calls_per_agent": 2},
+                               "outcomes": {"right_party": 0, "wrong_party": 0, "busy": 0, "no_answer": 1, "machine": 0},
+                               "no_answer_time": {"kind": "deterministic", "mean": 25}}}
+    s = build_scenario(data)
+    # 100 agents x 2 lines, each attempt ringing 25 s until no answer, for 1000 h
+    assert run_size.expected_attempts(s) == pytest.approx(100 * 2 * 3.6e6 / 25)
+    size = run_size.estimate(s, records=False)
+    assert size.memory >= 2.88e7 * run_size.ATTEMPT_BYTES
+    with pytest.raises(ConfigError) as info:
+        run_size.check(s, records=False, available=size.memory / 2)
+    assert info.value.field == "scenario.campaigns" and "list_size" in str(info.value)
+    data["campaigns"]["c"]["list_size"] = 1000
+    assert run_size.expected_attempts(build_scenario(data)) == 1000 * 3  # the list x max_attempts (default 3)

@@ -16,6 +16,9 @@ from typing import Optional
 from sim.errors import ConfigError
 
 RECORD_BYTES = 150  # per call kept in memory: engine record arrays + the calls table (measured 111-114)
+# Per outbound dial attempt, kept in either records mode: the engine's attempt rows and their copy
+# (2 x 74 B), the record's contact draws (6 x 8 B per attempt slot) and the attempt tables; rounded up.
+ATTEMPT_BYTES = 400
 ROW_BYTES = 1_000  # per row of the per-interval tallies and tables (measured 800)
 BASE_BYTES = 50e6  # the tables, plots and interpreter state of any run
 # Calls per second, rounded down from those measured with the benchmark (fast engine without
@@ -64,13 +67,39 @@ def expected_calls(scenario) -> float:
     return mean * (1 + 3 * scenario.busyness_cv)
 
 
+def expected_attempts(scenario) -> float:
+    """Outbound dial attempts of one run, on the large side: every line of every agent of a
+    campaign's groups (``calls_per_agent`` / ``max_calls_per_agent`` lines; preview: one) busy
+    with attempts back to back over the campaign's dialling intervals, an attempt lasting its
+    mean ring time plus, for a live answer, the mean talk time; at most the list's records x
+    max_attempts."""
+    total = 0.0
+    lengths = scenario.interval_ends() - scenario.interval_starts()
+    for c in scenario.campaigns:
+        seconds = float(sum(length for length, dials in zip(lengths, c.dial_open) if dials))
+        agents = sum(len(scenario.groups[g].spells) for g in c.groups)
+        lines = {"preview": 1, "progressive": c.calls_per_agent}.get(c.mode, c.max_calls_per_agent)
+        p = [sum(column) / len(column) for column in zip(*c.probabilities)]  # mean over the intervals
+        ring = 0.0 if c.ring is None else c.ring.mean
+        live = p[0] + p[1]
+        duration = (1 - p[3] - live) * ring + p[3] * c.no_answer.mean + live * (ring + min(c.talk.mean, c.wrong_party_talk.mean))
+        attempts = agents * lines * seconds / max(duration, 1e-3)
+        if c.list_size >= 0:
+            attempts = min(attempts, float(c.list_size) * c.max_attempts)
+        total += attempts
+    return total
+
+
 def estimate(scenario, records: bool, engine: str = "fast", runs: int = 1) -> RunSize:
     """The size of ``runs`` runs of ``scenario``; ``records``: per-call records kept in memory
-    (always so on the SimPy engine)."""
+    (always so on the SimPy engine). Outbound attempts count as calls for the time, and with
+    their own size for the memory (their records are kept in either mode)."""
     records = records or engine != "fast"
-    calls = expected_calls(scenario)
-    rows = scenario.n_intervals * (len(scenario.call_types) + 1 + len(scenario.groups))
-    memory = BASE_BYTES + rows * ROW_BYTES + (calls * RECORD_BYTES if records else 0.0)
+    attempts = expected_attempts(scenario)
+    calls = expected_calls(scenario) + attempts
+    rows = scenario.n_intervals * (len(scenario.call_types) + 1 + len(scenario.groups) + len(scenario.campaigns))
+    memory = BASE_BYTES + rows * ROW_BYTES + attempts * ATTEMPT_BYTES + (
+        (calls - attempts) * RECORD_BYTES if records else 0.0)
     per_run = calls / CALLS_PER_SECOND[engine if engine in ("fast", "simpy") else "fast", records] + rows * ROW_SECONDS
     return RunSize(calls, rows, runs, memory, per_run * runs)
 
@@ -103,5 +132,8 @@ def check(scenario, records: bool, engine: str = "fast", runs: int = 1, availabl
         setting = "output.calls=false (records=False in Python)" if engine == "fast" else \
             "engine=fast with output.calls=false (the SimPy engine keeps every call)"
         raise ConfigError("output.calls" if engine == "fast" else "engine", f"{have}: set {setting}")
+    if expected_attempts(scenario) * ATTEMPT_BYTES > available / 2:
+        raise ConfigError("scenario.campaigns", f"{have} (about {expected_attempts(scenario):,.0f} dial attempts): "
+                                                "give the campaigns a list_size, fewer dialling hours, or shorten the horizon")
     raise ConfigError("scenario.horizon", f"{have}: shorten the horizon (horizon.hours or horizon.intervals), "
                                           "lengthen horizon.interval_minutes or lower the arrival rates")
