@@ -152,8 +152,10 @@ def blended_scenarios(draw, grid=False):
     """A random inbound day (``scenarios``) plus one to three outbound groups and one or two
     campaigns worked by some of the groups (blended ones serve inbound too), any blending policy."""
     data = draw(scenarios(max_types=2, max_groups=3))
-    for g in range(draw(st.integers(0, 2))):  # dedicated outbound groups
-        data["groups"][f"out{g}"] = {"headcount": draw(st.integers(1, 4))}
+    for g in range(draw(st.integers(0, 2))):  # dedicated outbound groups: all day, or spells that end
+        data["groups"][f"out{g}"] = draw(st.builds(dict, headcount=st.integers(1, 4)) | st.builds(
+            dict, headcount_per_interval=st.lists(st.integers(0, 2), min_size=N_INTERVALS - 1, max_size=N_INTERVALS - 1)
+            .map(lambda counts: counts + [1])))
     names = list(data["groups"])
     chosen = draw(st.permutations(names).map(lambda p: p[: draw(st.integers(1, len(p)))]))
     split = draw(st.integers(1, len(chosen)))

@@ -15,58 +15,12 @@ from hypothesis import strategies as st
 from sim import ConfigError, simulate
 from sim.core.engines import ENGINES
 from sim.core.protocol import DIAL_RESULTS, LIVE_RESULTS, NUISANCE_RETRY
-from sim.model.campaigns import RESULTS
 from sim.model.scenario import build_scenario
 
-from strategies import DISTRIBUTIONS, N_INTERVALS, scenarios
+from strategies import blended_scenarios
 
 ENGINE_PARAMS = sorted(ENGINES)
 LIVE = [DIAL_RESULTS.index(name) for name in LIVE_RESULTS]
-MINUTES = st.none() | st.sampled_from([0.0, 0.5, 2.0, 10.0])
-
-
-@st.composite
-def blended_scenarios(draw):
-    """A random scenario (tests/strategies.py) with one or two campaigns, each worked by its own
-    dedicated group and maybe by some of the scenario's groups (blended if they serve inbound)."""
-    s = draw(scenarios(max_types=2, max_groups=3))
-    spare = list(draw(st.permutations(list(s["groups"]))))
-    campaigns = {}
-    for c in range(draw(st.integers(1, 2))):
-        own = f"out{c}"
-        staffing = draw(st.lists(st.integers(0, 2), min_size=N_INTERVALS, max_size=N_INTERVALS))
-        s["groups"][own] = {"headcount_per_interval": staffing[:-1] + [max(staffing[-1], 1)]}
-        groups = [own] + [spare.pop() for _ in range(draw(st.integers(0, len(spare))))]
-        weights = [draw(st.sampled_from([0.0, 1.0, 2.0, 5.0])) for _ in RESULTS]
-        weights[0] += 0.5  # some right-party contacts
-        campaigns[f"c{c}"] = {
-            "groups": draw(st.permutations(groups)),
-            "list_size": draw(st.none() | st.integers(0, 25)),
-            "dial_intervals": draw(st.none() | st.lists(st.integers(0, 1), min_size=N_INTERVALS, max_size=N_INTERVALS)),
-            "dialler": {"mode": draw(st.sampled_from(["preview", "progressive", "predictive"])),
-                        "calls_per_agent": draw(st.integers(1, 3)),
-                        "target_connect": draw(st.sampled_from([0.5, 0.8, 0.97])),
-                        "max_calls_per_agent": draw(st.integers(1, 4)),
-                        "initial_contact_rate": draw(st.sampled_from([0.1, 0.35, 0.8])),
-                        "estimate_window": draw(st.integers(1, 30)),
-                        "nuisance_wait": draw(st.sampled_from([0.0, 2.0, 30.0])),
-                        "nuisance_cap": draw(st.sampled_from([0.0, 0.03, 0.3])),
-                        "nuisance_window": draw(st.integers(1, 30))},
-            "outcomes": dict(zip(RESULTS, (w / sum(weights) for w in weights))),
-            "ring_time": draw(st.none() | DISTRIBUTIONS),
-            "no_answer_time": draw(DISTRIBUTIONS),
-            "talk_time": draw(DISTRIBUTIONS),
-            "wrong_party_time": draw(DISTRIBUTIONS),
-            "wrapup_time": draw(st.none() | DISTRIBUTIONS),
-            "retry": {"max_attempts": draw(st.integers(1, 4)), "busy_minutes": draw(MINUTES),
-                      "no_answer_minutes": draw(MINUTES), "machine_minutes": draw(MINUTES),
-                      "nuisance_minutes": draw(MINUTES)},
-        }
-    s["campaigns"] = campaigns
-    policy = draw(st.sampled_from(["threshold", "threshold_no_queue", "threshold_sl_floor"]))
-    s["blending"] = {"policy": policy, "threshold": draw(st.integers(0, 3)),
-                     "sl_floor": draw(st.sampled_from([0.5, 0.9])) if policy == "threshold_sl_floor" else None}
-    return s
 
 
 def retry_code(a, i):
