@@ -18,7 +18,7 @@ def layer(module: str) -> str:
     if module in LEAVES:
         return "leaf"
     parts = module.split(".")
-    if len(parts) >= 2 and parts[1] in ("model", "policies", "agents", "core", "kpi", "experiments", "reports"):
+    if len(parts) >= 2 and parts[1] in ("model", "policies", "agents", "core", "kpi", "experiments", "reports", "planning"):
         return parts[1]
     return module  # the top-level modules: sim, sim.simulate, sim.cli
 
@@ -32,9 +32,11 @@ ALLOWED = {
     "kpi": {"leaf", "model", "kpi", "sim.core.records"},
     "experiments": {"leaf", "model", "kpi", "experiments", "reports", "sim.simulate"},
     "reports": {"leaf", "model", "kpi", "reports", "sim.simulate"},
+    # staffing plans: requirements, the optimiser's simulations, shift scheduling (issue 13)
+    "planning": {"leaf", "model", "policies", "kpi", "experiments", "reports", "planning", "sim.simulate"},
     "sim.simulate": {"leaf", "model", "core", "kpi"},
     "sim": {"leaf", "sim.simulate"},
-    "sim.cli": {"leaf", "model", "experiments", "reports"},
+    "sim.cli": {"leaf", "model", "experiments", "reports", "planning"},
 }
 
 
