@@ -104,8 +104,10 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     from sim.experiments.job import ExperimentSettings, run_experiment
 
     started = time.perf_counter()
+    plot_process = None
     try:
         app = check_command_line(cfg, overrides)
+        plot_process = start_plot_process(cfg, multirun)
         scenario_cfg = apply_shortcuts(cfg)
         # the scenario checked against the schema once: the Scenario and config.yaml both come from it
         scenario_cfg = app.scenario if scenario_cfg is cfg.scenario else conform_node(scenario_cfg, ScenarioConfig)
@@ -120,9 +122,12 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
             return 0
         begin_output(cfg, out_dir)
         results, method = run_experiment(scenario, cfg.seed, cfg.engine, settings, records, progress=cfg.progress)
+        if plot_process is not None:
+            plot_process.submit(results)  # drawn in the child while the tables are written here
         report.write_run(results, out_dir, config, calls=records, calls_format=cfg.output.calls_format,
                          plots=cfg.output.plots, elapsed=time.perf_counter() - started, method=method,
-                         extra={"config_sha256": fingerprint, "overrides": list(overrides)})
+                         extra={"config_sha256": fingerprint, "overrides": list(overrides)},
+                         render=plot_process.pngs if plot_process is not None else None)
         sweep.clear_failure(out_dir)
     except Exception as error:
         if multirun:
@@ -135,6 +140,9 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
             raise
         print(f"callsim: job failed ({' '.join(overrides)}): {type(error).__name__}: {error}", file=sys.stderr)
         return 1
+    finally:
+        if plot_process is not None:
+            plot_process.close()
     if multirun:
         total = results.summary.set_index("call_type").loc["total"]
         print(f"callsim: {' '.join(overrides)}: service level {100 * total.service_level:.1f}%, "
@@ -142,6 +150,49 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     else:
         print(report.format_summary(results, out_dir))
     return 0
+
+
+_started_plot_process = None  # forked by entry() before Hydra composes the config, for run()
+
+
+def start_plot_process(cfg: DictConfig, multirun: bool):
+    """A single run with plots draws them in a child process (:mod:`sim.reports.plot_process`),
+    which imports matplotlib while this one simulates: the one :func:`entry` started (ended here
+    if the run wants no plots after all), or one started now; None when no plots are drawn, or
+    in a sweep, whose jobs draw their own (its workers already keep the cores busy, and import
+    matplotlib once each)."""
+    global _started_plot_process
+    started, _started_plot_process = _started_plot_process, None
+    if not cfg.output.plots or multirun:
+        if started is not None:
+            started.close()
+        return None
+    if started is not None:
+        return started
+    from sim.reports import plot_process
+
+    return plot_process.start()
+
+
+def start_plot_process_early(argv: Sequence[str]) -> None:
+    """Start the plot process before Hydra composes the config (its matplotlib import then
+    overlaps the composition too), unless the command line says the run draws no plots, or has
+    an option (``-m``, ``--help``, ``--cfg``, ...): those runs start theirs later, if at all."""
+    global _started_plot_process
+    plots = [arg.split("=", 1)[1] for arg in argv if arg.lstrip("+~").startswith("output.plots=")]
+    if any(arg.startswith("-") for arg in argv) or any(value.lower() != "true" for value in plots):
+        return
+    from sim.reports import plot_process
+
+    _started_plot_process = plot_process.start()
+
+
+def end_plot_process() -> None:
+    """End a plot process that no run took (Hydra ended before the run: an error, ``--help``)."""
+    global _started_plot_process
+    if _started_plot_process is not None:
+        _started_plot_process.close()
+        _started_plot_process = None
 
 
 def check_command_line(cfg: DictConfig, overrides: Sequence[str]) -> AppConfig:
@@ -240,6 +291,7 @@ def entry() -> None:
     # later, the run's, are collected as usual.
     gc.freeze()
     try:
+        start_plot_process_early(sys.argv[1:])
         with skip_mode_probe(sys.argv):
             main()
     except KeyboardInterrupt as interrupt:
@@ -250,6 +302,7 @@ def entry() -> None:
         signum = interrupt.args[0] if interrupt.args and isinstance(interrupt.args[0], int) else signal.SIGINT
         sys.exit(128 + signum)
     finally:
+        end_plot_process()
         gc.freeze()  # the run's survivors too: the shutdown's collection has nothing left to walk
 
 

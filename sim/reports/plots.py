@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import io
-from typing import Dict
+from typing import Dict, Iterable, Optional
 
 import matplotlib
 
@@ -116,11 +116,22 @@ def kpi_against(table, x: str, kpi: str, series, rows=None):
     return fig
 
 
+RUN_FIGURES = {"service_level": service_level_figure, "queue_and_staffing": queue_and_staffing_figure}
+RUN_DPI = 110  # the run's PNG files and the report's embedded plots (rendered once, shared)
+
+
 def run_figures(results) -> Dict[str, "plt.Figure"]:
-    return {
-        "service_level": service_level_figure(results),
-        "queue_and_staffing": queue_and_staffing_figure(results),
-    }
+    return {name: draw(results) for name, draw in RUN_FIGURES.items()}
+
+
+def run_pngs(results, names: Optional[Iterable[str]] = None) -> Dict[str, bytes]:
+    """The run's figures (``names`` of them: default all) rendered as PNG files' bytes, {name: png}."""
+    pngs = {}
+    for name in RUN_FIGURES if names is None else names:
+        figure = RUN_FIGURES[name](results)
+        pngs[name] = png(figure, dpi=RUN_DPI)
+        close(figure)
+    return pngs
 
 
 def png(figure, dpi: int) -> bytes:
