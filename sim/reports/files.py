@@ -96,11 +96,13 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
         else:
             written["calls"] = out / "calls.csv.gz"
             write_atomically(written["calls"], lambda tmp: results.calls.to_csv(tmp, compression="gzip"))
+    config_yaml = None
     if config is not None:
         import yaml
 
+        config_yaml = yaml.safe_dump(config, sort_keys=False)  # (once: the report shows the same text)
         written["config"] = out / "config.yaml"
-        write_atomically(written["config"], lambda tmp: Path(tmp).write_text(yaml.safe_dump(config, sort_keys=False)))
+        write_atomically(written["config"], lambda tmp: Path(tmp).write_text(config_yaml))
     figures = {}
     if plots:
         figures = render(results) if render is not None else _render_here(results)
@@ -110,7 +112,7 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     from sim.reports.html import run_report
 
     written["report"] = out / "report.html"
-    document = run_report(results, config, figures, method)
+    document = run_report(results, config, figures, method, config_yaml=config_yaml)
     write_atomically(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
     manifest = {
         "status": "complete", "scenario": results.scenario.name, "engine": results.engine,
