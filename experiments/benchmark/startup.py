@@ -1,7 +1,9 @@
 """How long does a small ``callsim`` run take from the shell, start-up included? The single queue
 for one hour (about 600 calls), with and without its plots, best and median of ``--runs`` runs
 of the real command (fresh processes), alternating the variants (and, with ``--old``, another
-checkout's ``callsim``, from its own ``.venv``).
+checkout's ``callsim``, from its own ``.venv``). Beside the wall time, the median CPU time of the
+command and every process it started (user + system): with its plots, callsim draws them in
+child processes on the other core (sim/reports/plot_process.py), so CPU exceeds wall time.
 
     python experiments/benchmark/startup.py --runs 8
     python experiments/benchmark/startup.py --old ../callsim-old
@@ -10,6 +12,7 @@ checkout's ``callsim``, from its own ``.venv``).
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,17 +32,22 @@ def main() -> None:
     if args.old:
         commands["old"] = str(Path(args.old).resolve() / ".venv" / "bin" / "callsim")
     times = {(tree, plots): [] for tree in commands for plots in ("false", "true")}
+    cpu = {variant: [] for variant in times}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.runs):
             for (tree, plots), seconds in times.items():
                 out = Path(tmp) / f"{tree}_{plots}"
                 shutil.rmtree(out, ignore_errors=True)
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 subprocess.run([commands[tree], *SMALL_RUN, f"output.plots={plots}", f"hydra.run.dir={out}"],
                                check=True, capture_output=True)
                 seconds.append(time.perf_counter() - started)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[tree, plots].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     for (tree, plots), seconds in times.items():
-        print(f"{tree:>5} output.plots={plots:<5}  best {min(seconds):.3f} s  median {statistics.median(seconds):.3f} s")
+        print(f"{tree:>5} output.plots={plots:<5}  best {min(seconds):.3f} s  median {statistics.median(seconds):.3f} s"
+              f"  (CPU median {statistics.median(cpu[tree, plots]):.3f} s)")
 
 
 if __name__ == "__main__":
