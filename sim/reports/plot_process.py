@@ -29,6 +29,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from types import SimpleNamespace
 from typing import Dict, List, Optional, Sequence
 
@@ -157,7 +158,12 @@ def _end(signum, frame) -> None:
 
 def _import_plots(imported: Dict[str, object]) -> None:
     try:
-        from sim.reports import plots
+        with warnings.catch_warnings():
+            # matplotlib registers its 3-D projection if mpl_toolkits.mplot3d imports (about a
+            # seventh of its import time), else warns and goes on: no 3-D plot is drawn here
+            warnings.filterwarnings("ignore", message="Unable to import Axes3D")
+            sys.modules.setdefault("mpl_toolkits.mplot3d", None)
+            from sim.reports import plots
 
         imported["plots"] = plots
     except Exception as error:  # (reported once the parent asks, so that it draws the plots itself)
