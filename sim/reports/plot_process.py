@@ -152,7 +152,9 @@ def _serve(requests, replies) -> None:
 
 
 def _end(signum, frame) -> None:
-    """A child's SIGTERM: unwind (a helper is ended and reaped on the way), then ``os._exit``."""
+    """A child's SIGTERM: unwind (a helper is ended and reaped on the way), then ``os._exit``; a
+    second SIGTERM (its parent's, after one to the whole process group) must not cut that short."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 
 
