@@ -171,20 +171,22 @@ def start_plot_process(cfg: DictConfig, multirun: bool):
         return started
     from sim.reports import plot_process
 
-    return plot_process.start()
+    return plot_process.start() if plot_process.second_core_free() else None
 
 
 def start_plot_process_early(argv: Sequence[str]) -> None:
     """Start the plot process before Hydra composes the config (its matplotlib import then
     overlaps the composition too), unless the command line says the run draws no plots, or has
-    an option (``-m``, ``--help``, ``--cfg``, ...): those runs start theirs later, if at all."""
+    an option (``-m``, ``--help``, ``--cfg``, ...): those runs start theirs later, if at all; nor
+    on a busy machine (:func:`sim.reports.plot_process.second_core_free`)."""
     global _started_plot_process
     plots = [arg.split("=", 1)[1] for arg in argv if arg.lstrip("+~").startswith("output.plots=")]
     if any(arg.startswith("-") for arg in argv) or any(value.lower() != "true" for value in plots):
         return
     from sim.reports import plot_process
 
-    _started_plot_process = plot_process.start()
+    if plot_process.second_core_free():
+        _started_plot_process = plot_process.start()
 
 
 def end_plot_process() -> None:

@@ -23,6 +23,12 @@ from test_outputs import lines, start_callsim, wait_for
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork: the plots are always drawn in-process")
 
+
+@pytest.fixture(autouse=True)
+def plot_process_however_busy(monkeypatch):
+    """The command's plot process whatever the machine's load (the tests run in parallel)."""
+    monkeypatch.setenv("CALLSIM_PLOT_PROCESS", "1")
+
 CONFIGS = Path(__file__).resolve().parents[1] / "configs" / "scenario"
 SMALL = ["scenario=single_queue", "scenario.horizon.hours=2", "scenario.horizon.warmup_hours=0"]
 FAILED = "callsim: the plot process failed ({}); drawing the plots in this process instead"
@@ -233,3 +239,12 @@ def test_an_interrupted_run_with_plots_says_one_line_and_leaves_no_process(tmp_p
     assert lines(stderr) == [f"callsim: interrupted: nothing complete was written in {out} (no run.json); "
                              "rerun the same command to start again"]
     assert all(gone(pid) for pid in helpers) and in_session(process.pid) == []  # reaped by callsim
+
+
+def test_a_busy_machine_draws_in_process(monkeypatch):
+    monkeypatch.setenv("CALLSIM_PLOT_PROCESS", "0")
+    start_plot_process_early([])
+    assert cli._started_plot_process is None
+    monkeypatch.delenv("CALLSIM_PLOT_PROCESS")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)  # one CPU: never free
+    assert not plot_process.second_core_free()
