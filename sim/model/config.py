@@ -74,12 +74,46 @@ class CallTypeConfig:
 
 
 @dataclass
+class BreakConfig:
+    """A break (or lunch) every agent of a shift takes, off the phones for ``minutes``.
+
+    Give exactly one of ``start`` (clock time "HH:MM": everyone at once) or ``window``
+    ([earliest, latest] clock start times): agent k of the shift's n agents then starts at
+    earliest + (latest - earliest) * k / (n - 1) (n = 1: earliest), rounded to the whole minute.
+    An agent busy when its break is due finishes the call first and still takes the full
+    length (it comes back late by as much). ``paid``: whether the break counts in paid hours.
+    """
+
+    name: str = "break"
+    minutes: float = MISSING
+    start: Optional[str] = None
+    window: Optional[List[str]] = None
+    paid: bool = True
+
+
+@dataclass
 class ShiftConfig:
-    """``count`` agents on duty from ``start`` to ``end`` (clock times "HH:MM")."""
+    """``count`` agents on duty from ``start`` to ``end`` (clock times "HH:MM"), off the phones
+    during their ``breaks`` (inside the shift, not overlapping each other)."""
 
     start: str = MISSING
     end: str = MISSING
     count: int = MISSING
+    breaks: List[BreakConfig] = field(default_factory=list)
+
+
+@dataclass
+class ActivityConfig:
+    """An off-phone block of a group: ``agents`` of its agents (among those rostered on the
+    phones for the whole block, lowest agent numbers first) are in a ``kind`` (meeting |
+    training | coaching) from ``start`` to ``end`` (clock times). It ends on time: an agent busy
+    when it starts finishes the call and joins late. ``paid``: counts in paid hours."""
+
+    kind: str = "meeting"
+    start: str = MISSING
+    end: str = MISSING
+    agents: int = MISSING
+    paid: bool = True
 
 
 @dataclass
@@ -89,6 +123,9 @@ class GroupConfig:
 
     speed: per call type name, a factor dividing that type's talk and wrap-up time when served
     by this group (1.25 = 25 % faster; default 1). cost_per_hour: paid cost of one agent-hour.
+    Shrinkage (sim.model.shrinkage, sim.agents.shrinkage): ``activities`` (named off-phone
+    blocks), ``absenteeism`` (probability an agent does not come that day, drawn per
+    replication) and ``adherence`` (share of its scheduled time an agent is where the plan says).
     """
 
     headcount: Optional[int] = None
@@ -96,6 +133,9 @@ class GroupConfig:
     shifts: Optional[Dict[str, ShiftConfig]] = field(default_factory=dict)  # empty: not staffed by shifts
     speed: Dict[str, float] = field(default_factory=dict)
     cost_per_hour: float = 0.0
+    activities: Dict[str, ActivityConfig] = field(default_factory=dict)
+    absenteeism: float = 0.0
+    adherence: float = 1.0
 
 
 @dataclass
