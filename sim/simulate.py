@@ -91,7 +91,7 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     agents = agents_frame(scenario, output.agents)
     if output.records is None:
         summary, intervals, groups, group_intervals, window_end = stream_kpi.tables(
-            scenario, output.tallies, output.agents, output.attempts)
+            scenario, output.tallies, output.agents, output.attempts, output.present)
         calls, n_calls = None, int(output.tallies["calls"])
     else:
         calls, summary, intervals, groups, group_intervals = record_kpi.tables(scenario, output, keep_calls=records)

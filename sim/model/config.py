@@ -75,14 +75,9 @@ class CallTypeConfig:
 
 @dataclass
 class BreakConfig:
-    """A break (or lunch) every agent of a shift takes, off the phones for ``minutes``.
-
-    Give exactly one of ``start`` (clock time "HH:MM": everyone at once) or ``window``
-    ([earliest, latest] clock start times): agent k of the shift's n agents then starts at
-    earliest + (latest - earliest) * k / (n - 1) (n = 1: earliest), rounded to the whole minute.
-    An agent busy when its break is due finishes the call first and still takes the full
-    length (it comes back late by as much). ``paid``: whether the break counts in paid hours.
-    """
+    """A break (or lunch) each agent of a shift takes: exactly one of ``start`` (a clock time) or
+    ``window`` ([earliest, latest] clock start times: agent k of n starts at earliest + (latest -
+    earliest) k / (n - 1), to the nearest minute). Taken in full after the call in hand."""
 
     name: str = "break"
     minutes: float = MISSING
@@ -104,10 +99,8 @@ class ShiftConfig:
 
 @dataclass
 class ActivityConfig:
-    """An off-phone block of a group: ``agents`` of its agents (among those rostered on the
-    phones for the whole block, lowest agent numbers first) are in a ``kind`` (meeting |
-    training | coaching) from ``start`` to ``end`` (clock times). It ends on time: an agent busy
-    when it starts finishes the call and joins late. ``paid``: counts in paid hours."""
+    """``agents`` of the group (on the phones for the whole block, lowest numbers first) in a
+    ``kind`` (meeting | training | coaching) from ``start`` to ``end``; it ends on time."""
 
     kind: str = "meeting"
     start: str = MISSING
