@@ -61,6 +61,8 @@ def _rostered(scenario: Scenario, edges: np.ndarray) -> dict:
                     keys[(agent, spells[i - 1][1])] = group.index
             agent += 1
     out["breaks"] = keys
+    out["no_breaks"] = {"breaks": np.zeros(n_groups, np.int64), "late_breaks": np.zeros(n_groups, np.int64),
+                        "mean_lateness": np.zeros(n_groups), "max_lateness": np.zeros(n_groups)}
     return out
 
 
@@ -68,20 +70,19 @@ def rostered(scenario: Scenario, edges: np.ndarray) -> dict:
     return per_scenario(scenario, "kpi.hours.rostered", lambda s: _rostered(s, edges))
 
 
-def hours(scenario: Scenario, edges: np.ndarray, on_duty: np.ndarray, tail: np.ndarray,
-          present: Optional[np.ndarray]) -> dict:
+def hours(scenario: Scenario, edges: np.ndarray, tail: Optional[np.ndarray], present: Optional[np.ndarray]) -> dict:
     """{paid, scheduled, staffed: (per group x interval seconds, per group window seconds)} given
-    ``tail`` (per group, time on duty after the horizon's end, from the agent log)."""
+    ``tail`` (per group, time on duty after the horizon's end, from the agent log; None: none)."""
     r = rostered(scenario, edges)
-    out = {name: (r[name][0], r[name][1] + tail) for name in ("paid", "scheduled")}
-    if present is None or bool(np.all(present)):
+    out = {name: r[name] if tail is None else (r[name][0], r[name][1] + tail) for name in ("paid", "scheduled")}
+    if present is None or present.all():
         out["staffed"] = out["scheduled"]
         return out
     group, agent, start, end = r["spells"]
     came = np.asarray(present, bool)[agent]
     integral = timeline.grouped_integrals(group[came], len(scenario.groups), start[came], end[came], r["points"])
     n = len(edges) - 1
-    out["staffed"] = (integral[:, :n], integral[:, n + 1] + tail)
+    out["staffed"] = (integral[:, :n], integral[:, n + 1] if tail is None else integral[:, n + 1] + tail)
     return out
 
 
@@ -89,13 +90,15 @@ def break_lateness(scenario: Scenario, edges: np.ndarray, agents) -> dict:
     """Per group: breaks taken, late breaks, mean and max lateness (s; 0 when no break was taken:
     a NaN column would change how pandas sums the other columns of the replications' tables)."""
     n_groups = len(scenario.groups)
-    keys = rostered(scenario, edges)["breaks"]
+    r = rostered(scenario, edges)
+    keys = r["breaks"]
+    if not keys:
+        return {name: values.copy() for name, values in r["no_breaks"].items()}
     lateness = [[] for _ in range(n_groups)]
-    if keys:
-        for agent, scheduled_end, end in zip(agents.agent.tolist(), agents.scheduled_end.tolist(), agents.end.tolist()):
-            g = keys.get((agent, scheduled_end))
-            if g is not None:
-                lateness[g].append(end - scheduled_end)
+    for agent, scheduled_end, end in zip(agents.agent.tolist(), agents.scheduled_end.tolist(), agents.end.tolist()):
+        g = keys.get((agent, scheduled_end))
+        if g is not None:
+            lateness[g].append(end - scheduled_end)
     return {"breaks": np.array([len(x) for x in lateness], np.int64),
             "late_breaks": np.array([sum(1 for v in x if v > 0) for x in lateness], np.int64),
             "mean_lateness": np.array([float(np.mean(x)) if x else 0.0 for x in lateness]),

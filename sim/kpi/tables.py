@@ -210,8 +210,8 @@ def group_columns(scenario: Scenario, agents, window_end: float, busy_window, bu
     # zero, so that no occupancy is a ratio of two residues (2e-15 / 1e-15 once made 200 %)
     on_duty[on_duty < TIME_RESIDUE] = 0.0
     available_j, available = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
-    tail = on_duty[:, n_intervals + 3] if window_end > scenario.horizon_end else np.zeros(n_groups)
-    rostered = hours.hours(scenario, const["edges"], on_duty, tail, present)
+    tail = on_duty[:, n_intervals + 3] if window_end > scenario.horizon_end else None
+    rostered = hours.hours(scenario, const["edges"], tail, present)
     (paid_j, paid), (scheduled_j, scheduled), (staffed_j, staffed) = (
         rostered[name] for name in ("paid", "scheduled", "staffed"))
     busy = np.asarray(busy_window, float)
