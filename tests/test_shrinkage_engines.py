@@ -85,7 +85,7 @@ def test_the_shrinkage_streams_are_their_own():
 def test_without_absenteeism_and_adherence_nothing_is_drawn(monkeypatch):
     from sim.agents import shrinkage
 
-    monkeypatch.setattr(shrinkage, "stream", lambda *a: pytest.fail("a shrinkage stream was drawn"))
+    monkeypatch.setattr(shrinkage, "streams", lambda *a: pytest.fail("a shrinkage stream was drawn"))
     scenario = build_scenario({"name": "plain", "call_types": {"a": {"arrival_rate": 10, "talk_time": {"kind": "exponential", "mean": 60},
                                                      "route": [{"group": "g"}]}},
                                "groups": {"g": {"shifts": {"s": {"start": "00:00", "end": "08:00", "count": 2,

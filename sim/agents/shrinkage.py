@@ -30,7 +30,7 @@ import numpy as np
 
 from sim.agents.roster import roster
 from sim.model.cache import per_scenario
-from sim.model.random_inputs import ABSENCE, ADHERENCE, stream
+from sim.model.random_inputs import ABSENCE, ADHERENCE, streams
 from sim.model.scenario import Scenario
 
 
@@ -78,39 +78,47 @@ def realised(scenario: Scenario, seed: int) -> SpellTables:
     """The spells of the replication with ``seed``: absences removed, adherence stretches cut out."""
     if not has_random_shrinkage(scenario):
         return planned(scenario)
-    entries = roster(scenario)
-    per_agent = [[(s, e, r) for (s, e), r in zip(entry.spells, entry.rests)] for entry in entries]
-    present = np.ones(len(entries), bool)
+    plan = planned(scenario)
+    n_agents = len(plan.first)
+    agent = np.repeat(np.arange(n_agents), plan.count)  # per planned spell
+    present = np.ones(n_agents, bool)
+    # every planned spell as up to two pieces: before the out-of-adherence stretch, and after it
+    begin, end, rest = (np.stack((column, column), axis=1) for column in (plan.begin, plan.end, plan.rest))
+    keep = np.zeros((len(agent), 2), bool)
+    keep[:, 0] = True
+    keys = [(purpose, g.index) for g in scenario.groups
+            for purpose, drawn in ((ABSENCE, g.absenteeism > 0), (ADHERENCE, g.adherence < 1)) if drawn]
+    generators = dict(zip(keys, streams(seed, keys)))  # (built together: cheaper than one by one)
     first_agent = 0
     for group in scenario.groups:
-        agents = range(first_agent, first_agent + len(group.spells))
+        agents = slice(first_agent, first_agent + len(group.spells))
         first_agent += len(group.spells)
         if group.absenteeism > 0:
-            u = stream(seed, ABSENCE, group.index).random(len(agents))
-            present[list(agents)] = u >= group.absenteeism
+            present[agents] = generators[ABSENCE, group.index].random(agents.stop - agents.start) >= group.absenteeism
         if group.adherence < 1:
-            u = iter(stream(seed, ADHERENCE, group.index).random(sum(len(per_agent[a]) for a in agents)).tolist())
-            for a in agents:
-                per_agent[a] = [piece for spell in per_agent[a]
-                                for piece in _out_of_adherence(spell, next(u), group.adherence, scenario.horizon_end)]
-        for a in agents:
-            if not present[a]:
-                per_agent[a] = []
-    return _tables(per_agent, present)
+            spells = slice(int(plan.first[agents.start]) if agents.stop > agents.start else 0,
+                           int(plan.first[agents.stop - 1] + plan.count[agents.stop - 1]) if agents.stop > agents.start else 0)
+            u = generators[ADHERENCE, group.index].random(spells.stop - spells.start)
+            _out_of_adherence(begin[spells], end[spells], rest[spells], keep[spells], u, group.adherence,
+                              scenario.horizon_end)
+    keep &= present[agent][:, None]
+    counts = np.bincount(np.repeat(agent, 2)[keep.ravel()], minlength=n_agents).astype(np.int32)
+    mask = keep.ravel()
+    return SpellTables(first=(np.cumsum(counts) - counts).astype(np.int32), count=counts, begin=begin.ravel()[mask],
+                       end=end.ravel()[mask], rest=rest.ravel()[mask], present=present)
 
 
-def _out_of_adherence(spell, u: float, adherence: float, horizon_end: float):
-    """The spell with a stretch of (1 - adherence) L cut out at start + u (adherence L)."""
-    start, end, rest = spell
-    length = min(end, horizon_end) - start
-    if length <= 0:
-        return [spell]
+def _out_of_adherence(begin, end, rest, keep, u, adherence: float, horizon_end: float) -> None:
+    """Cut a stretch of (1 - adherence) L out of each spell at start + u (adherence L), in place:
+    column 0 the piece before it (kept if not empty), column 1 the piece after it (kept if not
+    empty; its rest is the spell's only when the piece before is empty)."""
+    start, stop = begin[:, 0].copy(), end[:, 0].copy()
+    length = np.minimum(stop, horizon_end) - start
     cut = start + u * (adherence * length)
     back = cut + (1 - adherence) * length
-    pieces = []
-    if cut > start:
-        pieces.append((start, cut, rest))
-        rest = 0.0
-    if end > back:
-        pieces.append((back, end, rest))
-    return pieces
+    split = length > 0
+    end[:, 0] = np.where(split, cut, stop)
+    begin[:, 1] = back
+    keep[:, 0] = ~split | (cut > start)
+    keep[:, 1] = split & (stop > back)
+    rest[:, 1] = np.where(keep[:, 0], 0.0, rest[:, 0])
