@@ -120,3 +120,13 @@ def test_adherence_after_a_break_keeps_the_rest_on_the_first_piece(engine):
                 (max(4500, 3620 + 900), second, second), (second + 1350, INF, 7200)]
     assert first + 1800 < 3590  # (seed 2 puts the stretch before the call: the break is late)
     assert log(r) == expected
+
+
+def test_the_part_after_an_adherence_stretch_starts_on_time(engine):
+    # adherence 0.9: a 270 s stretch in the 4500-7200 spell after the 900 s break; the agent is
+    # back at its end (rest 0), not 900 s after it left (the break's rest stays on the first piece)
+    s = scenario({"g": shift({"minutes": 15, "start": "09:00"}) | {"adherence": 0.9}})
+    u = draws(4, 7, 0, 2)
+    first, second = u[0] * (0.9 * 3600), 4500 + u[1] * (0.9 * 2700)
+    assert log(run(s, engine, seed=4)) == [(0, first, first), (first + (1 - 0.9) * 3600, 3600, 3600), (4500, second, second),
+                                           (second + (1 - 0.9) * 2700, INF, 7200)]
