@@ -173,4 +173,5 @@ def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
         measured = mine & measured_call
         answered.append(int(measured.sum()))
         aht.append(float(handle[measured].mean()) if measured.any() else np.nan)
-    return assemble_group_tables(scenario, output.agents, window_end, busy_window, busy_intervals, answered, aht)
+    return assemble_group_tables(scenario, output.agents, window_end, busy_window, busy_intervals, answered, aht,
+                                 output.present)

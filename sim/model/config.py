@@ -74,12 +74,39 @@ class CallTypeConfig:
 
 
 @dataclass
+class BreakConfig:
+    """A break (or lunch) each agent of a shift takes: exactly one of ``start`` (a clock time) or
+    ``window`` ([earliest, latest] clock start times: agent k of n starts at earliest + (latest -
+    earliest) k / (n - 1), to the nearest minute). Taken in full after the call in hand."""
+
+    name: str = "break"
+    minutes: float = MISSING
+    start: Optional[str] = None
+    window: Optional[List[str]] = None
+    paid: bool = True
+
+
+@dataclass
 class ShiftConfig:
-    """``count`` agents on duty from ``start`` to ``end`` (clock times "HH:MM")."""
+    """``count`` agents on duty from ``start`` to ``end`` (clock times "HH:MM"), off the phones
+    during their ``breaks`` (inside the shift, not overlapping each other)."""
 
     start: str = MISSING
     end: str = MISSING
     count: int = MISSING
+    breaks: List[BreakConfig] = field(default_factory=list)
+
+
+@dataclass
+class ActivityConfig:
+    """``agents`` of the group (on the phones for the whole block, lowest numbers first) in a
+    ``kind`` (meeting | training | coaching) from ``start`` to ``end``; it ends on time."""
+
+    kind: str = "meeting"
+    start: str = MISSING
+    end: str = MISSING
+    agents: int = MISSING
+    paid: bool = True
 
 
 @dataclass
@@ -89,6 +116,9 @@ class GroupConfig:
 
     speed: per call type name, a factor dividing that type's talk and wrap-up time when served
     by this group (1.25 = 25 % faster; default 1). cost_per_hour: paid cost of one agent-hour.
+    Shrinkage (sim.model.shrinkage, sim.agents.shrinkage): ``activities`` (named off-phone
+    blocks), ``absenteeism`` (probability an agent does not come that day, drawn per
+    replication) and ``adherence`` (share of its scheduled time an agent is where the plan says).
     """
 
     headcount: Optional[int] = None
@@ -96,6 +126,9 @@ class GroupConfig:
     shifts: Optional[Dict[str, ShiftConfig]] = field(default_factory=dict)  # empty: not staffed by shifts
     speed: Dict[str, float] = field(default_factory=dict)
     cost_per_hour: float = 0.0
+    activities: Dict[str, ActivityConfig] = field(default_factory=dict)
+    absenteeism: float = 0.0
+    adherence: float = 1.0
 
 
 @dataclass

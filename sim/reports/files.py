@@ -222,7 +222,8 @@ def format_summary(results, out_dir=None) -> str:
         "group": groups.group, "agents": groups.agents,
         "answered": groups.answered.map(_count),
         "occupancy": _column(groups, "occupancy", _percent),
-        "staffed h": groups.staffed_hours.map(_number), "cost": groups.cost.map(lambda x: _number(x, 0)),
+        "paid h": groups.paid_hours.map(_number), "available h": groups.available_hours.map(_number),
+        "utilisation": _column(groups, "utilisation", _percent), "cost": groups.cost.map(lambda x: _number(x, 0)),
     })
     lines += ["", "Agent groups:", gview.to_string(index=False)]
     lines += outbound_text.summary_lines(results)  # scenarios with campaigns
