@@ -72,6 +72,7 @@ def _indicators(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         "mean_wait": calls.wait.where(left_queue),
         "p90_wait": calls.wait.where(left_queue),
         "aht": (calls.talk + calls.wrapup).where(answered),
+        "att": calls.talk.where(answered),
     })
 
 
@@ -79,6 +80,7 @@ AGGREGATES = {
     "arrived": "sum", "blocked": "sum", "short_abandoned": "sum", "offered": "sum",
     "answered": "sum", "abandoned": "sum", "answered_within_T": "sum", "late_abandoned": "sum",
     "asa": "mean", "mean_wait": "mean", "p90_wait": lambda s: s.quantile(0.9), "aht": "mean",
+    "att": "mean",
 }
 COUNTS = [column for column, how in AGGREGATES.items() if how == "sum"]
 

@@ -212,7 +212,7 @@ cdef class FastCore:
             self.rec.talk[c.id] = talk
             self.rec.wrapup[c.id] = wrapup
         if self.tally:
-            self.kpi.answered(c, g, talk + wrapup, self.now)
+            self.kpi.answered(c, g, talk, talk + wrapup, self.now)
             self.kpi.busy_step(g, 1, self.now)
         if not self.talk_end_event:
             if self.keep_records:

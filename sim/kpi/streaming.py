@@ -80,7 +80,7 @@ def _means(counts: np.ndarray, sums: np.ndarray) -> dict:
         "offered": definitions.offered(answered, abandoned, c["unfinished"]), "answered": answered, "abandoned": abandoned,
         "answered_within_T": c["answered_within_T"], "late_abandoned": c["late_abandoned"],
         "asa": ratio(total["wait_answered"], answered), "mean_wait": ratio(total["wait_left"], answered + abandoned),
-        "aht": ratio(total["handle"], answered),
+        "aht": ratio(total["handle"], answered), "att": ratio(total["talk"], answered),
     }
 
 

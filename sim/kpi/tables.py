@@ -25,7 +25,7 @@ from sim.model.scenario import Scenario
 TOTAL = definitions.TOTAL
 
 
-RATE_COLUMNS = ("asa", "mean_wait", "p90_wait", "aht", "avg_queue", "max_queue")
+RATE_COLUMNS = ("asa", "mean_wait", "p90_wait", "aht", "att", "avg_queue", "max_queue")
 
 
 def _kpi_frame(scenario: Scenario, leading: dict, columns: dict) -> pd.DataFrame:
@@ -63,6 +63,7 @@ AGGREGATES = {
     "arrived": "sum", "blocked": "sum", "short_abandoned": "sum", "offered": "sum",
     "answered": "sum", "abandoned": "sum", "answered_within_T": "sum", "late_abandoned": "sum",
     "asa": "mean", "mean_wait": "mean", "p90_wait": lambda s: s.quantile(0.9), "aht": "mean",
+    "att": "mean",
 }
 COUNTS = [column for column, how in AGGREGATES.items() if how == "sum"]
 
