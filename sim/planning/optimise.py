@@ -12,7 +12,8 @@ meets it (:mod:`sim.planning.evaluate`). Two methods:
 - every call type routed to one group only (independent single-group queues): the iterative
   staffing algorithm of Feldman et al. (2008) with alpha chosen by bisection (:mod:`sim.planning.isa`),
   then a final pass: add an agent in the earliest failing interval until every target is met,
-  and try one agent fewer in each interval, latest first, keeping every target met;
+  and try one agent fewer in each interval, earliest first (:mod:`sim.planning.greedy` says
+  why), keeping every target met;
 - several groups serving a call type: a greedy search from ``start`` (:mod:`sim.planning.greedy`,
   whose docstring states the rule and how it differs from Cezik & L'Ecuyer 2008).
 
