@@ -54,7 +54,7 @@ def _costs(evaluator: Evaluator) -> np.ndarray:
     return np.ones_like(costs) if not costs.any() else costs
 
 
-def _with(headcount: np.ndarray, group: int, block: np.ndarray, change: int) -> np.ndarray:
+def with_change(headcount: np.ndarray, group: int, block: np.ndarray, change: int) -> np.ndarray:
     changed = headcount.copy()
     changed[group, block] += change
     return changed
@@ -67,13 +67,24 @@ def candidates(evaluator: Evaluator, evaluation: Evaluation, interval: int) -> L
     return sorted(set(serving_groups(evaluator.scenario, types)) | set(groups))
 
 
+def best_addition(evaluator: Evaluator, headcount: np.ndarray, evaluation: Evaluation, blocks: List[np.ndarray],
+                  b: int, groups: List[int]) -> Tuple[int, Evaluation]:
+    """Which of ``groups`` takes the next agent in block ``b`` (module docstring), and the
+    evaluation with that agent."""
+    costs = _costs(evaluator)
+    block = blocks[b]
+    trials = {g: evaluator.evaluate(with_change(headcount, g, block, 1)) for g in groups}
+    chosen = min(groups, key=lambda g: (-(evaluation.shortfall - trials[g].shortfall) / costs[g],
+                                        headcount[g, block[0]], g))
+    return chosen, trials[chosen]
+
+
 def add_until_met(evaluator: Evaluator, headcount: np.ndarray, blocks: List[np.ndarray], max_per_block: int,
                   evaluation: Optional[Evaluation] = None) -> Tuple[np.ndarray, Evaluation, int]:
     """The adding pass (module docstring): (headcount, its evaluation, agents added)."""
     headcount = np.asarray(headcount, np.int64)
     evaluation = evaluation or evaluator.evaluate(headcount)
     owner = block_of(blocks, headcount.shape[1])
-    costs = _costs(evaluator)
     gained = np.zeros((headcount.shape[0], len(blocks)), np.int64)
     added = 0
     while not evaluation.met:
@@ -83,10 +94,8 @@ def add_until_met(evaluator: Evaluator, headcount: np.ndarray, blocks: List[np.n
         groups = [g for g in candidates(evaluator, evaluation, evaluation.next_interval) if gained[g, b] < max_per_block]
         if not groups or room < 1:
             break
-        trials = {g: evaluator.evaluate(_with(headcount, g, block, 1)) for g in groups}
-        chosen = min(groups, key=lambda g: (-(evaluation.shortfall - trials[g].shortfall) / costs[g],
-                                            headcount[g, block[0]], g))
-        headcount, evaluation = _with(headcount, chosen, block, 1), trials[chosen]
+        chosen, trial = best_addition(evaluator, headcount, evaluation, blocks, b, groups)
+        headcount, evaluation = with_change(headcount, chosen, block, 1), trial
         gained[chosen, b] += 1
         added += 1
     return headcount, evaluation, added
@@ -107,7 +116,7 @@ def remove_unneeded(evaluator: Evaluator, headcount: np.ndarray, blocks: List[np
         for b, g in order:
             if headcount[g, blocks[b][0]] < 1:
                 continue
-            trial = _with(headcount, g, blocks[b], -1)
+            trial = with_change(headcount, g, blocks[b], -1)
             tried = evaluator.evaluate(trial)
             if tried.met:
                 headcount, evaluation = trial, tried

@@ -140,11 +140,11 @@ def _scenario(cfg) -> Scenario:
 
 
 def _targets(targets, scenario: Scenario) -> Targets:
-    if isinstance(targets, Targets):
-        return targets
-    if targets is None:
+    if targets is not None and not isinstance(targets, Targets):
+        targets = targets_from(targets, scenario.kpi)
+    if targets is None or (targets.service_level, targets.max_abandon, targets.max_asa) == (None, None, None):
         raise ConfigError("staffing.targets", "sets no target: give at least one of service_level, max_abandon, max_asa")
-    return targets_from(targets, scenario.kpi)
+    return targets
 
 
 def _blocks(scenario: Scenario) -> List[np.ndarray]:
