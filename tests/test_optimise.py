@@ -121,6 +121,15 @@ def test_stationary_queue_needs_the_erlang_a_requirement_within_one_agent(rate, 
         assert abs(plan.headcount[0].mean() - erlang) <= 1, (plan.headcount, erlang)
 
 
+def test_a_dict_config_and_a_groups_x_intervals_start_are_taken():
+    from omegaconf import OmegaConf
+
+    plan = optimise(OmegaConf.create(flat_day(150, intervals=2)), {"service_level": 0.8, "threshold": 20},
+                    start=np.array([[14, 14]]), replications=5, progress=False)
+    assert plan.met and plan.groups == ("agents",) and list(plan.headcount_per_interval()) == ["agents"]
+    assert plan.simulations >= 2 and plan.replications == 5 * plan.simulations
+
+
 def test_steady_state_run_is_staffed_with_one_headcount_near_erlang_a():
     cfg = load_scenario_file("single_queue")
     cfg["horizon"].update(hours=8, warmup_hours=1)

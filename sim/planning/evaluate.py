@@ -123,7 +123,7 @@ class Evaluator:
         headcount = np.asarray(headcount, np.int64)
         key = headcount.tobytes()
         known = self._memo.get(key)
-        if known is not None and (known.records is not None or not records):
+        if known is not None and not records:
             return known
         scenario = self.staffed(headcount)
         made = [run_replication(scenario, seed, engine=self.engine, records=records) for seed in self.seeds]
@@ -134,7 +134,7 @@ class Evaluator:
         runs = [run for run, _ in made]
         calls = [results.calls for _, results in made] if records else None
         evaluation = self._checked(headcount, runs, calls)
-        self._memo[key] = evaluation
+        self._memo[key] = dataclasses.replace(evaluation, records=None)  # (records are large: not kept)
         return evaluation
 
     # ------------------------------------------------------------------ the checks
