@@ -14,7 +14,7 @@ from sim.errors import ConfigError
 from sim.experiments.replications import replication_seeds
 from sim.model.scenario import build_scenario
 from sim.planning import greedy, isa
-from sim.planning.evaluate import Evaluator
+from sim.planning.evaluate import Evaluator, first_blamed
 from sim.planning.optimise import optimise
 from sim.planning.targets import Targets
 from sim.simulate import load_scenario_file, simulate
@@ -53,6 +53,24 @@ def test_a_target_is_met_when_the_one_sided_bound_meets_it():
     for target, met in ((lower.min() - 1e-6, True), (lower.min() + 1e-6, False)):
         strict = Evaluator(scenario, Targets(target, 20.0, None, None, None, "interval"), 8, 0.9, 3)
         assert strict.evaluate(np.array([[13, 13]])).met is met
+
+
+def test_the_evaluated_scenario_has_the_matrix_on_duty_and_the_targets_threshold():
+    scenario = build_scenario(flat_day(100, intervals=3))
+    evaluator = Evaluator(scenario, Targets(0.8, 45.0, None, None, None, "interval"), 2, 0.95, seed=1)
+    staffed = evaluator.staffed(np.array([[3, 0, 5]]))
+    log = simulate(staffed, 1, engine="fast").agents  # spells as the engine ran them
+    middles = np.array([0.5, 1.5, 2.5]) * 3600
+    on_duty = [int(((log["start"] <= t) & (log["scheduled_end"] > t)).sum()) for t in middles]
+    assert on_duty == [3, 0, 5]
+    assert staffed.kpi.sl_threshold == 45.0
+
+
+def test_the_next_agent_goes_to_the_earliest_miss_or_over_the_day_to_the_worst_interval():
+    blame = np.array([0.0, 0.2, 0.0, 0.5])
+    assert first_blamed("interval", blame) == 1
+    assert first_blamed("day", blame) == 3
+    assert first_blamed("day", np.array([0.0, 0.3, 0.3])) == 1
 
 
 def test_the_same_matrix_gives_the_same_numbers_with_common_random_numbers():
