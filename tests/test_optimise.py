@@ -120,8 +120,9 @@ def test_alpha_is_the_largest_whose_converged_staffing_meets_the_targets():
     staffing, evaluation, alpha, _ = isa.best_alpha(evaluator, np.array([[12, 12]]), blocks, 30)
     m = round(alpha * 10)
     assert evaluation.met and 0 < m < 9
-    assert np.array_equal(isa.converge(evaluator, staffing, m, blocks, 30)[0], staffing)  # a fixed point
-    bigger = isa.converge(evaluator, np.array([[12, 12]]), m + 1, blocks, 30)[1]
+    observer = isa.Observer(evaluator)
+    assert np.array_equal(isa.converge(observer, staffing, m, blocks, 30)[0], staffing)  # converged
+    bigger = isa.converge(observer, np.array([[12, 12]]), m + 1, blocks, 30)[1]
     assert not bigger.met  # one step more alpha (fewer agents) misses
 
 

@@ -12,7 +12,7 @@ Two staffings:
   mean arrival rate, as if each interval were in steady state (the stationary approximation);
 - optimised: ``sim.planning.optimise.optimise`` (the iterative staffing algorithm, alpha by
   bisection, then the add / remove pass) with 20 replications (the default).
-Both are then simulated with 100 fresh replications (other seeds than the optimiser's) and
+Both are then simulated with 400 fresh replications (other seeds than the optimiser's) and
 P(wait) per interval is the share of offered calls arriving in the interval that waited.
 
 Run from the repository root::
@@ -46,7 +46,7 @@ from sim.simulate import simulate  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 TALK, PATIENCE, BASE, AMPLITUDE, PERIOD_HOURS = 900.0, 900.0, 120.0, 0.5, 6.0
 TARGET = 0.8  # answered without waiting
-FULL = dict(intervals=24, replications=20, check=100)
+FULL = dict(intervals=24, replications=20, check=400)
 QUICK = dict(intervals=8, replications=5, check=5)
 
 

@@ -16,13 +16,13 @@ staffing at a grid point is the (m + 1)-th largest of the n values of L(t), plus
 interval in which nobody is ever in the system needs no agent: 0, not the 1 the formula gives.)
 Alpha is chosen by bisection on m: the largest alpha (fewest agents) whose converged staffing
 meets the targets; this assumes that a smaller alpha never meets fewer targets. Common random
-numbers make each iteration a deterministic function of the staffing, so the iteration stops
-at a fixed point or, cycling, at max_iterations.
+numbers make each iteration a deterministic function of the staffing, so the iteration stops at
+a fixed point or when it comes back to a staffing it had (a cycle), or at max_iterations.
 """
 
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 
@@ -97,36 +97,62 @@ def next_staffing(samples: np.ndarray, point_interval: np.ndarray, allowed: int,
     return staffing
 
 
-def converge(evaluator: Evaluator, start: np.ndarray, allowed: int, blocks: List[np.ndarray],
-             max_iterations: int, on_iteration: Optional[Callable] = None) -> Tuple[np.ndarray, Evaluation, int]:
-    """Iterate s <- next_staffing(L under s) from ``start`` until s repeats (or max_iterations):
-    (the last staffing simulated, its evaluation, iterations run)."""
-    times, point_interval = grid_times(evaluator)
-    type_groups = TypeGroups(evaluator.scenario)
-    n_groups = len(evaluator.scenario.groups)
+class Observer:
+    """L(t) of staffing matrices at the grid times, per replication: each matrix simulated once
+    (common random numbers: the same matrix gives the same samples)."""
+
+    def __init__(self, evaluator: Evaluator):
+        self.evaluator = evaluator
+        self.times, self.point_interval = grid_times(evaluator)
+        self.type_groups = TypeGroups(evaluator.scenario)
+        self._seen = {}
+
+    def samples(self, staffing: np.ndarray) -> np.ndarray:
+        """replications x groups x grid times."""
+        key = staffing.tobytes()
+        if key not in self._seen:
+            records = self.evaluator.evaluate(staffing, records=True).records
+            n_groups = len(self.evaluator.scenario.groups)
+            self._seen[key] = np.array([number_in_system(calls, self.type_groups, n_groups, self.times)
+                                        for calls in records])
+        return self._seen[key]
+
+
+def converge(observer: Observer, start: np.ndarray, allowed: int, blocks: List[np.ndarray],
+             max_iterations: int) -> Tuple[np.ndarray, Evaluation, int]:
+    """Iterate s <- next_staffing(L under s) from ``start`` until s stops changing, or comes back to
+    a staffing it had before (a cycle: the one of the cycle with the most agent-intervals is kept,
+    the first of them on ties), or max_iterations: (staffing, its evaluation, iterations run)."""
     staffing = np.asarray(start, np.int64)
+    visited = [staffing]
     for iteration in range(1, max_iterations + 1):
-        evaluation = evaluator.evaluate(staffing, records=True)
-        samples = np.array([number_in_system(calls, type_groups, n_groups, times) for calls in evaluation.records])
-        following = next_staffing(samples, point_interval, allowed, blocks, staffing.shape)
-        if on_iteration is not None:
-            on_iteration()
+        following = next_staffing(observer.samples(staffing), observer.point_interval, allowed, blocks,
+                                  staffing.shape)
         if np.array_equal(following, staffing):
-            return staffing, evaluation, iteration
+            break
+        earlier = [i for i, seen in enumerate(visited) if np.array_equal(seen, following)]
+        if earlier:
+            cycle = visited[earlier[0]:]
+            staffing = cycle[int(np.argmax([c.sum() for c in cycle]))]
+            break
         staffing = following
-    return staffing, evaluator.evaluate(staffing), max_iterations
+        visited.append(staffing)
+    else:
+        iteration = max_iterations
+    return staffing, observer.evaluator.evaluate(staffing), iteration
 
 
-def best_alpha(evaluator: Evaluator, start: np.ndarray, blocks: List[np.ndarray], max_iterations: int,
-               on_iteration: Optional[Callable] = None) -> Tuple[np.ndarray, Evaluation, Optional[float], int]:
+def best_alpha(evaluator: Evaluator, start: np.ndarray, blocks: List[np.ndarray],
+               max_iterations: int) -> Tuple[np.ndarray, Evaluation, Optional[float], int]:
     """Bisection on alpha = m / n (n replications): the converged staffing of the largest m that
     meets the targets, or of m = 0 when none does. (staffing, evaluation, alpha or None, ISA iterations)."""
     n = len(evaluator.seeds)
+    observer = Observer(evaluator)
     low, high = 0, n - 1
     found, fallback, iterations, warm = None, None, 0, np.asarray(start, np.int64)
     while low <= high:
         middle = (low + high) // 2
-        staffing, evaluation, used = converge(evaluator, warm, middle, blocks, max_iterations, on_iteration)
+        staffing, evaluation, used = converge(observer, warm, middle, blocks, max_iterations)
         iterations += used
         warm = staffing
         if middle == 0:
@@ -139,6 +165,6 @@ def best_alpha(evaluator: Evaluator, start: np.ndarray, blocks: List[np.ndarray]
     if found is not None:
         return found[0], found[1], found[2], iterations
     if fallback is None:  # (m = 0 was never tried: every m tried met nothing, so try the most generous)
-        staffing, evaluation, used = converge(evaluator, warm, 0, blocks, max_iterations, on_iteration)
+        staffing, evaluation, used = converge(observer, warm, 0, blocks, max_iterations)
         fallback, iterations = (staffing, evaluation), iterations + used
     return fallback[0], fallback[1], None, iterations
