@@ -5,7 +5,8 @@ these agents per interval x group, are the targets met, and by how much are they
 An :class:`Evaluator` answers it for one scenario, built once: every group's staffing is
 replaced by ``headcount_per_interval`` = the matrix row, and the scenario is simulated with the
 SAME replication seeds every time (common random numbers: every alternative sees the very same
-calls, so a difference between two matrices is the staffing's, not the noise's). The service
+calls, so a difference between two matrices is the staffing's, not the noise's). The matrix is
+agents on the phones: the groups' shrinkage (breaks, absences) is not simulated here. The service
 level is measured at the targets' threshold (the scenario's ``kpi.sl_threshold`` is set to it).
 
 A target is met "with confidence" c when the one-sided bound of its confidence interval meets
@@ -39,6 +40,7 @@ from sim.planning.targets import Targets
 from sim.policies import staffing as staffing_policy
 
 KPIS = ("service_level", "abandon_rate", "asa")  # per call type, from the interval and summary tables
+_NO_SHRINKAGE = {"rests": (), "paid": (), "absenteeism": 0.0, "adherence": 1.0}  # Group fields, if present
 _TARGET_OF = {"service_level": "service_level", "abandon_rate": "max_abandon", "asa": "max_asa",
               "occupancy": "max_occupancy"}
 
@@ -110,11 +112,13 @@ class Evaluator:
         return len(self.scenario.groups), self.scenario.n_intervals
 
     def staffed(self, headcount: np.ndarray) -> Scenario:
-        """The scenario with group g staffed by ``headcount[g]`` agents per interval."""
+        """The scenario with group g staffed by ``headcount[g]`` agents per interval, all of them on
+        the phones: a group's shrinkage (breaks, activities, absenteeism, adherence, where the
+        model has them) is left out, the plan grosses the requirement up for it."""
         s = self.scenario
         groups = tuple(dataclasses.replace(g, spells=staffing_policy.per_interval(
-            [int(c) for c in headcount[g.index]], s.interval_length, s.horizon_end, f"groups.{g.name}"))
-            for g in s.groups)
+            [int(c) for c in headcount[g.index]], s.interval_length, s.horizon_end, f"groups.{g.name}"),
+            **{name: value for name, value in _NO_SHRINKAGE.items() if hasattr(g, name)}) for g in s.groups)
         return dataclasses.replace(s, groups=groups)
 
     def evaluate(self, headcount, records: bool = False) -> Evaluation:
