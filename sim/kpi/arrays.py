@@ -17,7 +17,7 @@ from typing import Dict, List
 import numpy as np
 import pandas as pd
 
-from sim.kpi import outbound
+from sim.kpi import costs, outbound
 from sim.kpi import tables as kpi
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
@@ -42,11 +42,11 @@ OUTBOUND_KEYS = {
 
 INTEGER_COLUMNS = frozenset(kpi.COUNTS) | {"agents", "answered", "breaks", "late_breaks"}  # int64 in the tables
 _NUMERIC = {
-    "summary": tuple(kpi.COUNTS) + ("service_level", "abandon_rate") + kpi.RATE_COLUMNS,
+    "summary": tuple(kpi.COUNTS) + ("service_level", "abandon_rate") + kpi.RATE_COLUMNS + costs.COLUMNS,
     "groups": ("agents", "paid_hours", "scheduled_hours", "staffed_hours", "available_hours", "busy_hours",
                "occupancy", "utilisation", "answered", "aht", "cost", "breaks", "late_breaks", "mean_lateness",
                "max_lateness"),
-    "group_intervals": ("paid", "scheduled", "staffed", "available", "busy", "occupancy", "utilisation"),
+    "group_intervals": ("paid", "scheduled", "staffed", "available", "busy", "occupancy", "utilisation", "cost"),
 }
 _NUMERIC["intervals"] = _NUMERIC["summary"]
 

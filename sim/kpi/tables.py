@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.kpi import definitions, hours, kernels, outbound_work, timeline
+from sim.kpi import costs, definitions, hours, kernels, outbound_work, timeline
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
 from sim.core.records import ANSWERED, EngineOutput
@@ -47,6 +47,7 @@ def kpi_columns(scenario: Scenario, columns: dict) -> dict:
     out["service_level"] = definitions.ratio(counts["answered_within_T"], denominator)
     out["abandon_rate"] = definitions.ratio(counts["abandoned"], counts["offered"])
     out.update((name, np.asarray(columns[name], float).ravel()) for name in RATE_COLUMNS)
+    out.update(costs.call_cost_columns(scenario, counts, out))
     return out
 
 
@@ -232,6 +233,7 @@ def group_columns(scenario: Scenario, agents, window_end: float, busy_window, bu
         "busy": (busy_j / lengths).ravel(),
         "occupancy": definitions.ratio(busy_j.ravel(), available_j.ravel()),
         "utilisation": definitions.ratio(busy_j.ravel(), paid_j.ravel()),
+        "cost": (paid_j / 3600 * const["cost_per_hour"][:, None]).ravel(),
     }
     return summary, per_interval
 

@@ -23,6 +23,7 @@ from sim.core import protocol
 from sim.model import bounds
 from sim.model.bounds import DAY, in_range, whole_in_range
 from sim.model.campaigns import Blending, Campaign, build_blending, build_campaigns
+from sim.model.costs import Costs, build_costs
 from sim.model.config import ScenarioConfig
 from sim.model.schema import conform_node
 from sim.model import shrinkage
@@ -102,6 +103,7 @@ class Scenario:
     agent_selection: str = "route_order"
     campaigns: Tuple[Campaign, ...] = ()  # outbound campaigns (sim.model.campaigns)
     blending: Blending = Blending()
+    costs: Costs = Costs()  # telephony, abandonment penalty, revenue (sim.model.costs)
 
     @property
     def n_agents(self) -> int:
@@ -172,6 +174,7 @@ def build_scenario(cfg) -> Scenario:
         **_routing(node.routing, call_types),
         campaigns=campaigns,
         blending=build_blending(node.blending, campaigns),
+        costs=build_costs(node.costs, node.call_types),
     )
 
 

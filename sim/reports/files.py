@@ -20,7 +20,7 @@ import pandas as pd
 from sim.errors import ConfigError
 from sim.kpi.definitions import TOTAL
 from sim.kpi.tables import interval_label
-from sim.reports import outbound_files, outbound_text
+from sim.reports import cost_text, outbound_files, outbound_text
 from sim.reports.formats import count as _count, number as _number, percent as _percent, with_ci as _column
 
 CALL_FORMATS = ("parquet", "csv")
@@ -226,6 +226,7 @@ def format_summary(results, out_dir=None) -> str:
         "utilisation": _column(groups, "utilisation", _percent), "cost": groups.cost.map(lambda x: _number(x, 0)),
     })
     lines += ["", "Agent groups:", gview.to_string(index=False)]
+    lines += cost_text.summary_lines(results)  # scenarios that price their day
     lines += outbound_text.summary_lines(results)  # scenarios with campaigns
     comparison = getattr(results, "theory", None)
     if comparison is not None:
