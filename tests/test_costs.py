@@ -81,3 +81,25 @@ def test_a_negative_revenue_names_the_call_type():
         build_scenario({"name": "x", "call_types": {"a": {"arrival_rate": 1, "talk_time": D, "revenue": -1,
                                                           "route": [{"group": "g"}]}},
                         "groups": {"g": {"headcount": 1}}})
+
+
+def test_a_sweep_puts_each_jobs_day_cost_on_its_total_row(tmp_path):
+    from sim.experiments.sweep import aggregate
+    from sim.reports.files import write_run
+    import pandas as pd
+
+    for i, price in enumerate((0.06, 0.12)):
+        r = run(tiny(telephony=price), "fast")
+        override = f"scenario.costs.telephony_per_minute={price}"
+        write_run(r, tmp_path / f"job{i}", plots=False, extra={"overrides": [override]})
+        (tmp_path / f"job{i}" / ".hydra").mkdir()  # what makes a directory a sweep's job
+        (tmp_path / f"job{i}" / ".hydra" / "overrides.yaml").write_text(f"- {override}\n")
+    aggregate(tmp_path, plots=True)
+    table = pd.read_csv(tmp_path / "sweep_summary.csv")
+    totals = table[table.call_type == "total"].sort_values("scenario.costs.telephony_per_minute")
+    # 26 minutes on the line: 40 wages + 5 penalty + 26 x price
+    assert totals.total_cost.tolist() == pytest.approx([46.56, 48.12], rel=1e-9)
+    assert totals.cost_per_call.tolist() == pytest.approx([46.56 / 3, 48.12 / 3], rel=1e-9)
+    assert totals.net.tolist() == pytest.approx([50 - 46.56, 50 - 48.12], rel=1e-9)
+    assert table[table.call_type != "total"].total_cost.isna().all()
+    assert (tmp_path / "sweep_cost_per_call.png").exists()

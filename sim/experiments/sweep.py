@@ -33,6 +33,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import OmegaConf
 from tqdm import tqdm
 
+from sim.kpi.costs import with_day_costs
 from sim.progress import progress_bar
 from sim.reports import outdir
 from sim.reports.files import mark_incomplete, write_atomically, read_manifest
@@ -40,6 +41,7 @@ from sim.reports.files import mark_incomplete, write_atomically, read_manifest
 FAILED = "failed.json"
 NOT_PARAMETERS = ("sweep", "progress")  # overrides that name or display a sweep, never change results
 PLOTTED_KPIS = ("service_level", "abandon_rate", "asa", "p90_wait", "avg_queue")
+PLOTTED_DAY_KPIS = ("total_cost", "cost_per_call")  # the whole day's (total rows; sim.kpi.costs)
 PLOTTED_GROUP_KPIS = ("occupancy", "cost")
 PLOTTED_CAMPAIGN_KPIS = ("rpc", "rpc_per_agent_hour", "nuisance_rate")  # outbound campaigns (sim.kpi.outbound)
 
@@ -238,10 +240,14 @@ def _collect(sweep_dir):
     first_config = None
     for job, overrides in jobs:
         labels = {"job": job.name, **overrides}
+        tables = {}
         for frame, name in ((summaries, "summary.csv"), (groups, "groups.csv"), (campaigns, "campaigns.csv")):
             if name == "campaigns.csv" and not (job / name).exists():
                 continue  # an inbound-only job
-            table = pd.read_csv(job / name)
+            tables[name] = pd.read_csv(job / name)
+            if name == "groups.csv" and "telephony_cost" in tables["summary.csv"]:  # the day's cost on the total row
+                summaries[-1] = with_day_costs(summaries[-1], tables[name])
+            table = tables[name]
             frame.append(table.assign(**{k: [v] * len(table) for k, v in labels.items()}))
         if first_config is None and (job / "config.yaml").exists():
             first_config = yaml.safe_load((job / "config.yaml").read_text())
@@ -279,6 +285,10 @@ def kpi_figures(summary: pd.DataFrame, groups: pd.DataFrame, swept: List[str],
         if kpi in summary:
             figures[kpi] = plots.kpi_against(summary, x, kpi, series=others or ["call_type"],
                                              rows=summary.call_type == "total" if totals_only else None)
+    for kpi in PLOTTED_DAY_KPIS:  # only where the day is priced
+        if kpi in summary and summary[kpi].fillna(0.0).abs().sum() > 0:
+            figures[kpi] = plots.kpi_against(summary, x, kpi, series=others or ["call_type"],
+                                             rows=summary.call_type == "total")
     for kpi in PLOTTED_GROUP_KPIS:
         if kpi in groups:
             figures[f"group_{kpi}"] = plots.kpi_against(groups, x, kpi, series=others + ["group"])

@@ -65,3 +65,17 @@ def day_costs(summary, groups) -> dict:
         "cost_per_call": cost / offered if offered else np.nan,
         "cost_per_answered": cost / answered if answered else np.nan,
     }
+
+
+DAY_COLUMNS = ("wages", "total_cost", "net", "cost_per_call")
+
+
+def with_day_costs(summary, groups):
+    """The summary with the day's DAY_COLUMNS on its total row (NaN on the call types' rows):
+    a sweep puts every job's day side by side."""
+    day = day_costs(summary, groups)
+    out = summary.copy()
+    is_total = (out.call_type == "total").to_numpy()
+    for name in DAY_COLUMNS:
+        out[name] = np.where(is_total, day[name], np.nan)
+    return out
