@@ -117,7 +117,7 @@ def _requirements(values, intervals: Optional[int]) -> np.ndarray:
         raise ConfigError("requirements", f"has {len(required)} values but the horizon has {intervals} intervals")
     bad = np.flatnonzero(~np.isfinite(required) | (required < 0))
     if len(bad):
-        raise ConfigError("requirements", f"must be numbers >= 0, got {required[bad[0]]!r} in interval {bad[0]}")
+        raise ConfigError("requirements", f"must be numbers >= 0, got {float(required[bad[0]])!r} in interval {bad[0]}")
     return required
 
 
