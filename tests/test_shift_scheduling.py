@@ -23,7 +23,8 @@ H = 3600.0
 
 
 def minute_patterns(intervals, interval, starts, lengths, breaks, break_step):
-    """(coverage intervals x patterns, paid hours) of every allowed pattern, minute by minute.
+    """(coverage intervals x distinct patterns, their paid hours, the number of patterns before
+    merging alike ones) of every allowed pattern, minute by minute.
     ``breaks``: (minutes, earliest_after, latest_after, paid, min_shift_hours) in whole minutes."""
     horizon = intervals * interval
     columns, paid = [], []
@@ -47,7 +48,7 @@ def minute_patterns(intervals, interval, starts, lengths, breaks, break_step):
                 paid.append((length - unpaid) / 60)
     matrix = np.column_stack([np.array(columns), paid])  # patterns x (intervals + 1)
     distinct = np.unique(np.round(matrix, 12), axis=0)  # identical columns cost and cover alike
-    return distinct[:, :-1].T, distinct[:, -1]
+    return distinct[:, :-1].T, distinct[:, -1], len(columns)
 
 
 def brute_force(coverage, paid, required, unit, penalty):
@@ -105,12 +106,13 @@ def test_the_milp_optimum_equals_a_brute_force_over_counts(name):
     intervals, interval, required, rules, cost_per_hour, minute_args = INSTANCES[name]
     day_start = 8 * H
     result = schedule(required, interval, day_start, rules, cost_per_hour)
-    coverage, paid = minute_patterns(intervals, interval, *minute_args)
+    coverage, paid, enumerated = minute_patterns(intervals, interval, *minute_args)
     unit = cost_per_hour or 1.0
     penalty = rules.get("under_cover_penalty", 100 * unit * interval / 60)
     best = brute_force(coverage, paid, np.array(required, float), unit, penalty)
     assert result.status == "optimal"
     assert result.objective == pytest.approx(best, abs=1e-6)
+    assert (result.patterns_enumerated, result.patterns) == (enumerated, coverage.shape[1])
     # what the result reports agrees with its own shifts
     covered = roster_coverage(result, intervals, interval, day_start)
     np.testing.assert_allclose(result.coverage, covered, atol=1e-9)
@@ -132,6 +134,16 @@ def test_coverage_fractions_by_hand():
     # 08:15-10:15, break 09:00-09:15: half of 08:00-08:30, 09:00-09:30 and 10:00-10:30
     np.testing.assert_allclose(by_start[15], [0.5, 1, 0.5, 1, 0.5, 0])
     np.testing.assert_allclose(patterns.paid_hours, 2.0)
+
+
+def test_shifts_lie_inside_the_horizon():
+    # 4 h from 08:00, 60-min intervals: 1-h shifts may start up to 11:00, 3-h shifts up to 09:00
+    rules = rules_from({"lengths_hours": [1, 3]}, 60, 8 * H, 4)
+    patterns = enumerate_patterns(rules, 60, 4)
+    shifts = sorted((float(s), rules.lengths[k] / 60) for s, k in zip(patterns.start, patterns.length))
+    assert shifts == [(0, 1), (0, 3), (60, 1), (60, 3), (120, 1), (180, 1)]
+    result = schedule([0, 0, 1, 1], 60, 8 * H, {"lengths_hours": [3]})  # a 10:00-13:00 shift would be cheapest
+    assert [(s.start, s.end) for s in result.shifts] == [("09:00", "12:00")]
 
 
 def test_paid_hours_leave_out_unpaid_breaks_only():
