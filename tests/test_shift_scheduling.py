@@ -122,6 +122,23 @@ def test_the_milp_optimum_equals_a_brute_force_over_counts(name):
     assert result.objective == pytest.approx(result.paid_hours * unit + penalty * sum(result.shortfall))
 
 
+def test_the_roster_of_the_program_over_every_pattern_is_kept():
+    # Here the linear relaxation's patterns alone give 9 paid hours at best (HiGHS 1.12); the
+    # program over every pattern finds 8, which is optimal: the relaxation's bound, computed
+    # below from the minute-built patterns, is above 7, and without a shortfall (50 per
+    # agent-interval) paid hours are whole (2- and 3-h shifts, paid breaks).
+    from scipy.optimize import linprog
+    required = np.array([2, 2, 3, 3, 1, 0, 1, 1], float)
+    rules = {"lengths_hours": [2, 3], "under_cover_penalty": 50.0,
+             "breaks": [{"minutes": 15, "earliest_after": 30, "latest_after": 90}]}
+    result = schedule(required, 30, 0.0, rules)
+    coverage, paid, _ = minute_patterns(8, 30, range(0, 240, 30), [120, 180], [(15, 30, 90, True, 0)], 15)
+    relaxation = linprog(paid, A_ub=-coverage, b_ub=-required, bounds=(0, None), method="highs")
+    assert 7 < relaxation.fun < 8
+    assert result.paid_hours == 8.0 and result.under_covered == ()
+    assert (roster_coverage(result, 8, 30, 0.0) >= required).all()
+
+
 def test_coverage_fractions_by_hand():
     # 30-min intervals from 08:00; 2-h shifts every 15 min; a 15-min break 45 min after the start
     rules = rules_from({"lengths_hours": [2], "start_step_minutes": 15,
@@ -241,18 +258,55 @@ def test_rules_as_dataclasses_give_the_same_schedule_as_mappings():
     assert schedule(required, 30, 0.0, as_dict).shifts == schedule(required, 30, 0.0, as_config).shifts
 
 
-def test_a_time_limit_reports_the_best_found_and_its_gap(monkeypatch):
-    import sim.planning.shift_scheduling as module
-    real = module.milp
+# 1 h from 00:00 in 30-min intervals, one 1-h shift with a 15-min break at 00:15 (covers 0.5, 1)
+# or 00:30 (1, 0.5); one agent in each interval: the linear relaxation takes 2/3 of an agent on
+# each (4/3 paid hours), the best roster one on each (2 h): a lower bound 1/3 below the optimum.
+GAP_CASE = ([1, 1], 30, 0.0, {"lengths_hours": [1], "breaks": [{"minutes": 15, "earliest_after": 15,
+                                                                  "latest_after": 30}]})
 
-    def stopped_early(*args, **kwargs):
+
+def patch_full_solve(monkeypatch, change):
+    """milp with ``change(result, kwargs)`` applied to the last of its three solves (the relaxation,
+    the program on the relaxation's patterns, the program on every pattern)."""
+    import sim.planning.shift_scheduling as module
+    real, calls = module.milp, []
+
+    def patched(*args, **kwargs):
         result = real(*args, **kwargs)
-        result.status, result.mip_gap = 1, 0.012
+        calls.append(kwargs)
+        if len(calls) == 3:
+            change(result, kwargs)
         return result
-    monkeypatch.setattr(module, "milp", stopped_early)
-    result = schedule([1, 1, 1, 1], 60, 0.0, {"lengths_hours": [2]})
-    assert result.status == "time limit: best found, gap 1.2 %" and result.gap == 0.012
-    assert result.paid_hours == 4.0
+    monkeypatch.setattr(module, "milp", patched)
+    return calls
+
+
+def test_a_time_limit_keeps_the_best_found_and_reports_its_gap_to_the_bound(monkeypatch):
+    def stopped_before_any_solution(result, kwargs):
+        result.status, result.x, result.mip_dual_bound = 1, None, None
+    calls = patch_full_solve(monkeypatch, stopped_before_any_solution)
+    result = schedule(*GAP_CASE)
+    assert len(calls) == 3 and not calls[0]["integrality"].any() and calls[2]["integrality"].any()
+    assert result.paid_hours == 2.0 and result.under_covered == ()  # from the program on the relaxation's patterns
+    assert result.gap == pytest.approx(1 / 3)
+    assert result.status == "time limit: best found, gap 33 %"
+
+
+def test_a_solution_within_the_gap_tolerance_says_so_and_the_settings_reach_the_solver(monkeypatch):
+    seen = {}
+
+    def within_tolerance(result, kwargs):
+        seen.update(kwargs["options"])
+        result.mip_dual_bound = 1.99
+    patch_full_solve(monkeypatch, within_tolerance)
+    result = schedule(*GAP_CASE[:3], dict(GAP_CASE[3], mip_gap=0.01, time_limit_seconds=7))
+    assert result.status == "near-optimal: gap 0.5 % (tolerance 1 %)" and result.gap == pytest.approx(0.005)
+    assert seen["mip_rel_gap"] == 0.01 and 6 < seen["time_limit"] <= 7  # what the first two steps left
+
+
+def test_without_the_time_limit_the_gap_case_is_optimal():
+    result = schedule(*GAP_CASE)
+    assert (result.status, result.gap, result.paid_hours) == ("optimal", 0.0, 2.0)
 
 
 def test_a_time_limit_without_any_solution_is_a_clear_error(monkeypatch):
@@ -294,6 +348,8 @@ BREAK = {"minutes": 30, "earliest_after": 60, "latest_after": 120}
     ({"shift_length": 8}, "plan.shift_length", "unknown key"),
     ({"time_limit_seconds": 0}, "plan.time_limit_seconds", "must be between"),
     ({"under_cover_penalty": -1}, "plan.under_cover_penalty", "must be between 0"),
+    ({"mip_gap": -0.01}, "plan.mip_gap", "must be between 0 and 0.5"),
+    ({"mip_gap": 0.6}, "plan.mip_gap", "must be between 0 and 0.5"),
     ({"start_step_minutes": 1, "break_step_minutes": 1, "lengths_hours": [4, 5, 6, 7, 8],
       "breaks": [{"minutes": 15, "earliest_after": 0, "latest_after": 225}] * 2}, "plan", "exceed the limit of 200,000"),
 ])

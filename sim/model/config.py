@@ -411,3 +411,4 @@ class ShiftRulesConfig:
     break_step_minutes: float = 15.0
     under_cover_penalty: Optional[float] = None  # per agent-interval short; null: 100 x its cost
     time_limit_seconds: float = 20.0
+    mip_gap: float = 0.005  # stop within this relative gap of the solver's bound (0: prove the optimum)

@@ -59,6 +59,7 @@ class ShiftRules:
     break_step: float  # minutes
     under_cover_penalty: Optional[float]
     time_limit_seconds: float
+    mip_gap: float  # relative
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,9 @@ def rules_from(cfg, interval_minutes: float, day_start_seconds: float, intervals
     if penalty is not None:
         penalty = in_range(penalty, f"{where}.under_cover_penalty", 0.0, 1e12)
     time_limit = in_range(cfg.time_limit_seconds, f"{where}.time_limit_seconds", 1e-3, MAX_DURATION, " s")
+    mip_gap = in_range(cfg.mip_gap, f"{where}.mip_gap", 0.0, 0.5)
     return ShiftRules(starts, lengths, breaks, _positive(cfg.break_step_minutes, f"{where}.break_step_minutes"),
-                      penalty, time_limit)
+                      penalty, time_limit, mip_gap)
 
 
 def enumerate_patterns(rules: ShiftRules, interval_minutes: float, intervals: int,
