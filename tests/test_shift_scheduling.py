@@ -304,9 +304,17 @@ def test_a_solution_within_the_gap_tolerance_says_so_and_the_settings_reach_the_
     assert seen["mip_rel_gap"] == 0.01 and 6 < seen["time_limit"] <= 7  # what the first two steps left
 
 
+def test_a_gap_below_a_hundredth_of_a_percent_is_optimal(monkeypatch):
+    def all_but_closed(result, kwargs):
+        result.mip_dual_bound = 1.99995
+    patch_full_solve(monkeypatch, all_but_closed)
+    result = schedule(*GAP_CASE)
+    assert result.status == "optimal" and result.gap == pytest.approx(2.5e-5)
+
+
 def test_without_the_time_limit_the_gap_case_is_optimal():
     result = schedule(*GAP_CASE)
-    assert (result.status, result.gap, result.paid_hours) == ("optimal", 0.0, 2.0)
+    assert (result.status, result.paid_hours) == ("optimal", 2.0) and result.gap == pytest.approx(0, abs=1e-9)
 
 
 def test_a_time_limit_without_any_solution_is_a_clear_error(monkeypatch):

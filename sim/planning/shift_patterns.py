@@ -103,7 +103,7 @@ def rules_from(cfg, interval_minutes: float, day_start_seconds: float, intervals
         field = f"{where}.start_latest" if cfg.start_latest is not None else f"{where}.start_earliest"
         raise ConfigError(field, f"the latest start ({_minutes_text(latest)} after the horizon's start) is before "
                                  f"the earliest ({_minutes_text(earliest)}): no shift of {min(lengths) / 60:g} h fits")
-    starts = tuple(earliest + k * step for k in range(int(math.floor((latest - earliest) / step + _EPS)) + 1))
+    starts = _grid(earliest, latest, step)
     breaks = tuple(_break(b, lengths, f"{where}.breaks[{i}]") for i, b in enumerate(cfg.breaks))
     penalty = cfg.under_cover_penalty
     if penalty is not None:
@@ -161,8 +161,7 @@ def enumerate_patterns(rules: ShiftRules, interval_minutes: float, intervals: in
 
 def _placements(rules: List[BreakRule], step: float, length: float, where: str) -> Tuple[Tuple[float, ...], ...]:
     """Every tuple of break starts (one per rule, on the grid of its window) without overlap."""
-    grids = [[b.earliest_after + k * step for k in range(int(math.floor((b.latest_after - b.earliest_after) / step + _EPS)) + 1)]
-             for b in rules]
+    grids = [_grid(b.earliest_after, b.latest_after, step) for b in rules]
     if math.prod(len(g) for g in grids) > MAX_PATTERNS:
         raise ConfigError(where, f"the breaks of a {length / 60:g} h shift have over {MAX_PATTERNS:,} placements: "
                                  "make break_step_minutes larger or the break windows narrower")
@@ -172,6 +171,11 @@ def _placements(rules: List[BreakRule], step: float, length: float, where: str) 
         raise ConfigError(f"{where}.breaks", f"the breaks {names} of a {length / 60:g} h shift cannot be placed in "
                                              "their windows without overlapping")
     return valid
+
+
+def _grid(first: float, last: float, step: float) -> Tuple[float, ...]:
+    """first, first + step, ... up to last."""
+    return tuple(first + k * step for k in range(int(math.floor((last - first) / step + _EPS)) + 1))
 
 
 def _apart(starts, minutes) -> bool:

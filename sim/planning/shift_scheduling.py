@@ -30,6 +30,7 @@ from sim.model.bounds import DAY, MAX_COST_PER_HOUR, MAX_INTERVALS, in_range
 from sim.planning.shift_patterns import PatternSet, enumerate_patterns, rules_from
 
 DEFAULT_PENALTY_FACTOR = 100.0  # x the cost of one agent for one interval
+OPTIMAL_GAP = 1e-4  # a roster this close (relative) to the bound is called optimal (HiGHS's default tolerance)
 _TINY = 1e-9  # agents: below this a shortfall is rounding
 
 
@@ -66,8 +67,9 @@ class ShiftSchedule:
     cost: float  # paid_hours x cost_per_hour
     objective: float  # cost (or paid hours when cost_per_hour is 0) + penalty x agent-intervals short
     penalty: float  # per agent-interval short
-    status: str  # "optimal", "near-optimal: gap 0.44 % (tolerance 0.5 %)" or "time limit: best found, gap 1.2 %"
-    gap: float  # relative gap between the solution and the solver's bound on the optimum (0: optimal)
+    status: str  # "optimal" (gap <= OPTIMAL_GAP), "near-optimal: gap 0.44 % (tolerance 0.5 %)" or
+    # "time limit: best found, gap 1.2 %"
+    gap: float  # (cost - a lower bound on the least cost) / cost: how far from optimal it may be
     solve_seconds: float
     patterns: int  # distinct patterns in the program
     patterns_enumerated: int  # before merging break placements that cover alike
@@ -168,8 +170,8 @@ def _solve(patterns: PatternSet, required: np.ndarray, unit: float, penalty: flo
     gap = max(0.0, (objective - bound) / objective) if objective > 0 else 0.0
     if full.status != 0:
         return counts, f"time limit: best found, gap {_percent(gap)}", gap, seconds
-    if gap <= _TINY:
-        return counts, "optimal", 0.0, seconds
+    if gap <= OPTIMAL_GAP:
+        return counts, "optimal", gap, seconds
     return counts, f"near-optimal: gap {_percent(gap)} (tolerance {_percent(rules.mip_gap)})", gap, seconds
 
 
