@@ -386,10 +386,18 @@ def test_bad_requirements_are_refused(requirements, intervals, message):
     assert error.value.field == "requirements"
 
 
-def test_bad_cost_and_interval_length_are_refused():
+def test_no_requirement_needs_no_shift():
+    result = schedule([0, 0, 0, 0], 60, 0.0, {"lengths_hours": [2]}, cost_per_hour=30.0)
+    assert (result.shifts, result.cost, result.under_covered, result.status) == ((), 0.0, (), "optimal")
+
+
+def test_bad_cost_interval_length_and_day_start_are_refused():
     with pytest.raises(ConfigError) as error:
         schedule([1, 1], 60, 0.0, {"lengths_hours": [1]}, cost_per_hour=-3)
     assert error.value.field == "cost_per_hour"
     with pytest.raises(ConfigError) as error:
         schedule([1, 1], 0, 0.0, {"lengths_hours": [1]})
     assert error.value.field == "interval_minutes"
+    with pytest.raises(ConfigError) as error:
+        schedule([1, 1], 60, float("nan"), {"lengths_hours": [1]})
+    assert error.value.field == "day_start_seconds"

@@ -12,6 +12,10 @@ cost_p = paid hours x cost_per_hour (cost_per_hour 0: paid hours). The penalty i
 short for one interval (default: 100 times the cost of an agent for an interval), so the program
 always has a solution: an interval no shift can cover, or one whose cover costs more than the
 penalty, is reported as under-covered with its shortfall, never raised.
+
+Solved in three steps within the time limit (``_solve``): the linear relaxation (a lower bound),
+the program on the patterns the relaxation uses (small: a good roster in a fraction of a second),
+the program on every pattern; the better roster is kept and its gap to the bound reported.
 """
 
 from __future__ import annotations
@@ -86,6 +90,7 @@ def schedule(requirements: Sequence[float], interval_minutes: float, day_start_s
     ``ShiftRulesConfig`` or a mapping of its fields; field names in errors start with ``where``).
     ``intervals``, when given, is the number of values ``requirements`` must have."""
     interval_minutes = in_range(interval_minutes, "interval_minutes", 1e-6, DAY / 60, " minutes")
+    day_start_seconds = in_range(day_start_seconds, "day_start_seconds", 0.0, DAY, " s (a day)")
     required = _requirements(requirements, intervals)
     cost_per_hour = in_range(cost_per_hour, "cost_per_hour", 0.0, MAX_COST_PER_HOUR)
     parsed = rules_from(rules, interval_minutes, day_start_seconds, len(required), where)
@@ -99,7 +104,7 @@ def schedule(requirements: Sequence[float], interval_minutes: float, day_start_s
     shortfall = np.where(required - coverage > _TINY, required - coverage, 0.0)
     paid_hours = float(patterns.paid_hours @ counts)
     return ShiftSchedule(
-        shifts=_shifts(patterns, counts, interval_minutes, day_start_seconds),
+        shifts=_shifts(patterns, counts, day_start_seconds),
         requirement=tuple(required.tolist()), coverage=tuple(coverage.tolist()), shortfall=tuple(shortfall.tolist()),
         under_covered=tuple(int(j) for j in np.flatnonzero(shortfall)), paid_hours=paid_hours,
         cost=paid_hours * cost_per_hour, objective=paid_hours * unit + penalty * float(shortfall.sum()),
@@ -184,7 +189,7 @@ def _percent(share: float) -> str:
     return f"{share * 100:.2g} %"
 
 
-def _shifts(patterns: PatternSet, counts: np.ndarray, interval_minutes: float, day_start: float):
+def _shifts(patterns: PatternSet, counts: np.ndarray, day_start: float):
     """The chosen patterns as named shifts, earliest first."""
     chosen = sorted(np.flatnonzero(counts), key=lambda p: (patterns.start[p], patterns.length[p], patterns.placement[p]))
     shifts, used = [], Counter()
