@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from omegaconf import OmegaConf
 
 from sim.errors import ConfigError
 from sim.model.config import BreakRuleConfig, ShiftRulesConfig
@@ -249,13 +250,15 @@ def test_clock_formatting():
     assert clock(23 * H, 120) == "25:00"
 
 
-def test_rules_as_dataclasses_give_the_same_schedule_as_mappings():
+def test_rules_as_dataclasses_or_hydra_nodes_give_the_same_schedule_as_mappings():
     as_dict = {"lengths_hours": [3], "breaks": [{"name": "tea", "minutes": 15, "earliest_after": 60,
                                                   "latest_after": 90}]}
     as_config = ShiftRulesConfig(lengths_hours=[3], breaks=[BreakRuleConfig(name="tea", minutes=15, earliest_after=60,
                                                                             latest_after=90)])
     required = [1, 2, 2, 2, 1, 1]
-    assert schedule(required, 30, 0.0, as_dict).shifts == schedule(required, 30, 0.0, as_config).shifts
+    expected = schedule(required, 30, 0.0, as_dict).shifts
+    assert schedule(required, 30, 0.0, as_config).shifts == expected
+    assert schedule(required, 30, 0.0, OmegaConf.structured(as_config)).shifts == expected  # a Hydra node
 
 
 # 1 h from 00:00 in 30-min intervals, one 1-h shift with a 15-min break at 00:15 (covers 0.5, 1)
