@@ -15,7 +15,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from sim.errors import ConfigError
-from sim.model.config import BreakRuleConfig, ShiftRulesConfig
+from sim.model.shift_rules import BreakRuleConfig, ShiftRulesConfig
 from sim.model.scenario import parse_clock
 from sim.planning.shift_patterns import enumerate_patterns, rules_from
 from sim.planning.shift_scheduling import as_shift_configs, clock, roster_rows, schedule

@@ -384,31 +384,3 @@ def register_configs() -> None:
     cs = ConfigStore.instance()
     cs.store(name="app_schema", node=AppConfig)
     cs.store(group="scenario", name="scenario_schema", node=ScenarioConfig)
-
-
-@dataclass
-class BreakRuleConfig:
-    """A break every shift of at least ``min_shift_hours`` gets (shift scheduling): ``minutes``
-    long, starting ``earliest_after`` to ``latest_after`` minutes after the shift's start."""
-
-    name: str = "break"
-    minutes: float = MISSING
-    earliest_after: float = MISSING
-    latest_after: float = MISSING
-    paid: bool = True
-    min_shift_hours: float = 0.0
-
-
-@dataclass
-class ShiftRulesConfig:
-    """The shifts a schedule may use (sim.planning.shift_scheduling); null starts: the horizon's."""
-
-    start_earliest: Optional[str] = None  # clock "HH:MM"
-    start_latest: Optional[str] = None  # null: the latest start that still fits the shortest length
-    start_step_minutes: Optional[float] = None  # null: the interval length
-    lengths_hours: List[float] = field(default_factory=lambda: [8.0])  # paid + unpaid length
-    breaks: List[BreakRuleConfig] = field(default_factory=list)
-    break_step_minutes: float = 15.0
-    under_cover_penalty: Optional[float] = None  # per agent-interval short; null: 100 x its cost
-    time_limit_seconds: float = 20.0
-    mip_gap: float = 0.005  # stop within this relative gap of the solver's bound (0: prove the optimum)

@@ -31,7 +31,7 @@ from scipy import sparse
 
 from sim.errors import ConfigError
 from sim.model.bounds import DAY, MAX_DURATION, in_range
-from sim.model.config import ShiftRulesConfig
+from sim.model.shift_rules import ShiftRulesConfig
 from sim.model.schema import conform
 from sim.model.scenario import parse_clock
 
