@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
-from sim.model.staffing_config import StaffingConfig, StaffingTargetsConfig  # noqa: F401 (re-exported)
+from sim.model.staffing_config import PlanConfig, StaffingConfig, StaffingTargetsConfig  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -386,6 +386,8 @@ class AppConfig:
     sweep: str = "sweep"  # name of a multirun's directory under results/sweeps/
     output: OutputConfig = field(default_factory=OutputConfig)
     staffing: StaffingConfig = field(default_factory=StaffingConfig)
+    task: str = "run"  # run (simulate the scenario) | plan (requirements, a roster, its verification)
+    plan: PlanConfig = field(default_factory=PlanConfig)
     rate: Optional[float] = None
     aht: Optional[float] = None
     patience: Optional[Any] = None

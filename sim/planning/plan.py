@@ -1,0 +1,140 @@
+"""``callsim task=plan``: from the forecast to a roster, verified by simulation.
+
+1. **Requirements.** Per interval x inbound group, the Erlang figure (:mod:`sim.planning.requirements`)
+   and, with ``plan.requirement: optimise``, the simulation-optimised one (:mod:`sim.planning.optimise`,
+   started from the Erlang figures, with the ``staffing`` settings: targets, replications,
+   confidence, iterations). Both are agents on the phones.
+2. **Shifts.** Each group's requirement grossed up for ``staffing.shrinkage`` (the share of paid
+   time the roster does not show: absence, training, ...) is covered by the least-cost shifts
+   with their breaks (:mod:`sim.planning.shift_scheduling`, ``plan.shift_rules``); breaks are
+   planned explicitly, so they are not part of that shrinkage. Intervals it cannot cover are
+   reported, not raised.
+3. **Verification.** The scenario staffed by the roster (each group's own absenteeism, adherence
+   and activities as the scenario says) is replicated with the same seeds as the optimiser
+   (common random numbers): target against achieved per interval and call type, with confidence
+   intervals (:mod:`sim.planning.verification`).
+
+Only day horizons of inbound centers are planned (shifts need a clock; the optimiser staffs
+inbound work).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass
+from typing import Dict, Optional
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ConfigError
+from sim.experiments.replications import Replicated, replicate
+from sim.model.config import AppConfig, ScenarioConfig
+from sim.model.scenario import Scenario, build_scenario
+from sim.planning import requirements as erlang_requirements
+from sim.planning.optimise import optimise
+from sim.planning.policies import check_staffing
+from sim.planning.shift_scheduling import ShiftSchedule, as_shift_configs, roster_rows, schedule
+from sim.planning.targets import Targets, targets_from
+from sim.planning.verification import target_vs_achieved
+
+REQUIREMENTS = ("optimise", "erlang")  # plan.requirement
+
+
+@dataclass
+class StaffingPlan:
+    """A plan and its verification (``seconds``: per stage)."""
+
+    targets: Targets
+    requirements: pd.DataFrame  # interval, start, group, calls, load_erlangs, erlang, optimised, rostered, scheduled
+    schedules: Dict[str, ShiftSchedule]  # per planned group
+    roster: pd.DataFrame  # one row per shift: roster.csv
+    scenario_cfg: ScenarioConfig  # the scenario staffed by the roster
+    verification: Replicated  # the roster simulated
+    target_table: pd.DataFrame  # target against achieved per interval x call type
+    optimiser_note: str
+    seconds: Dict[str, float]
+
+
+def check_plan(app: AppConfig, scenario: Scenario) -> None:
+    """What a plan needs, before any work: the settings, a day horizon, no campaigns."""
+    check_staffing(app.staffing)
+    if app.plan.requirement not in REQUIREMENTS:
+        raise ConfigError("plan.requirement", f"unknown requirement {app.plan.requirement!r}", allowed=REQUIREMENTS)
+    if scenario.horizon_kind != "day":
+        raise ConfigError("task", "a plan needs a day horizon (scenario.horizon.kind: day): shifts are placed on the "
+                                  "clock")
+    if scenario.campaigns:
+        raise ConfigError("task", "plans staff inbound centers: this scenario has outbound campaigns")
+
+
+def make_plan(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario, seed: int,
+              progress: Optional[bool] = None, engine: str = "auto") -> StaffingPlan:
+    """The whole plan (module docstring) for ``scenario`` (validated from ``scenario_cfg``)."""
+    check_plan(app, scenario)
+    settings = app.staffing
+    targets = targets_from(settings.targets, scenario.kpi)
+    seconds = {}
+    began = time.perf_counter()
+    found = erlang_requirements.requirements(scenario, targets, settings.model, settings.shrinkage)
+    table = found.table.drop(columns=["paid"]).copy()
+    table["optimised"] = table["erlang"]
+    note = "the roster covers the Erlang requirements (plan.requirement: erlang)"
+    headcounts = {name: list(counts) for name, counts in found.headcounts.items()}
+    seconds["erlang"] = time.perf_counter() - began
+    if app.plan.requirement == "optimise":
+        began = time.perf_counter()
+        groups = [g.name for g in scenario.groups]
+        start = {name: headcounts.get(name, [0] * scenario.n_intervals) for name in groups}
+        best = optimise(scenario_cfg, targets, start=start, replications=settings.replications,
+                        confidence=settings.confidence, max_iterations=settings.max_iterations, seed=seed,
+                        progress=progress, engine=engine)
+        headcounts = {name: counts for name, counts in best.headcount_per_interval().items() if name in headcounts}
+        table["optimised"] = [headcounts[g][j] for j, g in zip(table.interval, table.group)]
+        note = (f"optimised by simulation ({best.method}, {best.simulations} staffings x {settings.replications} "
+                f"replications, {best.seconds:.1f} s): targets " + ("met with confidence" if best.met else
+                                                                    "NOT all met: " + "; ".join(best.missed[:3])))
+        seconds["optimise"] = time.perf_counter() - began
+
+    began = time.perf_counter()
+    schedules = {}
+    for name, counts in headcounts.items():
+        rostered = np.ceil(np.asarray(counts, float) / (1.0 - settings.shrinkage) - 1e-9)
+        schedules[name] = schedule(rostered, scenario.interval_length / 60.0, scenario.day_start, app.plan.shift_rules,
+                                   cost_per_hour=_group(scenario, name).cost_per_hour, where="plan.shift_rules")
+    table["rostered"] = [math.ceil(headcounts[g][j] / (1.0 - settings.shrinkage) - 1e-9)
+                         for j, g in zip(table.interval, table.group)]
+    table["scheduled"] = [schedules[g].coverage[j] for j, g in zip(table.interval, table.group)]
+    roster = pd.DataFrame([row for name, s in schedules.items() for row in roster_rows(s, name)])
+    seconds["shifts"] = time.perf_counter() - began
+
+    began = time.perf_counter()
+    roster_cfg = rostered_scenario(scenario_cfg, schedules)
+    replications = app.plan.verify_replications or settings.replications
+    verification = replicate(build_scenario(roster_cfg), replications, seed=seed, engine=engine,
+                             confidence=settings.confidence, progress=progress)
+    seconds["verification"] = time.perf_counter() - began
+    return StaffingPlan(targets, table, schedules, roster, roster_cfg, verification,
+                        target_table(verification, targets), note, seconds)
+
+
+def rostered_scenario(scenario_cfg: ScenarioConfig, schedules: Dict[str, ShiftSchedule]) -> ScenarioConfig:
+    """``scenario_cfg`` with each planned group staffed by its roster's shifts and breaks (its own
+    absenteeism, adherence and activities kept: the verification lives the day as planned)."""
+    groups = dict(scenario_cfg.groups)
+    for name, result in schedules.items():
+        shifts = {shift: dict(spec, breaks=list(spec["breaks"])) for shift, spec in as_shift_configs(result).items()}
+        groups[name] = dataclasses.replace(groups[name], headcount=None, headcount_per_interval=None, shifts=shifts)
+    return dataclasses.replace(scenario_cfg, groups=groups)
+
+
+def target_table(verification: Replicated, targets: Targets) -> pd.DataFrame:
+    """Target against achieved per interval x call type of the verification run."""
+    return target_vs_achieved(verification.intervals, targets)
+
+
+def _group(scenario: Scenario, name: str):
+    return next(g for g in scenario.groups if g.name == name)
+
