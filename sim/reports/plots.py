@@ -117,12 +117,13 @@ def kpi_against(table, x: str, kpi: str, series, rows=None):
 
 
 def run_figures(results) -> Dict[str, "plt.Figure"]:
-    from sim.reports import outbound_plots  # (it imports this module)
+    from sim.reports import outbound_plots, requirements  # (they import this module)
 
     return {
         "service_level": service_level_figure(results),
         "queue_and_staffing": queue_and_staffing_figure(results),
         **outbound_plots.figures(results),  # scenarios with campaigns
+        **requirements.figures(results),  # planned staffing (staffing=erlang)
     }
 
 
