@@ -123,12 +123,13 @@ def smallest_agents(queue: Queue, targets: Targets, where: str = "") -> Tuple[in
     if queue.rate == 0:
         return 0, None
     failing = math.floor(queue.load) if queue.abandonment == 0 else 0  # known to miss (or no agent)
-    trial = failing + 1
+    trial = min(failing + 1, MAX_AGENTS)
     while _shortfalls(queue, trial, targets)[1]:
         if trial >= MAX_AGENTS:
             m, missed = _shortfalls(queue, MAX_AGENTS, targets)
             name = next(iter(missed))
-            got = "" if m is None else f" (the formula gives {_describe(name, m)} with them)"
+            got = (f" (the offered load is {queue.load:,.0f} erlangs)" if m is None
+                   else f" (the formula gives {_describe(name, m)} with them)")
             raise ConfigError(f"staffing.targets.{TARGET_FIELDS[name]}",
                               f"cannot be met{where} with up to {MAX_AGENTS:,} agents{got}: relax it")
         failing, trial = trial, min(2 * trial, MAX_AGENTS)
