@@ -96,7 +96,8 @@ def test_a_target_needing_more_than_max_agents_names_its_field(patience, given):
 
 
 @pytest.mark.parametrize("erlangs,shrinkage,paid", [(7, 0.3, 10), (14, 0.3, 20), (15, 0.3, 22), (9, 0.0, 9),
-                                                     (0, 0.5, 0), (3, 0.25, 4), (1, 0.99, 100)])
+                                                     (0, 0.5, 0), (3, 0.25, 4), (1, 0.99, 100),
+                                                     (1, 0.9, 10), (9, 0.9, 90)])  # 9 / (1 - 0.9) is 90.00000000000001
 def test_paid_agents_gross_up_the_requirement_for_shrinkage(erlangs, shrinkage, paid):
     assert paid_agents(erlangs, shrinkage) == paid  # by hand: ceil(erlangs / (1 - shrinkage))
 
