@@ -124,7 +124,34 @@ def test_bad_staffing_settings_name_the_field(tmp_path, capsys, override, messag
 @pytest.mark.parametrize("override,message", [
     ("staffing.targets.service_level=1.5", "staffing.targets.service_level: must be between 0 and 1"),
     ("staffing.targets.max_occupancy=0", "staffing.targets.max_occupancy: must be above 0"),
+    ("staffing.targets.scope=day", "staffing.targets.scope: the erlang policy meets the targets in every interval"),
+    ("staffing.targets.scope=week", "staffing.targets.scope: unknown scope 'week' (allowed: interval, day)"),
 ])
 def test_bad_targets_of_the_erlang_policy_name_the_field(tmp_path, capsys, override, message):
     assert run(composed("scenario=single_queue", "staffing=erlang", override), str(tmp_path)) == 2
     assert f"callsim: invalid input: {message}" in capsys.readouterr().err
+
+
+def test_a_registered_policy_staffs_the_run(monkeypatch):
+    """The seam a new policy (the optimiser) plugs into: a function of (app, scenario, targets,
+    progress) returning a Plan; its headcounts become the groups' staffing."""
+    from sim.model.config import AppConfig, ScenarioConfig, StaffingConfig
+    from sim.model.schema import conform_node
+    from sim.planning import policies
+
+    seen = {}
+
+    def three_then_five(app, scenario, targets, progress):
+        seen.update(targets=targets, progress=progress, horizon=app.scenario.horizon.kind)
+        return policies.Plan("fixed_test", {"retail_team": (3,) + (5,) * (scenario.n_intervals - 1)})
+
+    monkeypatch.setitem(policies.POLICIES, "fixed_test", three_then_five)
+    scenario_cfg = conform_node(load_scenario("default"), ScenarioConfig)
+    app = AppConfig(scenario=scenario_cfg, staffing=StaffingConfig(policy="fixed_test"))
+    plan = policies.plan_staffing(app, scenario_cfg, build_scenario(scenario_cfg), progress=False)
+    planned = build_scenario(plan.scenario_cfg)
+    retail = next(g for g in planned.groups if g.name == "retail_team")
+    assert len(retail.spells) == 5 and retail.spells[3] == ((planned.interval_length, math.inf),)
+    assert plan.scenario_cfg.groups["sales_team"] == scenario_cfg.groups["sales_team"]  # left out: as it was
+    assert seen == {"targets": policies.targets_from(StaffingConfig().targets, planned.kpi), "progress": False,
+                    "horizon": "day"}

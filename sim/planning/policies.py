@@ -45,6 +45,10 @@ def erlang(app: AppConfig, scenario: Scenario, targets: Targets, progress: Optio
     """Every inbound group staffed with its Erlang requirement (on the phones) in every interval."""
     from sim.planning.requirements import requirements  # (scipy: only when planning with it)
 
+    if targets.scope != "interval":
+        raise ConfigError("staffing.targets.scope", "the erlang policy meets the targets in every interval: "
+                                                    "use scope interval (scope day is for a policy that simulates)")
+
     found = requirements(scenario, targets, app.staffing.model, app.staffing.shrinkage)
     return Plan("erlang", found.headcounts, found.table)
 
