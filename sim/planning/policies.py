@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Optional, Tuple
 
 from sim.errors import ConfigError
-from sim.model.bounds import in_range
+from sim.model.bounds import MAX_REPLICATIONS, in_range, is_number, whole_in_range
 from sim.model.config import AppConfig, ScenarioConfig, StaffingConfig
 from sim.model.scenario import Scenario
 from sim.planning.targets import Targets, targets_from
@@ -77,12 +77,22 @@ def register(name: str, policy: Policy) -> None:
     POLICIES[name] = policy
 
 
+MAX_ITERATIONS = 10_000  # staffing.max_iterations: rounds of a simulating policy
+
+
 def check_staffing(staffing: StaffingConfig) -> None:
-    """The settings every policy reads: the policy's name, the queueing model, the shrinkage."""
+    """The ``staffing`` settings, whichever policy runs (a wrong value is an error even where the
+    chosen policy does not read it): the policy's name, the queueing model, the shrinkage, and a
+    simulating policy's replications, confidence and iterations. The targets are checked when a
+    policy plans (:func:`plan_staffing`)."""
     if staffing.policy not in POLICIES:
         raise ConfigError("staffing.policy", f"unknown staffing policy {staffing.policy!r}", allowed=tuple(POLICIES))
     check_model(staffing.model)
     check_shrinkage(staffing.shrinkage)
+    whole_in_range(staffing.replications, "staffing.replications", 1, MAX_REPLICATIONS)
+    if not (is_number(staffing.confidence) and 0 < staffing.confidence < 1):
+        raise ConfigError("staffing.confidence", f"must be between 0 and 1 (exclusive), got {staffing.confidence!r}")
+    whole_in_range(staffing.max_iterations, "staffing.max_iterations", 1, MAX_ITERATIONS)
 
 
 def plan_staffing(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario,
