@@ -29,7 +29,7 @@ from typing import Dict, List, Optional, Tuple
 
 import pandas as pd
 
-from sim.analytic import QueueMetrics, erlang_a_metrics, erlang_c_metrics
+from sim.analytic import QueueMetrics, erlang_a_metrics
 from sim.errors import ConfigError
 from sim.kpi.tables import interval_label
 from sim.model.bounds import MAX_AGENTS
