@@ -118,8 +118,10 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     from sim.experiments.job import ExperimentSettings, run_experiment
 
     started = time.perf_counter()
+    plot_process = None
     try:
         app = check_command_line(cfg, overrides)
+        plot_process = start_plot_process(cfg, multirun)
         scenario_cfg = apply_shortcuts(cfg)
         # the scenario checked against the schema once: the Scenario and config.yaml both come from it
         scenario_cfg = app.scenario if scenario_cfg is cfg.scenario else conform_node(scenario_cfg, ScenarioConfig)
@@ -138,9 +140,12 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
         begin_output(cfg, out_dir)
         results, method = run_experiment(scenario, cfg.seed, cfg.engine, settings, records, progress=cfg.progress)
         results.requirements = None if plan is None else plan.requirements  # requirements.csv and its report
+        if plot_process is not None:
+            plot_process.submit(results)  # drawn in the child while the tables are written here
         report.write_run(results, out_dir, config, calls=records, calls_format=cfg.output.calls_format,
                          plots=cfg.output.plots, elapsed=time.perf_counter() - started, method=method,
-                         extra={"config_sha256": fingerprint, "overrides": list(overrides)})
+                         extra={"config_sha256": fingerprint, "overrides": list(overrides)},
+                         render=plot_process.pngs if plot_process is not None else None)
         sweep.clear_failure(out_dir)
     except Exception as error:
         if multirun:
@@ -153,6 +158,9 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
             raise
         print(f"callsim: job failed ({' '.join(overrides)}): {type(error).__name__}: {error}", file=sys.stderr)
         return 1
+    finally:
+        if plot_process is not None:
+            plot_process.close()
     if multirun:
         total = results.summary.set_index("call_type").loc["total"]
         print(f"callsim: {' '.join(overrides)}: service level {100 * total.service_level:.1f}%, "
@@ -160,6 +168,51 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     else:
         print(report.format_summary(results, out_dir))
     return 0
+
+
+_started_plot_process = None  # forked by entry() before Hydra composes the config, for run()
+
+
+def start_plot_process(cfg: DictConfig, multirun: bool):
+    """A single run with plots draws them in a child process (:mod:`sim.reports.plot_process`),
+    which imports matplotlib while this one simulates: the one :func:`entry` started (ended here
+    if the run wants no plots after all), or one started now; None when no plots are drawn, or
+    in a sweep, whose jobs draw their own (its workers already keep the cores busy, and import
+    matplotlib once each)."""
+    global _started_plot_process
+    started, _started_plot_process = _started_plot_process, None
+    if not cfg.output.plots or multirun:
+        if started is not None:
+            started.close()
+        return None
+    if started is not None:
+        return started
+    from sim.reports import plot_process
+
+    return plot_process.start() if plot_process.second_core_free() else None
+
+
+def start_plot_process_early(argv: Sequence[str]) -> None:
+    """Start the plot process before Hydra composes the config (its matplotlib import then
+    overlaps the composition too), unless the command line says the run draws no plots, or has
+    an option (``-m``, ``--help``, ``--cfg``, ...): those runs start theirs later, if at all; nor
+    on a busy machine (:func:`sim.reports.plot_process.second_core_free`)."""
+    global _started_plot_process
+    plots = [arg.split("=", 1)[1] for arg in argv if arg.lstrip("+~").startswith("output.plots=")]
+    if any(arg.startswith("-") for arg in argv) or any(value.lower() != "true" for value in plots):
+        return
+    from sim.reports import plot_process
+
+    if plot_process.second_core_free():
+        _started_plot_process = plot_process.start()
+
+
+def end_plot_process() -> None:
+    """End a plot process that no run took (Hydra ended before the run: an error, ``--help``)."""
+    global _started_plot_process
+    if _started_plot_process is not None:
+        _started_plot_process.close()
+        _started_plot_process = None
 
 
 def check_command_line(cfg: DictConfig, overrides: Sequence[str]) -> AppConfig:
@@ -249,7 +302,20 @@ def main(cfg: DictConfig) -> None:
 def entry() -> None:
     """The ``callsim`` console command: :func:`preflight`, then :func:`main`, with Ctrl-C (or
     SIGTERM) ending in one line that says what was kept, and exit status 130 (143), instead of a
-    traceback."""
+    traceback. As the process's own command, it then ends the process at once
+    (:func:`_exit_process`); called from Python, it returns (or raises SystemExit)."""
+    if getattr(sys.modules.get("__main__"), "entry", None) is not entry:  # called from Python
+        _command()
+        return
+    try:
+        _command()
+    except SystemExit as done:
+        _exit_process(done.code)
+    _exit_process(0)
+
+
+def _command() -> None:
+    """What ``callsim`` does (see :func:`entry`)."""
     sys.argv[1:] = preflight(sys.argv[1:])
     signal.signal(signal.SIGTERM, _interrupt)
     # The modules imported so far (pandas, Hydra, ...) live until the command ends: frozen, the
@@ -258,6 +324,7 @@ def entry() -> None:
     # later, the run's, are collected as usual.
     gc.freeze()
     try:
+        start_plot_process_early(sys.argv[1:])
         with skip_mode_probe(sys.argv):
             main()
     except KeyboardInterrupt as interrupt:
@@ -268,7 +335,34 @@ def entry() -> None:
         signum = interrupt.args[0] if interrupt.args and isinstance(interrupt.args[0], int) else signal.SIGINT
         sys.exit(128 + signum)
     finally:
+        end_plot_process()
         gc.freeze()  # the run's survivors too: the shutdown's collection has nothing left to walk
+
+
+def _exit_process(code) -> None:
+    """End the process with ``code`` (as ``sys.exit`` would) without the interpreter's teardown of
+    every module it imported (pandas, Hydra, ...: about 0.04 s of a short run): the exit handlers
+    run (logging flushes its handlers), the output is flushed, then ``os._exit``. Every file the
+    run wrote is closed by then and its child processes are reaped; with another thread still
+    running (a sweep's launcher), the interpreter ends as usual, waiting for it."""
+    import atexit
+    import os
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # (a closed pipe: the interpreter would also exit with 120)
+            code = code or 120
+    os._exit(code)
 
 
 def _interrupt(signum, frame) -> None:

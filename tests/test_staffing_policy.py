@@ -155,3 +155,28 @@ def test_a_registered_policy_staffs_the_run(monkeypatch):
     assert plan.scenario_cfg.groups["sales_team"] == scenario_cfg.groups["sales_team"]  # left out: as it was
     assert seen == {"targets": policies.targets_from(StaffingConfig().targets, planned.kpi), "progress": False,
                     "horizon": "day"}
+
+
+def test_the_plot_process_draws_the_requirements_as_drawn_in_process():
+    from sim.model.config import ScenarioConfig
+    from sim.model.schema import conform_node
+    from sim.planning.policies import staffed
+    from sim.planning.requirements import requirements
+    from sim.planning.targets import targets_from
+    from sim.reports import plot_process, plots
+    from sim.simulate import simulate
+
+    scenario_cfg = conform_node(load_scenario("default"), ScenarioConfig)
+    scenario = build_scenario(scenario_cfg)
+    found = requirements(scenario, targets_from({}, scenario.kpi), "erlang_a", 0.3)
+    results = simulate(staffed(scenario_cfg, found.headcounts), seed=2, engine="fast", records=False)
+    results.requirements = found.table
+    assert plots.run_figure_names(results)[-1] == "requirements"
+    process = plot_process.start()
+    try:
+        process.submit(results)
+        pngs = process.pngs(results)
+    finally:
+        process.close()
+    assert process.failure is None
+    assert pngs == plots.run_pngs(results)

@@ -2,7 +2,8 @@
 for one hour (about 600 calls), with and without its plots, best and median of ``--runs`` runs
 of the real command (fresh processes), alternating the variants (and, with ``--old``, another
 checkout's ``callsim``, from its own ``.venv``). Beside the wall time, the median CPU time of the
-command and every process it started (user + system).
+command and every process it started (user + system): with its plots, callsim draws them in
+child processes on the other core (sim/reports/plot_process.py), so CPU exceeds wall time.
 
     python experiments/benchmark/startup.py --runs 8
     python experiments/benchmark/startup.py --old ../callsim-old

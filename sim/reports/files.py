@@ -61,11 +61,14 @@ def read_manifest(out_dir) -> Optional[Dict]:
 
 def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = True,
               calls_format: str = "parquet", plots: bool = True, elapsed: float = 0.0,
-              method: str = "single run", extra: Optional[Dict] = None) -> Dict[str, Path]:
+              method: str = "single run", extra: Optional[Dict] = None,
+              render: Optional[Callable[[object], Dict[str, bytes]]] = None) -> Dict[str, Path]:
     """Write every output file of a run into ``out_dir``; returns {name: path}.
 
     ``method`` says how the confidence intervals were obtained (shown in the report);
-    ``extra`` is merged into ``run.json`` (sweep overrides, replication settings).
+    ``extra`` is merged into ``run.json`` (sweep overrides, replication settings);
+    ``render(results)`` gives the plots as {name: PNG bytes} (default: rendered in this process;
+    the command passes :meth:`sim.reports.plot_process.PlotProcess.pngs`).
     """
     if calls_format not in CALL_FORMATS:
         raise ConfigError("output.calls_format", f"unknown format {calls_format!r}", allowed=CALL_FORMATS)
@@ -101,24 +104,23 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
             write_atomically(written["calls"], lambda tmp: results.calls.to_csv(tmp, compression="gzip"))
     if calls:  # the dial attempts, as the calls (scenarios with campaigns)
         written.update(outbound_files.write_attempts(results, out, calls_format, write_atomically))
+    config_yaml = None
     if config is not None:
         import yaml
 
+        config_yaml = yaml.safe_dump(config, sort_keys=False)  # (once: the report shows the same text)
         written["config"] = out / "config.yaml"
-        write_atomically(written["config"], lambda tmp: Path(tmp).write_text(yaml.safe_dump(config, sort_keys=False)))
+        write_atomically(written["config"], lambda tmp: Path(tmp).write_text(config_yaml))
     figures = {}
     if plots:
-        from sim.reports import plots as plotting
-
-        for name, figure in plotting.run_figures(results).items():
-            figures[name] = plotting.png(figure, dpi=110)  # rendered once: the file and the report share it
-            plotting.close(figure)
+        figures = render(results) if render is not None else _render_here(results)
+        for name, png in figures.items():  # rendered once: the file and the report share it
             written[name] = out / f"{name}.png"
-            write_atomically(written[name], lambda tmp, png=figures[name]: Path(tmp).write_bytes(png))
+            write_atomically(written[name], lambda tmp, png=png: Path(tmp).write_bytes(png))
     from sim.reports.html import run_report
 
     written["report"] = out / "report.html"
-    document = run_report(results, config, figures, method)
+    document = run_report(results, config, figures, method, config_yaml=config_yaml)
     write_atomically(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
     manifest = {
         "status": "complete", "scenario": results.scenario.name, "engine": results.engine,
@@ -132,6 +134,12 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     written["run"] = manifest_path(out)
     write_atomically(written["run"], lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2)))
     return written
+
+
+def _render_here(results) -> Dict[str, bytes]:
+    from sim.reports import plots  # (matplotlib: only when plots are drawn)
+
+    return plots.run_pngs(results)
 
 
 def _statistics_line(results) -> str:

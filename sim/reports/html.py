@@ -108,14 +108,20 @@ def images_html(figures: Dict[str, object]) -> str:
     return "\n".join(f'<img alt="{html.escape(name)}" src="{figure_data_uri(figure)}">' for name, figure in figures.items())
 
 
-def config_html(config: Optional[dict]) -> str:
-    import yaml
+def config_html(config: Optional[dict], config_yaml: Optional[str] = None) -> str:
+    """The config as YAML (``config_yaml``: already written, e.g. for config.yaml)."""
+    if not config:
+        return "<p>(not recorded)</p>"
+    if config_yaml is None:
+        import yaml
 
-    return f"<pre>{html.escape(yaml.safe_dump(config, sort_keys=False))}</pre>" if config else "<p>(not recorded)</p>"
+        config_yaml = yaml.safe_dump(config, sort_keys=False)
+    return f"<pre>{html.escape(config_yaml)}</pre>"
 
 
-def run_report(results, config: Optional[dict], figures: Dict[str, object], method: str) -> str:
-    """The report of one run, replicated or not."""
+def run_report(results, config: Optional[dict], figures: Dict[str, object], method: str,
+               config_yaml: Optional[str] = None) -> str:
+    """The report of one run, replicated or not (``config_yaml``: the config already as YAML)."""
     scenario = results.scenario
     meta = {"scenario": scenario.name, "description": scenario.description or "", "engine": results.engine_note,
             "seed": results.seed, "statistics": method, "calls simulated": f"{results.n_calls:,}",
@@ -136,7 +142,7 @@ def run_report(results, config: Optional[dict], figures: Dict[str, object], meth
     sections.append(("Per interval (total of all call types)",
                      long_table_html(results.intervals[results.intervals.call_type == "total"], "intervals",
                                      INTERVALS_FILE)))
-    sections.append(("Configuration", config_html(config)))
+    sections.append(("Configuration", config_html(config, config_yaml)))
     return page(f"callsim report: {scenario.name}", meta, sections)
 
 

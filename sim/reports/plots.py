@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import io
-from typing import Dict
+from typing import Dict, Iterable, List, Optional
 
 import matplotlib
 
@@ -116,15 +116,39 @@ def kpi_against(table, x: str, kpi: str, series, rows=None):
     return fig
 
 
+RUN_FIGURES = {"service_level": service_level_figure, "queue_and_staffing": queue_and_staffing_figure}
+RUN_DPI = 110  # the run's PNG files and the report's embedded plots (rendered once, shared)
+
+
 def run_figures(results) -> Dict[str, "plt.Figure"]:
+    return {name: draw(name, results) for name in run_figure_names(results)}
+
+
+def run_figure_names(results) -> List[str]:
+    """The names of a run's figures: RUN_FIGURES, then the outbound ones of scenarios with
+    campaigns, then the staffing requirements of a planned run."""
     from sim.reports import outbound_plots, requirements  # (they import this module)
 
-    return {
-        "service_level": service_level_figure(results),
-        "queue_and_staffing": queue_and_staffing_figure(results),
-        **outbound_plots.figures(results),  # scenarios with campaigns
-        **requirements.figures(results),  # planned staffing (staffing=erlang)
-    }
+    return list(RUN_FIGURES) + outbound_plots.names(results) + requirements.figure_names(results)
+
+
+def draw(name: str, results):
+    """The run's figure ``name`` (one of :func:`run_figure_names`)."""
+    if name in RUN_FIGURES:
+        return RUN_FIGURES[name](results)
+    from sim.reports import outbound_plots, requirements
+
+    return {**outbound_plots.FIGURES, **requirements.FIGURES}[name](results)
+
+
+def run_pngs(results, names: Optional[Iterable[str]] = None) -> Dict[str, bytes]:
+    """The run's figures (``names`` of them: default all) rendered as PNG files' bytes, {name: png}."""
+    pngs = {}
+    for name in run_figure_names(results) if names is None else names:
+        figure = draw(name, results)
+        pngs[name] = png(figure, dpi=RUN_DPI)
+        close(figure)
+    return pngs
 
 
 def png(figure, dpi: int) -> bytes:

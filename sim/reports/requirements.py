@@ -1,7 +1,8 @@
 """The staffing requirements of a planned run (``staffing=erlang``): ``requirements.csv`` (one row
 per interval x group, see :mod:`sim.planning.requirements`), the "Staffing" block of the printed
 summary, a section of the HTML report (per group, and the table: at most a few hundred rows) and
-``requirements.png`` (agents required on the phones per interval, per group).
+``requirements.png`` (agents required on the phones per interval, per group: a figure of
+:func:`sim.reports.plots.run_figure_names`, drawn like the others, in the plot process or here).
 
 A run carries its requirements as ``results.requirements`` (a table whose ``attrs`` say the policy,
 model, shrinkage and interval length in hours), or None when its staffing was not planned.
@@ -83,14 +84,18 @@ def html_sections(results) -> List[Tuple[str, str]]:
     return [("Staffing requirements", body)]
 
 
-def figures(results) -> Dict[str, object]:
-    """``{"requirements": figure}``: agents required on the phones per interval, one step line per
-    group (nothing for a steady-state run, which has one requirement)."""
+def figure_names(results) -> List[str]:
+    """``["requirements"]`` for a planned run over a day (a steady-state run has one requirement:
+    nothing to plot), else []."""
     table = _requirements(results)
-    if table is None or table.attrs.get("steady_state"):
-        return {}
-    from sim.reports.plots import _legend, _steps, _ticks, plt
+    return [] if table is None or table.attrs.get("steady_state") else list(FIGURES)
 
+
+def requirements_figure(results):
+    """Agents required on the phones per interval, one step line per group (dotted: paid)."""
+    from sim.reports.plots import _legend, _steps, _ticks, plt  # (matplotlib: only to draw)
+
+    table = results.requirements
     fig, ax = plt.subplots(figsize=(13, 4.5))
     for i, (group, rows) in enumerate(table.groupby("group", sort=False)):
         ax.step(*_steps(rows.interval, rows.erlang), where="post", color=f"C{i}", label=f"{group} on the phones")
@@ -101,4 +106,7 @@ def figures(results) -> Dict[str, object]:
     _legend(ax)
     _ticks(ax, table)
     fig.tight_layout()
-    return {"requirements": fig}
+    return fig
+
+
+FIGURES = {"requirements": requirements_figure}
