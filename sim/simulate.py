@@ -18,7 +18,7 @@ from sim.kpi import outbound as outbound_kpi
 from sim.kpi import record_tables as record_kpi
 from sim.kpi import streaming as stream_kpi
 from sim.kpi import theory
-from sim.core.engines import select_engine
+from sim.core.engines import realised_spells, select_engine
 from sim.kpi.frames import frame, strings
 from sim.model import run_size
 from sim.core.records import AttemptRecords
@@ -81,16 +81,17 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     calls_in = call_blocks(scenario, int(seed)) if inputs is None else inputs
     if scenario.campaigns and contacts is None:
         contacts = contact_draws(scenario, int(seed))
+    spells = realised_spells(scenario, int(seed))  # absences and adherence of this seed (none: the plan)
     if not wanted(progress):  # no bar to move: skip building a silent one (replications run many)
-        output = runner.run(scenario, calls_in, records=records, contacts=contacts)
+        output = runner.run(scenario, calls_in, records=records, contacts=contacts, spells=spells)
     else:
         with progress_bar(total=round(scenario.horizon_end / 3600, 2), desc=f"{scenario.name}: simulated hours",
                           unit="h", enabled=progress, delay=2.0) as bar:
-            output = runner.run(scenario, _reporting(calls_in, bar), records=records, contacts=contacts)
+            output = runner.run(scenario, _reporting(calls_in, bar), records=records, contacts=contacts, spells=spells)
     agents = agents_frame(scenario, output.agents)
     if output.records is None:
         summary, intervals, groups, group_intervals, window_end = stream_kpi.tables(
-            scenario, output.tallies, output.agents, output.attempts)
+            scenario, output.tallies, output.agents, output.attempts, output.present)
         calls, n_calls = None, int(output.tallies["calls"])
     else:
         calls, summary, intervals, groups, group_intervals = record_kpi.tables(scenario, output, keep_calls=records)
@@ -118,7 +119,8 @@ def run_streamed(scenario: Scenario, seed: int = 1, engine: str = "auto"):
     if runner.name != "fast":
         return None
     return runner.run(scenario, call_blocks(scenario, int(seed)), records=False,
-                      contacts=contact_draws(scenario, int(seed)) if scenario.campaigns else None), note
+                      contacts=contact_draws(scenario, int(seed)) if scenario.campaigns else None,
+                      spells=realised_spells(scenario, int(seed))), note
 
 
 def _reporting(blocks, bar):

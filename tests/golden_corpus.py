@@ -18,7 +18,10 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     under the alternative call-selection and agent-selection policies;
   * ``blended/<name>``: days with outbound campaigns on blended and dedicated groups (every
     dialling mode and blending policy among them, one on the 10 s grid); their attempt records
-    are digested too (``attempts``).
+    are digested too (``attempts``);
+  * ``shrinkage/random/<i>``, ``shrinkage/grid/<i>``: random and grid days with breaks (at a
+    start or over a window, paid or not), activities and absenteeism, and (random days only)
+    adherence, run on the spells realised for the case's seed (added with issue 13).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -43,6 +46,7 @@ CORPUS = Path(__file__).resolve().parent / "golden" / "corpus.json"
 N_RANDOM = 200
 N_GRID = 200
 N_RANDOM_POLICIES = 100  # random days also run under each alternative policy (all grid days are)
+N_SHRINKAGE = 25  # random days and grid days each, with shrinkage
 
 
 def _head_start(data: dict) -> dict:
@@ -207,6 +211,43 @@ BLENDED = {  # name: (scenario, seed, given calls on the 10 s grid)
 }
 
 
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def shrunk_day(rng: np.random.Generator, data: dict, grid: bool) -> dict:
+    """A random or grid day with shrinkage: breaks of 1-5 whole minutes in its shifts (some over a
+    window), a short activity in some headcount groups, absenteeism, and adherence on random days."""
+    groups = {}
+    for name, group in data["groups"].items():
+        group = dict(group)
+        if "shifts" in group:
+            shifts = {}
+            for shift_name, spec in group["shifts"].items():
+                start = int(spec["start"][3:])
+                end = 60 if spec["end"] == "01:00" else int(spec["end"][3:])
+                breaks, at = [], start + 1 + int(rng.integers(0, 5))
+                for b in range(int(rng.integers(1, 3))):
+                    minutes, spread = int(rng.integers(1, 6)), int(rng.integers(0, 4))
+                    if at + spread + minutes >= end:
+                        break
+                    when = {"start": _clock(at)} if spread == 0 else {"window": [_clock(at), _clock(at + spread)]}
+                    breaks.append({"name": f"b{b}", "minutes": float(minutes), "paid": bool(rng.random() < 0.5), **when})
+                    at += spread + minutes + int(rng.integers(0, 3))
+                shifts[shift_name] = {**spec, "breaks": breaks}
+            group["shifts"] = shifts
+        if "headcount" in group and rng.random() < 0.6:  # (agents on the phones all day: always valid)
+            first = int(rng.integers(0, 50))
+            group["activities"] = {"huddle": {"kind": str(rng.choice(["meeting", "training", "coaching"])),
+                                              "start": _clock(first), "end": _clock(first + int(rng.integers(2, 10))),
+                                              "agents": 1}}
+        group["absenteeism"] = float(rng.choice([0.0, 0.25, 0.5]))
+        if not grid:
+            group["adherence"] = float(rng.choice([1.0, 0.9, 0.7]))
+        groups[name] = group
+    return {**data, "groups": groups}
+
+
 def cases() -> Iterator[Tuple[str, dict, int, dict]]:
     """(case id, scenario dict, seed, given calls or None) for every case of the corpus."""
     for name, data, seed, _ in _shipped():
@@ -225,6 +266,12 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
             yield f"grid/{i}" + (f"/{suffix}" if suffix else ""), variant(data), 1, calls
     for name, (data, seed, grid) in BLENDED.items():
         yield f"blended/{name}", data, seed, _blended_grid_calls(seed) if grid else None
+    for i in range(N_SHRINKAGE):
+        rng = np.random.default_rng([20261313, i])
+        yield f"shrinkage/random/{i}", shrunk_day(rng, random_day(rng, grid=False), grid=False), 3000 + i, None
+        rng = np.random.default_rng([20261314, i])
+        data = random_day(rng, grid=True)
+        yield f"shrinkage/grid/{i}", shrunk_day(rng, data, grid=True), 4000 + i, grid_calls(rng, data)
 
 
 def _blended_grid_calls(seed: int) -> dict:
@@ -239,6 +286,7 @@ def _blended_grid_calls(seed: int) -> dict:
 def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, object]:
     """The engine's (records, agent log, attempts or None) for one case, or None if the scenario
     is invalid."""
+    from sim.core.engines import realised_spells
     from sim.errors import ConfigError
     from sim.model.contact_draws import contact_draws
     from sim.model.random_inputs import call_blocks, given_calls
@@ -249,10 +297,11 @@ def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, obje
     except ConfigError:
         return None
     inputs = call_blocks(scenario, seed) if calls is None else given_calls(scenario, **calls)
+    spells = realised_spells(scenario, seed)  # the plan itself but in the shrinkage cases
     if scenario.campaigns:
-        out = engine.run(scenario, inputs, contacts=contact_draws(scenario, seed))
+        out = engine.run(scenario, inputs, contacts=contact_draws(scenario, seed), spells=spells)
     else:
-        out = engine.run(scenario, inputs)
+        out = engine.run(scenario, inputs, spells=spells)
     return out.records, out.agents, out.attempts
 
 
@@ -283,7 +332,7 @@ def engines() -> Dict[str, Callable]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
-    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended"],
+    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}

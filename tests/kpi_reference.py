@@ -72,6 +72,7 @@ def _indicators(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         "mean_wait": calls.wait.where(left_queue),
         "p90_wait": calls.wait.where(left_queue),
         "aht": (calls.talk + calls.wrapup).where(answered),
+        "att": calls.talk.where(answered),
     })
 
 
@@ -79,6 +80,7 @@ AGGREGATES = {
     "arrived": "sum", "blocked": "sum", "short_abandoned": "sum", "offered": "sum",
     "answered": "sum", "abandoned": "sum", "answered_within_T": "sum", "late_abandoned": "sum",
     "asa": "mean", "mean_wait": "mean", "p90_wait": lambda s: s.quantile(0.9), "aht": "mean",
+    "att": "mean",
 }
 COUNTS = [column for column, how in AGGREGATES.items() if how == "sum"]
 
@@ -173,4 +175,5 @@ def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
         measured = mine & measured_call
         answered.append(int(measured.sum()))
         aht.append(float(handle[measured].mean()) if measured.any() else np.nan)
-    return assemble_group_tables(scenario, output.agents, window_end, busy_window, busy_intervals, answered, aht)
+    return assemble_group_tables(scenario, output.agents, window_end, busy_window, busy_intervals, answered, aht,
+                                 output.present)

@@ -184,3 +184,49 @@ def grid_calls(draw, data):
             "call_type": draw(st.lists(st.sampled_from(types), min_size=n, max_size=n)),
             "talk": [10.0 * (v % 20) for v in draw(ints)], "wrapup": [10.0 * (v % 3) for v in draw(ints)],
             "patience": [float("inf") if v > 300 else 10.0 * (v % 15) for v in draw(ints)]}
+
+
+# -- shrinkage: breaks, activities, absenteeism, adherence ----------------------------------------
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@st.composite
+def shrinkage(draw, data):
+    """``data`` (a day of :func:`scenarios`) with shrinkage added: breaks in its shifts (at a
+    start or over a window, paid or not, lengths of 1-6 minutes), an activity in some groups,
+    absenteeism and adherence. Some draws are invalid (a break past its shift's end, an activity
+    with too few agents): the tests count them."""
+    data = {**data, "groups": {name: dict(group) for name, group in data["groups"].items()}}
+    for group in data["groups"].values():
+        for name, spec in list(group.get("shifts", {}).items()):
+            start = int(spec["start"][3:]) if spec["start"] != "01:00" else 60
+            end = int(spec["end"][3:]) if spec["end"] != "01:00" else 60
+            breaks = []
+            at = start + 1
+            for _ in range(draw(st.integers(0, 2))):
+                minutes = draw(st.integers(1, 6))
+                if draw(st.booleans()):
+                    breaks.append({"minutes": float(minutes), "start": _clock(at), "paid": draw(st.booleans())})
+                    at += minutes + draw(st.integers(0, 3))
+                else:
+                    late = at + draw(st.integers(0, 4))
+                    breaks.append({"minutes": float(minutes), "window": [_clock(at), _clock(late)],
+                                   "paid": draw(st.booleans())})
+                    at = late + minutes + draw(st.integers(0, 3))
+            if breaks and at < end:
+                group["shifts"] = {**group["shifts"], name: {**spec, "breaks": breaks}}
+        if draw(st.booleans()):
+            first = draw(st.integers(0, 50))
+            group["activities"] = {"huddle": {"kind": draw(st.sampled_from(["meeting", "training", "coaching"])),
+                                              "start": _clock(first), "end": _clock(first + draw(st.integers(1, 9))),
+                                              "agents": draw(st.integers(1, 2)), "paid": draw(st.booleans())}}
+        group["absenteeism"] = draw(st.sampled_from([0.0, 0.2, 0.5]))
+        group["adherence"] = draw(st.sampled_from([1.0, 0.9, 0.6]))
+    return data
+
+
+def shrunk_scenarios():
+    """Random days of :func:`scenarios` with :func:`shrinkage` added."""
+    return scenarios().flatmap(shrinkage)

@@ -125,7 +125,7 @@ def hand_made_run(with_attempts=True):
     intervals = pd.DataFrame({"interval": [1, 2], "call_type": "total", "arrived": [100, 110],
                               "answered": [100, 110], "answered_within_T": [80, 99], "asa": [10.0, 7.0],
                               "abandoned": 0, "short_abandoned": 0, "blocked": 0, "avg_queue": [0.3, 0.2]})
-    groups = pd.DataFrame({"interval": [1, 2], "staffed": [8.0, 8.0], "busy": [5.0, 6.0]})
+    groups = pd.DataFrame({"interval": [1, 2], "available": [8.0, 8.0], "busy": [5.0, 6.0]})
     return SimpleNamespace(scenario=scenario, intervals=intervals, group_intervals=groups,
                            attempts=attempts if with_attempts else None)
 

@@ -85,7 +85,7 @@ def test_values_kept_per_scenario_are_read_only():
     scenario = build_scenario(load_scenario_file(DEFAULT))
     list(call_blocks(scenario, 1))
     tables = model_tables(scenario)
-    kept = [tables.route_group, tables.spell_end, tables.head_start,
+    kept = [tables.route_group, tables.planned.end, tables.head_start,
             *(v for v in core_arguments(scenario).values() if isinstance(v, np.ndarray))]
     kept += [v for v in random_inputs.per_scenario(scenario, "random_inputs.intervals", None).values()
              if isinstance(v, np.ndarray)]

@@ -45,8 +45,12 @@ BASE = {
                     "patience": {"kind": "exponential", "mean": 120}, "route": [{"group": "pool"}], "priority": 1},
     },
     "groups": {
-        "team": {"headcount": 3, "speed": {"sales": 1.2}, "cost_per_hour": 30},
-        "pool": {"shifts": {"early": {"start": "08:00", "end": "09:00", "count": 2},
+        "team": {"headcount": 3, "speed": {"sales": 1.2}, "cost_per_hour": 30, "absenteeism": 0.1, "adherence": 0.9,
+                 "activities": {"huddle": {"kind": "meeting", "start": "08:30", "end": "09:00", "agents": 1,
+                                           "paid": True}}},
+        "pool": {"shifts": {"early": {"start": "08:00", "end": "09:00", "count": 2,
+                                      "breaks": [{"name": "coffee", "minutes": 10, "window": ["08:20", "08:30"]},
+                                                 {"name": "lunch", "minutes": 15, "start": "08:40", "paid": False}]},
                             "late": {"start": "09:00", "end": "10:00", "count": 2}}},
         "spare": {"headcount_per_interval": [1, 1, 0, 1]},
     },
@@ -121,7 +125,13 @@ FIELD_BAD = {
     "blending.policy": ["", "always", "Threshold"], "blending.threshold": [-1, 10**6],
     "blending.sl_floor": [-0.1, 1.5, None],  # null: the policy threshold_sl_floor has no floor
     "blending": [{"policy": "threshold", "sl_floor": 0.8}, {"policy": "threshold_no_queue", "sl_floor": 0.5}],
+    # shrinkage (issue 13)
+    "*.minutes": [0, -1, 1e9, 55], "*.window": [["08:20"], ["08:30", "08:20"], ["07:50", "08:00"], ["08:20", "08:50"]],
+    "*.breaks.1.start": ["08:25", "08:55", "09:30"], "*.absenteeism": [-0.1, 1.5], "*.adherence": [0, -0.1, 1.5],
+    "*.activities.huddle.agents": [0, -1, 4, 10**8], "*.activities.huddle.kind": ["lunch"],
+    "*.activities.huddle.start": ["09:30"],
 }
+EMPTY_IS_VALID = {"breaks"}  # a shift without breaks
 NOT_FUZZED = {"description"}  # free text: any string is valid (its wrong types are fuzzed)
 
 
@@ -171,6 +181,8 @@ def scenario_cases():
         else:
             values = list(TYPE_BAD.get(kind, [])) + [v for pattern, bad in FIELD_BAD.items() if _matches(pattern, path)
                                                       for v in bad]
+            if path.split(".")[-1] in EMPTY_IS_VALID:
+                values = [v for v in values if v != []]
         cases.extend((path, value) for value in values)
     return cases
 

@@ -19,13 +19,15 @@ def stored():
 
 def test_the_corpus_covers_every_kind_of_case(stored):
     kinds = {name.split("/")[0] for name in stored}
-    assert kinds == {"shipped", "random", "grid", "blended"}
-    variants = {name.split("/")[2] for name in stored if name.count("/") == 2 and not name.startswith("shipped")}
+    assert kinds == {"shipped", "random", "grid", "blended", "shrinkage"}
+    variants = {name.split("/")[2] for name in stored if name.count("/") == 2 and name.split("/")[0] in ("random", "grid")}
     assert variants == set(golden_corpus.POLICIES) - {""}
     valid = [v for v in stored.values() if not v.get("invalid")]
     assert len(valid) >= 380 and sum(v["calls"] for v in valid) > 50_000
     blended = [v for name, v in stored.items() if name.startswith("blended/")]
     assert len(blended) == len(golden_corpus.BLENDED) and all(v["n_attempts"] > 100 for v in blended)
+    shrunk = [v for name, v in stored.items() if name.startswith("shrinkage/") and not v.get("invalid")]
+    assert len(shrunk) >= 40
 
 
 @pytest.mark.parametrize("engine_name", sorted(ENGINES))

@@ -26,7 +26,7 @@ SCENARIOS = sorted((Path(__file__).parent.parent / "configs" / "scenario").glob(
 TABLES = ("summary", "intervals", "groups", "group_intervals")
 # Means of calls are compensated sums now; pandas summed a group pairwise instead when its rows
 # were sorted and had no NaN (pandas >= 3), so these may differ in the last bits. All else: exact.
-MEANS = ("asa", "mean_wait", "aht")
+MEANS = ("asa", "mean_wait", "aht", "att")
 
 
 def assert_same_as_reference(scenario, seed, engine):

@@ -146,13 +146,21 @@ def test_a_registered_policy_staffs_the_run(monkeypatch):
         return policies.Plan("fixed_test", {"retail_team": (3,) + (5,) * (scenario.n_intervals - 1)})
 
     monkeypatch.setitem(policies.POLICIES, "fixed_test", three_then_five)
-    scenario_cfg = conform_node(load_scenario("default"), ScenarioConfig)
+    scenario = load_scenario("default")
+    for group in ("retail_team", "sales_team"):
+        scenario["groups"][group].update(absenteeism=0.3, adherence=0.9,
+                                         activities={"meeting": {"kind": "meeting", "start": "09:00", "end": "09:30",
+                                                                 "agents": 1}})
+    scenario_cfg = conform_node(scenario, ScenarioConfig)
     app = AppConfig(scenario=scenario_cfg, staffing=StaffingConfig(policy="fixed_test"))
     plan = policies.plan_staffing(app, scenario_cfg, build_scenario(scenario_cfg), progress=False)
     planned = build_scenario(plan.scenario_cfg)
     retail = next(g for g in planned.groups if g.name == "retail_team")
     assert len(retail.spells) == 5 and retail.spells[3] == ((planned.interval_length, math.inf),)
+    planned_retail = plan.scenario_cfg.groups["retail_team"]  # agents on the phones: no shrinkage of its own
+    assert (planned_retail.absenteeism, planned_retail.adherence, planned_retail.activities) == (0.0, 1.0, {})
     assert plan.scenario_cfg.groups["sales_team"] == scenario_cfg.groups["sales_team"]  # left out: as it was
+    assert plan.scenario_cfg.groups["sales_team"].absenteeism == 0.3
     assert seen == {"targets": policies.targets_from(StaffingConfig().targets, planned.kpi), "progress": False,
                     "horizon": "day"}
 

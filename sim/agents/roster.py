@@ -1,6 +1,7 @@
 """The roster: every agent numbered (group by group, in the order of the scenario's groups) with
-its spells on duty (from the group's staffing policy, :mod:`sim.policies.staffing`), and the
-rule that closes a spell left open at the end of the run."""
+its spells on the phones (from the group's staffing policy, :mod:`sim.policies.staffing`, cut by
+its breaks and activities, :mod:`sim.model.shrinkage`) and the rest before each, and the rule
+that closes a spell left open at the end of the run."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ class RosterEntry(NamedTuple):
     agent: int
     group: int
     spells: Tuple[Tuple[float, float], ...]  # (start, scheduled end), in time order
+    rests: Tuple[float, ...]  # per spell: the break before it (0: none)
 
 
 def roster(scenario) -> List[RosterEntry]:
     """Every agent of the scenario, numbered group by group."""
     entries: List[RosterEntry] = []
     for group in scenario.groups:
-        for spells in group.spells:
-            entries.append(RosterEntry(len(entries), group.index, spells))
+        for a, spells in enumerate(group.spells):
+            entries.append(RosterEntry(len(entries), group.index, spells, group.agent_rests(a)))
     return entries
 
 

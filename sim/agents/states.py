@@ -21,7 +21,14 @@ A free agent is only ever taken for a preview dial from IDLE (by the dial pass o
 the instant that freed it are all handled), never straight from other work.
 
 An agent whose spell ends while it is talking, wrapping up or dialling finishes the work in hand
-and then goes off duty: the end of a spell never interrupts a call. Codes are in
+and then goes off duty: the end of a spell never interrupts a call.
+
+Shrinkage needs no state of its own: a break, lunch, activity, absence or out-of-adherence
+stretch is OFF_DUTY time between two spells (sim.model.shrinkage, sim.agents.shrinkage). The
+spell after a break carries the break's length as its ``rest`` and starts (OFF_DUTY -> IDLE or
+TALKING) at max(its scheduled start, the time the agent went off + rest): a break due while the
+agent is busy starts when the call in hand ends and lasts its full length, so it ends late by as
+much. An activity gives rest 0: it ends on time whenever the agent joined it. Codes are in
 :mod:`sim.core.protocol` (``AGENT_STATES``); the SimPy engine checks every transition it makes
 against :data:`TRANSITIONS`. States to come (breaks, chats) are added here first.
 """

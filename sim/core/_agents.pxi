@@ -9,6 +9,8 @@ cdef struct Agents:
     int *spell_count
     double *spell_begin  # per spell
     double *spell_end
+    double *spell_rest  # per spell: the break before it (0: none)
+    double *went_off  # per agent: when it last went off duty (-inf: not yet)
     int *current_spell  # per agent: its spell scheduled or under way (-1 at first, spell_count once none is left)
     char *leaving  # its spell has ended: it goes home once free
     double *on_duty_since  # NaN when off duty
@@ -34,7 +36,8 @@ cdef struct AgentLog:  # spells on duty
 
 
 cdef int agents_init(Agents *a, int n_groups, const int[::1] agent_group, const int[::1] spell_first,
-                     const int[::1] spell_count, const double[::1] spell_begin, const double[::1] spell_end) except -1:
+                     const int[::1] spell_count, const double[::1] spell_begin, const double[::1] spell_end,
+                     const double[::1] spell_rest) except -1:
     """All agents off duty with no spell scheduled yet, no agent idle."""
     cdef int i
     cdef i64 n = agent_group.shape[0]
@@ -43,6 +46,8 @@ cdef int agents_init(Agents *a, int n_groups, const int[::1] agent_group, const 
     a.spell_count = _ints(spell_count)
     a.spell_begin = _doubles(spell_begin)
     a.spell_end = _doubles(spell_end)
+    a.spell_rest = _doubles(spell_rest)
+    a.went_off = <double *>grow(NULL, n, sizeof(double))
     a.current_spell = <int *>grow(NULL, n, sizeof(int))
     a.leaving = <char *>grow(NULL, n, sizeof(char))
     a.on_duty_since = <double *>grow(NULL, n, sizeof(double))
@@ -54,6 +59,7 @@ cdef int agents_init(Agents *a, int n_groups, const int[::1] agent_group, const 
     a.is_idle = <char *>grow(NULL, n, sizeof(char))
     for i in range(n):
         a.current_spell[i] = -1
+        a.went_off[i] = -INFINITY
         a.leaving[i] = 0
         a.on_duty_since[i] = NAN
         a.last_done[i] = -INFINITY
@@ -71,7 +77,7 @@ cdef int agents_init(Agents *a, int n_groups, const int[::1] agent_group, const 
 
 cdef void agents_free(Agents *a) noexcept:
     free(a.group); free(a.spell_first); free(a.spell_count); free(a.spell_begin)
-    free(a.spell_end); free(a.current_spell); free(a.leaving); free(a.on_duty_since)
+    free(a.spell_end); free(a.spell_rest); free(a.went_off); free(a.current_spell); free(a.leaving); free(a.on_duty_since)
     free(a.last_done); free(a.hand_id); free(a.wrap_in_hand); free(a.idle_prev)
     free(a.idle_next); free(a.is_idle); free(a.idle_head); free(a.idle_tail); free(a.idle_count)
 

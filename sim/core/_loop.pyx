@@ -102,7 +102,8 @@ cdef class FastCore:
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
                   const int[::1] agent_group, const int[::1] spell_first, const int[::1] spell_count,
-                  const double[::1] spell_begin, const double[::1] spell_end, i64 trunks, double horizon_end,
+                  const double[::1] spell_begin, const double[::1] spell_end, const double[::1] spell_rest,
+                  i64 trunks, double horizon_end,
                   bint keep_records, bint tally, int n_intervals, double interval_length, double warmup,
                   double sl_threshold, double short_abandon, const double[::1] bucket_edges,
                   const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection,
@@ -116,7 +117,8 @@ cdef class FastCore:
         routing_init(&self.routing, priority, route_start, route_group, route_delay, served_start, served_type,
                      served_delay, head_start, group_skills, call_selection, agent_selection)
         self.speed = _doubles(speed)
-        agents_init(&self.agents, self.n_groups, agent_group, spell_first, spell_count, spell_begin, spell_end)
+        agents_init(&self.agents, self.n_groups, agent_group, spell_first, spell_count, spell_begin, spell_end,
+                    spell_rest)
         self.queues = queues_new(self.n_types)
         heap_init(&self.events)
         slots_init(&self.slots)
@@ -210,7 +212,7 @@ cdef class FastCore:
             self.rec.talk[c.id] = talk
             self.rec.wrapup[c.id] = wrapup
         if self.tally:
-            self.kpi.answered(c, g, talk + wrapup, self.now)
+            self.kpi.answered(c, g, talk, talk + wrapup, self.now)
             self.kpi.busy_step(g, 1, self.now)
         if not self.talk_end_event:
             if self.keep_records:
@@ -236,17 +238,23 @@ cdef class FastCore:
     # -- agents -------------------------------------------------------------------------------
 
     cdef int next_spell(self, int agent) except -1:
-        """Schedule the agent's next spell on duty, at its start or when the call in hand ends."""
+        """Schedule the agent's next spell on the phones: at its start, or its rest (a break's
+        length) after the agent went off duty if that is later; a spell that would start at or
+        after its scheduled end is skipped."""
         cdef int s = self.agents.current_spell[agent] + 1
         cdef int last = self.agents.spell_count[agent]
         cdef int index
+        cdef double begin, ready
         while s < last:
             index = self.agents.spell_first[agent] + s
-            if self.now >= self.agents.spell_end[index]:
+            begin = self.agents.spell_begin[index]
+            ready = self.agents.went_off[agent] + self.agents.spell_rest[index]
+            if ready > begin:
+                begin = ready
+            if begin >= self.agents.spell_end[index]:
                 s += 1
                 continue
-            heap_push(&self.events, self.agents.spell_begin[index] if self.agents.spell_begin[index] > self.now
-                      else self.now, STAFFING, agent, EV_SHIFT_START, agent)
+            heap_push(&self.events, begin, STAFFING, agent, EV_SHIFT_START, agent)
             break
         self.agents.current_spell[agent] = s
         return 0
@@ -255,6 +263,7 @@ cdef class FastCore:
         cdef int index = self.agents.spell_first[agent] + self.agents.current_spell[agent]
         log_add(&self.log, agent, self.agents.on_duty_since[agent], self.agents.spell_end[index], self.now)
         self.agents.on_duty_since[agent] = NAN
+        self.agents.went_off[agent] = self.now
         self.next_spell(agent)
         return 0
 

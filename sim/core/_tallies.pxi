@@ -188,8 +188,9 @@ cdef class Tallies:
             self.counts[cell * N_COUNTS + C_LATE_ABANDONED] += 1
         self.wait_left(cell, c.type, wait)
 
-    cdef inline void answered(self, const Call *c, int group, double handle, double now) noexcept:
-        """The call c is answered now by an agent of the group, for ``handle`` s of talk and wrap-up."""
+    cdef inline void answered(self, const Call *c, int group, double talk, double handle, double now) noexcept:
+        """The call c is answered now by an agent of the group, for ``talk`` s of talk and ``handle``
+        s of talk and wrap-up."""
         cdef double wait = now - c.arrival
         cdef i64 cell = self.cell(c.interval, c.type)
         if c.arrival < self.warmup:
@@ -199,6 +200,7 @@ cdef class Tallies:
             self.counts[cell * N_COUNTS + C_ANSWERED_WITHIN_T] += 1
         self.sums[cell * N_SUMS + S_WAIT_ANSWERED] += wait
         self.sums[cell * N_SUMS + S_HANDLE] += handle
+        self.sums[cell * N_SUMS + S_TALK] += talk
         self.wait_left(cell, c.type, wait)
         self.group_answered[group] += 1
         self.group_handle[group] += handle

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
+from sim.agents.shrinkage import realised as realised_spells  # noqa: F401  (the callers' way to the agents' spells)
 from sim.core import fast_engine
 from sim.core.fast_engine import FastEngine
 from sim.core.simpy_engine import SimpyEngine

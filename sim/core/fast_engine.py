@@ -17,6 +17,7 @@ import numpy as np
 
 from sim._twins import load_compiled
 from sim.core import protocol
+from sim.agents.shrinkage import SpellTables
 from sim.core.model_tables import model_tables
 from sim.core.records import AgentLog, AttemptRecords, CallRecords, EngineOutput, bucket_edges
 from sim.model.cache import per_scenario
@@ -43,8 +44,7 @@ def _core_arguments(scenario: Scenario) -> dict:
         priority=tables.priority, route_start=tables.route_start, route_group=tables.route_group,
         route_delay=tables.route_delay, served_start=tables.served_start, served_type=tables.served_type,
         served_delay=tables.served_delay, speed=tables.speed, agent_group=tables.agent_group,
-        spell_first=tables.spell_first, spell_count=tables.spell_count, spell_begin=tables.spell_begin,
-        spell_end=tables.spell_end, trunks=tables.trunks, head_start=tables.head_start,
+        **spell_arguments(tables.planned), trunks=tables.trunks, head_start=tables.head_start,
         group_skills=tables.group_skills, call_selection=tables.call_selection,
         agent_selection=tables.agent_selection, talk_end_event=tables.talk_end_event,
         horizon_end=float(scenario.horizon_end),
@@ -57,18 +57,29 @@ def _core_arguments(scenario: Scenario) -> dict:
     )
 
 
+def spell_arguments(spells: SpellTables) -> dict:
+    """The compiled core's spell arguments."""
+    return dict(spell_first=spells.first, spell_count=spells.count, spell_begin=spells.begin, spell_end=spells.end,
+                spell_rest=spells.rest)
+
+
 class FastEngine:
     """Runs a :class:`~sim.model.scenario.Scenario` with the compiled event loop."""
 
     name = "fast"
 
     def run(self, scenario: Scenario, inputs: Iterable[CallBlock], records: bool = True,
-            contacts: Optional[Sequence[ContactDraws]] = None) -> EngineOutput:
+            contacts: Optional[Sequence[ContactDraws]] = None, spells: Optional[SpellTables] = None) -> EngineOutput:
         """Per-call records if ``records``, else streaming tallies (memory independent of the calls).
-        ``contacts``: one ContactDraws per campaign, in index order (required with campaigns)."""
+        ``contacts``: one ContactDraws per campaign, in index order (required with campaigns).
+        ``spells``: the agents' spells of this replication (None: as planned, everyone present;
+        :func:`sim.agents.shrinkage.realised` draws absences and adherence)."""
         if not AVAILABLE:
             raise RuntimeError(f"the fast engine is not built: {IMPORT_ERROR}")
-        core = _loop.FastCore(**core_arguments(scenario), keep_records=records, tally=not records,
+        arguments = core_arguments(scenario)
+        if spells is not None and spells is not model_tables(scenario).planned:
+            arguments = {**arguments, **spell_arguments(spells)}
+        core = _loop.FastCore(**arguments, keep_records=records, tally=not records,
                               outbound=_outbound(scenario, contacts))
         for block in inputs:
             core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
@@ -83,11 +94,12 @@ class FastEngine:
                           scheduled_end=log["scheduled_end"][order], end=log["end"][order])
         attempts = core.attempts()
         attempts = None if attempts is None else AttemptRecords(**attempts)
+        present = (spells or model_tables(scenario).planned).present
         if records:
-            return EngineOutput("fast", CallRecords(**core.records()), agents, attempts=attempts)
+            return EngineOutput("fast", CallRecords(**core.records()), agents, attempts=attempts, present=present)
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)
-        return EngineOutput("fast", None, agents, tallies, attempts=attempts)
+        return EngineOutput("fast", None, agents, tallies, attempts=attempts, present=present)
 
 
 def _outbound(scenario: Scenario, contacts: Optional[Sequence[ContactDraws]]):

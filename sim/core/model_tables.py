@@ -3,7 +3,9 @@
 Routes are compressed sparse rows (type k's route steps are ``route_start[k]:route_start[k+1]``
 of ``route_group`` / ``route_delay``, in preference order); so is the list of call types each
 group serves (``served_start`` / ``served_type`` / ``served_delay``: by call type, then route
-step); agents are numbered group by group, their spells on duty flattened the same way. Policy
+step); agents are numbered group by group, their planned spells on the phones flattened the same
+way (:class:`sim.agents.shrinkage.SpellTables`; a replication with absences or adherence runs its
+realised ones instead). Policy
 choices are integer codes (see :mod:`sim.policies`). Outbound campaigns are compiled the same
 way (:class:`CampaignTables`). The tables are computed once per Scenario object and are
 read-only, so replications share them safely.
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.agents.roster import roster
+from sim.agents.shrinkage import SpellTables, planned
 from sim.core import protocol
 from sim.model.cache import per_scenario
 from sim.model.scenario import Scenario
@@ -35,10 +38,7 @@ class ModelTables:
     served_delay: np.ndarray  # float64
     speed: np.ndarray  # float64, [group * n_types + type]
     agent_group: np.ndarray  # int32, per agent
-    spell_first: np.ndarray  # int32, per agent: index of its first spell
-    spell_count: np.ndarray  # int32, per agent
-    spell_begin: np.ndarray  # float64, per spell
-    spell_end: np.ndarray  # float64, per spell (inf: on duty until the queue is empty)
+    planned: SpellTables  # the rostered spells on the phones, with their rests, everyone present
     trunks: int  # -1: no limit
     talk_end_event: bool  # the end of talk is observed (it frees a trunk): an event of its own
     head_start: np.ndarray  # float64, per call type (call selection priority_head_start)
@@ -69,11 +69,6 @@ class ModelTables:
         steps = range(self.served_start[group], self.served_start[group + 1])
         return [(int(self.served_type[j]), float(self.served_delay[j])) for j in steps]
 
-    def spells(self, agent: int):
-        """[(start, scheduled end), ...] of an agent's spells on duty."""
-        first = int(self.spell_first[agent])
-        return [(float(self.spell_begin[s]), float(self.spell_end[s])) for s in range(first, first + self.spell_count[agent])]
-
 
 def model_tables(scenario: Scenario) -> ModelTables:
     """The scenario's tables (computed once per Scenario object)."""
@@ -87,8 +82,6 @@ def _compile(scenario: Scenario) -> ModelTables:
         for g, delay in t.route:
             served[g].append((t.index, delay))
     agents = roster(scenario)
-    spells = [entry.spells for entry in agents]
-    flat = [interval for agent in spells for interval in agent]
     return ModelTables(
         priority=np.array([t.priority for t in types], np.int32),
         route_start=np.cumsum([0] + [len(t.route) for t in types]).astype(np.int32),
@@ -99,10 +92,7 @@ def _compile(scenario: Scenario) -> ModelTables:
         served_delay=np.array([d for s in served for _, d in s], np.float64),
         speed=np.array([g.speed for g in groups], np.float64).reshape(-1),
         agent_group=np.array([entry.group for entry in agents], np.int32),
-        spell_first=np.cumsum([0] + [len(a) for a in spells])[:-1].astype(np.int32),
-        spell_count=np.array([len(a) for a in spells], np.int32),
-        spell_begin=np.array([s for s, _ in flat], np.float64),
-        spell_end=np.array([e for _, e in flat], np.float64),
+        planned=planned(scenario),
         trunks=-1 if scenario.trunks is None else int(scenario.trunks),
         talk_end_event=scenario.trunks is not None,
         head_start=np.array([t.head_start for t in types], np.float64),

@@ -179,6 +179,7 @@ class EngineOutput:
     tallies: Optional[dict] = None
     legs: Optional[LegRecords] = None  # None: one leg per answered call (legs_of(records))
     attempts: Optional[AttemptRecords] = None  # outbound dial attempts (scenarios with campaigns; kept in both modes)
+    present: Optional[np.ndarray] = None  # bool per agent: who came (absenteeism); None: everyone
 
     def service_legs(self) -> LegRecords:
         """The run's service legs (recorded, or read off the call records)."""

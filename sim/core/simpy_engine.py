@@ -2,7 +2,10 @@
 
 Processes: one ``arrivals`` process feeds the calls of :mod:`sim.model.random_inputs` in order; one
 ``agent`` process per agent works its spells on duty (log on, serve, wrap up, take the next call,
-go home at the end of the spell after finishing the call in hand). A waiting caller is a plain
+go off at the end of the spell after finishing the call in hand). Between two spells the agent is
+off duty (a break, lunch, activity, absence or out-of-adherence stretch, sim.agents.shrinkage): a
+spell starts at max(its start, the time the agent went off + its rest), so a break taken late
+still lasts its full length and an activity ends on time. A waiting caller is a plain
 object in its call type's FIFO queue, with timers for its patience and for each overflow delay.
 
 Routing (the rules are the policies of sim/policies/, called here by name):
@@ -50,6 +53,7 @@ import numpy as np
 import simpy
 
 from sim.agents import states
+from sim.agents.shrinkage import SpellTables
 from sim.agents.roster import open_spell_end
 from sim.core import protocol
 from sim.core.model_tables import model_tables
@@ -154,22 +158,25 @@ class SimpyEngine:
     name = "simpy"
 
     def run(self, scenario: Scenario, inputs: Iterable[CallBlock], records: bool = True,
-            contacts: Optional[Sequence] = None) -> EngineOutput:
+            contacts: Optional[Sequence] = None, spells: Optional[SpellTables] = None) -> EngineOutput:
         """Simulate the calls of ``inputs`` (blocks in arrival order: random ones from
         :func:`sim.model.random_inputs.call_blocks`, or given ones for exact traces and replays)
         and the campaigns' dial attempts, whose draws are ``contacts`` (one
         :class:`~sim.model.contact_draws.ContactDraws` per campaign; required with campaigns).
 
+        ``spells``: the agents' spells of this replication (None: as planned, everyone present;
+        :func:`sim.agents.shrinkage.realised` draws absences and adherence).
+
         The reference engine always returns per-call records (``records`` is accepted for the
         common engine interface); KPIs are then computed from them.
         """
-        return _CallCenter(scenario, inputs, contacts).run()
+        return _CallCenter(scenario, inputs, contacts, spells).run()
 
 
 class _CallCenter:
     """The model state and its processes for one run."""
 
-    def __init__(self, scenario: Scenario, inputs: Iterable[CallBlock], contacts=None):
+    def __init__(self, scenario: Scenario, inputs: Iterable[CallBlock], contacts=None, spells=None):
         self.scenario, self.inputs = scenario, inputs
         self.env = TimedEnvironment()
         tables = model_tables(scenario)
@@ -186,7 +193,9 @@ class _CallCenter:
         self.in_system = 0
         self.blocks: List[CallRecords] = []
         speeds = tables.speed.reshape(tables.n_groups, tables.n_types).tolist()
-        self.agents = [Agent(a, int(g), speeds[g], tables.spells(a)) for a, g in enumerate(tables.agent_group)]
+        spells = tables.planned if spells is None else spells
+        self.present = spells.present
+        self.agents = [Agent(a, int(g), speeds[g], spells.of(a)) for a, g in enumerate(tables.agent_group)]
         # inbound counters the blending policies read: calls in each queue now; for each type, calls
         # that left their queue this interval (answered or abandoned) and those answered within T
         self.waiting = [0] * tables.n_types
@@ -203,7 +212,8 @@ class _CallCenter:
             self.outbound.start()
         env.run()
         attempts = None if self.outbound is None else self.outbound.records()
-        return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log(), attempts=attempts)
+        return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log(), attempts=attempts,
+                            present=self.present)
 
     # -- processes -------------------------------------------------------------------------
 
@@ -224,14 +234,17 @@ class _CallCenter:
     def agent(self, agent: Agent):
         """An agent's working day: each spell on duty, working until the spell ends.
 
-        A spell begins at its scheduled start, or later if the agent is still finishing work
-        from the previous spell (then a spell that work outlasted entirely is skipped).
+        A spell begins at its scheduled start, or later if the agent went off late (it was
+        finishing work from the previous spell): then its rest (the break before it) still runs
+        in full from the moment it went off. A spell that would begin at or after its scheduled
+        end is skipped.
         """
         env = self.env
-        for start, scheduled_end in agent.spells:
-            if env.now >= scheduled_end:
+        went_off = -math.inf
+        for start, scheduled_end, rest in agent.spells:
+            begin = max(start, went_off + rest)
+            if begin >= scheduled_end:
                 continue
-            begin = max(start, env.now)
             yield env.at(begin, STAFFING, agent.index)
             agent.leaving = False
             agent.on_duty_since = begin
@@ -257,6 +270,7 @@ class _CallCenter:
             agent.become(states.OFF_DUTY)
             agent.log.append((begin, scheduled_end, env.now))
             agent.on_duty_since = None
+            went_off = env.now
 
     def serve(self, agent: Agent, call: Call):
         """The agent talks to an inbound call, then wraps up."""

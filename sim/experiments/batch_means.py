@@ -84,7 +84,7 @@ def batch_means(results, batches: int = 20, confidence: float = 0.95) -> BatchMe
                          batches, confidence)
     gi = results.group_intervals
     gsums = _sums(gi, "group", _batch_index(scenario, gi.interval.to_numpy(), batches), {
-        "occupancy_num": lambda f: f.busy, "occupancy_den": lambda f: f.staffed})
+        "occupancy_num": lambda f: f.busy, "occupancy_den": lambda f: f.available})
     groups = _estimates(results.groups, "group", gsums, ("occupancy",), batches, confidence)
     per_batch = int((_batch_index(scenario, np.arange(len(scenario.interval_starts())), batches) == 0).sum())
     return BatchMeans(batches=batches, intervals_per_batch=per_batch, confidence=confidence, summary=summary,

@@ -57,7 +57,7 @@ def run_replication(scenario: Scenario, seed: int, engine: str = "auto", records
     if streamed is not None:
         output, note = streamed
         inputs = streaming.table_inputs(scenario, output.tallies)
-        columns = arrays.run_columns(scenario, inputs, output.agents, output.attempts)
+        columns = arrays.run_columns(scenario, inputs, output.agents, output.attempts, output.present)
         outbound = arrays.outbound_tables(scenario, columns, output.attempts, inputs["window_end"])
         return Run(int(seed), int(output.tallies["calls"]), output.engine, note, output.agents, columns, outbound,
                    output.attempts if _theory_reads_attempts(scenario) else None), None

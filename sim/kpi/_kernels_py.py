@@ -70,7 +70,7 @@ def grouped_sum_min(group: np.ndarray, n_groups: int, values: np.ndarray, points
 ANSWERED, ABANDONED, BLOCKED, UNFINISHED, SHORT_ABANDONED = 0, 1, 2, 3, 4
 CALL_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished", "answered_within_T",
                "late_abandoned")
-CALL_MEANS = ("asa", "mean_wait", "aht")
+CALL_MEANS = ("asa", "mean_wait", "aht", "att")
 
 
 def measured_rows(interval, arrival, first, warmup):
@@ -81,13 +81,14 @@ def measured_rows(interval, arrival, first, warmup):
 def call_tallies(interval, arrival, call_type, outcome, wait, talk, wrapup, first, warmup, n_rows, n_types,
                  threshold):
     """Per (interval row, call type, and over all types in the last column) the CALL_COUNTS
-    (int64, shape (rows, types + 1, 8)) and CALL_MEANS (float, (rows, types + 1, 3)), and per call
-    type the CALL_MEANS over all rows ((types, 3)), of the calls that arrived at or after the
+    (int64, shape (rows, types + 1, 8)) and CALL_MEANS (float, (rows, types + 1, 4)), and per call
+    type the CALL_MEANS over all rows ((types, 4)), of the calls that arrived at or after the
     warm-up (``warmup``; rows: see measured_rows). ``outcome``: codes as above.
 
     A mean is a compensated (Kahan) sum in call order over the count, as pandas' grouped mean
     (``group_mean``) computes it; NaN for none: asa over the waits of answered calls, mean_wait of
-    answered and abandoned ones, aht over the handle times (talk + wrap-up) of answered calls."""
+    answered and abandoned ones, aht over the handle times (talk + wrap-up) of answered calls, att
+    over their talk times."""
     row = measured_rows(interval, arrival, first, warmup)
     keep = row >= 0
     row, kind, outcome, wait = row[keep], call_type[keep], outcome[keep], wait[keep]
@@ -99,9 +100,10 @@ def call_tallies(interval, arrival, call_type, outcome, wait, talk, wrapup, firs
     counts = np.stack([np.bincount(cell[flag], minlength=n_rows * (n_types + 1)) for flag in flags], axis=-1)
     counts = counts.astype(np.int64).reshape(n_rows, n_types + 1, len(flags))
     counts[:, n_types] = counts[:, :n_types].sum(axis=1)
-    means = np.full((n_rows, n_types + 1, 3), np.nan)
-    type_means = np.full((n_types, 3), np.nan)
-    for i, (selected, values) in enumerate(((answered, wait), (answered | abandoned, wait), (answered, handle))):
+    means = np.full((n_rows, n_types + 1, 4), np.nan)
+    type_means = np.full((n_types, 4), np.nan)
+    for i, (selected, values) in enumerate(((answered, wait), (answered | abandoned, wait), (answered, handle),
+                                            (answered, talk[keep]))):
         means[:, :n_types, i] = kahan_means(row[selected] * n_types + kind[selected], n_rows * n_types,
                                             values[selected]).reshape(n_rows, n_types)
         means[:, n_types, i] = kahan_means(row[selected], n_rows, values[selected])

@@ -51,18 +51,18 @@ def call_tallies(const i64[::1] interval, const double[::1] arrival, const int[:
     """Counts and compensated means per (interval row, call type or all), and means per call type,
     in one pass over the calls (see sim.kpi._kernels_py.call_tallies)."""
     cdef Py_ssize_t n = arrival.shape[0], i, cell, total_cell, cell_k, k, m
-    cdef Py_ssize_t cells = (n_rows * (n_types + 1) + n_types) * 3
+    cdef Py_ssize_t cells = (n_rows * (n_types + 1) + n_types) * 4
     cdef i64 row
     cdef signed char o
     cdef double w, handle
-    cdef double values[3]
-    cdef bint uses[3]
+    cdef double values[4]
+    cdef bint uses[4]
     if not (interval.shape[0] == call_type.shape[0] == outcome.shape[0] == wait.shape[0] == talk.shape[0]
             == wrapup.shape[0] == n):
         raise ValueError("call_tallies: columns of different lengths")
     counts_array = np.zeros((n_rows, n_types + 1, 8), np.int64)
-    means_array = np.full((n_rows, n_types + 1, 3), np.nan)
-    type_means_array = np.full((n_types, 3), np.nan)
+    means_array = np.full((n_rows, n_types + 1, 4), np.nan)
+    type_means_array = np.full((n_types, 4), np.nan)
     cdef i64[:, :, ::1] counts = counts_array
     cdef double[:, :, ::1] means = means_array
     cdef double[:, ::1] type_means = type_means_array
@@ -82,20 +82,20 @@ def call_tallies(const i64[::1] interval, const double[::1] arrival, const int[:
             if o != ANSWERED and o != ABANDONED:
                 continue
             handle = talk[i] + wrapup[i]
-            values[0], values[1], values[2] = w, w, handle
-            uses[0], uses[1], uses[2] = o == ANSWERED, True, o == ANSWERED
-            for m in range(3):
+            values[0], values[1], values[2], values[3] = w, w, handle, talk[i]
+            uses[0], uses[1], uses[2], uses[3] = o == ANSWERED, True, o == ANSWERED, o == ANSWERED
+            for m in range(4):
                 if uses[m]:
-                    _kahan(&total[cell * 3 + m], &compensation[cell * 3 + m], &seen[cell * 3 + m], values[m])
-                    _kahan(&total[total_cell * 3 + m], &compensation[total_cell * 3 + m], &seen[total_cell * 3 + m],
+                    _kahan(&total[cell * 4 + m], &compensation[cell * 4 + m], &seen[cell * 4 + m], values[m])
+                    _kahan(&total[total_cell * 4 + m], &compensation[total_cell * 4 + m], &seen[total_cell * 4 + m],
                            values[m])
-                    cell_k = (n_rows * (n_types + 1) + k) * 3 + m
+                    cell_k = (n_rows * (n_types + 1) + k) * 4 + m
                     _kahan(&total[cell_k], &compensation[cell_k], &seen[cell_k], values[m])
         for cell in range(n_rows * (n_types + 1) + n_types):
-            for m in range(3):
-                if seen[cell * 3 + m] == 0:
+            for m in range(4):
+                if seen[cell * 4 + m] == 0:
                     continue
-                w = total[cell * 3 + m] / <double>seen[cell * 3 + m]
+                w = total[cell * 4 + m] / <double>seen[cell * 4 + m]
                 if cell < n_rows * (n_types + 1):
                     means[cell // (n_types + 1), cell % (n_types + 1), m] = w
                 else:

@@ -17,7 +17,7 @@ from typing import Dict, List
 import numpy as np
 import pandas as pd
 
-from sim.kpi import outbound
+from sim.kpi import costs, outbound
 from sim.kpi import tables as kpi
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
@@ -40,12 +40,13 @@ OUTBOUND_KEYS = {
     "group_time_intervals": ["interval", "start", "group"],
 }
 
-INTEGER_COLUMNS = frozenset(kpi.COUNTS) | {"agents", "answered"}  # int64 in the tables
+INTEGER_COLUMNS = frozenset(kpi.COUNTS) | {"agents", "answered", "breaks", "late_breaks"}  # int64 in the tables
 _NUMERIC = {
-    "summary": tuple(kpi.COUNTS) + ("service_level", "abandon_rate") + kpi.RATE_COLUMNS,
-    "groups": ("agents", "staffed_hours", "busy_hours", "paid_hours", "occupancy", "utilisation", "answered",
-               "aht", "cost"),
-    "group_intervals": ("staffed", "busy", "occupancy"),
+    "summary": tuple(kpi.COUNTS) + ("service_level", "abandon_rate") + kpi.RATE_COLUMNS + costs.COLUMNS,
+    "groups": ("agents", "paid_hours", "scheduled_hours", "staffed_hours", "available_hours", "busy_hours",
+               "occupancy", "utilisation", "answered", "aht", "cost", "breaks", "late_breaks", "mean_lateness",
+               "max_lateness"),
+    "group_intervals": ("paid", "scheduled", "staffed", "available", "busy", "occupancy", "utilisation", "cost"),
 }
 _NUMERIC["intervals"] = _NUMERIC["summary"]
 
@@ -66,12 +67,14 @@ def _block(table: str, columns: Columns) -> np.ndarray:
     return block
 
 
-def run_columns(scenario: Scenario, inputs: dict, agents, attempts=None) -> Dict[str, np.ndarray]:
+def run_columns(scenario: Scenario, inputs: dict, agents, attempts=None, present=None) -> Dict[str, np.ndarray]:
     """A run's four tables as numbers (by table: an array, one row per numeric column), from
-    ``sim.kpi.streaming.table_inputs``, the engine's agent log and (with campaigns) its attempts."""
+    ``sim.kpi.streaming.table_inputs``, the engine's agent log, (with campaigns) its attempts and
+    who came (``present``, bool per agent; None: everyone)."""
     busy_window, busy_intervals, answered, aht = inputs["groups"]
     busy = kpi.with_outbound_busy(scenario, attempts, inputs["window_end"], busy_window, busy_intervals)
-    groups, group_intervals = kpi.group_columns(scenario, agents, inputs["window_end"], *busy, answered, aht)
+    groups, group_intervals = kpi.group_columns(scenario, agents, inputs["window_end"], *busy, answered, aht,
+                                                present)
     both = _block("summary", kpi.kpi_columns(scenario, inputs["both"]))  # interval rows, then the summary's
     last = both.shape[1] - len(scenario.call_types) - 1
     return {"summary": both[:, last:], "intervals": both[:, :last],

@@ -12,7 +12,8 @@ table by table), batch means (:mod:`sim.experiments.batch_means`) and the report
   ASA           mean wait of answered calls; mean_wait and p90_wait cover the offered calls that
                 left the queue (answered or abandoned).
   AHT           talk + wrap-up, mean over answered calls.
-  occupancy     busy (talk + wrap-up) / time on duty; utilisation = busy / time paid.
+  occupancy     busy (talk + wrap-up) / available (time on duty); utilisation = busy / paid
+                (paid, scheduled, staffed and available hours: sim.kpi.hours).
   With outbound campaigns, busy also counts outbound work (below): occupancy = (inbound +
   outbound busy) / time on duty; answered and AHT stay inbound.
 The Erlang comparison (:mod:`sim.kpi.theory`) uses the textbook definitions instead (fractions of

@@ -34,7 +34,8 @@ def tables(scenario: Scenario, attempts, window_end: float, groups, group_interv
     """The four outbound tables (names above), or {} for a scenario without campaigns.
 
     ``groups`` / ``group_intervals``: the run's group tables, or any mapping of their columns
-    (staffed_hours, busy_hours; staffed, busy per interval, groups then intervals) to arrays."""
+    (available_hours, busy_hours; available, busy per interval, groups then intervals) to arrays;
+    their time on duty (available) is what these tables call ``staffed``."""
     if not scenario.campaigns:
         return {}
     edges = kpi.interval_edges(scenario, kpi.measured_intervals(scenario))
@@ -62,8 +63,8 @@ def group_time(scenario: Scenario, pieces: dict, points: np.ndarray, groups, gro
     dialling = outbound_work.integrals(pieces, "group", n_groups, points, only=pieces["ringing"])
     keep = np.r_[0:n_intervals, n_intervals + 1]  # the intervals, then the window
     outbound, dialling = outbound[:, keep], dialling[:, keep]
-    staffed = np.column_stack((np.asarray(group_intervals["staffed"], float).reshape(n_groups, n_intervals) * lengths,
-                               np.asarray(groups["staffed_hours"], float) * 3600))
+    staffed = np.column_stack((np.asarray(group_intervals["available"], float).reshape(n_groups, n_intervals) * lengths,
+                               np.asarray(groups["available_hours"], float) * 3600))  # time on duty
     busy = np.column_stack((np.asarray(group_intervals["busy"], float).reshape(n_groups, n_intervals) * lengths,
                             np.asarray(groups["busy_hours"], float) * 3600))
     split = {"staffed": _seconds(staffed), "inbound": _seconds(busy - outbound), "outbound": _seconds(outbound),

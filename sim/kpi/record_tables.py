@@ -96,7 +96,8 @@ def call_tables(scenario: Scenario, records: CallRecords, outcome, wait, interva
     queue = _queue_statistics(scenario, records, window_end)
 
     interval_columns = _count_columns(counts)
-    interval_columns.update(asa=means[..., 0], mean_wait=means[..., 1], aht=means[..., 2], p90_wait=by_interval,
+    interval_columns.update(asa=means[..., 0], mean_wait=means[..., 1], aht=means[..., 2], att=means[..., 3],
+                            p90_wait=by_interval,
                             avg_queue=queue["avg_queue"], max_queue=queue["max_queue"])
     summary_columns = _count_columns(counts.sum(axis=0))
     totals = _total_means(scenario, records, outcome, wait)
@@ -113,7 +114,7 @@ def _count_columns(counts: np.ndarray) -> dict:
 
 
 def _total_means(scenario: Scenario, records: CallRecords, outcome, wait) -> list:
-    """asa, mean_wait and aht over all measured calls, as pandas' mean of a column gives them:
+    """asa, mean_wait, aht and att over all measured calls, as pandas' mean of a column gives them:
     the pairwise sum of the column (the other calls' values as 0) over the count."""
     measured = records.arrival >= scenario.warmup
     if measured.all():
@@ -122,7 +123,8 @@ def _total_means(scenario: Scenario, records: CallRecords, outcome, wait) -> lis
     answered, left = outcome == ANSWERED, (outcome == ANSWERED) | (outcome == ABANDONED)
     means = []
     for selected, values in ((answered, wait[measured]), (left, wait[measured]),
-                             (answered, records.talk[measured] + records.wrapup[measured])):
+                             (answered, records.talk[measured] + records.wrapup[measured]),
+                             (answered, records.talk[measured])):
         count = int(np.count_nonzero(selected))
         means.append(float(np.where(selected, values, 0.0).sum()) / float(count) if count else np.nan)
     return means

@@ -80,7 +80,7 @@ def _means(counts: np.ndarray, sums: np.ndarray) -> dict:
         "offered": definitions.offered(answered, abandoned, c["unfinished"]), "answered": answered, "abandoned": abandoned,
         "answered_within_T": c["answered_within_T"], "late_abandoned": c["late_abandoned"],
         "asa": ratio(total["wait_answered"], answered), "mean_wait": ratio(total["wait_left"], answered + abandoned),
-        "aht": ratio(total["handle"], answered),
+        "aht": ratio(total["handle"], answered), "att": ratio(total["talk"], answered),
     }
 
 
@@ -111,16 +111,18 @@ def _constants(scenario: Scenario) -> dict:
             "measured_rows": slice(intervals[0], intervals[-1] + 1) if len(intervals) else slice(0, 0)}
 
 
-def tables(scenario: Scenario, tallies: dict, agents, attempts=None) -> tuple:
+def tables(scenario: Scenario, tallies: dict, agents, attempts=None, present=None) -> tuple:
     """(summary, intervals, groups, group_intervals, window_end) from the fast engine's tallies and
     agent log (:class:`~sim.core.records.AgentLog`); ``attempts``: the dial attempts of a scenario
-    with campaigns (the tallies' busy agents count inbound work; outbound work is added from them)."""
+    with campaigns (the tallies' busy agents count inbound work; outbound work is added from them);
+    ``present``: who came (bool per agent; None: everyone)."""
     raw = table_inputs(scenario, tallies)
     summary = kpi.assemble_summary(scenario, raw["summary"])
     interval_table = kpi.assemble_interval_table(scenario, raw["intervals"])
     busy_window, busy_intervals, answered, aht = raw["groups"]
     busy = kpi.with_outbound_busy(scenario, attempts, raw["window_end"], busy_window, busy_intervals)
-    groups, group_intervals = kpi.assemble_group_tables(scenario, agents, raw["window_end"], *busy, answered, aht)
+    groups, group_intervals = kpi.assemble_group_tables(scenario, agents, raw["window_end"], *busy, answered, aht,
+                                                        present)
     return summary, interval_table, groups, group_intervals, raw["window_end"]
 
 

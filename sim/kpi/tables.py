@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.kpi import definitions, kernels, outbound_work, timeline
+from sim.kpi import costs, definitions, hours, kernels, outbound_work, timeline
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
 from sim.core.records import ANSWERED, EngineOutput
@@ -25,7 +25,7 @@ from sim.model.scenario import Scenario
 TOTAL = definitions.TOTAL
 
 
-RATE_COLUMNS = ("asa", "mean_wait", "p90_wait", "aht", "avg_queue", "max_queue")
+RATE_COLUMNS = ("asa", "mean_wait", "p90_wait", "aht", "att", "avg_queue", "max_queue")
 
 
 def _kpi_frame(scenario: Scenario, leading: dict, columns: dict) -> pd.DataFrame:
@@ -47,6 +47,7 @@ def kpi_columns(scenario: Scenario, columns: dict) -> dict:
     out["service_level"] = definitions.ratio(counts["answered_within_T"], denominator)
     out["abandon_rate"] = definitions.ratio(counts["abandoned"], counts["offered"])
     out.update((name, np.asarray(columns[name], float).ravel()) for name in RATE_COLUMNS)
+    out.update(costs.call_cost_columns(scenario, counts, out))
     return out
 
 
@@ -63,6 +64,7 @@ AGGREGATES = {
     "arrived": "sum", "blocked": "sum", "short_abandoned": "sum", "offered": "sum",
     "answered": "sum", "abandoned": "sum", "answered_within_T": "sum", "late_abandoned": "sum",
     "asa": "mean", "mean_wait": "mean", "p90_wait": lambda s: s.quantile(0.9), "aht": "mean",
+    "att": "mean",
 }
 COUNTS = [column for column, how in AGGREGATES.items() if how == "sum"]
 
@@ -136,7 +138,8 @@ def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
         busy_window.append(max(np.diff(busy[len(edges):])[0], 0.0))
         busy_intervals.append(np.maximum(np.diff(busy[:len(edges)]), 0.0))
     busy_window, busy_intervals = with_outbound_busy(scenario, output.attempts, window_end, busy_window, busy_intervals)
-    return assemble_group_tables(scenario, output.agents, window_end, busy_window, busy_intervals, answered, aht)
+    return assemble_group_tables(scenario, output.agents, window_end, busy_window, busy_intervals, answered, aht,
+                                 output.present)
 
 
 def with_outbound_busy(scenario: Scenario, attempts, window_end: float, busy_window, busy_intervals) -> tuple:
@@ -180,43 +183,57 @@ TIME_RESIDUE = 1e-6  # seconds
 
 
 def assemble_group_tables(scenario: Scenario, agents, window_end: float, busy_window, busy_intervals,
-                          answered, aht):
+                          answered, aht, present=None):
     """The group tables from each group's busy time (over the measured window, and per measured
     interval), measured answered calls and AHT; time on duty comes from the engine's agent log
-    ``agents`` (an :class:`~sim.core.records.AgentLog`: arrays, read without a table's overhead)."""
+    ``agents`` (an :class:`~sim.core.records.AgentLog`: arrays, read without a table's overhead),
+    who came from ``present`` (bool per agent; None: everyone)."""
     const = per_scenario(scenario, "kpi.group_constants", _group_constants)
-    summary, per_interval = group_columns(scenario, agents, window_end, busy_window, busy_intervals, answered, aht)
+    summary, per_interval = group_columns(scenario, agents, window_end, busy_window, busy_intervals, answered, aht,
+                                          present)
     return (frame({"group": const["group"], **summary}),
             frame({"interval": const["interval"], "start": const["start"], "group": const["interval_group"],
                    **per_interval}))
 
 
 def group_columns(scenario: Scenario, agents, window_end: float, busy_window, busy_intervals, answered,
-                  aht) -> tuple:
-    """The numeric columns of the group and group-interval tables (after their labels)."""
+                  aht, present=None) -> tuple:
+    """The numeric columns of the group and group-interval tables (after their labels): agent
+    hours paid, scheduled, staffed and available (:mod:`sim.kpi.hours`), busy time, occupancy
+    (busy / available), utilisation (busy / paid), cost (paid), break lateness."""
     const = per_scenario(scenario, "kpi.group_constants", _group_constants)
     lengths = const["lengths"]
     n_groups, n_intervals = len(scenario.groups), len(lengths)
-    # time on duty per group: over the interval edges, then over the window [warm-up, window end]
-    points = np.concatenate((const["edges"], [scenario.warmup, window_end]))
+    # time on duty per group: over the interval edges, over the window [warm-up, window end],
+    # then after the horizon's end [horizon end, window end] (the agents clearing the queue)
+    points = np.concatenate((const["edges"], [scenario.warmup, window_end, scenario.horizon_end, window_end]))
     on_duty = timeline.grouped_integrals(agents.group, n_groups, agents.start, agents.end, points)
     # less than a microsecond of agent time is a rounding residue of the sums above, not staffing:
     # zero, so that no occupancy is a ratio of two residues (2e-15 / 1e-15 once made 200 %)
     on_duty[on_duty < TIME_RESIDUE] = 0.0
-    staffed_j, staffed = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
+    available_j, available = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
+    tail = on_duty[:, n_intervals + 3] if window_end > scenario.horizon_end else None
+    rostered = hours.hours(scenario, const["edges"], tail, present)
+    (paid_j, paid), (scheduled_j, scheduled), (staffed_j, staffed) = (
+        rostered[name] for name in ("paid", "scheduled", "staffed"))
     busy = np.asarray(busy_window, float)
-    paid = staffed  # no breaks or paid off-phone time modelled yet
     summary = {
         "agents": const["agents"].copy(),
-        "staffed_hours": staffed / 3600, "busy_hours": busy / 3600, "paid_hours": paid / 3600,
-        "occupancy": definitions.ratio(busy, staffed), "utilisation": definitions.ratio(busy, paid),
+        "paid_hours": paid / 3600, "scheduled_hours": scheduled / 3600, "staffed_hours": staffed / 3600,
+        "available_hours": available / 3600, "busy_hours": busy / 3600,
+        "occupancy": definitions.ratio(busy, available), "utilisation": definitions.ratio(busy, paid),
         "answered": np.asarray(answered, np.int64), "aht": np.asarray(aht, float),
         "cost": paid / 3600 * const["cost_per_hour"],
+        **hours.break_lateness(scenario, const["edges"], agents),
     }
     busy_j = np.asarray(busy_intervals, float).reshape(n_groups, n_intervals)
     per_interval = {
-        "staffed": (staffed_j / lengths).ravel(), "busy": (busy_j / lengths).ravel(),
-        "occupancy": definitions.ratio(busy_j.ravel(), staffed_j.ravel()),
+        "paid": (paid_j / lengths).ravel(), "scheduled": (scheduled_j / lengths).ravel(),
+        "staffed": (staffed_j / lengths).ravel(), "available": (available_j / lengths).ravel(),
+        "busy": (busy_j / lengths).ravel(),
+        "occupancy": definitions.ratio(busy_j.ravel(), available_j.ravel()),
+        "utilisation": definitions.ratio(busy_j.ravel(), paid_j.ravel()),
+        "cost": (paid_j / 3600 * const["cost_per_hour"][:, None]).ravel(),
     }
     return summary, per_interval
 

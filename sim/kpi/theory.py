@@ -87,7 +87,7 @@ def batch_sums(results) -> pd.DataFrame:
     })
     frame["mean_queue_num"], frame["mean_queue_den"] = totals.avg_queue, 1.0
     groups = results.group_intervals.set_index("interval")
-    frame["occupancy_num"], frame["occupancy_den"] = groups.busy, groups.staffed
+    frame["occupancy_num"], frame["occupancy_den"] = groups.busy, groups.available
     # the last interval may be cut short by the horizon: keep whole batches only
     whole = scenario.interval_ends() - scenario.interval_starts() >= scenario.interval_length - 1e-9
     return frame[frame.index.isin(np.flatnonzero(whole))].astype(float)

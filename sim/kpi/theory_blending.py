@@ -89,7 +89,7 @@ def outbound_batch_sums(results, batches: pd.Index) -> pd.DataFrame:
     outbound = busy_seconds_before(ends, begin, finish) - busy_seconds_before(starts, begin, finish)
     connects = np.searchsorted(np.sort(begin), ends, "left") - np.searchsorted(np.sort(begin), starts, "left")
     groups = results.group_intervals.set_index("interval").loc[batches]
-    on_duty = groups.staffed.to_numpy(float) * (ends - starts)
+    on_duty = groups.available.to_numpy(float) * (ends - starts)
     busy = groups.busy.to_numpy(float) * (ends - starts)
     return pd.DataFrame({
         "inbound_occupancy_num": busy - outbound, "inbound_occupancy_den": on_duty,

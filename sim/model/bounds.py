@@ -28,6 +28,7 @@ MAX_SPELLS = 10_000_000  # on-duty spells in all (headcount_per_interval that ri
 MAX_TRUNKS = 10_000_000
 MAX_PRIORITY = 1_000_000  # |priority|: the engines keep it as a 32-bit int
 MAX_COST_PER_HOUR = 1e6
+MAX_PRICE = 1e6  # a telephony price per minute, a penalty or a revenue per call
 MAX_SEED = 2**63 - 1
 MAX_REPLICATIONS = 1_000_000
 

@@ -17,6 +17,8 @@ from typing import Any, Dict, List, Optional
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
+from sim.model.staffing_config import StaffingConfig, StaffingTargetsConfig  # noqa: F401 (re-exported)
+
 
 @dataclass
 class DistributionConfig:
@@ -71,15 +73,43 @@ class CallTypeConfig:
     priority: int = 0
     head_start: float = 0.0
     route: List[RouteStepConfig] = field(default_factory=list)
+    revenue: float = 0.0  # earned per answered call of this type (sales); see CostsConfig
+
+
+@dataclass
+class BreakConfig:
+    """A break (or lunch) each agent of a shift takes: exactly one of ``start`` (a clock time) or
+    ``window`` ([earliest, latest] clock start times: agent k of n starts at earliest + (latest -
+    earliest) k / (n - 1), to the nearest minute). Taken in full after the call in hand."""
+
+    name: str = "break"
+    minutes: float = MISSING
+    start: Optional[str] = None
+    window: Optional[List[str]] = None
+    paid: bool = True
 
 
 @dataclass
 class ShiftConfig:
-    """``count`` agents on duty from ``start`` to ``end`` (clock times "HH:MM")."""
+    """``count`` agents on duty from ``start`` to ``end`` (clock times "HH:MM"), off the phones
+    during their ``breaks`` (inside the shift, not overlapping each other)."""
 
     start: str = MISSING
     end: str = MISSING
     count: int = MISSING
+    breaks: List[BreakConfig] = field(default_factory=list)
+
+
+@dataclass
+class ActivityConfig:
+    """``agents`` of the group (on the phones for the whole block, lowest numbers first) in a
+    ``kind`` (meeting | training | coaching) from ``start`` to ``end``; it ends on time."""
+
+    kind: str = "meeting"
+    start: str = MISSING
+    end: str = MISSING
+    agents: int = MISSING
+    paid: bool = True
 
 
 @dataclass
@@ -89,6 +119,9 @@ class GroupConfig:
 
     speed: per call type name, a factor dividing that type's talk and wrap-up time when served
     by this group (1.25 = 25 % faster; default 1). cost_per_hour: paid cost of one agent-hour.
+    Shrinkage (sim.model.shrinkage, sim.agents.shrinkage): ``activities`` (named off-phone
+    blocks), ``absenteeism`` (probability an agent does not come that day, drawn per
+    replication) and ``adherence`` (share of its scheduled time an agent is where the plan says).
     """
 
     headcount: Optional[int] = None
@@ -96,6 +129,9 @@ class GroupConfig:
     shifts: Optional[Dict[str, ShiftConfig]] = field(default_factory=dict)  # empty: not staffed by shifts
     speed: Dict[str, float] = field(default_factory=dict)
     cost_per_hour: float = 0.0
+    activities: Dict[str, ActivityConfig] = field(default_factory=dict)
+    absenteeism: float = 0.0
+    adherence: float = 1.0
 
 
 @dataclass
@@ -255,6 +291,19 @@ class BlendingConfig:
 
 
 @dataclass
+class CostsConfig:
+    """What a day costs beside the agents' wages (``groups.<g>.cost_per_hour`` on paid hours).
+
+    telephony_per_minute: per minute a caller is on the line (waiting in queue, then talking; the
+    wrap-up comes after the call). abandon_penalty: per abandoned call (goodwill, lost business).
+    Revenue per answered call is set per call type (``call_types.<t>.revenue``).
+    """
+
+    telephony_per_minute: float = 0.0
+    abandon_penalty: float = 0.0
+
+
+@dataclass
 class ScenarioConfig:
     """A whole call center: horizon, call types, agent groups, trunks, routing policies, KPI settings,
     outbound campaigns and the blending policy."""
@@ -270,6 +319,7 @@ class ScenarioConfig:
     kpi: KpiConfig = field(default_factory=KpiConfig)
     campaigns: Dict[str, CampaignConfig] = field(default_factory=dict)
     blending: BlendingConfig = field(default_factory=BlendingConfig)
+    costs: CostsConfig = field(default_factory=CostsConfig)
 
 
 @dataclass
@@ -309,40 +359,6 @@ class ExperimentConfig:
     confidence: float = 0.95
     batches: int = 20
     precision: PrecisionConfig = field(default_factory=PrecisionConfig)
-
-
-@dataclass
-class StaffingTargetsConfig:
-    """What a staffing plan must achieve (sim.planning.targets): unset service level and threshold
-    come from ``scenario.kpi``; the others, when null, are not targets. scope: ``interval`` (met in
-    every interval) or ``day`` (over the whole day)."""
-
-    service_level: Optional[float] = None  # fraction answered within threshold
-    threshold: Optional[float] = None  # s
-    max_abandon: Optional[float] = None  # fraction of offered calls
-    max_asa: Optional[float] = None  # s
-    max_occupancy: Optional[float] = None  # fraction
-    scope: str = "interval"
-
-
-@dataclass
-class StaffingConfig:
-    """How the groups are staffed.
-
-    policy: ``scenario`` (as each group says: ``headcount``, ``headcount_per_interval`` or
-    ``shifts``), ``erlang`` (per-interval requirements from ``model`` for the ``targets``, grossed
-    up for ``shrinkage``) or ``optimise`` (the fewest agents per interval x group that meet the
-    targets in simulation: ``replications`` replications with common random numbers, the
-    targets met with ``confidence``, at most ``max_iterations`` rounds).
-    """
-
-    policy: str = "scenario"
-    model: str = "erlang_a"  # erlang_c | erlang_a (each call type's mean patience)
-    shrinkage: float = 0.0  # share of paid time off the phones: requirement / (1 - shrinkage)
-    targets: StaffingTargetsConfig = field(default_factory=StaffingTargetsConfig)
-    replications: int = 20
-    confidence: float = 0.95
-    max_iterations: int = 30
 
 
 @dataclass

@@ -40,6 +40,9 @@ from sim.model.scenario import Scenario
 
 # Stream purposes: part of every stream's key, so never renumber them.
 ARRIVAL_COUNTS, TALK, WRAPUP, PATIENCE, BUSYNESS, ARRIVAL_TIMES = range(6)
+# per agent group (keyed by the group index): absences and out-of-adherence stretches
+# (sim.agents.shrinkage); outbound campaigns use 8-13 (sim.model.contact_draws)
+ABSENCE, ADHERENCE = 6, 7
 BLOCK_CALLS = 1 << 16
 
 

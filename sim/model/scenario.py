@@ -23,8 +23,10 @@ from sim.core import protocol
 from sim.model import bounds
 from sim.model.bounds import DAY, in_range, whole_in_range
 from sim.model.campaigns import Blending, Campaign, build_blending, build_campaigns
+from sim.model.costs import Costs, build_costs
 from sim.model.config import ScenarioConfig
 from sim.model.schema import conform_node
+from sim.model import shrinkage
 from sim.model.distributions import Distribution, parse_distribution
 from sim.policies import staffing as staffing_policy
 from sim.policies.registry import policy_code
@@ -55,7 +57,22 @@ class Group:
     name: str
     speed: Tuple[float, ...]  # per call type index; divides talk and wrap-up time
     cost_per_hour: float
-    spells: Tuple[Tuple[Tuple[float, float], ...], ...]  # per agent: ((start, end), ...)
+    spells: Tuple[Tuple[Tuple[float, float], ...], ...]  # per agent: ((start, end), ...) on the phones
+    # shrinkage (sim.model.shrinkage, sim.agents.shrinkage): per agent, the rest before each spell
+    # (() : none) and its paid time as (start, end) intervals (() : its spells); per replication,
+    # the probability an agent is absent all day and the share of scheduled time in adherence
+    rests: Tuple[Tuple[float, ...], ...] = ()
+    paid: Tuple[Tuple[Tuple[float, float], ...], ...] = ()
+    absenteeism: float = 0.0
+    adherence: float = 1.0
+
+    def agent_rests(self, a: int) -> Tuple[float, ...]:
+        """The rest before each of agent a's spells (0: none)."""
+        return self.rests[a] if self.rests else (0.0,) * len(self.spells[a])
+
+    def agent_paid(self, a: int):
+        """Agent a's paid time as rostered, (start, end) intervals (end inf: until it leaves)."""
+        return self.paid[a] if self.paid else self.spells[a]
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,7 @@ class Scenario:
     agent_selection: str = "route_order"
     campaigns: Tuple[Campaign, ...] = ()  # outbound campaigns (sim.model.campaigns)
     blending: Blending = Blending()
+    costs: Costs = Costs()  # telephony, abandonment penalty, revenue (sim.model.costs)
 
     @property
     def n_agents(self) -> int:
@@ -156,6 +174,7 @@ def build_scenario(cfg) -> Scenario:
         **_routing(node.routing, call_types),
         campaigns=campaigns,
         blending=build_blending(node.blending, campaigns),
+        costs=build_costs(node.costs, node.call_types),
     )
 
 
@@ -281,11 +300,23 @@ def _group(index, name, g, type_names, horizon) -> Group:
         in_range(factor, f"{where}.speed.{type_name}", *bounds.SPEED)
     in_range(g.cost_per_hour, f"{where}.cost_per_hour", 0.0, bounds.MAX_COST_PER_HOUR)
     speed = tuple(float(g.speed.get(t, 1.0)) for t in type_names)
-    return Group(index, name, speed, float(g.cost_per_hour), _spells(where, given[0], g, horizon))
+    absenteeism = in_range(g.absenteeism, f"{where}.absenteeism", 0.0, 1.0, " (a probability)")
+    adherence = in_range(g.adherence, f"{where}.adherence", 0.0, 1.0, " (a share of scheduled time)",
+                         low_text="0 (excluded)")
+    if adherence <= 0:
+        raise ConfigError(f"{where}.adherence", f"must be more than 0 and at most 1, got {g.adherence!r}")
+    breaks = []
+    spells = _spells(where, given[0], g, horizon, breaks)
+    if not breaks and not g.activities:
+        return Group(index, name, speed, float(g.cost_per_hour), spells, absenteeism=absenteeism, adherence=adherence)
+    day_start, end = horizon[5], horizon[3]
+    plan = shrinkage.plan(spells, breaks, g.activities, day_start, end, parse_clock, shift_times, where)
+    return Group(index, name, speed, float(g.cost_per_hour), plan.spells, plan.rests, plan.paid, absenteeism, adherence)
 
 
-def _spells(where, staffing, g, horizon):
-    """On-duty spells per agent, from the group's staffing policy (see sim.policies.staffing)."""
+def _spells(where, staffing, g, horizon, breaks: list):
+    """On-duty spells per agent, from the group's staffing policy (see sim.policies.staffing);
+    a shift's breaks are appended to ``breaks`` (one list of gaps per agent, when any shift has some)."""
     kind, length, n, end, _, day_start = horizon
     if staffing == "headcount":
         return staffing_policy.fixed(g.headcount, where)
@@ -294,7 +325,7 @@ def _spells(where, staffing, g, horizon):
             raise ConfigError(f"{where}.headcount_per_interval",
                               f"has {len(g.headcount_per_interval)} values but the run has {n} intervals")
         return staffing_policy.per_interval(g.headcount_per_interval, length, end, where)
-    named = []
+    named, gaps = [], []
     for shift_name, s in g.shifts.items():
         at = f"{where}.shifts.{shift_name}"
         start, stop = shift_times(parse_clock(s.start, f"{at}.start"), parse_clock(s.end, f"{at}.end"), day_start, end)
@@ -303,6 +334,10 @@ def _spells(where, staffing, g, horizon):
             raise ConfigError(at, f"shift {s.start}-{s.end}{read} must lie inside the horizon and end after it starts "
                                   f"(horizon: {_clock(day_start)} to {_clock(day_start + end)})")
         named.append((shift_name, start, stop, s.count))
+        count = whole_in_range(s.count, f"{at}.count", 0, bounds.MAX_AGENTS)
+        gaps.extend(shrinkage.shift_breaks(s.breaks, (start, stop), count, day_start, parse_clock, at))
+    if any(gaps):
+        breaks.extend(gaps)
     return staffing_policy.shifts(named, end, where)
 
 

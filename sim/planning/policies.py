@@ -10,8 +10,8 @@ A policy is a function ``(app, scenario, targets, progress) -> Plan``: ``app`` t
 ``scenario`` that scenario validated, ``targets`` the validated ``staffing.targets``, ``progress``
 whether to show progress bars (None: on a terminal). Its :class:`Plan` gives every planned group
 its agents on the phones per interval; :func:`plan_staffing` then replaces those groups' staffing
-by ``headcount_per_interval`` (a steady-state run: a fixed ``headcount``) in ``Plan.scenario_cfg``,
-which the simulation runs. Groups a plan leaves out (e.g. groups that only dial out) keep their staffing.
+by ``headcount_per_interval`` (a steady-state run: a fixed ``headcount``), without the groups'
+own shrinkage (:func:`staffed`), in ``Plan.scenario_cfg``, which the simulation runs. Groups a plan leaves out (e.g. groups that only dial out) keep their staffing.
 A new policy is one function added to ``POLICIES`` (:func:`register`).
 """
 
@@ -108,9 +108,14 @@ def plan_staffing(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenar
     return dataclasses.replace(plan, scenario_cfg=staffed(scenario_cfg, plan.headcounts))
 
 
+ON_THE_PHONES = {"activities": {}, "absenteeism": 0.0, "adherence": 1.0}  # a planned group's shrinkage: none
+
+
 def staffed(scenario_cfg: ScenarioConfig, headcounts: Dict[str, Tuple[int, ...]]) -> ScenarioConfig:
     """``scenario_cfg`` with each group of ``headcounts`` staffed by its counts per interval (a
-    steady-state run, whose counts are all equal: a fixed headcount)."""
+    steady-state run, whose counts are all equal: a fixed headcount). The counts are agents on the
+    phones, so the group's own shrinkage (activities, absenteeism, adherence; shifts and their
+    breaks go with the shifts) is cleared: a plan accounts for shrinkage in the agents it pays."""
     unknown = [name for name in headcounts if name not in scenario_cfg.groups]
     if unknown:
         raise ValueError(f"a staffing plan names groups the scenario lacks: {unknown}")
@@ -119,7 +124,8 @@ def staffed(scenario_cfg: ScenarioConfig, headcounts: Dict[str, Tuple[int, ...]]
     for name, counts in headcounts.items():
         counts = [int(c) for c in counts]
         if steady and len(set(counts)) == 1:
-            groups[name] = dataclasses.replace(groups[name], headcount=counts[0], headcount_per_interval=None, shifts={})
+            staffing = {"headcount": counts[0], "headcount_per_interval": None, "shifts": {}}
         else:
-            groups[name] = dataclasses.replace(groups[name], headcount=None, headcount_per_interval=counts, shifts={})
+            staffing = {"headcount": None, "headcount_per_interval": counts, "shifts": {}}
+        groups[name] = dataclasses.replace(groups[name], **staffing, **ON_THE_PHONES)
     return dataclasses.replace(scenario_cfg, groups=groups)

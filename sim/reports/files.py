@@ -20,7 +20,7 @@ import pandas as pd
 from sim.errors import ConfigError
 from sim.kpi.definitions import TOTAL
 from sim.kpi.tables import interval_label
-from sim.reports import outbound_files, outbound_text, requirements as staffing_requirements
+from sim.reports import cost_text, outbound_files, outbound_text, requirements as staffing_requirements
 from sim.reports.formats import count as _count, number as _number, percent as _percent, with_ci as _column
 
 CALL_FORMATS = ("parquet", "csv")
@@ -224,9 +224,11 @@ def format_summary(results, out_dir=None) -> str:
         "group": groups.group, "agents": groups.agents,
         "answered": groups.answered.map(_count),
         "occupancy": _column(groups, "occupancy", _percent),
-        "staffed h": groups.staffed_hours.map(_number), "cost": groups.cost.map(lambda x: _number(x, 0)),
+        "paid h": groups.paid_hours.map(_number), "available h": groups.available_hours.map(_number),
+        "utilisation": _column(groups, "utilisation", _percent), "cost": groups.cost.map(lambda x: _number(x, 0)),
     })
     lines += ["", "Agent groups:", gview.to_string(index=False)]
+    lines += cost_text.summary_lines(results)  # scenarios that price their day
     lines += outbound_text.summary_lines(results)  # scenarios with campaigns
     lines += staffing_requirements.summary_lines(results)  # planned staffing (staffing=erlang)
     comparison = getattr(results, "theory", None)

@@ -83,7 +83,7 @@ def queue_and_staffing_figure(results):
     _legend(q_ax)
     for i, (name, rows) in enumerate(groups.groupby("group", sort=False)):
         color = f"C{i}"
-        edges, staffed = _steps(rows.interval, rows.staffed)
+        edges, staffed = _steps(rows.interval, rows.available)
         g_ax.step(edges, staffed, where="post", color=color, label=f"{name} on duty")
         g_ax.step(*_steps(rows.interval, rows.busy), where="post", color=color, linestyle=":", label=f"{name} busy")
     g_ax.set_ylabel("agents (time average)")
