@@ -78,7 +78,7 @@ setup(
     python_requires=">=3.10",
     packages=find_packages(include=["sim", "sim.*"]) + ["sim.configs"],
     package_dir={"sim.configs": "configs"},
-    package_data={"sim.configs": ["*.yaml", "scenario/*.yaml", "hydra/launcher/*.yaml"], "sim": ["*.pxd", "policies/*.pxd", "core/*.pxi"]},
+    package_data={"sim.configs": ["*.yaml", "scenario/*.yaml", "staffing/*.yaml", "hydra/launcher/*.yaml"], "sim": ["*.pxd", "policies/*.pxd", "core/*.pxi"]},
     install_requires=[
         "simpy>=4.0,<4.2",  # the SimPy engine uses its private event queue: see sim/core/simpy_engine.py
         "numpy>=1.24",

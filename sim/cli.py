@@ -4,6 +4,7 @@
     callsim scenario=single_queue agents=46    # what-if on the Erlang single queue
     callsim scenario.groups.retail.shifts.early.count=14 seed=7
     callsim replications=20                    # KPIs as mean ± 95 % confidence half-width
+    callsim staffing=erlang staffing.shrinkage=0.3   # staffed by per-interval Erlang A requirements
     callsim -m scenario.groups.retail.shifts.early.count=10,12,14 replications=20 sweep=retail
     callsim-aggregate results/sweeps/retail    # one table, plots and report.html for the sweep
 
@@ -34,6 +35,7 @@ from sim.model.short_overrides import BLENDING_SHORTCUTS, add_threshold_campaign
 from sim.model.schema import conform_node
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario, scenario_dict
+from sim.planning.policies import plan_staffing
 
 SHORTCUTS = ("rate", "aht", "patience", "agents", "trunks", "threshold", "outbound_aht")
 
@@ -94,7 +96,15 @@ def job_config(cfg: DictConfig, scenario_cfg, records: bool) -> dict:
     return {"seed": cfg.seed, "engine": cfg.engine, "replications": cfg.replications,
             "experiment": OmegaConf.to_container(cfg.experiment, resolve=True),
             "output": {**OmegaConf.to_container(cfg.output, resolve=True), "calls": records},
-            "scenario": scenario_dict(scenario_cfg)}
+            "scenario": scenario_dict(scenario_cfg), **staffing_config(cfg)}
+
+
+def staffing_config(cfg: DictConfig) -> dict:
+    """``{"staffing": ...}`` when a policy plans the staffing (a run staffed as its scenario says
+    records nothing more, so its config and fingerprint are as before staffing policies existed)."""
+    if cfg.staffing.policy == "scenario":
+        return {}
+    return {"staffing": OmegaConf.to_container(cfg.staffing, resolve=True)}
 
 
 def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequence[str] = ()) -> int:
@@ -116,16 +126,20 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
         # the scenario checked against the schema once: the Scenario and config.yaml both come from it
         scenario_cfg = app.scenario if scenario_cfg is cfg.scenario else conform_node(scenario_cfg, ScenarioConfig)
         scenario = build_scenario(scenario_cfg)
+        plan = plan_staffing(app, scenario_cfg, scenario, progress=cfg.progress)  # staffing.policy
+        if plan is not None:
+            scenario = build_scenario(plan.scenario_cfg)
         settings = ExperimentSettings.from_config(cfg.replications, cfg.experiment)
         explicit_calls = any(o.lstrip("+~").startswith("output.calls=") for o in overrides)
         records = bool(cfg.output.calls) and (explicit_calls or not multirun)
-        config = job_config(cfg, scenario_cfg, records)
+        config = job_config(cfg, scenario_cfg, records)  # the scenario as given, with the staffing policy
         fingerprint = sweep.config_fingerprint(config)
         if multirun and sweep.is_complete(out_dir, fingerprint):
             print(f"callsim: skipped {out_dir}: its complete output exists")
             return 0
         begin_output(cfg, out_dir)
         results, method = run_experiment(scenario, cfg.seed, cfg.engine, settings, records, progress=cfg.progress)
+        results.requirements = None if plan is None else plan.requirements  # requirements.csv and its report
         if plot_process is not None:
             plot_process.submit(results)  # drawn in the child while the tables are written here
         report.write_run(results, out_dir, config, calls=records, calls_format=cfg.output.calls_format,

@@ -218,7 +218,8 @@ def test_base_is_valid_and_every_field_is_fuzzed():
     every = set()
     for cls in [c for c in vars(sys.modules["sim.model.config"]).values()
                 if dataclasses.is_dataclass(c) and c.__module__ == "sim.model.config" and c.__name__ not in
-                ("AppConfig", "OutputConfig", "PrecisionConfig", "ExperimentConfig")]:
+                ("AppConfig", "OutputConfig", "PrecisionConfig", "ExperimentConfig", "StaffingConfig",
+                 "StaffingTargetsConfig")]:  # run settings (test_app_fields_are_all_fuzzed)
         every |= {f.name for f in dataclasses.fields(cls)}
     assert every <= leaf_names, every - leaf_names
     print(f"\nscenario fuzz: {len(SCENARIO_CASES)} cases over {len(fuzzed)} fields")
@@ -273,12 +274,27 @@ APP_BAD = {  # override -> the field the error must name
     "+scenario.groups.agents.speed.nobody=2": "groups.agents.speed.nobody",
     "scenario.call_types={}": "scenario.call_types", "scenario.groups={}": "scenario.groups",
     "scenario.horizon.hours=1e9": "horizon.hours", "scenario.horizon.interval_minutes=1e-9": "horizon.interval_minutes",
+    # staffing (sim.planning): the targets are read by a planning policy, hence staffing=erlang (EXTRA)
+    "staffing.policy=magic": "staffing.policy", "staffing.model=erlang_b": "staffing.model",
+    "staffing.shrinkage=1": "staffing.shrinkage", "staffing.shrinkage=-0.5": "staffing.shrinkage",
+    "staffing.shrinkage=nan": "staffing.shrinkage", "staffing.replications=0": "staffing.replications",
+    "staffing.replications=1.5": "staffing.replications", "staffing.confidence=1": "staffing.confidence",
+    "staffing.confidence=nan": "staffing.confidence", "staffing.max_iterations=0": "staffing.max_iterations",
+    "staffing.targets.service_level=1.5": "staffing.targets.service_level",
+    "staffing.targets.service_level=1": "staffing.targets.service_level",
+    "staffing.targets.threshold=-1": "staffing.targets.threshold",
+    "staffing.targets.max_abandon=2": "staffing.targets.max_abandon",
+    "staffing.targets.max_asa=-1": "staffing.targets.max_asa",
+    "staffing.targets.max_occupancy=0": "staffing.targets.max_occupancy",
+    "staffing.targets.max_occupancy=inf": "staffing.targets.max_occupancy",
+    "staffing.targets.scope=week": "staffing.targets.scope",
 }
 EXTRA = {"experiment.batches=1": ["experiment.method=batch_means"], "experiment.batches=-5": ["experiment.method=batch_means"],
          "experiment.confidence=1.5": ["experiment.method=batch_means"],
          "experiment.precision.kpi=speed": ["experiment.precision.half_width=0.01"],
          "experiment.precision.call_type=nobody": ["experiment.precision.kpi=asa", "experiment.precision.half_width=1"],
-         "experiment.precision.max_replications=1": ["experiment.precision.kpi=asa", "experiment.precision.half_width=1"]}
+         "experiment.precision.max_replications=1": ["experiment.precision.kpi=asa", "experiment.precision.half_width=1"],
+         **{o: ["staffing=erlang"] for o in APP_BAD if o.startswith("staffing.targets.")}}
 
 
 def composed(*overrides):

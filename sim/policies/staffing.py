@@ -8,6 +8,8 @@ Three policies, named by the group's config field (exactly one per group):
 A spell reaching the end of the horizon is left open (end inf): the agents on duty at closing
 time clear the queue before going home. The engines read the spells from the model tables;
 what an agent does at a spell's start and end is in :mod:`sim.agents.states`.
+These three are the ``scenario`` staffing policy; a planned one (``staffing=erlang``,
+:mod:`sim.planning.policies`) gives a group ``headcount_per_interval`` before the scenario is built.
 """
 
 from __future__ import annotations

@@ -131,6 +131,9 @@ def run_report(results, config: Optional[dict], figures: Dict[str, object], meth
     from sim.reports.outbound_html import sections as outbound_sections  # (it imports this module)
 
     sections += outbound_sections(results)  # scenarios with campaigns
+    from sim.reports.requirements import html_sections as staffing_sections  # (it imports this module)
+
+    sections += staffing_sections(results)  # planned staffing (staffing=erlang)
     theory = getattr(results, "theory", None)
     if theory is not None:
         sections.append((f"Against {theory.attrs['model'].replace('_', ' ').title()}", table_html(theory)))

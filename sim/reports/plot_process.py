@@ -113,8 +113,9 @@ def plot_inputs(results) -> SimpleNamespace:
     """What :func:`sim.reports.plots.run_pngs` reads of a run (not its per-call records)."""
     return SimpleNamespace(scenario=results.scenario, intervals=results.intervals,
                            group_intervals=results.group_intervals,
-                           **{name: getattr(results, name, None)  # the outbound figures' (campaigns)
-                              for name in ("campaigns", "campaign_intervals", "group_time_intervals")})
+                           **{name: getattr(results, name, None)  # the outbound figures' (campaigns) and
+                              for name in ("campaigns", "campaign_intervals", "group_time_intervals",
+                                           "requirements")})  # the staffing requirements' (staffing=erlang)
 
 
 def start() -> Optional[PlotProcess]:

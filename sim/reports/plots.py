@@ -125,19 +125,20 @@ def run_figures(results) -> Dict[str, "plt.Figure"]:
 
 
 def run_figure_names(results) -> List[str]:
-    """The names of a run's figures: RUN_FIGURES, then the outbound ones of scenarios with campaigns."""
-    from sim.reports import outbound_plots  # (it imports this module)
+    """The names of a run's figures: RUN_FIGURES, then the outbound ones of scenarios with
+    campaigns, then the staffing requirements of a planned run."""
+    from sim.reports import outbound_plots, requirements  # (they import this module)
 
-    return list(RUN_FIGURES) + outbound_plots.names(results)
+    return list(RUN_FIGURES) + outbound_plots.names(results) + requirements.figure_names(results)
 
 
 def draw(name: str, results):
     """The run's figure ``name`` (one of :func:`run_figure_names`)."""
     if name in RUN_FIGURES:
         return RUN_FIGURES[name](results)
-    from sim.reports import outbound_plots
+    from sim.reports import outbound_plots, requirements
 
-    return outbound_plots.FIGURES[name](results)
+    return {**outbound_plots.FIGURES, **requirements.FIGURES}[name](results)
 
 
 def run_pngs(results, names: Optional[Iterable[str]] = None) -> Dict[str, bytes]:
