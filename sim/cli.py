@@ -35,6 +35,7 @@ from sim.model.short_overrides import BLENDING_SHORTCUTS, add_threshold_campaign
 from sim.model.schema import conform_node
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario, scenario_dict
+from sim.planning.plan import check_task
 from sim.planning.policies import plan_staffing
 
 SHORTCUTS = ("rate", "aht", "patience", "agents", "trunks", "threshold", "outbound_aht")
@@ -102,9 +103,10 @@ def job_config(cfg: DictConfig, scenario_cfg, records: bool) -> dict:
 def staffing_config(cfg: DictConfig) -> dict:
     """``{"staffing": ...}`` when a policy plans the staffing (a run staffed as its scenario says
     records nothing more, so its config and fingerprint are as before staffing policies existed)."""
-    if cfg.staffing.policy == "scenario":
+    planning = {"task": "plan", "plan": OmegaConf.to_container(cfg.plan, resolve=True)} if cfg.task == "plan" else {}
+    if cfg.staffing.policy == "scenario" and not planning:
         return {}
-    return {"staffing": OmegaConf.to_container(cfg.staffing, resolve=True)}
+    return {"staffing": OmegaConf.to_container(cfg.staffing, resolve=True), **planning}
 
 
 def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequence[str] = ()) -> int:
@@ -126,7 +128,8 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
         # the scenario checked against the schema once: the Scenario and config.yaml both come from it
         scenario_cfg = app.scenario if scenario_cfg is cfg.scenario else conform_node(scenario_cfg, ScenarioConfig)
         scenario = build_scenario(scenario_cfg)
-        plan = plan_staffing(app, scenario_cfg, scenario, progress=cfg.progress)  # staffing.policy
+        task = check_task(cfg.task)
+        plan = None if task == "plan" else plan_staffing(app, scenario_cfg, scenario, progress=cfg.progress)
         if plan is not None:
             scenario = build_scenario(plan.scenario_cfg)
         settings = ExperimentSettings.from_config(cfg.replications, cfg.experiment)
@@ -138,8 +141,13 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
             print(f"callsim: skipped {out_dir}: its complete output exists")
             return 0
         begin_output(cfg, out_dir)
-        results, method = run_experiment(scenario, cfg.seed, cfg.engine, settings, records, progress=cfg.progress)
-        results.requirements = None if plan is None else plan.requirements  # requirements.csv and its report
+        if task == "plan":  # requirements, a roster, and the roster simulated (sim.planning.plan)
+            from sim.planning.plan import planned_results
+
+            results, method = planned_results(app, scenario_cfg, scenario, progress=cfg.progress)
+        else:
+            results, method = run_experiment(scenario, cfg.seed, cfg.engine, settings, records, progress=cfg.progress)
+            results.requirements = None if plan is None else plan.requirements  # requirements.csv and its report
         if plot_process is not None:
             plot_process.submit(results)  # drawn in the child while the tables are written here
         report.write_run(results, out_dir, config, calls=records, calls_format=cfg.output.calls_format,

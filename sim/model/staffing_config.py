@@ -22,6 +22,7 @@ class StaffingTargetsConfig:
     max_asa: Optional[float] = None  # s
     max_occupancy: Optional[float] = None  # fraction
     scope: str = "interval"
+    min_calls: float = 10.0  # fewer calls in an interval x call type (on average): judged on the mean alone
 
 
 @dataclass

@@ -14,7 +14,9 @@ it: mean - h >= service-level target, mean + h <= maximum abandonment, ASA or oc
 h = t(c; n - 1) x std / sqrt(n) over the n replications in which the KPI is defined (an interval
 without calls in a replication does not count; a KPI defined in fewer than two replications is
 judged on its mean, one defined in none holds). Scope ``interval``: every measured interval x
-call type (and interval x group for occupancy); scope ``day``: every call type (and group) over
+call type (and interval x group for occupancy), an interval x call type offered fewer than the
+targets' ``min_calls`` calls on average judged on its mean alone (a handful of calls cannot show
+a service level with confidence: every agent added would be for nothing); scope ``day``: every call type (and group) over
 the whole run. The total shortfall adds every miss, in the target's unit (service level,
 abandonment and occupancy as fractions; ASA in units of the ASA target, at least 1 s).
 
@@ -166,6 +168,8 @@ class Evaluator:
         interval_means = {name: self._estimate(values).mean for name, values in per_interval.items()}
         if self.targets.scope == "interval":
             per_type = {name: self._estimate(per_interval[name]) for name in KPIS}
+            few = np.nan_to_num(interval_means["offered"]) < self.targets.min_calls  # judged on the mean
+            per_type = {name: dataclasses.replace(e, half=np.where(few, 0.0, e.half)) for name, e in per_type.items()}
             occupancy_estimate = self._estimate(occupancy)
         else:
             summary_rows = arrays.numeric_columns("summary")

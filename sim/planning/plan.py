@@ -48,7 +48,7 @@ class StaffingPlan:
     """A plan and its verification (``seconds``: per stage)."""
 
     targets: Targets
-    requirements: pd.DataFrame  # interval, start, group, calls, load_erlangs, erlang, optimised, rostered, scheduled
+    requirements: pd.DataFrame  # per interval x group: calls, load, erlang, optimised, rostered (= paid), scheduled
     schedules: Dict[str, ShiftSchedule]  # per planned group
     roster: pd.DataFrame  # one row per shift: roster.csv
     scenario_cfg: ScenarioConfig  # the scenario staffed by the roster
@@ -79,7 +79,7 @@ def make_plan(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario, 
     seconds = {}
     began = time.perf_counter()
     found = erlang_requirements.requirements(scenario, targets, settings.model, settings.shrinkage)
-    table = found.table.drop(columns=["paid"]).copy()
+    table = found.table.copy()
     table["optimised"] = table["erlang"]
     note = "the roster covers the Erlang requirements (plan.requirement: erlang)"
     headcounts = {name: list(counts) for name, counts in found.headcounts.items()}
@@ -93,7 +93,7 @@ def make_plan(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario, 
                         progress=progress, engine=engine)
         headcounts = {name: counts for name, counts in best.headcount_per_interval().items() if name in headcounts}
         table["optimised"] = [headcounts[g][j] for j, g in zip(table.interval, table.group)]
-        note = (f"optimised by simulation ({best.method}, {best.simulations} staffings x {settings.replications} "
+        note = (f"Erlang ({settings.model}), then optimised by simulation ({best.method}, {best.simulations} staffings x {settings.replications} "
                 f"replications, {best.seconds:.1f} s): targets " + ("met with confidence" if best.met else
                                                                     "NOT all met: " + "; ".join(best.missed[:3])))
         seconds["optimise"] = time.perf_counter() - began
@@ -107,6 +107,8 @@ def make_plan(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario, 
     table["rostered"] = [math.ceil(headcounts[g][j] / (1.0 - settings.shrinkage) - 1e-9)
                          for j, g in zip(table.interval, table.group)]
     table["scheduled"] = [schedules[g].coverage[j] for j, g in zip(table.interval, table.group)]
+    table["paid"] = table["rostered"]  # what the roster pays for, per interval (sim.reports.requirements)
+    table.attrs.update(found.table.attrs, policy="plan")
     roster = pd.DataFrame([row for name, s in schedules.items() for row in roster_rows(s, name)])
     seconds["shifts"] = time.perf_counter() - began
 
@@ -138,3 +140,32 @@ def target_table(verification: Replicated, targets: Targets) -> pd.DataFrame:
 def _group(scenario: Scenario, name: str):
     return next(g for g in scenario.groups if g.name == name)
 
+
+
+TASKS = ("run", "plan")  # the command's task
+
+
+def check_task(task) -> str:
+    if task not in TASKS:
+        raise ConfigError("task", f"unknown task {task!r}", allowed=TASKS)
+    return task
+
+
+def planned_results(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario, progress: Optional[bool] = None):
+    """(results, statistics) of ``callsim task=plan``: the verification run, carrying the plan's
+    tables for the reports (``requirements``, ``roster``, ``plan_targets``, ``plan_notes``)."""
+    plan = make_plan(dataclasses.replace(app, scenario=scenario_cfg), scenario_cfg, scenario, app.seed,
+                     progress=progress, engine=app.engine)
+    results = plan.verification
+    results.requirements, results.roster, results.plan_targets = plan.requirements, plan.roster, plan.target_table
+    under = {name: s.under_covered for name, s in plan.schedules.items() if s.under_covered}
+    shifts = "; ".join(f"{name}: {s.paid_hours:,.1f} paid h, {s.status}" for name, s in plan.schedules.items())
+    results.plan_notes = [
+        f"Requirements on the phones: {plan.optimiser_note}; rostered = required / (1 - staffing.shrinkage "
+        f"{app.staffing.shrinkage:g}), rounded up.",
+        f"Shifts: {shifts}.", "Seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in plan.seconds.items()) + ".",
+        "Under-covered intervals: " + ("; ".join(f"{name} {len(js)} intervals" for name, js in under.items())
+                                       if under else "none") + ".",
+    ]
+    method = f"{results.replications} independent replications of the roster (the optimiser's seeds)"
+    return results, method

@@ -4,6 +4,8 @@ agents each group has on the phones in each interval.
     scenario  as each group of the scenario says (headcount, headcount_per_interval or shifts:
               :mod:`sim.policies.staffing`); nothing is planned
     erlang    per-interval requirements from Erlang C or A (:mod:`sim.planning.requirements`)
+    optimise  the fewest agents meeting the targets in simulation (:mod:`sim.planning.optimise`),
+              started from the Erlang requirements; requirements.csv shows both
 
 A policy is a function ``(app, scenario, targets, progress) -> Plan``: ``app`` the run's
 :class:`~sim.model.config.AppConfig` (its ``scenario`` the one being run, short overrides applied),
@@ -53,6 +55,33 @@ def erlang(app: AppConfig, scenario: Scenario, targets: Targets, progress: Optio
     return Plan("erlang", found.headcounts, found.table)
 
 
+def optimised(app: AppConfig, scenario: Scenario, targets: Targets, progress: Optional[bool] = None) -> Plan:
+    """Every inbound group staffed with the optimiser's agents on the phones, started from the
+    Erlang requirements (with the run's seed: the optimiser's replications are the run's)."""
+    from sim.planning.optimise import optimise  # (the optimiser: only when planning with it)
+    from sim.planning.requirements import paid_agents, requirements
+
+    found = requirements(scenario, targets, app.staffing.model, app.staffing.shrinkage)
+    start = {g.name: found.headcounts.get(g.name, (0,) * scenario.n_intervals) for g in scenario.groups}
+    best = optimise(app.scenario, targets, start=start, replications=app.staffing.replications,
+                    confidence=app.staffing.confidence, max_iterations=app.staffing.max_iterations, seed=app.seed,
+                    progress=progress, engine=app.engine)
+    headcounts = {name: tuple(counts) for name, counts in best.headcount_per_interval().items()
+                  if name in found.headcounts}
+    table = found.table.copy()
+    table["optimised"] = [headcounts[g][0 if j == "all" else j] for j, g in zip(table.interval, table.group)]
+    table["paid"] = [paid_agents(n, app.staffing.shrinkage) for n in table.optimised]  # of what is simulated
+    table.attrs.update(found.table.attrs, policy="optimise", optimiser=describe_optimiser(best))
+    return Plan("optimise", headcounts, table)
+
+
+def describe_optimiser(best) -> str:
+    """One line on how the optimiser went (method, work, whether the targets are met)."""
+    met = "targets met with confidence" if best.met else "targets NOT all met: " + "; ".join(best.missed[:3])
+    return (f"{best.method}, {best.simulations} staffings x {best.replications // max(best.simulations, 1)} "
+            f"replications in {best.seconds:.1f} s: {met}")
+
+
 MODELS = ("erlang_c", "erlang_a")  # staffing.model
 
 
@@ -69,7 +98,8 @@ def check_shrinkage(shrinkage, where: str = "staffing.shrinkage") -> float:
     return shrinkage
 
 
-POLICIES: Dict[str, Optional[Policy]] = {"scenario": None, "erlang": erlang}  # None: the scenario as written
+POLICIES: Dict[str, Optional[Policy]] = {"scenario": None, "erlang": erlang,  # None: the scenario as written
+                                          "optimise": optimised}
 
 
 def register(name: str, policy: Policy) -> None:

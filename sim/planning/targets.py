@@ -28,6 +28,9 @@ class Targets:
     max_asa: Optional[float]  # s
     max_occupancy: Optional[float]  # fraction
     scope: str = "interval"
+    # an interval x call type offered fewer calls than this (on average) is judged on its mean, not
+    # on its confidence bound: 0.5 calls per half hour cannot show a service level "with confidence"
+    min_calls: float = 10.0
 
     def met(self, service_level: float, abandon: float, asa: float, occupancy: float = math.nan) -> bool:
         """True when every set target holds (a KPI that is NaN, e.g. no call offered, holds)."""
@@ -75,6 +78,7 @@ def targets_from(cfg, kpi, where: str = "staffing.targets") -> Targets:
     max_asa = get("max_asa", None)
     max_asa = None if max_asa is None else in_range(max_asa, f"{where}.max_asa", 0.0, MAX_DURATION, " s (a day)")
     threshold = in_range(threshold, f"{where}.threshold", 0.0, MAX_DURATION, " s (a day)")
+    min_calls = in_range(get("min_calls", 10.0), f"{where}.min_calls", 0.0, 1e9)
     if service_level is None and max_abandon is None and max_asa is None:
         raise ConfigError(where, "sets no target: give at least one of service_level, max_abandon, max_asa")
-    return Targets(service_level, threshold, max_abandon, max_asa, max_occupancy, scope)
+    return Targets(service_level, threshold, max_abandon, max_asa, max_occupancy, scope, min_calls)

@@ -20,7 +20,7 @@ import pandas as pd
 from sim.errors import ConfigError
 from sim.kpi.definitions import TOTAL
 from sim.kpi.tables import interval_label
-from sim.reports import cost_text, outbound_files, outbound_text, requirements as staffing_requirements
+from sim.reports import cost_text, outbound_files, outbound_text, plan_report, requirements as staffing_requirements
 from sim.reports.formats import count as _count, number as _number, percent as _percent, with_ci as _column
 
 CALL_FORMATS = ("parquet", "csv")
@@ -86,6 +86,8 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     table("groups", results.groups)
     table("group_intervals", results.group_intervals)
     for name, frame in outbound_files.tables(results).items():  # scenarios with campaigns
+        table(name, frame)
+    for name, frame in plan_report.tables(results).items():  # task=plan
         table(name, frame)
     for name, frame in staffing_requirements.tables(results).items():  # planned staffing (staffing=erlang)
         table(name, frame)
@@ -231,6 +233,7 @@ def format_summary(results, out_dir=None) -> str:
     lines += cost_text.summary_lines(results)  # scenarios that price their day
     lines += outbound_text.summary_lines(results)  # scenarios with campaigns
     lines += staffing_requirements.summary_lines(results)  # planned staffing (staffing=erlang)
+    lines += plan_report.summary_lines(results)  # task=plan
     comparison = getattr(results, "theory", None)
     if comparison is not None:
         model = comparison.attrs["model"].replace("_", " ").title()

@@ -134,6 +134,9 @@ def run_report(results, config: Optional[dict], figures: Dict[str, object], meth
     from sim.reports.requirements import html_sections as staffing_sections  # (it imports this module)
 
     sections += staffing_sections(results)  # planned staffing (staffing=erlang)
+    from sim.reports.plan_report import html_sections as plan_sections  # (it imports this module)
+
+    sections += plan_sections(results)  # task=plan
     theory = getattr(results, "theory", None)
     if theory is not None:
         sections.append((f"Against {theory.attrs['model'].replace('_', ' ').title()}", table_html(theory)))

@@ -115,7 +115,7 @@ def plot_inputs(results) -> SimpleNamespace:
                            group_intervals=results.group_intervals,
                            **{name: getattr(results, name, None)  # the outbound figures' (campaigns) and
                               for name in ("campaigns", "campaign_intervals", "group_time_intervals",
-                                           "requirements")})  # the staffing requirements' (staffing=erlang)
+                                           "requirements", "plan_targets")})  # staffing requirements, plans
 
 
 def start() -> Optional[PlotProcess]:

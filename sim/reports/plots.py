@@ -126,18 +126,21 @@ def run_figures(results) -> Dict[str, "plt.Figure"]:
 
 def run_figure_names(results) -> List[str]:
     """The names of a run's figures: RUN_FIGURES, then the outbound ones of scenarios with
-    campaigns, then the staffing requirements of a planned run."""
-    from sim.reports import outbound_plots, requirements  # (they import this module)
+    campaigns, then the staffing requirements of a planned run, then a plan's (task=plan)."""
+    from sim.reports import outbound_plots, plan_report, requirements  # (they import this module)
 
-    return list(RUN_FIGURES) + outbound_plots.names(results) + requirements.figure_names(results)
+    return (list(RUN_FIGURES) + outbound_plots.names(results) + requirements.figure_names(results)
+            + plan_report.figure_names(results))
 
 
 def draw(name: str, results):
     """The run's figure ``name`` (one of :func:`run_figure_names`)."""
     if name in RUN_FIGURES:
         return RUN_FIGURES[name](results)
-    from sim.reports import outbound_plots, requirements
+    from sim.reports import outbound_plots, plan_report, requirements
 
+    if name in plan_report.FIGURES:
+        return plan_report.draw(name, results)
     return {**outbound_plots.FIGURES, **requirements.FIGURES}[name](results)
 
 

@@ -31,16 +31,26 @@ def tables(results) -> Dict[str, pd.DataFrame]:
     return {} if table is None else {"requirements": table}
 
 
+def simulated(table: pd.DataFrame) -> str:
+    """The column of the agents the run simulated: ``optimised`` when the optimiser planned, else ``erlang``."""
+    return "optimised" if "optimised" in table.columns else "erlang"
+
+
 def per_group(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per group: calls, agent-hours required on the phones and paid, the peak
-    requirement and when it starts (the first interval at the peak)."""
+    """One row per group: calls, agent-hours required on the phones (the simulated requirement,
+    and the Erlang one beside an optimised plan) and paid, the peak requirement and when it
+    starts (the first interval at the peak)."""
     hours = table.attrs.get("interval_hours", 1.0)
+    column = simulated(table)
     rows = []
     for group, rows_of in table.groupby("group", sort=False):
-        peak = rows_of.loc[rows_of.erlang.idxmax()]
-        rows.append({"group": group, "calls": rows_of.calls.sum(),
-                     "hours_on_phones": hours * rows_of.erlang.sum(), "hours_paid": hours * rows_of.paid.sum(),
-                     "peak_agents": int(peak.erlang), "peak_paid": int(peak.paid), "peak_at": peak.start})
+        peak = rows_of.loc[rows_of[column].idxmax()]
+        row = {"group": group, "calls": rows_of.calls.sum(), "hours_on_phones": hours * rows_of[column].sum()}
+        if column != "erlang":
+            row["hours_erlang"] = hours * rows_of.erlang.sum()
+        row.update({"hours_paid": hours * rows_of.paid.sum(), "peak_agents": int(peak[column]),
+                    "peak_paid": int(peak.paid), "peak_at": peak.start})
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -52,14 +62,16 @@ def describe(table: pd.DataFrame) -> str:
 
 
 def summary_lines(results) -> List[str]:
-    """The "Staffing" block of the printed summary (nothing for a run staffed as its scenario says)."""
+    """The "Staffing" block of the printed summary (nothing for a run staffed as its scenario says,
+    nor for a plan, whose block says more: sim.reports.plan_report)."""
     table = _requirements(results)
-    if table is None:
+    if table is None or table.attrs.get("policy") == "plan":
         return []
     groups = per_group(table)
     view = pd.DataFrame({
         "group": groups.group, "calls": groups.calls.map(formats.count),
         "on the phones h": groups.hours_on_phones.map(formats.number),
+        **({"Erlang h": groups.hours_erlang.map(formats.number)} if "hours_erlang" in groups else {}),
         "paid h": groups.hours_paid.map(formats.number),
         "peak agents": groups.peak_agents, "peak paid": groups.peak_paid, "peak at": groups.peak_at,
     })
@@ -67,7 +79,9 @@ def summary_lines(results) -> List[str]:
     return ["", f"Staffing: {describe(table)}: agent-hours required (simulated: the agents on the phones; "
                 f"paid = on the phones / (1 - shrinkage), rounded up per interval); see {FILE}",
             view.to_string(index=False),
-            f"All groups: {formats.number(total_phones)} agent-hours on the phones, {formats.number(total_paid)} paid"]
+            f"All groups: {formats.number(total_phones)} agent-hours on the phones, {formats.number(total_paid)} paid"
+            + (f" (Erlang: {formats.number(groups.hours_erlang.sum())} on the phones)" if "hours_erlang" in groups else "")
+            ] + ([f"Optimiser: {table.attrs['optimiser']}"] if "optimiser" in table.attrs else [])
 
 
 def html_sections(results) -> List[Tuple[str, str]]:
@@ -88,7 +102,9 @@ def figure_names(results) -> List[str]:
     """``["requirements"]`` for a planned run over a day (a steady-state run has one requirement:
     nothing to plot), else []."""
     table = _requirements(results)
-    return [] if table is None or table.attrs.get("steady_state") else list(FIGURES)
+    if table is None or table.attrs.get("steady_state") or table.attrs.get("policy") == "plan":
+        return []  # (a plan draws its own: sim.reports.plan_report)
+    return list(FIGURES)
 
 
 def requirements_figure(results):
@@ -97,9 +113,13 @@ def requirements_figure(results):
 
     table = results.requirements
     fig, ax = plt.subplots(figsize=(13, 4.5))
+    column = simulated(table)
     for i, (group, rows) in enumerate(table.groupby("group", sort=False)):
-        ax.step(*_steps(rows.interval, rows.erlang), where="post", color=f"C{i}", label=f"{group} on the phones")
-        if (rows.paid != rows.erlang).any():
+        ax.step(*_steps(rows.interval, rows[column]), where="post", color=f"C{i}", label=f"{group} on the phones")
+        if column != "erlang":
+            ax.step(*_steps(rows.interval, rows.erlang), where="post", color=f"C{i}", linestyle="--", alpha=0.6,
+                    label=f"{group} Erlang")
+        if (rows.paid != rows[column]).any():
             ax.step(*_steps(rows.interval, rows.paid), where="post", color=f"C{i}", linestyle=":", label=f"{group} paid")
     ax.set_ylabel("agents required")
     ax.set_title(f"{results.scenario.name}: staffing requirements per interval, {describe(table)}")
