@@ -13,8 +13,9 @@ A policy is a function ``(app, scenario, targets, progress) -> Plan``: ``app`` t
 whether to show progress bars (None: on a terminal). Its :class:`Plan` gives every planned group
 its agents on the phones per interval; :func:`plan_staffing` then replaces those groups' staffing
 by ``headcount_per_interval`` (a steady-state run: a fixed ``headcount``), without the groups'
-own shrinkage (:func:`staffed`), in ``Plan.scenario_cfg``, which the simulation runs. Groups a plan leaves out (e.g. groups that only dial out) keep their staffing.
-A new policy is one function added to ``POLICIES`` (:func:`register`).
+own shrinkage (:func:`staffed`), in ``Plan.scenario_cfg``, which the simulation runs. Groups a
+plan leaves out (e.g. groups that only dial out) keep their staffing. A new policy is one function
+added to ``POLICIES`` (:func:`register`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,6 @@ def erlang(app: AppConfig, scenario: Scenario, targets: Targets, progress: Optio
     if targets.scope != "interval":
         raise ConfigError("staffing.targets.scope", "the erlang policy meets the targets in every interval: "
                                                     "use scope interval (scope day is for a policy that simulates)")
-
     found = requirements(scenario, targets, app.staffing.model, app.staffing.shrinkage)
     return Plan("erlang", found.headcounts, found.table)
 
