@@ -288,13 +288,28 @@ APP_BAD = {  # override -> the field the error must name
     "staffing.targets.max_occupancy=0": "staffing.targets.max_occupancy",
     "staffing.targets.max_occupancy=inf": "staffing.targets.max_occupancy",
     "staffing.targets.scope=week": "staffing.targets.scope",
+    "staffing.targets.min_calls=-1": "staffing.targets.min_calls",
+    # task=plan (sim.planning.plan): its settings, checked before any simulation (EXTRA: a day to plan)
+    "task=everything": "task", "plan.requirement=guess": "plan.requirement",
+    "plan.verify_replications=1": "plan.verify_replications",
+    "plan.shift_rules.start_earliest=25:99": "plan.shift_rules.start_earliest",
+    "plan.shift_rules.start_latest=00:00": "plan.shift_rules.start_latest",
+    "plan.shift_rules.start_step_minutes=0": "plan.shift_rules.start_step_minutes",
+    "plan.shift_rules.lengths_hours=[]": "plan.shift_rules.lengths_hours",
+    "plan.shift_rules.breaks=[{minutes:15,earliest_after:600,latest_after:700}]": "plan.shift_rules.breaks[0]",
+    "plan.shift_rules.break_step_minutes=-15": "plan.shift_rules.break_step_minutes",
+    "plan.shift_rules.under_cover_penalty=-1": "plan.shift_rules.under_cover_penalty",
+    "plan.shift_rules.time_limit_seconds=0": "plan.shift_rules.time_limit_seconds",
+    "plan.shift_rules.mip_gap=2": "plan.shift_rules.mip_gap",
 }
+PLANNED = ["task=plan", "scenario.horizon.kind=day", "scenario.horizon.intervals=8", "scenario.horizon.day_start=08:00"]
 EXTRA = {"experiment.batches=1": ["experiment.method=batch_means"], "experiment.batches=-5": ["experiment.method=batch_means"],
          "experiment.confidence=1.5": ["experiment.method=batch_means"],
          "experiment.precision.kpi=speed": ["experiment.precision.half_width=0.01"],
          "experiment.precision.call_type=nobody": ["experiment.precision.kpi=asa", "experiment.precision.half_width=1"],
          "experiment.precision.max_replications=1": ["experiment.precision.kpi=asa", "experiment.precision.half_width=1"],
-         **{o: ["staffing=erlang"] for o in APP_BAD if o.startswith("staffing.targets.")}}
+         **{o: ["staffing=erlang"] for o in APP_BAD if o.startswith("staffing.targets.")},
+         **{o: PLANNED for o in APP_BAD if o.startswith("plan.")}}
 
 
 def composed(*overrides):

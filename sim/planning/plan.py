@@ -31,11 +31,13 @@ import pandas as pd
 
 from sim.errors import ConfigError
 from sim.experiments.replications import Replicated, replicate
+from sim.model.bounds import MAX_REPLICATIONS, whole_in_range
 from sim.model.config import AppConfig, ScenarioConfig
 from sim.model.scenario import Scenario, build_scenario
 from sim.planning import requirements as erlang_requirements
 from sim.planning.optimise import optimise
 from sim.planning.policies import check_staffing
+from sim.planning.shift_patterns import enumerate_patterns, rules_from
 from sim.planning.shift_scheduling import ShiftSchedule, as_shift_configs, roster_rows, schedule
 from sim.planning.targets import Targets, targets_from
 from sim.planning.verification import target_vs_achieved
@@ -68,6 +70,13 @@ def check_plan(app: AppConfig, scenario: Scenario) -> None:
                                   "clock")
     if scenario.campaigns:
         raise ConfigError("task", "plans staff inbound centers: this scenario has outbound campaigns")
+    if app.plan.verify_replications is not None:
+        whole_in_range(app.plan.verify_replications, "plan.verify_replications", 2, MAX_REPLICATIONS)
+    targets_from(app.staffing.targets, scenario.kpi)
+    # the shift rules before any simulation: a mistake there must not wait for the optimiser
+    minutes = scenario.interval_length / 60.0
+    rules = rules_from(app.plan.shift_rules, minutes, scenario.day_start, scenario.n_intervals, "plan.shift_rules")
+    enumerate_patterns(rules, minutes, scenario.n_intervals, "plan.shift_rules")
 
 
 def make_plan(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario, seed: int,
