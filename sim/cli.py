@@ -35,7 +35,6 @@ from sim.model.short_overrides import BLENDING_SHORTCUTS, add_threshold_campaign
 from sim.model.schema import conform_node
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario, scenario_dict
-from sim.planning.plan import check_task
 from sim.planning.policies import plan_staffing
 
 SHORTCUTS = ("rate", "aht", "patience", "agents", "trunks", "threshold", "outbound_aht")
@@ -221,6 +220,15 @@ def end_plot_process() -> None:
     if _started_plot_process is not None:
         _started_plot_process.close()
         _started_plot_process = None
+
+
+TASKS = ("run", "plan")  # run: simulate the scenario; plan: requirements, a roster, its verification
+
+
+def check_task(task) -> str:
+    if task not in TASKS:
+        raise ConfigError("task", f"unknown task {task!r}", allowed=TASKS)
+    return task
 
 
 def check_command_line(cfg: DictConfig, overrides: Sequence[str]) -> AppConfig:

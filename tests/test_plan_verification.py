@@ -5,7 +5,9 @@ import numpy as np
 import pandas as pd
 
 from sim.planning.targets import Targets
-from sim.planning.verification import target_vs_achieved, verdict_counts, verdicts
+from sim.planning.verification import VERDICTS, target_vs_achieved, verdicts
+from sim.reports import plan_report
+from sim.reports.plan_report import verdict_counts
 
 
 def intervals():
@@ -40,6 +42,7 @@ def test_every_set_target_is_checked_and_the_worst_verdict_wins():
     assert list(table.verdict) == ["unsure", "unsure", "missed", "missed", "no calls", "no calls"]
     assert verdict_counts(table) == {"met": 0, "missed": 1, "unsure": 1, "no calls": 1}
     assert table.service_level_target.eq(0.80).all() and table.abandon_rate_target.eq(0.05).all()
+    assert plan_report.VERDICTS == VERDICTS  # the report counts every verdict the plan gives
 
 
 def test_asa_ceiling():

@@ -151,15 +151,6 @@ def _group(scenario: Scenario, name: str):
 
 
 
-TASKS = ("run", "plan")  # the command's task
-
-
-def check_task(task) -> str:
-    if task not in TASKS:
-        raise ConfigError("task", f"unknown task {task!r}", allowed=TASKS)
-    return task
-
-
 def planned_results(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario, progress: Optional[bool] = None):
     """(results, statistics) of ``callsim task=plan``: the verification run, carrying the plan's
     tables for the reports (``requirements``, ``roster``, ``plan_targets``, ``plan_notes``)."""

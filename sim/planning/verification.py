@@ -67,10 +67,3 @@ def _worst(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     # "no calls" against "met" from an earlier target: the row has no calls whatever the target
     both[(first == 0) | (second == 0)] = 0
     return names[both]
-
-
-def verdict_counts(table: pd.DataFrame, call_type: str = "total") -> dict:
-    """{verdict: number of intervals} for one call type's rows (default: all calls)."""
-    rows = table[table.call_type == call_type]
-    counts = rows.verdict.value_counts()
-    return {verdict: int(counts.get(verdict, 0)) for verdict in VERDICTS}

@@ -15,10 +15,16 @@ from typing import Dict, List, Tuple
 
 import pandas as pd
 
-from sim.planning.verification import verdict_counts
 from sim.reports import formats
 
 FIGURES = ("plan_staffing", "plan_service_level")
+VERDICTS = ("met", "missed", "unsure", "no calls")  # sim.planning.verification's
+
+
+def verdict_counts(table: pd.DataFrame, call_type: str = "total") -> dict:
+    """{verdict: number of intervals} for one call type's rows of plan_targets (default: all calls)."""
+    counts = table[table.call_type == call_type].verdict.value_counts()
+    return {verdict: int(counts.get(verdict, 0)) for verdict in VERDICTS}
 
 
 def planned(results) -> bool:
