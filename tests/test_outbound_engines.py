@@ -64,7 +64,9 @@ def exercised(out, scenario, seen: Counter) -> None:
 def check_property(strategy, run, examples, minimum):
     """Run ``run`` on ``examples`` scenarios and require every rule of ``minimum`` to have been
     exercised at least that often (live answers that waited for an agent are rare, a few per
-    hundred scenarios: their minimum only shows the rule is reached)."""
+    hundred scenarios: their minimum only shows the rule is reached). The examples differ between
+    a run of this file alone and a run of the whole suite (16 to 65 nuisance drops on the grid were
+    seen), so the minimums are floors that show a rule is reached, not counts to reproduce."""
     counts, seen = Counter(), Counter()
 
     @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
@@ -89,7 +91,7 @@ def check_property(strategy, run, examples, minimum):
 
 def test_identical_records_on_random_blended_scenarios():
     check_property(blended_scenarios(), lambda s, _: run_both(s, lambda: call_blocks(s, 7)), 150,
-                   {"attempts": 5000, "nuisance": 20, "retried": 200, "waited for an agent": 3,
+                   {"attempts": 5000, "nuisance": 5, "retried": 200, "waited for an agent": 3,
                     "preview dials": 200, "no answer": 200})
 
 
@@ -106,7 +108,7 @@ def test_identical_records_on_the_coarse_time_grid():
         calls = case[1]
         return run_both(scenario, lambda: given_calls(scenario, **calls))
 
-    check_property(_grid_case(), run, 150, {"attempts": 3000, "nuisance": 20, "retried": 100,
+    check_property(_grid_case(), run, 150, {"attempts": 3000, "nuisance": 5, "retried": 100,
                                             "waited for an agent": 3, "ties": 1000})
 
 
