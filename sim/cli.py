@@ -334,6 +334,7 @@ def _command() -> None:
     """What ``callsim`` does (see :func:`entry`)."""
     sys.argv[1:] = preflight(sys.argv[1:])
     signal.signal(signal.SIGTERM, _interrupt)
+    sys.unraisablehook = _interrupt_again
     # The modules imported so far (pandas, Hydra, ...) live until the command ends: frozen, the
     # garbage collector no longer walks them in every full collection of the run, nor once more
     # while the interpreter shuts down (together about 0.2 s of a short run). Objects created
@@ -383,6 +384,23 @@ def _exit_process(code) -> None:
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt(signum)
+
+
+def _interrupt_again(unraisable, default=sys.unraisablehook) -> None:
+    """An interrupt that arrived while Python ran a finaliser (a weak reference's callback during a
+    garbage collection) cannot be raised there: Python would print "Exception ignored" and go on
+    as if nothing had happened. Deliver the signal again a moment later, once the finaliser has
+    returned (raised at once it would land in the finaliser again); should it land in another
+    one, this comes round again."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        import _thread
+        import threading
+
+        args = unraisable.exc_value.args
+        signum = args[0] if args and isinstance(args[0], int) else signal.SIGINT
+        threading.Timer(0.001, _thread.interrupt_main, args=(signum,)).start()
+        return
+    default(unraisable)
 
 
 if __name__ == "__main__":

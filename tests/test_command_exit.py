@@ -2,6 +2,7 @@
 what it printed still arrives whole through a pipe, and its exit status is the one it chose."""
 
 import subprocess
+import textwrap
 import sys
 
 SMALL = ["scenario=single_queue", "scenario.horizon.hours=1", "scenario.horizon.warmup_hours=0", "output.plots=false"]
@@ -26,3 +27,29 @@ def test_the_exit_status_is_the_one_the_command_chose(tmp_path):
     unknown = callsim(*SMALL, "no_such_key=1", f"hydra.run.dir={tmp_path / 'b'}", cwd=tmp_path)
     assert unknown.returncode == 1 and "no_such_key" in unknown.stderr  # Hydra's own error, as before
     assert callsim("--help", cwd=tmp_path).returncode == 0
+
+
+def test_an_interrupt_inside_a_finaliser_is_not_lost():
+    """Ctrl-C (or SIGTERM) arriving while Python runs a weak reference's callback in a garbage
+    collection cannot be raised there (Python prints "Exception ignored" and goes on): the command
+    delivers it again, to be raised in the run's own code (seen once in CI as a lost Ctrl-C)."""
+    code = textwrap.dedent("""
+        import signal, sys, time, weakref
+        from sim import cli
+        sys.unraisablehook = cli._interrupt_again
+        signal.signal(signal.SIGTERM, cli._interrupt)
+        class A: pass
+        for exc in (KeyboardInterrupt(), KeyboardInterrupt(signal.SIGTERM)):
+            a = A(); ref = weakref.ref(a, lambda r, exc=exc: (_ for _ in ()).throw(exc))
+            try:
+                del a
+                began = time.time()
+                while time.time() - began < 5:
+                    pass
+                print("lost")
+            except KeyboardInterrupt as interrupt:
+                print("raised", interrupt.args)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[:2] == ["raised ()", "raised (15,)"], (done.stdout, done.stderr)
+    assert "Exception ignored" not in done.stderr
