@@ -5,7 +5,6 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 

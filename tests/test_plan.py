@@ -3,8 +3,6 @@ covering the requirement as the model itself counts the roster's agents on the p
 shrinkage gross-up, under-coverage reported instead of raised, the verification's verdicts, and
 bad plans refused before any simulation."""
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest

@@ -9,7 +9,7 @@ from sim import simulate
 from sim.experiments.replications import replicate
 from sim.model.random_inputs import given_calls
 
-from test_shrinkage_traces import ONE_TYPE, draws, scenario, shift
+from test_shrinkage_traces import draws, scenario, shift
 
 H = 3600.0
 

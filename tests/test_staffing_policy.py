@@ -171,7 +171,7 @@ def test_the_plot_process_draws_the_requirements_as_drawn_in_process():
     from sim.planning.policies import staffed
     from sim.planning.requirements import requirements
     from sim.planning.targets import targets_from
-    from sim.reports import plot_process, plots
+    from sim.reports import plots
     from sim.simulate import simulate
 
     scenario_cfg = conform_node(load_scenario("default"), ScenarioConfig)
@@ -180,11 +180,8 @@ def test_the_plot_process_draws_the_requirements_as_drawn_in_process():
     results = simulate(staffed(scenario_cfg, found.headcounts), seed=2, engine="fast", records=False)
     results.requirements = found.table
     assert plots.run_figure_names(results)[-1] == "requirements"
-    process = plot_process.start()
-    try:
-        process.submit(results)
-        pngs = process.pngs(results)
-    finally:
-        process.close()
+    from test_plot_process import drawn_by_child
+
+    process, pngs = drawn_by_child(results)
     assert process.failure is None
     assert pngs == plots.run_pngs(results)

@@ -42,7 +42,6 @@ from sim.errors import ConfigError
 from sim.experiments import parallel
 from sim.experiments.runs import Runs, packed, run_replication, unpacked
 from sim.kpi import arrays, outbound
-from sim.kpi.arrays import KEYS
 from sim.kpi.frames import frame, strings
 from sim.kpi.tables import TOTAL, type_names
 from sim.model import bounds

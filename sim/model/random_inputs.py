@@ -208,7 +208,6 @@ def call_blocks(scenario: Scenario, seed: int) -> Iterator[CallBlock]:
     """Yield the calls of the run in blocks of intervals, ids numbered in arrival order."""
     factor = busyness_factor(scenario, seed)
     types = scenario.call_types
-    n_types = len(types)
     extra = decisions(scenario)
     purposes = (ARRIVAL_COUNTS, ARRIVAL_TIMES, TALK, WRAPUP, PATIENCE) + tuple(d.purpose for d in extra)
     # generators of an earlier run of this scenario with the same streams, re-seeded (each run takes

@@ -199,7 +199,7 @@ def _on_phone_segments(placements, rules: List[BreakRule], length: float):
 def _lengths(values, horizon: float, where: str) -> Tuple[float, ...]:
     if not values:
         raise ConfigError(where, "is empty: give at least one shift length in hours, e.g. [8]")
-    lengths = tuple(in_range(v, where, 0.0, horizon / 60, f" h (the horizon's length)") * 60 for v in values)
+    lengths = tuple(in_range(v, where, 0.0, horizon / 60, " h (the horizon's length)") * 60 for v in values)
     if min(lengths) <= 0:
         raise ConfigError(where, f"shift lengths must be above 0 h, got {list(values)}")
     return tuple(sorted(set(lengths)))
