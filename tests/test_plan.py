@@ -39,11 +39,11 @@ def test_the_plan_writes_its_files(plan_dir):
 
 def test_rostered_is_the_requirement_grossed_up_and_the_roster_covers_it(plan_dir):
     req = pd.read_csv(plan_dir / "requirements.csv")
-    assert (req.rostered == np.ceil(req.optimised / 0.8 - 1e-9)).all()
+    assert (req.paid == np.ceil(req.optimised / 0.8 - 1e-9)).all()
     # the roster's agents on the phones per interval, as the model counts them (breaks off the phones)
     scheduled = pd.read_csv(plan_dir / "group_intervals.csv").scheduled.to_numpy()
     assert scheduled == pytest.approx(req.scheduled.to_numpy(), abs=1e-9)
-    assert (scheduled >= req.rostered.to_numpy() - 1e-9).all()
+    assert (scheduled >= req.paid.to_numpy() - 1e-9).all()
     roster = pd.read_csv(plan_dir / "roster.csv")
     assert roster["count"].sum() > 0 and roster.breaks.str.contains("break").any()
     # paid hours: shift length minus the unpaid lunch of shifts of 6 h or more
@@ -64,7 +64,7 @@ def test_intervals_no_shift_can_reach_are_reported_not_raised(tmp_path, capsys):
     out = planned(tmp_path, "plan.shift_rules.start_latest=08:00", "plan.shift_rules.lengths_hours=[4]",
                   "plan.shift_rules.breaks=[]", "plan.requirement=erlang")
     req = pd.read_csv(out / "requirements.csv")
-    assert (req.scheduled[4:] == 0).all() and (req.rostered[4:] > 0).all()
+    assert (req.scheduled[4:] == 0).all() and (req.paid[4:] > 0).all()
     assert "Under-covered intervals: agents 4 intervals" in capsys.readouterr().out
 
 

@@ -27,7 +27,7 @@ from sim.planning.plan import make_plan
 def plan_once(app) -> dict:
     scenario = build_scenario(app.scenario)
     began = time.perf_counter()
-    plan = make_plan(app, app.scenario, scenario, seed=app.seed, progress=False)
+    plan = make_plan(app, app.scenario, scenario, progress=False)
     return {**plan.seconds, "total": time.perf_counter() - began}
 
 

@@ -21,12 +21,10 @@ inbound work).
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from dataclasses import dataclass
 from typing import Dict, Optional
 
-import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
@@ -34,8 +32,7 @@ from sim.experiments.replications import Replicated, replicate
 from sim.model.bounds import MAX_REPLICATIONS, whole_in_range
 from sim.model.config import AppConfig, ScenarioConfig
 from sim.model.scenario import Scenario, build_scenario
-from sim.planning import requirements as erlang_requirements
-from sim.planning.optimise import optimise
+from sim.planning import policies, requirements as erlang_requirements
 from sim.planning.policies import check_staffing
 from sim.planning.shift_patterns import enumerate_patterns, rules_from
 from sim.planning.shift_scheduling import ShiftSchedule, as_shift_configs, roster_rows, schedule
@@ -50,7 +47,7 @@ class StaffingPlan:
     """A plan and its verification (``seconds``: per stage)."""
 
     targets: Targets
-    requirements: pd.DataFrame  # per interval x group: calls, load, erlang, optimised, rostered (= paid), scheduled
+    requirements: pd.DataFrame  # per interval x group: calls, load, erlang, optimised, paid (rostered), scheduled
     schedules: Dict[str, ShiftSchedule]  # per planned group
     roster: pd.DataFrame  # one row per shift: roster.csv
     scenario_cfg: ScenarioConfig  # the scenario staffed by the roster
@@ -79,52 +76,41 @@ def check_plan(app: AppConfig, scenario: Scenario) -> None:
     enumerate_patterns(rules, minutes, scenario.n_intervals, "plan.shift_rules")
 
 
-def make_plan(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario, seed: int,
-              progress: Optional[bool] = None, engine: str = "auto") -> StaffingPlan:
-    """The whole plan (module docstring) for ``scenario`` (validated from ``scenario_cfg``)."""
+def make_plan(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario,
+              progress: Optional[bool] = None) -> StaffingPlan:
+    """The whole plan (module docstring) for ``scenario`` (validated from ``scenario_cfg``), with
+    the run's seed and engine."""
     check_plan(app, scenario)
+    app = dataclasses.replace(app, scenario=scenario_cfg)
     settings = app.staffing
     targets = targets_from(settings.targets, scenario.kpi)
-    seconds = {}
     began = time.perf_counter()
-    found = erlang_requirements.requirements(scenario, targets, settings.model, settings.shrinkage)
-    table = found.table.copy()
-    table["optimised"] = table["erlang"]
-    note = "the roster covers the Erlang requirements (plan.requirement: erlang)"
-    headcounts = {name: list(counts) for name, counts in found.headcounts.items()}
-    seconds["erlang"] = time.perf_counter() - began
-    if app.plan.requirement == "optimise":
-        began = time.perf_counter()
-        groups = [g.name for g in scenario.groups]
-        start = {name: headcounts.get(name, [0] * scenario.n_intervals) for name in groups}
-        best = optimise(scenario_cfg, targets, start=start, replications=settings.replications,
-                        confidence=settings.confidence, max_iterations=settings.max_iterations, seed=seed,
-                        progress=progress, engine=engine)
-        headcounts = {name: counts for name, counts in best.headcount_per_interval().items() if name in headcounts}
-        table["optimised"] = [headcounts[g][j] for j, g in zip(table.interval, table.group)]
-        note = (f"Erlang ({settings.model}), then optimised by simulation ({best.method}, {best.simulations} staffings x {settings.replications} "
-                f"replications, {best.seconds:.1f} s): targets " + ("met with confidence" if best.met else
-                                                                    "NOT all met: " + "; ".join(best.missed[:3])))
-        seconds["optimise"] = time.perf_counter() - began
+    if app.plan.requirement == "optimise":  # the staffing policies' own: Erlang, then the optimiser
+        required = policies.optimised(app, scenario, targets, progress)
+        note = f"Erlang ({settings.model}), then optimised by simulation ({required.requirements.attrs['optimiser']})"
+    else:
+        required = policies.erlang(app, scenario, targets, progress)
+        required.requirements["optimised"] = required.requirements["erlang"]
+        note = f"Erlang ({settings.model}); the roster covers them (plan.requirement: erlang)"
+    table, headcounts = required.requirements.copy(), required.headcounts
+    seconds = {"requirements": time.perf_counter() - began}
 
     began = time.perf_counter()
-    schedules = {}
-    for name, counts in headcounts.items():
-        rostered = np.ceil(np.asarray(counts, float) / (1.0 - settings.shrinkage) - 1e-9)
-        schedules[name] = schedule(rostered, scenario.interval_length / 60.0, scenario.day_start, app.plan.shift_rules,
-                                   cost_per_hour=_group(scenario, name).cost_per_hour, where="plan.shift_rules")
-    table["rostered"] = [math.ceil(headcounts[g][j] / (1.0 - settings.shrinkage) - 1e-9)
-                         for j, g in zip(table.interval, table.group)]
+    rostered = {name: [erlang_requirements.paid_agents(n, settings.shrinkage) for n in counts]
+                for name, counts in headcounts.items()}  # what the roster must have on the phones
+    schedules = {name: schedule(counts, scenario.interval_length / 60.0, scenario.day_start, app.plan.shift_rules,
+                                cost_per_hour=_group(scenario, name).cost_per_hour, where="plan.shift_rules")
+                 for name, counts in rostered.items()}
     table["scheduled"] = [schedules[g].coverage[j] for j, g in zip(table.interval, table.group)]
-    table["paid"] = table["rostered"]  # what the roster pays for, per interval (sim.reports.requirements)
-    table.attrs.update(found.table.attrs, policy="plan")
+    table["paid"] = [rostered[g][j] for j, g in zip(table.interval, table.group)]  # on the phones / (1 - s)
+    table.attrs = {**required.requirements.attrs, "policy": "plan"}
     roster = pd.DataFrame([row for name, s in schedules.items() for row in roster_rows(s, name)])
     seconds["shifts"] = time.perf_counter() - began
 
     began = time.perf_counter()
     roster_cfg = rostered_scenario(scenario_cfg, schedules)
     replications = app.plan.verify_replications or settings.replications
-    verification = replicate(build_scenario(roster_cfg), replications, seed=seed, engine=engine,
+    verification = replicate(build_scenario(roster_cfg), replications, seed=app.seed, engine=app.engine,
                              confidence=settings.confidence, progress=progress)
     seconds["verification"] = time.perf_counter() - began
     return StaffingPlan(targets, table, schedules, roster, roster_cfg, verification,
@@ -154,8 +140,7 @@ def _group(scenario: Scenario, name: str):
 def planned_results(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario, progress: Optional[bool] = None):
     """(results, statistics) of ``callsim task=plan``: the verification run, carrying the plan's
     tables for the reports (``requirements``, ``roster``, ``plan_targets``, ``plan_notes``)."""
-    plan = make_plan(dataclasses.replace(app, scenario=scenario_cfg), scenario_cfg, scenario, app.seed,
-                     progress=progress, engine=app.engine)
+    plan = make_plan(app, scenario_cfg, scenario, progress=progress)
     results = plan.verification
     results.requirements, results.roster, results.plan_targets = plan.requirements, plan.roster, plan.target_table
     under = {name: s.under_covered for name, s in plan.schedules.items() if s.under_covered}

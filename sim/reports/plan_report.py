@@ -2,7 +2,7 @@
 shift, with its breaks), ``plan_targets.csv`` (target against achieved per interval and call
 type, with the verdicts), the "Plan" block of the printed summary, a section of the HTML report,
 and two figures (:mod:`sim.reports.plan_plots`): required vs scheduled vs Erlang per interval, and
-the roster's service level against the target. ``requirements.csv`` (Erlang, optimised, rostered
+the roster's service level against the target. ``requirements.csv`` (Erlang, optimised, paid
 and scheduled agents per interval x group) is written by :mod:`sim.reports.requirements`.
 
 A planned run carries ``results.roster``, ``results.plan_targets`` and ``results.plan_notes``
