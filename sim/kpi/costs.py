@@ -29,11 +29,14 @@ def call_cost_columns(scenario: Scenario, counts: dict, means: dict) -> dict:
     """The COLUMNS for rows laid out as the KPI tables' (groups of call types then a total, the
     total last), from the count columns (answered, abandoned) and the means (mean_wait, att)."""
     width = len(scenario.call_types) + 1
+    prices = scenario.costs
+    if not (prices.telephony_per_minute or prices.abandon_penalty or prices.revenue):  # nothing priced: zeros
+        zeros = np.zeros(len(counts["answered"]))  # (replications make these tables hundreds of times)
+        return {name: zeros.copy() for name in COLUMNS}
     answered = np.asarray(counts["answered"], float).reshape(-1, width)
     abandoned = np.asarray(counts["abandoned"], float).reshape(-1, width)
     mean_wait = np.nan_to_num(np.asarray(means["mean_wait"], float).reshape(-1, width))
     att = np.nan_to_num(np.asarray(means["att"], float).reshape(-1, width))
-    prices = scenario.costs
     on_line = mean_wait * (answered + abandoned) + att * answered  # s
     telephony = prices.telephony_per_minute / 60.0 * on_line
     penalty = prices.abandon_penalty * abandoned
