@@ -28,6 +28,7 @@ from typing import Dict, Optional
 import pandas as pd
 
 from sim.errors import ConfigError
+from sim.progress import progress_bar
 from sim.experiments.replications import Replicated, replicate
 from sim.model.bounds import MAX_REPLICATIONS, whole_in_range
 from sim.model.config import AppConfig, ScenarioConfig
@@ -98,9 +99,14 @@ def make_plan(app: AppConfig, scenario_cfg: ScenarioConfig, scenario: Scenario,
     began = time.perf_counter()
     rostered = {name: [erlang_requirements.paid_agents(n, settings.shrinkage) for n in counts]
                 for name, counts in headcounts.items()}  # what the roster must have on the phones
-    schedules = {name: schedule(counts, scenario.interval_length / 60.0, scenario.day_start, app.plan.shift_rules,
-                                cost_per_hour=_group(scenario, name).cost_per_hour, where="plan.shift_rules")
-                 for name, counts in rostered.items()}
+    schedules = {}
+    with progress_bar(len(rostered), f"{scenario.name}: shifts", "group", enabled=progress) as bar:
+        for name, counts in rostered.items():
+            bar.set_postfix_str(name)
+            schedules[name] = schedule(counts, scenario.interval_length / 60.0, scenario.day_start,
+                                       app.plan.shift_rules, cost_per_hour=_group(scenario, name).cost_per_hour,
+                                       where="plan.shift_rules")
+            bar.update(1)
     table["scheduled"] = [schedules[g].coverage[j] for j, g in zip(table.interval, table.group)]
     table["paid"] = [rostered[g][j] for j, g in zip(table.interval, table.group)]  # on the phones / (1 - s)
     table.attrs = {**required.requirements.attrs, "policy": "plan"}
