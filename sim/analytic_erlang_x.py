@@ -200,7 +200,7 @@ def erlang_x_metrics(arrival_rate: float, mean_service: float, agents: int,
         m = _attempt_metrics(x, mu, theta, c, n_lines, t)
         return x * m.p_block + theta * m.mean_queue
 
-    if r == 0:
+    if r == 0 or (n_lines is None and theta == 0):  # no redials, or nobody ever fails
         total = lam
     else:  # h(x) = x - lambda - r * failures(x): increasing, bracketed (module docstring)
         total = brentq(lambda x: x - lam - r * failure_rate(x), lam, lam / (1.0 - r),
