@@ -245,6 +245,7 @@ def test_more_agents_serve_more_callers_with_fewer_attempts():
     ({"redial_probability": -0.1}, "redial_probability"), ({"redial_probability": math.nan}, "redial_probability"),
     ({"threshold": -1.0}, "threshold"),
     ({"arrival_rate": 4.0, "lines": None, "mean_patience": None}, "agents"),  # unstable
+    ({"arrival_rate": 5.0, "lines": 10**7, "mean_patience": None}, "lines"),  # 2e6+ callers queued
 ])
 def test_bad_input_names_the_argument(kwargs, field):
     args = dict(arrival_rate=2.0, mean_service=1.0, agents=3, lines=5, mean_patience=2.0,
