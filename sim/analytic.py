@@ -7,7 +7,9 @@ that staffing heuristics can use without running a simulation:
 * Erlang C (M/M/c, infinite patience),
 * Erlang A (M/M/c+M, exponential patience, callers abandon),
 * the threshold model of call blending (``blending_metrics``, ``BlendingChain``,
-  ``BlendingMetrics``: kept in :mod:`sim.analytic_blending`, importable from here).
+  ``BlendingMetrics``: kept in :mod:`sim.analytic_blending`, importable from here),
+* Erlang X (M/M/c/N+M with redials: ``erlang_x_metrics``, ``ErlangXMetrics``: kept in
+  :mod:`sim.analytic_erlang_x`, importable from here).
 
 Units: any time unit will do as long as it is the same for every argument --
 ``arrival_rate`` is calls per unit time and ``mean_service``, ``mean_patience`` and
@@ -282,15 +284,20 @@ def required_agents(arrival_rate: float, mean_service: float, threshold: float,
     return hi
 
 
-# ------------------------------------------------------------------------ call blending
+# ------------------------------------------------------------ call blending, Erlang X
 _BLENDING = ("BlendingChain", "BlendingMetrics", "blending_metrics")
+_ERLANG_X = ("ErlangXMetrics", "erlang_x_metrics")
 
 
 def __getattr__(name: str):
-    """The blending model's names, imported on first use (sim.analytic_blending builds on the
-    checks above, so a top-level import here would be a cycle)."""
+    """The blending and Erlang X models' names, imported on first use (their modules build on
+    the checks above, so a top-level import here would be a cycle)."""
     if name in _BLENDING:
         from sim import analytic_blending
 
         return getattr(analytic_blending, name)
+    if name in _ERLANG_X:
+        from sim import analytic_erlang_x
+
+        return getattr(analytic_erlang_x, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
