@@ -55,6 +55,17 @@ def test_a_target_is_met_when_the_one_sided_bound_meets_it():
         assert strict.evaluate(np.array([[13, 13]])).met is met
 
 
+def test_a_cell_with_fewer_calls_than_min_calls_is_judged_on_its_mean():
+    """6 calls an hour cannot show a service level with confidence: below min_calls (10) an
+    interval x call type is held to the target by its mean; with min_calls 0, by its bound."""
+    scenario = build_scenario(flat_day(6, intervals=2))
+    few = Evaluator(scenario, SL80, 8, 0.9, 3).evaluate(np.array([[1, 1]])).per_type["service_level"]
+    assert (few.half == 0).all() and np.array_equal(few.lower, few.mean, equal_nan=True)
+    strict = Targets(0.8, 20.0, None, None, None, "interval", min_calls=0.0)
+    bound = Evaluator(scenario, strict, 8, 0.9, 3).evaluate(np.array([[1, 1]])).per_type["service_level"]
+    assert (bound.half > 0).all() and np.array_equal(bound.mean, few.mean, equal_nan=True)
+
+
 def test_the_evaluated_scenario_has_the_matrix_on_duty_and_the_targets_threshold():
     scenario = build_scenario(flat_day(100, intervals=3))
     evaluator = Evaluator(scenario, Targets(0.8, 45.0, None, None, None, "interval"), 2, 0.95, seed=1)
