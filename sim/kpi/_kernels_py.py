@@ -67,7 +67,7 @@ def grouped_sum_min(group: np.ndarray, n_groups: int, values: np.ndarray, points
 # -- KPIs from per-call records ------------------------------------------------------------------
 # outcome codes of the calls: sim.core.protocol's OUTCOMES, and SHORT_ABANDONED for an abandon
 # that sim.kpi.definitions counts apart
-ANSWERED, ABANDONED, BLOCKED, UNFINISHED, SHORT_ABANDONED = 0, 1, 2, 3, 4
+ANSWERED, ABANDONED, BLOCKED, UNFINISHED, SELF_SERVED, IVR_ABANDONED, SHORT_ABANDONED = 0, 1, 2, 3, 4, 5, 6
 CALL_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished", "answered_within_T",
                "late_abandoned")
 CALL_MEANS = ("asa", "mean_wait", "aht", "att")

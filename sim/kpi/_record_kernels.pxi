@@ -2,13 +2,15 @@
 # sim.kpi._kernels_py's call_tallies, wait_quantiles, sorted_sum_min and sorted_level_maxima, with
 # the same arithmetic (tests/test_compiled_helpers.py compares them bit for bit).
 
-# outcome codes: sim.core.protocol's, and 4 for a short abandon
+# outcome codes: sim.core.protocol's, and 6 for a short abandon
 cdef enum:
     ANSWERED = 0
     ABANDONED = 1
     BLOCKED = 2
     UNFINISHED = 3
-    SHORT_ABANDONED = 4
+    SELF_SERVED = 4
+    IVR_ABANDONED = 5
+    SHORT_ABANDONED = 6
 
 
 cdef inline void _count(i64 *c, signed char o, double w, double threshold) noexcept nogil:
@@ -26,7 +28,7 @@ cdef inline void _count(i64 *c, signed char o, double w, double threshold) noexc
         c[4] += 1
         if w > threshold:
             c[7] += 1
-    else:
+    elif o == UNFINISHED:
         c[5] += 1
 
 
