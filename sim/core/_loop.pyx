@@ -409,6 +409,7 @@ cdef class FastCore:
             if self.tally:
                 if not c.early:
                     self.kpi.count(c.interval, c.type, C_ARRIVED)
+                    self.kpi.count(c.interval, c.type, C_SELF_SERVED if k == IVR_SELF_SERVED else C_IVR_ABANDONED)
                 self.kpi.call_end(self.now)
             slot_release(&self.slots, slot)
             return 0

@@ -83,7 +83,7 @@ BLENDING = ("threshold", "threshold_no_queue", "threshold_sl_floor")
 # -- streaming tallies ----------------------------------------------------------------------
 # Per (interval, call type) of the measured calls: counts, then sums (sim.kpi.streaming reads them).
 TALLY_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished",
-                "answered_within_T", "late_abandoned")
+                "answered_within_T", "late_abandoned", "self_served", "ivr_abandoned")
 TALLY_SUMS = ("wait_answered", "wait_left", "handle", "talk")
 # Wait histograms: bin 0 holds waits of exactly 0, bin 1 waits below 2**MIN_EXP s, then
 # 2**LOG2 log-spaced bins per doubling up to 2**MAX_EXP s, then one bin for longer waits.

@@ -30,6 +30,10 @@ cdef inline void _count(i64 *c, signed char o, double w, double threshold) noexc
             c[7] += 1
     elif o == UNFINISHED:
         c[5] += 1
+    elif o == SELF_SERVED:
+        c[8] += 1
+    elif o == IVR_ABANDONED:
+        c[9] += 1
 
 
 cdef inline void _kahan(double *total, double *compensation, i64 *n, double value) noexcept nogil:
@@ -62,7 +66,7 @@ def call_tallies(const i64[::1] interval, const double[::1] arrival, const int[:
     if not (interval.shape[0] == call_type.shape[0] == outcome.shape[0] == wait.shape[0] == talk.shape[0]
             == wrapup.shape[0] == n):
         raise ValueError("call_tallies: columns of different lengths")
-    counts_array = np.zeros((n_rows, n_types + 1, 8), np.int64)
+    counts_array = np.zeros((n_rows, n_types + 1, 10), np.int64)
     means_array = np.full((n_rows, n_types + 1, 4), np.nan)
     type_means_array = np.full((n_types, 4), np.nan)
     cdef i64[:, :, ::1] counts = counts_array
