@@ -72,16 +72,18 @@ def test_zero_out_joins_the_other_queue_with_its_route_speed_and_own_talk_time(e
 
 def test_patience_and_overflow_delay_count_from_the_menus_end(engine):
     scenario = day_scenario(types(a=MENU), {"g": {"headcount": 1}, "h": {"headcount": 1}})
-    # Call 0: menu of 0 s, joins a at 0, g answers (talk 100, until 100).
-    # Call 1: arrives 1, menu 30 s, joins a at 31: g busy; h becomes eligible 20 s later, at 51
-    #         (not at 21), and answers it then.
-    # Call 2: arrives 2, menu 30 s, joins a at 32 with patience 5: abandons at 37 (not at 7).
-    r = run(engine, scenario, [0, 1, 2], ["a"] * 3, [100, 10, 10], [0, 30, 30], [0, 0, 0], patience=[math.inf, 60, 5])
-    assert r["outcome"] == ["answered", "answered", "abandoned"]
-    assert same(r["answer"], [0, 51, NAN])
-    assert r["group"] == [0, 1, -1]
-    assert r["end"] == [100, 61, 37]
-    assert r["ivr_end"] == [0, 31, 32]
+    # Call 0 (a): menu of 0 s, joins a at 0, g answers (talk 100, until 100).
+    # Call 1 (b, no menu): h answers at 0 (talk 40, until 40).
+    # Call 2 (a): arrives 1, menu 30 s, joins a at 31: g busy. h frees up at 40, but the call is
+    #         eligible for h only 20 s after it joined, at 51 (not 21): h takes it then.
+    # Call 3 (a): arrives 2, menu 30 s, joins a at 32 with patience 5: abandons at 37 (not at 7).
+    r = run(engine, scenario, [0, 0, 1, 2], ["a", "b", "a", "a"], [100, 40, 10, 10], [0, 0, 30, 30], [0, 1, 0, 0],
+            patience=[math.inf, math.inf, 60, 5])
+    assert r["outcome"] == ["answered", "answered", "answered", "abandoned"]
+    assert same(r["answer"], [0, 0, 51, NAN])
+    assert r["group"] == [0, 1, 1, -1]
+    assert r["end"] == [100, 40, 61, 37]
+    assert same(r["ivr_end"], [0, NAN, 31, 32])
 
 
 def test_ports_full_blocks_and_a_port_freed_at_an_arrival_instant_is_free(engine):
