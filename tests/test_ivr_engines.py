@@ -139,3 +139,15 @@ def test_the_command_line_names_the_field(tmp_path):
                           timeout=300)
     assert done.returncode == 2 and "callsim: invalid input: ivr_ports:" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_queue_behind_an_ivr_is_no_textbook_queue():
+    from sim.kpi.theory import textbook_model
+
+    data = {"name": "mmc", "horizon": {"kind": "steady_state", "hours": 2},
+            "call_types": {"a": {"arrival_rate": 100, "talk_time": {"kind": "exponential", "mean": 60},
+                                 "route": [{"group": "g"}]}},
+            "groups": {"g": {"headcount": 3}}}
+    assert textbook_model(build_scenario(data)) == "erlang_c"
+    data["call_types"]["a"]["ivr"] = {"duration": deterministic(20), "finish": 0.5}
+    assert textbook_model(build_scenario(data)) is None  # (the Erlang formulas would see every arrival)
