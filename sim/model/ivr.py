@@ -52,7 +52,6 @@ def build_ivr(c, where: str, index: int, type_names) -> Optional[Ivr]:
     if c is None:
         return None
     where = f"{where}.ivr"
-    duration = parse_distribution(dataclasses.asdict(c.duration), f"{where}.duration")
     finish = bounds.in_range(c.finish, f"{where}.finish", 0.0, 1.0, " (a probability)")
     hang_up = bounds.in_range(c.hang_up, f"{where}.hang_up", 0.0, 1.0, " (a probability)")
     if c.zero_out is None:
@@ -73,6 +72,7 @@ def build_ivr(c, where: str, index: int, type_names) -> Optional[Ivr]:
         if abs(total - 1.0) > TOLERANCE:
             raise ConfigError(where, f"finish + hang_up + zero_out sum to {total:g}, not 1")
         zero_out = tuple(zero_out)
+    duration = parse_distribution(dataclasses.asdict(c.duration), f"{where}.duration")
     return Ivr(duration, finish, hang_up, zero_out)
 
 
