@@ -21,7 +21,10 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     are digested too (``attempts``);
   * ``shrinkage/random/<i>``, ``shrinkage/grid/<i>``: random and grid days with breaks (at a
     start or over a window, paid or not), activities and absenteeism, and (random days only)
-    adherence, run on the spells realised for the case's seed (added with issue 13).
+    adherence, run on the spells realised for the case's seed (added with issue 13);
+  * ``ivr/random/<i>``, ``ivr/grid/<i>``: random and grid days whose call types have IVR menus
+    (self-service, hang-ups, zero-outs to their own or other queues, port limits); grid days with
+    IVR times on the 10 s grid; their IVR records are digested too (``ivr``; added with issue 14).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -47,6 +50,7 @@ N_RANDOM = 200
 N_GRID = 200
 N_RANDOM_POLICIES = 100  # random days also run under each alternative policy (all grid days are)
 N_SHRINKAGE = 25  # random days and grid days each, with shrinkage
+N_IVR = 30  # random days and grid days each, with IVR menus
 
 
 def _head_start(data: dict) -> dict:
@@ -248,6 +252,32 @@ def shrunk_day(rng: np.random.Generator, data: dict, grid: bool) -> dict:
     return {**data, "groups": groups}
 
 
+def ivr_day(rng: np.random.Generator, data: dict, grid: bool) -> dict:
+    """A random or grid day with an IVR menu on some call types (always the first) and maybe a
+    port limit: finish and hang-up probabilities, the rest to its own queue or split over others."""
+    names = list(data["call_types"])
+    call_types = {}
+    for i, (name, spec) in enumerate(data["call_types"].items()):
+        if i > 0 and rng.random() < 0.5:
+            call_types[name] = spec
+            continue
+        finish, hang_up = float(rng.choice([0.0, 0.1, 0.3])), float(rng.choice([0.0, 0.05, 0.2]))
+        menu = {"duration": _distribution(rng, grid), "finish": finish, "hang_up": hang_up}
+        if rng.random() < 0.5:
+            targets = [names[j] for j in rng.permutation(len(names))[: int(rng.integers(1, 3))]]
+            rest = 1.0 - finish - hang_up
+            menu["zero_out"] = {t: rest / len(targets) for t in targets}
+        call_types[name] = {**spec, "ivr": menu}
+    return {**data, "call_types": call_types, "ivr_ports": None if rng.random() < 0.5 else int(rng.integers(1, 8))}
+
+
+def ivr_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
+    """IVR times on the 10 s grid and choices (self-served, hung up or any queue) for grid calls."""
+    n = len(calls["arrival"])
+    choice = rng.integers(-2, len(data["call_types"]), n).astype(np.int32)
+    return {**calls, "decisions": {"ivr_time": 10.0 * rng.integers(0, 12, n), "ivr_choice": choice}}
+
+
 def cases() -> Iterator[Tuple[str, dict, int, dict]]:
     """(case id, scenario dict, seed, given calls or None) for every case of the corpus."""
     for name, data, seed, _ in _shipped():
@@ -272,6 +302,13 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         rng = np.random.default_rng([20261314, i])
         data = random_day(rng, grid=True)
         yield f"shrinkage/grid/{i}", shrunk_day(rng, data, grid=True), 4000 + i, grid_calls(rng, data)
+    for i in range(N_IVR):
+        rng = np.random.default_rng([20261414, i])
+        yield f"ivr/random/{i}", ivr_day(rng, random_day(rng, grid=False), grid=False), 5000 + i, None
+        rng = np.random.default_rng([20261415, i])
+        data = random_day(rng, grid=True)
+        calls = grid_calls(rng, data)
+        yield f"ivr/grid/{i}", ivr_day(rng, data, grid=True), 6000 + i, ivr_decisions(rng, data, calls)
 
 
 def _blended_grid_calls(seed: int) -> dict:
@@ -284,8 +321,8 @@ def _blended_grid_calls(seed: int) -> dict:
 
 
 def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, object]:
-    """The engine's (records, agent log, attempts or None) for one case, or None if the scenario
-    is invalid."""
+    """The engine's (records, agent log, attempts or None, IVR records or None) for one case, or None
+    if the scenario is invalid."""
     from sim.core.engines import realised_spells
     from sim.errors import ConfigError
     from sim.model.contact_draws import contact_draws
@@ -302,7 +339,7 @@ def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, obje
         out = engine.run(scenario, inputs, contacts=contact_draws(scenario, seed), spells=spells)
     else:
         out = engine.run(scenario, inputs, spells=spells)
-    return out.records, out.agents, out.attempts
+    return out.records, out.agents, out.attempts, out.ivr
 
 
 def compute(engine, kind: str = None) -> Dict[str, Dict]:
@@ -316,10 +353,12 @@ def compute(engine, kind: str = None) -> Dict[str, Dict]:
         if out is None:
             corpus[name] = {"invalid": True}
             continue
-        records, agents, attempts = out
+        records, agents, attempts, ivr = out
         corpus[name] = {"calls": len(records.arrival), "records": digest(records), "agents": digest(agents)}
         if attempts is not None:
             corpus[name].update(attempts=digest(attempts), n_attempts=len(attempts))
+        if ivr is not None:
+            corpus[name].update(ivr=digest(ivr))
     return corpus
 
 
@@ -332,7 +371,7 @@ def engines() -> Dict[str, Callable]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
-    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage"],
+    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}

@@ -2,16 +2,19 @@
 table (the code of sim/kpi/tables.py before the tables were computed from the record arrays).
 
 Kept as the slow, readable reference the array code is compared with, bit for bit
-(tests/test_record_tables.py)."""
+(tests/test_record_tables.py). With an IVR (issue 14): a call is grouped under the call type whose
+queue it joined (its dialled type if none), its wait and its stay in the queue start when it left
+the menu, and self-served and IVR-abandoned calls are counted apart."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import fields
 
 import numpy as np
 import pandas as pd
 
-from sim.core.protocol import OUTCOME_NAMES
+from sim.core.protocol import IVR_OUTCOME_NAMES, OUTCOME_NAMES
 from sim.core.records import ABANDONED, ANSWERED, EngineOutput
 from sim.kpi import definitions, timeline
 from sim.model.scenario import Scenario
@@ -26,7 +29,7 @@ def reference_tables(scenario, output, agents):
     summary = summary_table(scenario, calls, window_end)
     intervals = interval_table(scenario, calls, window_end)
     groups, group_intervals = group_tables(scenario, output, window_end)
-    return calls, summary, intervals, groups, group_intervals
+    return calls.drop(columns=["queued_at", "kpi_type"]), summary, intervals, groups, group_intervals
 
 
 def calls_frame(scenario: Scenario, output: EngineOutput) -> pd.DataFrame:
@@ -36,8 +39,13 @@ def calls_frame(scenario: Scenario, output: EngineOutput) -> pd.DataFrame:
     frame.index.name = "call_id"
     code = frame.pop("outcome").to_numpy()
     answered, abandoned = code == ANSWERED, code == ABANDONED
-    wait = np.where(answered, frame.answer_time - frame.arrival, np.nan)
-    wait = np.where(abandoned, frame.end_time - frame.arrival, wait)
+    queued_at, kpi_type = frame.arrival.to_numpy(), frame.call_type.to_numpy()
+    if output.ivr is not None:
+        menu_end = output.ivr.ivr_end
+        queued_at = np.array([a if math.isnan(e) else e for a, e in zip(queued_at, menu_end)])
+        kpi_type = np.array([t if q < 0 else q for t, q in zip(kpi_type, output.ivr.queue)])
+    wait = np.where(answered, frame.answer_time - queued_at, np.nan)
+    wait = np.where(abandoned, frame.end_time - queued_at, wait)
     short = abandoned & definitions.is_short_abandon(wait, scenario.kpi.short_abandon)
     names = np.array(OUTCOME_NAMES + ("short_abandoned",), dtype=object)
     frame.insert(2, "outcome", names[np.where(short, len(OUTCOME_NAMES), code)])
@@ -46,6 +54,12 @@ def calls_frame(scenario: Scenario, output: EngineOutput) -> pd.DataFrame:
     group_names = np.array([g.name for g in scenario.groups] + [""], dtype=object)
     frame["group"] = group_names[frame.group.to_numpy()]
     frame["interval"] = scenario.arrival_interval(frame.arrival.to_numpy())
+    if output.ivr is not None:  # (the calls table's IVR columns)
+        frame["queue"] = np.array([t.name for t in scenario.call_types] + [""], dtype=object)[output.ivr.queue]
+        frame["ivr_end"] = output.ivr.ivr_end
+        frame["ivr_outcome"] = np.array(IVR_OUTCOME_NAMES, dtype=object)[output.ivr.ivr_outcome]
+    frame["queued_at"] = queued_at  # (helper columns of the reference, dropped from the calls it returns)
+    frame["kpi_type"] = pd.Categorical.from_codes(kpi_type, [t.name for t in scenario.call_types])
     return frame
 
 
@@ -59,10 +73,12 @@ def _indicators(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     left_queue = answered | abandoned
     return pd.DataFrame({
         "interval": calls.interval,
-        "call_type": calls.call_type,
+        "call_type": calls.kpi_type,
         "arrived": 1,
         "blocked": (outcome == "blocked").astype(int),
         "short_abandoned": (outcome == "short_abandoned").astype(int),
+        "self_served": (outcome == "self_served").astype(int),
+        "ivr_abandoned": (outcome == "ivr_abandoned").astype(int),
         "offered": offered.astype(int),
         "answered": answered.astype(int),
         "abandoned": abandoned.astype(int),
@@ -77,7 +93,8 @@ def _indicators(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 
 AGGREGATES = {
-    "arrived": "sum", "blocked": "sum", "short_abandoned": "sum", "offered": "sum",
+    "arrived": "sum", "blocked": "sum", "short_abandoned": "sum", "self_served": "sum", "ivr_abandoned": "sum",
+    "offered": "sum",
     "answered": "sum", "abandoned": "sum", "answered_within_T": "sum", "late_abandoned": "sum",
     "asa": "mean", "mean_wait": "mean", "p90_wait": lambda s: s.quantile(0.9), "aht": "mean",
     "att": "mean",
@@ -98,9 +115,9 @@ def measurement_window(scenario: Scenario, agents: pd.DataFrame, calls: pd.DataF
 
 def _queue_spans(calls: pd.DataFrame, window_end: float):
     """Start and end of every stay in the queue (unfinished calls wait to the window end)."""
-    queued = calls[calls.outcome != "blocked"]
+    queued = calls[~calls.outcome.isin(["blocked", "self_served", "ivr_abandoned"])]
     leave = queued.answer_time.fillna(queued.end_time).fillna(window_end)
-    return queued, queued.arrival.to_numpy(), leave.to_numpy()
+    return queued, queued.queued_at.to_numpy(), leave.to_numpy()
 
 
 def interval_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) -> pd.DataFrame:
@@ -129,7 +146,7 @@ def _queue_by_interval(scenario, calls, window_end, intervals) -> dict:
     queued, q_start, q_end = _queue_spans(calls, window_end)
     average, maximum = [], []
     for name in type_names(scenario):
-        mask = np.ones(len(queued), bool) if name == TOTAL else (queued.call_type == name).to_numpy()
+        mask = np.ones(len(queued), bool) if name == TOTAL else (queued.kpi_type == name).to_numpy()
         s, e = q_start[mask], q_end[mask]
         average.append(timeline.integrals(s, e, edges) / lengths)
         maximum.append(timeline.maxima(s, e, edges))
@@ -149,7 +166,7 @@ def summary_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) ->
     edges = np.array([scenario.warmup, window_end])
     average, maximum = [], []
     for name in table.index:
-        mask = np.ones(len(queued), bool) if name == TOTAL else (queued.call_type == name).to_numpy()
+        mask = np.ones(len(queued), bool) if name == TOTAL else (queued.kpi_type == name).to_numpy()
         average.append(timeline.integrals(q_start[mask], q_end[mask], edges)[0] / (edges[1] - edges[0]))
         maximum.append(timeline.maxima(q_start[mask], q_end[mask], edges)[0])
     columns.update(avg_queue=np.array(average), max_queue=np.array(maximum))

@@ -230,3 +230,27 @@ def shrinkage(draw, data):
 def shrunk_scenarios():
     """Random days of :func:`scenarios` with :func:`shrinkage` added."""
     return scenarios().flatmap(shrinkage)
+
+
+# -- IVR self-service (issue 14) ------------------------------------------------------------------
+
+@st.composite
+def ivr_scenarios(draw):
+    """A random day (as ``scenarios``) whose call types have, some of them, an IVR menu: random
+    duration, finish and hang-up probabilities, the rest to the type's own queue or split over
+    one or two types' queues; an IVR port limit or none."""
+    data = draw(scenarios())
+    names = list(data["call_types"])
+    for name in names:
+        if not draw(st.booleans()) and name != names[0]:
+            continue
+        finish, hang_up = draw(st.sampled_from([0.0, 0.1, 0.3])), draw(st.sampled_from([0.0, 0.05, 0.2]))
+        menu = {"duration": draw(DISTRIBUTIONS), "finish": finish, "hang_up": hang_up}
+        if draw(st.booleans()):
+            targets = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+            share = draw(st.sampled_from([0.25, 0.5, 1.0])) if len(targets) == 2 else 1.0
+            rest = 1.0 - finish - hang_up
+            menu["zero_out"] = dict(zip(targets, [rest * share, rest * (1.0 - share)]))
+        data["call_types"][name]["ivr"] = menu
+    data["ivr_ports"] = draw(st.none() | st.integers(1, 10))
+    return data

@@ -19,7 +19,7 @@ def stored():
 
 def test_the_corpus_covers_every_kind_of_case(stored):
     kinds = {name.split("/")[0] for name in stored}
-    assert kinds == {"shipped", "random", "grid", "blended", "shrinkage"}
+    assert kinds == {"shipped", "random", "grid", "blended", "shrinkage", "ivr"}
     variants = {name.split("/")[2] for name in stored if name.count("/") == 2 and name.split("/")[0] in ("random", "grid")}
     assert variants == set(golden_corpus.POLICIES) - {""}
     valid = [v for v in stored.values() if not v.get("invalid")]
@@ -28,6 +28,8 @@ def test_the_corpus_covers_every_kind_of_case(stored):
     assert len(blended) == len(golden_corpus.BLENDED) and all(v["n_attempts"] > 100 for v in blended)
     shrunk = [v for name, v in stored.items() if name.startswith("shrinkage/") and not v.get("invalid")]
     assert len(shrunk) >= 40
+    ivr = [v for name, v in stored.items() if name.startswith("ivr/") and not v.get("invalid")]
+    assert len(ivr) >= 40 and all("ivr" in v for v in ivr)
 
 
 @pytest.mark.parametrize("engine_name", sorted(ENGINES))

@@ -4,13 +4,16 @@
 # gone is recognised as stale; stale entries are dropped lazily at the head.
 
 cdef struct Call:  # a call in the system
-    double arrival
+    double arrival  # when it joined its queue (its arrival, or the end of its IVR menu)
     double talk  # before the serving group's speed factor
     double wrapup
+    double patience  # (only read when it leaves an IVR menu)
     i64 id
-    int type
+    int type  # the queue it joins (its type, or its IVR choice once it zeroes out)
     int interval  # of its arrival, for the tallies
+    int choice  # (in an IVR menu) its pre-drawn way out: a call type, or IVR_SELF_SERVED / IVR_HUNG_UP
     char state
+    char early  # it arrived before the warm-up ended (not measured)
 
 
 cdef struct Slots:  # the waiting calls

@@ -98,6 +98,15 @@ cdef class FastCore:
     cdef i64 *within
     cdef i64 *left
     cdef double sl_threshold
+    # IVR menus (only if ``any_ivr``; sim.model.ivr): per type whether it has one, the port limit
+    # (-1: none), calls in a menu now, the loaded block's IVR times and choices, their records
+    cdef bint any_ivr
+    cdef char *has_ivr
+    cdef i64 ivr_ports, in_menu
+    cdef double *in_ivr_time
+    cdef int *in_ivr_choice
+    cdef IvrRecs ivr_rec
+    cdef double warmup
 
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
@@ -107,7 +116,8 @@ cdef class FastCore:
                   bint keep_records, bint tally, int n_intervals, double interval_length, double warmup,
                   double sl_threshold, double short_abandon, const double[::1] bucket_edges,
                   const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection,
-                  bint talk_end_event, bint heap_arrivals=False, Outbound outbound=None):
+                  bint talk_end_event, bint heap_arrivals=False, Outbound outbound=None, const signed char[::1] ivr=None,
+                  i64 ivr_ports=-1):
         cdef int i
         self.n_types = priority.shape[0]
         self.n_groups = served_start.shape[0] - 1
@@ -130,6 +140,13 @@ cdef class FastCore:
         self.waiting = <i64 *>zeros(self.n_types, sizeof(i64))
         self.within = <i64 *>zeros(self.n_types, sizeof(i64))
         self.left = <i64 *>zeros(self.n_types, sizeof(i64))
+        self.warmup = warmup
+        self.has_ivr = <char *>zeros(self.n_types, sizeof(char))
+        if ivr is not None:
+            for i in range(self.n_types):
+                self.has_ivr[i] = ivr[i] != 0
+                self.any_ivr = self.any_ivr or ivr[i] != 0
+        self.ivr_ports = ivr_ports
         self.outbound = outbound is not None
         if self.outbound:
             self.out = outbound
@@ -145,12 +162,14 @@ cdef class FastCore:
         routing_free(&self.routing); free(self.speed); agents_free(&self.agents); log_free(&self.log)
         queues_free(self.queues, self.n_types); slots_free(&self.slots); free(self.events.items)
         records_free(&self.rec); free(self.waiting); free(self.within); free(self.left)
+        free(self.has_ivr); ivr_records_free(&self.ivr_rec)
 
     # -- calls --------------------------------------------------------------------------------
 
     def load(self, double[::1] arrival, int[::1] call_type, double[::1] talk, double[::1] wrapup,
-             double[::1] patience):
-        """Make the next block of calls (ids continue from the previous block) the one to read.
+             double[::1] patience, double[::1] ivr_time=None, int[::1] ivr_choice=None):
+        """Make the next block of calls (ids continue from the previous block) the one to read;
+        ``ivr_time`` and ``ivr_choice``: the calls' IVR decisions (required with an IVR).
 
         The previous block must have been read to the end (``run`` returned True).
         """
@@ -163,12 +182,18 @@ cdef class FastCore:
         if not (call_type.shape[0] == n and talk.shape[0] == n and wrapup.shape[0] == n
                 and patience.shape[0] == n):
             raise ValueError("load: the columns of a block must have the same length")
-        self.block = (arrival, call_type, talk, wrapup, patience)
+        self.block = (arrival, call_type, talk, wrapup, patience, ivr_time, ivr_choice)
         self.in_arrival, self.in_type, self.in_talk = &arrival[0], &call_type[0], &talk[0]
         self.in_wrapup, self.in_patience = &wrapup[0], &patience[0]
+        if self.any_ivr:
+            if ivr_time is None or ivr_choice is None or ivr_time.shape[0] != n or ivr_choice.shape[0] != n:
+                raise ValueError("load: the scenario has an IVR: give ivr_time and ivr_choice for every call")
+            self.in_ivr_time, self.in_ivr_choice = &ivr_time[0], &ivr_choice[0]
         self.n_calls = first + n
         if self.keep_records:
             records_add(&self.rec, first, n, self.in_arrival, self.in_type)
+            if self.any_ivr:
+                ivr_records_add(&self.ivr_rec, first, n, self.in_type, self.has_ivr)
         if self.heap_arrivals:  # every arrival of the block as an event: (time, ARRIVAL, call id)
             for i in range(n):
                 heap_push(&self.events, arrival[i], ARRIVAL, first + i, EV_ARRIVAL, 0)
@@ -301,6 +326,8 @@ cdef class FastCore:
         cdef Call call
         self.block_next += 1
         self.now = arrival
+        if self.any_ivr and self.has_ivr[k]:
+            return self.enter_ivr(i, id, k, arrival)
         if self.tally:
             interval = self.kpi.interval_of(arrival)
             if arrival >= self.kpi.warmup:
@@ -318,14 +345,14 @@ cdef class FastCore:
         g = select_group(&self.routing, self.agents.idle_head, k, arrival)
         if g >= 0:  # answered at once: the call never needs a slot, a queue entry or a timer
             call.arrival, call.talk, call.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
-            call.id, call.type, call.interval = id, k, interval
+            call.id, call.type, call.interval, call.early = id, k, interval, arrival < self.warmup
             agent = self.agents.idle_head[g]
             idle_remove(&self.agents, agent)
             return self.serve(agent, &call)
         slot = slot_new(&self.slots)
         c = &self.slots.calls[slot]
         c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
-        c.id, c.type, c.interval, c.state = id, k, interval, CALL_WAITING
+        c.id, c.type, c.interval, c.state, c.early = id, k, interval, CALL_WAITING, arrival < self.warmup
         self.enqueue(k, slot, id)
         if patience < INFINITY:
             heap_push(&self.events, arrival + patience, ABANDON, id, EV_ABANDON, slot)
@@ -334,6 +361,80 @@ cdef class FastCore:
             if needs_overflow_timer(arrival, delay, patience, arrival):
                 heap_push(&self.events, arrival + delay, OVERFLOW,
                           (id << ROUTE_BITS) | (j - self.routing.route_start[k]), EV_OVERFLOW, slot)
+        return 0
+
+    cdef int enter_ivr(self, i64 i, i64 id, int k, double arrival) except -1:
+        """(Not inlined: the usual path stays compact.) Call i of the block, of a type with an IVR,
+        arrives now: blocked if every trunk or every port is taken, else it enters the menu (in a
+        slot, until its IVR_END event)."""
+        cdef int interval = 0, slot
+        cdef Call *c
+        if self.tally:
+            interval = self.kpi.interval_of(arrival)
+        if (self.trunks >= 0 and self.in_system >= self.trunks) or (self.ivr_ports >= 0 and self.in_menu >= self.ivr_ports):
+            if self.keep_records:
+                self.rec.outcome[id] = BLOCKED
+                self.rec.end[id] = arrival
+            if self.tally:
+                if arrival >= self.warmup:
+                    self.kpi.count(interval, k, C_ARRIVED)
+                    self.kpi.count(interval, k, C_BLOCKED)
+                self.kpi.call_end(arrival)
+            return 0
+        self.in_system += 1
+        self.in_menu += 1
+        slot = slot_new(&self.slots)
+        c = &self.slots.calls[slot]
+        c.arrival, c.talk, c.wrapup, c.patience = arrival, self.in_talk[i], self.in_wrapup[i], self.in_patience[i]
+        c.id, c.type, c.interval, c.state, c.early = id, k, interval, CALL_IN_IVR, arrival < self.warmup
+        c.choice = self.in_ivr_choice[i]
+        heap_push(&self.events, arrival + self.in_ivr_time[i], IVR_END, id, EV_IVR_END, slot)
+        return 0
+
+    cdef int leave_ivr(self, int slot) except -1:
+        """The call in the slot leaves its IVR menu now: it leaves (self-served or hung up), or
+        joins its choice's queue as an arriving call would (the wait counts from now)."""
+        cdef Call *c = &self.slots.calls[slot]
+        cdef int k = c.choice, g, j, agent
+        cdef double delay
+        self.in_menu -= 1
+        if self.keep_records:
+            self.ivr_rec.end[c.id] = self.now
+        if k < 0:
+            self.in_system -= 1
+            if self.keep_records:
+                self.ivr_rec.outcome[c.id] = IVR_FINISHED if k == IVR_SELF_SERVED else IVR_HUNG
+                self.rec.outcome[c.id] = SELF_SERVED if k == IVR_SELF_SERVED else IVR_ABANDONED
+                self.rec.end[c.id] = self.now
+            if self.tally:
+                if not c.early:
+                    self.kpi.count(c.interval, c.type, C_ARRIVED)
+                    self.kpi.count(c.interval, c.type, C_SELF_SERVED if k == IVR_SELF_SERVED else C_IVR_ABANDONED)
+                self.kpi.call_end(self.now)
+            slot_release(&self.slots, slot)
+            return 0
+        if self.keep_records:
+            self.ivr_rec.outcome[c.id] = IVR_ZEROED
+            self.ivr_rec.queue[c.id] = k
+        c.type, c.arrival = k, self.now
+        if self.tally and not c.early:
+            self.kpi.count(c.interval, k, C_ARRIVED)
+        g = select_group(&self.routing, self.agents.idle_head, k, self.now)
+        if g >= 0:
+            agent = self.agents.idle_head[g]
+            idle_remove(&self.agents, agent)
+            self.serve(agent, c)
+            slot_release(&self.slots, slot)
+            return 0
+        c.state = CALL_WAITING
+        self.enqueue(k, slot, c.id)
+        if c.patience < INFINITY:
+            heap_push(&self.events, self.now + c.patience, ABANDON, c.id, EV_ABANDON, slot)
+        for j in range(self.routing.route_start[k], self.routing.route_start[k + 1]):
+            delay = self.routing.route_delay[j]
+            if needs_overflow_timer(self.now, delay, c.patience, self.now):
+                heap_push(&self.events, self.now + delay, OVERFLOW,
+                          (c.id << ROUTE_BITS) | (j - self.routing.route_start[k]), EV_OVERFLOW, slot)
         return 0
 
     cdef int abandon(self, int slot) except -1:
@@ -419,6 +520,8 @@ cdef class FastCore:
             return self.arrive_from_heap()
         if kind == EV_SHIFT_END:
             return self.shift_end(target)
+        if kind == EV_IVR_END:
+            return self.leave_ivr(target)
         return self.outbound_event(kind, entity, target)
 
     cdef int outbound_event(self, int kind, i64 entity, int target) except -1:
@@ -536,6 +639,12 @@ cdef class FastCore:
         if not self.keep_records:
             raise RuntimeError("records: this run did not keep per-call records")
         return records_arrays(&self.rec, self.n_calls)
+
+    def ivr_records(self):
+        """The IVR columns (sim.core.records.IvrRecords order), or None without an IVR."""
+        if not (self.keep_records and self.any_ivr):
+            return None
+        return ivr_records_arrays(&self.ivr_rec, self.n_calls)
 
     def close(self, double agents_end):
         """After the run: count the calls still waiting (unfinished) and close the time integrals at

@@ -56,3 +56,34 @@ cdef dict records_arrays(const Records *r, i64 n):
 cdef void records_free(Records *r) noexcept:
     free(r.arrival); free(r.type); free(r.outcome); free(r.group)
     free(r.agent); free(r.answer); free(r.end); free(r.talk); free(r.wrapup)
+
+
+cdef struct IvrRecs:  # the IVR stage per call, in sim.core.records.IvrRecords order (scenarios with an IVR)
+    i64 capacity
+    double *end
+    char *outcome
+    int *queue
+
+
+cdef int ivr_records_add(IvrRecs *r, i64 first, i64 n, const int *call_type, const char *has_ivr) except -1:
+    """Rows first .. first + n - 1 for a block of calls, before anything happened to them."""
+    cdef i64 i
+    if first + n > r.capacity:
+        r.capacity = max(2 * r.capacity, first + n, 1024)
+        r.end = <double *>grow(r.end, r.capacity, sizeof(double))
+        r.outcome = <char *>grow(r.outcome, r.capacity, sizeof(char))
+        r.queue = <int *>grow(r.queue, r.capacity, sizeof(int))
+    for i in range(n):
+        r.end[first + i] = NAN
+        r.outcome[first + i] = IVR_NONE
+        r.queue[first + i] = -1 if has_ivr[call_type[i]] else call_type[i]
+    return 0
+
+
+cdef dict ivr_records_arrays(const IvrRecs *r, i64 n):
+    return {"ivr_end": _array(r.end, n, np.float64), "ivr_outcome": _array(r.outcome, n, np.int8),
+            "queue": _array(r.queue, n, np.int32)}
+
+
+cdef void ivr_records_free(IvrRecs *r) noexcept:
+    free(r.end); free(r.outcome); free(r.queue)

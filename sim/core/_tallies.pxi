@@ -178,7 +178,7 @@ cdef class Tallies:
         """The waiting call c abandons now."""
         cdef double wait = now - c.arrival
         cdef i64 cell = self.cell(c.interval, c.type)
-        if c.arrival < self.warmup:
+        if c.early:
             return
         if wait < self.short_abandon:
             self.counts[cell * N_COUNTS + C_SHORT_ABANDONED] += 1
@@ -193,7 +193,7 @@ cdef class Tallies:
         s of talk and wrap-up."""
         cdef double wait = now - c.arrival
         cdef i64 cell = self.cell(c.interval, c.type)
-        if c.arrival < self.warmup:
+        if c.early:
             return
         self.counts[cell * N_COUNTS + C_ANSWERED] += 1
         if wait <= self.sl_threshold:
@@ -215,7 +215,7 @@ cdef class Tallies:
             entry = &q.items[(q.head + i) & (q.capacity - 1)]
             slot = entry.slot
             c = &s.calls[slot]
-            if slot_waiting(s, slot, entry.id) and c.arrival >= self.warmup:
+            if slot_waiting(s, slot, entry.id) and not c.early:
                 self.count(c.interval, c.type, C_UNFINISHED)
 
     # -- results ------------------------------------------------------------------------------

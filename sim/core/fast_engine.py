@@ -19,7 +19,7 @@ from sim._twins import load_compiled
 from sim.core import protocol
 from sim.agents.shrinkage import SpellTables
 from sim.core.model_tables import model_tables
-from sim.core.records import AgentLog, AttemptRecords, CallRecords, EngineOutput, bucket_edges
+from sim.core.records import AgentLog, AttemptRecords, CallRecords, EngineOutput, IvrRecords, bucket_edges
 from sim.model.cache import per_scenario
 from sim.model.contact_draws import BLOCK_RECORDS, ContactDraws
 from sim.model.random_inputs import CallBlock
@@ -54,6 +54,7 @@ def _core_arguments(scenario: Scenario) -> dict:
         sl_threshold=float(scenario.kpi.sl_threshold),
         short_abandon=float(scenario.kpi.short_abandon),
         bucket_edges=bucket_edges(scenario),
+        ivr=tables.ivr, ivr_ports=tables.ivr_ports,
     )
 
 
@@ -81,10 +82,11 @@ class FastEngine:
             arguments = {**arguments, **spell_arguments(spells)}
         core = _loop.FastCore(**arguments, keep_records=records, tally=not records,
                               outbound=_outbound(scenario, contacts))
+        ivr = bool(model_tables(scenario).ivr.any())
         for block in inputs:
             core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
-                      np.ascontiguousarray(block.patience, np.float64))
+                      np.ascontiguousarray(block.patience, np.float64), *(_ivr_columns(block) if ivr else ()))
             core.run(False)
         core.run(True)
         log = core.agent_log()
@@ -96,10 +98,20 @@ class FastEngine:
         attempts = None if attempts is None else AttemptRecords(**attempts)
         present = (spells or model_tables(scenario).planned).present
         if records:
-            return EngineOutput("fast", CallRecords(**core.records()), agents, attempts=attempts, present=present)
+            ivr_records = core.ivr_records()
+            return EngineOutput("fast", CallRecords(**core.records()), agents, attempts=attempts, present=present,
+                                ivr=None if ivr_records is None else IvrRecords(**ivr_records))
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)
         return EngineOutput("fast", None, agents, tallies, attempts=attempts, present=present)
+
+
+def _ivr_columns(block: CallBlock) -> tuple:
+    """The IVR decisions of a block of calls, as the compiled core's load takes them."""
+    if "ivr_time" not in block.decisions or "ivr_choice" not in block.decisions:
+        raise ValueError("the scenario has an IVR: the call blocks need the decisions ivr_time and ivr_choice")
+    return (np.ascontiguousarray(block.decisions["ivr_time"], np.float64),
+            np.ascontiguousarray(block.decisions["ivr_choice"], np.int32))
 
 
 def _outbound(scenario: Scenario, contacts: Optional[Sequence[ContactDraws]]):

@@ -46,6 +46,8 @@ class ModelTables:
     call_selection: int  # policy codes (sim.core.protocol.CALL_SELECTION, AGENT_SELECTION)
     agent_selection: int
     campaigns: "CampaignTables"  # outbound campaigns (none: n_campaigns == 0)
+    ivr: np.ndarray  # int8, per call type: its calls pass an IVR menu first (sim.model.ivr)
+    ivr_ports: int  # -1: no limit
 
     @property
     def n_types(self) -> int:
@@ -100,6 +102,8 @@ def _compile(scenario: Scenario) -> ModelTables:
         call_selection=policy_code("call_selection", scenario.call_selection, "routing.call_selection"),
         agent_selection=policy_code("agent_selection", scenario.agent_selection, "routing.agent_selection"),
         campaigns=_campaign_tables(scenario, served),
+        ivr=np.array([t.ivr is not None for t in types], np.int8),
+        ivr_ports=-1 if scenario.ivr_ports is None else int(scenario.ivr_ports),
     )
 
 

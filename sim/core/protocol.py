@@ -18,7 +18,8 @@ from __future__ import annotations
 # first, then agents finish (a preview agent's ringing ends), then callers whose patience ran out
 # leave, then waiting calls overflow, then outbound dial attempts resolve, then connected
 # outbound calls that found no agent are dropped (nuisance), then records come due for a retry,
-# then the dialling interval changes, then new calls arrive. The entity is the agent index
+# then the dialling interval changes, then callers leave the IVR menu (entity: the call id), then
+# new calls arrive. The entity is the agent index
 # (STAFFING, COMPLETION), the call id (ABANDON, ARRIVAL), the attempt id (DIAL_RESULT, NUISANCE,
 # RETRY) or the interval index (DIAL_WINDOW); an overflow timer's entity is
 # call id << ROUTE_BITS | route step. Only the relative order of the classes matters (ARRIVAL
@@ -28,7 +29,7 @@ from __future__ import annotations
 # for entity the run's count of sequenced events so far: an insertion sequence in the key, so
 # that such events fire in the order they were scheduled, in every engine.
 EVENT_CLASSES = {"STAFFING": 1, "COMPLETION": 2, "ABANDON": 3, "OVERFLOW": 4, "DIAL_RESULT": 5, "NUISANCE": 6,
-                 "RETRY": 7, "DIAL_WINDOW": 8, "ARRIVAL": 9}
+                 "RETRY": 7, "DIAL_WINDOW": 8, "IVR_END": 9, "ARRIVAL": 10}
 ENTITY_BITS = 48  # entities (agent indices, call ids << ROUTE_BITS | step) stay below 2**48
 ROUTE_BITS = 6
 MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
@@ -36,16 +37,25 @@ MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
 # What a timed event of the compiled loop does (its class orders it; its kind dispatches it).
 EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
                "EV_OVERFLOW": 6, "EV_ARRIVAL": 7, "EV_PREVIEW_END": 8, "EV_OUTBOUND_END": 9, "EV_DIAL_RESULT": 10,
-               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13}  # (at most 15: four bits of an event)
+               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14}  # (at most 15: four bits of an event)
 
 # -- calls ----------------------------------------------------------------------------------
 # Outcome of a call in the per-call records. Short abandons are a KPI classification of
 # ABANDONED (see sim.kpi.definitions), not an engine outcome.
-OUTCOMES = {"ANSWERED": 0, "ABANDONED": 1, "BLOCKED": 2, "UNFINISHED": 3}
+OUTCOMES = {"ANSWERED": 0, "ABANDONED": 1, "BLOCKED": 2, "UNFINISHED": 3, "SELF_SERVED": 4, "IVR_ABANDONED": 5}
+# (SELF_SERVED: finished in the IVR menu; IVR_ABANDONED: hung up in it. Neither reached a queue.)
 OUTCOME_NAMES = tuple(name.lower() for name in OUTCOMES)
 # A call in the system: waiting in its queue, taken by an agent, or gone (abandoned; in the
 # compiled loop also: a free slot).
-CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2}
+CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2, "CALL_IN_IVR": 3}
+
+# -- IVR (sim.model.ivr) ----------------------------------------------------------------------
+# A call of a type with an IVR first spends its pre-drawn IVR time in the menu (holding a port and
+# a trunk), then its pre-drawn choice decides: the index of the call type whose queue it joins
+# (zeroed out), or IVR_SELF_SERVED / IVR_HUNG_UP (it leaves). Its outcome in the IVR records:
+IVR_OUTCOMES = {"IVR_NONE": 0, "IVR_FINISHED": 1, "IVR_HUNG": 2, "IVR_ZEROED": 3}
+IVR_OUTCOME_NAMES = ("none", "self_served", "hung_up", "zeroed_out")
+IVR_CHOICES = {"IVR_SELF_SERVED": -1, "IVR_HUNG_UP": -2}
 
 # -- agents -----------------------------------------------------------------------------------
 # Agent states (sim.agents.states names them and their allowed transitions).
@@ -73,7 +83,7 @@ BLENDING = ("threshold", "threshold_no_queue", "threshold_sl_floor")
 # -- streaming tallies ----------------------------------------------------------------------
 # Per (interval, call type) of the measured calls: counts, then sums (sim.kpi.streaming reads them).
 TALLY_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished",
-                "answered_within_T", "late_abandoned")
+                "answered_within_T", "late_abandoned", "self_served", "ivr_abandoned")
 TALLY_SUMS = ("wait_answered", "wait_left", "handle", "talk")
 # Wait histograms: bin 0 holds waits of exactly 0, bin 1 waits below 2**MIN_EXP s, then
 # 2**LOG2 log-spaced bins per doubling up to 2**MAX_EXP s, then one bin for longer waits.
@@ -95,6 +105,8 @@ def constants() -> dict:
     values.update(EVENT_KINDS)
     values.update(OUTCOMES)
     values.update(CALL_STATES)
+    values.update(IVR_OUTCOMES)
+    values.update(IVR_CHOICES)
     values.update({f"AGENT_{name}": i for i, name in enumerate(AGENT_STATES)})
     values.update({f"CALL_SELECTION_{name.upper()}": i for i, name in enumerate(CALL_SELECTION)})
     values.update({f"AGENT_SELECTION_{name.upper()}": i for i, name in enumerate(AGENT_SELECTION)})

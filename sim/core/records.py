@@ -1,5 +1,5 @@
 """The record types every engine returns: one row per call, one row per service leg, one row per
-agent spell on duty.
+agent spell on duty; with an IVR, one row per call for its IVR stage.
 
 Records hold the exact event times the engine used (no derived quantities), so two engines can
 be compared bit for bit; waits, service levels and the rest are derived in :mod:`sim.kpi.tables`.
@@ -17,6 +17,7 @@ from sim.core.protocol import OUTCOMES
 # Outcome codes of the records (defined in sim.core.protocol; short abandons are a KPI
 # classification of ABANDONED, see sim.kpi.definitions).
 ANSWERED, ABANDONED, BLOCKED, UNFINISHED = (OUTCOMES[name] for name in ("ANSWERED", "ABANDONED", "BLOCKED", "UNFINISHED"))
+SELF_SERVED, IVR_ABANDONED = OUTCOMES["SELF_SERVED"], OUTCOMES["IVR_ABANDONED"]
 
 
 @dataclass
@@ -63,6 +64,38 @@ class CallRecords:
 
     def __len__(self) -> int:
         return len(self.arrival)
+
+
+@dataclass
+class IvrRecords:
+    """The IVR stage of every call (scenarios with an IVR; indexed by call id, as CallRecords).
+
+    ivr_end: when the caller left the menu (NaN: no menu, or blocked before it);
+    ivr_outcome: protocol.IVR_OUTCOMES code (none, self_served, hung_up, zeroed_out);
+    queue: the call type whose queue the call joined: a zero-out's target, or for a call of a type
+    without an IVR its own type (as without an IVR, also when blocked); -1 for a call that never
+    reached a queue after an IVR (blocked before it, self-served or hung up).
+    Its wait in that queue counts from ivr_end (from its arrival without a menu).
+    """
+
+    ivr_end: np.ndarray  # float64
+    ivr_outcome: np.ndarray  # int8
+    queue: np.ndarray  # int32
+
+    @classmethod
+    def empty(cls, call_type: np.ndarray, has_ivr: np.ndarray) -> "IvrRecords":
+        """Rows for calls of the given types, before anything happened to them."""
+        call_type = np.asarray(call_type, np.int32)
+        return cls(ivr_end=np.full(len(call_type), np.nan), ivr_outcome=np.zeros(len(call_type), np.int8),
+                   queue=np.where(np.asarray(has_ivr, bool)[call_type], -1, call_type).astype(np.int32))
+
+    @classmethod
+    def concatenate(cls, parts: List["IvrRecords"]) -> "IvrRecords":
+        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)})
+
+    def queue_entry(self, records: CallRecords) -> np.ndarray:
+        """When each call joined its queue: the IVR's end, or its arrival if it had no menu."""
+        return np.where(np.isnan(self.ivr_end), records.arrival, self.ivr_end)
 
 
 @dataclass
@@ -180,6 +213,7 @@ class EngineOutput:
     legs: Optional[LegRecords] = None  # None: one leg per answered call (legs_of(records))
     attempts: Optional[AttemptRecords] = None  # outbound dial attempts (scenarios with campaigns; kept in both modes)
     present: Optional[np.ndarray] = None  # bool per agent: who came (absenteeism); None: everyone
+    ivr: Optional[IvrRecords] = None  # the IVR stage of every call (scenarios with an IVR, with records)
 
     def service_legs(self) -> LegRecords:
         """The run's service legs (recorded, or read off the call records)."""

@@ -19,6 +19,8 @@ Routing (the rules are the policies of sim/policies/, called here by name):
     priority_fifo: highest priority, then longest waiting, then lowest call id). If none, the
     agent becomes idle.
   * Trunks limit calls in the system (waiting or talking); an arrival beyond the limit is blocked.
+  * IVR menus (sim.core.simpy_ivr): a call of a type with an IVR is in the menu (holding a trunk)
+    before it leaves or joins a queue, then routed as above from the moment it left the menu.
 Outbound campaigns (sim.core.simpy_outbound, where the dialler's rules are spelled out):
   * Once all the events of an instant have been handled (the environment's after-event hook),
     each campaign's dialler places attempts for its free agents: idle dedicated agents,
@@ -58,6 +60,7 @@ from sim.agents.roster import open_spell_end
 from sim.core import protocol
 from sim.core.model_tables import model_tables
 from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
+from sim.core.simpy_ivr import IvrMenus
 from sim.core.simpy_outbound import Outbound
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
@@ -69,9 +72,8 @@ STAFFING, COMPLETION, ABANDON, OVERFLOW, ARRIVAL = (protocol.EVENT_CLASSES[name]
 WAITING, SERVED, GONE = (protocol.CALL_STATES[name] for name in ("CALL_WAITING", "CALL_SERVED", "CALL_GONE"))
 
 
-# The SimPy versions the reference engine supports: TimedEnvironment pushes its events onto SimPy's
-# private event queue (Environment._queue of (time, priority, id, event), ids from _eid), laid out
-# so from SimPy 4.0 to 4.1 (tested with 4.0.2 and 4.1.2). setup.py pins the same range.
+# The SimPy versions supported: TimedEnvironment pushes onto SimPy's private event queue (_queue of
+# (time, priority, id, event), ids from _eid), so from 4.0 to 4.1 (tested 4.0.2, 4.1.2; as setup.py).
 SUPPORTED_SIMPY = ((4, 0), (4, 1))
 
 
@@ -89,10 +91,9 @@ _check_simpy()
 class TimedEnvironment(simpy.Environment):
     """A SimPy environment whose timed events fire at absolute times in (time, class, entity) order.
 
-    SimPy orders simultaneous events by (priority, insertion order); here the priority encodes
-    the event class and entity, so the order never depends on when an event was scheduled.
-    SimPy's own zero-delay events (process steps, triggered events) use priorities 0 and 1 and
-    so always run before the next timed event.
+    SimPy orders simultaneous events by (priority, insertion order); here the priority encodes the
+    event class and entity, so the order never depends on when an event was scheduled. SimPy's own
+    zero-delay events (priorities 0 and 1) always run before the next timed event.
 
     ``after_event`` (None: none), if set, runs once every event of the current instant has been
     handled (timed events and the zero-delay process steps they caused): before a step whose next
@@ -125,7 +126,7 @@ class TimedEnvironment(simpy.Environment):
         return event
 
 
-class Call:
+class Call:  # (type and arrival: the queue it joins and when; after an IVR menu, not the dialled type and arrival)
     __slots__ = ("id", "type", "arrival", "talk", "wrapup", "patience", "state", "records", "row")
 
     def __init__(self, call_id, call_type, arrival, talk, wrapup, patience, records, row):
@@ -167,8 +168,7 @@ class SimpyEngine:
         ``spells``: the agents' spells of this replication (None: as planned, everyone present;
         :func:`sim.agents.shrinkage.realised` draws absences and adherence).
 
-        The reference engine always returns per-call records (``records`` is accepted for the
-        common engine interface); KPIs are then computed from them.
+        Always returns per-call records (``records`` is accepted for the common engine interface).
         """
         return _CallCenter(scenario, inputs, contacts, spells).run()
 
@@ -202,6 +202,7 @@ class _CallCenter:
         self.within, self.left = [0] * tables.n_types, [0] * tables.n_types
         self.sl_threshold = scenario.kpi.sl_threshold
         self.outbound = Outbound(self, contacts) if scenario.campaigns else None
+        self.ivr = IvrMenus(self, tables.ivr, tables.ivr_ports) if tables.ivr.any() else None
 
     def run(self) -> EngineOutput:
         env = self.env
@@ -213,7 +214,7 @@ class _CallCenter:
         env.run()
         attempts = None if self.outbound is None else self.outbound.records()
         return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log(), attempts=attempts,
-                            present=self.present)
+                            present=self.present, ivr=None if self.ivr is None else self.ivr.records())
 
     # -- processes -------------------------------------------------------------------------
 
@@ -226,10 +227,13 @@ class _CallCenter:
             self.blocks.append(records)
             columns = zip(block.arrival.tolist(), block.call_type.tolist(), block.talk.tolist(),
                           block.wrapup.tolist(), block.patience.tolist())
+            ivr_time, ivr_choice = self.ivr.block(block) if self.ivr is not None else (None, None)
             for row, (t, k, talk, wrapup, patience) in enumerate(columns):
                 call_id = block.first_id + row
                 yield env.at(t, ARRIVAL, call_id)
-                self.arrive(Call(call_id, k, t, talk, wrapup, patience, records, row))
+                call = Call(call_id, k, t, talk, wrapup, patience, records, row)
+                if ivr_time is None or not self.ivr.arrive(call, ivr_time[row], ivr_choice[row]):
+                    self.arrive(call)
 
     def agent(self, agent: Agent):
         """An agent's working day: each spell on duty, working until the spell ends.
@@ -296,6 +300,12 @@ class _CallCenter:
             call.records.end_time[call.row] = now
             return
         self.in_system += 1
+        self.route(call)
+
+    def route(self, call: Call) -> None:
+        """A call joins its type's queue now (on arrival, or leaving an IVR menu): an idle agent
+        answers it, or it waits, with timers for its patience and overflows."""
+        now = self.env.now
         route = self.routes[call.type]
         group = self.select_group(call, route)
         if group is not None:
@@ -318,8 +328,7 @@ class _CallCenter:
         self.waiting[call.type] -= 1
         self.left[call.type] += 1
         self.in_system -= 1
-        call.records.outcome[call.row] = ABANDONED
-        call.records.end_time[call.row] = self.env.now
+        call.records.outcome[call.row], call.records.end_time[call.row] = ABANDONED, self.env.now
 
     def overflow(self, call: Call, group: int) -> None:
         if call.state == WAITING and self.idle[group]:
@@ -357,8 +366,7 @@ class _CallCenter:
         self.left[call.type] += 1
         self.within[call.type] += now - call.arrival <= self.sl_threshold
         rec, row = call.records, call.row
-        rec.outcome[row], rec.answer_time[row] = ANSWERED, now
-        rec.group[row], rec.agent[row] = agent.group, agent.index
+        rec.outcome[row], rec.answer_time[row], rec.group[row], rec.agent[row] = ANSWERED, now, agent.group, agent.index
         if wake:
             agent.wake.succeed(call)
 

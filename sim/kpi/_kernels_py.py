@@ -67,9 +67,9 @@ def grouped_sum_min(group: np.ndarray, n_groups: int, values: np.ndarray, points
 # -- KPIs from per-call records ------------------------------------------------------------------
 # outcome codes of the calls: sim.core.protocol's OUTCOMES, and SHORT_ABANDONED for an abandon
 # that sim.kpi.definitions counts apart
-ANSWERED, ABANDONED, BLOCKED, UNFINISHED, SHORT_ABANDONED = 0, 1, 2, 3, 4
+ANSWERED, ABANDONED, BLOCKED, UNFINISHED, SELF_SERVED, IVR_ABANDONED, SHORT_ABANDONED = 0, 1, 2, 3, 4, 5, 6
 CALL_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished", "answered_within_T",
-               "late_abandoned")
+               "late_abandoned", "self_served", "ivr_abandoned")
 CALL_MEANS = ("asa", "mean_wait", "aht", "att")
 
 
@@ -81,7 +81,7 @@ def measured_rows(interval, arrival, first, warmup):
 def call_tallies(interval, arrival, call_type, outcome, wait, talk, wrapup, first, warmup, n_rows, n_types,
                  threshold):
     """Per (interval row, call type, and over all types in the last column) the CALL_COUNTS
-    (int64, shape (rows, types + 1, 8)) and CALL_MEANS (float, (rows, types + 1, 4)), and per call
+    (int64, shape (rows, types + 1, 10)) and CALL_MEANS (float, (rows, types + 1, 4)), and per call
     type the CALL_MEANS over all rows ((types, 4)), of the calls that arrived at or after the
     warm-up (``warmup``; rows: see measured_rows). ``outcome``: codes as above.
 
@@ -95,7 +95,8 @@ def call_tallies(interval, arrival, call_type, outcome, wait, talk, wrapup, firs
     handle = talk[keep] + wrapup[keep]
     answered, abandoned = outcome == ANSWERED, outcome == ABANDONED
     flags = (np.ones(len(row), bool), outcome == BLOCKED, outcome == SHORT_ABANDONED, answered, abandoned,
-             outcome == UNFINISHED, answered & (wait <= threshold), abandoned & (wait > threshold))
+             outcome == UNFINISHED, answered & (wait <= threshold), abandoned & (wait > threshold),
+             outcome == SELF_SERVED, outcome == IVR_ABANDONED)
     cell = row * (n_types + 1) + kind
     counts = np.stack([np.bincount(cell[flag], minlength=n_rows * (n_types + 1)) for flag in flags], axis=-1)
     counts = counts.astype(np.int64).reshape(n_rows, n_types + 1, len(flags))

@@ -2,13 +2,15 @@
 # sim.kpi._kernels_py's call_tallies, wait_quantiles, sorted_sum_min and sorted_level_maxima, with
 # the same arithmetic (tests/test_compiled_helpers.py compares them bit for bit).
 
-# outcome codes: sim.core.protocol's, and 4 for a short abandon
+# outcome codes: sim.core.protocol's, and 6 for a short abandon
 cdef enum:
     ANSWERED = 0
     ABANDONED = 1
     BLOCKED = 2
     UNFINISHED = 3
-    SHORT_ABANDONED = 4
+    SELF_SERVED = 4
+    IVR_ABANDONED = 5
+    SHORT_ABANDONED = 6
 
 
 cdef inline void _count(i64 *c, signed char o, double w, double threshold) noexcept nogil:
@@ -26,8 +28,12 @@ cdef inline void _count(i64 *c, signed char o, double w, double threshold) noexc
         c[4] += 1
         if w > threshold:
             c[7] += 1
-    else:
+    elif o == UNFINISHED:
         c[5] += 1
+    elif o == SELF_SERVED:
+        c[8] += 1
+    elif o == IVR_ABANDONED:
+        c[9] += 1
 
 
 cdef inline void _kahan(double *total, double *compensation, i64 *n, double value) noexcept nogil:
@@ -60,7 +66,7 @@ def call_tallies(const i64[::1] interval, const double[::1] arrival, const int[:
     if not (interval.shape[0] == call_type.shape[0] == outcome.shape[0] == wait.shape[0] == talk.shape[0]
             == wrapup.shape[0] == n):
         raise ValueError("call_tallies: columns of different lengths")
-    counts_array = np.zeros((n_rows, n_types + 1, 8), np.int64)
+    counts_array = np.zeros((n_rows, n_types + 1, 10), np.int64)
     means_array = np.full((n_rows, n_types + 1, 4), np.nan)
     type_means_array = np.full((n_types, 4), np.nan)
     cdef i64[:, :, ::1] counts = counts_array

@@ -4,8 +4,10 @@ tallies classify each call by the same three wait rules, which tests/test_stream
 table by table), batch means (:mod:`sim.experiments.batch_means`) and the reports.
 
   offered       calls that reach the agents' queue: answered + abandoned + unfinished. Blocked
-                calls (trunks full) and short abandons (waited < kpi.short_abandon) are counted
-                apart and are not offered.
+                calls (trunks or IVR ports full), short abandons (waited < kpi.short_abandon),
+                self-served calls and hang-ups in an IVR menu (self_served, ivr_abandoned) are
+                counted apart and are not offered. With an IVR a call counts under the queue it
+                joined (its dialled type if none) and its wait starts when it left the menu.
   service level answered within T / a denominator chosen by kpi.sl_variant:
                 offered (default) | answered | answered + late abandoned (waited more than T).
   abandon rate  abandoned / offered.

@@ -8,15 +8,22 @@ column), p90 by selection with numpy's interpolation, and the queue's time avera
 in one sweep over its sorted arrivals and departures (:mod:`sim.kpi.kernels`). Memory: a few
 bytes per call beyond the records; the calls table shares the record arrays, with categorical
 labels instead of strings.
+
+With an IVR (``output.ivr``), a call counts in the row of the call type whose queue it joined (a
+zero-out's target; the type it dialled if it joined none) and its wait starts when it left the
+menu (:func:`kpi_view`).
 """
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 import pandas as pd
 
-from sim.core.protocol import OUTCOME_NAMES
-from sim.core.records import ABANDONED, ANSWERED, BLOCKED, CallRecords, EngineOutput
+from sim.core.protocol import IVR_OUTCOME_NAMES, OUTCOME_NAMES
+from sim.core.records import (ABANDONED, ANSWERED, BLOCKED, IVR_ABANDONED, SELF_SERVED, CallRecords, EngineOutput,
+                              IvrRecords)
 from sim.kpi import _kernels_py, definitions, kernels
 from sim.kpi import tables as kpi
 from sim.model.cache import per_scenario
@@ -29,22 +36,31 @@ OUTCOME_LABELS = OUTCOME_NAMES + ("short_abandoned",)
 def tables(scenario: Scenario, output: EngineOutput, keep_calls: bool = True) -> tuple:
     """(calls or None, summary, intervals, groups, group_intervals) from the engine's records."""
     records = output.records
-    outcome, wait = call_outcomes(scenario, records)
+    outcome, wait = call_outcomes(scenario, records, output.ivr)
     interval = scenario.arrival_interval(records.arrival)
     window_end = measurement_end(scenario, output)
-    summary, intervals = call_tables(scenario, records, outcome, wait, interval, window_end)
+    summary, intervals = call_tables(scenario, records, outcome, wait, interval, window_end, output.ivr)
     groups, group_intervals = kpi.group_tables(scenario, output, window_end)
-    calls = calls_frame(scenario, records, outcome, wait, interval) if keep_calls else None
+    calls = calls_frame(scenario, records, outcome, wait, interval, output.ivr) if keep_calls else None
     return calls, summary, intervals, groups, group_intervals
 
 
-def call_outcomes(scenario: Scenario, records: CallRecords) -> tuple:
+def kpi_view(records: CallRecords, ivr: Optional[IvrRecords]) -> tuple:
+    """(call type each call counts under, when it joined its queue): without an IVR its type and
+    arrival; with one, the queue it joined (its dialled type if none) and the end of its menu."""
+    if ivr is None:
+        return records.call_type, records.arrival
+    return np.where(ivr.queue >= 0, ivr.queue, records.call_type).astype(np.int32), ivr.queue_entry(records)
+
+
+def call_outcomes(scenario: Scenario, records: CallRecords, ivr: Optional[IvrRecords] = None) -> tuple:
     """(outcome code of every call, short abandons coded SHORT_ABANDONED; its wait: answer or
-    abandon time - arrival, NaN for blocked and unfinished calls)."""
-    wait = np.subtract(records.answer_time, records.arrival)
+    abandon time - the time it joined the queue, NaN for the calls that left no queue)."""
+    entry = kpi_view(records, ivr)[1]
+    wait = np.subtract(records.answer_time, entry)
     wait[records.outcome != ANSWERED] = np.nan
     abandoned = records.outcome == ABANDONED
-    np.subtract(records.end_time, records.arrival, out=wait, where=abandoned)
+    np.subtract(records.end_time, entry, out=wait, where=abandoned)
     outcome = records.outcome.copy()
     outcome[abandoned & definitions.is_short_abandon(wait, scenario.kpi.short_abandon)] = SHORT_ABANDONED
     return outcome, wait
@@ -56,9 +72,10 @@ def measurement_end(scenario: Scenario, output: EngineOutput) -> float:
     return max(scenario.horizon_end, agents_end, float(np.fmax.reduce(output.records.end_time, initial=0.0)))
 
 
-def calls_frame(scenario: Scenario, records: CallRecords, outcome, wait, interval) -> pd.DataFrame:
+def calls_frame(scenario: Scenario, records: CallRecords, outcome, wait, interval, ivr=None) -> pd.DataFrame:
     """One row per call with names, the wait and the outcome (incl. short_abandoned). Names are
-    categoricals (the group "" for calls nobody answered); numeric columns share the record arrays."""
+    categoricals (the group "" for calls nobody answered); numeric columns share the record arrays.
+    With an IVR: the queue it joined ("" for none), when it left the menu, and how."""
     labels = per_scenario(scenario, "record_tables.labels", _labels)
     group = records.group.astype(np.int8 if len(scenario.groups) < 127 else np.int32)
     group[group < 0] = len(scenario.groups)
@@ -72,6 +89,13 @@ def calls_frame(scenario: Scenario, records: CallRecords, outcome, wait, interva
         "talk": records.talk, "wrapup": records.wrapup, "interval": interval,
     }, copy=False)
     frame.index.name = "call_id"
+    if ivr is not None:
+        queue = ivr.queue.copy()
+        queue[queue < 0] = len(scenario.call_types)
+        names = [t.name for t in scenario.call_types] + [""]
+        frame["queue"] = pd.Categorical.from_codes(queue, names)
+        frame["ivr_end"] = ivr.ivr_end
+        frame["ivr_outcome"] = pd.Categorical.from_codes(ivr.ivr_outcome, list(IVR_OUTCOME_NAMES))
     return frame
 
 
@@ -81,19 +105,21 @@ def _labels(scenario: Scenario) -> dict:
             "group": pd.CategoricalDtype([g.name for g in scenario.groups] + [""]).categories}
 
 
-def call_tables(scenario: Scenario, records: CallRecords, outcome, wait, interval, window_end: float) -> tuple:
+def call_tables(scenario: Scenario, records: CallRecords, outcome, wait, interval, window_end: float,
+                ivr: Optional[IvrRecords] = None) -> tuple:
     """(summary, intervals): per call type, and per measured interval x call type, plus totals."""
+    call_type, entry = kpi_view(records, ivr)
     n_types = len(scenario.call_types)
     intervals = kpi.measured_intervals(scenario)
     first, n_rows = (int(intervals[0]) if len(intervals) else 0), len(intervals)
     columns = (np.ascontiguousarray(interval, np.int64), np.ascontiguousarray(records.arrival, float),
-               np.ascontiguousarray(records.call_type, np.int32), np.ascontiguousarray(outcome, np.int8),
+               np.ascontiguousarray(call_type, np.int32), np.ascontiguousarray(outcome, np.int8),
                np.ascontiguousarray(wait, float))
     counts, means, type_means = kernels.call_tallies(
         *columns, np.ascontiguousarray(records.talk, float), np.ascontiguousarray(records.wrapup, float), first,
         float(scenario.warmup), n_rows, n_types, float(scenario.kpi.sl_threshold))
     by_interval, overall = kernels.wait_quantiles(*columns, first, float(scenario.warmup), n_rows, n_types, 0.9)
-    queue = _queue_statistics(scenario, records, window_end)
+    queue = _queue_statistics(scenario, records, window_end, call_type, entry)
 
     interval_columns = _count_columns(counts)
     interval_columns.update(asa=means[..., 0], mean_wait=means[..., 1], aht=means[..., 2], att=means[..., 3],
@@ -130,19 +156,21 @@ def _total_means(scenario: Scenario, records: CallRecords, outcome, wait) -> lis
     return means
 
 
-def _queue_statistics(scenario: Scenario, records: CallRecords, window_end: float) -> dict:
+def _queue_statistics(scenario: Scenario, records: CallRecords, window_end: float, call_type, entry) -> dict:
     """avg_queue and max_queue per (measured interval, call type or total), and over the measured
-    window [warm-up, window end]: every call not blocked waits from its arrival until it is
-    answered, abandons, or the window ends."""
+    window [warm-up, window end]: every call that joined a queue (``call_type``'s, at ``entry``)
+    waits there until it is answered, abandons, or the window ends."""
     n_types = len(scenario.call_types)
     queued = records.outcome != BLOCKED
+    if call_type is not records.call_type:  # (an IVR: calls that left in the menu joined no queue)
+        queued &= (records.outcome != SELF_SERVED) & (records.outcome != IVR_ABANDONED)
     leave = records.answer_time.copy()
     missing = np.isnan(leave)
     leave[missing] = records.end_time[missing]
     leave[np.isnan(leave)] = window_end
     del missing
-    labels = np.ascontiguousarray(records.call_type, np.int32)
-    starts = records.arrival
+    labels = np.ascontiguousarray(call_type, np.int32)
+    starts = entry
     if not queued.all():
         starts, labels, leave = starts[queued], labels[queued], leave[queued]
     starts, start_labels = _sorted(np.ascontiguousarray(starts, float), labels)

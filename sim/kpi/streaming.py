@@ -77,6 +77,7 @@ def _means(counts: np.ndarray, sums: np.ndarray) -> dict:
     ratio = definitions.ratio
     return {
         "arrived": c["arrived"], "blocked": c["blocked"], "short_abandoned": c["short_abandoned"],
+        "self_served": c["self_served"], "ivr_abandoned": c["ivr_abandoned"],
         "offered": definitions.offered(answered, abandoned, c["unfinished"]), "answered": answered, "abandoned": abandoned,
         "answered_within_T": c["answered_within_T"], "late_abandoned": c["late_abandoned"],
         "asa": ratio(total["wait_answered"], answered), "mean_wait": ratio(total["wait_left"], answered + abandoned),

@@ -61,7 +61,8 @@ def _count(values) -> np.ndarray:
 
 
 AGGREGATES = {
-    "arrived": "sum", "blocked": "sum", "short_abandoned": "sum", "offered": "sum",
+    "arrived": "sum", "blocked": "sum", "short_abandoned": "sum", "self_served": "sum", "ivr_abandoned": "sum",
+    "offered": "sum",
     "answered": "sum", "abandoned": "sum", "answered_within_T": "sum", "late_abandoned": "sum",
     "asa": "mean", "mean_wait": "mean", "p90_wait": lambda s: s.quantile(0.9), "aht": "mean",
     "att": "mean",

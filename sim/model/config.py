@@ -17,26 +17,9 @@ from typing import Any, Dict, List, Optional
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
+from sim.model.distribution_config import DistributionConfig  # noqa: F401 (re-exported)
+from sim.model.ivr_config import IvrConfig
 from sim.model.staffing_config import PlanConfig, StaffingConfig, StaffingTargetsConfig  # noqa: F401 (re-exported)
-
-
-@dataclass
-class DistributionConfig:
-    """A duration distribution (talk time, wrap-up, patience).
-
-    kind: exponential (mean) | lognormal (mean, cv) | gamma (mean, cv) | weibull (mean, cv)
-          | deterministic (mean) | uniform (low, high)
-          | empirical (values, or file + column of a CSV: resampled with equal weights)
-    """
-
-    kind: str = "exponential"
-    mean: Optional[float] = None
-    cv: Optional[float] = None
-    low: Optional[float] = None
-    high: Optional[float] = None
-    values: Optional[List[float]] = None
-    file: Optional[str] = None
-    column: Optional[str] = None
 
 
 @dataclass
@@ -74,6 +57,7 @@ class CallTypeConfig:
     head_start: float = 0.0
     route: List[RouteStepConfig] = field(default_factory=list)
     revenue: float = 0.0  # earned per answered call of this type (sales); see CostsConfig
+    ivr: Optional[IvrConfig] = None  # a self-service menu before the queue (sim.model.ivr_config)
 
 
 @dataclass
@@ -314,6 +298,7 @@ class ScenarioConfig:
     call_types: Dict[str, CallTypeConfig] = field(default_factory=dict)
     groups: Dict[str, GroupConfig] = field(default_factory=dict)
     trunks: Optional[int] = None
+    ivr_ports: Optional[int] = None  # calls in the IVR menus at once (null: no limit); beyond: blocked
     busyness_cv: float = 0.0
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     kpi: KpiConfig = field(default_factory=KpiConfig)

@@ -34,7 +34,7 @@ import numpy as np
 
 from numpy.random.bit_generator import ISeedSequence
 
-from sim.model import _inputs_py, input_kernels
+from sim.model import _inputs_py, input_kernels, ivr
 from sim.model.cache import per_scenario
 from sim.model.scenario import Scenario
 
@@ -62,10 +62,14 @@ class Decision:
 FIRST_DECISION_PURPOSE = 16
 
 
+IVR_DECISIONS = (Decision("ivr_time", ivr.DURATION_PURPOSE, ivr.draw_ivr_time),
+                 Decision("ivr_choice", ivr.CHOICE_PURPOSE, ivr.draw_ivr_choice))
+
+
 def decisions(scenario: Scenario) -> Tuple[Decision, ...]:
-    """The per-call decisions the scenario's features need (none in today's model: each feature
-    that adds a random choice returns its Decision here when the scenario uses it)."""
-    return ()
+    """The per-call decisions the scenario's features need (each feature that adds a random
+    choice returns its Decisions here when the scenario uses it): the IVR's time and way out."""
+    return IVR_DECISIONS if ivr.has_ivr(scenario) else ()
 
 
 def stream(seed: int, purpose: int, type_index: int = 0) -> np.random.Generator:

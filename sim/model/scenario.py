@@ -27,6 +27,7 @@ from sim.model.costs import Costs, build_costs
 from sim.model.config import ScenarioConfig
 from sim.model.schema import conform_node
 from sim.model import shrinkage
+from sim.model.ivr import Ivr, build_ivr, build_ports
 from sim.model.distributions import Distribution, parse_distribution
 from sim.policies import staffing as staffing_policy
 from sim.policies.registry import policy_code
@@ -49,6 +50,7 @@ class CallType:
     priority: int
     route: Tuple[Tuple[int, float], ...]  # (group index, overflow delay in s), preference order
     head_start: float = 0.0  # s added to the waiting time in call selection (priority_head_start)
+    ivr: Optional[Ivr] = None  # a self-service menu before the queue (sim.model.ivr)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class Scenario:
     campaigns: Tuple[Campaign, ...] = ()  # outbound campaigns (sim.model.campaigns)
     blending: Blending = Blending()
     costs: Costs = Costs()  # telephony, abandonment penalty, revenue (sim.model.costs)
+    ivr_ports: Optional[int] = None  # calls in IVR menus at once (None: unlimited; sim.model.ivr)
 
     @property
     def n_agents(self) -> int:
@@ -140,7 +143,8 @@ def build_scenario(cfg) -> Scenario:
         _group(i, name, node.groups[name], type_names, horizon) for i, name in enumerate(group_names)
     )
     call_types = tuple(
-        _call_type(i, name, node.call_types[name], group_names, horizon)
+        dataclasses.replace(_call_type(i, name, node.call_types[name], group_names, horizon),
+                            ivr=build_ivr(node.call_types[name].ivr, f"call_types.{name}", i, type_names))
         for i, name in enumerate(type_names)
     )
     _check_servable(call_types, groups)
@@ -175,6 +179,7 @@ def build_scenario(cfg) -> Scenario:
         campaigns=campaigns,
         blending=build_blending(node.blending, campaigns),
         costs=build_costs(node.costs, node.call_types),
+        ivr_ports=build_ports(node.ivr_ports, call_types),
     )
 
 

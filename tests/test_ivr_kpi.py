@@ -1,0 +1,98 @@
+"""KPIs of scenarios with an IVR (sim.kpi.definitions): self-served and IVR-abandoned calls are
+counted apart and not offered, a call counts under the queue it joined, its wait starts when it
+left the menu; conservation per row; the record tables equal the pandas reference and the
+streamed tables equal the record tables on random IVR scenarios."""
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim import simulate
+from sim.core.protocol import IVR_CHOICES
+from sim.errors import ConfigError
+from sim.model.random_inputs import given_calls
+from sim.model.scenario import build_scenario
+
+from conftest import day_scenario, deterministic
+from strategies import ivr_scenarios
+from test_record_tables import assert_same_as_reference
+
+SELF, HANG = IVR_CHOICES["IVR_SELF_SERVED"], IVR_CHOICES["IVR_HUNG_UP"]
+MENU = {"duration": deterministic(30), "finish": 0.2, "hang_up": 0.1, "zero_out": {"a": 0.3, "b": 0.4}}
+TYPES = {"a": {"arrival_rate": 0, "talk_time": deterministic(10), "route": [{"group": "g"}], "ivr": MENU},
+         "b": {"arrival_rate": 0, "talk_time": deterministic(10), "route": [{"group": "g"}]}}
+COUNTED_APART = ("blocked", "short_abandoned", "self_served", "ivr_abandoned")
+
+
+def test_hand_worked_summary(engine):
+    scenario = day_scenario(TYPES, {"g": {"headcount": 1}}, ivr_ports=2)
+    # a-calls: 0 in the menu 0-30, self-served; 1 in it 5-25, hangs up; 2 (at 10) and 5 (at 40)
+    # find both ports taken: blocked; 3 in the menu 26-56, joins a: the agent (busy 50-60 with
+    # the b-call 6) answers it at 60 (wait 4, from the menu's end); 4 in the menu 31-61, joins
+    # b: answered at 70 when the agent is free (wait 9). The b-call 6 (at 50) is answered at once.
+    # Rows: a call counts under the queue it joined (4 under b), else the type it dialled.
+    calls = {"arrival": [0, 5, 10, 26, 31, 40, 50], "call_type": ["a"] * 6 + ["b"], "talk": [10] * 7}
+    decisions = {"ivr_time": np.array([30, 20, 30, 30, 30, 30, 0.0]),
+                 "ivr_choice": np.array([SELF, HANG, 0, 0, 1, 0, 1], np.int32)}
+    r = simulate(scenario, seed=1, engine=engine, inputs=given_calls(scenario, **calls, decisions=decisions))
+    row = r.summary.set_index("call_type")
+    columns = ["arrived", "blocked", "self_served", "ivr_abandoned", "offered", "answered", "asa"]
+    assert row.loc["a", columns].tolist() == [5, 2, 1, 1, 1, 1, 4.0]
+    assert row.loc["b", columns].tolist() == [2, 0, 0, 0, 2, 2, 4.5]
+    assert row.loc["total", "offered"] == 3
+    assert r.calls.wait.tolist()[3:5] == [4, 9]
+    assert list(r.calls.ivr_outcome.astype(str)) == ["self_served", "hung_up", "none", "zeroed_out", "zeroed_out",
+                                                     "none", "none"]
+    assert list(r.calls.queue.astype(str)) == ["", "", "", "a", "b", "", "b"]
+
+
+def test_conservation_per_row(engine):
+    data = {"name": "c", "horizon": {"kind": "day", "intervals": 4, "interval_minutes": 30}, "trunks": 25, "ivr_ports": 6,
+            "call_types": {"a": {"arrival_rate": 200, "talk_time": {"kind": "exponential", "mean": 180},
+                                 "patience": {"kind": "exponential", "mean": 60}, "route": [{"group": "g"}],
+                                 "ivr": {"duration": {"kind": "exponential", "mean": 45}, "finish": 0.3, "hang_up": 0.1,
+                                         "zero_out": {"a": 0.4, "b": 0.2}}},
+                           "b": {"arrival_rate": 40, "talk_time": {"kind": "exponential", "mean": 180},
+                                 "route": [{"group": "g"}]}},
+            "groups": {"g": {"headcount": 8}}, "kpi": {"short_abandon": 5.0}}
+    r = simulate(build_scenario(data), seed=4, engine=engine)
+    for table in (r.summary, r.intervals):
+        apart = sum(table[c] for c in COUNTED_APART)
+        assert (table.arrived == apart + table.offered).all()
+    total = r.summary.set_index("call_type").loc["total"]
+    assert total.arrived == r.n_calls
+    assert min(total.self_served, total.ivr_abandoned, total.blocked, total.offered) > 0  # every way is taken
+    outcome = r.calls.outcome.astype(str)
+    assert total.self_served == (outcome == "self_served").sum() and total.ivr_abandoned == (outcome == "ivr_abandoned").sum()
+
+
+def _valid(data):
+    try:
+        return build_scenario(data)
+    except ConfigError:
+        return None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+@given(data=ivr_scenarios(), seed=st.integers(1, 10**6))
+def test_record_tables_equal_the_reference_on_random_ivr_scenarios(data, seed):
+    scenario = _valid(data)
+    if scenario is not None:
+        for engine in ("simpy", "fast"):
+            assert_same_as_reference(scenario, seed, engine)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+@given(data=ivr_scenarios(), seed=st.integers(1, 10**6))
+def test_streamed_tables_equal_record_tables_on_random_ivr_scenarios(data, seed):
+    scenario = _valid(data)
+    if scenario is None:
+        return
+    exact = simulate(scenario, seed=seed, engine="fast")
+    streamed = simulate(scenario, seed=seed, engine="fast", records=False)
+    for name in ("summary", "intervals", "groups", "group_intervals"):
+        a, b = getattr(exact, name), getattr(streamed, name)
+        assert list(a.columns) == list(b.columns), name
+        others = [c for c in a.columns if c != "p90_wait"]
+        pd.testing.assert_frame_equal(a[others], b[others], check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
