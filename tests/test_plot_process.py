@@ -6,6 +6,9 @@ incomplete); no process is left behind, however the run ends."""
 import os
 import re
 import signal
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -251,3 +254,28 @@ def test_a_busy_machine_draws_in_process(monkeypatch):
     monkeypatch.delenv("CALLSIM_PLOT_PROCESS")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)  # one CPU: never free
     assert not plot_process.second_core_free()
+
+
+def test_a_sigterm_inside_a_finaliser_still_ends_the_child():
+    """The child's SIGTERM raised in a weak reference's callback (during a garbage collection) is
+    dropped there by Python; the child arms its handler again and is ended a moment later (seen in
+    CI: the child printed "Exception ignored" and waited to be killed)."""
+    code = textwrap.dedent("""
+        import signal, sys, time, weakref
+        from sim.reports import plot_process
+        signal.signal(signal.SIGTERM, plot_process._end)
+        sys.unraisablehook = plot_process._end_again
+        class A: pass
+        a = A(); ref = weakref.ref(a, lambda r: plot_process._end(signal.SIGTERM, None))
+        try:
+            del a
+            began = time.time()
+            while time.time() - began < 5:
+                pass
+            print("still running")
+        except SystemExit as ended:
+            print("ended", ended.code)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == ["ended 143"], (done.stdout, done.stderr)
+    assert "Exception ignored" not in done.stderr

@@ -137,6 +137,7 @@ def start() -> Optional[PlotProcess]:
             os.close(from_child_r)
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
             signal.signal(signal.SIGTERM, _end)
+            sys.unraisablehook = _end_again
             with os.fdopen(to_child_r, "rb") as requests, os.fdopen(from_child_w, "wb") as replies:
                 _serve(requests, replies)
             status = 0
@@ -176,6 +177,20 @@ def _end(signum, frame) -> None:
     second SIGTERM (its parent's, after one to the whole process group) must not cut that short."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(128 + signum)
+
+
+def _end_again(unraisable, default=sys.unraisablehook) -> None:
+    """A child's SIGTERM that landed in a finaliser (a weak reference's callback during a garbage
+    collection) cannot unwind from there: Python prints "Exception ignored" and goes on, and the
+    child would wait to be killed. Arm the handler again and deliver the signal a moment later,
+    once the finaliser has returned."""
+    if isinstance(unraisable.exc_value, SystemExit) and unraisable.exc_value.code == 128 + signal.SIGTERM:
+        import _thread
+
+        signal.signal(signal.SIGTERM, _end)
+        threading.Timer(0.001, _thread.interrupt_main, args=(signal.SIGTERM,)).start()
+        return
+    default(unraisable)
 
 
 def _import_plots(imported: Dict[str, object]) -> None:
