@@ -34,7 +34,9 @@ def test_the_plan_writes_its_files(plan_dir):
     for name in ("requirements.csv", "roster.csv", "plan_targets.csv", "summary.csv", "group_intervals.csv",
                  "report.html", "run.json"):
         assert (plan_dir / name).exists(), name
-    assert "Plan: the roster" in (plan_dir / "report.html").read_text()
+    report = (plan_dir / "report.html").read_text()
+    assert "Plan: the roster" in report and "Plan: requirements per interval and group" in report
+    assert "Staffing requirements" not in report  # (the staffing policies' section: not a plan's words)
 
 
 def test_rostered_is_the_requirement_grossed_up_and_the_roster_covers_it(plan_dir):

@@ -75,7 +75,11 @@ def html_sections(results) -> List[Tuple[str, str]]:
     from sim.reports.html import long_table_html, table_html  # (html imports this module lazily)
 
     notes = "".join(f"<p>{note}</p>" for note in results.plan_notes)
-    return [("Plan: the roster", notes + table_html(results.roster)),
+    return [("Plan: the roster", notes + table_html(_per_group(results)) + table_html(results.roster)),
+            ("Plan: requirements per interval and group",
+             "<p>Agents on the phones: Erlang, optimised (required), paid (required / (1 - shrinkage), what the "
+             "roster covers) and scheduled by the roster (its breaks off the phones).</p>"
+             + long_table_html(results.requirements, "interval x group rows", "requirements.csv")),
             ("Plan: target against achieved", long_table_html(results.plan_targets, "interval x call type rows",
                                                                "plan_targets.csv"))]
 

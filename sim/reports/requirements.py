@@ -86,9 +86,9 @@ def summary_lines(results) -> List[str]:
 
 def html_sections(results) -> List[Tuple[str, str]]:
     """The report's "Staffing requirements" section: per group, then the table (first and last
-    rows of a long one)."""
+    rows of a long one). A plan's requirements are in its own sections (sim.reports.plan_report)."""
     table = _requirements(results)
-    if table is None:
+    if table is None or table.attrs.get("policy") == "plan":
         return []
     from sim.reports.html import long_table_html, table_html  # (html imports this module lazily)
 
