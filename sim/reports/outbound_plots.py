@@ -11,7 +11,7 @@ from typing import List
 
 import numpy as np
 
-from sim.reports.plots import _legend, _steps, _ticks, plt
+from sim.reports.plots import _steps, panels
 
 SPLIT_COLORS = {"inbound": "C0", "outbound": "C1", "idle": "0.85"}
 
@@ -24,31 +24,20 @@ def names(results) -> List[str]:
 
 
 def nuisance_figure(results):
-    intervals = results.campaign_intervals
-    names = list(dict.fromkeys(intervals.campaign))
-    fig, axes = plt.subplots(len(names), 1, figsize=(13, 2.6 + 1.8 * len(names)), sharex=True, squeeze=False)
-    for ax, name in zip(axes[:, 0], names):
-        rows = intervals[intervals.campaign == name]
+    def draw(ax, name, rows):
         ax.step(*_steps(rows.interval, 100 * rows.nuisance_rate), where="post", color="C3", linewidth=1.8,
                 label="nuisance rate")
         ax.step(*_steps(rows.interval, 100 * rows.nuisance_cap), where="post", color="black", linestyle="--",
                 label=f"cap {100 * rows.nuisance_cap.iloc[0]:g}%")
         ax.set_ylabel(f"{name}\n% of live answers")
         ax.set_ylim(bottom=0)
-        _legend(ax)
-    axes[0, 0].set_title(f"{results.scenario.name}: nuisance (dropped) calls per interval against the cap")
-    _ticks(axes[-1, 0], intervals)
-    fig.tight_layout()
-    return fig
+
+    return panels(results.campaign_intervals, "campaign", draw,
+                  f"{results.scenario.name}: nuisance (dropped) calls per interval against the cap", 2.6, 1.8)
 
 
 def time_split_figure(results):
-    intervals = results.group_time_intervals
-    names = list(dict.fromkeys(intervals.group))
-    fig, axes = plt.subplots(len(names), 1, figsize=(13, 2.2 + 1.6 * len(names)), sharex=True, squeeze=False)
-    for ax, name in zip(axes[:, 0], names):
-        rows = intervals[intervals.group == name]
-        edges = None
+    def draw(ax, name, rows):
         shares = []
         for part in SPLIT_COLORS:
             edges, heights = _steps(rows.interval, 100 * rows[f"{part}_share"].fillna(0.0))
@@ -57,11 +46,9 @@ def time_split_figure(results):
                      step="post")
         ax.set_ylim(0, 100)
         ax.set_ylabel(f"{name}\n% of time on duty")
-        _legend(ax)
-    axes[0, 0].set_title(f"{results.scenario.name}: time on duty per group, inbound / outbound / idle")
-    _ticks(axes[-1, 0], intervals)
-    fig.tight_layout()
-    return fig
+
+    return panels(results.group_time_intervals, "group", draw,
+                  f"{results.scenario.name}: time on duty per group, inbound / outbound / idle", 2.2, 1.6)
 
 
 FIGURES = {"nuisance_rate": nuisance_figure, "time_split": time_split_figure}

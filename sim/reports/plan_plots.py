@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from sim.reports.plots import _legend, _steps, _ticks, plt
+from sim.reports.plots import _legend, _steps, _ticks, panels, plt
 
 LINES = (("erlang", "Erlang (per interval)", "C7", "--"), ("optimised", "required (optimised)", "C3", "-"),
          ("scheduled", "scheduled (roster)", "C0", "-"))
@@ -17,21 +17,15 @@ LINES = (("erlang", "Erlang (per interval)", "C7", "--"), ("optimised", "require
 
 def staffing_figure(plan_intervals, title: str):
     """``plan_intervals``: interval, start, group and the columns of LINES present."""
-    names = list(dict.fromkeys(plan_intervals.group))
-    fig, axes = plt.subplots(len(names), 1, figsize=(13, 2.4 + 2.0 * len(names)), sharex=True, squeeze=False)
-    for ax, name in zip(axes[:, 0], names):
-        rows = plan_intervals[plan_intervals.group == name]
+    def draw(ax, name, rows):
         for column, label, color, style in LINES:
             if column in rows.columns:
                 ax.step(*_steps(rows.interval, rows[column]), where="post", color=color, linestyle=style,
                         linewidth=1.6, label=label)
         ax.set_ylabel(f"{name}\nagents on the phones")
         ax.set_ylim(bottom=0)
-        _legend(ax)
-    axes[0, 0].set_title(f"{title}: agents required and scheduled per interval")
-    _ticks(axes[-1, 0], plan_intervals)
-    fig.tight_layout()
-    return fig
+
+    return panels(plan_intervals, "group", draw, f"{title}: agents required and scheduled per interval", 2.4, 2.0)
 
 
 def service_level_figure(verification, target: float, title: str):

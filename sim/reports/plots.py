@@ -67,6 +67,20 @@ def service_level_figure(results):
     return fig
 
 
+def panels(frame, by: str, draw, title: str, base: float, per: float):
+    """One panel per value of column ``by`` (in order of appearance), stacked and sharing the
+    interval axis: ``draw(ax, name, rows)`` fills each; the title on top, interval ticks below."""
+    names = list(dict.fromkeys(frame[by]))
+    fig, axes = plt.subplots(len(names), 1, figsize=(13, base + per * len(names)), sharex=True, squeeze=False)
+    for ax, name in zip(axes[:, 0], names):
+        draw(ax, name, frame[frame[by] == name])
+        _legend(ax)
+    axes[0, 0].set_title(title)
+    _ticks(axes[-1, 0], frame)
+    fig.tight_layout()
+    return fig
+
+
 def _steps(intervals, values):
     """Per-interval averages as steps: interval i spans [i, i + 1) on the x axis, where its tick
     (its start time) is at i, so a shift change at an interval's start is drawn at that tick."""
