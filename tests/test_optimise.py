@@ -16,7 +16,7 @@ from sim.model.scenario import build_scenario
 from sim.planning import greedy, isa
 from sim.planning.evaluate import Evaluator, first_blamed
 from sim.planning.optimise import optimise
-from sim.planning.targets import Targets
+from sim.planning.targets import Targets, targets_from
 from sim.simulate import load_scenario_file, simulate
 
 SL80 = Targets(0.8, 20.0, None, None, None, "interval")
@@ -191,25 +191,46 @@ def p_wait(cfg, agents, replications=60):
     return np.nanmean(runs, axis=0)
 
 
-def test_optimised_staffing_follows_the_queue_where_per_interval_erlang_drifts_after_the_peak():
-    """Feldman et al.'s qualitative result on a sinusoidal day (one peak at 1.5 h, talk 15 min):
-    per-interval Erlang A staffing (stationary, computed here) gives P(wait) near 0 while the load
-    rises and near 0.2 after the peak, as work carries over; the optimiser staffs fewer agents than
-    Erlang while the load rises and more after the peak, and its P(wait) moves far less from before
-    the peak to after it. (Not asserted: a band max - min <= 0.15 over every interval; measured
-    0.18-0.20 for the optimised staffing against 0.20 for Erlang, see experiments/isa_sinusoidal.)"""
+def test_optimised_p_wait_stays_in_a_narrow_band_where_per_interval_erlang_drifts_after_the_peak():
+    """Feldman et al.'s result on a sinusoidal day (one peak at 1.5 h, talk 15 min, target
+    P(wait) <= 0.2 in every half hour): per-interval Erlang A staffing (stationary, computed here)
+    gives P(wait) near 0 while the load rises and near 0.2 after the peak, as work carries over;
+    the optimised staffing (fewer agents than Erlang's while the load rises from an empty system)
+    keeps P(wait) within a band of 0.1 in every interval, below the target within the check's
+    noise. Why 0.1: at 15-50 Erlangs one agent moves an interval's P(wait) by 0.04-0.07, and the
+    95 % one-sided margin of 200 replications is about 0.02, so an interval at its limit sits
+    between about 0.11 and 0.18 (measured: bands 0.055 and 0.076 with optimiser seeds 1 and 2;
+    the former add-then-remove pass gave 0.14, Erlang 0.19). P(wait) is checked on 400 fresh
+    replications (its standard error per interval about 0.01)."""
     cfg, volumes = sinusoidal_day()
-    plan = optimise(cfg, {"service_level": 0.8, "threshold": 0}, replications=20, progress=False)
+    plan = optimise(cfg, {"service_level": 0.8, "threshold": 0}, replications=200, progress=False)
     erlang = np.array([required_agents(v / 1800, 900.0, 0.0, 0.8, 900.0) for v in volumes])
     optimised = plan.headcount[0]
     assert plan.met
-    assert (optimised[:2] < erlang[:2]).all() and optimised[4:7].sum() > erlang[4:7].sum()
-    before, after = slice(0, 2), slice(5, 9)  # the first hour; the two hours after the peak
-    p_optimised, p_erlang = p_wait(cfg, optimised), p_wait(cfg, erlang)
-    assert p_erlang[before].mean() < 0.06 and p_erlang[after].mean() > 0.15  # Erlang drifts
-    assert 0.1 <= p_optimised[before].mean() <= 0.25  # near the target 0.2 where Erlang is near 0
-    drift = p_erlang[after].mean() - p_erlang[before].mean()
-    assert abs(p_optimised[after].mean() - p_optimised[before].mean()) < drift / 2, (p_optimised, p_erlang)
+    assert (optimised[:2] < erlang[:2]).all()  # the system starts empty: work builds up
+    p_optimised, p_erlang = p_wait(cfg, optimised, 400), p_wait(cfg, erlang, 400)
+    assert p_erlang[:2].mean() < 0.06 and p_erlang[5:9].mean() > 0.15  # Erlang drifts after the peak
+    assert np.ptp(p_erlang) > 0.15
+    assert np.ptp(p_optimised) <= 0.1, (p_optimised, optimised)
+    assert p_optimised.max() <= 0.2 + 0.03, p_optimised  # the target, within three standard errors
+
+
+def test_the_forward_sweep_leaves_each_interval_at_its_limit_given_the_ones_before():
+    """The sweep's rule, checked interval by interval: an agent fewer in any interval makes that
+    interval (or an earlier one) miss; with the agents it has, every interval meets its target."""
+    cfg, _ = sinusoidal_day(intervals=6)
+    scenario = build_scenario(cfg)
+    evaluator = Evaluator(scenario, targets_from({"service_level": 0.8, "threshold": 0}, scenario.kpi), 10, 0.95, seed=3)
+    blocks = [np.array([j]) for j in range(6)]
+    start = np.array([[40, 50, 55, 55, 50, 45]])  # generous: the sweep only removes
+    headcount, evaluation, added, removed = greedy.sweep_forward(evaluator, start, blocks, max_per_block=30)
+    assert evaluation.met and added == 0 and removed == (start - headcount).sum() > 0
+    for j in range(6):
+        fewer = greedy.with_change(headcount, 0, blocks[j], -1)
+        assert not greedy.met_through(evaluator, evaluator.evaluate(fewer), j), j
+    # from too few agents it adds where the earliest miss is, and ends at the same limits
+    again, evaluation, added, _ = greedy.sweep_forward(evaluator, np.array([[1] * 6]), blocks, max_per_block=60)
+    assert evaluation.met and added > 0 and (again == headcount).all()
 
 
 # ------------------------------------------------------------------ the greedy rule by hand

@@ -11,11 +11,11 @@ meets it (:mod:`sim.planning.evaluate`). Two methods:
 
 - every call type routed to one group only (independent single-group queues): the iterative
   staffing algorithm of Feldman et al. (2008) with alpha chosen by bisection (:mod:`sim.planning.isa`),
-  then a final pass: add an agent in the earliest failing interval until every target is met,
-  and try one agent fewer in each interval, earliest first (:mod:`sim.planning.greedy` says
-  why), keeping every target met;
-- several groups serving a call type: a greedy search from ``start`` (:mod:`sim.planning.greedy`,
-  whose docstring states the rule and how it differs from Cezik & L'Ecuyer 2008).
+  then the greedy passes below;
+- several groups serving a call type: a greedy search from ``start``.
+The greedy passes (:mod:`sim.planning.greedy` states the rules): scope interval, a forward sweep
+that leaves each interval at the fewest agents meeting its targets given the intervals before
+it; scope day, adding agents until every target is met, then removing those not needed.
 
 ``start`` (None): each group gets ceil(offered load) agents per interval, the load of every call
 type going to its first-choice group (rate x mean talk + wrap-up time / the group's speed). A
