@@ -14,54 +14,60 @@ from sim._cmemory cimport grow, i64, zeros
 
 
 # -- histogram quantiles ----------------------------------------------------------------------
-# sim.kpi.streaming.histogram_quantile, row by row in one pass: the very same arithmetic (the order
-# statistics bracketing the q-quantile, each spread evenly over its bin), so the same floats.
+# sim.kpi.streaming.histogram_quantile, row by row: the very same arithmetic (the order statistics
+# bracketing the q-quantile, each spread evenly over its bin), so the same floats. A row is summed
+# once, then scanned once from its first bin to the bin holding the upper order statistic.
 
-cdef double _row_quantile(const i64 *hist, i64 *cumulative, Py_ssize_t bins, double q, const double *low,
+ctypedef fused count_t:
+    unsigned int
+    i64
+
+
+cdef inline double _spread(const count_t *hist, Py_ssize_t b, i64 rank, i64 before, const double *low,
+                           const double *high) noexcept nogil:
+    """Order statistic ``rank`` (0-based), in bin b after ``before`` values of earlier bins."""
+    cdef i64 count = <i64>hist[b] if hist[b] > 1 else 1
+    return low[b] + (<double>(rank - before) + 0.5) / <double>count * (high[b] - low[b])
+
+
+cdef double _row_quantile(const count_t *hist, i64 n, Py_ssize_t bins, double q, const double *low,
                           const double *high) noexcept nogil:
-    cdef Py_ssize_t b
-    cdef i64 n, lower, upper, total = 0
+    """The q-quantile of one histogram row holding n values."""
+    cdef Py_ssize_t b = 0
+    cdef i64 lower, upper, before = 0
     cdef double position, below, above
-    for b in range(bins):
-        total += hist[b]
-        cumulative[b] = total
-    n = total
     if n <= 0:
         return NAN
     position = <double>((n if n > 1 else 1) - 1) * q
     lower = <i64>floor(position)
     upper = lower + 1 if lower + 1 < n - 1 else (n - 1 if n - 1 > 0 else 0)
-    below = _order_statistic(hist, cumulative, bins, lower, low, high)
-    above = _order_statistic(hist, cumulative, bins, upper, low, high)
-    return below + (position - <double>lower) * (above - below)
-
-
-cdef inline double _order_statistic(const i64 *hist, const i64 *cumulative, Py_ssize_t bins, i64 rank,
-                                    const double *low, const double *high) noexcept nogil:
-    cdef Py_ssize_t b = 0
-    cdef i64 before, count
-    while b < bins and cumulative[b] <= rank:  # bins whose cumulative count is <= rank
+    # the first bin whose cumulative count exceeds the rank (the last bin at most)
+    while b < bins - 1 and before + <i64>hist[b] <= lower:
+        before += hist[b]
         b += 1
-    if b > bins - 1:
-        b = bins - 1
-    before = cumulative[b - 1] if b > 0 else 0
-    count = hist[b] if hist[b] > 1 else 1
-    return low[b] + (<double>(rank - before) + 0.5) / <double>count * (high[b] - low[b])
+    below = _spread(hist, b, lower, before, low, high)
+    while b < bins - 1 and before + <i64>hist[b] <= upper:  # (upper >= lower: onwards from there)
+        before += hist[b]
+        b += 1
+    above = _spread(hist, b, upper, before, low, high)
+    return below + (position - <double>lower) * (above - below)
 
 
 def histogram_quantiles(const i64[:, ::1] hist, double q, const double[::1] low, const double[::1] high):
     """The q-quantile of each row of ``hist`` (sim.kpi.streaming.histogram_quantile)."""
-    cdef Py_ssize_t rows = hist.shape[0], bins = hist.shape[1], r
+    cdef Py_ssize_t rows = hist.shape[0], bins = hist.shape[1], r, b
+    cdef i64 n
     out = np.empty(rows, np.float64)
     cdef double[::1] result = out
     if rows == 0:
         return out
     if low.shape[0] < bins or high.shape[0] < bins:
         raise ValueError("histogram_quantiles: fewer bin bounds than bins")
-    cdef i64 *cumulative = <i64 *>grow(NULL, bins, sizeof(i64))
     for r in range(rows):
-        result[r] = _row_quantile(&hist[r, 0], cumulative, bins, q, &low[0], &high[0])
-    free(cumulative)
+        n = 0
+        for b in range(bins):
+            n += hist[r, b]
+        result[r] = _row_quantile(&hist[r, 0], n, bins, q, &low[0], &high[0])
     return out
 
 
@@ -69,27 +75,30 @@ def interval_quantiles(const unsigned int[:, :, ::1] hist, double q, const doubl
     """The q-quantile per (interval, call type) and per interval over all types (last column),
     from per (interval, call type) histograms."""
     cdef Py_ssize_t n = hist.shape[0], types = hist.shape[1], bins = hist.shape[2], j, k, b
+    cdef i64 count, all_types
+    cdef unsigned int value
     out = np.empty((n, types + 1), np.float64)
     cdef double[:, ::1] result = out
     if n == 0:
         return out
     if low.shape[0] < bins or high.shape[0] < bins:
         raise ValueError("interval_quantiles: fewer bin bounds than bins")
-    cdef i64 *row = <i64 *>grow(NULL, 3 * bins, sizeof(i64))
-    cdef i64 *total = row + bins
-    cdef i64 *cumulative = row + 2 * bins
+    cdef i64 *total = <i64 *>grow(NULL, bins, sizeof(i64))
     for j in range(n):
         for b in range(bins):
             total[b] = 0
+        all_types = 0
         for k in range(types):
+            count = 0
             for b in range(bins):
-                row[b] = hist[j, k, b]
-                total[b] += row[b]
-            result[j, k] = _row_quantile(row, cumulative, bins, q, &low[0], &high[0])
-        result[j, types] = _row_quantile(total, cumulative, bins, q, &low[0], &high[0])
-    free(row)
+                value = hist[j, k, b]
+                count += value
+                total[b] += value
+            all_types += count
+            result[j, k] = _row_quantile(&hist[j, k, 0], count, bins, q, &low[0], &high[0])
+        result[j, types] = _row_quantile(total, all_types, bins, q, &low[0], &high[0])
+    free(total)
     return out
-
 
 
 # -- time on duty -----------------------------------------------------------------------------
