@@ -99,6 +99,26 @@ class IvrRecords:
 
 
 @dataclass
+class RedialRecords:
+    """Which caller each call row belongs to (scenarios with redials; indexed by call id, as
+    CallRecords): the input calls come first (their ids unchanged), then the redial attempts in
+    the order they were created (sim.model.redials).
+
+    first: the id of the caller's first attempt (its own id for a first attempt);
+    attempt: 1 for a first attempt, 2 for the first redial, ...
+    """
+
+    first: np.ndarray  # int64
+    attempt: np.ndarray  # int32
+
+    @classmethod
+    def of(cls, n_input: int, redial_first, redial_attempt) -> "RedialRecords":
+        """The table of n_input input calls followed by the given redials."""
+        return cls(first=np.concatenate((np.arange(n_input, dtype=np.int64), np.asarray(redial_first, np.int64))),
+                   attempt=np.concatenate((np.ones(n_input, np.int32), np.asarray(redial_attempt, np.int32))))
+
+
+@dataclass
 class LegRecords:
     """One row per service leg: a stretch of one call with one agent (talk, then wrap-up).
 
@@ -214,6 +234,7 @@ class EngineOutput:
     attempts: Optional[AttemptRecords] = None  # outbound dial attempts (scenarios with campaigns; kept in both modes)
     present: Optional[np.ndarray] = None  # bool per agent: who came (absenteeism); None: everyone
     ivr: Optional[IvrRecords] = None  # the IVR stage of every call (scenarios with an IVR, with records)
+    redials: Optional[RedialRecords] = None  # each call row's caller (scenarios with redials, with records)
 
     def service_legs(self) -> LegRecords:
         """The run's service legs (recorded, or read off the call records)."""

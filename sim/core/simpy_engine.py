@@ -62,6 +62,8 @@ from sim.core.model_tables import model_tables
 from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
 from sim.core.simpy_ivr import IvrMenus
 from sim.core.simpy_outbound import Outbound
+from sim.core.simpy_redials import Redials
+from sim.model.redials import has_redials
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
 from sim.policies import agent_selection, call_selection, routing
@@ -127,13 +129,13 @@ class TimedEnvironment(simpy.Environment):
 
 
 class Call:  # (type and arrival: the queue it joins and when; after an IVR menu, not the dialled type and arrival)
-    __slots__ = ("id", "type", "arrival", "talk", "wrapup", "patience", "state", "records", "row")
+    __slots__ = ("id", "type", "arrival", "talk", "wrapup", "patience", "state", "records", "row", "caller")
 
     def __init__(self, call_id, call_type, arrival, talk, wrapup, patience, records, row):
         self.id, self.type, self.arrival = call_id, call_type, arrival
         self.talk, self.wrapup, self.patience = talk, wrapup, patience
         self.state = WAITING
-        self.records, self.row = records, row
+        self.records, self.row, self.caller = records, row, None  # caller: its redial state (simpy_redials)
 
 
 class Agent:
@@ -203,6 +205,7 @@ class _CallCenter:
         self.sl_threshold = scenario.kpi.sl_threshold
         self.outbound = Outbound(self, contacts) if scenario.campaigns else None
         self.ivr = IvrMenus(self, tables.ivr, tables.ivr_ports) if tables.ivr.any() else None
+        self.redials = Redials(self, scenario) if has_redials(scenario) else None
 
     def run(self) -> EngineOutput:
         env = self.env
@@ -213,8 +216,11 @@ class _CallCenter:
             self.outbound.start()
         env.run()
         attempts = None if self.outbound is None else self.outbound.records()
-        return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log(), attempts=attempts,
-                            present=self.present, ivr=None if self.ivr is None else self.ivr.records())
+        n, redials = sum(len(b) for b in self.blocks), self.redials
+        return EngineOutput("simpy", CallRecords.concatenate(self.blocks + (redials.parts if redials else [])),
+                            self.agent_log(), attempts=attempts, present=self.present,
+                            ivr=None if self.ivr is None else self.ivr.records(),
+                            redials=None if redials is None else redials.records(n))
 
     # -- processes -------------------------------------------------------------------------
 
@@ -227,12 +233,15 @@ class _CallCenter:
             self.blocks.append(records)
             columns = zip(block.arrival.tolist(), block.call_type.tolist(), block.talk.tolist(),
                           block.wrapup.tolist(), block.patience.tolist())
-            ivr_time, ivr_choice = self.ivr.block(block) if self.ivr is not None else (None, None)
+            ivr_time, ivr_choice = self.ivr.block(block) if self.ivr is not None else ([None] * len(block),) * 2
+            draws = self.redials.block(block) if self.redials is not None else None
             for row, (t, k, talk, wrapup, patience) in enumerate(columns):
                 call_id = block.first_id + row
                 yield env.at(t, ARRIVAL, call_id)
                 call = Call(call_id, k, t, talk, wrapup, patience, records, row)
-                if ivr_time is None or not self.ivr.arrive(call, ivr_time[row], ivr_choice[row]):
+                if draws is not None:
+                    self.redials.attach(call, draws, row, ivr_time[row], ivr_choice[row])
+                if self.ivr is None or not self.ivr.arrive(call, ivr_time[row], ivr_choice[row]):
                     self.arrive(call)
 
     def agent(self, agent: Agent):
@@ -298,9 +307,14 @@ class _CallCenter:
         if self.in_system >= self.trunks:
             call.records.outcome[call.row] = BLOCKED
             call.records.end_time[call.row] = now
-            return
+            return self.failed(call, True)
         self.in_system += 1
         self.route(call)
+
+    def failed(self, call: Call, blocked: bool) -> None:
+        """The call's attempt ended blocked or abandoned (now): its caller may redial."""
+        if self.redials is not None:
+            self.redials.failed(call, blocked)
 
     def route(self, call: Call) -> None:
         """A call joins its type's queue now (on arrival, or leaving an IVR menu): an idle agent
@@ -329,6 +343,7 @@ class _CallCenter:
         self.left[call.type] += 1
         self.in_system -= 1
         call.records.outcome[call.row], call.records.end_time[call.row] = ABANDONED, self.env.now
+        self.failed(call, False)
 
     def overflow(self, call: Call, group: int) -> None:
         if call.state == WAITING and self.idle[group]:
