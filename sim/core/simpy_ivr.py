@@ -48,7 +48,8 @@ class IvrMenus:
         if center.in_system >= center.trunks or self.in_menu >= self.ports:
             call.records.outcome[call.row] = BLOCKED
             call.records.end_time[call.row] = now
-            center.failed(call, True)
+            if center.redials is not None:
+                center.redials.failed(call, True)
             return True
         center.in_system += 1
         self.in_menu += 1
