@@ -831,7 +831,7 @@ cdef class FastCore:
         ``close`` first."""
         if not self.tally:
             raise RuntimeError("tallies: this run did not keep tallies")
-        return {"calls": self.n_calls,
+        return {"calls": self.n_rows,  # (input calls, and redial attempts)
                 "slots": self.slots.used,  # call slots ever used: the most calls waiting at once
                 **self.kpi.arrays()}
 
