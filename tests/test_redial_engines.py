@@ -44,7 +44,7 @@ def assert_identical(scenario, simpy_inputs, fast_inputs):
 def check_journeys(scenario, out, blocks):
     """Every caller's attempts, read off the records, against the rule and the caller's draws:
     attempts 1, 2, ... in row order, only after an abandoned or blocked attempt whose u is below
-    the outcome's probability and within max_attempts, each redial arriving its delay after the
+    the outcome's probability, within max_attempts and before the horizon's end, each redial arriving its delay after the
     previous attempt ended, of the same type; and no redial missing where the rule asks for one.
     Returns (redials, callers who redialled after a block)."""
     r, link = out.records, out.redials
@@ -67,7 +67,8 @@ def check_journeys(scenario, out, blocks):
             outcome = r.outcome[row]
             p = 0.0 if rule is None else {ABANDONED: rule.probability_abandoned, BLOCKED: rule.probability_blocked}.get(
                 int(outcome), 0.0)
-            may = rule is not None and a < rule.max_attempts
+            may = (rule is not None and a < rule.max_attempts
+                   and r.end_time[row] + draws["redial_delay"][first, a - 1] < scenario.horizon_end)
             redials = may and draws["redial_u"][first, a - 1] < p
             assert (nxt is not None) == redials, (first, a)
             if nxt is not None:

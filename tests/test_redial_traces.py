@@ -1,7 +1,7 @@
 """Exact traces of the redial rule (sim.model.redials) on both engines: an abandon followed by a
 redial linked to its first attempt (and one whose draw says no), a blocked caller redialling
-(blocked again, then through), the attempt limit, a redial through the type's IVR menu again,
-and redials tying with fresh arrivals at one instant.
+(blocked again, then through), the attempt limit, the horizon's end, a redial through the
+type's IVR menu again, and redials tying with fresh arrivals at one instant.
 
 Calls and their redial draws are given explicitly; every expected time is worked out by hand.
 Rows: the input calls in id order, then the redials in the order they were created.
@@ -21,10 +21,11 @@ NAN = math.nan
 OUTCOME = {code: name.lower() for name, code in OUTCOMES.items()}
 
 
-def scenario_with(redial, headcount=1, **extra):
+def scenario_with(redial, headcount=1, intervals=1, interval_minutes=60, **extra):
     a = {"arrival_rate": 0, "talk_time": deterministic(10), "patience": deterministic(1000),
          "route": [{"group": "g"}], "redial": redial}
-    return day_scenario({"a": {**a, **extra.pop("type", {})}}, {"g": {"headcount": headcount}}, **extra)
+    return day_scenario({"a": {**a, **extra.pop("type", {})}}, {"g": {"headcount": headcount}}, intervals,
+                        interval_minutes, **extra)
 
 
 def run(engine, scenario, arrival, talk, patience, u, delay, redial_patience, decisions=None):
@@ -120,3 +121,14 @@ def test_a_redial_and_a_fresh_call_waiting_from_one_instant_keep_their_order_of_
     r = run(engine, scenario, [0, 10, 50], [100, 10, 10], [1000, 10, 1000], u=[[0, 0]] * 3,
             delay=[[1, 1], [30, 1], [1, 1]], redial_patience=[[1000, 1000]] * 3)
     assert same(r["answer"], [0, NAN, 110, 100])
+
+
+def test_no_redial_at_or_after_the_horizons_end(engine):
+    scenario = scenario_with(REDIAL, intervals=1, interval_minutes=1)  # calls arrive in [0, 60)
+    # the agent talks 0..100. 1 abandons at 30: its redial would come at 30 + 30 = 60, the end:
+    # none. 2 abandons at 25 and redials at 25 + 30 = 55 (row 3), abandons at 56; its next
+    # redial would come at 56 + 10 = 66: none.
+    r = run(engine, scenario, [0, 10, 20], [100, 10, 10], [1000, 20, 5], u=[[0, 0]] * 3,
+            delay=[[1, 1], [30, 1], [30, 10]], redial_patience=[[1, 1], [1, 1], [1, 1]])
+    assert r["arrival"] == [0, 10, 20, 55] and r["end"] == [100, 30, 25, 56]
+    assert r["first"] == [0, 1, 2, 2]

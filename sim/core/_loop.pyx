@@ -526,15 +526,17 @@ cdef class FastCore:
 
     cdef int attempt_failed(self, int entry, bint blocked) except -1:
         """The caller's attempt ended now, blocked or abandoned: its draw says whether it redials
-        (a REDIAL event, a record row now); else the caller is done, lost."""
+        (a REDIAL event, a record row now) unless the redial would come at or after the horizon's
+        end; else the caller is done, lost."""
         cdef Caller *p = &self.callers.items[entry]
         cdef int w = self.callers.width, a = p.attempt, k = p.type
         cdef double *d = &self.callers.draws[<i64>entry * 3 * w]
         cdef double when
         if self.tally and not p.early and a == 1:
             self.kpi.count(p.interval, k, C_FIRST_LOST)
-        if a < self.redial_max[k] and d[a - 1] < (self.redial_blocked[k] if blocked else self.redial_abandoned[k]):
-            when = self.now + d[w + a - 1]
+        when = self.now + d[w + a - 1]
+        if a < self.redial_max[k] and d[a - 1] < (self.redial_blocked[k] if blocked else self.redial_abandoned[k]) \
+                and when < self.horizon_end:
             p.attempt, p.next_row = a + 1, self.n_rows
             self.n_rows += 1
             if self.keep_records:

@@ -4,7 +4,8 @@ attempts so far, its pre-drawn rows); when an attempt ends abandoned or blocked 
 so, a redial is created at once (numbered in creation order, its record row appended after the
 input calls') and arrives at the REDIAL event (class after IVR_END, before ARRIVAL: at one instant
 redials arrive after every other event and before fresh calls; among themselves in creation
-order), as a new call of the caller's type: through its IVR menu if it has one, else routed as
+order; a redial that would come at or after the horizon's end is not made, as no fresh call
+arrives then), as a new call of the caller's type: through its IVR menu if it has one, else routed as
 any arrival (blocked if every trunk is taken).
 """
 
@@ -40,6 +41,7 @@ class Redials:
         self.p_abandoned = tables["redial_abandoned"].tolist()
         self.p_blocked = tables["redial_blocked"].tolist()
         self.max = tables["redial_max"].tolist()
+        self.horizon_end = scenario.horizon_end
         self.parts: List[CallRecords] = []  # one row per redial, in creation order
         self.first: List[int] = []
         self.attempt: List[int] = []
@@ -65,6 +67,8 @@ class Redials:
             return
         center, number = self.center, len(self.parts)
         when = center.env.now + caller.delay[a - 1]
+        if not when < self.horizon_end:  # the center takes no new call after the horizon: none made
+            return
         records = CallRecords.empty(1)
         records.call_type[0], records.arrival[0] = k, when
         self.parts.append(records)

@@ -5,7 +5,8 @@ The rule. A caller's attempt that ends ABANDONED (left the queue: short abandons
 BLOCKED (trunks or IVR ports full) is followed, with probability ``probability_abandoned`` or
 ``probability_blocked``, by a new attempt of the same call type ``delay`` after that end (the
 abandon time, or the blocked arrival), unless the caller has made ``max_attempts`` attempts (the
-first one counts). A caller who hangs up in an IVR menu, is self-served, is answered or is still
+first one counts), and unless that redial would come at or after the horizon's end (no call,
+fresh or redial, arrives after it: the caller is then lost). A caller who hangs up in an IVR menu, is self-served, is answered or is still
 waiting at the end makes no further attempt. A redial is a new call of the caller's dialled type:
 its route and priority, and its IVR menu if the type has one.
 
