@@ -120,6 +120,8 @@ cdef class FastCore:
     cdef double *in_redial_delay
     cdef double *in_redial_patience
     cdef i64 n_rows, block_row_first
+    cdef i64 *caller_counts  # (with tallies) [(interval * n_types + type) * N_CALLER_COUNTS + field]
+    cdef int n_intervals
 
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
@@ -167,6 +169,9 @@ cdef class FastCore:
             self.redial_max = <int *>zeros(self.n_types, sizeof(int))
             memcpy(self.redial_max, &redial_max[0], self.n_types * sizeof(int))
             self.callers.width = redial_width
+            if tally:
+                self.caller_counts = <i64 *>zeros(<i64>n_intervals * self.n_types * N_CALLER_COUNTS, sizeof(i64))
+        self.n_intervals = n_intervals
         self.outbound = outbound is not None
         if self.outbound:
             self.out = outbound
@@ -184,6 +189,7 @@ cdef class FastCore:
         records_free(&self.rec); free(self.waiting); free(self.within); free(self.left)
         free(self.has_ivr); ivr_records_free(&self.ivr_rec)
         free(self.redial_abandoned); free(self.redial_blocked); free(self.redial_max); callers_free(&self.callers)
+        free(self.caller_counts)
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -365,7 +371,7 @@ cdef class FastCore:
             if arrival >= self.kpi.warmup:
                 self.kpi.count(interval, k, C_ARRIVED)
                 if self.any_redial:
-                    self.kpi.count(interval, k, C_CALLERS)
+                    self.caller_count(interval, k, CC_CALLERS)
         if self.trunks >= 0 and self.in_system >= self.trunks:
             if self.keep_records:
                 self.rec.outcome[row] = BLOCKED
@@ -413,7 +419,7 @@ cdef class FastCore:
         if self.tally:
             call.interval = self.kpi.interval_of(arrival)
             if self.any_redial and not call.early:
-                self.kpi.count(call.interval, k, C_CALLERS)
+                self.caller_count(call.interval, k, CC_CALLERS)
         if self.any_redial:
             call.caller = self.caller_of(i, id, call.interval)
         return self.ivr_admit(&call, self.in_ivr_time[i])
@@ -500,6 +506,10 @@ cdef class FastCore:
 
     # -- redials (sim.model.redials) ------------------------------------------------------------
 
+    cdef inline void caller_count(self, int interval, int k, int field) noexcept:
+        """Add one to caller-level count ``field`` (CC_...) of type k in the interval (tallies)."""
+        self.caller_counts[(<i64>interval * self.n_types + k) * N_CALLER_COUNTS + field] += 1
+
     cdef int load_redial_draws(self, i64 n, double[::1] u, double[::1] delay, double[::1] patience) except -1:
         cdef i64 w = self.callers.width
         if u is None or delay is None or patience is None or u.shape[0] != n * w or delay.shape[0] != n * w \
@@ -533,7 +543,7 @@ cdef class FastCore:
         cdef double *d = &self.callers.draws[<i64>entry * 3 * w]
         cdef double when
         if self.tally and not p.early and a == 1:
-            self.kpi.count(p.interval, k, C_FIRST_LOST)
+            self.caller_count(p.interval, k, CC_FIRST_LOST)
         when = self.now + d[w + a - 1]
         if a < self.redial_max[k] and d[a - 1] < (self.redial_blocked[k] if blocked else self.redial_abandoned[k]) \
                 and when < self.horizon_end:
@@ -547,7 +557,7 @@ cdef class FastCore:
             heap_push(&self.events, when, REDIAL, self.callers.n_redials, EV_REDIAL, entry)
             return redial_logged(&self.callers, p.first, a + 1)
         if self.tally and not p.early:
-            self.kpi.count(p.interval, k, C_CALLERS_LOST)
+            self.caller_count(p.interval, k, CC_CALLERS_LOST)
         caller_release(&self.callers, entry)
         return 0
 
@@ -564,9 +574,9 @@ cdef class FastCore:
         if self.tally:
             call.interval = self.kpi.interval_of(self.now)
             if not call.early:
-                self.kpi.count(call.interval, p.type, C_REDIALS)
+                self.caller_count(call.interval, p.type, CC_REDIALS)
             if not p.early:
-                self.kpi.count(p.interval, p.type, C_CALLER_REDIALS)
+                self.caller_count(p.interval, p.type, CC_CALLER_REDIALS)
         if self.has_ivr[p.type]:
             return self.ivr_admit(&call, p.ivr_time)
         if self.tally and not call.early:
@@ -833,9 +843,13 @@ cdef class FastCore:
         ``close`` first."""
         if not self.tally:
             raise RuntimeError("tallies: this run did not keep tallies")
-        return {"calls": self.n_rows,  # (input calls, and redial attempts)
-                "slots": self.slots.used,  # call slots ever used: the most calls waiting at once
-                **self.kpi.arrays()}
+        arrays = {"calls": self.n_rows,  # (input calls, and redial attempts)
+                  "slots": self.slots.used,  # call slots ever used: the most calls waiting at once
+                  **self.kpi.arrays()}
+        if self.any_redial:
+            arrays["caller_counts"] = _array(self.caller_counts, <i64>self.n_intervals * self.n_types * N_CALLER_COUNTS,
+                                             np.int64).reshape((self.n_intervals, self.n_types, N_CALLER_COUNTS))
+        return arrays
 
     def attempts(self):
         """The outbound attempts' columns (sim.core.records.AttemptRecords order), or None."""

@@ -91,12 +91,13 @@ BLENDING = ("threshold", "threshold_no_queue", "threshold_sl_floor")
 # -- streaming tallies ----------------------------------------------------------------------
 # Per (interval, call type) of the measured calls: counts, then sums (sim.kpi.streaming reads them).
 TALLY_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished",
-                "answered_within_T", "late_abandoned", "self_served", "ivr_abandoned",
-                # caller-level (redials): first attempts, by the interval of their arrival; redial
-                # attempts, by theirs; by the interval of the caller's first attempt: its redials,
-                # first attempts that ended abandoned or blocked, callers whose last attempt did
-                "callers", "redials", "caller_redials", "first_lost", "callers_lost")
+                "answered_within_T", "late_abandoned", "self_served", "ivr_abandoned")
 TALLY_SUMS = ("wait_answered", "wait_left", "handle", "talk")
+# Caller-level counts per (interval, call type dialled), kept apart (only with redials, so the
+# layout above and its cost stay as they were without): first attempts, by the interval of their
+# arrival; redial attempts, by theirs; by the interval of the caller's first attempt: its redials,
+# first attempts that ended abandoned or blocked, callers whose last attempt did (sim.kpi.callers).
+CALLER_COUNTS = ("callers", "redials", "caller_redials", "first_lost", "callers_lost")
 # Wait histograms: bin 0 holds waits of exactly 0, bin 1 waits below 2**MIN_EXP s, then
 # 2**LOG2 log-spaced bins per doubling up to 2**MAX_EXP s, then one bin for longer waits.
 HISTOGRAM_MIN_EXP = -4
@@ -129,6 +130,8 @@ def constants() -> dict:
     values.update(N_COUNTS=len(TALLY_COUNTS), N_SUMS=len(TALLY_SUMS))
     values.update({f"C_{name.upper()}": i for i, name in enumerate(TALLY_COUNTS)})
     values.update({f"S_{name.upper()}": i for i, name in enumerate(TALLY_SUMS)})
+    values.update(N_CALLER_COUNTS=len(CALLER_COUNTS))
+    values.update({f"CC_{name.upper()}": i for i, name in enumerate(CALLER_COUNTS)})
     values.update(MIN_EXP=HISTOGRAM_MIN_EXP, MAX_EXP=HISTOGRAM_MAX_EXP,
                   INTERVAL_LOG2=INTERVAL_HISTOGRAM_LOG2, SUMMARY_LOG2=SUMMARY_HISTOGRAM_LOG2,
                   INTERVAL_BINS=histogram_bins(INTERVAL_HISTOGRAM_LOG2),

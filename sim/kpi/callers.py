@@ -29,7 +29,7 @@ from sim.kpi.frames import frame, strings
 from sim.model.redials import has_redials
 from sim.model.scenario import Scenario
 
-COUNTS = ("callers", "redials", "caller_redials", "first_lost", "callers_lost")
+COUNTS = protocol.CALLER_COUNTS  # callers, redials, caller_redials, first_lost, callers_lost
 
 
 def counts_from_records(scenario: Scenario, records: CallRecords, redials: RedialRecords) -> dict:
@@ -64,7 +64,7 @@ def counts_from_records(scenario: Scenario, records: CallRecords, redials: Redia
 
 def counts_from_tallies(tallies: dict) -> dict:
     """The five counts per (interval, call type), from the fast engine's streaming tallies."""
-    return {name: tallies["counts"][..., protocol.TALLY_COUNTS.index(name)] for name in COUNTS}
+    return {name: tallies["caller_counts"][..., protocol.CALLER_COUNTS.index(name)] for name in COUNTS}
 
 
 def caller_columns(counts: dict) -> dict:
