@@ -18,7 +18,9 @@ One extension module, in files included textually (Cython ``include``) from besi
   _agents.pxi    the agents' spells, state and idle lists (per group, longest idle first), their log;
   _routing.pxi   the routing tables and choices (group for an arriving call, call for an agent);
   _tallies.pxi   the streaming KPI tallies (class Tallies);
-  _records.pxi   the per-call records (columns indexed by call id);
+  _records.pxi   the per-call records (columns indexed by record row: the call id, but with
+                 redials rows in the order they were created, put in call order when read);
+  _redials.pxi   the callers who may redial (sim.model.redials), the redials' links and rows;
   _attempts.pxi  the per-attempt records of outbound campaigns (columns indexed by attempt id);
   _outbound.pxi  class Outbound: the campaigns' state, the dialler, the outbound events;
   _loop.pyx      class FastCore: setup, the event handlers and their dispatch (answering calls,

@@ -22,7 +22,8 @@ SELF_SERVED, IVR_ABANDONED = OUTCOMES["SELF_SERVED"], OUTCOMES["IVR_ABANDONED"]
 
 @dataclass
 class CallRecords:
-    """Column arrays indexed by call id (calls are numbered in arrival order).
+    """Column arrays indexed by call id (calls are numbered in arrival order; with redials, the
+    redial attempts follow the input calls, in the order they were created: RedialRecords).
 
     answer_time: when an agent picked the call up (NaN if never);
     end_time: when the caller left: end of talk, moment of abandoning, arrival if blocked
