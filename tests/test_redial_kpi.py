@@ -174,3 +174,26 @@ def test_a_caller_counts_by_its_first_attempt_and_attempts_by_their_own_arrival_
         row = r.callers.set_index("call_type").loc["a"]
         assert (row.callers, row.redials, row.attempts_per_caller) == (1, 2, 1.0)
         assert row.first_attempt_loss == 1.0 and row.caller_loss == 1.0
+
+
+def test_the_command_writes_and_prints_the_caller_tables_and_erlang_x(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "configs" / "scenario").mkdir(parents=True)
+    (tmp_path / "configs" / "scenario" / "redialling.yaml").write_text(
+        "defaults:\n  - single_queue\n  - _self_\nhorizon:\n  hours: 10\ncall_types:\n  calls:\n    redial:\n"
+        "      probability_abandoned: 0.6\n      probability_blocked: 0.6\n      max_attempts: 30\n"
+        "      delay: {kind: exponential, mean: 1800}\n")
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, "-m", "sim.cli", "--config-dir", str(tmp_path / "configs"),
+                           "scenario=redialling", "output.plots=false", f"hydra.run.dir={out}"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Callers (with redials" in done.stdout and "Against Erlang X" in done.stdout, done.stdout
+    callers = pd.read_csv(out / "callers.csv")
+    assert list(callers.columns[-5:]) == ["callers", "redials", "attempts_per_caller", "first_attempt_loss",
+                                          "caller_loss"]
+    summary = pd.read_csv(out / "summary.csv").set_index("call_type")
+    assert summary.loc["total", "arrived"] == callers.set_index("call_type").loc["total", ["callers", "redials"]].sum()
+    assert (out / "caller_intervals.csv").exists() and "Callers (with redials" in (out / "report.html").read_text()
