@@ -14,6 +14,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from sim.kpi import callers as caller_kpi
 from sim.kpi import outbound as outbound_kpi
 from sim.kpi import record_tables as record_kpi
 from sim.kpi import streaming as stream_kpi
@@ -55,6 +56,10 @@ class Results:
     campaign_intervals: Optional[pd.DataFrame] = None
     group_time: Optional[pd.DataFrame] = None
     group_time_intervals: Optional[pd.DataFrame] = None
+    # caller-level KPIs of a scenario with redials (sim.kpi.callers; None without): per call type,
+    # per interval x call type
+    callers: Optional[pd.DataFrame] = None
+    caller_intervals: Optional[pd.DataFrame] = None
 
 
 def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True,
@@ -104,6 +109,7 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
         group_intervals=group_intervals, attempts=output.attempts,
         **outbound_kpi.tables(scenario, output.attempts, window_end, groups, group_intervals),
     )
+    results.callers, results.caller_intervals = caller_kpi.tables(scenario, output)
     results.theory = theory.compare(results)
     return results
 

@@ -24,7 +24,10 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     adherence, run on the spells realised for the case's seed (added with issue 13);
   * ``ivr/random/<i>``, ``ivr/grid/<i>``: random and grid days whose call types have IVR menus
     (self-service, hang-ups, zero-outs to their own or other queues, port limits); grid days with
-    IVR times on the 10 s grid; their IVR records are digested too (``ivr``; added with issue 14).
+    IVR times on the 10 s grid; their IVR records are digested too (``ivr``; added with issue 14);
+  * ``redials/random/<i>``, ``redials/grid/<i>``: random and grid days whose call types redial
+    after abandons and blocks (some with IVR menus, trunks often limited); grid days with redial
+    draws on the 10 s grid; their redial records are digested too (``redials``; issue 14).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -51,6 +54,7 @@ N_GRID = 200
 N_RANDOM_POLICIES = 100  # random days also run under each alternative policy (all grid days are)
 N_SHRINKAGE = 25  # random days and grid days each, with shrinkage
 N_IVR = 30  # random days and grid days each, with IVR menus
+N_REDIALS = 30  # random days and grid days each, with redials
 
 
 def _head_start(data: dict) -> dict:
@@ -278,6 +282,38 @@ def ivr_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
     return {**calls, "decisions": {"ivr_time": 10.0 * rng.integers(0, 12, n), "ivr_choice": choice}}
 
 
+def redial_day(rng: np.random.Generator, data: dict, grid: bool) -> dict:
+    """A random or grid day whose call types redial (always the first, after abandons), with an
+    IVR menu on some (every third day) and trunks limited on half of the days."""
+    if rng.random() < 1 / 3:
+        data = ivr_day(rng, data, grid)
+    call_types = {}
+    for i, (name, spec) in enumerate(data["call_types"].items()):
+        if i > 0 and rng.random() < 0.5:
+            call_types[name] = spec
+            continue
+        call_types[name] = {**spec, "redial": {
+            "probability_abandoned": float(rng.choice([0.3, 0.8, 1.0] if i == 0 else [0.0, 0.5, 1.0])),
+            "probability_blocked": float(rng.choice([0.0, 0.5, 1.0])),
+            "delay": _distribution(rng, grid), "max_attempts": int(rng.integers(2 if i == 0 else 1, 5))}}
+    trunks = int(rng.integers(1, 8)) if rng.random() < 0.5 else data.get("trunks")
+    return {**data, "call_types": call_types, "trunks": trunks}
+
+
+def redial_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
+    """Redial draws for grid calls: u of 0, 0.4 or 0.9, delays and patience on the 10 s grid (and
+    the IVR decisions if the day has menus)."""
+    if any("ivr" in spec for spec in data["call_types"].values()):
+        calls = ivr_decisions(rng, data, calls)
+    n = len(calls["arrival"])
+    width = max(spec["redial"]["max_attempts"] - 1 for spec in data["call_types"].values()
+                if "redial" in spec and (spec["redial"]["probability_abandoned"] or spec["redial"]["probability_blocked"]))
+    draws = {"redial_u": rng.choice([0.0, 0.4, 0.9], (n, width)),
+             "redial_delay": 10.0 * rng.integers(0, 12, (n, width)),
+             "redial_patience": 10.0 * rng.integers(0, 12, (n, width))}
+    return {**calls, "decisions": {**calls.get("decisions", {}), **draws}}
+
+
 def cases() -> Iterator[Tuple[str, dict, int, dict]]:
     """(case id, scenario dict, seed, given calls or None) for every case of the corpus."""
     for name, data, seed, _ in _shipped():
@@ -309,6 +345,12 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         data = random_day(rng, grid=True)
         calls = grid_calls(rng, data)
         yield f"ivr/grid/{i}", ivr_day(rng, data, grid=True), 6000 + i, ivr_decisions(rng, data, calls)
+    for i in range(N_REDIALS):
+        rng = np.random.default_rng([20261416, i])
+        yield f"redials/random/{i}", redial_day(rng, random_day(rng, grid=False), grid=False), 7000 + i, None
+        rng = np.random.default_rng([20261417, i])
+        data = redial_day(rng, random_day(rng, grid=True), grid=True)
+        yield f"redials/grid/{i}", data, 8000 + i, redial_decisions(rng, data, grid_calls(rng, data))
 
 
 def _blended_grid_calls(seed: int) -> dict:
@@ -321,7 +363,8 @@ def _blended_grid_calls(seed: int) -> dict:
 
 
 def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, object]:
-    """The engine's (records, agent log, attempts or None, IVR records or None) for one case, or None
+    """The engine's (records, agent log, attempts or None, IVR records or None, redial records or
+    None) for one case, or None
     if the scenario is invalid."""
     from sim.core.engines import realised_spells
     from sim.errors import ConfigError
@@ -339,7 +382,7 @@ def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, obje
         out = engine.run(scenario, inputs, contacts=contact_draws(scenario, seed), spells=spells)
     else:
         out = engine.run(scenario, inputs, spells=spells)
-    return out.records, out.agents, out.attempts, out.ivr
+    return out.records, out.agents, out.attempts, out.ivr, out.redials
 
 
 def compute(engine, kind: str = None) -> Dict[str, Dict]:
@@ -353,12 +396,14 @@ def compute(engine, kind: str = None) -> Dict[str, Dict]:
         if out is None:
             corpus[name] = {"invalid": True}
             continue
-        records, agents, attempts, ivr = out
+        records, agents, attempts, ivr, redials = out
         corpus[name] = {"calls": len(records.arrival), "records": digest(records), "agents": digest(agents)}
         if attempts is not None:
             corpus[name].update(attempts=digest(attempts), n_attempts=len(attempts))
         if ivr is not None:
             corpus[name].update(ivr=digest(ivr))
+        if redials is not None:
+            corpus[name].update(redials=digest(redials), n_redials=int((redials.attempt > 1).sum()))
     return corpus
 
 
@@ -371,7 +416,7 @@ def engines() -> Dict[str, Callable]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
-    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr"],
+    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}

@@ -254,3 +254,23 @@ def ivr_scenarios(draw):
         data["call_types"][name]["ivr"] = menu
     data["ivr_ports"] = draw(st.none() | st.integers(1, 10))
     return data
+
+
+# -- redials (issue 14) ---------------------------------------------------------------------------
+
+@st.composite
+def redial_scenarios(draw, ivr=False):
+    """A random day (as ``scenarios``, or with ``ivr`` as ``ivr_scenarios``) whose call types have,
+    some of them (the first always), a redial rule: probabilities after an abandon and after a
+    block, a random delay and 1 to 4 attempts; trunks often limited, so that blocks happen."""
+    data = draw(ivr_scenarios() if ivr else scenarios())
+    for i, name in enumerate(data["call_types"]):
+        if i > 0 and not draw(st.booleans()):
+            continue
+        data["call_types"][name]["redial"] = {  # (the first type redials after abandons)
+            "probability_abandoned": draw(st.sampled_from([0.0, 0.3, 0.8, 1.0][i == 0:])),
+            "probability_blocked": draw(st.sampled_from([0.0, 0.5, 1.0])),
+            "delay": draw(DISTRIBUTIONS), "max_attempts": draw(st.integers(1 + (i == 0), 4))}
+    if draw(st.booleans()):
+        data["trunks"] = draw(st.integers(1, 6))
+    return data

@@ -9,6 +9,8 @@ cdef struct Call:  # a call in the system
     double wrapup
     double patience  # (only read when it leaves an IVR menu)
     i64 id
+    i64 row  # its row of the records (its id, but with redials: rows in the order they were created)
+    int caller  # (with redials) its caller's entry (sim/core/_redials.pxi), -1 if none
     int type  # the queue it joins (its type, or its IVR choice once it zeroes out)
     int interval  # of its arrival, for the tallies
     int choice  # (in an IVR menu) its pre-drawn way out: a call type, or IVR_SELF_SERVED / IVR_HUNG_UP

@@ -18,7 +18,9 @@ One extension module, in files included textually (Cython ``include``) from besi
   _agents.pxi    the agents' spells, state and idle lists (per group, longest idle first), their log;
   _routing.pxi   the routing tables and choices (group for an arriving call, call for an agent);
   _tallies.pxi   the streaming KPI tallies (class Tallies);
-  _records.pxi   the per-call records (columns indexed by call id);
+  _records.pxi   the per-call records (columns indexed by record row: the call id, but with
+                 redials rows in the order they were created, put in call order when read);
+  _redials.pxi   the callers who may redial (sim.model.redials), the redials' links and rows;
   _attempts.pxi  the per-attempt records of outbound campaigns (columns indexed by attempt id);
   _outbound.pxi  class Outbound: the campaigns' state, the dialler, the outbound events;
   _loop.pyx      class FastCore: setup, the event handlers and their dispatch (answering calls,
@@ -51,6 +53,7 @@ include "_agents.pxi"
 include "_routing.pxi"
 include "_tallies.pxi"
 include "_records.pxi"
+include "_redials.pxi"
 include "_attempts.pxi"
 include "_outbound.pxi"
 
@@ -107,6 +110,20 @@ cdef class FastCore:
     cdef int *in_ivr_choice
     cdef IvrRecs ivr_rec
     cdef double warmup
+    # redials (only if ``any_redial``; sim.model.redials): per type the probabilities after an
+    # abandon and after a block and the attempts allowed; the callers; the loaded block's draws;
+    # record rows so far (n_calls without redials) and the loaded block's first row
+    cdef bint any_redial
+    cdef double *redial_abandoned
+    cdef double *redial_blocked
+    cdef int *redial_max
+    cdef Callers callers
+    cdef double *in_redial_u
+    cdef double *in_redial_delay
+    cdef double *in_redial_patience
+    cdef i64 n_rows, block_row_first
+    cdef i64 *caller_counts  # (with tallies) [(interval * n_types + type) * N_CALLER_COUNTS + field]
+    cdef int n_intervals
 
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
@@ -117,7 +134,8 @@ cdef class FastCore:
                   double sl_threshold, double short_abandon, const double[::1] bucket_edges,
                   const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection,
                   bint talk_end_event, bint heap_arrivals=False, Outbound outbound=None, const signed char[::1] ivr=None,
-                  i64 ivr_ports=-1):
+                  i64 ivr_ports=-1, const double[::1] redial_abandoned=None, const double[::1] redial_blocked=None,
+                  const int[::1] redial_max=None, int redial_width=0):
         cdef int i
         self.n_types = priority.shape[0]
         self.n_groups = served_start.shape[0] - 1
@@ -147,6 +165,15 @@ cdef class FastCore:
                 self.has_ivr[i] = ivr[i] != 0
                 self.any_ivr = self.any_ivr or ivr[i] != 0
         self.ivr_ports = ivr_ports
+        self.any_redial = redial_width > 0
+        if self.any_redial:
+            self.redial_abandoned, self.redial_blocked = _doubles(redial_abandoned), _doubles(redial_blocked)
+            self.redial_max = <int *>zeros(self.n_types, sizeof(int))
+            memcpy(self.redial_max, &redial_max[0], self.n_types * sizeof(int))
+            self.callers.width = redial_width
+            if tally:
+                self.caller_counts = <i64 *>zeros(<i64>n_intervals * self.n_types * N_CALLER_COUNTS, sizeof(i64))
+        self.n_intervals = n_intervals
         self.outbound = outbound is not None
         if self.outbound:
             self.out = outbound
@@ -163,13 +190,17 @@ cdef class FastCore:
         queues_free(self.queues, self.n_types); slots_free(&self.slots); free(self.events.items)
         records_free(&self.rec); free(self.waiting); free(self.within); free(self.left)
         free(self.has_ivr); ivr_records_free(&self.ivr_rec)
+        free(self.redial_abandoned); free(self.redial_blocked); free(self.redial_max); callers_free(&self.callers)
+        free(self.caller_counts)
 
     # -- calls --------------------------------------------------------------------------------
 
     def load(self, double[::1] arrival, int[::1] call_type, double[::1] talk, double[::1] wrapup,
-             double[::1] patience, double[::1] ivr_time=None, int[::1] ivr_choice=None):
+             double[::1] patience, double[::1] ivr_time=None, int[::1] ivr_choice=None,
+             double[::1] redial_u=None, double[::1] redial_delay=None, double[::1] redial_patience=None):
         """Make the next block of calls (ids continue from the previous block) the one to read;
-        ``ivr_time`` and ``ivr_choice``: the calls' IVR decisions (required with an IVR).
+        ``ivr_time`` and ``ivr_choice``: the calls' IVR decisions (required with an IVR);
+        ``redial_*``: the calls' redial draws, ``redial_width`` per call, row after row (with redials).
 
         The previous block must have been read to the end (``run`` returned True).
         """
@@ -182,18 +213,25 @@ cdef class FastCore:
         if not (call_type.shape[0] == n and talk.shape[0] == n and wrapup.shape[0] == n
                 and patience.shape[0] == n):
             raise ValueError("load: the columns of a block must have the same length")
-        self.block = (arrival, call_type, talk, wrapup, patience, ivr_time, ivr_choice)
+        self.block = (arrival, call_type, talk, wrapup, patience, ivr_time, ivr_choice, redial_u, redial_delay,
+                      redial_patience)
         self.in_arrival, self.in_type, self.in_talk = &arrival[0], &call_type[0], &talk[0]
         self.in_wrapup, self.in_patience = &wrapup[0], &patience[0]
         if self.any_ivr:
             if ivr_time is None or ivr_choice is None or ivr_time.shape[0] != n or ivr_choice.shape[0] != n:
                 raise ValueError("load: the scenario has an IVR: give ivr_time and ivr_choice for every call")
             self.in_ivr_time, self.in_ivr_choice = &ivr_time[0], &ivr_choice[0]
+        if self.any_redial:
+            self.load_redial_draws(n, redial_u, redial_delay, redial_patience)
         self.n_calls = first + n
+        self.block_row_first = self.n_rows
+        self.n_rows += n
         if self.keep_records:
-            records_add(&self.rec, first, n, self.in_arrival, self.in_type)
+            records_add(&self.rec, self.block_row_first, n, self.in_arrival, self.in_type)
             if self.any_ivr:
-                ivr_records_add(&self.ivr_rec, first, n, self.in_type, self.has_ivr)
+                ivr_records_add(&self.ivr_rec, self.block_row_first, n, self.in_type, self.has_ivr)
+            if self.any_redial:
+                rows_mark(&self.callers, self.block_row_first, n, 0)
         if self.heap_arrivals:  # every arrival of the block as an event: (time, ARRIVAL, call id)
             for i in range(n):
                 heap_push(&self.events, arrival[i], ARRIVAL, first + i, EV_ARRIVAL, 0)
@@ -230,23 +268,25 @@ cdef class FastCore:
             self.left[c.type] += 1
             self.within[c.type] += self.now - c.arrival <= self.sl_threshold
         if self.keep_records:
-            self.rec.outcome[c.id] = ANSWERED
-            self.rec.answer[c.id] = self.now
-            self.rec.group[c.id] = g
-            self.rec.agent[c.id] = agent
-            self.rec.talk[c.id] = talk
-            self.rec.wrapup[c.id] = wrapup
+            self.rec.outcome[c.row] = ANSWERED
+            self.rec.answer[c.row] = self.now
+            self.rec.group[c.row] = g
+            self.rec.agent[c.row] = agent
+            self.rec.talk[c.row] = talk
+            self.rec.wrapup[c.row] = wrapup
+        if self.any_redial and c.caller >= 0:  # through: the caller is done
+            caller_release(&self.callers, c.caller)
         if self.tally:
             self.kpi.answered(c, g, talk, talk + wrapup, self.now)
             self.kpi.busy_step(g, 1, self.now)
         if not self.talk_end_event:
             if self.keep_records:
-                self.rec.end[c.id] = end
+                self.rec.end[c.row] = end
             if self.tally:
                 self.kpi.call_end(end)
             heap_push(&self.events, end + wrapup if wrapup > 0 else end, COMPLETION, agent, EV_WRAP_END, agent)
         else:  # the end of talk frees a trunk
-            self.agents.hand_id[agent] = c.id
+            self.agents.hand_id[agent] = c.row
             self.agents.wrap_in_hand[agent] = wrapup
             heap_push(&self.events, end, COMPLETION, agent, EV_TALK_END, agent)
         return 0
@@ -319,7 +359,7 @@ cdef class FastCore:
 
     cdef inline int arrive(self) except -1:
         """The next call of the block arrives (now)."""
-        cdef i64 i = self.block_next, id = self.block_first + self.block_next
+        cdef i64 i = self.block_next, id = self.block_first + self.block_next, row = self.block_row_first + i
         cdef int k = self.in_type[i], j, g, agent, slot, interval = 0
         cdef double arrival = self.in_arrival[i], patience = self.in_patience[i], delay
         cdef Call *c
@@ -332,20 +372,25 @@ cdef class FastCore:
             interval = self.kpi.interval_of(arrival)
             if arrival >= self.kpi.warmup:
                 self.kpi.count(interval, k, C_ARRIVED)
+                if self.any_redial:
+                    self.caller_count(interval, k, CC_CALLERS)
         if self.trunks >= 0 and self.in_system >= self.trunks:
             if self.keep_records:
-                self.rec.outcome[id] = BLOCKED
-                self.rec.end[id] = arrival
+                self.rec.outcome[row] = BLOCKED
+                self.rec.end[row] = arrival
             if self.tally:
                 if arrival >= self.kpi.warmup:
                     self.kpi.count(interval, k, C_BLOCKED)
                 self.kpi.call_end(arrival)
+            if self.any_redial:
+                self.attempt_failed(self.caller_of(i, id, interval), True)
             return 0
         self.in_system += 1
         g = select_group(&self.routing, self.agents.idle_head, k, arrival)
         if g >= 0:  # answered at once: the call never needs a slot, a queue entry or a timer
             call.arrival, call.talk, call.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
             call.id, call.type, call.interval, call.early = id, k, interval, arrival < self.warmup
+            call.row, call.caller = row, -1
             agent = self.agents.idle_head[g]
             idle_remove(&self.agents, agent)
             return self.serve(agent, &call)
@@ -353,6 +398,9 @@ cdef class FastCore:
         c = &self.slots.calls[slot]
         c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
         c.id, c.type, c.interval, c.state, c.early = id, k, interval, CALL_WAITING, arrival < self.warmup
+        c.row, c.caller = row, -1
+        if self.any_redial:
+            c.caller = self.caller_of(i, id, interval)
         self.enqueue(k, slot, id)
         if patience < INFINITY:
             heap_push(&self.events, arrival + patience, ABANDON, id, EV_ABANDON, slot)
@@ -365,60 +413,81 @@ cdef class FastCore:
 
     cdef int enter_ivr(self, i64 i, i64 id, int k, double arrival) except -1:
         """(Not inlined: the usual path stays compact.) Call i of the block, of a type with an IVR,
-        arrives now: blocked if every trunk or every port is taken, else it enters the menu (in a
-        slot, until its IVR_END event)."""
-        cdef int interval = 0, slot
-        cdef Call *c
+        arrives now: ``ivr_admit``."""
+        cdef Call call
+        call.arrival, call.talk, call.wrapup, call.patience = arrival, self.in_talk[i], self.in_wrapup[i], self.in_patience[i]
+        call.id, call.row, call.type, call.interval, call.early = id, self.block_row_first + i, k, 0, arrival < self.warmup
+        call.choice, call.caller = self.in_ivr_choice[i], -1
         if self.tally:
-            interval = self.kpi.interval_of(arrival)
+            call.interval = self.kpi.interval_of(arrival)
+            if self.any_redial and not call.early:
+                self.caller_count(call.interval, k, CC_CALLERS)
+        if self.any_redial:
+            call.caller = self.caller_of(i, id, call.interval)
+        return self.ivr_admit(&call, self.in_ivr_time[i])
+
+    cdef int ivr_admit(self, Call *call, double ivr_time) except -1:
+        """The call (filled in but for its state), of a type with an IVR, arrives now: blocked if
+        every trunk or every port is taken, else it enters the menu (in a slot, until its IVR_END
+        event)."""
+        cdef int slot
         if (self.trunks >= 0 and self.in_system >= self.trunks) or (self.ivr_ports >= 0 and self.in_menu >= self.ivr_ports):
             if self.keep_records:
-                self.rec.outcome[id] = BLOCKED
-                self.rec.end[id] = arrival
+                self.rec.outcome[call.row] = BLOCKED
+                self.rec.end[call.row] = self.now
             if self.tally:
-                if arrival >= self.warmup:
-                    self.kpi.count(interval, k, C_ARRIVED)
-                    self.kpi.count(interval, k, C_BLOCKED)
-                self.kpi.call_end(arrival)
+                if not call.early:
+                    self.kpi.count(call.interval, call.type, C_ARRIVED)
+                    self.kpi.count(call.interval, call.type, C_BLOCKED)
+                self.kpi.call_end(self.now)
+            if self.any_redial:
+                self.attempt_failed(call.caller, True)
             return 0
         self.in_system += 1
         self.in_menu += 1
         slot = slot_new(&self.slots)
-        c = &self.slots.calls[slot]
-        c.arrival, c.talk, c.wrapup, c.patience = arrival, self.in_talk[i], self.in_wrapup[i], self.in_patience[i]
-        c.id, c.type, c.interval, c.state, c.early = id, k, interval, CALL_IN_IVR, arrival < self.warmup
-        c.choice = self.in_ivr_choice[i]
-        heap_push(&self.events, arrival + self.in_ivr_time[i], IVR_END, id, EV_IVR_END, slot)
+        self.slots.calls[slot] = call[0]
+        self.slots.calls[slot].state = CALL_IN_IVR
+        heap_push(&self.events, self.now + ivr_time, IVR_END, call.id, EV_IVR_END, slot)
         return 0
 
     cdef int leave_ivr(self, int slot) except -1:
         """The call in the slot leaves its IVR menu now: it leaves (self-served or hung up), or
         joins its choice's queue as an arriving call would (the wait counts from now)."""
         cdef Call *c = &self.slots.calls[slot]
-        cdef int k = c.choice, g, j, agent
-        cdef double delay
+        cdef int k = c.choice
         self.in_menu -= 1
         if self.keep_records:
-            self.ivr_rec.end[c.id] = self.now
+            self.ivr_rec.end[c.row] = self.now
         if k < 0:
             self.in_system -= 1
             if self.keep_records:
-                self.ivr_rec.outcome[c.id] = IVR_FINISHED if k == IVR_SELF_SERVED else IVR_HUNG
-                self.rec.outcome[c.id] = SELF_SERVED if k == IVR_SELF_SERVED else IVR_ABANDONED
-                self.rec.end[c.id] = self.now
+                self.ivr_rec.outcome[c.row] = IVR_FINISHED if k == IVR_SELF_SERVED else IVR_HUNG
+                self.rec.outcome[c.row] = SELF_SERVED if k == IVR_SELF_SERVED else IVR_ABANDONED
+                self.rec.end[c.row] = self.now
             if self.tally:
                 if not c.early:
                     self.kpi.count(c.interval, c.type, C_ARRIVED)
                     self.kpi.count(c.interval, c.type, C_SELF_SERVED if k == IVR_SELF_SERVED else C_IVR_ABANDONED)
                 self.kpi.call_end(self.now)
+            if self.any_redial and c.caller >= 0:  # done in the menu: no redial
+                caller_release(&self.callers, c.caller)
             slot_release(&self.slots, slot)
             return 0
         if self.keep_records:
-            self.ivr_rec.outcome[c.id] = IVR_ZEROED
-            self.ivr_rec.queue[c.id] = k
+            self.ivr_rec.outcome[c.row] = IVR_ZEROED
+            self.ivr_rec.queue[c.row] = k
         c.type, c.arrival = k, self.now
         if self.tally and not c.early:
             self.kpi.count(c.interval, k, C_ARRIVED)
+        return self.join_queue(slot)
+
+    cdef int join_queue(self, int slot) except -1:
+        """The call in the slot joins its queue now: an idle agent answers it, or it waits, with
+        timers for its patience and overflows."""
+        cdef Call *c = &self.slots.calls[slot]
+        cdef int k = c.type, g, j, agent
+        cdef double delay
         g = select_group(&self.routing, self.agents.idle_head, k, self.now)
         if g >= 0:
             agent = self.agents.idle_head[g]
@@ -437,6 +506,97 @@ cdef class FastCore:
                           (c.id << ROUTE_BITS) | (j - self.routing.route_start[k]), EV_OVERFLOW, slot)
         return 0
 
+    # -- redials (sim.model.redials) ------------------------------------------------------------
+
+    cdef inline void caller_count(self, int interval, int k, int field) noexcept:
+        """Add one to caller-level count ``field`` (CC_...) of type k in the interval (tallies)."""
+        self.caller_counts[(<i64>interval * self.n_types + k) * N_CALLER_COUNTS + field] += 1
+
+    cdef int load_redial_draws(self, i64 n, double[::1] u, double[::1] delay, double[::1] patience) except -1:
+        cdef i64 w = self.callers.width
+        if u is None or delay is None or patience is None or u.shape[0] != n * w or delay.shape[0] != n * w \
+                or patience.shape[0] != n * w:
+            raise ValueError("load: the scenario has redials: give redial_u, redial_delay and redial_patience, "
+                             "redial_width values per call")
+        self.in_redial_u, self.in_redial_delay, self.in_redial_patience = &u[0], &delay[0], &patience[0]
+        return 0
+
+    cdef int caller_of(self, i64 i, i64 id, int interval) except -1:
+        """A new entry for the caller of call i of the block (its first attempt, arriving now)."""
+        cdef int entry = caller_new(&self.callers), w = self.callers.width
+        cdef Caller *p = &self.callers.items[entry]
+        cdef double *d = &self.callers.draws[<i64>entry * 3 * w]
+        p.talk, p.wrapup, p.first, p.type = self.in_talk[i], self.in_wrapup[i], id, self.in_type[i]
+        p.ivr_time, p.ivr_choice = 0.0, 0
+        if self.any_ivr:
+            p.ivr_time, p.ivr_choice = self.in_ivr_time[i], self.in_ivr_choice[i]
+        p.attempt, p.interval, p.early = 1, interval, self.now < self.warmup
+        memcpy(d, &self.in_redial_u[i * w], w * sizeof(double))
+        memcpy(d + w, &self.in_redial_delay[i * w], w * sizeof(double))
+        memcpy(d + 2 * w, &self.in_redial_patience[i * w], w * sizeof(double))
+        return entry
+
+    cdef int attempt_failed(self, int entry, bint blocked) except -1:
+        """The caller's attempt ended now, blocked or abandoned: its draw says whether it redials
+        (a REDIAL event, a record row now) unless the redial would come at or after the horizon's
+        end; else the caller is done, lost."""
+        cdef Caller *p = &self.callers.items[entry]
+        cdef int w = self.callers.width, a = p.attempt, k = p.type
+        cdef double *d = &self.callers.draws[<i64>entry * 3 * w]
+        cdef double when
+        if self.tally and not p.early and a == 1:
+            self.caller_count(p.interval, k, CC_FIRST_LOST)
+        when = self.now + d[w + a - 1]
+        if a < self.redial_max[k] and d[a - 1] < (self.redial_blocked[k] if blocked else self.redial_abandoned[k]) \
+                and when < self.horizon_end:
+            p.attempt, p.next_row = a + 1, self.n_rows
+            self.n_rows += 1
+            if self.keep_records:
+                records_add(&self.rec, p.next_row, 1, &when, &k)
+                rows_mark(&self.callers, p.next_row, 1, 1)
+                if self.any_ivr:
+                    ivr_records_add(&self.ivr_rec, p.next_row, 1, &k, self.has_ivr)
+            heap_push(&self.events, when, REDIAL, self.callers.n_redials, EV_REDIAL, entry)
+            return redial_logged(&self.callers, p.first, a + 1)
+        if self.tally and not p.early:
+            self.caller_count(p.interval, k, CC_CALLERS_LOST)
+        caller_release(&self.callers, entry)
+        return 0
+
+    cdef int redial_arrives(self, i64 number, int entry) except -1:
+        """The caller's redial number ``number`` arrives now: a new call of its type (its talk,
+        wrap-up, IVR decisions; its fresh patience), through the type's menu if it has one."""
+        cdef Caller *p = &self.callers.items[entry]
+        cdef int w = self.callers.width, slot
+        cdef Call call
+        call.arrival, call.talk, call.wrapup = self.now, p.talk, p.wrapup
+        call.patience = self.callers.draws[<i64>entry * 3 * w + 2 * w + p.attempt - 2]
+        call.id, call.row, call.type, call.caller = REDIAL_ID_BASE + number, p.next_row, p.type, entry
+        call.interval, call.early, call.choice = 0, self.now < self.warmup, p.ivr_choice
+        if self.tally:
+            call.interval = self.kpi.interval_of(self.now)
+            if not call.early:
+                self.caller_count(call.interval, p.type, CC_REDIALS)
+            if not p.early:
+                self.caller_count(p.interval, p.type, CC_CALLER_REDIALS)
+        if self.has_ivr[p.type]:
+            return self.ivr_admit(&call, p.ivr_time)
+        if self.tally and not call.early:
+            self.kpi.count(call.interval, call.type, C_ARRIVED)
+        if self.trunks >= 0 and self.in_system >= self.trunks:
+            if self.keep_records:
+                self.rec.outcome[call.row] = BLOCKED
+                self.rec.end[call.row] = self.now
+            if self.tally:
+                if not call.early:
+                    self.kpi.count(call.interval, call.type, C_BLOCKED)
+                self.kpi.call_end(self.now)
+            return self.attempt_failed(entry, True)
+        self.in_system += 1
+        slot = slot_new(&self.slots)
+        self.slots.calls[slot] = call
+        return self.join_queue(slot)
+
     cdef int abandon(self, int slot) except -1:
         cdef Call *c = &self.slots.calls[slot]
         self.in_system -= 1
@@ -444,14 +604,15 @@ cdef class FastCore:
         if self.outbound:
             self.left[c.type] += 1
         if self.keep_records:
-            self.rec.outcome[c.id] = ABANDONED
-            self.rec.end[c.id] = self.now
+            self.rec.outcome[c.row] = ABANDONED
+            self.rec.end[c.row] = self.now
         if self.tally:
             self.kpi.abandoned(c, self.now)
             self.kpi.call_end(self.now)
+        if self.any_redial:
+            self.attempt_failed(c.caller, False)
         slot_release(&self.slots, slot)
         return 0
-
     cdef int overflow(self, int slot, int step) except -1:
         """The call became eligible for its route's group ``step``: an idle agent there answers it."""
         cdef Call *c = &self.slots.calls[slot]
@@ -484,7 +645,7 @@ cdef class FastCore:
         """(Only with a trunk limit.) The caller hangs up, freeing a trunk; wrap-up follows."""
         self.in_system -= 1
         if self.keep_records:
-            self.rec.end[self.agents.hand_id[agent]] = self.now
+            self.rec.end[self.agents.hand_id[agent]] = self.now  # (the call's row)
         if self.tally:
             self.kpi.call_end(self.now)
         if self.agents.wrap_in_hand[agent] > 0:
@@ -522,6 +683,8 @@ cdef class FastCore:
             return self.shift_end(target)
         if kind == EV_IVR_END:
             return self.leave_ivr(target)
+        if kind == EV_REDIAL:
+            return self.redial_arrives(entity, target)
         return self.outbound_event(kind, entity, target)
 
     cdef int outbound_event(self, int kind, i64 entity, int target) except -1:
@@ -638,13 +801,30 @@ cdef class FastCore:
         """Per-call columns as numpy arrays (copies), in sim.core.records.CallRecords order."""
         if not self.keep_records:
             raise RuntimeError("records: this run did not keep per-call records")
-        return records_arrays(&self.rec, self.n_calls)
+        return self._in_call_order(records_arrays(&self.rec, self.n_rows))
 
     def ivr_records(self):
         """The IVR columns (sim.core.records.IvrRecords order), or None without an IVR."""
         if not (self.keep_records and self.any_ivr):
             return None
-        return ivr_records_arrays(&self.ivr_rec, self.n_calls)
+        return self._in_call_order(ivr_records_arrays(&self.ivr_rec, self.n_rows))
+
+    def redial_records(self):
+        """(With redials and records) per redial, in creation order: its caller's first attempt's
+        id and its attempt number; else None."""
+        if not (self.keep_records and self.any_redial):
+            return None
+        return {"first": _array(self.callers.first, self.callers.n_redials, np.int64),
+                "attempt": _array(self.callers.attempt, self.callers.n_redials, np.int32)}
+
+    def _in_call_order(self, dict columns):
+        """Record rows (in creation order) put in call order: input calls, then redials."""
+        cdef object is_redial
+        if not self.any_redial:
+            return columns
+        is_redial = _array(self.callers.is_redial, self.n_rows, np.int8).astype(bool)
+        order = np.concatenate((np.flatnonzero(~is_redial), np.flatnonzero(is_redial)))
+        return {name: values[order] for name, values in columns.items()}
 
     def close(self, double agents_end):
         """After the run: count the calls still waiting (unfinished) and close the time integrals at
@@ -665,9 +845,13 @@ cdef class FastCore:
         ``close`` first."""
         if not self.tally:
             raise RuntimeError("tallies: this run did not keep tallies")
-        return {"calls": self.n_calls,
-                "slots": self.slots.used,  # call slots ever used: the most calls waiting at once
-                **self.kpi.arrays()}
+        arrays = {"calls": self.n_rows,  # (input calls, and redial attempts)
+                  "slots": self.slots.used,  # call slots ever used: the most calls waiting at once
+                  **self.kpi.arrays()}
+        if self.any_redial:
+            arrays["caller_counts"] = _array(self.caller_counts, <i64>self.n_intervals * self.n_types * N_CALLER_COUNTS,
+                                             np.int64).reshape((self.n_intervals, self.n_types, N_CALLER_COUNTS))
+        return arrays
 
     def attempts(self):
         """The outbound attempts' columns (sim.core.records.AttemptRecords order), or None."""

@@ -19,9 +19,10 @@ from sim._twins import load_compiled
 from sim.core import protocol
 from sim.agents.shrinkage import SpellTables
 from sim.core.model_tables import model_tables
-from sim.core.records import AgentLog, AttemptRecords, CallRecords, EngineOutput, IvrRecords, bucket_edges
+from sim.core.records import AgentLog, AttemptRecords, CallRecords, EngineOutput, IvrRecords, RedialRecords, bucket_edges
 from sim.model.cache import per_scenario
 from sim.model.contact_draws import BLOCK_RECORDS, ContactDraws
+from sim.model import redials as redial_rule
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
 
@@ -55,6 +56,7 @@ def _core_arguments(scenario: Scenario) -> dict:
         short_abandon=float(scenario.kpi.short_abandon),
         bucket_edges=bucket_edges(scenario),
         ivr=tables.ivr, ivr_ports=tables.ivr_ports,
+        **redial_rule.tables(scenario), redial_width=redial_rule.width(scenario),
     )
 
 
@@ -83,10 +85,12 @@ class FastEngine:
         core = _loop.FastCore(**arguments, keep_records=records, tally=not records,
                               outbound=_outbound(scenario, contacts))
         ivr = bool(model_tables(scenario).ivr.any())
+        redials = redial_rule.has_redials(scenario)
         for block in inputs:
             core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
-                      np.ascontiguousarray(block.patience, np.float64), *(_ivr_columns(block) if ivr else ()))
+                      np.ascontiguousarray(block.patience, np.float64), *(_ivr_columns(block) if ivr else (None, None)),
+                      *(_redial_columns(block) if redials else ()))
             core.run(False)
         core.run(True)
         log = core.agent_log()
@@ -98,9 +102,12 @@ class FastEngine:
         attempts = None if attempts is None else AttemptRecords(**attempts)
         present = (spells or model_tables(scenario).planned).present
         if records:
-            ivr_records = core.ivr_records()
-            return EngineOutput("fast", CallRecords(**core.records()), agents, attempts=attempts, present=present,
-                                ivr=None if ivr_records is None else IvrRecords(**ivr_records))
+            ivr_records, redial_records, calls = core.ivr_records(), core.redial_records(), CallRecords(**core.records())
+            if redial_records is not None:
+                n_input = len(calls) - len(redial_records["first"])
+                redial_records = RedialRecords.of(n_input, redial_records["first"], redial_records["attempt"])
+            return EngineOutput("fast", calls, agents, attempts=attempts, present=present,
+                                ivr=None if ivr_records is None else IvrRecords(**ivr_records), redials=redial_records)
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)
         return EngineOutput("fast", None, agents, tallies, attempts=attempts, present=present)
@@ -112,6 +119,14 @@ def _ivr_columns(block: CallBlock) -> tuple:
         raise ValueError("the scenario has an IVR: the call blocks need the decisions ivr_time and ivr_choice")
     return (np.ascontiguousarray(block.decisions["ivr_time"], np.float64),
             np.ascontiguousarray(block.decisions["ivr_choice"], np.int32))
+
+
+def _redial_columns(block: CallBlock) -> tuple:
+    """The redial draws of a block of calls (sim.model.redials), flattened as the core's load takes them."""
+    if any(name not in block.decisions for name in redial_rule.DECISION_NAMES):
+        raise ValueError("the scenario has redials: the call blocks need the decisions "
+                         + ", ".join(redial_rule.DECISION_NAMES))
+    return tuple(np.ascontiguousarray(block.decisions[name], np.float64).ravel() for name in redial_rule.DECISION_NAMES)
 
 
 def _outbound(scenario: Scenario, contacts: Optional[Sequence[ContactDraws]]):

@@ -19,6 +19,7 @@ from __future__ import annotations
 # leave, then waiting calls overflow, then outbound dial attempts resolve, then connected
 # outbound calls that found no agent are dropped (nuisance), then records come due for a retry,
 # then the dialling interval changes, then callers leave the IVR menu (entity: the call id), then
+# redials arrive (entity: the redial's number, in the order redials were created), then
 # new calls arrive. The entity is the agent index
 # (STAFFING, COMPLETION), the call id (ABANDON, ARRIVAL), the attempt id (DIAL_RESULT, NUISANCE,
 # RETRY) or the interval index (DIAL_WINDOW); an overflow timer's entity is
@@ -29,7 +30,8 @@ from __future__ import annotations
 # for entity the run's count of sequenced events so far: an insertion sequence in the key, so
 # that such events fire in the order they were scheduled, in every engine.
 EVENT_CLASSES = {"STAFFING": 1, "COMPLETION": 2, "ABANDON": 3, "OVERFLOW": 4, "DIAL_RESULT": 5, "NUISANCE": 6,
-                 "RETRY": 7, "DIAL_WINDOW": 8, "IVR_END": 9, "ARRIVAL": 10}
+                 "RETRY": 7, "DIAL_WINDOW": 8, "IVR_END": 9, "REDIAL": 16,
+                 "ARRIVAL": 20}
 ENTITY_BITS = 48  # entities (agent indices, call ids << ROUTE_BITS | step) stay below 2**48
 ROUTE_BITS = 6
 MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
@@ -37,7 +39,7 @@ MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
 # What a timed event of the compiled loop does (its class orders it; its kind dispatches it).
 EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
                "EV_OVERFLOW": 6, "EV_ARRIVAL": 7, "EV_PREVIEW_END": 8, "EV_OUTBOUND_END": 9, "EV_DIAL_RESULT": 10,
-               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14}  # (at most 15: four bits of an event)
+               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14, "EV_REDIAL": 15}
 
 # -- calls ----------------------------------------------------------------------------------
 # Outcome of a call in the per-call records. Short abandons are a KPI classification of
@@ -48,6 +50,12 @@ OUTCOME_NAMES = tuple(name.lower() for name in OUTCOMES)
 # A call in the system: waiting in its queue, taken by an agent, or gone (abandoned; in the
 # compiled loop also: a free slot).
 CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2, "CALL_IN_IVR": 3}
+
+# -- redials (sim.model.redials) --------------------------------------------------------------
+# During a run a redial attempt's call id is REDIAL_ID_BASE + its number (redials numbered in the
+# order they are created; input ids stay below it); the records renumber it n_input_calls + number,
+# so ids order calls the same way during the run and in the records.
+REDIAL_ID_BASE = 1 << 41  # call ids stay below 2**42 (ENTITY_BITS - ROUTE_BITS)
 
 # -- IVR (sim.model.ivr) ----------------------------------------------------------------------
 # A call of a type with an IVR first spends its pre-drawn IVR time in the menu (holding a port and
@@ -85,6 +93,11 @@ BLENDING = ("threshold", "threshold_no_queue", "threshold_sl_floor")
 TALLY_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished",
                 "answered_within_T", "late_abandoned", "self_served", "ivr_abandoned")
 TALLY_SUMS = ("wait_answered", "wait_left", "handle", "talk")
+# Caller-level counts per (interval, call type dialled), kept apart (only with redials, so the
+# layout above and its cost stay as they were without): first attempts, by the interval of their
+# arrival; redial attempts, by theirs; by the interval of the caller's first attempt: its redials,
+# first attempts that ended abandoned or blocked, callers whose last attempt did (sim.kpi.callers).
+CALLER_COUNTS = ("callers", "redials", "caller_redials", "first_lost", "callers_lost")
 # Wait histograms: bin 0 holds waits of exactly 0, bin 1 waits below 2**MIN_EXP s, then
 # 2**LOG2 log-spaced bins per doubling up to 2**MAX_EXP s, then one bin for longer waits.
 HISTOGRAM_MIN_EXP = -4
@@ -101,7 +114,7 @@ def histogram_bins(log2_per_octave: int) -> int:
 def constants() -> dict:
     """Every integer constant the compiled loop is built with, by its name there."""
     values = dict(EVENT_CLASSES)
-    values.update(ENTITY_BITS=ENTITY_BITS, ROUTE_BITS=ROUTE_BITS)
+    values.update(ENTITY_BITS=ENTITY_BITS, ROUTE_BITS=ROUTE_BITS, REDIAL_ID_BASE=REDIAL_ID_BASE)
     values.update(EVENT_KINDS)
     values.update(OUTCOMES)
     values.update(CALL_STATES)
@@ -117,6 +130,8 @@ def constants() -> dict:
     values.update(N_COUNTS=len(TALLY_COUNTS), N_SUMS=len(TALLY_SUMS))
     values.update({f"C_{name.upper()}": i for i, name in enumerate(TALLY_COUNTS)})
     values.update({f"S_{name.upper()}": i for i, name in enumerate(TALLY_SUMS)})
+    values.update(N_CALLER_COUNTS=len(CALLER_COUNTS))
+    values.update({f"CC_{name.upper()}": i for i, name in enumerate(CALLER_COUNTS)})
     values.update(MIN_EXP=HISTOGRAM_MIN_EXP, MAX_EXP=HISTOGRAM_MAX_EXP,
                   INTERVAL_LOG2=INTERVAL_HISTOGRAM_LOG2, SUMMARY_LOG2=SUMMARY_HISTOGRAM_LOG2,
                   INTERVAL_BINS=histogram_bins(INTERVAL_HISTOGRAM_LOG2),

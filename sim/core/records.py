@@ -22,7 +22,8 @@ SELF_SERVED, IVR_ABANDONED = OUTCOMES["SELF_SERVED"], OUTCOMES["IVR_ABANDONED"]
 
 @dataclass
 class CallRecords:
-    """Column arrays indexed by call id (calls are numbered in arrival order).
+    """Column arrays indexed by call id (calls are numbered in arrival order; with redials, the
+    redial attempts follow the input calls, in the order they were created: RedialRecords).
 
     answer_time: when an agent picked the call up (NaN if never);
     end_time: when the caller left: end of talk, moment of abandoning, arrival if blocked
@@ -96,6 +97,26 @@ class IvrRecords:
     def queue_entry(self, records: CallRecords) -> np.ndarray:
         """When each call joined its queue: the IVR's end, or its arrival if it had no menu."""
         return np.where(np.isnan(self.ivr_end), records.arrival, self.ivr_end)
+
+
+@dataclass
+class RedialRecords:
+    """Which caller each call row belongs to (scenarios with redials; indexed by call id, as
+    CallRecords): the input calls come first (their ids unchanged), then the redial attempts in
+    the order they were created (sim.model.redials).
+
+    first: the id of the caller's first attempt (its own id for a first attempt);
+    attempt: 1 for a first attempt, 2 for the first redial, ...
+    """
+
+    first: np.ndarray  # int64
+    attempt: np.ndarray  # int32
+
+    @classmethod
+    def of(cls, n_input: int, redial_first, redial_attempt) -> "RedialRecords":
+        """The table of n_input input calls followed by the given redials."""
+        return cls(first=np.concatenate((np.arange(n_input, dtype=np.int64), np.asarray(redial_first, np.int64))),
+                   attempt=np.concatenate((np.ones(n_input, np.int32), np.asarray(redial_attempt, np.int32))))
 
 
 @dataclass
@@ -214,6 +235,7 @@ class EngineOutput:
     attempts: Optional[AttemptRecords] = None  # outbound dial attempts (scenarios with campaigns; kept in both modes)
     present: Optional[np.ndarray] = None  # bool per agent: who came (absenteeism); None: everyone
     ivr: Optional[IvrRecords] = None  # the IVR stage of every call (scenarios with an IVR, with records)
+    redials: Optional[RedialRecords] = None  # each call row's caller (scenarios with redials, with records)
 
     def service_legs(self) -> LegRecords:
         """The run's service legs (recorded, or read off the call records)."""

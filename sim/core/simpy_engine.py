@@ -21,6 +21,7 @@ Routing (the rules are the policies of sim/policies/, called here by name):
   * Trunks limit calls in the system (waiting or talking); an arrival beyond the limit is blocked.
   * IVR menus (sim.core.simpy_ivr): a call of a type with an IVR is in the menu (holding a trunk)
     before it leaves or joins a queue, then routed as above from the moment it left the menu.
+  * Redials (sim.core.simpy_redials): an abandoned or blocked attempt may be followed by another.
 Outbound campaigns (sim.core.simpy_outbound, where the dialler's rules are spelled out):
   * Once all the events of an instant have been handled (the environment's after-event hook),
     each campaign's dialler places attempts for its free agents: idle dedicated agents,
@@ -34,12 +35,8 @@ Outbound campaigns (sim.core.simpy_outbound, where the dialler's rules are spell
     then take it). Outbound talk and wrap-up do not use group speed factors or trunks.
 Agents move between the states of sim.agents.states, and only along its transitions.
 
-Deterministic order (sim.core.protocol, shared with every engine): timed events fire in order of
-(time, class, entity), classes STAFFING < COMPLETION < ABANDON < OVERFLOW < DIAL_RESULT < NUISANCE <
-RETRY < DIAL_WINDOW < ARRIVAL, entity being the agent, call, attempt or interval index. So at one
-instant shifts change first, then agents finish, then callers whose patience ran out leave, then
-waiting calls overflow, then dial attempts resolve, answers are dropped, retries come due, an
-interval starts, and new calls arrive. Event times are
+Deterministic order: timed events fire in order of (time, class, entity), the classes and entities
+of sim.core.protocol (which says what happens first at one instant; new calls arrive last). Event times are
 absolute sums of the inputs (arrival + patience, answer + talk, ...), computed the same way in
 every engine so records agree to the last bit. Idle agents queue in the order they became idle.
 """
@@ -48,7 +45,6 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from heapq import heappush
 from typing import Iterable, List, Optional, Sequence
 
 import numpy as np
@@ -62,6 +58,9 @@ from sim.core.model_tables import model_tables
 from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
 from sim.core.simpy_ivr import IvrMenus
 from sim.core.simpy_outbound import Outbound
+from sim.core.simpy_redials import Redials
+from sim.core.simpy_time import SUPPORTED_SIMPY, TimedEnvironment  # noqa: F401 (re-exported)
+from sim.model.redials import has_redials
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
 from sim.policies import agent_selection, call_selection, routing
@@ -72,68 +71,14 @@ STAFFING, COMPLETION, ABANDON, OVERFLOW, ARRIVAL = (protocol.EVENT_CLASSES[name]
 WAITING, SERVED, GONE = (protocol.CALL_STATES[name] for name in ("CALL_WAITING", "CALL_SERVED", "CALL_GONE"))
 
 
-# The SimPy versions supported: TimedEnvironment pushes onto SimPy's private event queue (_queue of
-# (time, priority, id, event), ids from _eid), so from 4.0 to 4.1 (tested 4.0.2, 4.1.2; as setup.py).
-SUPPORTED_SIMPY = ((4, 0), (4, 1))
-
-
-def _check_simpy() -> None:
-    version = tuple(int(part) for part in simpy.__version__.split(".")[:2])
-    env = simpy.Environment()
-    if version not in SUPPORTED_SIMPY or not (isinstance(getattr(env, "_queue", None), list) and hasattr(env, "_eid")):
-        raise ImportError(f"callsim's SimPy engine supports SimPy 4.0 and 4.1, not {simpy.__version__} "
-                          "(pip install 'simpy>=4.0,<4.2')")
-
-
-_check_simpy()
-
-
-class TimedEnvironment(simpy.Environment):
-    """A SimPy environment whose timed events fire at absolute times in (time, class, entity) order.
-
-    SimPy orders simultaneous events by (priority, insertion order); here the priority encodes the
-    event class and entity, so the order never depends on when an event was scheduled. SimPy's own
-    zero-delay events (priorities 0 and 1) always run before the next timed event.
-
-    ``after_event`` (None: none), if set, runs once every event of the current instant has been
-    handled (timed events and the zero-delay process steps they caused): before a step whose next
-    event is strictly later than now, or when no event is left. Events it schedules at now are
-    handled before time moves on, and then it runs again.
-    """
-
-    sequenced = 0  # events scheduled with at_sequenced so far (as the compiled loop counts them)
-    after_event = None
-
-    def step(self) -> None:
-        if self.after_event is not None and (not self._queue or self._queue[0][0] > self.now):
-            self.after_event()
-        super().step()
-
-    def at_sequenced(self, time: float, event_class: int, callback=None) -> simpy.Event:
-        """An event keyed by insertion: among events of its class at its instant, it fires after
-        those scheduled before it (its entity is the count of sequenced events so far, as in the
-        compiled loop's heap_push_sequenced)."""
-        self.sequenced += 1
-        return self.at(time, event_class, self.sequenced - 1, callback)
-
-    def at(self, time: float, event_class: int, entity: int, callback=None) -> simpy.Event:
-        event = simpy.Event(self)
-        event._ok = True
-        event._value = None
-        if callback is not None:
-            event.callbacks.append(callback)
-        heappush(self._queue, (time, (event_class << protocol.ENTITY_BITS) | entity, next(self._eid), event))
-        return event
-
-
 class Call:  # (type and arrival: the queue it joins and when; after an IVR menu, not the dialled type and arrival)
-    __slots__ = ("id", "type", "arrival", "talk", "wrapup", "patience", "state", "records", "row")
+    __slots__ = ("id", "type", "arrival", "talk", "wrapup", "patience", "state", "records", "row", "caller")
 
     def __init__(self, call_id, call_type, arrival, talk, wrapup, patience, records, row):
         self.id, self.type, self.arrival = call_id, call_type, arrival
         self.talk, self.wrapup, self.patience = talk, wrapup, patience
         self.state = WAITING
-        self.records, self.row = records, row
+        self.records, self.row, self.caller = records, row, None  # caller: its redial state (simpy_redials)
 
 
 class Agent:
@@ -203,6 +148,7 @@ class _CallCenter:
         self.sl_threshold = scenario.kpi.sl_threshold
         self.outbound = Outbound(self, contacts) if scenario.campaigns else None
         self.ivr = IvrMenus(self, tables.ivr, tables.ivr_ports) if tables.ivr.any() else None
+        self.redials = Redials(self, scenario) if has_redials(scenario) else None
 
     def run(self) -> EngineOutput:
         env = self.env
@@ -213,8 +159,11 @@ class _CallCenter:
             self.outbound.start()
         env.run()
         attempts = None if self.outbound is None else self.outbound.records()
-        return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log(), attempts=attempts,
-                            present=self.present, ivr=None if self.ivr is None else self.ivr.records())
+        n, redials = sum(len(b) for b in self.blocks), self.redials
+        return EngineOutput("simpy", CallRecords.concatenate(self.blocks + (redials.parts if redials else [])),
+                            self.agent_log(), attempts=attempts, present=self.present,
+                            ivr=None if self.ivr is None else self.ivr.records(),
+                            redials=None if redials is None else redials.records(n))
 
     # -- processes -------------------------------------------------------------------------
 
@@ -227,12 +176,15 @@ class _CallCenter:
             self.blocks.append(records)
             columns = zip(block.arrival.tolist(), block.call_type.tolist(), block.talk.tolist(),
                           block.wrapup.tolist(), block.patience.tolist())
-            ivr_time, ivr_choice = self.ivr.block(block) if self.ivr is not None else (None, None)
+            ivr_time, ivr_choice = self.ivr.block(block) if self.ivr is not None else ([None] * len(block),) * 2
+            draws = self.redials.block(block) if self.redials is not None else None
             for row, (t, k, talk, wrapup, patience) in enumerate(columns):
                 call_id = block.first_id + row
                 yield env.at(t, ARRIVAL, call_id)
                 call = Call(call_id, k, t, talk, wrapup, patience, records, row)
-                if ivr_time is None or not self.ivr.arrive(call, ivr_time[row], ivr_choice[row]):
+                if draws is not None:
+                    self.redials.attach(call, draws, row, ivr_time[row], ivr_choice[row])
+                if self.ivr is None or not self.ivr.arrive(call, ivr_time[row], ivr_choice[row]):
                     self.arrive(call)
 
     def agent(self, agent: Agent):
@@ -298,6 +250,8 @@ class _CallCenter:
         if self.in_system >= self.trunks:
             call.records.outcome[call.row] = BLOCKED
             call.records.end_time[call.row] = now
+            if self.redials is not None:
+                self.redials.failed(call, True)
             return
         self.in_system += 1
         self.route(call)
@@ -329,6 +283,8 @@ class _CallCenter:
         self.left[call.type] += 1
         self.in_system -= 1
         call.records.outcome[call.row], call.records.end_time[call.row] = ABANDONED, self.env.now
+        if self.redials is not None:
+            self.redials.failed(call, False)
 
     def overflow(self, call: Call, group: int) -> None:
         if call.state == WAITING and self.idle[group]:

@@ -30,6 +30,7 @@ class IvrMenus:
         self.ports = math.inf if ports < 0 else ports
         self.in_menu = 0
         self.blocks: List[IvrRecords] = []
+        self.redial_parts: List[IvrRecords] = []  # one row per redial (sim.core.simpy_redials)
 
     def block(self, block) -> tuple:
         """Start the IVR records of a block of calls; its IVR times and choices as lists."""
@@ -47,15 +48,18 @@ class IvrMenus:
         if center.in_system >= center.trunks or self.in_menu >= self.ports:
             call.records.outcome[call.row] = BLOCKED
             call.records.end_time[call.row] = now
+            if center.redials is not None:
+                center.redials.failed(call, True)
             return True
         center.in_system += 1
         self.in_menu += 1
-        center.env.at(now + ivr_time, IVR_END, call.id, lambda _, c=call, i=len(self.blocks) - 1: self.leave(c, i, choice))
+        rows = self.blocks[-1] if call.id < protocol.REDIAL_ID_BASE else self.redial_parts[call.id - protocol.REDIAL_ID_BASE]
+        center.env.at(now + ivr_time, IVR_END, call.id, lambda _, c=call: self.leave(c, rows, choice))
         return True
 
-    def leave(self, call, block: int, choice: int) -> None:
-        """The call leaves the menu (now) by its choice."""
-        center, now, ivr = self.center, self.center.env.now, self.blocks[block]
+    def leave(self, call, ivr: IvrRecords, choice: int) -> None:
+        """The call leaves the menu (now) by its choice (``ivr``: the records holding its row)."""
+        center, now = self.center, self.center.env.now
         self.in_menu -= 1
         ivr.ivr_end[call.row] = now
         if choice >= 0:  # zeroed out: it joins that type's queue now
@@ -70,5 +74,6 @@ class IvrMenus:
         call.records.end_time[call.row] = now
 
     def records(self) -> IvrRecords:
-        return IvrRecords.concatenate(self.blocks) if self.blocks else IvrRecords.empty(np.zeros(0, np.int32),
+        parts = self.blocks + self.redial_parts
+        return IvrRecords.concatenate(parts) if parts else IvrRecords.empty(np.zeros(0, np.int32),
                                                                                           self.has_ivr)

@@ -10,7 +10,9 @@ interval of one run comes from batch means: each measured interval of the run is
 each metric is a ratio of sums over the batches. Over independent replications
 (:func:`compare_replications`) each metric is the mean of the replications' own estimates, with
 its Student t interval. A blended pool (one group that also works one campaign) is compared with
-the threshold model of call blending instead (:mod:`sim.kpi.theory_blending`).
+the threshold model of call blending instead (:mod:`sim.kpi.theory_blending`). A single queue
+whose callers redial is compared with Erlang X (:func:`erlang_x_redial` says when), per attempt
+and per caller (attempts per caller, callers lost for good).
 """
 
 from __future__ import annotations
@@ -40,11 +42,40 @@ def textbook_model(scenario: Scenario) -> Optional[str]:
     if not (fixed and scenario.horizon_kind == "steady_state" and ct.talk.kind == "exponential"
             and ct.ivr is None and ct.wrapup is None and group.speed == (1.0,) and ct.route == ((0, 0.0),)):
         return None
+    if ct.redial is not None and ct.redial.width > 0:
+        return "erlang_x" if erlang_x_redial(scenario) is not None else None
     if scenario.trunks is not None:
         return "erlang_b" if scenario.trunks == agents and ct.patience is None else None
     if ct.patience is None:
         return "erlang_c" if ct.rates[0] * ct.talk.mean < agents else None
     return "erlang_a" if ct.patience.kind == "exponential" else None
+
+
+def erlang_x_redial(scenario: Scenario) -> Optional[float]:
+    """Erlang X's one redial probability r for a single queue with redials, or None where it does
+    not describe it. Erlang X redials every failed attempt with the same r, for ever, after an
+    exponential delay: so the probabilities after an abandon and after a block must agree (only
+    the one of a failure that can happen counts: blocks need trunks, abandons patience), the
+    delay be exponential, r below 1, the patience exponential or none, the trunks (Erlang X's
+    lines) at least the agents, and the attempt limit unreachable in practice: r**(max_attempts - 1)
+    <= 1e-6 (even if every attempt failed, a caller would reach it once in a million)."""
+    ct, agents = scenario.call_types[0], len(scenario.groups[0].spells)
+    rule = ct.redial
+    probabilities = set()
+    if scenario.trunks is not None:
+        probabilities.add(rule.probability_blocked)
+    if ct.patience is not None:
+        probabilities.add(rule.probability_abandoned)
+    if len(probabilities) != 1 or rule.delay.kind != "exponential":
+        return None
+    r = probabilities.pop()
+    if not (0 < r < 1 and r ** (rule.max_attempts - 1) <= 1e-6):
+        return None
+    if ct.patience is not None and ct.patience.kind != "exponential":
+        return None
+    if scenario.trunks is not None and scenario.trunks < agents:
+        return None
+    return r
 
 
 def predict(scenario: Scenario):
@@ -64,6 +95,9 @@ def predict(scenario: Scenario):
         return analytic.erlang_b_metrics(rate, service, agents)
     if model == "erlang_c":
         return analytic.erlang_c_metrics(rate, service, agents, T)
+    if model == "erlang_x":
+        return analytic.erlang_x_metrics(rate, service, agents, scenario.trunks,
+                                         ct.patience.mean if ct.patience else None, erlang_x_redial(scenario), T)
     return analytic.erlang_a_metrics(rate, service, agents, ct.patience.mean, T)
 
 
@@ -139,6 +173,14 @@ def compare(results, confidence: float = 0.95) -> Optional[pd.DataFrame]:
         expected = getattr(theory, metric)
         rows.append({"metric": metric, "simulated": value, "ci95": half, "theory": expected,
                      "within_ci": within(value, expected, half)})
+    if results.caller_intervals is not None:  # Erlang X: the caller-level figures too
+        totals = results.caller_intervals[results.caller_intervals.call_type == "total"].set_index("interval")
+        totals = totals[totals.index.isin(batches.index)]
+        for metric, column in (("attempts_per_caller", "attempts_per_caller"), ("p_lost", "caller_loss")):
+            value, half = ratio_interval((totals[column] * totals.callers).fillna(0.0), totals.callers, confidence)
+            expected = getattr(theory, metric)
+            rows.append({"metric": metric, "simulated": value, "ci95": half, "theory": expected,
+                         "within_ci": within(value, expected, half)})
     table = _table(rows)
     table.attrs["model"] = textbook_model(results.scenario)
     table.attrs["batches"] = len(batches)

@@ -19,6 +19,7 @@ from omegaconf import MISSING
 
 from sim.model.distribution_config import DistributionConfig  # noqa: F401 (re-exported)
 from sim.model.ivr_config import IvrConfig
+from sim.model.redial_config import RedialConfig
 from sim.model.staffing_config import PlanConfig, StaffingConfig, StaffingTargetsConfig  # noqa: F401 (re-exported)
 
 
@@ -58,6 +59,7 @@ class CallTypeConfig:
     route: List[RouteStepConfig] = field(default_factory=list)
     revenue: float = 0.0  # earned per answered call of this type (sales); see CostsConfig
     ivr: Optional[IvrConfig] = None  # a self-service menu before the queue (sim.model.ivr_config)
+    redial: Optional[RedialConfig] = None  # callers who do not get through call again (sim.model.redial_config)
 
 
 @dataclass
