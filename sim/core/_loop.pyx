@@ -21,6 +21,7 @@ One extension module, in files included textually (Cython ``include``) from besi
   _records.pxi   the per-call records (columns indexed by call id);
   _attempts.pxi  the per-attempt records of outbound campaigns (columns indexed by attempt id);
   _outbound.pxi  class Outbound: the campaigns' state, the dialler, the outbound events;
+  _transfers.pxi the calls' transfer plans and the transferred legs' records;
   _loop.pyx      class FastCore: setup, the event handlers and their dispatch (answering calls,
                  agents' spells, abandons, overflows), the run, and the results.
 
@@ -53,6 +54,7 @@ include "_tallies.pxi"
 include "_records.pxi"
 include "_attempts.pxi"
 include "_outbound.pxi"
+include "_transfers.pxi"
 
 
 @cython.final  # its methods are called directly (no virtual table), so the C compiler may inline them
@@ -107,6 +109,9 @@ cdef class FastCore:
     cdef int *in_ivr_choice
     cdef IvrRecs ivr_rec
     cdef double warmup
+    # transfers (only if ``any_transfer``; sim.model.transfers): the plans, the transferred legs
+    cdef bint any_transfer
+    cdef TransferLegs tr
 
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
@@ -117,7 +122,7 @@ cdef class FastCore:
                   double sl_threshold, double short_abandon, const double[::1] bucket_edges,
                   const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection,
                   bint talk_end_event, bint heap_arrivals=False, Outbound outbound=None, const signed char[::1] ivr=None,
-                  i64 ivr_ports=-1):
+                  i64 ivr_ports=-1, int transfer_slots=0):
         cdef int i
         self.n_types = priority.shape[0]
         self.n_groups = served_start.shape[0] - 1
@@ -147,6 +152,8 @@ cdef class FastCore:
                 self.has_ivr[i] = ivr[i] != 0
                 self.any_ivr = self.any_ivr or ivr[i] != 0
         self.ivr_ports = ivr_ports
+        self.any_transfer = transfer_slots > 0
+        self.tr.slots = transfer_slots
         self.outbound = outbound is not None
         if self.outbound:
             self.out = outbound
@@ -162,14 +169,17 @@ cdef class FastCore:
         routing_free(&self.routing); free(self.speed); agents_free(&self.agents); log_free(&self.log)
         queues_free(self.queues, self.n_types); slots_free(&self.slots); free(self.events.items)
         records_free(&self.rec); free(self.waiting); free(self.within); free(self.left)
-        free(self.has_ivr); ivr_records_free(&self.ivr_rec)
+        free(self.has_ivr); ivr_records_free(&self.ivr_rec); transfer_legs_free(&self.tr)
 
     # -- calls --------------------------------------------------------------------------------
 
     def load(self, double[::1] arrival, int[::1] call_type, double[::1] talk, double[::1] wrapup,
-             double[::1] patience, double[::1] ivr_time=None, int[::1] ivr_choice=None):
+             double[::1] patience, double[::1] ivr_time=None, int[::1] ivr_choice=None, const int[::1] transfer_to=None,
+             const double[::1] transfer_talk=None, const double[::1] transfer_wrapup=None,
+             const double[::1] transfer_patience=None):
         """Make the next block of calls (ids continue from the previous block) the one to read;
-        ``ivr_time`` and ``ivr_choice``: the calls' IVR decisions (required with an IVR).
+        ``ivr_time`` and ``ivr_choice``: the calls' IVR decisions (required with an IVR);
+        ``transfer_*``: their leg plans, flattened (sim.model.transfers.LegPlan; with transfers).
 
         The previous block must have been read to the end (``run`` returned True).
         """
@@ -189,6 +199,12 @@ cdef class FastCore:
             if ivr_time is None or ivr_choice is None or ivr_time.shape[0] != n or ivr_choice.shape[0] != n:
                 raise ValueError("load: the scenario has an IVR: give ivr_time and ivr_choice for every call")
             self.in_ivr_time, self.in_ivr_choice = &ivr_time[0], &ivr_choice[0]
+        if self.any_transfer:
+            if transfer_to is None or transfer_to.shape[0] != n * self.tr.slots or transfer_talk.shape[0] != n * self.tr.slots \
+                    or transfer_wrapup.shape[0] != n * self.tr.slots or transfer_patience.shape[0] != n * self.tr.slots:
+                raise ValueError("load: the scenario has transfers: give every call's leg plan")
+            transfer_plans_add(&self.tr, first, n, &transfer_to[0], &transfer_talk[0], &transfer_wrapup[0],
+                               &transfer_patience[0])
         self.n_calls = first + n
         if self.keep_records:
             records_add(&self.rec, first, n, self.in_arrival, self.in_type)
@@ -230,15 +246,20 @@ cdef class FastCore:
             self.left[c.type] += 1
             self.within[c.type] += self.now - c.arrival <= self.sl_threshold
         if self.keep_records:
-            self.rec.outcome[c.id] = ANSWERED
-            self.rec.answer[c.id] = self.now
-            self.rec.group[c.id] = g
-            self.rec.agent[c.id] = agent
-            self.rec.talk[c.id] = talk
-            self.rec.wrapup[c.id] = wrapup
+            if c.id >= LEG_ID_FLOOR:
+                self.leg_answered(LEG_ID_TOP - c.id, g, agent, talk, wrapup)
+            else:
+                self.rec.outcome[c.id] = ANSWERED
+                self.rec.answer[c.id] = self.now
+                self.rec.group[c.id] = g
+                self.rec.agent[c.id] = agent
+                self.rec.talk[c.id] = talk
+                self.rec.wrapup[c.id] = wrapup
         if self.tally:
             self.kpi.answered(c, g, talk, talk + wrapup, self.now)
             self.kpi.busy_step(g, 1, self.now)
+            if self.any_transfer:
+                self.count_transfer(c)
         if not self.talk_end_event:
             if self.keep_records:
                 self.rec.end[c.id] = end
@@ -395,8 +416,7 @@ cdef class FastCore:
         """The call in the slot leaves its IVR menu now: it leaves (self-served or hung up), or
         joins its choice's queue as an arriving call would (the wait counts from now)."""
         cdef Call *c = &self.slots.calls[slot]
-        cdef int k = c.choice, g, j, agent
-        cdef double delay
+        cdef int k = c.choice
         self.in_menu -= 1
         if self.keep_records:
             self.ivr_rec.end[c.id] = self.now
@@ -419,6 +439,14 @@ cdef class FastCore:
         c.type, c.arrival = k, self.now
         if self.tally and not c.early:
             self.kpi.count(c.interval, k, C_ARRIVED)
+        return self.join_queue(slot)
+
+    cdef int join_queue(self, int slot) except -1:
+        """The call in the slot joins its type's queue now (leaving an IVR menu, or transferred),
+        as an arriving call would: an idle agent answers it, or it waits with its timers."""
+        cdef Call *c = &self.slots.calls[slot]
+        cdef int k = c.type, g, j, agent
+        cdef double delay
         g = select_group(&self.routing, self.agents.idle_head, k, self.now)
         if g >= 0:
             agent = self.agents.idle_head[g]
@@ -437,6 +465,69 @@ cdef class FastCore:
                           (c.id << ROUTE_BITS) | (j - self.routing.route_start[k]), EV_OVERFLOW, slot)
         return 0
 
+    # -- transfers ----------------------------------------------------------------------------
+
+    cdef inline i64 leg_origin(self, i64 id, int *leg) noexcept:
+        """The call id of a leg's entity (a call id, or a transferred leg's), and its leg number."""
+        if id < LEG_ID_FLOOR:
+            leg[0] = 0
+            return id
+        leg[0] = self.tr.leg[LEG_ID_TOP - id]
+        return self.tr.call[LEG_ID_TOP - id]
+
+    cdef inline i64 planned(self, i64 id) noexcept:
+        """Index in the plans of the transfer after the leg ``id`` (a leg entity), or -1 if its
+        call has no transfer after it."""
+        cdef int leg = 0
+        cdef i64 origin = self.leg_origin(id, &leg), index
+        if leg >= self.tr.slots:
+            return -1
+        index = origin * self.tr.slots + leg
+        return index if self.tr.to[index] >= 0 else -1
+
+    cdef int leg_answered(self, i64 row, int g, int agent, double talk, double wrapup) except -1:
+        self.tr.outcome[row], self.tr.group[row], self.tr.agent[row] = ANSWERED, g, agent
+        self.tr.start[row], self.tr.leg_talk[row], self.tr.leg_wrapup[row] = self.now, talk, wrapup
+        return 0
+
+    cdef int count_transfer(self, const Call *c) except -1:
+        """(Tallies) The leg c is answered now: count it transferred if its plan says so, and
+        (a first leg) its caller answered, resolved at first contact if never transferred."""
+        cdef int leg = 0
+        cdef bint moved = self.planned(c.id) >= 0
+        if c.early:
+            return 0
+        self.leg_origin(c.id, &leg)
+        if moved:
+            self.kpi.count(c.interval, c.type, C_TRANSFERRED)
+        if leg == 0:
+            self.kpi.count(c.interval, c.type, C_FIRST_ANSWERED)
+            if not moved:
+                self.kpi.count(c.interval, c.type, C_FIRST_RESOLVED)
+        return 0
+
+    cdef bint transfer(self, i64 id) except -1:
+        """The talk of leg ``id`` ended now: if its call's plan says so, the caller joins the next
+        queue now as a new leg (True), else it leaves (False)."""
+        cdef i64 index = self.planned(id), row, origin
+        cdef int leg = 0, slot
+        cdef Call *c
+        if index < 0:
+            return False
+        origin = self.leg_origin(id, &leg)
+        row = transfer_leg_new(&self.tr, origin, leg + 1, self.tr.to[index], self.now)
+        slot = slot_new(&self.slots)
+        c = &self.slots.calls[slot]
+        c.arrival, c.talk, c.wrapup, c.patience = self.now, self.tr.talk[index], self.tr.wrapup[index], self.tr.patience[index]
+        c.id, c.type, c.state, c.early = LEG_ID_TOP - row, self.tr.to[index], CALL_WAITING, self.now < self.warmup
+        c.interval = 0
+        if self.tally:
+            c.interval = self.kpi.interval_of(self.now)
+            if not c.early:
+                self.kpi.count(c.interval, c.type, C_ARRIVED)
+        self.join_queue(slot)
+        return True
+
     cdef int abandon(self, int slot) except -1:
         cdef Call *c = &self.slots.calls[slot]
         self.in_system -= 1
@@ -444,8 +535,11 @@ cdef class FastCore:
         if self.outbound:
             self.left[c.type] += 1
         if self.keep_records:
-            self.rec.outcome[c.id] = ABANDONED
-            self.rec.end[c.id] = self.now
+            if c.id >= LEG_ID_FLOOR:
+                self.tr.outcome[LEG_ID_TOP - c.id], self.tr.end[LEG_ID_TOP - c.id] = ABANDONED, self.now
+            else:
+                self.rec.outcome[c.id] = ABANDONED
+                self.rec.end[c.id] = self.now
         if self.tally:
             self.kpi.abandoned(c, self.now)
             self.kpi.call_end(self.now)
@@ -481,10 +575,16 @@ cdef class FastCore:
         return 0
 
     cdef int talk_end(self, int agent) except -1:
-        """(Only with a trunk limit.) The caller hangs up, freeing a trunk; wrap-up follows."""
-        self.in_system -= 1
+        """(Only with a trunk limit or transfers.) The caller hangs up, freeing a trunk, or is
+        transferred (keeping it); wrap-up follows."""
+        cdef i64 id = self.agents.hand_id[agent]
+        if not (self.any_transfer and self.transfer(id)):
+            self.in_system -= 1
         if self.keep_records:
-            self.rec.end[self.agents.hand_id[agent]] = self.now
+            if id >= LEG_ID_FLOOR:
+                self.tr.end[LEG_ID_TOP - id] = self.now
+            else:
+                self.rec.end[id] = self.now
         if self.tally:
             self.kpi.call_end(self.now)
         if self.agents.wrap_in_hand[agent] > 0:
@@ -668,6 +768,10 @@ cdef class FastCore:
         return {"calls": self.n_calls,
                 "slots": self.slots.used,  # call slots ever used: the most calls waiting at once
                 **self.kpi.arrays()}
+
+    def transfer_legs(self):
+        """The transferred legs' columns (sim.core.records.TRANSFER_LEG_COLUMNS), or None."""
+        return transfer_legs_arrays(&self.tr) if self.any_transfer else None
 
     def attempts(self):
         """The outbound attempts' columns (sim.core.records.AttemptRecords order), or None."""

@@ -19,9 +19,10 @@ from sim._twins import load_compiled
 from sim.core import protocol
 from sim.agents.shrinkage import SpellTables
 from sim.core.model_tables import model_tables
-from sim.core.records import AgentLog, AttemptRecords, CallRecords, EngineOutput, IvrRecords, bucket_edges
+from sim.core.records import AgentLog, AttemptRecords, CallRecords, EngineOutput, IvrRecords, all_legs, bucket_edges
 from sim.model.cache import per_scenario
 from sim.model.contact_draws import BLOCK_RECORDS, ContactDraws
+from sim.model import transfers
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
 
@@ -55,6 +56,7 @@ def _core_arguments(scenario: Scenario) -> dict:
         short_abandon=float(scenario.kpi.short_abandon),
         bucket_edges=bucket_edges(scenario),
         ivr=tables.ivr, ivr_ports=tables.ivr_ports,
+        transfer_slots=0 if scenario.transfer_max_legs is None else scenario.transfer_max_legs - 1,
     )
 
 
@@ -83,10 +85,12 @@ class FastEngine:
         core = _loop.FastCore(**arguments, keep_records=records, tally=not records,
                               outbound=_outbound(scenario, contacts))
         ivr = bool(model_tables(scenario).ivr.any())
+        transfers = scenario.transfer_max_legs is not None
         for block in inputs:
             core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
-                      np.ascontiguousarray(block.patience, np.float64), *(_ivr_columns(block) if ivr else ()))
+                      np.ascontiguousarray(block.patience, np.float64), *(_ivr_columns(block) if ivr else (None, None)),
+                      *(_transfer_columns(scenario, block) if transfers else ()))
             core.run(False)
         core.run(True)
         log = core.agent_log()
@@ -99,8 +103,9 @@ class FastEngine:
         present = (spells or model_tables(scenario).planned).present
         if records:
             ivr_records = core.ivr_records()
-            return EngineOutput("fast", CallRecords(**core.records()), agents, attempts=attempts, present=present,
-                                ivr=None if ivr_records is None else IvrRecords(**ivr_records))
+            calls, ivr_records = CallRecords(**core.records()), None if ivr_records is None else IvrRecords(**ivr_records)
+            legs = all_legs(calls, ivr_records, core.transfer_legs()) if transfers else None
+            return EngineOutput("fast", calls, agents, attempts=attempts, present=present, ivr=ivr_records, legs=legs)
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)
         return EngineOutput("fast", None, agents, tallies, attempts=attempts, present=present)
@@ -112,6 +117,13 @@ def _ivr_columns(block: CallBlock) -> tuple:
         raise ValueError("the scenario has an IVR: the call blocks need the decisions ivr_time and ivr_choice")
     return (np.ascontiguousarray(block.decisions["ivr_time"], np.float64),
             np.ascontiguousarray(block.decisions["ivr_choice"], np.int32))
+
+
+def _transfer_columns(scenario: Scenario, block: CallBlock) -> tuple:
+    """A block's leg plans (sim.model.transfers.plan), flattened, as the compiled core's load takes them."""
+    plan = transfers.plan(scenario, block)
+    return (np.ascontiguousarray(plan.to.ravel(), np.int32), *(np.ascontiguousarray(getattr(plan, name).ravel(), np.float64)
+                                                               for name in ("talk", "wrapup", "patience")))
 
 
 def _outbound(scenario: Scenario, contacts: Optional[Sequence[ContactDraws]]):

@@ -29,7 +29,7 @@ from __future__ import annotations
 # for entity the run's count of sequenced events so far: an insertion sequence in the key, so
 # that such events fire in the order they were scheduled, in every engine.
 EVENT_CLASSES = {"STAFFING": 1, "COMPLETION": 2, "ABANDON": 3, "OVERFLOW": 4, "DIAL_RESULT": 5, "NUISANCE": 6,
-                 "RETRY": 7, "DIAL_WINDOW": 8, "IVR_END": 9, "ARRIVAL": 10}
+                 "RETRY": 7, "DIAL_WINDOW": 8, "IVR_END": 9, "ARRIVAL": 20}
 ENTITY_BITS = 48  # entities (agent indices, call ids << ROUTE_BITS | step) stay below 2**48
 ROUTE_BITS = 6
 MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
@@ -37,7 +37,7 @@ MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
 # What a timed event of the compiled loop does (its class orders it; its kind dispatches it).
 EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
                "EV_OVERFLOW": 6, "EV_ARRIVAL": 7, "EV_PREVIEW_END": 8, "EV_OUTBOUND_END": 9, "EV_DIAL_RESULT": 10,
-               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14}  # (at most 15: four bits of an event)
+               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14}
 
 # -- calls ----------------------------------------------------------------------------------
 # Outcome of a call in the per-call records. Short abandons are a KPI classification of
@@ -48,6 +48,14 @@ OUTCOME_NAMES = tuple(name.lower() for name in OUTCOMES)
 # A call in the system: waiting in its queue, taken by an agent, or gone (abandoned; in the
 # compiled loop also: a free slot).
 CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2, "CALL_IN_IVR": 3}
+
+# -- transfers (sim.model.transfers) ----------------------------------------------------------
+# A transferred leg (a caller in the queue of the type it was transferred to) is named in events
+# by an entity of its own, so that no timer left behind by the caller's earlier leg can touch it:
+# LEG_ID_TOP - n for the run's n-th transferred leg (counting down: call ids count up from 0).
+# Entities at or above LEG_ID_FLOOR are legs (at most 2**40 of them in a run).
+LEG_ID_TOP = (1 << 42) - 1
+LEG_ID_FLOOR = (1 << 42) - (1 << 40)
 
 # -- IVR (sim.model.ivr) ----------------------------------------------------------------------
 # A call of a type with an IVR first spends its pre-drawn IVR time in the menu (holding a port and
@@ -83,7 +91,10 @@ BLENDING = ("threshold", "threshold_no_queue", "threshold_sl_floor")
 # -- streaming tallies ----------------------------------------------------------------------
 # Per (interval, call type) of the measured calls: counts, then sums (sim.kpi.streaming reads them).
 TALLY_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished",
-                "answered_within_T", "late_abandoned", "self_served", "ivr_abandoned")
+                "answered_within_T", "late_abandoned", "self_served", "ivr_abandoned",
+                "transferred", "first_answered", "first_resolved")
+# (transfers: legs answered and then transferred, per the leg's queue and interval of entry; callers
+# whose first leg was answered, and of them those never transferred: first-contact resolution)
 TALLY_SUMS = ("wait_answered", "wait_left", "handle", "talk")
 # Wait histograms: bin 0 holds waits of exactly 0, bin 1 waits below 2**MIN_EXP s, then
 # 2**LOG2 log-spaced bins per doubling up to 2**MAX_EXP s, then one bin for longer waits.
@@ -107,6 +118,7 @@ def constants() -> dict:
     values.update(CALL_STATES)
     values.update(IVR_OUTCOMES)
     values.update(IVR_CHOICES)
+    values.update(LEG_ID_TOP=LEG_ID_TOP, LEG_ID_FLOOR=LEG_ID_FLOOR)
     values.update({f"AGENT_{name}": i for i, name in enumerate(AGENT_STATES)})
     values.update({f"CALL_SELECTION_{name.upper()}": i for i, name in enumerate(CALL_SELECTION)})
     values.update({f"AGENT_SELECTION_{name.upper()}": i for i, name in enumerate(AGENT_SELECTION)})

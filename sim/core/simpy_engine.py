@@ -59,9 +59,10 @@ from sim.agents.shrinkage import SpellTables
 from sim.agents.roster import open_spell_end
 from sim.core import protocol
 from sim.core.model_tables import model_tables
-from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
+from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput, all_legs
 from sim.core.simpy_ivr import IvrMenus
 from sim.core.simpy_outbound import Outbound
+from sim.core.simpy_transfers import Transfers
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
 from sim.policies import agent_selection, call_selection, routing
@@ -203,6 +204,7 @@ class _CallCenter:
         self.sl_threshold = scenario.kpi.sl_threshold
         self.outbound = Outbound(self, contacts) if scenario.campaigns else None
         self.ivr = IvrMenus(self, tables.ivr, tables.ivr_ports) if tables.ivr.any() else None
+        self.transfers = Transfers(self, scenario) if scenario.transfer_max_legs is not None else None
 
     def run(self) -> EngineOutput:
         env = self.env
@@ -213,8 +215,10 @@ class _CallCenter:
             self.outbound.start()
         env.run()
         attempts = None if self.outbound is None else self.outbound.records()
-        return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log(), attempts=attempts,
-                            present=self.present, ivr=None if self.ivr is None else self.ivr.records())
+        records, ivr = CallRecords.concatenate(self.blocks), None if self.ivr is None else self.ivr.records()
+        legs = None if self.transfers is None else all_legs(records, ivr, self.transfers.rows.arrays())
+        return EngineOutput("simpy", records, self.agent_log(), attempts=attempts, present=self.present, ivr=ivr,
+                            legs=legs)
 
     # -- processes -------------------------------------------------------------------------
 
@@ -228,6 +232,8 @@ class _CallCenter:
             columns = zip(block.arrival.tolist(), block.call_type.tolist(), block.talk.tolist(),
                           block.wrapup.tolist(), block.patience.tolist())
             ivr_time, ivr_choice = self.ivr.block(block) if self.ivr is not None else (None, None)
+            if self.transfers is not None:
+                self.transfers.block(block)
             for row, (t, k, talk, wrapup, patience) in enumerate(columns):
                 call_id = block.first_id + row
                 yield env.at(t, ARRIVAL, call_id)
@@ -284,7 +290,8 @@ class _CallCenter:
         talk, wrapup = call.talk / speed, call.wrapup / speed
         talk_end = env.now + talk
         yield env.at(talk_end, COMPLETION, agent.index)
-        self.in_system -= 1
+        if self.transfers is None or not self.transfers.after_talk(call, Call):
+            self.in_system -= 1  # (a transferred caller keeps its trunk)
         rec, row = call.records, call.row
         rec.end_time[row], rec.talk[row], rec.wrapup[row] = talk_end, talk, wrapup
         if wrapup > 0:

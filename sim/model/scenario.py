@@ -28,6 +28,7 @@ from sim.model.config import ScenarioConfig
 from sim.model.schema import conform_node
 from sim.model import shrinkage
 from sim.model.ivr import Ivr, build_ivr, build_ports
+from sim.model.transfers import Transfer, build_max_legs, build_transfer
 from sim.model.distributions import Distribution, parse_distribution
 from sim.policies import staffing as staffing_policy
 from sim.policies.registry import policy_code
@@ -51,6 +52,7 @@ class CallType:
     route: Tuple[Tuple[int, float], ...]  # (group index, overflow delay in s), preference order
     head_start: float = 0.0  # s added to the waiting time in call selection (priority_head_start)
     ivr: Optional[Ivr] = None  # a self-service menu before the queue (sim.model.ivr)
+    transfer: Optional[Transfer] = None  # transfers / escalation after talk (sim.model.transfers)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Scenario:
     blending: Blending = Blending()
     costs: Costs = Costs()  # telephony, abandonment penalty, revenue (sim.model.costs)
     ivr_ports: Optional[int] = None  # calls in IVR menus at once (None: unlimited; sim.model.ivr)
+    transfer_max_legs: Optional[int] = None  # most legs a caller may have (None: no transfers; sim.model.transfers)
 
     @property
     def n_agents(self) -> int:
@@ -147,6 +150,7 @@ def build_scenario(cfg) -> Scenario:
                             ivr=build_ivr(node.call_types[name].ivr, f"call_types.{name}", i, type_names))
         for i, name in enumerate(type_names)
     )
+    call_types = _with_transfers(call_types, node.call_types, type_names)
     _check_servable(call_types, groups)
     inbound = [False] * len(groups)
     for ct in call_types:
@@ -180,7 +184,15 @@ def build_scenario(cfg) -> Scenario:
         blending=build_blending(node.blending, campaigns),
         costs=build_costs(node.costs, node.call_types),
         ivr_ports=build_ports(node.ivr_ports, call_types),
+        transfer_max_legs=build_max_legs(node.transfer_max_legs, call_types),
     )
+
+
+def _with_transfers(call_types, configs, type_names) -> tuple:
+    """The call types with their transfer rules (sim.model.transfers)."""
+    routes = [ct.route for ct in call_types]
+    return tuple(dataclasses.replace(ct, transfer=build_transfer(configs[ct.name].transfer, f"call_types.{ct.name}",
+                                                                 type_names, routes)) for ct in call_types)
 
 
 def _plain(value):
