@@ -86,7 +86,7 @@ def test_a_transferred_leg_abandons_in_the_second_queue_after_its_own_patience(e
 
 
 def test_a_transferred_leg_overtakes_earlier_callers_by_its_own_types_priority(engine):
-    urgent = {**TIER2, "priority": 5}  # transferred calls' own type, routed to the same group
+    urgent = {**TIER2, "priority": 5, "patience": None}  # transferred calls' own type, routed to the same group
     scenario = day_scenario({"tier1": {**TIER1, "transfer": {"probability": 1.0, "to": {"urgent": 1.0}}},
                              "tier2": {**TIER2, "patience": None}, "urgent": urgent}, GROUPS)
     # call 0 (tier1) is transferred at 100 to 'urgent'; tier2's agent is busy with call 1 (tier2)
