@@ -21,6 +21,8 @@ Routing (the rules are the policies of sim/policies/, called here by name):
   * Trunks limit calls in the system (waiting or talking); an arrival beyond the limit is blocked.
   * IVR menus (sim.core.simpy_ivr): a call of a type with an IVR is in the menu (holding a trunk)
     before it leaves or joins a queue, then routed as above from the moment it left the menu.
+  * Transfers (sim.core.simpy_transfers): at the end of an answered leg's talk the caller may
+    join another type's queue as a new leg (keeping its trunk), routed as above from then.
 Outbound campaigns (sim.core.simpy_outbound, where the dialler's rules are spelled out):
   * Once all the events of an instant have been handled (the environment's after-event hook),
     each campaign's dialler places attempts for its free agents: idle dedicated agents,
@@ -48,7 +50,6 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from heapq import heappush
 from typing import Iterable, List, Optional, Sequence
 
 import numpy as np
@@ -59,7 +60,8 @@ from sim.agents.shrinkage import SpellTables
 from sim.agents.roster import open_spell_end
 from sim.core import protocol
 from sim.core.model_tables import model_tables
-from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput, all_legs
+from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
+from sim.core.simpy_env import SUPPORTED_SIMPY, TimedEnvironment  # noqa: F401 (SUPPORTED_SIMPY: for tests)
 from sim.core.simpy_ivr import IvrMenus
 from sim.core.simpy_outbound import Outbound
 from sim.core.simpy_transfers import Transfers
@@ -71,60 +73,6 @@ from sim.policies import agent_selection, call_selection, routing
 STAFFING, COMPLETION, ABANDON, OVERFLOW, ARRIVAL = (protocol.EVENT_CLASSES[name] for name in
                                                     ("STAFFING", "COMPLETION", "ABANDON", "OVERFLOW", "ARRIVAL"))
 WAITING, SERVED, GONE = (protocol.CALL_STATES[name] for name in ("CALL_WAITING", "CALL_SERVED", "CALL_GONE"))
-
-
-# The SimPy versions supported: TimedEnvironment pushes onto SimPy's private event queue (_queue of
-# (time, priority, id, event), ids from _eid), so from 4.0 to 4.1 (tested 4.0.2, 4.1.2; as setup.py).
-SUPPORTED_SIMPY = ((4, 0), (4, 1))
-
-
-def _check_simpy() -> None:
-    version = tuple(int(part) for part in simpy.__version__.split(".")[:2])
-    env = simpy.Environment()
-    if version not in SUPPORTED_SIMPY or not (isinstance(getattr(env, "_queue", None), list) and hasattr(env, "_eid")):
-        raise ImportError(f"callsim's SimPy engine supports SimPy 4.0 and 4.1, not {simpy.__version__} "
-                          "(pip install 'simpy>=4.0,<4.2')")
-
-
-_check_simpy()
-
-
-class TimedEnvironment(simpy.Environment):
-    """A SimPy environment whose timed events fire at absolute times in (time, class, entity) order.
-
-    SimPy orders simultaneous events by (priority, insertion order); here the priority encodes the
-    event class and entity, so the order never depends on when an event was scheduled. SimPy's own
-    zero-delay events (priorities 0 and 1) always run before the next timed event.
-
-    ``after_event`` (None: none), if set, runs once every event of the current instant has been
-    handled (timed events and the zero-delay process steps they caused): before a step whose next
-    event is strictly later than now, or when no event is left. Events it schedules at now are
-    handled before time moves on, and then it runs again.
-    """
-
-    sequenced = 0  # events scheduled with at_sequenced so far (as the compiled loop counts them)
-    after_event = None
-
-    def step(self) -> None:
-        if self.after_event is not None and (not self._queue or self._queue[0][0] > self.now):
-            self.after_event()
-        super().step()
-
-    def at_sequenced(self, time: float, event_class: int, callback=None) -> simpy.Event:
-        """An event keyed by insertion: among events of its class at its instant, it fires after
-        those scheduled before it (its entity is the count of sequenced events so far, as in the
-        compiled loop's heap_push_sequenced)."""
-        self.sequenced += 1
-        return self.at(time, event_class, self.sequenced - 1, callback)
-
-    def at(self, time: float, event_class: int, entity: int, callback=None) -> simpy.Event:
-        event = simpy.Event(self)
-        event._ok = True
-        event._value = None
-        if callback is not None:
-            event.callbacks.append(callback)
-        heappush(self._queue, (time, (event_class << protocol.ENTITY_BITS) | entity, next(self._eid), event))
-        return event
 
 
 class Call:  # (type and arrival: the queue it joins and when; after an IVR menu, not the dialled type and arrival)
@@ -216,9 +164,8 @@ class _CallCenter:
         env.run()
         attempts = None if self.outbound is None else self.outbound.records()
         records, ivr = CallRecords.concatenate(self.blocks), None if self.ivr is None else self.ivr.records()
-        legs = None if self.transfers is None else all_legs(records, ivr, self.transfers.rows.arrays())
         return EngineOutput("simpy", records, self.agent_log(), attempts=attempts, present=self.present, ivr=ivr,
-                            legs=legs)
+                            legs=None if self.transfers is None else self.transfers.legs(records, ivr))
 
     # -- processes -------------------------------------------------------------------------
 

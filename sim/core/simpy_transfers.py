@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core import protocol
-from sim.core.records import TRANSFER_LEG_COLUMNS, UNFINISHED
+from sim.core.records import TRANSFER_LEG_COLUMNS, UNFINISHED, all_legs
 from sim.model import transfers
 
 
@@ -66,3 +66,7 @@ class Transfers:
         self.center.route(call_factory(entity, target, now, self.talk[index], self.wrapup[index],
                                        self.patience[index], self.rows, row))
         return True
+
+    def legs(self, records, ivr):
+        """Every leg of the run (sim.core.records.all_legs)."""
+        return all_legs(records, ivr, self.rows.arrays())
