@@ -150,7 +150,7 @@ def build_scenario(cfg) -> Scenario:
                             ivr=build_ivr(node.call_types[name].ivr, f"call_types.{name}", i, type_names))
         for i, name in enumerate(type_names)
     )
-    call_types = _with_transfers(call_types, node.call_types, type_names)
+    call_types = _with_transfers(call_types, node.call_types, type_names, groups)
     _check_servable(call_types, groups)
     inbound = [False] * len(groups)
     for ct in call_types:
@@ -188,11 +188,11 @@ def build_scenario(cfg) -> Scenario:
     )
 
 
-def _with_transfers(call_types, configs, type_names) -> tuple:
+def _with_transfers(call_types, configs, type_names, groups) -> tuple:
     """The call types with their transfer rules (sim.model.transfers)."""
-    routes = [ct.route for ct in call_types]
+    served = [any(groups[g].spells for g, _ in ct.route) for ct in call_types]
     return tuple(dataclasses.replace(ct, transfer=build_transfer(configs[ct.name].transfer, f"call_types.{ct.name}",
-                                                                 type_names, routes)) for ct in call_types)
+                                                                 type_names, served)) for ct in call_types)
 
 
 def _plain(value):

@@ -51,9 +51,10 @@ class Transfer:
         return codes[np.minimum(np.searchsorted(cumulative, u, side="right"), len(codes) - 1)]
 
 
-def build_transfer(c, where: str, type_names, routes) -> Optional[Transfer]:
+def build_transfer(c, where: str, type_names, served) -> Optional[Transfer]:
     """The call type's Transfer (None without one, or with probability 0); ``c`` its TransferConfig,
-    ``where`` its field path, ``routes`` every type's route (a target needs one)."""
+    ``where`` its field path, ``served`` per type whether an agent of its route is ever on duty
+    (a target needs one: no queue without a route, the scenario checks, and none nobody serves)."""
     if c is None:
         return None
     where = f"{where}.transfer"
@@ -70,9 +71,9 @@ def build_transfer(c, where: str, type_names, routes) -> Optional[Transfer]:
                               allowed=type_names)
         q = bounds.in_range(q, f"{where}.to.{name}", 0.0, 1.0, " (a probability)")
         if q > 0:
-            if not routes[list(type_names).index(name)]:
-                raise ConfigError(f"{where}.to.{name}", "this call type has no route: a transferred call "
-                                                        "would wait forever (give it a route)")
+            if not served[list(type_names).index(name)]:
+                raise ConfigError(f"{where}.to.{name}", "no agent of this call type's route is ever on duty: "
+                                                        "a transferred call would never be served")
             to.append((list(type_names).index(name), q))
     total = sum(c.to.values())
     if abs(total - 1.0) > TOLERANCE:
