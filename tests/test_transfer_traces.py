@@ -85,6 +85,16 @@ def test_a_transferred_leg_abandons_in_the_second_queue_after_its_own_patience(e
                        (1, 0, "tier2", 0, "answered", 1, 0, 300)])
 
 
+def test_the_first_legs_patience_timer_never_touches_the_transferred_leg(engine):
+    scenario = day_scenario({"tier1": TIER1, "tier2": {**TIER2, "patience": None}}, GROUPS)
+    # call 0 (tier1, patience 150) is answered at once and transferred at 100; tier2's agent is busy
+    # with call 1 until 300, so the tier2 leg (which never abandons) still waits at 150, when the
+    # first leg's patience timer comes due: it is answered at 300.
+    out, legs = run(engine, scenario, [0, 0], ["tier1", "tier2"], [100, 300], [0.1, 0.9], patience=[150, 1000])
+    assert same(legs, [(0, 0, "tier1", 0, "answered", 0, 0, 100), (0, 1, "tier2", 100, "answered", 1, 300, 350),
+                       (1, 0, "tier2", 0, "answered", 1, 0, 300)])
+
+
 def test_a_transferred_leg_overtakes_earlier_callers_by_its_own_types_priority(engine):
     urgent = {**TIER2, "priority": 5, "patience": None}  # transferred calls' own type, routed to the same group
     scenario = day_scenario({"tier1": {**TIER1, "transfer": {"probability": 1.0, "to": {"urgent": 1.0}}},
