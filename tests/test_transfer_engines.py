@@ -126,6 +126,26 @@ def test_the_transfer_draws_move_no_other_draw_and_follow_the_probabilities():
     assert abs(patience.mean() - 80) < 4 * 80 / math.sqrt(len(patience))  # (lognormal, cv 1: sd 80)
 
 
+def test_the_plan_reads_each_uniform_for_its_purpose():
+    """Transferred (u < p, not u <= p), the target, then the new leg's talk, wrap-up and patience
+    from their own uniforms, by the target type's distributions (exponential b: -mean log(1 - u));
+    a second transfer only from a leg that was transferred."""
+    rule = {"probability": 0.5, "to": {"b": 0.75, "a": 0.25}}
+    scenario = _scenario(rule, transfer_max_legs=3)
+    u = np.zeros((3, 2, transfers.UNIFORMS))
+    u[:, 0, :] = [[0.5, 0.0, 0.0, 0.0, 0.0, 0.0], [0.2, 0.9, 0.0, 0.1, 0.2, 0.3], [0.2, 0.1, 0.0, 0.5, 0.4, 0.6]]
+    u[1, 1, :] = [0.2, 0.0, 0.0, 0.25, 0.0, 0.0]
+    block, = given_calls(scenario, [0, 1, 2], ["a", "a", "a"], [60] * 3, decisions={"transfer_draws": u})
+    plan = transfers.plan(scenario, block)
+    assert plan.to.tolist() == [[-1, -1], [0, 1], [1, -1]]  # (u = p: not transferred; a again, then b)
+    b = (100.0, 20.0, 80.0)  # b's means; a: talk 60 (deterministic), no wrap-up, never abandons
+    assert plan.talk[:, 0].tolist() == [0.0, 60.0, -b[0] * math.log1p(-0.5)]
+    assert plan.wrapup[1:, 0].tolist() == [0.0, transfers.quantile(scenario.call_types[1].wrapup, np.array([0.4]), 0)[0]]
+    assert plan.patience[1, 0] == math.inf
+    assert plan.patience[2, 0] == transfers.quantile(scenario.call_types[1].patience, np.array([0.6]), 0)[0]
+    assert plan.talk[1, 1] == -b[0] * math.log1p(-0.25) and plan.talk[2, 1] == 0.0
+
+
 def test_every_distribution_kind_has_a_quantile_function():
     """The inverse distribution functions match the sampled distributions (quantiles at 0.1, 0.5, 0.9)."""
     from sim.model.distributions import parse_distribution

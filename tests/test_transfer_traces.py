@@ -95,6 +95,19 @@ def test_the_first_legs_patience_timer_never_touches_the_transferred_leg(engine)
                        (1, 0, "tier2", 0, "answered", 1, 0, 300)])
 
 
+def test_at_one_instant_a_transferred_legs_timers_fire_after_every_calls(engine):
+    tier2 = {**TIER2, "patience": None, "route": [{"group": "h"}, {"group": "k", "delay": 20.0}]}
+    scenario = day_scenario({"tier1": TIER1, "tier2": tier2},
+                            {"tier1": {"headcount": 1}, "h": {"headcount": 1}, "k": {"headcount": 1}})
+    # call 1 (tier2, 0) takes h until 1000. At 100 call 0's talk ends: its tier2 leg joins (h busy;
+    # k only after 20 s); call 2 (tier2) arrives at 100 and waits too. At 120 both become eligible
+    # for k's idle agent: call 2's overflow fires first (a leg's entity is above every call id), k
+    # talks to it until 170, then takes the leg (talk 50, to 220).
+    out, legs = run(engine, scenario, [0, 0, 100], ["tier1", "tier2", "tier2"], [100, 1000, 50], [0.1, 0.9, 0.9])
+    assert same(legs, [(0, 0, "tier1", 0, "answered", 0, 0, 100), (0, 1, "tier2", 100, "answered", 2, 170, 220),
+                       (1, 0, "tier2", 0, "answered", 1, 0, 1000), (2, 0, "tier2", 100, "answered", 2, 120, 170)])
+
+
 def test_a_transferred_leg_overtakes_earlier_callers_by_its_own_types_priority(engine):
     urgent = {**TIER2, "priority": 5, "patience": None}  # transferred calls' own type, routed to the same group
     scenario = day_scenario({"tier1": {**TIER1, "transfer": {"probability": 1.0, "to": {"urgent": 1.0}}},
