@@ -25,6 +25,9 @@ Cases (all built here from fixed seeds, so the list itself never changes):
   * ``ivr/random/<i>``, ``ivr/grid/<i>``: random and grid days whose call types have IVR menus
     (self-service, hang-ups, zero-outs to their own or other queues, port limits); grid days with
     IVR times on the 10 s grid; their IVR records are digested too (``ivr``; added with issue 14).
+  * ``transfers/random/<i>``, ``transfers/grid/<i>``: random and grid days (grid days: given
+    transfer uniforms) whose call types transfer to one or two types (loops with a leg limit);
+    their legs are digested too (``legs``; added with issue 14).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -51,6 +54,7 @@ N_GRID = 200
 N_RANDOM_POLICIES = 100  # random days also run under each alternative policy (all grid days are)
 N_SHRINKAGE = 25  # random days and grid days each, with shrinkage
 N_IVR = 30  # random days and grid days each, with IVR menus
+N_TRANSFERS = 30  # random days and grid days each, with transfers
 
 
 def _head_start(data: dict) -> dict:
@@ -278,6 +282,23 @@ def ivr_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
     return {**calls, "decisions": {"ivr_time": 10.0 * rng.integers(0, 12, n), "ivr_choice": choice}}
 
 
+def transfer_day(rng: np.random.Generator, data: dict) -> dict:
+    """A day whose call types (always the first) transfer to one or two types, a leg limit 2-4."""
+    names = list(data["call_types"])
+    call_types = {}
+    for i, (name, spec) in enumerate(data["call_types"].items()):
+        targets = [names[j] for j in rng.permutation(len(names))[: int(rng.integers(1, 3))]]
+        rule = {"probability": float(rng.choice([0.2, 0.5, 1.0])), "to": {t: 1.0 / len(targets) for t in targets}}
+        call_types[name] = spec if i > 0 and rng.random() < 0.5 else {**spec, "transfer": rule}
+    return {**data, "call_types": call_types, "transfer_max_legs": int(rng.integers(2, 5))}
+
+
+def transfer_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
+    """Transfer uniforms for grid calls (grid distributions keep the legs' durations on the grid)."""
+    shape = (len(calls["arrival"]), data["transfer_max_legs"] - 1, 6)
+    return {**calls, "decisions": {"transfer_draws": rng.choice([0.0, 0.1, 0.3, 0.6, 0.99], shape)}}
+
+
 def cases() -> Iterator[Tuple[str, dict, int, dict]]:
     """(case id, scenario dict, seed, given calls or None) for every case of the corpus."""
     for name, data, seed, _ in _shipped():
@@ -309,6 +330,12 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         data = random_day(rng, grid=True)
         calls = grid_calls(rng, data)
         yield f"ivr/grid/{i}", ivr_day(rng, data, grid=True), 6000 + i, ivr_decisions(rng, data, calls)
+    for i in range(N_TRANSFERS):
+        rng = np.random.default_rng([20261616, i])
+        yield f"transfers/random/{i}", transfer_day(rng, random_day(rng, grid=False)), 7000 + i, None
+        rng = np.random.default_rng([20261617, i])
+        data = transfer_day(rng, random_day(rng, grid=True))
+        yield f"transfers/grid/{i}", data, 7500 + i, transfer_decisions(rng, data, grid_calls(rng, data))
 
 
 def _blended_grid_calls(seed: int) -> dict:
@@ -321,7 +348,7 @@ def _blended_grid_calls(seed: int) -> dict:
 
 
 def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, object]:
-    """The engine's (records, agent log, attempts or None, IVR records or None) for one case, or None
+    """The engine's (records, agent log, attempts or None, IVR records or None, legs or None) for one case, or None
     if the scenario is invalid."""
     from sim.core.engines import realised_spells
     from sim.errors import ConfigError
@@ -339,7 +366,7 @@ def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, obje
         out = engine.run(scenario, inputs, contacts=contact_draws(scenario, seed), spells=spells)
     else:
         out = engine.run(scenario, inputs, spells=spells)
-    return out.records, out.agents, out.attempts, out.ivr
+    return out.records, out.agents, out.attempts, out.ivr, out.legs if scenario.transfer_max_legs else None
 
 
 def compute(engine, kind: str = None) -> Dict[str, Dict]:
@@ -353,12 +380,14 @@ def compute(engine, kind: str = None) -> Dict[str, Dict]:
         if out is None:
             corpus[name] = {"invalid": True}
             continue
-        records, agents, attempts, ivr = out
+        records, agents, attempts, ivr, legs = out
         corpus[name] = {"calls": len(records.arrival), "records": digest(records), "agents": digest(agents)}
         if attempts is not None:
             corpus[name].update(attempts=digest(attempts), n_attempts=len(attempts))
         if ivr is not None:
             corpus[name].update(ivr=digest(ivr))
+        if legs is not None:
+            corpus[name].update(legs=digest(legs), n_legs=len(legs.call))
     return corpus
 
 
@@ -371,7 +400,7 @@ def engines() -> Dict[str, Callable]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
-    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr"],
+    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr", "transfers"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}
