@@ -26,7 +26,8 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     (self-service, hang-ups, zero-outs to their own or other queues, port limits); grid days with
     IVR times on the 10 s grid; their IVR records are digested too (``ivr``; added with issue 14).
   * ``transfers/random/<i>``, ``transfers/grid/<i>``: random and grid days (grid days: given
-    transfer uniforms) whose call types transfer to one or two types (loops with a leg limit);
+    transfer uniforms) whose call types transfer to one or two types (loops with a leg limit,
+    consults or none);
     their legs are digested too (``legs``; added with issue 14).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
@@ -282,13 +283,15 @@ def ivr_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
     return {**calls, "decisions": {"ivr_time": 10.0 * rng.integers(0, 12, n), "ivr_choice": choice}}
 
 
-def transfer_day(rng: np.random.Generator, data: dict) -> dict:
-    """A day whose call types (always the first) transfer to one or two types, a leg limit 2-4."""
+def transfer_day(rng: np.random.Generator, data: dict, grid: bool) -> dict:
+    """A day whose call types (always the first) transfer to one or two types, with a consult or
+    not (on the grid for grid days), a leg limit 2-4."""
     names = list(data["call_types"])
     call_types = {}
     for i, (name, spec) in enumerate(data["call_types"].items()):
         targets = [names[j] for j in rng.permutation(len(names))[: int(rng.integers(1, 3))]]
-        rule = {"probability": float(rng.choice([0.2, 0.5, 1.0])), "to": {t: 1.0 / len(targets) for t in targets}}
+        rule = {"probability": float(rng.choice([0.2, 0.5, 1.0])), "to": {t: 1.0 / len(targets) for t in targets},
+                "consult": None if rng.random() < 0.5 else _distribution(rng, grid)}
         call_types[name] = spec if i > 0 and rng.random() < 0.5 else {**spec, "transfer": rule}
     return {**data, "call_types": call_types, "transfer_max_legs": int(rng.integers(2, 5))}
 
@@ -332,9 +335,9 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         yield f"ivr/grid/{i}", ivr_day(rng, data, grid=True), 6000 + i, ivr_decisions(rng, data, calls)
     for i in range(N_TRANSFERS):
         rng = np.random.default_rng([20261616, i])
-        yield f"transfers/random/{i}", transfer_day(rng, random_day(rng, grid=False)), 7000 + i, None
+        yield f"transfers/random/{i}", transfer_day(rng, random_day(rng, grid=False), grid=False), 7000 + i, None
         rng = np.random.default_rng([20261617, i])
-        data = transfer_day(rng, random_day(rng, grid=True))
+        data = transfer_day(rng, random_day(rng, grid=True), grid=True)
         yield f"transfers/grid/{i}", data, 7500 + i, transfer_decisions(rng, data, grid_calls(rng, data))
 
 

@@ -261,8 +261,8 @@ def ivr_scenarios(draw):
 @st.composite
 def transfer_scenarios(draw, ivr=False):
     """A random day (as ``scenarios``, or ``ivr_scenarios`` with ``ivr``) whose call types have,
-    some of them (the first always), a transfer rule to one or two types (loops allowed), and a
-    leg limit of 2 to 4."""
+    some of them (the first always), a transfer rule to one or two types (loops allowed), with a
+    consult time or none, and a leg limit of 2 to 4."""
     data = draw(ivr_scenarios() if ivr else scenarios())
     names = list(data["call_types"])
     for name in names:
@@ -271,6 +271,7 @@ def transfer_scenarios(draw, ivr=False):
         targets = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
         share = draw(st.sampled_from([0.25, 0.5])) if len(targets) == 2 else 1.0
         data["call_types"][name]["transfer"] = {"probability": draw(st.sampled_from([0.2, 0.5, 1.0])),
-                                                "to": dict(zip(targets, [share, 1.0 - share]))}
+                                                "to": dict(zip(targets, [share, 1.0 - share])),
+                                                "consult": draw(st.none() | DISTRIBUTIONS)}
     data["transfer_max_legs"] = draw(st.integers(2, 4))
     return data

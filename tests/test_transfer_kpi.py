@@ -69,6 +69,29 @@ def test_streamed_hand_worked_tables():
         pd.testing.assert_frame_equal(a[others], b[others], obj=name)
 
 
+def _consult_run(engine, records=True):
+    tier1 = {**TIER1, "transfer": {**TIER1["transfer"], "consult": deterministic(30)}}
+    scenario = day_scenario({"tier1": tier1, "tier2": TIER2}, {"tier1": {"headcount": 1}, "tier2": {"headcount": 1}})
+    # call 0: talk 100 + consult 30 (transferred; tier2 talks 50); call 1 at 200: talk 100, not transferred
+    u = np.zeros((2, 1, transfers.UNIFORMS))
+    u[:, 0, transfers.DRAW_TRANSFER] = [0.1, 0.9]
+    inputs = given_calls(scenario, [0, 200], ["tier1", "tier1"], [100, 100], decisions={"transfer_draws": u})
+    return simulate(scenario, seed=1, engine=engine, inputs=inputs, records=records)
+
+
+def test_a_consult_counts_in_the_first_agents_handle_time_and_busy_time(engine):
+    r = _consult_run(engine)
+    row = r.summary.set_index("call_type")
+    assert row.loc["tier1", ["aht", "att"]].tolist() == [115.0, 100.0]  # (130 + 100) / 2: the consult is handle time
+    groups = r.groups.set_index("group")
+    assert groups.aht.tolist() == [115.0, 50.0] and groups.busy_hours.tolist() == [230 / 3600, 50 / 3600]
+    streamed = _consult_run("fast", records=False)
+    for name in ("summary", "groups"):
+        a, b = getattr(r, name), getattr(streamed, name)
+        others = [c for c in a.columns if c != "p90_wait"]
+        pd.testing.assert_frame_equal(a[others], b[others], obj=name)
+
+
 def test_without_transfers_the_tables_have_no_transfer_columns():
     scenario = day_scenario({"tier2": TIER2}, {"tier2": {"headcount": 1}})
     r = simulate(scenario, seed=1, engine="fast")

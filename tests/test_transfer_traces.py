@@ -66,6 +66,19 @@ def test_an_escalation_joins_tier2_at_the_end_of_talk_while_tier1_wraps_up(engin
     assert r.answer_time.tolist() == [0, 120] and r.end_time.tolist() == [100, 220] and r.talk.tolist() == [100, 100]
 
 
+def test_with_a_consult_the_first_agent_stays_busy_and_the_caller_moves_on_at_its_end(engine):
+    tier1 = {**TIER1, "transfer": {**TIER1["transfer"], "consult": deterministic(30)}}
+    scenario = day_scenario({"tier1": tier1, "tier2": TIER2}, GROUPS)
+    # call 0: talk 100 with tier1 from 0, then a consult of 30 (agent 0 busy), joins tier2 at 130
+    # (tier2 talks 130-180); agent 0 wraps up 130-150. Call 1 at 10 waits for agent 0 until 150;
+    # not transferred: no consult.
+    out, legs = run(engine, scenario, [0, 10], ["tier1", "tier1"], [100, 100], [0.2, 0.7], wrapup=[20, 20])
+    assert same(legs, [(0, 0, "tier1", 0, "answered", 0, 0, 130), (0, 1, "tier2", 130, "answered", 1, 130, 180),
+                       (1, 0, "tier1", 10, "answered", 0, 150, 250)])
+    assert out.legs.consult.tolist() == [30, 0, 0] and out.legs.end.tolist() == [150, 180, 270]
+    assert out.records.end_time.tolist() == [130, 250] and out.records.talk.tolist() == [100, 100]
+
+
 def test_a_transferred_caller_keeps_its_trunk(engine):
     scenario = day_scenario({"tier1": TIER1, "tier2": TIER2}, GROUPS, trunks=1)
     # call 0 is transferred at 100 and talks with tier2 until 150: call 1 at 120 is blocked

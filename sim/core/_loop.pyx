@@ -175,7 +175,7 @@ cdef class FastCore:
 
     def load(self, double[::1] arrival, int[::1] call_type, double[::1] talk, double[::1] wrapup,
              double[::1] patience, double[::1] ivr_time=None, int[::1] ivr_choice=None, const int[::1] transfer_to=None,
-             const double[::1] transfer_talk=None, const double[::1] transfer_wrapup=None,
+             const double[::1] transfer_consult=None, const double[::1] transfer_talk=None, const double[::1] transfer_wrapup=None,
              const double[::1] transfer_patience=None):
         """Make the next block of calls (ids continue from the previous block) the one to read;
         ``ivr_time`` and ``ivr_choice``: the calls' IVR decisions (required with an IVR);
@@ -183,7 +183,7 @@ cdef class FastCore:
 
         The previous block must have been read to the end (``run`` returned True).
         """
-        cdef i64 n = arrival.shape[0], first = self.n_calls, i
+        cdef i64 n = arrival.shape[0], first = self.n_calls, i, m
         if self.block_next < self.block_size:
             raise RuntimeError("load: the previous block of calls has not been read to the end")
         self.block_first, self.block_size, self.block_next = first, n, 0
@@ -200,11 +200,13 @@ cdef class FastCore:
                 raise ValueError("load: the scenario has an IVR: give ivr_time and ivr_choice for every call")
             self.in_ivr_time, self.in_ivr_choice = &ivr_time[0], &ivr_choice[0]
         if self.any_transfer:
-            if transfer_to is None or transfer_to.shape[0] != n * self.tr.slots or transfer_talk.shape[0] != n * self.tr.slots \
-                    or transfer_wrapup.shape[0] != n * self.tr.slots or transfer_patience.shape[0] != n * self.tr.slots:
+            m = n * self.tr.slots
+            if (transfer_to is None or transfer_consult is None or transfer_talk is None or transfer_wrapup is None
+                    or transfer_patience is None or transfer_to.shape[0] != m or transfer_consult.shape[0] != m
+                    or transfer_talk.shape[0] != m or transfer_wrapup.shape[0] != m or transfer_patience.shape[0] != m):
                 raise ValueError("load: the scenario has transfers: give every call's leg plan")
-            transfer_plans_add(&self.tr, first, n, &transfer_to[0], &transfer_talk[0], &transfer_wrapup[0],
-                               &transfer_patience[0])
+            transfer_plans_add(&self.tr, first, n, &transfer_to[0], &transfer_consult[0], &transfer_talk[0],
+                               &transfer_wrapup[0], &transfer_patience[0])
         self.n_calls = first + n
         if self.keep_records:
             records_add(&self.rec, first, n, self.in_arrival, self.in_type)
@@ -256,10 +258,11 @@ cdef class FastCore:
                 self.rec.talk[c.id] = talk
                 self.rec.wrapup[c.id] = wrapup
         if self.tally:
-            self.kpi.answered(c, g, talk, talk + wrapup, self.now)
-            self.kpi.busy_step(g, 1, self.now)
             if self.any_transfer:
-                self.count_transfer(c)
+                self.count_transfer(c, g, talk, wrapup)
+            else:
+                self.kpi.answered(c, g, talk, talk + wrapup, self.now)
+            self.kpi.busy_step(g, 1, self.now)
         if not self.talk_end_event:
             if self.keep_records:
                 self.rec.end[c.id] = end
@@ -490,11 +493,15 @@ cdef class FastCore:
         self.tr.start[row], self.tr.leg_talk[row], self.tr.leg_wrapup[row] = self.now, talk, wrapup
         return 0
 
-    cdef int count_transfer(self, const Call *c) except -1:
-        """(Tallies) The leg c is answered now: count it transferred if its plan says so, and
-        (a first leg) its caller answered, resolved at first contact if never transferred."""
+    cdef int count_transfer(self, const Call *c, int g, double talk, double wrapup) except -1:
+        """(Tallies) The leg c is answered now by group g: counted answered with its consult in
+        its handle time (talk + (wrap-up + consult), as the record route adds them); transferred
+        if its plan says so, and (a first leg) its caller answered, resolved at first contact if
+        never transferred."""
         cdef int leg = 0
-        cdef bint moved = self.planned(c.id) >= 0
+        cdef i64 index = self.planned(c.id)
+        cdef bint moved = index >= 0
+        self.kpi.answered(c, g, talk, talk + (wrapup + (self.tr.consult[index] if moved else 0.0)), self.now)
         if c.early:
             return 0
         self.leg_origin(c.id, &leg)
@@ -576,7 +583,18 @@ cdef class FastCore:
 
     cdef int talk_end(self, int agent) except -1:
         """(Only with a trunk limit or transfers.) The caller hangs up, freeing a trunk, or is
-        transferred (keeping it); wrap-up follows."""
+        transferred (keeping it), after a consult if its plan has one; wrap-up follows."""
+        cdef i64 id = self.agents.hand_id[agent], index
+        if self.any_transfer:
+            index = self.planned(id)
+            if index >= 0 and self.tr.consult[index] > 0:  # the agent stays with the caller
+                heap_push(&self.events, self.now + self.tr.consult[index], COMPLETION, agent, EV_CONSULT_END, agent)
+                return 0
+        return self.caller_leaves(agent)
+
+    cdef int caller_leaves(self, int agent) except -1:
+        """The caller leaves the agent now (end of talk or of a consult): it hangs up or is
+        transferred; the agent's wrap-up follows."""
         cdef i64 id = self.agents.hand_id[agent]
         if not (self.any_transfer and self.transfer(id)):
             self.in_system -= 1
@@ -622,6 +640,8 @@ cdef class FastCore:
             return self.shift_end(target)
         if kind == EV_IVR_END:
             return self.leave_ivr(target)
+        if kind == EV_CONSULT_END:
+            return self.caller_leaves(target)
         return self.outbound_event(kind, entity, target)
 
     cdef int outbound_event(self, int kind, i64 entity, int target) except -1:
@@ -771,7 +791,7 @@ cdef class FastCore:
 
     def transfer_legs(self):
         """The transferred legs' columns (sim.core.records.TRANSFER_LEG_COLUMNS), or None."""
-        return transfer_legs_arrays(&self.tr) if self.any_transfer else None
+        return transfer_legs_arrays(&self.tr, self.n_calls) if self.any_transfer else None
 
     def attempts(self):
         """The outbound attempts' columns (sim.core.records.AttemptRecords order), or None."""

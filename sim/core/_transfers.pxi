@@ -6,6 +6,7 @@ cdef struct TransferLegs:
     int slots  # possible transfers per call (max_legs - 1)
     i64 plan_capacity  # in calls
     int *to  # per call id * slots + j: the type joined after leg j (-1: none)
+    double *consult  # the consult before it (0: none)
     double *talk
     double *wrapup
     double *patience
@@ -23,19 +24,21 @@ cdef struct TransferLegs:
     double *leg_wrapup
 
 
-cdef int transfer_plans_add(TransferLegs *t, i64 first, i64 n, const int *to, const double *talk,
-                            const double *wrapup, const double *patience) except -1:
+cdef int transfer_plans_add(TransferLegs *t, i64 first, i64 n, const int *to, const double *consult,
+                            const double *talk, const double *wrapup, const double *patience) except -1:
     """The plans of calls first .. first + n - 1 (each ``slots`` values per call)."""
     cdef i64 c, s = t.slots
     if first + n > t.plan_capacity:
         t.plan_capacity = max(2 * t.plan_capacity, first + n, 1024)
         c = t.plan_capacity * s
         t.to = <int *>grow(t.to, c, sizeof(int))
+        t.consult = <double *>grow(t.consult, c, sizeof(double))
         t.talk = <double *>grow(t.talk, c, sizeof(double))
         t.wrapup = <double *>grow(t.wrapup, c, sizeof(double))
         t.patience = <double *>grow(t.patience, c, sizeof(double))
     if n > 0:
         memcpy(&t.to[first * s], to, n * s * sizeof(int))
+        memcpy(&t.consult[first * s], consult, n * s * sizeof(double))
         memcpy(&t.talk[first * s], talk, n * s * sizeof(double))
         memcpy(&t.wrapup[first * s], wrapup, n * s * sizeof(double))
         memcpy(&t.patience[first * s], patience, n * s * sizeof(double))
@@ -66,18 +69,19 @@ cdef i64 transfer_leg_new(TransferLegs *t, i64 call, int leg, int queue, double 
     return row
 
 
-cdef dict transfer_legs_arrays(const TransferLegs *t):
-    """The transferred legs' columns (sim.core.records.TRANSFER_LEG_COLUMNS) as numpy arrays."""
+cdef dict transfer_legs_arrays(const TransferLegs *t, i64 n_calls):
+    """The transferred legs' columns (sim.core.records.TRANSFER_LEG_COLUMNS) as numpy arrays, and
+    the calls' planned consults (``consult``: per call x slots)."""
     cdef i64 n = t.n
     return {"call": _array(t.call, n, np.int64), "leg": _array(t.leg, n, np.int32),
             "queue": _array(t.queue, n, np.int32), "joined": _array(t.joined, n, np.float64),
             "outcome": _array(t.outcome, n, np.int8), "group": _array(t.group, n, np.int32),
             "agent": _array(t.agent, n, np.int32), "start": _array(t.start, n, np.float64),
             "end_time": _array(t.end, n, np.float64), "talk": _array(t.leg_talk, n, np.float64),
-            "wrapup": _array(t.leg_wrapup, n, np.float64)}
+            "wrapup": _array(t.leg_wrapup, n, np.float64), "consult": _array(t.consult, n_calls * t.slots, np.float64)}
 
 
 cdef void transfer_legs_free(TransferLegs *t) noexcept:
-    free(t.to); free(t.talk); free(t.wrapup); free(t.patience)
+    free(t.to); free(t.consult); free(t.talk); free(t.wrapup); free(t.patience)
     free(t.call); free(t.leg); free(t.queue); free(t.joined); free(t.outcome); free(t.group); free(t.agent)
     free(t.start); free(t.end); free(t.leg_talk); free(t.leg_wrapup)

@@ -104,7 +104,10 @@ class FastEngine:
         if records:
             ivr_records = core.ivr_records()
             calls, ivr_records = CallRecords(**core.records()), None if ivr_records is None else IvrRecords(**ivr_records)
-            legs = all_legs(calls, ivr_records, core.transfer_legs()) if transfers else None
+            legs = None
+            if transfers:
+                rows = core.transfer_legs()
+                legs = all_legs(calls, ivr_records, rows, rows.pop("consult"), scenario.transfer_max_legs - 1)
             return EngineOutput("fast", calls, agents, attempts=attempts, present=present, ivr=ivr_records, legs=legs)
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)
@@ -123,7 +126,7 @@ def _transfer_columns(scenario: Scenario, block: CallBlock) -> tuple:
     """A block's leg plans (sim.model.transfers.plan), flattened, as the compiled core's load takes them."""
     plan = transfers.plan(scenario, block)
     return (np.ascontiguousarray(plan.to.ravel(), np.int32), *(np.ascontiguousarray(getattr(plan, name).ravel(), np.float64)
-                                                               for name in ("talk", "wrapup", "patience")))
+                                                               for name in ("consult", "talk", "wrapup", "patience")))
 
 
 def _outbound(scenario: Scenario, contacts: Optional[Sequence[ContactDraws]]):

@@ -37,7 +37,8 @@ MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
 # What a timed event of the compiled loop does (its class orders it; its kind dispatches it).
 EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
                "EV_OVERFLOW": 6, "EV_ARRIVAL": 7, "EV_PREVIEW_END": 8, "EV_OUTBOUND_END": 9, "EV_DIAL_RESULT": 10,
-               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14}
+               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14,
+               "EV_CONSULT_END": 20}  # (EV_CONSULT_END: a COMPLETION, transfers' consult)
 
 # -- calls ----------------------------------------------------------------------------------
 # Outcome of a call in the per-call records. Short abandons are a KPI classification of

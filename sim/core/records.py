@@ -118,26 +118,35 @@ class LegRecords:
     # recorded with transfers (sim.model.transfers; None when read off the call records): every
     # leg, answered or not: the call type whose queue it joined, when, its outcome (ANSWERED,
     # ABANDONED or UNFINISHED; group and agent -1 but if answered) and when the caller left it
-    # (end of talk, or the abandon; NaN if unfinished). Its wait: start (or end_time) - joined.
+    # (end of talk or of the consult, or the abandon; NaN if unfinished); the consult of the first
+    # agent before a transfer (0: none; busy time). Its wait: start (or end_time) - joined.
     queue: Optional[np.ndarray] = None  # int32
     joined: Optional[np.ndarray] = None  # float64
     outcome: Optional[np.ndarray] = None  # int8
     end_time: Optional[np.ndarray] = None  # float64
+    consult: Optional[np.ndarray] = None  # float64
+
+    @property
+    def handle(self) -> np.ndarray:
+        """The agent's time on the leg: talk + wrap-up (+ the consult, recorded with transfers)."""
+        return self.talk + self.wrapup if self.consult is None else self.talk + (self.wrapup + self.consult)
 
     @property
     def end(self) -> np.ndarray:
         """When the agent was free again (end of wrap-up)."""
-        return self.start + (self.talk + self.wrapup)
+        return self.start + self.handle
 
 
 TRANSFER_LEG_COLUMNS = ("call", "leg", "queue", "joined", "outcome", "group", "agent", "start", "end_time", "talk",
                         "wrapup")  # the engines' rows of transferred legs (legs 1, 2, ...), in this order
 
 
-def all_legs(records: CallRecords, ivr: Optional["IvrRecords"], transferred: dict) -> LegRecords:
+def all_legs(records: CallRecords, ivr: Optional["IvrRecords"], transferred: dict, consult: np.ndarray,
+             slots: int) -> LegRecords:
     """Every leg of a run with transfers, sorted by call then leg: each call's first leg (calls
     that joined a queue: not blocked, not gone in the IVR) read off the call records, and the
-    transferred legs the engine recorded (``transferred``: TRANSFER_LEG_COLUMNS arrays)."""
+    transferred legs the engine recorded (``transferred``: TRANSFER_LEG_COLUMNS arrays); a
+    transferred leg's consult from the calls' plans (``consult``: per call x ``slots``)."""
     queued = ~np.isin(records.outcome, (BLOCKED, SELF_SERVED, IVR_ABANDONED))
     first = np.flatnonzero(queued)
     queue = records.call_type if ivr is None else np.where(ivr.queue >= 0, ivr.queue, records.call_type)
@@ -149,7 +158,11 @@ def all_legs(records: CallRecords, ivr: Optional["IvrRecords"], transferred: dic
     both = {name: np.concatenate((columns[name], np.asarray(transferred[name]).astype(columns[name].dtype)))
             for name in TRANSFER_LEG_COLUMNS}
     order = np.lexsort((both["leg"], both["call"]))
-    return LegRecords(**{name: values[order] for name, values in both.items()})
+    legs = {name: values[order] for name, values in both.items()}
+    moved = np.flatnonzero(legs["call"][1:] == legs["call"][:-1])  # (a leg followed by the next)
+    legs["consult"] = np.zeros(len(order))
+    legs["consult"][moved] = np.asarray(consult, float)[legs["call"][moved] * slots + legs["leg"][moved]]
+    return LegRecords(**legs)
 
 
 def legs_of(records: CallRecords) -> LegRecords:

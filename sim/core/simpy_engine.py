@@ -230,20 +230,20 @@ class _CallCenter:
             went_off = env.now
 
     def serve(self, agent: Agent, call: Call):
-        """The agent talks to an inbound call, then wraps up."""
+        """The agent talks to an inbound call (a transferred caller may stay for a consult), then wraps up."""
         env = self.env
         agent.become(states.TALKING)
         speed = agent.speed[call.type]
         talk, wrapup = call.talk / speed, call.wrapup / speed
         talk_end = env.now + talk
         yield env.at(talk_end, COMPLETION, agent.index)
-        if self.transfers is None or not self.transfers.after_talk(call, Call):
+        if self.transfers is None or not (yield from self.transfers.after_talk(agent, call, Call)):
             self.in_system -= 1  # (a transferred caller keeps its trunk)
         rec, row = call.records, call.row
-        rec.end_time[row], rec.talk[row], rec.wrapup[row] = talk_end, talk, wrapup
+        rec.end_time[row], rec.talk[row], rec.wrapup[row] = env.now, talk, wrapup  # (now: the talk's or consult's end)
         if wrapup > 0:
             agent.become(states.WRAP_UP)
-            yield env.at(talk_end + wrapup, COMPLETION, agent.index)
+            yield env.at(env.now + wrapup, COMPLETION, agent.index)
 
     # -- events ----------------------------------------------------------------------------
 

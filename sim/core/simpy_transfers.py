@@ -1,8 +1,9 @@
 """The SimPy engine's transfers (sim.model.transfers has the rule): when an answered leg's talk
 ends (its COMPLETION event) and the call's plan says so, the caller, keeping its trunk, joins the
-queue of the target type at once as a new leg (entity LEG_ID_TOP - n for the run's n-th
-transferred leg, so that no timer of its earlier leg can touch it), routed as an arriving call
-would be; the first agent then goes on to its wrap-up.
+queue of the target type as a new leg (entity LEG_ID_TOP - n for the run's n-th transferred
+leg, so that no timer of its earlier leg can touch it), routed as an arriving call would be: at
+once, or after a consult (a COMPLETION event of the first agent, busy through it); the first
+agent then goes on to its wrap-up.
 """
 
 from __future__ import annotations
@@ -39,19 +40,20 @@ class Transfers:
     def __init__(self, center, scenario):
         self.center, self.scenario = center, scenario
         self.slots = scenario.transfer_max_legs - 1
-        self.to, self.talk, self.wrapup, self.patience = [], [], [], []  # per call id * slots + transfer
+        self.to, self.consult, self.talk, self.wrapup, self.patience = [], [], [], [], []  # per call id * slots + j
         self.rows = _LegRows()
         self.origin = {}  # leg entity -> (call id, leg number)
 
     def block(self, block) -> None:
         """Read the plans of the next block of calls (ids continue from the previous block)."""
         plan = transfers.plan(self.scenario, block)
-        for name in ("to", "talk", "wrapup", "patience"):
+        for name in ("to", "consult", "talk", "wrapup", "patience"):
             getattr(self, name).extend(getattr(plan, name).ravel().tolist())
 
-    def after_talk(self, call, call_factory) -> bool:
-        """The talk of ``call`` (a leg) ended now: True if the caller is transferred (it then
-        joins its next queue now), False if it leaves."""
+    def after_talk(self, agent, call, call_factory):
+        """(A process step of the agent's.) The talk of ``call`` (a leg) ended now: returns True
+        if the caller is transferred (it joins its next queue after the consult, if any), False
+        if it leaves."""
         origin, leg = self.origin.get(call.id, (call.id, 0))
         if leg >= self.slots:
             return False
@@ -59,7 +61,10 @@ class Transfers:
         target = self.to[index]
         if target < 0:
             return False
-        now = self.center.env.now
+        env = self.center.env
+        if self.consult[index] > 0:
+            yield env.at(env.now + self.consult[index], protocol.EVENT_CLASSES["COMPLETION"], agent.index)
+        now = env.now
         row = self.rows.add(origin, leg + 1, target, now)
         entity = protocol.LEG_ID_TOP - row
         self.origin[entity] = (origin, leg + 1)
@@ -69,4 +74,4 @@ class Transfers:
 
     def legs(self, records, ivr):
         """Every leg of the run (sim.core.records.all_legs)."""
-        return all_legs(records, ivr, self.rows.arrays())
+        return all_legs(records, ivr, self.rows.arrays(), np.array(self.consult, float), self.slots)

@@ -174,7 +174,7 @@ def _group_legs(output: EngineOutput, group: int) -> tuple:
         arrival = records.arrival[legs.call[mine]]
         if legs.joined is not None:
             arrival = np.where(legs.leg[mine] > 0, legs.joined[mine], arrival)
-        return legs.start[mine], legs.talk[mine] + legs.wrapup[mine], arrival
+        return legs.start[mine], legs.handle[mine], arrival
     served = np.flatnonzero((records.outcome == ANSWERED) & (records.group == group))
     handle = records.talk[served]
     handle += records.wrapup[served]

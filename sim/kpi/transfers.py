@@ -66,7 +66,8 @@ def queue_visits(output: EngineOutput) -> Visits:
         answer_time=np.concatenate((records.answer_time, legs.start[later])),
         end_time=np.concatenate((records.end_time, legs.end_time[later])),
         talk=np.concatenate((records.talk, legs.talk[later])),
-        wrapup=np.concatenate((records.wrapup, legs.wrapup[later])))
+        # (the wrap-up column counts the consult too: the AHT's handle time is talk + (wrap-up + consult))
+        wrapup=np.concatenate((records.wrapup, legs.wrapup[later])) + _consults(legs, n))
     ivr = output.ivr
     if ivr is not None:
         ivr = IvrRecords(ivr_end=np.concatenate((ivr.ivr_end, np.full(len(later), np.nan))),
@@ -75,6 +76,15 @@ def queue_visits(output: EngineOutput) -> Visits:
     first = np.zeros(n + len(later), bool)
     first[:n] = True
     return Visits(dataclasses.replace(output, records=rows, ivr=ivr), first, transferred)
+
+
+def _consults(legs, n: int) -> np.ndarray:
+    """Each visit's consult (its leg's), in visit order: the calls' first legs, then the later ones."""
+    out = np.zeros(n + int(np.count_nonzero(legs.leg > 0)))
+    first = legs.leg == 0
+    out[legs.call[first]] = legs.consult[first]
+    out[n:] = legs.consult[legs.leg > 0]
+    return out
 
 
 def record_counts(visits: Visits, outcome, call_type, row, n_rows: int, n_types: int) -> np.ndarray:

@@ -4,7 +4,10 @@ schema in :mod:`sim.model.config`; validated into :class:`sim.model.transfers.Tr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Dict, Optional
+
+from sim.model.distribution_config import DistributionConfig
 
 
 @dataclass
@@ -16,8 +19,11 @@ class TransferConfig:
     that type's route and priority and a new talk time, wrap-up and patience drawn from that
     type's distributions. Escalation to a second tier is a transfer to a call type routed to the
     tier-2 group; to give transferred calls precedence, transfer them to a call type of their own
-    with a higher priority, routed to the same group.
+    with a higher priority, routed to the same group. ``consult`` (null: none): a consult time
+    after the talk, during which the first agent stays busy with the caller (before its wrap-up);
+    the caller joins the next queue at its end.
     """
 
     probability: float = 0.0
     to: Optional[Dict[str, float]] = None
+    consult: Optional[DistributionConfig] = None

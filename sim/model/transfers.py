@@ -4,22 +4,25 @@ legs that both engines read.
 
 A caller's first leg is its wait in the queue it joined (its type's, or its IVR zero-out's) and
 its service there. When an answered leg's talk ends, with its type's transfer probability the
-caller is transferred: it keeps its trunk and at once joins the queue of the target type (drawn
-from the ``to`` table) as a new leg: that type's route and priority, a talk time, wrap-up and
-patience drawn from that type's distributions; its wait and patience count from the transfer.
-The first agent goes on to its wrap-up. A caller has at most ``max_legs`` legs
+caller is transferred: it keeps its trunk and joins the queue of the target type (drawn from the
+``to`` table) as a new leg: that type's route and priority, a talk time, wrap-up and patience
+drawn from that type's distributions; its wait and patience count from the transfer. With a
+``consult`` time (the transferring type's), the first agent stays busy with the caller for the
+consult after the talk (not scaled by speed factors), and the caller joins the next queue at its
+end; the first agent then goes on to its wrap-up. A caller has at most ``max_legs`` legs
 (``transfer_max_legs``; required when the transfers can loop, else the longest chain of
 transfers the table allows): the last leg is never transferred.
 
 Randomness: one Decision (purpose 25, per call type of the call): per call and per possible
-transfer (max_legs - 1 of them) six uniforms: whether it is transferred, the target, (a consult,
-unused yet), the new leg's talk, wrap-up and patience (inverse distribution functions of the
+transfer (max_legs - 1 of them) six uniforms: whether it is transferred, the target, the consult
+time, the new leg's talk, wrap-up and patience (inverse distribution functions of the
 target type's distributions). :func:`plan` turns them into per-call leg plans, the same for
 both engines; a call's uniforms are consecutive in its stream, so block boundaries change none.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Optional, Tuple
@@ -28,7 +31,7 @@ import numpy as np
 
 from sim.errors import ConfigError
 from sim.model import bounds
-from sim.model.distributions import Distribution, _weibull_shape
+from sim.model.distributions import Distribution, _weibull_shape, parse_distribution
 
 PURPOSE = 25  # the stream purpose of the transfer uniforms (never renumbered)
 DRAW_TRANSFER, DRAW_TARGET, DRAW_CONSULT, DRAW_TALK, DRAW_WRAPUP, DRAW_PATIENCE = range(6)
@@ -43,6 +46,7 @@ class Transfer:
 
     probability: float
     to: Tuple[Tuple[int, float], ...]
+    consult: Optional[Distribution] = None  # the first agent's consult before the caller moves on
 
     def targets(self, u: np.ndarray) -> np.ndarray:
         """The target type of uniforms u: the first whose cumulative probability exceeds u."""
@@ -78,7 +82,8 @@ def build_transfer(c, where: str, type_names, served) -> Optional[Transfer]:
     total = sum(c.to.values())
     if abs(total - 1.0) > TOLERANCE:
         raise ConfigError(f"{where}.to", f"the probabilities sum to {total:g}, not 1")
-    return Transfer(p, tuple(to)) if p > 0 else None
+    consult = None if c.consult is None else parse_distribution(dataclasses.asdict(c.consult), f"{where}.consult")
+    return Transfer(p, tuple(to), consult) if p > 0 else None
 
 
 def build_max_legs(value, call_types) -> Optional[int]:
@@ -166,9 +171,11 @@ def decision(scenario):
 @dataclass(frozen=True)
 class LegPlan:
     """Per call (rows) and possible transfer (columns: after leg 0, 1, ...): the type whose queue
-    the caller joins (-1: not transferred), and the new leg's talk, wrap-up and patience."""
+    the caller joins (-1: not transferred), the consult before it (0: none), and the new leg's
+    talk, wrap-up and patience."""
 
     to: np.ndarray  # int32
+    consult: np.ndarray
     talk: np.ndarray
     wrapup: np.ndarray
     patience: np.ndarray
@@ -193,6 +200,7 @@ def plan(scenario, block) -> LegPlan:
         raise ValueError(f"transfer_draws: shape {u.shape}, not {(n, slots, UNIFORMS)}")
     to = np.full((n, slots), -1, np.int32)
     talk, wrapup, patience = np.zeros((n, slots)), np.zeros((n, slots)), np.full((n, slots), math.inf)
+    consult = np.zeros((n, slots))
     current = first_queue(scenario, block)
     for j in range(slots):
         for ct in scenario.call_types:
@@ -202,10 +210,12 @@ def plan(scenario, block) -> LegPlan:
                 continue
             moved = rows[u[rows, j, DRAW_TRANSFER] < rule.probability]
             to[moved, j] = rule.targets(u[moved, j, DRAW_TARGET])
+            if rule.consult is not None:
+                consult[moved, j] = quantile(rule.consult, u[moved, j, DRAW_CONSULT], 0.0)
         for ct in scenario.call_types:
             rows = np.flatnonzero(to[:, j] == ct.index)
             talk[rows, j] = quantile(ct.talk, u[rows, j, DRAW_TALK], 0.0)
             wrapup[rows, j] = quantile(ct.wrapup, u[rows, j, DRAW_WRAPUP], 0.0)
             patience[rows, j] = quantile(ct.patience, u[rows, j, DRAW_PATIENCE], math.inf)
         current = to[:, j]
-    return LegPlan(to, talk, wrapup, patience)
+    return LegPlan(to, consult, talk, wrapup, patience)
