@@ -173,6 +173,8 @@ def test_every_distribution_kind_has_a_quantile_function():
     ({"probability": 0.5, "to": {"a": 1.0}}, {}, "transfer_max_legs", "can loop"),
     ({"probability": 0.5, "to": {"b": 1.0}}, {"transfer_max_legs": 0}, "transfer_max_legs", "whole number between 1"),
     (None, {"transfer_max_legs": 3}, "transfer_max_legs", "no call type has a transfer"),
+    ({"probability": 0.0, "consult": {"kind": "erlang", "mean": 3}}, {}, "call_types.a.transfer.consult.kind",
+     "exponential"),
 ])
 def test_bad_input_names_the_field(rule, extra, field, text):
     with pytest.raises(ConfigError) as info:

@@ -63,6 +63,7 @@ def build_transfer(c, where: str, type_names, served) -> Optional[Transfer]:
         return None
     where = f"{where}.transfer"
     p = bounds.in_range(c.probability, f"{where}.probability", 0.0, 1.0, " (a probability)")
+    consult = None if c.consult is None else parse_distribution(dataclasses.asdict(c.consult), f"{where}.consult")
     if not c.to:
         if p > 0:
             raise ConfigError(f"{where}.to", "a transfer needs its targets: call type names with probabilities "
@@ -82,7 +83,6 @@ def build_transfer(c, where: str, type_names, served) -> Optional[Transfer]:
     total = sum(c.to.values())
     if abs(total - 1.0) > TOLERANCE:
         raise ConfigError(f"{where}.to", f"the probabilities sum to {total:g}, not 1")
-    consult = None if c.consult is None else parse_distribution(dataclasses.asdict(c.consult), f"{where}.consult")
     return Transfer(p, tuple(to), consult) if p > 0 else None
 
 
