@@ -27,7 +27,11 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     IVR times on the 10 s grid; their IVR records are digested too (``ivr``; added with issue 14);
   * ``redials/random/<i>``, ``redials/grid/<i>``: random and grid days whose call types redial
     after abandons and blocks (some with IVR menus, trunks often limited); grid days with redial
-    draws on the 10 s grid; their redial records are digested too (``redials``; issue 14).
+    draws on the 10 s grid; their redial records are digested too (``redials``; issue 14);
+  * ``transfers/random/<i>``, ``transfers/grid/<i>``: random and grid days (grid days: given
+    transfer uniforms) whose call types transfer to one or two types (loops with a leg limit,
+    consults or none);
+    their legs are digested too (``legs``; added with issue 14).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -55,6 +59,7 @@ N_RANDOM_POLICIES = 100  # random days also run under each alternative policy (a
 N_SHRINKAGE = 25  # random days and grid days each, with shrinkage
 N_IVR = 30  # random days and grid days each, with IVR menus
 N_REDIALS = 30  # random days and grid days each, with redials
+N_TRANSFERS = 30  # random days and grid days each, with transfers
 
 
 def _head_start(data: dict) -> dict:
@@ -312,6 +317,23 @@ def redial_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
              "redial_delay": 10.0 * rng.integers(0, 12, (n, width)),
              "redial_patience": 10.0 * rng.integers(0, 12, (n, width))}
     return {**calls, "decisions": {**calls.get("decisions", {}), **draws}}
+def transfer_day(rng: np.random.Generator, data: dict, grid: bool) -> dict:
+    """A day whose call types (always the first) transfer to one or two types, with a consult or
+    not (on the grid for grid days), a leg limit 2-4."""
+    names = list(data["call_types"])
+    call_types = {}
+    for i, (name, spec) in enumerate(data["call_types"].items()):
+        targets = [names[j] for j in rng.permutation(len(names))[: int(rng.integers(1, 3))]]
+        rule = {"probability": float(rng.choice([0.2, 0.5, 1.0])), "to": {t: 1.0 / len(targets) for t in targets},
+                "consult": None if rng.random() < 0.5 else _distribution(rng, grid)}
+        call_types[name] = spec if i > 0 and rng.random() < 0.5 else {**spec, "transfer": rule}
+    return {**data, "call_types": call_types, "transfer_max_legs": int(rng.integers(2, 5))}
+
+
+def transfer_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
+    """Transfer uniforms for grid calls (grid distributions keep the legs' durations on the grid)."""
+    shape = (len(calls["arrival"]), data["transfer_max_legs"] - 1, 6)
+    return {**calls, "decisions": {"transfer_draws": rng.choice([0.0, 0.1, 0.3, 0.6, 0.99], shape)}}
 
 
 def cases() -> Iterator[Tuple[str, dict, int, dict]]:
@@ -351,6 +373,12 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         rng = np.random.default_rng([20261417, i])
         data = redial_day(rng, random_day(rng, grid=True), grid=True)
         yield f"redials/grid/{i}", data, 8000 + i, redial_decisions(rng, data, grid_calls(rng, data))
+    for i in range(N_TRANSFERS):
+        rng = np.random.default_rng([20261616, i])
+        yield f"transfers/random/{i}", transfer_day(rng, random_day(rng, grid=False), grid=False), 7000 + i, None
+        rng = np.random.default_rng([20261617, i])
+        data = transfer_day(rng, random_day(rng, grid=True), grid=True)
+        yield f"transfers/grid/{i}", data, 7500 + i, transfer_decisions(rng, data, grid_calls(rng, data))
 
 
 def _blended_grid_calls(seed: int) -> dict:
@@ -364,7 +392,7 @@ def _blended_grid_calls(seed: int) -> dict:
 
 def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, object]:
     """The engine's (records, agent log, attempts or None, IVR records or None, redial records or
-    None) for one case, or None
+    None, legs or None) for one case, or None
     if the scenario is invalid."""
     from sim.core.engines import realised_spells
     from sim.errors import ConfigError
@@ -382,7 +410,7 @@ def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, obje
         out = engine.run(scenario, inputs, contacts=contact_draws(scenario, seed), spells=spells)
     else:
         out = engine.run(scenario, inputs, spells=spells)
-    return out.records, out.agents, out.attempts, out.ivr, out.redials
+    return out.records, out.agents, out.attempts, out.ivr, out.redials, out.legs if scenario.transfer_max_legs else None
 
 
 def compute(engine, kind: str = None) -> Dict[str, Dict]:
@@ -396,7 +424,7 @@ def compute(engine, kind: str = None) -> Dict[str, Dict]:
         if out is None:
             corpus[name] = {"invalid": True}
             continue
-        records, agents, attempts, ivr, redials = out
+        records, agents, attempts, ivr, redials, legs = out
         corpus[name] = {"calls": len(records.arrival), "records": digest(records), "agents": digest(agents)}
         if attempts is not None:
             corpus[name].update(attempts=digest(attempts), n_attempts=len(attempts))
@@ -404,6 +432,8 @@ def compute(engine, kind: str = None) -> Dict[str, Dict]:
             corpus[name].update(ivr=digest(ivr))
         if redials is not None:
             corpus[name].update(redials=digest(redials), n_redials=int((redials.attempt > 1).sum()))
+        if legs is not None:
+            corpus[name].update(legs=digest(legs), n_legs=len(legs.call))
     return corpus
 
 
@@ -416,7 +446,8 @@ def engines() -> Dict[str, Callable]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
-    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials"],
+    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials",
+                                           "transfers"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}

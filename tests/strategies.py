@@ -274,3 +274,24 @@ def redial_scenarios(draw, ivr=False):
     if draw(st.booleans()):
         data["trunks"] = draw(st.integers(1, 6))
     return data
+
+
+# -- transfers and escalation (issue 14) ----------------------------------------------------------
+
+@st.composite
+def transfer_scenarios(draw, ivr=False):
+    """A random day (as ``scenarios``, or ``ivr_scenarios`` with ``ivr``) whose call types have,
+    some of them (the first always), a transfer rule to one or two types (loops allowed), with a
+    consult time or none, and a leg limit of 2 to 4."""
+    data = draw(ivr_scenarios() if ivr else scenarios())
+    names = list(data["call_types"])
+    for name in names:
+        if not draw(st.booleans()) and name != names[0]:
+            continue
+        targets = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+        share = draw(st.sampled_from([0.25, 0.5])) if len(targets) == 2 else 1.0
+        data["call_types"][name]["transfer"] = {"probability": draw(st.sampled_from([0.2, 0.5, 1.0])),
+                                                "to": dict(zip(targets, [share, 1.0 - share])),
+                                                "consult": draw(st.none() | DISTRIBUTIONS)}
+    data["transfer_max_legs"] = draw(st.integers(2, 4))
+    return data

@@ -23,6 +23,7 @@ One extension module, in files included textually (Cython ``include``) from besi
   _redials.pxi   the callers who may redial (sim.model.redials), the redials' links and rows;
   _attempts.pxi  the per-attempt records of outbound campaigns (columns indexed by attempt id);
   _outbound.pxi  class Outbound: the campaigns' state, the dialler, the outbound events;
+  _transfers.pxi the calls' transfer plans and the transferred legs' records;
   _loop.pyx      class FastCore: setup, the event handlers and their dispatch (answering calls,
                  agents' spells, abandons, overflows), the run, and the results.
 
@@ -56,6 +57,7 @@ include "_records.pxi"
 include "_redials.pxi"
 include "_attempts.pxi"
 include "_outbound.pxi"
+include "_transfers.pxi"
 
 
 @cython.final  # its methods are called directly (no virtual table), so the C compiler may inline them
@@ -124,6 +126,9 @@ cdef class FastCore:
     cdef i64 n_rows, block_row_first
     cdef i64 *caller_counts  # (with tallies) [(interval * n_types + type) * N_CALLER_COUNTS + field]
     cdef int n_intervals
+    # transfers (only if ``any_transfer``; sim.model.transfers): the plans, the transferred legs
+    cdef bint any_transfer
+    cdef TransferLegs tr
 
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
@@ -135,7 +140,7 @@ cdef class FastCore:
                   const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection,
                   bint talk_end_event, bint heap_arrivals=False, Outbound outbound=None, const signed char[::1] ivr=None,
                   i64 ivr_ports=-1, const double[::1] redial_abandoned=None, const double[::1] redial_blocked=None,
-                  const int[::1] redial_max=None, int redial_width=0):
+                  const int[::1] redial_max=None, int redial_width=0, int transfer_slots=0):
         cdef int i
         self.n_types = priority.shape[0]
         self.n_groups = served_start.shape[0] - 1
@@ -174,6 +179,8 @@ cdef class FastCore:
             if tally:
                 self.caller_counts = <i64 *>zeros(<i64>n_intervals * self.n_types * N_CALLER_COUNTS, sizeof(i64))
         self.n_intervals = n_intervals
+        self.any_transfer = transfer_slots > 0
+        self.tr.slots = transfer_slots
         self.outbound = outbound is not None
         if self.outbound:
             self.out = outbound
@@ -189,7 +196,7 @@ cdef class FastCore:
         routing_free(&self.routing); free(self.speed); agents_free(&self.agents); log_free(&self.log)
         queues_free(self.queues, self.n_types); slots_free(&self.slots); free(self.events.items)
         records_free(&self.rec); free(self.waiting); free(self.within); free(self.left)
-        free(self.has_ivr); ivr_records_free(&self.ivr_rec)
+        free(self.has_ivr); ivr_records_free(&self.ivr_rec); transfer_legs_free(&self.tr)
         free(self.redial_abandoned); free(self.redial_blocked); free(self.redial_max); callers_free(&self.callers)
         free(self.caller_counts)
 
@@ -197,14 +204,18 @@ cdef class FastCore:
 
     def load(self, double[::1] arrival, int[::1] call_type, double[::1] talk, double[::1] wrapup,
              double[::1] patience, double[::1] ivr_time=None, int[::1] ivr_choice=None,
-             double[::1] redial_u=None, double[::1] redial_delay=None, double[::1] redial_patience=None):
+             double[::1] redial_u=None, double[::1] redial_delay=None, double[::1] redial_patience=None,
+             const int[::1] transfer_to=None, const double[::1] transfer_consult=None,
+             const double[::1] transfer_talk=None, const double[::1] transfer_wrapup=None,
+             const double[::1] transfer_patience=None):
         """Make the next block of calls (ids continue from the previous block) the one to read;
         ``ivr_time`` and ``ivr_choice``: the calls' IVR decisions (required with an IVR);
-        ``redial_*``: the calls' redial draws, ``redial_width`` per call, row after row (with redials).
+        ``redial_*``: the calls' redial draws, ``redial_width`` per call, row after row (with redials);
+        ``transfer_*``: their leg plans, flattened (sim.model.transfers.LegPlan; with transfers).
 
         The previous block must have been read to the end (``run`` returned True).
         """
-        cdef i64 n = arrival.shape[0], first = self.n_calls, i
+        cdef i64 n = arrival.shape[0], first = self.n_calls, i, m
         if self.block_next < self.block_size:
             raise RuntimeError("load: the previous block of calls has not been read to the end")
         self.block_first, self.block_size, self.block_next = first, n, 0
@@ -223,6 +234,14 @@ cdef class FastCore:
             self.in_ivr_time, self.in_ivr_choice = &ivr_time[0], &ivr_choice[0]
         if self.any_redial:
             self.load_redial_draws(n, redial_u, redial_delay, redial_patience)
+        if self.any_transfer:
+            m = n * self.tr.slots
+            if (transfer_to is None or transfer_consult is None or transfer_talk is None or transfer_wrapup is None
+                    or transfer_patience is None or transfer_to.shape[0] != m or transfer_consult.shape[0] != m
+                    or transfer_talk.shape[0] != m or transfer_wrapup.shape[0] != m or transfer_patience.shape[0] != m):
+                raise ValueError("load: the scenario has transfers: give every call's leg plan")
+            transfer_plans_add(&self.tr, first, n, &transfer_to[0], &transfer_consult[0], &transfer_talk[0],
+                               &transfer_wrapup[0], &transfer_patience[0])
         self.n_calls = first + n
         self.block_row_first = self.n_rows
         self.n_rows += n
@@ -268,16 +287,22 @@ cdef class FastCore:
             self.left[c.type] += 1
             self.within[c.type] += self.now - c.arrival <= self.sl_threshold
         if self.keep_records:
-            self.rec.outcome[c.row] = ANSWERED
-            self.rec.answer[c.row] = self.now
-            self.rec.group[c.row] = g
-            self.rec.agent[c.row] = agent
-            self.rec.talk[c.row] = talk
-            self.rec.wrapup[c.row] = wrapup
+            if c.id >= LEG_ID_FLOOR:
+                self.leg_answered(LEG_ID_TOP - c.id, g, agent, talk, wrapup)
+            else:
+                self.rec.outcome[c.row] = ANSWERED
+                self.rec.answer[c.row] = self.now
+                self.rec.group[c.row] = g
+                self.rec.agent[c.row] = agent
+                self.rec.talk[c.row] = talk
+                self.rec.wrapup[c.row] = wrapup
         if self.any_redial and c.caller >= 0:  # through: the caller is done
             caller_release(&self.callers, c.caller)
         if self.tally:
-            self.kpi.answered(c, g, talk, talk + wrapup, self.now)
+            if self.any_transfer:
+                self.count_transfer(c, g, talk, wrapup)
+            else:
+                self.kpi.answered(c, g, talk, talk + wrapup, self.now)
             self.kpi.busy_step(g, 1, self.now)
         if not self.talk_end_event:
             if self.keep_records:
@@ -286,7 +311,8 @@ cdef class FastCore:
                 self.kpi.call_end(end)
             heap_push(&self.events, end + wrapup if wrapup > 0 else end, COMPLETION, agent, EV_WRAP_END, agent)
         else:  # the end of talk frees a trunk
-            self.agents.hand_id[agent] = c.row
+            # a transferred leg's entity, else the call's record row (its id without redials)
+            self.agents.hand_id[agent] = c.id if c.id >= LEG_ID_FLOOR else c.row
             self.agents.wrap_in_hand[agent] = wrapup
             heap_push(&self.events, end, COMPLETION, agent, EV_TALK_END, agent)
         return 0
@@ -483,8 +509,8 @@ cdef class FastCore:
         return self.join_queue(slot)
 
     cdef int join_queue(self, int slot) except -1:
-        """The call in the slot joins its queue now: an idle agent answers it, or it waits, with
-        timers for its patience and overflows."""
+        """The call in the slot joins its type's queue now (leaving an IVR menu, transferred, or a
+        redial), as an arriving call would: an idle agent answers it, or it waits with its timers."""
         cdef Call *c = &self.slots.calls[slot]
         cdef int k = c.type, g, j, agent
         cdef double delay
@@ -596,6 +622,73 @@ cdef class FastCore:
         slot = slot_new(&self.slots)
         self.slots.calls[slot] = call
         return self.join_queue(slot)
+    # -- transfers ----------------------------------------------------------------------------
+
+    cdef inline i64 leg_origin(self, i64 id, int *leg) noexcept:
+        """The call id of a leg's entity (a call id, or a transferred leg's), and its leg number."""
+        if id < LEG_ID_FLOOR:
+            leg[0] = 0
+            return id
+        leg[0] = self.tr.leg[LEG_ID_TOP - id]
+        return self.tr.call[LEG_ID_TOP - id]
+
+    cdef inline i64 planned(self, i64 id) noexcept:
+        """Index in the plans of the transfer after the leg ``id`` (a leg entity), or -1 if its
+        call has no transfer after it."""
+        cdef int leg = 0
+        cdef i64 origin = self.leg_origin(id, &leg), index
+        if leg >= self.tr.slots:
+            return -1
+        index = origin * self.tr.slots + leg
+        return index if self.tr.to[index] >= 0 else -1
+
+    cdef int leg_answered(self, i64 row, int g, int agent, double talk, double wrapup) except -1:
+        self.tr.outcome[row], self.tr.group[row], self.tr.agent[row] = ANSWERED, g, agent
+        self.tr.start[row], self.tr.leg_talk[row], self.tr.leg_wrapup[row] = self.now, talk, wrapup
+        return 0
+
+    cdef int count_transfer(self, const Call *c, int g, double talk, double wrapup) except -1:
+        """(Tallies) The leg c is answered now by group g: counted answered with its consult in
+        its handle time (talk + (wrap-up + consult), as the record route adds them); transferred
+        if its plan says so, and (a first leg) its caller answered, resolved at first contact if
+        never transferred."""
+        cdef int leg = 0
+        cdef i64 index = self.planned(c.id)
+        cdef bint moved = index >= 0
+        self.kpi.answered(c, g, talk, talk + (wrapup + (self.tr.consult[index] if moved else 0.0)), self.now)
+        if c.early:
+            return 0
+        self.leg_origin(c.id, &leg)
+        if moved:
+            self.kpi.count(c.interval, c.type, C_TRANSFERRED)
+        if leg == 0:
+            self.kpi.count(c.interval, c.type, C_FIRST_ANSWERED)
+            if not moved:
+                self.kpi.count(c.interval, c.type, C_FIRST_RESOLVED)
+        return 0
+
+    cdef bint transfer(self, i64 id) except -1:
+        """The talk of leg ``id`` ended now: if its call's plan says so, the caller joins the next
+        queue now as a new leg (True), else it leaves (False)."""
+        cdef i64 index = self.planned(id), row, origin
+        cdef int leg = 0, slot
+        cdef Call *c
+        if index < 0:
+            return False
+        origin = self.leg_origin(id, &leg)
+        row = transfer_leg_new(&self.tr, origin, leg + 1, self.tr.to[index], self.now)
+        slot = slot_new(&self.slots)
+        c = &self.slots.calls[slot]
+        c.arrival, c.talk, c.wrapup, c.patience = self.now, self.tr.talk[index], self.tr.wrapup[index], self.tr.patience[index]
+        c.id, c.type, c.state, c.early = LEG_ID_TOP - row, self.tr.to[index], CALL_WAITING, self.now < self.warmup
+        c.row, c.caller = -1, -1  # (no record row: the legs' own records; no redials after a transfer)
+        c.interval = 0
+        if self.tally:
+            c.interval = self.kpi.interval_of(self.now)
+            if not c.early:
+                self.kpi.count(c.interval, c.type, C_ARRIVED)
+        self.join_queue(slot)
+        return True
 
     cdef int abandon(self, int slot) except -1:
         cdef Call *c = &self.slots.calls[slot]
@@ -604,8 +697,11 @@ cdef class FastCore:
         if self.outbound:
             self.left[c.type] += 1
         if self.keep_records:
-            self.rec.outcome[c.row] = ABANDONED
-            self.rec.end[c.row] = self.now
+            if c.id >= LEG_ID_FLOOR:
+                self.tr.outcome[LEG_ID_TOP - c.id], self.tr.end[LEG_ID_TOP - c.id] = ABANDONED, self.now
+            else:
+                self.rec.outcome[c.row] = ABANDONED
+                self.rec.end[c.row] = self.now
         if self.tally:
             self.kpi.abandoned(c, self.now)
             self.kpi.call_end(self.now)
@@ -642,10 +738,27 @@ cdef class FastCore:
         return 0
 
     cdef int talk_end(self, int agent) except -1:
-        """(Only with a trunk limit.) The caller hangs up, freeing a trunk; wrap-up follows."""
-        self.in_system -= 1
+        """(Only with a trunk limit or transfers.) The caller hangs up, freeing a trunk, or is
+        transferred (keeping it), after a consult if its plan has one; wrap-up follows."""
+        cdef i64 id = self.agents.hand_id[agent], index
+        if self.any_transfer:
+            index = self.planned(id)
+            if index >= 0 and self.tr.consult[index] > 0:  # the agent stays with the caller
+                heap_push(&self.events, self.now + self.tr.consult[index], COMPLETION, agent, EV_CONSULT_END, agent)
+                return 0
+        return self.caller_leaves(agent)
+
+    cdef int caller_leaves(self, int agent) except -1:
+        """The caller leaves the agent now (end of talk or of a consult): it hangs up or is
+        transferred; the agent's wrap-up follows."""
+        cdef i64 id = self.agents.hand_id[agent]
+        if not (self.any_transfer and self.transfer(id)):
+            self.in_system -= 1
         if self.keep_records:
-            self.rec.end[self.agents.hand_id[agent]] = self.now  # (the call's row)
+            if id >= LEG_ID_FLOOR:
+                self.tr.end[LEG_ID_TOP - id] = self.now
+            else:
+                self.rec.end[self.agents.hand_id[agent]] = self.now  # (the call's row)
         if self.tally:
             self.kpi.call_end(self.now)
         if self.agents.wrap_in_hand[agent] > 0:
@@ -685,6 +798,8 @@ cdef class FastCore:
             return self.leave_ivr(target)
         if kind == EV_REDIAL:
             return self.redial_arrives(entity, target)
+        if kind == EV_CONSULT_END:
+            return self.caller_leaves(target)
         return self.outbound_event(kind, entity, target)
 
     cdef int outbound_event(self, int kind, i64 entity, int target) except -1:
@@ -852,6 +967,10 @@ cdef class FastCore:
             arrays["caller_counts"] = _array(self.caller_counts, <i64>self.n_intervals * self.n_types * N_CALLER_COUNTS,
                                              np.int64).reshape((self.n_intervals, self.n_types, N_CALLER_COUNTS))
         return arrays
+
+    def transfer_legs(self):
+        """The transferred legs' columns (sim.core.records.TRANSFER_LEG_COLUMNS), or None."""
+        return transfer_legs_arrays(&self.tr, self.n_calls) if self.any_transfer else None
 
     def attempts(self):
         """The outbound attempts' columns (sim.core.records.AttemptRecords order), or None."""

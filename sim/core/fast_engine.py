@@ -19,10 +19,12 @@ from sim._twins import load_compiled
 from sim.core import protocol
 from sim.agents.shrinkage import SpellTables
 from sim.core.model_tables import model_tables
-from sim.core.records import AgentLog, AttemptRecords, CallRecords, EngineOutput, IvrRecords, RedialRecords, bucket_edges
+from sim.core.records import (AgentLog, AttemptRecords, CallRecords, EngineOutput, IvrRecords, RedialRecords,
+                               all_legs, bucket_edges)
 from sim.model.cache import per_scenario
 from sim.model.contact_draws import BLOCK_RECORDS, ContactDraws
 from sim.model import redials as redial_rule
+from sim.model import transfers
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
 
@@ -57,6 +59,7 @@ def _core_arguments(scenario: Scenario) -> dict:
         bucket_edges=bucket_edges(scenario),
         ivr=tables.ivr, ivr_ports=tables.ivr_ports,
         **redial_rule.tables(scenario), redial_width=redial_rule.width(scenario),
+        transfer_slots=0 if scenario.transfer_max_legs is None else scenario.transfer_max_legs - 1,
     )
 
 
@@ -86,11 +89,13 @@ class FastEngine:
                               outbound=_outbound(scenario, contacts))
         ivr = bool(model_tables(scenario).ivr.any())
         redials = redial_rule.has_redials(scenario)
+        transfers = scenario.transfer_max_legs is not None
         for block in inputs:
             core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
                       np.ascontiguousarray(block.patience, np.float64), *(_ivr_columns(block) if ivr else (None, None)),
-                      *(_redial_columns(block) if redials else ()))
+                      *(_redial_columns(block) if redials else (None, None, None)),
+                      *(_transfer_columns(scenario, block) if transfers else ()))
             core.run(False)
         core.run(True)
         log = core.agent_log()
@@ -103,11 +108,16 @@ class FastEngine:
         present = (spells or model_tables(scenario).planned).present
         if records:
             ivr_records, redial_records, calls = core.ivr_records(), core.redial_records(), CallRecords(**core.records())
+            ivr_records = None if ivr_records is None else IvrRecords(**ivr_records)
             if redial_records is not None:
                 n_input = len(calls) - len(redial_records["first"])
                 redial_records = RedialRecords.of(n_input, redial_records["first"], redial_records["attempt"])
-            return EngineOutput("fast", calls, agents, attempts=attempts, present=present,
-                                ivr=None if ivr_records is None else IvrRecords(**ivr_records), redials=redial_records)
+            legs = None
+            if transfers:
+                rows = core.transfer_legs()
+                legs = all_legs(calls, ivr_records, rows, rows.pop("consult"), scenario.transfer_max_legs - 1)
+            return EngineOutput("fast", calls, agents, attempts=attempts, present=present, ivr=ivr_records,
+                                redials=redial_records, legs=legs)
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)
         return EngineOutput("fast", None, agents, tallies, attempts=attempts, present=present)
@@ -127,6 +137,11 @@ def _redial_columns(block: CallBlock) -> tuple:
         raise ValueError("the scenario has redials: the call blocks need the decisions "
                          + ", ".join(redial_rule.DECISION_NAMES))
     return tuple(np.ascontiguousarray(block.decisions[name], np.float64).ravel() for name in redial_rule.DECISION_NAMES)
+def _transfer_columns(scenario: Scenario, block: CallBlock) -> tuple:
+    """A block's leg plans (sim.model.transfers.plan), flattened, as the compiled core's load takes them."""
+    plan = transfers.plan(scenario, block)
+    return (np.ascontiguousarray(plan.to.ravel(), np.int32), *(np.ascontiguousarray(getattr(plan, name).ravel(), np.float64)
+                                                               for name in ("consult", "talk", "wrapup", "patience")))
 
 
 def _outbound(scenario: Scenario, contacts: Optional[Sequence[ContactDraws]]):

@@ -40,7 +40,7 @@ class ModelTables:
     agent_group: np.ndarray  # int32, per agent
     planned: SpellTables  # the rostered spells on the phones, with their rests, everyone present
     trunks: int  # -1: no limit
-    talk_end_event: bool  # the end of talk is observed (it frees a trunk): an event of its own
+    talk_end_event: bool  # the end of talk is observed (it frees a trunk, or a transfer follows): an event of its own
     head_start: np.ndarray  # float64, per call type (call selection priority_head_start)
     group_skills: np.ndarray  # int32, per group: how many call types it serves (agent selection)
     call_selection: int  # policy codes (sim.core.protocol.CALL_SELECTION, AGENT_SELECTION)
@@ -96,7 +96,7 @@ def _compile(scenario: Scenario) -> ModelTables:
         agent_group=np.array([entry.group for entry in agents], np.int32),
         planned=planned(scenario),
         trunks=-1 if scenario.trunks is None else int(scenario.trunks),
-        talk_end_event=scenario.trunks is not None,
+        talk_end_event=scenario.trunks is not None or scenario.transfer_max_legs is not None,
         head_start=np.array([t.head_start for t in types], np.float64),
         group_skills=np.array([len(s) for s in served], np.int32),
         call_selection=policy_code("call_selection", scenario.call_selection, "routing.call_selection"),

@@ -39,7 +39,8 @@ MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
 # What a timed event of the compiled loop does (its class orders it; its kind dispatches it).
 EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
                "EV_OVERFLOW": 6, "EV_ARRIVAL": 7, "EV_PREVIEW_END": 8, "EV_OUTBOUND_END": 9, "EV_DIAL_RESULT": 10,
-               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14, "EV_REDIAL": 15}
+               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14, "EV_REDIAL": 15,
+               "EV_CONSULT_END": 20}  # (EV_CONSULT_END: a COMPLETION, transfers' consult)
 
 # -- calls ----------------------------------------------------------------------------------
 # Outcome of a call in the per-call records. Short abandons are a KPI classification of
@@ -56,6 +57,15 @@ CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2, "CALL_IN_IVR
 # order they are created; input ids stay below it); the records renumber it n_input_calls + number,
 # so ids order calls the same way during the run and in the records.
 REDIAL_ID_BASE = 1 << 41  # call ids stay below 2**42 (ENTITY_BITS - ROUTE_BITS)
+
+# -- transfers (sim.model.transfers) ----------------------------------------------------------
+# A transferred leg (a caller in the queue of the type it was transferred to) is named in events
+# by an entity of its own, so that no timer left behind by the caller's earlier leg can touch it:
+# LEG_ID_TOP - n for the run's n-th transferred leg (counting down: call ids count up from 0).
+# Entities at or above LEG_ID_FLOOR are legs (at most 2**40 of them in a run; redial ids stay
+# below it: at most 2**40 redials).
+LEG_ID_TOP = (1 << 42) - 1
+LEG_ID_FLOOR = (1 << 42) - (1 << 40)
 
 # -- IVR (sim.model.ivr) ----------------------------------------------------------------------
 # A call of a type with an IVR first spends its pre-drawn IVR time in the menu (holding a port and
@@ -91,7 +101,10 @@ BLENDING = ("threshold", "threshold_no_queue", "threshold_sl_floor")
 # -- streaming tallies ----------------------------------------------------------------------
 # Per (interval, call type) of the measured calls: counts, then sums (sim.kpi.streaming reads them).
 TALLY_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned", "unfinished",
-                "answered_within_T", "late_abandoned", "self_served", "ivr_abandoned")
+                "answered_within_T", "late_abandoned", "self_served", "ivr_abandoned",
+                "transferred", "first_answered", "first_resolved")
+# (transfers: legs answered and then transferred, per the leg's queue and interval of entry; callers
+# whose first leg was answered, and of them those never transferred: first-contact resolution)
 TALLY_SUMS = ("wait_answered", "wait_left", "handle", "talk")
 # Caller-level counts per (interval, call type dialled), kept apart (only with redials, so the
 # layout above and its cost stay as they were without): first attempts, by the interval of their
@@ -120,6 +133,7 @@ def constants() -> dict:
     values.update(CALL_STATES)
     values.update(IVR_OUTCOMES)
     values.update(IVR_CHOICES)
+    values.update(LEG_ID_TOP=LEG_ID_TOP, LEG_ID_FLOOR=LEG_ID_FLOOR)
     values.update({f"AGENT_{name}": i for i, name in enumerate(AGENT_STATES)})
     values.update({f"CALL_SELECTION_{name.upper()}": i for i, name in enumerate(CALL_SELECTION)})
     values.update({f"AGENT_SELECTION_{name.upper()}": i for i, name in enumerate(AGENT_SELECTION)})

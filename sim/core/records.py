@@ -133,14 +133,57 @@ class LegRecords:
     leg: np.ndarray  # int32: 0 for the first leg of a call, 1 for the next, ...
     group: np.ndarray  # int32
     agent: np.ndarray  # int32
-    start: np.ndarray  # float64: when the agent took the call (answer time for the first leg)
+    start: np.ndarray  # float64: when the agent took the call (answer time for the first leg; NaN: never)
     talk: np.ndarray  # float64: after the group's speed factor
     wrapup: np.ndarray  # float64
+    # recorded with transfers (sim.model.transfers; None when read off the call records): every
+    # leg, answered or not: the call type whose queue it joined, when, its outcome (ANSWERED,
+    # ABANDONED or UNFINISHED; group and agent -1 but if answered) and when the caller left it
+    # (end of talk or of the consult, or the abandon; NaN if unfinished); the consult of the first
+    # agent before a transfer (0: none; busy time). Its wait: start (or end_time) - joined.
+    queue: Optional[np.ndarray] = None  # int32
+    joined: Optional[np.ndarray] = None  # float64
+    outcome: Optional[np.ndarray] = None  # int8
+    end_time: Optional[np.ndarray] = None  # float64
+    consult: Optional[np.ndarray] = None  # float64
+
+    @property
+    def handle(self) -> np.ndarray:
+        """The agent's time on the leg: talk + wrap-up (+ the consult, recorded with transfers)."""
+        return self.talk + self.wrapup if self.consult is None else self.talk + (self.wrapup + self.consult)
 
     @property
     def end(self) -> np.ndarray:
         """When the agent was free again (end of wrap-up)."""
-        return self.start + (self.talk + self.wrapup)
+        return self.start + self.handle
+
+
+TRANSFER_LEG_COLUMNS = ("call", "leg", "queue", "joined", "outcome", "group", "agent", "start", "end_time", "talk",
+                        "wrapup")  # the engines' rows of transferred legs (legs 1, 2, ...), in this order
+
+
+def all_legs(records: CallRecords, ivr: Optional["IvrRecords"], transferred: dict, consult: np.ndarray,
+             slots: int) -> LegRecords:
+    """Every leg of a run with transfers, sorted by call then leg: each call's first leg (calls
+    that joined a queue: not blocked, not gone in the IVR) read off the call records, and the
+    transferred legs the engine recorded (``transferred``: TRANSFER_LEG_COLUMNS arrays); a
+    transferred leg's consult from the calls' plans (``consult``: per call x ``slots``)."""
+    queued = ~np.isin(records.outcome, (BLOCKED, SELF_SERVED, IVR_ABANDONED))
+    first = np.flatnonzero(queued)
+    queue = records.call_type if ivr is None else np.where(ivr.queue >= 0, ivr.queue, records.call_type)
+    joined = records.arrival if ivr is None else ivr.queue_entry(records)
+    columns = {"call": first.astype(np.int64), "leg": np.zeros(len(first), np.int32),
+               "queue": queue[first].astype(np.int32), "joined": joined[first], "outcome": records.outcome[first],
+               "group": records.group[first], "agent": records.agent[first], "start": records.answer_time[first],
+               "end_time": records.end_time[first], "talk": records.talk[first], "wrapup": records.wrapup[first]}
+    both = {name: np.concatenate((columns[name], np.asarray(transferred[name]).astype(columns[name].dtype)))
+            for name in TRANSFER_LEG_COLUMNS}
+    order = np.lexsort((both["leg"], both["call"]))
+    legs = {name: values[order] for name, values in both.items()}
+    moved = np.flatnonzero(legs["call"][1:] == legs["call"][:-1])  # (a leg followed by the next)
+    legs["consult"] = np.zeros(len(order))
+    legs["consult"][moved] = np.asarray(consult, float)[legs["call"][moved] * slots + legs["leg"][moved]]
+    return LegRecords(**legs)
 
 
 def legs_of(records: CallRecords) -> LegRecords:
@@ -231,7 +274,7 @@ class EngineOutput:
     records: Optional[CallRecords]
     agents: AgentLog
     tallies: Optional[dict] = None
-    legs: Optional[LegRecords] = None  # None: one leg per answered call (legs_of(records))
+    legs: Optional[LegRecords] = None  # None: one leg per answered call (legs_of(records)); with transfers: all_legs
     attempts: Optional[AttemptRecords] = None  # outbound dial attempts (scenarios with campaigns; kept in both modes)
     present: Optional[np.ndarray] = None  # bool per agent: who came (absenteeism); None: everyone
     ivr: Optional[IvrRecords] = None  # the IVR stage of every call (scenarios with an IVR, with records)

@@ -22,6 +22,8 @@ Routing (the rules are the policies of sim/policies/, called here by name):
   * IVR menus (sim.core.simpy_ivr): a call of a type with an IVR is in the menu (holding a trunk)
     before it leaves or joins a queue, then routed as above from the moment it left the menu.
   * Redials (sim.core.simpy_redials): an abandoned or blocked attempt may be followed by another.
+  * Transfers (sim.core.simpy_transfers): at the end of an answered leg's talk the caller may
+    join another type's queue as a new leg (keeping its trunk), routed as above from then.
 Outbound campaigns (sim.core.simpy_outbound, where the dialler's rules are spelled out):
   * Once all the events of an instant have been handled (the environment's after-event hook),
     each campaign's dialler places attempts for its free agents: idle dedicated agents,
@@ -60,6 +62,7 @@ from sim.core.simpy_ivr import IvrMenus
 from sim.core.simpy_outbound import Outbound
 from sim.core.simpy_redials import Redials
 from sim.core.simpy_time import SUPPORTED_SIMPY, TimedEnvironment  # noqa: F401 (re-exported)
+from sim.core.simpy_transfers import Transfers
 from sim.model.redials import has_redials
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
@@ -149,6 +152,7 @@ class _CallCenter:
         self.outbound = Outbound(self, contacts) if scenario.campaigns else None
         self.ivr = IvrMenus(self, tables.ivr, tables.ivr_ports) if tables.ivr.any() else None
         self.redials = Redials(self, scenario) if has_redials(scenario) else None
+        self.transfers = Transfers(self, scenario) if scenario.transfer_max_legs is not None else None
 
     def run(self) -> EngineOutput:
         env = self.env
@@ -160,10 +164,11 @@ class _CallCenter:
         env.run()
         attempts = None if self.outbound is None else self.outbound.records()
         n, redials = sum(len(b) for b in self.blocks), self.redials
-        return EngineOutput("simpy", CallRecords.concatenate(self.blocks + (redials.parts if redials else [])),
-                            self.agent_log(), attempts=attempts, present=self.present,
-                            ivr=None if self.ivr is None else self.ivr.records(),
-                            redials=None if redials is None else redials.records(n))
+        records = CallRecords.concatenate(self.blocks + (redials.parts if redials else []))
+        ivr = None if self.ivr is None else self.ivr.records()
+        return EngineOutput("simpy", records, self.agent_log(), attempts=attempts, present=self.present, ivr=ivr,
+                            redials=None if redials is None else redials.records(n),
+                            legs=None if self.transfers is None else self.transfers.legs(records, ivr))
 
     # -- processes -------------------------------------------------------------------------
 
@@ -178,6 +183,8 @@ class _CallCenter:
                           block.wrapup.tolist(), block.patience.tolist())
             ivr_time, ivr_choice = self.ivr.block(block) if self.ivr is not None else ([None] * len(block),) * 2
             draws = self.redials.block(block) if self.redials is not None else None
+            if self.transfers is not None:
+                self.transfers.block(block)
             for row, (t, k, talk, wrapup, patience) in enumerate(columns):
                 call_id = block.first_id + row
                 yield env.at(t, ARRIVAL, call_id)
@@ -229,19 +236,20 @@ class _CallCenter:
             went_off = env.now
 
     def serve(self, agent: Agent, call: Call):
-        """The agent talks to an inbound call, then wraps up."""
+        """The agent talks to an inbound call (a transferred caller may stay for a consult), then wraps up."""
         env = self.env
         agent.become(states.TALKING)
         speed = agent.speed[call.type]
         talk, wrapup = call.talk / speed, call.wrapup / speed
         talk_end = env.now + talk
         yield env.at(talk_end, COMPLETION, agent.index)
-        self.in_system -= 1
+        if self.transfers is None or not (yield from self.transfers.after_talk(agent, call, Call)):
+            self.in_system -= 1  # (a transferred caller keeps its trunk)
         rec, row = call.records, call.row
-        rec.end_time[row], rec.talk[row], rec.wrapup[row] = talk_end, talk, wrapup
+        rec.end_time[row], rec.talk[row], rec.wrapup[row] = env.now, talk, wrapup  # (now: the talk's or consult's end)
         if wrapup > 0:
             agent.become(states.WRAP_UP)
-            yield env.at(talk_end + wrapup, COMPLETION, agent.index)
+            yield env.at(env.now + wrapup, COMPLETION, agent.index)
 
     # -- events ----------------------------------------------------------------------------
 

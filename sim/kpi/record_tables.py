@@ -25,6 +25,7 @@ from sim.core.protocol import IVR_OUTCOME_NAMES, OUTCOME_NAMES
 from sim.core.records import (ABANDONED, ANSWERED, BLOCKED, IVR_ABANDONED, SELF_SERVED, CallRecords, EngineOutput,
                               IvrRecords)
 from sim.kpi import _kernels_py, definitions, kernels
+from sim.kpi import transfers as transfer_kpi
 from sim.kpi import tables as kpi
 from sim.model.cache import per_scenario
 from sim.model.scenario import Scenario
@@ -34,7 +35,10 @@ OUTCOME_LABELS = OUTCOME_NAMES + ("short_abandoned",)
 
 
 def tables(scenario: Scenario, output: EngineOutput, keep_calls: bool = True) -> tuple:
-    """(calls or None, summary, intervals, groups, group_intervals) from the engine's records."""
+    """(calls or None, summary, intervals, groups, group_intervals) from the engine's records;
+    with transfers, every leg counts as a call of its queue (sim.kpi.transfers)."""
+    if transfer_kpi.has_transfers(scenario):
+        return _tables_with_transfers(scenario, output, keep_calls)
     records = output.records
     outcome, wait = call_outcomes(scenario, records, output.ivr)
     interval = scenario.arrival_interval(records.arrival)
@@ -42,6 +46,20 @@ def tables(scenario: Scenario, output: EngineOutput, keep_calls: bool = True) ->
     summary, intervals = call_tables(scenario, records, outcome, wait, interval, window_end, output.ivr)
     groups, group_intervals = kpi.group_tables(scenario, output, window_end)
     calls = calls_frame(scenario, records, outcome, wait, interval, output.ivr) if keep_calls else None
+    return calls, summary, intervals, groups, group_intervals
+
+
+def _tables_with_transfers(scenario: Scenario, output: EngineOutput, keep_calls: bool) -> tuple:
+    """``tables`` over the legs (sim.kpi.transfers.queue_visits); the calls table has the calls."""
+    visits = transfer_kpi.queue_visits(output)
+    view, n = visits.output, len(output.records)
+    outcome, wait = call_outcomes(scenario, view.records, view.ivr)
+    interval = scenario.arrival_interval(view.records.arrival)
+    window_end = measurement_end(scenario, view)
+    summary, intervals = call_tables(scenario, view.records, outcome, wait, interval, window_end, view.ivr, visits)
+    groups, group_intervals = kpi.group_tables(scenario, output, window_end)
+    calls = (calls_frame(scenario, output.records, outcome[:n], wait[:n], interval[:n], output.ivr)
+             if keep_calls else None)
     return calls, summary, intervals, groups, group_intervals
 
 
@@ -106,8 +124,9 @@ def _labels(scenario: Scenario) -> dict:
 
 
 def call_tables(scenario: Scenario, records: CallRecords, outcome, wait, interval, window_end: float,
-                ivr: Optional[IvrRecords] = None) -> tuple:
-    """(summary, intervals): per call type, and per measured interval x call type, plus totals."""
+                ivr: Optional[IvrRecords] = None, visits: Optional[transfer_kpi.Visits] = None) -> tuple:
+    """(summary, intervals): per call type, and per measured interval x call type, plus totals
+    (``visits``: with transfers, the legs the records hold)."""
     call_type, entry = kpi_view(records, ivr)
     n_types = len(scenario.call_types)
     intervals = kpi.measured_intervals(scenario)
@@ -126,6 +145,11 @@ def call_tables(scenario: Scenario, records: CallRecords, outcome, wait, interva
                             p90_wait=by_interval,
                             avg_queue=queue["avg_queue"], max_queue=queue["max_queue"])
     summary_columns = _count_columns(counts.sum(axis=0))
+    if visits is not None:  # (the same rows as the kernels' counts)
+        row = _kernels_py.measured_rows(columns[0], columns[1], first, float(scenario.warmup))
+        extra = transfer_kpi.record_counts(visits, columns[3], columns[2], row, n_rows, n_types)
+        for i, name in enumerate(transfer_kpi.COUNTS):
+            interval_columns[name], summary_columns[name] = extra[..., i], extra.sum(axis=0)[..., i]
     totals = _total_means(scenario, records, outcome, wait)
     summary_columns.update({name: np.append(type_means[:, i], totals[i]) for i, name in enumerate(_kernels_py.CALL_MEANS)})
     summary_columns.update(p90_wait=overall, avg_queue=queue["window_avg_queue"], max_queue=queue["window_max_queue"])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.kpi import tables as kpi
+from sim.kpi import transfers as transfer_kpi
 from sim.core import protocol
 from sim.core.records import bucket_edges
 from sim.kpi import _kernels_py, definitions, kernels
@@ -82,6 +83,7 @@ def _means(counts: np.ndarray, sums: np.ndarray) -> dict:
         "answered_within_T": c["answered_within_T"], "late_abandoned": c["late_abandoned"],
         "asa": ratio(total["wait_answered"], answered), "mean_wait": ratio(total["wait_left"], answered + abandoned),
         "aht": ratio(total["handle"], answered), "att": ratio(total["talk"], answered),
+        **{name: c[name] for name in transfer_kpi.COUNTS},
     }
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.kpi import costs, definitions, hours, kernels, outbound_work, timeline
+from sim.kpi import transfers as transfer_kpi
 from sim.kpi.frames import frame, strings
 from sim.model.cache import per_scenario
 from sim.core.records import ANSWERED, EngineOutput
@@ -48,6 +49,7 @@ def kpi_columns(scenario: Scenario, columns: dict) -> dict:
     out["abandon_rate"] = definitions.ratio(counts["abandoned"], counts["offered"])
     out.update((name, np.asarray(columns[name], float).ravel()) for name in RATE_COLUMNS)
     out.update(costs.call_cost_columns(scenario, counts, out))
+    out.update(transfer_kpi.columns(scenario, columns))
     return out
 
 
@@ -124,12 +126,12 @@ def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
     order = np.argsort(points, kind="stable")
     busy_window, busy_intervals, answered, aht = [], [], [], []
     for group in scenario.groups:
-        start, handle, call = _group_legs(output, group.index)
+        start, handle, arrival = _group_legs(output, group.index)
         end = start + handle
-        measured = output.records.arrival[call] >= scenario.warmup
+        measured = arrival >= scenario.warmup
         answered.append(int(measured.sum()))
         aht.append(float(handle[measured].mean()) if measured.any() else np.nan)
-        del handle, call, measured
+        del handle, arrival, measured
         start.sort(kind="stable")  # legs start nearly in order: timsort is fast
         end.sort(kind="stable")
         busy = np.empty(len(points))  # sum of min(x, end) - min(x, start) over the legs, at the points
@@ -161,17 +163,22 @@ def with_outbound_busy(scenario: Scenario, attempts, window_end: float, busy_win
 
 
 def _group_legs(output: EngineOutput, group: int) -> tuple:
-    """(start, talk + wrap-up, call) of the service legs of one group, in leg order: the recorded
-    legs, or one per answered call read off the call records (without copying every column)."""
+    """(start, talk + wrap-up, arrival) of the service legs of one group, in leg order: the recorded
+    legs, or one per answered call read off the call records (without copying every column).
+    A leg's arrival (it is measured if at or after the warm-up): its call's, for a transferred
+    leg (recorded with its queue entry) when it joined its queue."""
+    records = output.records
     if output.legs is not None:
         legs = output.legs
         mine = np.flatnonzero(legs.group == group)
-        return legs.start[mine], legs.talk[mine] + legs.wrapup[mine], legs.call[mine]
-    records = output.records
+        arrival = records.arrival[legs.call[mine]]
+        if legs.joined is not None:
+            arrival = np.where(legs.leg[mine] > 0, legs.joined[mine], arrival)
+        return legs.start[mine], legs.handle[mine], arrival
     served = np.flatnonzero((records.outcome == ANSWERED) & (records.group == group))
     handle = records.talk[served]
     handle += records.wrapup[served]
-    return records.answer_time[served], handle, served
+    return records.answer_time[served], handle, records.arrival[served]
 
 
 def _sum_min(values: np.ndarray, points: np.ndarray) -> np.ndarray:

@@ -40,7 +40,8 @@ def textbook_model(scenario: Scenario) -> Optional[str]:
     agents = len(group.spells)
     fixed = agents > 0 and all(spells == ((0.0, math.inf),) for spells in group.spells)
     if not (fixed and scenario.horizon_kind == "steady_state" and ct.talk.kind == "exponential"
-            and ct.ivr is None and ct.wrapup is None and group.speed == (1.0,) and ct.route == ((0, 0.0),)):
+            and ct.ivr is None and ct.transfer is None and ct.wrapup is None and group.speed == (1.0,)
+            and ct.route == ((0, 0.0),)):
         return None
     if ct.redial is not None and ct.redial.width > 0:
         return "erlang_x" if erlang_x_redial(scenario) is not None else None

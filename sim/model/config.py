@@ -20,6 +20,7 @@ from omegaconf import MISSING
 from sim.model.distribution_config import DistributionConfig  # noqa: F401 (re-exported)
 from sim.model.ivr_config import IvrConfig
 from sim.model.redial_config import RedialConfig
+from sim.model.transfer_config import TransferConfig
 from sim.model.staffing_config import PlanConfig, StaffingConfig, StaffingTargetsConfig  # noqa: F401 (re-exported)
 
 
@@ -60,6 +61,7 @@ class CallTypeConfig:
     revenue: float = 0.0  # earned per answered call of this type (sales); see CostsConfig
     ivr: Optional[IvrConfig] = None  # a self-service menu before the queue (sim.model.ivr_config)
     redial: Optional[RedialConfig] = None  # callers who do not get through call again (sim.model.redial_config)
+    transfer: Optional[TransferConfig] = None  # transfers / escalation after talk (sim.model.transfer_config)
 
 
 @dataclass
@@ -301,6 +303,7 @@ class ScenarioConfig:
     groups: Dict[str, GroupConfig] = field(default_factory=dict)
     trunks: Optional[int] = None
     ivr_ports: Optional[int] = None  # calls in the IVR menus at once (null: no limit); beyond: blocked
+    transfer_max_legs: Optional[int] = None  # most legs a caller may have (sim.model.transfers)
     busyness_cv: float = 0.0
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     kpi: KpiConfig = field(default_factory=KpiConfig)

@@ -34,7 +34,7 @@ import numpy as np
 
 from numpy.random.bit_generator import ISeedSequence
 
-from sim.model import _inputs_py, input_kernels, ivr, redials
+from sim.model import _inputs_py, input_kernels, ivr, redials, transfers
 from sim.model.cache import per_scenario
 from sim.model.scenario import Scenario
 
@@ -69,11 +69,11 @@ IVR_DECISIONS = (Decision("ivr_time", ivr.DURATION_PURPOSE, ivr.draw_ivr_time),
 def decisions(scenario: Scenario) -> Tuple[Decision, ...]:
     """The per-call decisions the scenario's features need (each feature that adds a random
     choice returns its Decisions here when the scenario uses it): the IVR's time and way out, the
-    redials' draws (sim.model.redials)."""
+    redials' draws (sim.model.redials), the transfers' uniforms (sim.model.transfers)."""
     chosen = IVR_DECISIONS if ivr.has_ivr(scenario) else ()
     if redials.has_redials(scenario):
         chosen += tuple(Decision(name, purpose, draw) for name, purpose, draw in redials.draw_functions(scenario))
-    return chosen
+    return chosen + (transfers.decision(scenario),) if transfers.has_transfers(scenario) else chosen
 
 
 def stream(seed: int, purpose: int, type_index: int = 0) -> np.random.Generator:

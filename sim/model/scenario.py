@@ -29,6 +29,7 @@ from sim.model.schema import conform_node
 from sim.model import shrinkage
 from sim.model.ivr import Ivr, build_ivr, build_ports
 from sim.model.redials import Redial, build_redial
+from sim.model.transfers import Transfer, build_max_legs, with_transfers
 from sim.model.distributions import Distribution, parse_distribution
 from sim.policies import staffing as staffing_policy
 from sim.policies.registry import policy_code
@@ -53,6 +54,7 @@ class CallType:
     head_start: float = 0.0  # s added to the waiting time in call selection (priority_head_start)
     ivr: Optional[Ivr] = None  # a self-service menu before the queue (sim.model.ivr)
     redial: Optional[Redial] = None  # its callers who do not get through call again (sim.model.redials)
+    transfer: Optional[Transfer] = None  # transfers / escalation after talk (sim.model.transfers)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class Scenario:
     blending: Blending = Blending()
     costs: Costs = Costs()  # telephony, abandonment penalty, revenue (sim.model.costs)
     ivr_ports: Optional[int] = None  # calls in IVR menus at once (None: unlimited; sim.model.ivr)
+    transfer_max_legs: Optional[int] = None  # most legs a caller may have (None: no transfers; sim.model.transfers)
 
     @property
     def n_agents(self) -> int:
@@ -150,6 +153,7 @@ def build_scenario(cfg) -> Scenario:
                             redial=build_redial(node.call_types[name].redial, f"call_types.{name}"))
         for i, name in enumerate(type_names)
     )
+    call_types = with_transfers(call_types, node.call_types, type_names, groups)
     _check_servable(call_types, groups)
     inbound = [False] * len(groups)
     for ct in call_types:
@@ -183,6 +187,7 @@ def build_scenario(cfg) -> Scenario:
         blending=build_blending(node.blending, campaigns),
         costs=build_costs(node.costs, node.call_types),
         ivr_ports=build_ports(node.ivr_ports, call_types),
+        transfer_max_legs=build_max_legs(node.transfer_max_legs, call_types),
     )
 
 
