@@ -150,7 +150,8 @@ def day_view(run: Run, title: str = ""):
     tiles = Div(text="", width=600)
     day = Div(text="<div style='font-size:12px'>the day</div>" + tiles_html(run.day_kpis(), sl_target, "day"))
     header = Div(text=f"<b>{title or run.label}</b>: {scenario.name}, {run.results.n_calls} calls, seed {run.results.seed}")
-    slider = Slider(start=0, end=len(timeline.times) - 1, value=0, step=1, title="clock (frame)", width=500)
+    slider = Slider(start=0, end=len(timeline.times) - 1, value=0, step=1, title="clock (minute of the day)", width=500,
+                    name=f"callsim-slider {run.label}")
     play = Button(label="▶ Play", width=90, css_classes=["callsim-play"])
     step_button = Button(label="Step +1", width=80, css_classes=["callsim-step"])
     speed = Select(title="speed (minutes per tick)", value="5x", options=list(SPEEDS), width=120)

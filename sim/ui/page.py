@@ -113,17 +113,20 @@ class WhatIfPage:
         if problem is not None:
             field, message = problem
             (self.errors[field] if field else self.general_error).object = f"<span class='field-error'>{html.escape(message)}</span>"
-            self.status.object = "Not run: correct the value shown in red."
+            self._say("Not run: correct the value shown in red.")
             return None
         self.runs += 1
         label = f"run {self.runs}"
-        self.status.object = f"Running {label}…"
+        self._say(f"Running {label}…")
         self.current = run(scenario, label, replications=int(self.replications.value))
         self.day.objects = [pn.pane.Bokeh(day_view(self.current))]
-        self.status.object = f"<span class='callsim-done'>{label} ready in {self.current.seconds:.2f} s</span>"
+        self._say(f"{label} ready in {self.current.seconds:.2f} s")
         self.keep_button.disabled = False
         self.download.disabled = False
         return self.current
+
+    def _say(self, message: str) -> None:
+        self.status.object = f"<span class='status-text'>{html.escape(message)}</span>"
 
     # comparison and export
     def keep(self) -> None:
