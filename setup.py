@@ -97,7 +97,7 @@ setup(
         "slurm": ["hydra-submitit-launcher>=1.2"],
         "ray": ["hydra-ray-launcher>=1.2", "ray[default]>=2"],
         # the trainers' what-if page (sim/ui, callsim-ui); playwright drives Debian's chromium in its tests
-        "ui": ["panel>=1.4", "bokeh>=3.4", "playwright>=1.40"],
+        "ui": ["panel>=1.9", "bokeh>=3.8", "playwright>=1.40"],
     },
     entry_points={"console_scripts": ["callsim=sim.cli:entry", "callsim-aggregate=sim.experiments.sweep:main",
                                          "callsim-ui=sim.ui.app:main"]},

@@ -69,11 +69,17 @@ def clock(page) -> str:
 def test_more_agents_raise_the_service_level_and_the_day_plays(page, server):
     run(page, "run 1")
     before = float(text(page, "[data-tile=day-service_level] .value").rstrip(" %"))
+    page.click("text=Keep for comparison")
     for name, value in MORE_AGENTS.items():
         field(page, name).fill(value)
     run(page, "run 2")
     after = float(text(page, "[data-tile=day-service_level] .value").rstrip(" %"))
     assert after > before
+    page.click("text=Keep for comparison")  # side by side: the change in points, positive
+    page.wait_for_selector("[data-cell='delta-run 2-service_level']")
+    shown = text(page, "[data-cell='delta-run 2-service_level']")
+    assert shown.startswith("+") and shown.endswith(" pts")
+    assert abs(float(shown[:-4]) - (after - before)) <= 0.1  # the tiles are rounded to 0.1
     # the tiles are those of the engine for that scenario and seed (common random numbers)
     expected = simulate(apply(load_scenario_file("default"), MORE_AGENTS), seed=SEED, engine="fast")
     total = expected.summary.set_index("call_type").loc["total"]

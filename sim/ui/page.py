@@ -30,21 +30,21 @@ class WhatIfPage:
 
     def __init__(self, scenario: str = "default"):
         names = shipped_scenarios()
-        self.scenario_choice = pn.widgets.Select(name="scenario", options=names + [FILE_CHOICE],
+        self.scenario_choice = pn.widgets.Select(label="scenario", options=names + [FILE_CHOICE],
                                                  value=scenario if scenario in names else FILE_CHOICE)
-        self.path = pn.widgets.TextInput(name="scenario file (path to a YAML)", value="" if scenario in names else scenario,
+        self.path = pn.widgets.TextInput(label="scenario file (path to a YAML)", value="" if scenario in names else scenario,
                                          visible=scenario not in names)
-        self.load_button = pn.widgets.Button(name="Load", button_type="default")
+        self.load_button = pn.widgets.Button(label="Load", button_type="default")
         self.load_error = pn.pane.HTML("", styles=ERROR_STYLE, css_classes=["callsim-load-error"])
-        self.replications = pn.widgets.IntInput(name="replications (same seeds; >1: confidence intervals)",
+        self.replications = pn.widgets.IntInput(label="replications (same seeds; >1: confidence intervals)",
                                                 value=1, start=1, end=50)
-        self.run_button = pn.widgets.Button(name="Run", button_type="primary", css_classes=["callsim-run"])
+        self.run_button = pn.widgets.Button(label="Run", button_type="primary", css_classes=["callsim-run"])
         self.status = pn.pane.HTML("", css_classes=["callsim-status"])
         self.general_error = pn.pane.HTML("", styles=ERROR_STYLE, css_classes=["callsim-form-error"])
         self.form = pn.Column()
         self.day = pn.Column()
-        self.keep_button = pn.widgets.Button(name="Keep for comparison", disabled=True)
-        self.clear_button = pn.widgets.Button(name="Clear comparison")
+        self.keep_button = pn.widgets.Button(label="Keep for comparison", disabled=True)
+        self.clear_button = pn.widgets.Button(label="Clear comparison")
         self.comparison = pn.pane.HTML("", css_classes=["callsim-compare"])
         self.download = pn.widgets.FileDownload(callback=self._export, filename="callsim_day.html",
                                                 label="Export HTML (plays offline)", disabled=True)
@@ -85,9 +85,9 @@ class WhatIfPage:
         self.inputs, self.errors, sections = {}, {}, {}
         for field in fields:
             if field.choices:
-                widget = pn.widgets.Select(name=field.label, options=list(field.choices), value=field.value, width=300)
+                widget = pn.widgets.Select(label=field.label, options=list(field.choices), value=field.value, width=300)
             else:
-                widget = pn.widgets.TextInput(name=field.label, value=field.value, value_input=field.value, width=300)
+                widget = pn.widgets.TextInput(label=field.label, value=field.value, value_input=field.value, width=300)
             widget.css_classes = ["callsim-field", "field-" + _css(field.name)]
             self.inputs[field.name] = widget
             self.errors[field.name] = pn.pane.HTML("", styles=ERROR_STYLE, css_classes=["error-" + _css(field.name)])
