@@ -123,11 +123,11 @@ def day_view(run: Run, title: str = ""):
     most_agents = max([1] + [int((timeline.own[g] + timeline.overflow[g] + timeline.idle[g]).max()) for g in groups])
 
     queues = ColumnDataSource({"type": types, "waiting": [0] * len(types)})
-    queue_plot = figure(y_range=types[::-1], x_range=(0, most_waiting * 1.05), height=60 + 30 * len(types),
+    queue_plot = figure(y_range=types[::-1], x_range=(0, most_waiting * 1.05), height=max(200, 60 + 30 * len(types)),
                         width=420, title="calls waiting", toolbar_location=None)
     queue_plot.hbar(y="type", right="waiting", height=0.7, color=QUEUE_COLOR, source=queues)
     agents = ColumnDataSource({"group": groups, **{s: [0] * len(groups) for s in STATES}})
-    agent_plot = figure(y_range=groups[::-1], x_range=(0, most_agents * 1.05), height=90 + 30 * len(groups),
+    agent_plot = figure(y_range=groups[::-1], x_range=(0, most_agents * 1.05), height=max(240, 90 + 30 * len(groups)),
                         width=520, title="agents on duty", toolbar_location=None)
     agent_plot.hbar_stack(list(STATES), y="group", height=0.7, color=[OWN_COLOR, OVERFLOW_COLOR, IDLE_COLOR],
                           source=agents, legend_label=[STATE_LABELS[s] for s in STATES])
@@ -150,7 +150,7 @@ def day_view(run: Run, title: str = ""):
     tiles = Div(text="", width=600)
     day = Div(text="<div style='font-size:12px'>the day</div>" + tiles_html(run.day_kpis(), sl_target, "day"))
     header = Div(text=f"<b>{title or run.label}</b>: {scenario.name}, {run.results.n_calls} calls, seed {run.results.seed}")
-    slider = Slider(start=0, end=len(timeline.times) - 1, value=0, step=1, title="clock (minute of the day)", width=500,
+    slider = Slider(start=0, end=len(timeline.times) - 1, value=0, step=1, title="minutes from the start", width=500,
                     name=f"callsim-slider {run.label}")
     play = Button(label="▶ Play", width=90, css_classes=["callsim-play"])
     step_button = Button(label="Step +1", width=80, css_classes=["callsim-step"])

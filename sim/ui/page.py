@@ -33,6 +33,7 @@ class WhatIfPage:
         self.scenario_choice = pn.widgets.Select(label="scenario", options=names + [FILE_CHOICE],
                                                  value=scenario if scenario in names else FILE_CHOICE)
         self.path = pn.widgets.TextInput(label="scenario file (path to a YAML)", value="" if scenario in names else scenario,
+                                         css_classes=["callsim-path"],
                                          visible=scenario not in names)
         self.load_button = pn.widgets.Button(label="Load", button_type="default")
         self.load_error = pn.pane.HTML("", styles=ERROR_STYLE, css_classes=["callsim-load-error"])
