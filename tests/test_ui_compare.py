@@ -71,3 +71,21 @@ def test_the_page_keeps_at_most_three_runs():
     assert MAX_RUNS == 3 and [r.label for r in page.kept] == ["run 2", "run 3", "run 4"]
     table = page.comparison.object
     assert "run 1" not in table and all(f"data-cell='run {k}-service_level'" in table for k in (2, 3, 4))
+
+
+def test_the_page_loads_a_scenario_file_and_names_a_missing_one():
+    pytest.importorskip("panel", reason="the ui extra is not installed (pip install -e '.[ui]')")
+    from pathlib import Path
+
+    from sim.ui.page import FILE_CHOICE, WhatIfPage
+
+    page = WhatIfPage("default")
+    page.scenario_choice.value = FILE_CHOICE
+    assert page.path.visible
+    page.path.value = str(Path(__file__).resolve().parents[1] / "experiments" / "ui_walkthrough" / "overflow_demo.yaml")
+    page.load()
+    assert "call_types.support.route[1].delay" in page.inputs and page.scenario["name"] == "overflow_demo"
+    page.path.value = "no/such/file.yaml"
+    page.load()
+    assert "scenario: no scenario file &#x27;no/such/file.yaml&#x27;" in page.load_error.object  # HTML-escaped
+    assert page.scenario["name"] == "overflow_demo"  # the loaded scenario stays
