@@ -9,6 +9,7 @@ Build a new layout for each document (Bokeh models belong to one document).
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Dict, List
 
@@ -66,7 +67,9 @@ def _frames(timeline: Timeline) -> dict:
 
 
 RENDER = """
-const f = frames, i = slider.value, g = groups, t = types;
+// the frames arrive as one JSON string (Bokeh would walk every number of a nested list), parsed once
+const parsed = window._callsim_frames = window._callsim_frames || {};
+const f = parsed[slider.id] = parsed[slider.id] || JSON.parse(frames), i = slider.value, g = groups, t = types;
 clock.text = `<span id="callsim-clock" style="font-size:32px;font-weight:bold">${f.clock[i]}</span>`;
 queues.data = {type: t, waiting: t.map(k => f.waiting[k][i])};
 agents.data = {group: g, own: g.map(k => f.own[k][i]), overflow: g.map(k => f.overflow[k][i]),
@@ -156,7 +159,7 @@ def day_view(run: Run, title: str = ""):
     step_button = Button(label="Step +1", width=80, css_classes=["callsim-step"])
     speed = Select(title="speed (minutes per tick)", value="5x", options=list(SPEEDS), width=120)
 
-    frames = _frames(timeline)
+    frames = json.dumps(_frames(timeline), allow_nan=False)
     render = CustomJS(args=dict(frames=frames, slider=slider, groups=groups, types=types, clock=clock, queues=queues,
                                 agents=agents, tiles=tiles, kpis=list(TILE_KPIS), sl_target=sl_target, cursor=cursor,
                                 tiles_template=_interval_template(sl_target)), code=RENDER)
