@@ -8,7 +8,7 @@ from scipy import stats
 
 from sim.experiments.replications import replication_seeds
 from sim.simulate import load_scenario_file, simulate
-from sim.ui.compare import MAX_RUNS, cell, delta, table_html, value
+from sim.ui.compare import cell, delta, table_html, value
 from sim.ui.form import apply
 from sim.ui.running import SEED, run
 
@@ -58,34 +58,3 @@ def test_cells_read_as_percent_points_and_seconds():
     assert cell("asa", (-2.06, 0.5), True) == "-2.1 s ± 0.5 s"
     assert cell("abandon_rate", (0.015, 0.002)) == "1.5 % ± 0.2 %"
 
-
-def test_the_page_keeps_at_most_three_runs():
-    pytest.importorskip("panel", reason="the ui extra is not installed (pip install -e '.[ui]')")
-    from sim.ui.page import WhatIfPage
-
-    page = WhatIfPage("default")
-    for headcount in ("10", "12", "14", "16"):
-        page.inputs["groups.retail_team.shifts.day.count"].value_input = headcount
-        assert page.run() is not None
-        page.keep()
-    assert MAX_RUNS == 3 and [r.label for r in page.kept] == ["run 2", "run 3", "run 4"]
-    table = page.comparison.object
-    assert "run 1" not in table and all(f"data-cell='run {k}-service_level'" in table for k in (2, 3, 4))
-
-
-def test_the_page_loads_a_scenario_file_and_names_a_missing_one():
-    pytest.importorskip("panel", reason="the ui extra is not installed (pip install -e '.[ui]')")
-    from pathlib import Path
-
-    from sim.ui.page import FILE_CHOICE, WhatIfPage
-
-    page = WhatIfPage("default")
-    page.scenario_choice.value = FILE_CHOICE
-    assert page.path.visible
-    page.path.value = str(Path(__file__).resolve().parents[1] / "experiments" / "ui_walkthrough" / "overflow_demo.yaml")
-    page.load()
-    assert "call_types.support.route[1].delay" in page.inputs and page.scenario["name"] == "overflow_demo"
-    page.path.value = "no/such/file.yaml"
-    page.load()
-    assert "scenario: no scenario file &#x27;no/such/file.yaml&#x27;" in page.load_error.object  # HTML-escaped
-    assert page.scenario["name"] == "overflow_demo"  # the loaded scenario stays

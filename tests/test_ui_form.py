@@ -39,6 +39,8 @@ def test_the_form_offers_shift_counts_scales_patience_priority_overflow_delays_a
     assert fields["call_types.sales.volume_scale"].value == "1" and fields["call_types.sales.volume_scale"].kind is float
     assert fields["call_types.english.priority"].value == "1"
     assert fields["routing.call_selection"].choices == ("priority_fifo", "priority_head_start")
+    assert fields["routing.agent_selection"].value == "route_order"
+    assert fields["routing.agent_selection"].choices == ("route_order", "least_skilled")
 
 
 def test_headcount_field_for_groups_without_shifts():
@@ -66,6 +68,7 @@ def test_apply_writes_the_values_into_a_copy_and_the_engine_sees_them(default):
     ("call_types.retail.patience.mean", "0", "the exponential distribution needs mean > 0, got 0.0"),
     ("call_types.sales.volume_scale", "", "expected a number, got ''"),
     ("routing.call_selection", "fastest", "unknown call selection policy 'fastest'"),
+    ("routing.agent_selection", "nearest", "unknown agent selection policy 'nearest'"),
 ])
 def test_a_bad_value_is_reported_on_its_field(default, name, text, words):
     fields = form_fields(default)

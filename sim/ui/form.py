@@ -3,7 +3,7 @@
 
 Which settings: headcount per group (or the count of each of its shifts), volume scale per call
 type, the patience mean, the delay of every overflow route step (every step after the first),
-the priority per call type and the routing policy. Each field is named by its config path, the
+the priority per call type and the routing policies (call and agent selection). Each field is named by its config path, the
 very name a :class:`~sim.errors.ConfigError` gives (``groups.sales_team.shifts.day.count``,
 ``call_types.retail.route[1].delay``), so the page shows the engine's own validation, in the
 command line's words, beside the field it concerns. A field's kind (whole number, number, word)
@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
-from sim.core.protocol import CALL_SELECTION
+from sim.core.protocol import AGENT_SELECTION, CALL_SELECTION
 from sim.errors import ConfigError
 from sim.model.config import CallTypeConfig, GroupConfig, RouteStepConfig, RoutingConfig, ShiftConfig
 from sim.model.distribution_config import DistributionConfig
@@ -92,6 +92,9 @@ def form_fields(scenario: dict) -> List[FormField]:
     fields.append(FormField(("routing", "call_selection"), "call selection", _kind(RoutingConfig, "call_selection"),
                             str(routing.get("call_selection", RoutingConfig.call_selection)), "routing",
                             tuple(CALL_SELECTION)))
+    fields.append(FormField(("routing", "agent_selection"), "agent selection", _kind(RoutingConfig, "agent_selection"),
+                            str(routing.get("agent_selection", RoutingConfig.agent_selection)), "routing",
+                            tuple(AGENT_SELECTION)))
     return fields
 
 

@@ -35,11 +35,11 @@ class WhatIfPage:
         self.path = pn.widgets.TextInput(label="scenario file (path to a YAML)", value="" if scenario in names else scenario,
                                          css_classes=["callsim-path"],
                                          visible=scenario not in names)
-        self.load_button = pn.widgets.Button(label="Load", button_type="default")
+        self.load_button = pn.widgets.Button(label="Load")
         self.load_error = pn.pane.HTML("", styles=ERROR_STYLE, css_classes=["callsim-load-error"])
         self.replications = pn.widgets.IntInput(label="replications (same seeds; >1: confidence intervals)",
                                                 value=1, start=1, end=50)
-        self.run_button = pn.widgets.Button(label="Run", button_type="primary", css_classes=["callsim-run"])
+        self.run_button = pn.widgets.Button(label="Run", color="primary", css_classes=["callsim-run"])
         self.status = pn.pane.HTML("", css_classes=["callsim-status"])
         self.general_error = pn.pane.HTML("", styles=ERROR_STYLE, css_classes=["callsim-form-error"])
         self.form = pn.Column()
@@ -119,7 +119,12 @@ class WhatIfPage:
         self.runs += 1
         label = f"run {self.runs}"
         self._say(f"Running {label}…")
-        self.current = run(scenario, label, replications=int(self.replications.value))
+        try:
+            self.current = run(scenario, label, replications=int(self.replications.value))
+        except ConfigError as error:  # e.g. no fast engine built on this machine
+            self.general_error.object = f"<span class='field-error'>{html.escape(str(error))}</span>"
+            self._say(f"{label} did not run.")
+            return None
         self.day.objects = [pn.pane.Bokeh(day_view(self.current))]
         self._say(f"{label} ready in {self.current.seconds:.2f} s")
         self.keep_button.disabled = False
