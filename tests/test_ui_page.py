@@ -48,3 +48,14 @@ def test_without_the_fast_engine_the_page_says_so_and_nothing_runs():
                           env={**os.environ, "CALLSIM_NO_EXTENSIONS": "1"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("True 1 ") and "engine: the fast engine is not built" in done.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scenario", "nope"], "callsim-ui: invalid input: scenario: no scenario file 'nope'"),
+    (["--port", "70000"], "callsim-ui: invalid input: --port: must be between 1 and 65535, got 70000"),
+])
+def test_the_command_refuses_bad_input_in_one_line(args, message):
+    done = subprocess.run([sys.executable, "-m", "sim.ui.app", "--no-browser", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.startswith(message) and len(done.stderr.strip().splitlines()) == 1
