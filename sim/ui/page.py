@@ -43,7 +43,7 @@ class WhatIfPage:
         self.status = pn.pane.HTML("", css_classes=["callsim-status"])
         self.general_error = pn.pane.HTML("", styles=ERROR_STYLE, css_classes=["callsim-form-error"])
         self.form = pn.Column()
-        self.day = pn.Column()
+        self.day = pn.pane.Bokeh(None)  # one pane; each run replaces its object
         self.keep_button = pn.widgets.Button(label="Keep for comparison", disabled=True)
         self.clear_button = pn.widgets.Button(label="Clear comparison")
         self.comparison = pn.pane.HTML("", css_classes=["callsim-compare"])
@@ -125,7 +125,7 @@ class WhatIfPage:
             self.general_error.object = f"<span class='field-error'>{html.escape(str(error))}</span>"
             self._say(f"{label} did not run.")
             return None
-        self.day.objects = [pn.pane.Bokeh(day_view(self.current))]
+        self.day.object = day_view(self.current)
         self._say(f"{label} ready in {self.current.seconds:.2f} s")
         self.keep_button.disabled = False
         self.download.disabled = False
