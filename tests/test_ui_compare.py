@@ -8,9 +8,11 @@ from scipy import stats
 
 from sim.experiments.replications import replication_seeds
 from sim.simulate import load_scenario_file, simulate
-from sim.ui.compare import cell, delta, table_html, value
 from sim.ui.form import apply
 from sim.ui.running import SEED, run
+
+pytest.importorskip("bokeh", reason="the ui extra is not installed (pip install -e '.[ui]')")
+from sim.ui.compare import cell, delta, table_html, value  # noqa: E402
 
 MORE = {"groups.retail_team.shifts.day.count": "14", "groups.sales_team.shifts.day.count": "5"}
 

@@ -6,11 +6,9 @@ import sys
 
 import pytest
 
-pytest.importorskip("panel", reason="the ui extra is not installed (pip install -e '.[ui]')")
-
-from sim.model.scenario import build_scenario  # noqa: E402
-from sim.simulate import load_scenario_file  # noqa: E402
-from sim.ui.form import apply, check, field_name, form_fields  # noqa: E402
+from sim.model.scenario import build_scenario
+from sim.simulate import load_scenario_file
+from sim.ui.form import apply, check, field_name, form_fields
 
 
 @pytest.fixture(scope="module")
