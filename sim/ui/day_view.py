@@ -26,6 +26,7 @@ STATES = ("own", "overflow", "idle")
 STATE_LABELS = {"own": "busy, own calls", "overflow": "busy, overflow calls", "idle": "idle"}
 SPEEDS = {"1x": 1, "2x": 2, "5x": 5, "10x": 10, "30x": 30}  # clock minutes per tick (10 ticks/s)
 TICK_MS = 100
+OUTBOUND_NOTE = "Inbound calls only: agents busy on outbound campaign calls show as idle."
 KPI_LABELS = {"service_level": "service level", "asa": "ASA", "abandon_rate": "abandoned", "occupancy": "occupancy"}
 
 
@@ -152,7 +153,9 @@ def day_view(run: Run, title: str = ""):
     clock = Div(text="", width=120)
     tiles = Div(text="", width=600)
     day = Div(text="<div style='font-size:12px'>the day</div>" + tiles_html(run.day_kpis(), sl_target, "day"))
-    header = Div(text=f"<b>{title or run.label}</b>: {scenario.name}, {run.results.n_calls} calls, seed {run.results.seed}")
+    note = f" <i>{OUTBOUND_NOTE}</i>" if scenario.campaigns else ""
+    header = Div(text=f"<b>{title or run.label}</b>: {scenario.name}, {run.results.n_calls} calls, "
+                      f"seed {run.results.seed}.{note}")
     slider = Slider(start=0, end=len(timeline.times) - 1, value=0, step=1, title="minutes from the start", width=500,
                     name=f"callsim-slider {run.label}")
     play = Button(label="▶ Play", width=90, css_classes=["callsim-play"])
