@@ -96,8 +96,11 @@ setup(
         "test": ["pytest>=7", "pytest-xdist>=3", "hypothesis>=6", "hydra-submitit-launcher>=1.2"],
         "slurm": ["hydra-submitit-launcher>=1.2"],
         "ray": ["hydra-ray-launcher>=1.2", "ray[default]>=2"],
+        # the trainers' what-if page (sim/ui, callsim-ui); playwright drives Debian's chromium in its tests
+        "ui": ["panel>=1.9", "bokeh>=3.8", "playwright>=1.40"],
     },
-    entry_points={"console_scripts": ["callsim=sim.cli:entry", "callsim-aggregate=sim.experiments.sweep:main"]},
+    entry_points={"console_scripts": ["callsim=sim.cli:entry", "callsim-aggregate=sim.experiments.sweep:main",
+                                         "callsim-ui=sim.ui.app:main"]},
     ext_modules=extensions(),
     cmdclass={"build_ext": OptionalBuildExt},
 )

@@ -18,7 +18,7 @@ def layer(module: str) -> str:
     if module in LEAVES:
         return "leaf"
     parts = module.split(".")
-    if len(parts) >= 2 and parts[1] in ("model", "policies", "agents", "core", "kpi", "experiments", "reports", "planning"):
+    if len(parts) >= 2 and parts[1] in ("model", "policies", "agents", "core", "kpi", "experiments", "reports", "planning", "ui"):
         return parts[1]
     return module  # the top-level modules: sim, sim.simulate, sim.cli
 
@@ -34,6 +34,8 @@ ALLOWED = {
     "reports": {"leaf", "model", "kpi", "reports", "sim.simulate"},
     # staffing plans: requirements, the optimiser's simulations, shift scheduling (issue 13)
     "planning": {"leaf", "model", "policies", "kpi", "experiments", "reports", "planning", "sim.simulate"},
+    # the trainers' what-if page (issue 15); nothing imports it
+    "ui": {"leaf", "model", "kpi", "experiments", "reports", "ui", "sim.simulate"},
     "sim.simulate": {"leaf", "model", "core", "kpi"},
     "sim": {"leaf", "sim.simulate"},
     "sim.cli": {"leaf", "model", "experiments", "reports", "planning"},

@@ -122,7 +122,7 @@ def test_your_own_center_from_a_config_dir(tmp_path):
 
 def test_the_readme_test_command_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
-    assert ci == 'pip install -e ".[test,ray]" && python -m pytest'
+    assert ci == 'pip install -e ".[test,ray,ui]" && python -m pytest'
     assert any(line.startswith(ci + " ") or line == ci for line in README.splitlines())
 
 

@@ -1,0 +1,100 @@
+"""The day as the animation shows it: calls waiting per call type and agents per group (idle,
+busy on their own calls, busy on overflow calls) at regular clock times, and the KPIs of each
+interval, rebuilt from one run's per-call records and agent log.
+
+A call waits from its arrival until it is answered or abandons (``arrival + wait``); an agent is
+busy from ``answer_time`` to ``end_time`` (talk and wrap-up) and on duty during its spells in
+the agent log. A call is the group's *own* when the group is on the call type's first route
+step (or on a step with the same delay); otherwise it reached the group by overflow.
+Counts are of the state just after each time (events at exactly t count as done).
+Inbound calls only: agents busy on outbound campaign work count as idle here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List
+
+import numpy as np
+import pandas as pd
+
+from sim.kpi.tables import TOTAL
+
+TILE_KPIS = ("service_level", "asa", "abandon_rate", "occupancy")
+
+
+@dataclass
+class Timeline:
+    """The animation's data: ``times`` in seconds since the horizon starts, one value per time."""
+
+    times: np.ndarray
+    clock: List[str]  # "HH:MM" of each time
+    interval: np.ndarray  # the interval each time falls in
+    waiting: Dict[str, np.ndarray]  # call type -> calls waiting
+    idle: Dict[str, np.ndarray]  # group -> agents on duty and not serving a call
+    own: Dict[str, np.ndarray]  # group -> agents serving a call of a type the group is first for
+    overflow: Dict[str, np.ndarray]  # group -> agents serving an overflowed call
+    kpis: pd.DataFrame  # per interval: start, service_level, asa, abandon_rate, occupancy (all types)
+
+
+def frame_times(scenario, step_seconds: float = 60.0) -> np.ndarray:
+    """Clock times from the horizon's start to its end, every ``step_seconds``."""
+    return np.arange(0.0, scenario.horizon_end + 1e-9, step_seconds)
+
+
+def clock_labels(scenario, times: np.ndarray) -> List[str]:
+    minutes = np.round((scenario.day_start + times) / 60).astype(int) % (24 * 60)
+    return [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
+
+
+def _count_until(moments, times: np.ndarray) -> np.ndarray:
+    """How many of ``moments`` are at or before each time."""
+    return np.searchsorted(np.sort(np.asarray(moments, float)), times, side="right")
+
+
+def _active(starts, ends, times: np.ndarray) -> np.ndarray:
+    """How many of the spans [start, end) contain each time."""
+    return _count_until(starts, times) - _count_until(ends, times)
+
+
+def own_groups(scenario) -> Dict[str, set]:
+    """Call type name -> the groups it does not overflow to (its first route step's delay)."""
+    out = {}
+    for call_type in scenario.call_types:
+        first_delay = call_type.route[0][1] if call_type.route else 0.0
+        out[call_type.name] = {scenario.groups[g].name for g, delay in call_type.route if delay == first_delay}
+    return out
+
+
+def interval_kpis(results) -> pd.DataFrame:
+    """Service level, ASA and abandonment of all calls, and occupancy of all agents, per interval."""
+    calls = results.intervals[results.intervals.call_type == TOTAL].set_index("interval")
+    work = results.group_intervals.groupby("interval")[["busy", "available"]].sum()
+    occupancy = (work.busy / work.available.where(work.available > 0)).reindex(calls.index)
+    return pd.DataFrame({"start": calls.start, "service_level": calls.service_level, "asa": calls.asa,
+                         "abandon_rate": calls.abandon_rate, "occupancy": occupancy}).reset_index()
+
+
+def day_timeline(results, step_seconds: float = 60.0) -> Timeline:
+    """The timeline of a run made with records (``simulate(..., records=True)``)."""
+    scenario, calls, spells = results.scenario, results.calls, results.agents
+    times = frame_times(scenario, step_seconds)
+    queued = calls.dropna(subset=["wait"])  # blocked and unfinished calls never left a queue
+    waiting = {}
+    for call_type in scenario.call_types:
+        mine = queued[queued.call_type == call_type.name]
+        waiting[call_type.name] = _active(mine.arrival, mine.arrival + mine.wait, times)
+    served = calls[calls.outcome == "answered"]
+    own_of = own_groups(scenario)
+    is_own = np.array([group in own_of[kind] for kind, group in zip(served.call_type, served.group)], bool)
+    idle, own, overflow = {}, {}, {}
+    for group in scenario.groups:
+        name = group.name
+        on_duty = spells[spells.group_name == name]
+        present = _active(on_duty.start, on_duty.end, times)
+        here = (served.group == name).to_numpy()
+        own[name] = _active(served.answer_time[here & is_own], served.end_time[here & is_own], times)
+        overflow[name] = _active(served.answer_time[here & ~is_own], served.end_time[here & ~is_own], times)
+        idle[name] = present - own[name] - overflow[name]
+    return Timeline(times, clock_labels(scenario, times), scenario.arrival_interval(times), waiting, idle, own,
+                    overflow, interval_kpis(results))

@@ -1,0 +1,179 @@
+"""The what-if page in headless Chromium: load a scenario, change the form, run, watch the tiles
+move the expected way, play the day, check the animation's colours on a screenshot, and check
+that the page asks nothing of any machine but this one; bad values get the field's error and
+nothing runs; the exported HTML plays offline."""
+
+from urllib.parse import urlparse
+
+import pytest
+
+pytest.importorskip("panel", reason="the ui extra is not installed (pip install -e '.[ui]')")
+sync_api = pytest.importorskip("playwright.sync_api", reason="the ui extra is not installed (pip install -e '.[ui]')")
+
+from sim.simulate import load_scenario_file, simulate  # noqa: E402
+from sim.ui.day_view import IDLE_COLOR, OVERFLOW_COLOR, OWN_COLOR, QUEUE_COLOR, kpi_text  # noqa: E402
+from sim.ui.form import apply  # noqa: E402
+from sim.ui.running import SEED  # noqa: E402
+from sim.ui.timeline import day_timeline, interval_kpis  # noqa: E402
+from ui_browser import Server, color_pixels, launch, needs_chromium  # noqa: E402
+
+pytestmark = needs_chromium
+RUN = ".callsim-run button"
+MORE_AGENTS = {"groups.retail_team.shifts.day.count": "16", "groups.retail_team.shifts.late.count": "12"}
+
+
+@pytest.fixture(scope="module")
+def server():
+    running = Server()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    page = context.new_page()
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    page.goto(server.url)
+    page.wait_for_selector(RUN, timeout=30000)
+    yield page
+    context.close()
+
+
+def text(page, selector) -> str:
+    return page.locator(selector).first.inner_text().strip()
+
+
+def field(page, name):
+    return page.locator(".field-" + "".join(c if c.isalnum() else "-" for c in name) + " input")
+
+
+def run(page, label):
+    page.click(RUN)
+    page.wait_for_selector(f"text={label} ready", timeout=30000)
+
+
+def clock(page) -> str:
+    return text(page, "#callsim-clock")
+
+
+def test_more_agents_raise_the_service_level_and_the_day_plays(page, server):
+    run(page, "run 1")
+    before = float(text(page, "[data-tile=day-service_level] .value").rstrip(" %"))
+    page.click("text=Keep for comparison")
+    for name, value in MORE_AGENTS.items():
+        field(page, name).fill(value)
+    run(page, "run 2")
+    after = float(text(page, "[data-tile=day-service_level] .value").rstrip(" %"))
+    assert after > before
+    page.click("text=Keep for comparison")  # side by side: the change in points, positive
+    page.wait_for_selector("[data-cell='delta-run 2-service_level']")
+    shown = text(page, "[data-cell='delta-run 2-service_level']")
+    assert shown.startswith("+") and shown.endswith(" pts")
+    assert abs(float(shown[:-4]) - (after - before)) <= 0.1  # the tiles are rounded to 0.1
+    # the tiles are those of the engine for that scenario and seed (common random numbers)
+    expected = simulate(apply(load_scenario_file("default"), MORE_AGENTS), seed=SEED, engine="fast")
+    total = expected.summary.set_index("call_type").loc["total"]
+    assert text(page, "[data-tile=day-service_level] .value") == kpi_text("service_level", float(total.service_level))
+    assert text(page, "[data-tile=day-asa] .value") == kpi_text("asa", float(total.asa))
+
+    # step: one minute per click; the interval tiles follow the clock
+    assert clock(page) == "07:00"
+    for _ in range(3):
+        page.click(".callsim-step button")
+    assert clock(page) == "07:03"
+    page.click(".callsim-play button")
+    page.wait_for_timeout(1500)
+    page.click(".callsim-play button")  # pause
+    paused = clock(page)
+    assert paused > "07:30"
+    page.wait_for_timeout(500)
+    assert clock(page) == paused  # paused means paused
+    kpis = interval_kpis(expected).set_index("start")
+    hour, minute = map(int, paused.split(":"))
+    start = f"{hour:02d}:{0 if minute < 30 else 30:02d}"  # the default scenario's 30-minute intervals
+    for kpi in ("service_level", "asa", "abandon_rate", "occupancy"):
+        assert text(page, f"[data-tile=interval-{kpi}] .value") == kpi_text(kpi, float(kpis.loc[start, kpi]))
+
+    # the animation's colours: queue bars, agents busy on own calls, on overflow calls, idle
+    timeline = day_timeline(expected)
+    frame = busy_frame(timeline)
+    shows_the_colours(page, "run 2", timeline, frame)
+    hosts = {urlparse(url).netloc for url in page.requested if urlparse(url).scheme in ("http", "https", "ws", "wss")}
+    assert hosts == {f"localhost:{server.port}"}, hosts
+
+
+def busy_frame(timeline) -> int:
+    """The first minute with at least 3 calls waiting and an overflow call being served."""
+    return next(k for k in range(len(timeline.times)) if sum(w[k] for w in timeline.waiting.values()) >= 3
+                and timeline.overflow["bilingual"][k] >= 1)
+
+
+def shows_the_colours(page, label, timeline, frame) -> None:
+    """At 07:00 nobody waits and nobody serves an overflow call (only the legend's swatch has
+    the overflow colour); at ``frame`` the queue bars and the overflow bars appear, in their colours."""
+    assert sum(w[0] for w in timeline.waiting.values()) == 0 and timeline.overflow["bilingual"][0] == 0
+    move_slider(page, label, 0)
+    quiet = page.screenshot(full_page=True)
+    move_slider(page, label, frame)
+    assert clock(page) == timeline.clock[frame]
+    busy = page.screenshot(full_page=True)
+    assert color_pixels(quiet, QUEUE_COLOR) == 0 and color_pixels(busy, QUEUE_COLOR) > 300
+    assert color_pixels(busy, OVERFLOW_COLOR) > color_pixels(quiet, OVERFLOW_COLOR) + 200
+    assert color_pixels(busy, OWN_COLOR) > 1000 and color_pixels(busy, IDLE_COLOR) > 300
+
+
+def move_slider(page, label: str, frame: int) -> None:
+    """Drag the clock's slider of run ``label`` to ``frame`` (set through Bokeh's document, as a drag does)."""
+    page.evaluate("""([label, frame]) => { for (const doc of Bokeh.documents) {
+        const slider = doc.get_model_by_name('callsim-slider ' + label); if (slider) slider.value = frame; } }""",
+                  [label, frame])
+
+
+def test_a_bad_value_shows_the_fields_error_and_nothing_runs(page):
+    field(page, "call_types.retail.route[1].delay").fill("-3")
+    page.click(RUN)
+    error = ".error-call-types-retail-route-1--delay .field-error"
+    page.wait_for_selector(error, timeout=30000)
+    assert text(page, error) == "call_types.retail.route[1].delay: must be between 0 and 86400 s (a day), got -3.0"
+    assert "Not run" in text(page, ".callsim-status .status-text")
+    assert page.locator("#callsim-clock").count() == 0  # no day was simulated
+    field(page, "call_types.retail.route[1].delay").fill("abc")
+    page.click(RUN)
+    page.wait_for_selector(f"{error}:has-text(\"got 'abc'\")", timeout=30000)
+    assert page.locator("#callsim-clock").count() == 0
+
+
+def test_the_exported_html_plays_offline(page, browser, tmp_path):
+    run(page, "run 1")
+    with page.expect_download() as download:
+        page.click("text=Export HTML")
+    path = tmp_path / "day.html"
+    download.value.save_as(path)
+    offline = browser.new_context(offline=True, viewport={"width": 1100, "height": 900})
+    requested = []
+    copy = offline.new_page()
+    copy.on("request", lambda request: requested.append(request.url))
+    copy.goto(path.as_uri())
+    copy.wait_for_selector("#callsim-clock", timeout=30000)
+    assert clock(copy) == "07:00"
+    copy.click(".callsim-step button")
+    assert clock(copy) == "07:01"
+    copy.click(".callsim-play button")
+    copy.wait_for_timeout(1500)
+    copy.click(".callsim-play button")
+    assert clock(copy) > "07:30"
+    timeline = day_timeline(simulate("default", seed=SEED, engine="fast"))
+    frame = busy_frame(timeline)
+    shows_the_colours(copy, "run 1", timeline, frame)
+    assert all(url.startswith("file:") for url in requested), requested
+    offline.close()

@@ -1,0 +1,100 @@
+"""The what-if page's timeline (sim.ui.timeline): calls waiting and agents idle / busy on own
+calls / busy on overflow calls at given times, counted by hand on a tiny made-up day; and, on a
+real run, that the agents counted add up to the agents on duty."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.model.scenario import build_scenario
+from sim.ui.timeline import day_timeline, interval_kpis, own_groups
+
+NAN = float("nan")
+
+
+def tiny_scenario():
+    """Two types, two groups; type b overflows from its own group gb to ga after 30 s."""
+    return build_scenario({
+        "name": "tiny", "horizon": {"kind": "day", "interval_minutes": 5, "intervals": 2, "day_start": "09:00"},
+        "call_types": {
+            "a": {"volumes": [1, 1], "talk_time": {"kind": "exponential", "mean": 60}, "route": [{"group": "ga"}]},
+            "b": {"volumes": [1, 1], "talk_time": {"kind": "exponential", "mean": 60},
+                  "route": [{"group": "gb"}, {"group": "ga", "delay": 30}]},
+        },
+        "groups": {"ga": {"headcount": 3}, "gb": {"headcount": 1}},
+    })
+
+
+def tiny_results():
+    """Five calls (arrival, wait, outcome, group, agent, answer, end) and four agents' spells."""
+    calls = pd.DataFrame.from_records([
+        ("a", 30, 0, "answered", "ga", 0, 30, 200),  # ga agent 0 busy 30-200, own call
+        ("a", 50, 100, "answered", "ga", 1, 150, 400),  # waits 50-150; ga agent 1 busy 150-400, own call
+        ("b", 70, 40, "answered", "ga", 2, 110, 250),  # waits 70-110; ga agent 2 busy 110-250: overflow
+        ("b", 100, 90, "abandoned", None, -1, NAN, 190),  # waits 100-190, hangs up
+        ("b", 300, 0, "answered", "gb", 3, 300, 500),  # gb agent 3 busy 300-500, own call
+        ("a", 590, NAN, "unfinished", None, -1, NAN, NAN),  # still in the IVR-less queue at the end: no wait known
+    ], columns=["call_type", "arrival", "wait", "outcome", "group", "agent", "answer_time", "end_time"])
+    agents = pd.DataFrame({"agent": [0, 1, 2, 3], "group_name": ["ga", "ga", "ga", "gb"],
+                           "start": [0.0, 0.0, 0.0, 0.0], "end": [600.0, 600.0, 600.0, 500.0]})
+    intervals = pd.DataFrame({"interval": [0, 0, 1, 1], "start": ["09:00", "09:00", "09:05", "09:05"],
+                              "call_type": ["a", "total", "a", "total"], "service_level": [1, 0.5, 1, 1.0],
+                              "asa": [0, 20.0, 0, 5.0], "abandon_rate": [0, 0.25, 0, 0.0]})
+    group_intervals = pd.DataFrame({"interval": [0, 0, 1, 1], "group": ["ga", "gb", "ga", "gb"],
+                                    "busy": [500.0, 0.0, 300.0, 200.0], "available": [900.0, 300.0, 900.0, 200.0]})
+    return SimpleNamespace(scenario=tiny_scenario(), calls=calls, agents=agents, intervals=intervals,
+                           group_intervals=group_intervals)
+
+
+def test_own_groups_are_the_first_route_steps():
+    assert own_groups(tiny_scenario()) == {"a": {"ga"}, "b": {"gb"}}
+
+
+@pytest.mark.parametrize("t, waiting_a, waiting_b, ga, gb", [
+    # t: (idle, own, overflow) per group
+    (0, 0, 0, (3, 0, 0), (1, 0, 0)),
+    (60, 1, 0, (2, 1, 0), (1, 0, 0)),
+    (120, 1, 1, (1, 1, 1), (1, 0, 0)),
+    (180, 0, 1, (0, 2, 1), (1, 0, 0)),
+    (240, 0, 0, (1, 1, 1), (1, 0, 0)),
+    (300, 0, 0, (2, 1, 0), (0, 1, 0)),
+    (420, 0, 0, (3, 0, 0), (0, 1, 0)),
+    (540, 0, 0, (3, 0, 0), (0, 0, 0)),  # gb's agent went home at 500
+])
+def test_counts_at_given_times(t, waiting_a, waiting_b, ga, gb):
+    timeline = day_timeline(tiny_results(), step_seconds=60)
+    k = int(np.flatnonzero(timeline.times == t)[0])
+    assert (timeline.waiting["a"][k], timeline.waiting["b"][k]) == (waiting_a, waiting_b)
+    assert (timeline.idle["ga"][k], timeline.own["ga"][k], timeline.overflow["ga"][k]) == ga
+    assert (timeline.idle["gb"][k], timeline.own["gb"][k], timeline.overflow["gb"][k]) == gb
+
+
+def test_clock_and_intervals():
+    timeline = day_timeline(tiny_results(), step_seconds=60)
+    assert timeline.clock[0] == "09:00" and timeline.clock[5] == "09:05" and timeline.clock[-1] == "09:10"
+    assert timeline.interval.tolist() == [0] * 5 + [1] * 6  # the end belongs to the last interval
+
+
+def test_interval_kpis_take_the_total_row_and_pool_the_groups_occupancy():
+    kpis = interval_kpis(tiny_results())
+    assert kpis.service_level.tolist() == [0.5, 1.0] and kpis.asa.tolist() == [20.0, 5.0]
+    assert kpis.occupancy.tolist() == pytest.approx([500 / 1200, 500 / 1100])
+
+
+def test_a_real_day_adds_up():
+    """On the default scenario: idle + own + overflow = agents on duty by the log; only the
+    bilingual group takes overflow calls (it is every other type's second step)."""
+    from sim.simulate import simulate
+
+    results = simulate("default", seed=3, engine="auto")
+    timeline = day_timeline(results, step_seconds=120)
+    for group in timeline.idle:
+        spells = results.agents[results.agents.group_name == group]
+        on_duty = [int(((spells.start <= t) & (t < spells.end)).sum()) for t in timeline.times]
+        assert (timeline.idle[group] + timeline.own[group] + timeline.overflow[group]).tolist() == on_duty
+        assert timeline.idle[group].min() >= 0
+    assert timeline.overflow["bilingual"].max() > 0
+    assert all(timeline.overflow[g].max() == 0 for g in ("retail_team", "sales_team", "stocks_team"))
+    assert all(w.min() >= 0 for w in timeline.waiting.values()) and timeline.waiting["retail"].max() > 0
