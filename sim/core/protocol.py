@@ -29,7 +29,8 @@ from __future__ import annotations
 # for entity the run's count of sequenced events so far: an insertion sequence in the key, so
 # that such events fire in the order they were scheduled, in every engine.
 EVENT_CLASSES = {"STAFFING": 1, "COMPLETION": 2, "ABANDON": 3, "OVERFLOW": 4, "DIAL_RESULT": 5, "NUISANCE": 6,
-                 "RETRY": 7, "DIAL_WINDOW": 8, "IVR_END": 9, "ARRIVAL": 10}
+                 "RETRY": 7, "DIAL_WINDOW": 8, "IVR_END": 9, "CALLBACK_RING": 10, "CALLBACK_RETRY": 11,
+                 "ARRIVAL": 20}
 ENTITY_BITS = 48  # entities (agent indices, call ids << ROUTE_BITS | step) stay below 2**48
 ROUTE_BITS = 6
 MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
@@ -37,7 +38,8 @@ MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
 # What a timed event of the compiled loop does (its class orders it; its kind dispatches it).
 EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
                "EV_OVERFLOW": 6, "EV_ARRIVAL": 7, "EV_PREVIEW_END": 8, "EV_OUTBOUND_END": 9, "EV_DIAL_RESULT": 10,
-               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14}  # (at most 15: four bits of an event)
+               "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14,
+               "EV_CALLBACK_RING": 17, "EV_CALLBACK_RETRY": 18}
 
 # -- calls ----------------------------------------------------------------------------------
 # Outcome of a call in the per-call records. Short abandons are a KPI classification of
@@ -47,7 +49,8 @@ OUTCOMES = {"ANSWERED": 0, "ABANDONED": 1, "BLOCKED": 2, "UNFINISHED": 3, "SELF_
 OUTCOME_NAMES = tuple(name.lower() for name in OUTCOMES)
 # A call in the system: waiting in its queue, taken by an agent, or gone (abandoned; in the
 # compiled loop also: a free slot).
-CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2, "CALL_IN_IVR": 3}
+CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2, "CALL_IN_IVR": 3, "CALL_CALLBACK": 4}
+# (CALL_CALLBACK: an accepted callback out of its queue: being dialled, or waiting for a retry.)
 
 # -- IVR (sim.model.ivr) ----------------------------------------------------------------------
 # A call of a type with an IVR first spends its pre-drawn IVR time in the menu (holding a port and
@@ -56,6 +59,15 @@ CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2, "CALL_IN_IVR
 IVR_OUTCOMES = {"IVR_NONE": 0, "IVR_FINISHED": 1, "IVR_HUNG": 2, "IVR_ZEROED": 3}
 IVR_OUTCOME_NAMES = ("none", "self_served", "hung_up", "zeroed_out")
 IVR_CHOICES = {"IVR_SELF_SERVED": -1, "IVR_HUNG_UP": -2}
+
+# -- callbacks (sim.model.callbacks) ---------------------------------------------------------------
+# A waiting call offered a callback that accepts stays in its queue (keep_place) with no patience;
+# the agent who takes it dials (CALLBACK_RING: the ring ends, entity the call id; reached: it talks),
+# and a callback not reached rejoins its queue at the head at CALLBACK_RETRY (entity the call id).
+# Its outcome in the callback records:
+CALLBACK_OUTCOMES = {"CALLBACK_NONE": 0, "CALLBACK_COMPLETED": 1, "CALLBACK_FAILED": 2}
+CALLBACK_OUTCOME_NAMES = ("none", "completed", "failed")
+CALLBACK_MODES = ("keep_place",)  # (scheduled: not yet implemented)
 
 # -- agents -----------------------------------------------------------------------------------
 # Agent states (sim.agents.states names them and their allowed transitions).
@@ -107,6 +119,7 @@ def constants() -> dict:
     values.update(CALL_STATES)
     values.update(IVR_OUTCOMES)
     values.update(IVR_CHOICES)
+    values.update(CALLBACK_OUTCOMES)
     values.update({f"AGENT_{name}": i for i, name in enumerate(AGENT_STATES)})
     values.update({f"CALL_SELECTION_{name.upper()}": i for i, name in enumerate(CALL_SELECTION)})
     values.update({f"AGENT_SELECTION_{name.upper()}": i for i, name in enumerate(AGENT_SELECTION)})

@@ -34,21 +34,20 @@ Outbound campaigns (sim.core.simpy_outbound, where the dialler's rules are spell
     then take it). Outbound talk and wrap-up do not use group speed factors or trunks.
 Agents move between the states of sim.agents.states, and only along its transitions.
 
-Deterministic order (sim.core.protocol, shared with every engine): timed events fire in order of
-(time, class, entity), classes STAFFING < COMPLETION < ABANDON < OVERFLOW < DIAL_RESULT < NUISANCE <
-RETRY < DIAL_WINDOW < ARRIVAL, entity being the agent, call, attempt or interval index. So at one
-instant shifts change first, then agents finish, then callers whose patience ran out leave, then
-waiting calls overflow, then dial attempts resolve, answers are dropped, retries come due, an
-interval starts, and new calls arrive. Event times are
-absolute sums of the inputs (arrival + patience, answer + talk, ...), computed the same way in
-every engine so records agree to the last bit. Idle agents queue in the order they became idle.
+Callbacks (sim.core.simpy_callbacks): a call joining its queue may be offered one; accepted, it
+keeps its place with no patience, and the agent that takes it dials it first.
+
+Deterministic order: timed events fire in order of (time, class, entity), the classes and entities
+of sim.core.protocol (shared with every engine), so the order never depends on when an event was
+scheduled. Event times are absolute sums of the inputs (arrival + patience, answer + talk, ...),
+computed the same way in every engine so records agree to the last bit. Idle agents queue in the
+order they became idle.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from heapq import heappush
 from typing import Iterable, List, Optional, Sequence
 
 import numpy as np
@@ -60,8 +59,11 @@ from sim.agents.roster import open_spell_end
 from sim.core import protocol
 from sim.core.model_tables import model_tables
 from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
+from sim.core.simpy_callbacks import Callbacks
+from sim.core.simpy_environment import SUPPORTED_SIMPY, TimedEnvironment  # noqa: F401 (SUPPORTED_SIMPY: re-exported)
 from sim.core.simpy_ivr import IvrMenus
 from sim.core.simpy_outbound import Outbound
+from sim.model.callbacks import has_callbacks
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
 from sim.policies import agent_selection, call_selection, routing
@@ -72,68 +74,15 @@ STAFFING, COMPLETION, ABANDON, OVERFLOW, ARRIVAL = (protocol.EVENT_CLASSES[name]
 WAITING, SERVED, GONE = (protocol.CALL_STATES[name] for name in ("CALL_WAITING", "CALL_SERVED", "CALL_GONE"))
 
 
-# The SimPy versions supported: TimedEnvironment pushes onto SimPy's private event queue (_queue of
-# (time, priority, id, event), ids from _eid), so from 4.0 to 4.1 (tested 4.0.2, 4.1.2; as setup.py).
-SUPPORTED_SIMPY = ((4, 0), (4, 1))
-
-
-def _check_simpy() -> None:
-    version = tuple(int(part) for part in simpy.__version__.split(".")[:2])
-    env = simpy.Environment()
-    if version not in SUPPORTED_SIMPY or not (isinstance(getattr(env, "_queue", None), list) and hasattr(env, "_eid")):
-        raise ImportError(f"callsim's SimPy engine supports SimPy 4.0 and 4.1, not {simpy.__version__} "
-                          "(pip install 'simpy>=4.0,<4.2')")
-
-
-_check_simpy()
-
-
-class TimedEnvironment(simpy.Environment):
-    """A SimPy environment whose timed events fire at absolute times in (time, class, entity) order.
-
-    SimPy orders simultaneous events by (priority, insertion order); here the priority encodes the
-    event class and entity, so the order never depends on when an event was scheduled. SimPy's own
-    zero-delay events (priorities 0 and 1) always run before the next timed event.
-
-    ``after_event`` (None: none), if set, runs once every event of the current instant has been
-    handled (timed events and the zero-delay process steps they caused): before a step whose next
-    event is strictly later than now, or when no event is left. Events it schedules at now are
-    handled before time moves on, and then it runs again.
-    """
-
-    sequenced = 0  # events scheduled with at_sequenced so far (as the compiled loop counts them)
-    after_event = None
-
-    def step(self) -> None:
-        if self.after_event is not None and (not self._queue or self._queue[0][0] > self.now):
-            self.after_event()
-        super().step()
-
-    def at_sequenced(self, time: float, event_class: int, callback=None) -> simpy.Event:
-        """An event keyed by insertion: among events of its class at its instant, it fires after
-        those scheduled before it (its entity is the count of sequenced events so far, as in the
-        compiled loop's heap_push_sequenced)."""
-        self.sequenced += 1
-        return self.at(time, event_class, self.sequenced - 1, callback)
-
-    def at(self, time: float, event_class: int, entity: int, callback=None) -> simpy.Event:
-        event = simpy.Event(self)
-        event._ok = True
-        event._value = None
-        if callback is not None:
-            event.callbacks.append(callback)
-        heappush(self._queue, (time, (event_class << protocol.ENTITY_BITS) | entity, next(self._eid), event))
-        return event
-
-
 class Call:  # (type and arrival: the queue it joins and when; after an IVR menu, not the dialled type and arrival)
-    __slots__ = ("id", "type", "arrival", "talk", "wrapup", "patience", "state", "records", "row")
+    __slots__ = ("id", "type", "arrival", "talk", "wrapup", "patience", "state", "records", "row", "draws", "accepted")
 
-    def __init__(self, call_id, call_type, arrival, talk, wrapup, patience, records, row):
+    def __init__(self, call_id, call_type, arrival, talk, wrapup, patience, records, row, draws=None):
         self.id, self.type, self.arrival = call_id, call_type, arrival
         self.talk, self.wrapup, self.patience = talk, wrapup, patience
         self.state = WAITING
         self.records, self.row = records, row
+        self.draws, self.accepted = draws, False  # (callbacks: its block's records and decisions; accepted one)
 
 
 class Agent:
@@ -203,6 +152,8 @@ class _CallCenter:
         self.sl_threshold = scenario.kpi.sl_threshold
         self.outbound = Outbound(self, contacts) if scenario.campaigns else None
         self.ivr = IvrMenus(self, tables.ivr, tables.ivr_ports) if tables.ivr.any() else None
+        self.callbacks = Callbacks(self, scenario) if has_callbacks(scenario) else None
+        self.on_duty = [0] * tables.n_groups  # agents whose spell has begun and who have not gone off
 
     def run(self) -> EngineOutput:
         env = self.env
@@ -214,7 +165,8 @@ class _CallCenter:
         env.run()
         attempts = None if self.outbound is None else self.outbound.records()
         return EngineOutput("simpy", CallRecords.concatenate(self.blocks), self.agent_log(), attempts=attempts,
-                            present=self.present, ivr=None if self.ivr is None else self.ivr.records())
+                            present=self.present, ivr=None if self.ivr is None else self.ivr.records(),
+                            callbacks=None if self.callbacks is None else self.callbacks.records())
 
     # -- processes -------------------------------------------------------------------------
 
@@ -228,10 +180,11 @@ class _CallCenter:
             columns = zip(block.arrival.tolist(), block.call_type.tolist(), block.talk.tolist(),
                           block.wrapup.tolist(), block.patience.tolist())
             ivr_time, ivr_choice = self.ivr.block(block) if self.ivr is not None else (None, None)
+            draws = self.callbacks.block(block) if self.callbacks is not None else None
             for row, (t, k, talk, wrapup, patience) in enumerate(columns):
                 call_id = block.first_id + row
                 yield env.at(t, ARRIVAL, call_id)
-                call = Call(call_id, k, t, talk, wrapup, patience, records, row)
+                call = Call(call_id, k, t, talk, wrapup, patience, records, row, draws)
                 if ivr_time is None or not self.ivr.arrive(call, ivr_time[row], ivr_choice[row]):
                     self.arrive(call)
 
@@ -250,6 +203,7 @@ class _CallCenter:
             if begin >= scheduled_end:
                 continue
             yield env.at(begin, STAFFING, agent.index)
+            self.on_duty[agent.group] += 1
             agent.leaving = False
             agent.on_duty_since = begin
             if scheduled_end < math.inf:
@@ -272,12 +226,20 @@ class _CallCenter:
                     break
                 work = self.next_work(agent)
             agent.become(states.OFF_DUTY)
+            self.on_duty[agent.group] -= 1
             agent.log.append((begin, scheduled_end, env.now))
             agent.on_duty_since = None
             went_off = env.now
 
     def serve(self, agent: Agent, call: Call):
-        """The agent talks to an inbound call, then wraps up."""
+        """The agent talks to an inbound call, then wraps up (an accepted callback: dials it first)."""
+        if call.accepted:
+            yield from self.callbacks.dial(agent, call)
+        else:
+            yield from self.talk(agent, call)
+
+    def talk(self, agent: Agent, call: Call):
+        """The agent talks to the caller, then wraps up."""
         env = self.env
         agent.become(states.TALKING)
         speed = agent.speed[call.type]
@@ -311,10 +273,12 @@ class _CallCenter:
         if group is not None:
             self.answer(call, self.take_idle(group))
             return
+        if self.callbacks is not None:
+            self.callbacks.offer(call)  # (an accepted callback keeps its place in line, with no patience)
         self.queues[call.type].append(call)
         self.waiting[call.type] += 1
         env = self.env
-        if call.patience < math.inf:
+        if call.patience < math.inf and not call.accepted:
             env.at(call.arrival + call.patience, ABANDON, call.id, lambda _, c=call: self.abandon(c))
         for step, (g, delay) in enumerate(route):
             if routing.needs_overflow_timer(call.arrival, delay, call.patience, now):
@@ -366,7 +330,8 @@ class _CallCenter:
         self.left[call.type] += 1
         self.within[call.type] += now - call.arrival <= self.sl_threshold
         rec, row = call.records, call.row
-        rec.outcome[row], rec.answer_time[row], rec.group[row], rec.agent[row] = ANSWERED, now, agent.group, agent.index
+        if not call.accepted:  # (an accepted callback is recorded answered when the customer is reached)
+            rec.outcome[row], rec.answer_time[row], rec.group[row], rec.agent[row] = ANSWERED, now, agent.group, agent.index
         if wake:
             agent.wake.succeed(call)
 

@@ -18,6 +18,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
 from sim.model.distribution_config import DistributionConfig  # noqa: F401 (re-exported)
+from sim.model.callback_config import CallbackConfig
 from sim.model.ivr_config import IvrConfig
 from sim.model.staffing_config import PlanConfig, StaffingConfig, StaffingTargetsConfig  # noqa: F401 (re-exported)
 
@@ -58,6 +59,7 @@ class CallTypeConfig:
     route: List[RouteStepConfig] = field(default_factory=list)
     revenue: float = 0.0  # earned per answered call of this type (sales); see CostsConfig
     ivr: Optional[IvrConfig] = None  # a self-service menu before the queue (sim.model.ivr_config)
+    callback: Optional[CallbackConfig] = None  # callbacks / virtual hold (sim.model.callback_config)
 
 
 @dataclass

@@ -34,7 +34,7 @@ import numpy as np
 
 from numpy.random.bit_generator import ISeedSequence
 
-from sim.model import _inputs_py, input_kernels, ivr
+from sim.model import _inputs_py, callbacks, input_kernels, ivr
 from sim.model.cache import per_scenario
 from sim.model.scenario import Scenario
 
@@ -68,8 +68,20 @@ IVR_DECISIONS = (Decision("ivr_time", ivr.DURATION_PURPOSE, ivr.draw_ivr_time),
 
 def decisions(scenario: Scenario) -> Tuple[Decision, ...]:
     """The per-call decisions the scenario's features need (each feature that adds a random
-    choice returns its Decisions here when the scenario uses it): the IVR's time and way out."""
-    return IVR_DECISIONS if ivr.has_ivr(scenario) else ()
+    choice returns its Decisions here when the scenario uses it): the IVR's time and way out,
+    the callbacks' acceptance and per-attempt ring, reach and delay."""
+    return (IVR_DECISIONS if ivr.has_ivr(scenario) else ()) + callback_decisions(scenario)
+
+
+def callback_decisions(scenario: Scenario) -> Tuple[Decision, ...]:
+    """The callbacks' decisions (sim.model.callbacks), if a call type offers callbacks."""
+    if not callbacks.has_callbacks(scenario):
+        return ()
+    w = callbacks.width(scenario)
+    return (Decision("callback_accept", callbacks.ACCEPT_PURPOSE, callbacks.draw_accept),
+            Decision("callback_ring", callbacks.RING_PURPOSE, callbacks.per_attempt(w, callbacks._ring)),
+            Decision("callback_reach", callbacks.REACH_PURPOSE, callbacks.per_attempt(w, callbacks._reach)),
+            Decision("callback_delay", callbacks.DELAY_PURPOSE, callbacks.per_attempt(w, callbacks._delay)))
 
 
 def stream(seed: int, purpose: int, type_index: int = 0) -> np.random.Generator:

@@ -27,6 +27,7 @@ from sim.model.costs import Costs, build_costs
 from sim.model.config import ScenarioConfig
 from sim.model.schema import conform_node
 from sim.model import shrinkage
+from sim.model.callbacks import Callback, build_callback
 from sim.model.ivr import Ivr, build_ivr, build_ports
 from sim.model.distributions import Distribution, parse_distribution
 from sim.policies import staffing as staffing_policy
@@ -51,6 +52,7 @@ class CallType:
     route: Tuple[Tuple[int, float], ...]  # (group index, overflow delay in s), preference order
     head_start: float = 0.0  # s added to the waiting time in call selection (priority_head_start)
     ivr: Optional[Ivr] = None  # a self-service menu before the queue (sim.model.ivr)
+    callback: Optional[Callback] = None  # callbacks offered above a predicted wait (sim.model.callbacks)
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,8 @@ def build_scenario(cfg) -> Scenario:
     )
     call_types = tuple(
         dataclasses.replace(_call_type(i, name, node.call_types[name], group_names, horizon),
-                            ivr=build_ivr(node.call_types[name].ivr, f"call_types.{name}", i, type_names))
+                            ivr=build_ivr(node.call_types[name].ivr, f"call_types.{name}", i, type_names),
+                            callback=build_callback(node.call_types[name].callback, f"call_types.{name}"))
         for i, name in enumerate(type_names)
     )
     _check_servable(call_types, groups)
