@@ -19,7 +19,9 @@ from sim._twins import load_compiled
 from sim.core import protocol
 from sim.agents.shrinkage import SpellTables
 from sim.core.model_tables import model_tables
-from sim.core.records import AgentLog, AttemptRecords, CallRecords, EngineOutput, IvrRecords, bucket_edges
+from sim.core.records import (AgentLog, AttemptRecords, CallbackRecords, CallRecords, EngineOutput, IvrRecords,
+                               bucket_edges)
+from sim.model.callbacks import callback_tables, has_callbacks
 from sim.model.cache import per_scenario
 from sim.model.contact_draws import BLOCK_RECORDS, ContactDraws
 from sim.model.random_inputs import CallBlock
@@ -55,7 +57,14 @@ def _core_arguments(scenario: Scenario) -> dict:
         short_abandon=float(scenario.kpi.short_abandon),
         bucket_edges=bucket_edges(scenario),
         ivr=tables.ivr, ivr_ports=tables.ivr_ports,
+        **(_callback_arguments(scenario) if has_callbacks(scenario) else {}),
     )
+
+
+def _callback_arguments(scenario: Scenario) -> dict:
+    t = callback_tables(scenario)
+    return dict(callback_offers=t.offers, callback_offer_above=t.offer_above, callback_mean_handle=t.mean_handle,
+                callback_first_group=t.first_group, callback_attempts=t.attempts, callback_width=t.width)
 
 
 def spell_arguments(spells: SpellTables) -> dict:
@@ -82,11 +91,12 @@ class FastEngine:
             arguments = {**arguments, **spell_arguments(spells)}
         core = _loop.FastCore(**arguments, keep_records=records, tally=not records,
                               outbound=_outbound(scenario, contacts))
-        ivr = bool(model_tables(scenario).ivr.any())
+        ivr, callbacks = bool(model_tables(scenario).ivr.any()), has_callbacks(scenario)
         for block in inputs:
             core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
-                      np.ascontiguousarray(block.patience, np.float64), *(_ivr_columns(block) if ivr else ()))
+                      np.ascontiguousarray(block.patience, np.float64), *(_ivr_columns(block) if ivr else (None, None)),
+                      **(_callback_columns(block) if callbacks else {}))
             core.run(False)
         core.run(True)
         log = core.agent_log()
@@ -98,9 +108,10 @@ class FastEngine:
         attempts = None if attempts is None else AttemptRecords(**attempts)
         present = (spells or model_tables(scenario).planned).present
         if records:
-            ivr_records = core.ivr_records()
+            ivr_records, callback_records = core.ivr_records(), core.callback_records()
             return EngineOutput("fast", CallRecords(**core.records()), agents, attempts=attempts, present=present,
-                                ivr=None if ivr_records is None else IvrRecords(**ivr_records))
+                                ivr=None if ivr_records is None else IvrRecords(**ivr_records),
+                                callbacks=None if callback_records is None else CallbackRecords(**callback_records))
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)
         return EngineOutput("fast", None, agents, tallies, attempts=attempts, present=present)
@@ -112,6 +123,15 @@ def _ivr_columns(block: CallBlock) -> tuple:
         raise ValueError("the scenario has an IVR: the call blocks need the decisions ivr_time and ivr_choice")
     return (np.ascontiguousarray(block.decisions["ivr_time"], np.float64),
             np.ascontiguousarray(block.decisions["ivr_choice"], np.int32))
+
+
+def _callback_columns(block: CallBlock) -> dict:
+    """The callback decisions of a block of calls, as the compiled core's load takes them (flat)."""
+    names = ("callback_accept", "callback_ring", "callback_reach", "callback_delay")
+    if any(name not in block.decisions for name in names):
+        raise ValueError("the scenario offers callbacks: the call blocks need the decisions " + ", ".join(names))
+    return {name: np.ascontiguousarray(block.decisions[name], np.int8 if name == "callback_accept" else np.float64)
+            .reshape(-1) for name in names}
 
 
 def _outbound(scenario: Scenario, contacts: Optional[Sequence[ContactDraws]]):

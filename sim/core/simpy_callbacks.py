@@ -7,11 +7,12 @@ Event classes order them at one instant: after IVR_END, before ARRIVAL (sim.core
 
 from __future__ import annotations
 
+import math
 from typing import List
 
 from sim.agents import states
 from sim.core import protocol
-from sim.core.records import ABANDONED, ANSWERED, CallbackRecords
+from sim.core.records import ABANDONED, CallbackRecords
 from sim.model.callbacks import callback_tables, predicted_wait
 
 RING, RETRY = protocol.EVENT_CLASSES["CALLBACK_RING"], protocol.EVENT_CLASSES["CALLBACK_RETRY"]
@@ -52,7 +53,7 @@ class Callbacks:
             records.offered[call.row] = 1
             if accept[call.row]:
                 records.accepted[call.row] = 1
-                call.accepted = True
+                call.accepted, call.patience = True, math.inf
 
     def dial(self, agent, call):
         """The agent dials the accepted callback it took (a process step of the agent)."""
@@ -65,19 +66,19 @@ class Callbacks:
         if attempt == 0:
             records.first_dial[row] = now
         records.last_dial[row] = now
-        yield env.at(now + ring[row, attempt], RING, call.id)
+        yield env.at(now + float(ring[row, attempt]), RING, call.id)
         now = env.now
         if reach[row, attempt]:
             records.connect_time[row], records.outcome[row] = now, COMPLETED
-            rec = call.records
-            rec.outcome[row], rec.answer_time[row], rec.group[row], rec.agent[row] = ANSWERED, now, agent.group, agent.index
+            center.answered(call, agent)
             yield from center.talk(agent, call)
         elif attempt + 1 < self.attempts[call.type]:
             call.state = CALLBACK
-            env.at(now + delay[row, attempt + 1], RETRY, call.id, lambda _, c=call: self.retry(c))
+            env.at(now + float(delay[row, attempt + 1]), RETRY, call.id, lambda _, c=call: self.retry(c))
         else:
             call.state = CALLBACK
             center.in_system -= 1
+            center.left[call.type] += 1
             records.outcome[row] = FAILED
             call.records.outcome[row], call.records.end_time[row] = ABANDONED, now
 

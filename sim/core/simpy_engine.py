@@ -278,7 +278,7 @@ class _CallCenter:
         self.queues[call.type].append(call)
         self.waiting[call.type] += 1
         env = self.env
-        if call.patience < math.inf and not call.accepted:
+        if call.patience < math.inf:
             env.at(call.arrival + call.patience, ABANDON, call.id, lambda _, c=call: self.abandon(c))
         for step, (g, delay) in enumerate(route):
             if routing.needs_overflow_timer(call.arrival, delay, call.patience, now):
@@ -325,15 +325,19 @@ class _CallCenter:
         return agent
 
     def answer(self, call: Call, agent: Agent, wake: bool = True) -> None:
+        """The agent takes the call now (an accepted callback: answered when the dial reaches it)."""
         call.state = SERVED
+        if not call.accepted:
+            self.answered(call, agent)
+        if wake:
+            agent.wake.succeed(call)
+
+    def answered(self, call: Call, agent: Agent) -> None:
         now = self.env.now
         self.left[call.type] += 1
         self.within[call.type] += now - call.arrival <= self.sl_threshold
         rec, row = call.records, call.row
-        if not call.accepted:  # (an accepted callback is recorded answered when the customer is reached)
-            rec.outcome[row], rec.answer_time[row], rec.group[row], rec.agent[row] = ANSWERED, now, agent.group, agent.index
-        if wake:
-            agent.wake.succeed(call)
+        rec.outcome[row], rec.answer_time[row], rec.group[row], rec.agent[row] = ANSWERED, now, agent.group, agent.index
 
     def next_work(self, agent: Agent):
         """What a free agent takes now: the oldest live outbound answer waiting for its campaign,
