@@ -24,7 +24,10 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     adherence, run on the spells realised for the case's seed (added with issue 13);
   * ``ivr/random/<i>``, ``ivr/grid/<i>``: random and grid days whose call types have IVR menus
     (self-service, hang-ups, zero-outs to their own or other queues, port limits); grid days with
-    IVR times on the 10 s grid; their IVR records are digested too (``ivr``; added with issue 14).
+    IVR times on the 10 s grid; their IVR records are digested too (``ivr``; added with issue 14);
+  * ``callback/random/<i>``, ``callback/grid/<i>``: random and grid days whose call types offer
+    callbacks (thresholds, acceptance, reach, retries); grid days with ring times and retry delays
+    on the 10 s grid; their callback records are digested too (``callbacks``; added with issue 14).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -51,6 +54,7 @@ N_GRID = 200
 N_RANDOM_POLICIES = 100  # random days also run under each alternative policy (all grid days are)
 N_SHRINKAGE = 25  # random days and grid days each, with shrinkage
 N_IVR = 30  # random days and grid days each, with IVR menus
+N_CALLBACK = 20  # random days and grid days each, with callbacks
 
 
 def _head_start(data: dict) -> dict:
@@ -278,6 +282,32 @@ def ivr_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
     return {**calls, "decisions": {"ivr_time": 10.0 * rng.integers(0, 12, n), "ivr_choice": choice}}
 
 
+def callback_day(rng: np.random.Generator, data: dict, grid: bool) -> dict:
+    """A random or grid day whose call types (always the first) offer callbacks."""
+    call_types = {}
+    for i, (name, spec) in enumerate(data["call_types"].items()):
+        if i > 0 and rng.random() < 0.5:
+            call_types[name] = spec
+            continue
+        retries = int(rng.integers(0, 4))
+        offer = {"offer_above": float(rng.choice([0.0, 10.0, 60.0, 300.0])), "accept": float(rng.choice([0.4, 1.0])),
+                 "ring": _distribution(rng, grid), "reach": float(rng.choice([0.0, 0.5, 1.0])), "retries": retries}
+        if retries:
+            offer["retry_delay"] = _distribution(rng, grid)
+        call_types[name] = {**spec, "callback": offer}
+    return {**data, "call_types": call_types}
+
+
+def callback_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
+    """Acceptances, reaches, and ring times and retry delays on the 10 s grid, for grid calls."""
+    n = len(calls["arrival"])
+    w = max(spec["callback"]["retries"] + 1 for spec in data["call_types"].values() if "callback" in spec)
+    return {**calls, "decisions": {"callback_accept": (rng.random(n) < 0.7).astype(np.int8),
+                                   "callback_ring": 10.0 * rng.integers(0, 6, (n, w)),
+                                   "callback_reach": (rng.random((n, w)) < 0.5).astype(float),
+                                   "callback_delay": 10.0 * rng.integers(0, 12, (n, w))}}
+
+
 def cases() -> Iterator[Tuple[str, dict, int, dict]]:
     """(case id, scenario dict, seed, given calls or None) for every case of the corpus."""
     for name, data, seed, _ in _shipped():
@@ -309,6 +339,12 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         data = random_day(rng, grid=True)
         calls = grid_calls(rng, data)
         yield f"ivr/grid/{i}", ivr_day(rng, data, grid=True), 6000 + i, ivr_decisions(rng, data, calls)
+    for i in range(N_CALLBACK):
+        rng = np.random.default_rng([20261516, i])
+        yield f"callback/random/{i}", callback_day(rng, random_day(rng, grid=False), grid=False), 7000 + i, None
+        rng = np.random.default_rng([20261517, i])
+        data = callback_day(rng, random_day(rng, grid=True), grid=True)
+        yield f"callback/grid/{i}", data, 8000 + i, callback_decisions(rng, data, grid_calls(rng, data))
 
 
 def _blended_grid_calls(seed: int) -> dict:
@@ -321,7 +357,8 @@ def _blended_grid_calls(seed: int) -> dict:
 
 
 def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, object]:
-    """The engine's (records, agent log, attempts or None, IVR records or None) for one case, or None
+    """The engine's (records, agent log, attempts or None, IVR records or None, callback records or
+    None) for one case, or None
     if the scenario is invalid."""
     from sim.core.engines import realised_spells
     from sim.errors import ConfigError
@@ -339,7 +376,7 @@ def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, obje
         out = engine.run(scenario, inputs, contacts=contact_draws(scenario, seed), spells=spells)
     else:
         out = engine.run(scenario, inputs, spells=spells)
-    return out.records, out.agents, out.attempts, out.ivr
+    return out.records, out.agents, out.attempts, out.ivr, out.callbacks
 
 
 def compute(engine, kind: str = None) -> Dict[str, Dict]:
@@ -353,12 +390,14 @@ def compute(engine, kind: str = None) -> Dict[str, Dict]:
         if out is None:
             corpus[name] = {"invalid": True}
             continue
-        records, agents, attempts, ivr = out
+        records, agents, attempts, ivr, callbacks = out
         corpus[name] = {"calls": len(records.arrival), "records": digest(records), "agents": digest(agents)}
         if attempts is not None:
             corpus[name].update(attempts=digest(attempts), n_attempts=len(attempts))
         if ivr is not None:
             corpus[name].update(ivr=digest(ivr))
+        if callbacks is not None:
+            corpus[name].update(callbacks=digest(callbacks))
     return corpus
 
 
@@ -371,7 +410,7 @@ def engines() -> Dict[str, Callable]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
-    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr"],
+    parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr", "callback"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}

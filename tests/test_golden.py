@@ -19,7 +19,7 @@ def stored():
 
 def test_the_corpus_covers_every_kind_of_case(stored):
     kinds = {name.split("/")[0] for name in stored}
-    assert kinds == {"shipped", "random", "grid", "blended", "shrinkage", "ivr"}
+    assert kinds == {"shipped", "random", "grid", "blended", "shrinkage", "ivr", "callback"}
     variants = {name.split("/")[2] for name in stored if name.count("/") == 2 and name.split("/")[0] in ("random", "grid")}
     assert variants == set(golden_corpus.POLICIES) - {""}
     valid = [v for v in stored.values() if not v.get("invalid")]
@@ -30,6 +30,8 @@ def test_the_corpus_covers_every_kind_of_case(stored):
     assert len(shrunk) >= 40
     ivr = [v for name, v in stored.items() if name.startswith("ivr/") and not v.get("invalid")]
     assert len(ivr) >= 40 and all("ivr" in v for v in ivr)
+    callback = [v for name, v in stored.items() if name.startswith("callback/") and not v.get("invalid")]
+    assert len(callback) >= 25 and all("callbacks" in v for v in callback)
 
 
 @pytest.mark.parametrize("engine_name", sorted(ENGINES))

@@ -132,7 +132,8 @@ def per_attempt(columns: int, draw):
     def drawn(ct, gen, n):
         out = np.zeros((n, columns))
         if ct.callback is not None:
-            out[:, :ct.callback.retries + 1] = draw(ct.callback, gen, n * (ct.callback.retries + 1)).reshape(n, -1)
+            attempts = ct.callback.retries + 1
+            out[:, :attempts] = draw(ct.callback, gen, n * attempts).reshape(n, attempts)
         return out
     return drawn
 
