@@ -14,6 +14,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from sim.kpi import callbacks as callback_kpi
 from sim.kpi import outbound as outbound_kpi
 from sim.kpi import record_tables as record_kpi
 from sim.kpi import streaming as stream_kpi
@@ -55,6 +56,7 @@ class Results:
     campaign_intervals: Optional[pd.DataFrame] = None
     group_time: Optional[pd.DataFrame] = None
     group_time_intervals: Optional[pd.DataFrame] = None
+    callbacks: Optional[pd.DataFrame] = None  # per call type: offers, acceptances, outcomes (sim.kpi.callbacks)
 
 
 def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True,
@@ -103,6 +105,7 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
         calls=calls, agents=agents, summary=summary, intervals=intervals, groups=groups,
         group_intervals=group_intervals, attempts=output.attempts,
         **outbound_kpi.tables(scenario, output.attempts, window_end, groups, group_intervals),
+        callbacks=callback_kpi.table(scenario, output),
     )
     results.theory = theory.compare(results)
     return results

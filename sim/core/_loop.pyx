@@ -125,6 +125,8 @@ cdef class FastCore:
     cdef double *in_cb_delay
     cdef CbSlots cb
     cdef CbRecs cb_rec
+    cdef i64 *cb_counts  # (tally) per type of the measured calls: offered, accepted, completed, failed
+    cdef double *cb_waits  # (tally) per type: the sum of the completed ones' times to callback
 
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
@@ -190,6 +192,7 @@ cdef class FastCore:
         free(self.has_ivr); ivr_records_free(&self.ivr_rec)
         free(self.on_duty); free(self.cb_offers); free(self.cb_offer_above); free(self.cb_mean_handle)
         free(self.cb_first_group); free(self.cb_attempts); cb_slots_free(&self.cb); cb_records_free(&self.cb_rec)
+        free(self.cb_counts); free(self.cb_waits)
 
     cdef int callbacks_init(self, const signed char[::1] offers, const double[::1] offer_above,
                             const double[::1] mean_handle, const int[::1] first_group, const int[::1] attempts,
@@ -206,6 +209,8 @@ cdef class FastCore:
             self.cb_first_group[k] = first_group[k]
             self.cb_attempts[k] = attempts[k]
         self.cb.width = width
+        self.cb_counts = <i64 *>zeros(self.n_types * 4, sizeof(i64))
+        self.cb_waits = <double *>zeros(self.n_types, sizeof(double))
         return 0
 
     # -- calls --------------------------------------------------------------------------------
@@ -539,10 +544,14 @@ cdef class FastCore:
             return False
         if self.keep_records:
             self.cb_rec.offered[c.id] = 1
+        if self.tally and not c.early:
+            self.cb_counts[k * 4] += 1
         if not self.cb.accept[slot]:
             return False
         if self.keep_records:
             self.cb_rec.accepted[c.id] = 1
+        if self.tally and not c.early:
+            self.cb_counts[k * 4 + 1] += 1
         c.callback = 1
         c.patience = INFINITY
         return True
@@ -555,6 +564,8 @@ cdef class FastCore:
         self.cb.attempts[slot] = attempt + 1
         self.cb.agent[slot] = agent
         c.state = CALL_CALLBACK
+        if self.tally:  # it still counts in its queue's length until connected or failed (as in the records)
+            self.kpi.queue_step(c.type, 1, self.now)
         if self.keep_records:
             self.cb_rec.attempts[c.id] = attempt + 1
             if attempt == 0:
@@ -571,10 +582,15 @@ cdef class FastCore:
         cdef Call *c = &self.slots.calls[slot]
         cdef int attempt = self.cb.attempts[slot] - 1, agent = self.cb.agent[slot]
         cdef i64 at = <i64>slot * self.cb.width + attempt
+        if self.tally and (self.cb.reach[at] != 0 or attempt + 1 >= self.cb_attempts[c.type]):
+            self.kpi.queue_step(c.type, -1, self.now)  # connected or failed: it leaves its queue's length
         if self.cb.reach[at] != 0:
             if self.keep_records:
                 self.cb_rec.connect[c.id] = self.now
                 self.cb_rec.outcome[c.id] = CALLBACK_COMPLETED
+            if self.tally and not c.early:
+                self.cb_counts[c.type * 4 + 2] += 1
+                self.cb_waits[c.type] += self.now - c.arrival
             c.callback = 0
             self.serve(agent, c)
             slot_release(&self.slots, slot)
@@ -592,6 +608,8 @@ cdef class FastCore:
             if self.tally:
                 self.kpi.abandoned(c, self.now)
                 self.kpi.call_end(self.now)
+                if not c.early:
+                    self.cb_counts[c.type * 4 + 3] += 1
             slot_release(&self.slots, slot)
         return self.outbound_free(agent)  # (free again: no inbound busy time was counted for the dial)
 
@@ -606,12 +624,12 @@ cdef class FastCore:
         if g >= 0:
             agent = self.agents.idle_head[g]
             idle_remove(&self.agents, agent)
+            if self.tally:
+                self.kpi.queue_step(k, -1, self.now)  # (the dial counts it again)
             self.serve(agent, c)  # (it dials: the call keeps its slot)
             return 0
         queue_push_front(&self.queues[k], slot, c.id)
-        self.waiting[k] += 1
-        if self.tally:
-            self.kpi.queue_step(k, 1, self.now)
+        self.waiting[k] += 1  # (its queue length in the tallies never stopped counting it)
         return 0
 
     cdef int abandon(self, int slot) except -1:
@@ -847,9 +865,13 @@ cdef class FastCore:
         ``close`` first."""
         if not self.tally:
             raise RuntimeError("tallies: this run did not keep tallies")
+        cdef dict callbacks = {}
+        if self.any_callback:  # (sim.kpi.callbacks reads them)
+            callbacks = {"callback_counts": _array(self.cb_counts, self.n_types * 4, np.int64).reshape(self.n_types, 4),
+                         "callback_waits": _array(self.cb_waits, self.n_types, np.float64)}
         return {"calls": self.n_calls,
                 "slots": self.slots.used,  # call slots ever used: the most calls waiting at once
-                **self.kpi.arrays()}
+                **self.kpi.arrays(), **callbacks}
 
     def callback_records(self):
         """The callback columns (sim.core.records.CallbackRecords order), or None without callbacks."""
