@@ -100,3 +100,61 @@ def test_a_retry_rejoins_its_queue_at_the_head_and_the_rule_divides_by_agents_on
     assert r["end"] == [100, 50, 60, 264, 250, 251, 261]
     assert r["first_dial"][3] == 60 and r["last_dial"][3] == 250 and r["attempts"][3] == 2
     assert r["connect"][3] == 254 and r["callback"][3] == "completed"
+
+
+def test_offered_only_strictly_above_the_threshold(engine):
+    scenario = scenario_with({"offer_above": 10.0, "accept": 1.0, "ring": deterministic(0)})
+    # One agent busy with 0 until 100. 1 at 1: (0 + 1) x 10 / 1 = 10, not above 10: not offered.
+    # 2 at 2: 20 > 10: offered, accepts. 100: 1 (until 110); 110: 2 is dialled, reached at once
+    # (ring 0), talks until 120.
+    r = run(engine, scenario, [0, 1, 2], [100, 10, 10], accept=[1, 1, 1], ring=[[0]] * 3, reach=[[1]] * 3,
+            delay=[[0]] * 3)
+    assert r["offered"] == [0, 0, 1] and r["accepted"] == [0, 0, 1]
+    assert r["answer"] == [0, 100, 110] and r["end"] == [100, 110, 120] and r["connect"][2] == 110
+
+
+def test_nobody_on_duty_predicts_an_infinite_wait(engine):
+    a = {"arrival_rate": 0, "talk_time": deterministic(10), "route": [{"group": "g"}],
+         "callback": {"offer_above": 3000.0, "accept": 0.5, "ring": deterministic(5)}}
+    scenario = day_scenario({"a": a}, {"g": {"headcount_per_interval": [0, 2]}}, intervals=2, interval_minutes=30)
+    # Nobody on duty before 1800: calls 0 (at 0) and 1 (at 10) are offered whatever the threshold;
+    # 0 accepts, 1 refuses and waits. At 1800 agents 0 and 1 start: agent 0 dials 0 (reached at
+    # 1805, talks until 1815), agent 1 answers 1 (until 1810). 2 at 1900 goes to the longest idle
+    # agent, 1: never offered; 3 at 1901 to agent 0 (never queued either).
+    r = run(engine, scenario, [0, 10, 1900, 1901], [10] * 4, accept=[1, 0, 1, 1], ring=[[5]] * 4, reach=[[1]] * 4,
+            delay=[[0]] * 4)
+    assert r["offered"] == [1, 1, 0, 0] and r["accepted"] == [1, 0, 0, 0]
+    assert r["answer"] == [1805, 1800, 1900, 1901] and r["agent"] == [0, 1, 1, 0]
+    assert r["first_dial"][0] == 1800 and r["end"][0] == 1815
+
+
+def test_an_accepted_callback_keeps_its_trunk_until_it_ends(engine):
+    a = {"arrival_rate": 0, "talk_time": deterministic(10), "route": [{"group": "g"}],
+         "callback": {"offer_above": 0.0, "accept": 1.0, "ring": deterministic(5), "reach": 0.0}}
+    scenario = day_scenario({"a": a}, {"g": {"headcount": 1}}, trunks=2)
+    # 0 at 0 is answered (talk 100, trunk 1). 1 at 1 waits: offered (any wait is above 0 s),
+    # accepts, keeps trunk 2. 2 at 2 finds both trunks taken: blocked. 100: 1 is dialled, not
+    # reached at 105, no retry: failed (an abandon at 105), freeing its trunk: 3 at 106 is answered.
+    r = run(engine, scenario, [0, 1, 2, 106], [100, 10, 10, 10], accept=[1] * 4, ring=[[5]] * 4, reach=[[0]] * 4,
+            delay=[[0]] * 4)
+    assert r["outcome"] == ["answered", "abandoned", "blocked", "answered"]
+    assert r["end"] == [100, 105, 2, 116] and r["callback"][1] == "failed"
+
+
+def test_after_an_ivr_menu_the_offer_is_made_when_the_call_joins_its_queue(engine):
+    a = {"arrival_rate": 0, "talk_time": deterministic(10), "route": [{"group": "g"}],
+         "callback": {"offer_above": 15.0, "accept": 1.0, "ring": deterministic(5)}}
+    b = {"arrival_rate": 0, "talk_time": deterministic(10), "route": [{"group": "g"}],
+         "ivr": {"duration": deterministic(30), "zero_out": {"a": 1.0}}}
+    scenario = day_scenario({"a": a, "b": b}, {"g": {"headcount": 1}})
+    # a-call 0 at 0 is answered (talk 100). a-call 1 at 1 waits (10 <= 15: not offered). b-call 2
+    # at 2 is in the menu until 50, then joins a's queue behind 1: (1 + 1) x 10 = 20 > 15, offered
+    # by a's rule and accepts. 100: 1 (until 110); 110: 2 dialled, reached at 115, until 125.
+    n = 3
+    inputs = given_calls(scenario, [0, 1, 2], ["a", "a", "b"], [100, 10, 10], decisions={
+        "ivr_time": np.array([0, 0, 50.0 - 2]), "ivr_choice": np.array([0, 0, 0], np.int32),
+        "callback_accept": np.ones(n, np.int8), "callback_ring": np.full((n, 1), 5.0),
+        "callback_reach": np.ones((n, 1)), "callback_delay": np.zeros((n, 1))})
+    out = ENGINES[engine]().run(scenario, inputs)
+    assert out.callbacks.offered.tolist() == [0, 0, 1] and out.ivr.ivr_end[2] == 50
+    assert out.records.answer_time.tolist() == [0, 100, 115] and out.callbacks.first_dial[2] == 110
