@@ -134,11 +134,13 @@ def test_an_accepted_callback_keeps_its_trunk_until_it_ends(engine):
     scenario = day_scenario({"a": a}, {"g": {"headcount": 1}}, trunks=2)
     # 0 at 0 is answered (talk 100, trunk 1). 1 at 1 waits: offered (any wait is above 0 s),
     # accepts, keeps trunk 2. 2 at 2 finds both trunks taken: blocked. 100: 1 is dialled, not
-    # reached at 105, no retry: failed (an abandon at 105), freeing its trunk: 3 at 106 is answered.
-    r = run(engine, scenario, [0, 1, 2, 106], [100, 10, 10, 10], accept=[1] * 4, ring=[[5]] * 4, reach=[[0]] * 4,
-            delay=[[0]] * 4)
-    assert r["outcome"] == ["answered", "abandoned", "blocked", "answered"]
-    assert r["end"] == [100, 105, 2, 116] and r["callback"][1] == "failed"
+    # reached at 105, no retry: failed (an abandon at 105), freeing its trunk: 3 at 106 is answered
+    # at once (trunk 1, until 116) and 4 at 107 takes trunk 2 (offered, refuses, answered at 116).
+    r = run(engine, scenario, [0, 1, 2, 106, 107], [100, 10, 10, 10, 10], accept=[1, 1, 1, 1, 0], ring=[[5]] * 5,
+            reach=[[0]] * 5, delay=[[0]] * 5)
+    assert r["outcome"] == ["answered", "abandoned", "blocked", "answered", "answered"]
+    assert r["offered"] == [0, 1, 0, 0, 1] and r["callback"][1] == "failed"
+    assert r["end"] == [100, 105, 2, 116, 126]
 
 
 def test_after_an_ivr_menu_the_offer_is_made_when_the_call_joins_its_queue(engine):

@@ -19,7 +19,9 @@ from __future__ import annotations
 # leave, then waiting calls overflow, then outbound dial attempts resolve, then connected
 # outbound calls that found no agent are dropped (nuisance), then records come due for a retry,
 # then the dialling interval changes, then callers leave the IVR menu (entity: the call id), then
-# new calls arrive. The entity is the agent index
+# callbacks' dial attempts end (CALLBACK_RING, entity: the call id), then callbacks not reached
+# rejoin their queue (CALLBACK_RETRY, entity: the call id), then new calls arrive. Classes 12-19 are
+# reserved for other features of issue 14. The entity is the agent index
 # (STAFFING, COMPLETION), the call id (ABANDON, ARRIVAL), the attempt id (DIAL_RESULT, NUISANCE,
 # RETRY) or the interval index (DIAL_WINDOW); an overflow timer's entity is
 # call id << ROUTE_BITS | route step. Only the relative order of the classes matters (ARRIVAL
