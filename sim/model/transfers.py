@@ -31,6 +31,7 @@ import numpy as np
 
 from sim.errors import ConfigError
 from sim.model import bounds
+from sim.model.journey import check_combinations
 from sim.model.distributions import Distribution, _weibull_shape, parse_distribution
 
 PURPOSE = 25  # the stream purpose of the transfer uniforms (never renumbered)
@@ -57,17 +58,12 @@ class Transfer:
 
 def with_transfers(call_types, configs, type_names, groups) -> tuple:
     """The call types with their transfer rules, built from their configs (``groups``: the built
-    groups, to tell a target no agent ever serves). Redials cannot yet be combined with transfers
-    in one scenario: refused, naming both fields."""
+    groups, to tell a target no agent ever serves); then the features that do not combine yet
+    are refused (sim.model.journey)."""
     served = [any(groups[g].spells for g, _ in ct.route) for ct in call_types]
     built = tuple(dataclasses.replace(ct, transfer=build_transfer(configs[ct.name].transfer, f"call_types.{ct.name}",
                                                                   type_names, served)) for ct in call_types)
-    redialling = [ct.name for ct in built if getattr(ct, "redial", None) is not None]
-    transferring = [ct.name for ct in built if ct.transfer is not None]
-    if redialling and transferring:
-        raise ConfigError(f"call_types.{transferring[0]}.transfer",
-                          f"transfers cannot yet be combined with redials (call_types.{redialling[0]}.redial) "
-                          "in one scenario: remove one of them")
+    check_combinations(built)
     return built
 
 
