@@ -1,7 +1,9 @@
 # The event loop's callbacks (included by _loop.pyx; the rule: sim.model.callbacks): per call slot
 # the draws of the call in it (copied in when the call takes the slot: an accepted callback may be
 # dialled long after its block was replaced), its dial attempts so far and the agent dialling it;
-# per call the callback records (sim.core.records.CallbackRecords order).
+# with redials, per caller entry its first attempt's draws (a redial's, copied into its slot); per
+# record row the callback records (sim.core.records.CallbackRecords order; redials' rows added
+# with their call rows, as the IVR records' are).
 
 cdef struct CbSlots:  # indexed by call slot; the per-attempt draws at [slot * width + attempt]
     i64 capacity
@@ -89,4 +91,16 @@ cdef inline int queue_push_front(Queue *q, int slot, i64 id) except -1:
     q.items[q.head].slot = slot
     q.items[q.head].id = id
     q.size += 1
+    return 0
+
+
+cdef int cb_row_copy(CbSlots *to, i64 row, const CbSlots *source, i64 source_row) except -1:
+    """Row ``row`` of ``to`` takes the draws of row ``source_row`` of ``source`` (no attempt made)."""
+    cdef i64 w = to.width
+    cb_slots_reserve(to, row)
+    to.accept[row] = source.accept[source_row]
+    to.attempts[row] = 0
+    memcpy(&to.ring[row * w], &source.ring[source_row * w], w * sizeof(double))
+    memcpy(&to.reach[row * w], &source.reach[source_row * w], w * sizeof(double))
+    memcpy(&to.delay[row * w], &source.delay[source_row * w], w * sizeof(double))
     return 0

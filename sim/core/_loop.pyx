@@ -146,6 +146,7 @@ cdef class FastCore:
     cdef double *in_cb_reach
     cdef double *in_cb_delay
     cdef CbSlots cb
+    cdef CbSlots cb_caller  # (with redials) per caller entry: its first attempt's draws, for its redials
     cdef CbRecs cb_rec
     cdef i64 *cb_counts  # (tally) per type of the measured calls: offered, accepted, completed, failed
     cdef double *cb_waits  # (tally) per type: the sum of the completed ones' times to callback
@@ -228,7 +229,7 @@ cdef class FastCore:
         free(self.redial_abandoned); free(self.redial_blocked); free(self.redial_max); callers_free(&self.callers)
         free(self.caller_counts)
         free(self.on_duty); free(self.cb_offers); free(self.cb_offer_above); free(self.cb_mean_handle)
-        free(self.cb_first_group); free(self.cb_attempts); cb_slots_free(&self.cb); cb_records_free(&self.cb_rec)
+        free(self.cb_first_group); free(self.cb_attempts); cb_slots_free(&self.cb); cb_slots_free(&self.cb_caller); cb_records_free(&self.cb_rec)
         free(self.cb_counts); free(self.cb_waits)
 
     cdef int callbacks_init(self, const signed char[::1] offers, const double[::1] offer_above,
@@ -246,6 +247,7 @@ cdef class FastCore:
             self.cb_first_group[k] = first_group[k]
             self.cb_attempts[k] = attempts[k]
         self.cb.width = width
+        self.cb_caller.width = width
         self.cb_counts = <i64 *>zeros(self.n_types * 4, sizeof(i64))
         self.cb_waits = <double *>zeros(self.n_types, sizeof(double))
         return 0
@@ -310,8 +312,8 @@ cdef class FastCore:
                 ivr_records_add(&self.ivr_rec, self.block_row_first, n, self.in_type, self.has_ivr)
             if self.any_redial:
                 rows_mark(&self.callers, self.block_row_first, n, 0)
-            if self.any_callback:  # (callbacks are not combined with redials: rows are ids)
-                cb_records_add(&self.cb_rec, first, n)
+            if self.any_callback:  # (indexed by record row, as the call records)
+                cb_records_add(&self.cb_rec, self.block_row_first, n)
         if self.heap_arrivals:  # every arrival of the block as an event: (time, ARRIVAL, call id)
             for i in range(n):
                 heap_push(&self.events, arrival[i], ARRIVAL, first + i, EV_ARRIVAL, 0)
@@ -541,8 +543,8 @@ cdef class FastCore:
         self.slots.calls[slot] = call[0]
         self.slots.calls[slot].state = CALL_IN_IVR
         self.slots.calls[slot].callback = 0
-        if self.any_callback and block_index >= 0:
-            self.callback_draws(slot, block_index)  # (its block may be replaced before it joins a queue)
+        if self.any_callback:  # (its block may be replaced before it joins a queue)
+            self.callback_draws_for(slot, block_index, call.caller)
         heap_push(&self.events, self.now + ivr_time, IVR_END, call.id, EV_IVR_END, slot)
         return 0
 
@@ -631,6 +633,8 @@ cdef class FastCore:
         memcpy(d, &self.in_redial_u[i * w], w * sizeof(double))
         memcpy(d + w, &self.in_redial_delay[i * w], w * sizeof(double))
         memcpy(d + 2 * w, &self.in_redial_patience[i * w], w * sizeof(double))
+        if self.any_callback:  # (its redials' callback draws: sim.model.callbacks)
+            self.callback_block_draws(&self.cb_caller, entry, i)
         return entry
 
     cdef int attempt_failed(self, int entry, bint blocked) except -1:
@@ -653,6 +657,8 @@ cdef class FastCore:
                 rows_mark(&self.callers, p.next_row, 1, 1)
                 if self.any_ivr:
                     ivr_records_add(&self.ivr_rec, p.next_row, 1, &k, self.has_ivr)
+                if self.any_callback:
+                    cb_records_add(&self.cb_rec, p.next_row, 1)
             heap_push(&self.events, when, REDIAL, self.callers.n_redials, EV_REDIAL, entry)
             return redial_logged(&self.callers, p.first, a + 1)
         if self.tally and not p.early:
@@ -670,7 +676,7 @@ cdef class FastCore:
         call.patience = self.callers.draws[<i64>entry * 3 * w + 2 * w + p.attempt - 2]
         call.id, call.row, call.type, call.caller = REDIAL_ID_BASE + number, p.next_row, p.type, entry
         call.interval, call.early, call.choice = 0, self.now < self.warmup, p.ivr_choice
-        call.callback = 0  # (callbacks are not combined with redials)
+        call.callback = 0
         if self.tally:
             call.interval = self.kpi.interval_of(self.now)
             if not call.early:
@@ -693,6 +699,8 @@ cdef class FastCore:
         self.in_system += 1
         slot = slot_new(&self.slots)
         self.slots.calls[slot] = call
+        if self.any_callback:
+            self.callback_draws_for(slot, -1, entry)
         return self.join_queue(slot)
     # -- transfers ----------------------------------------------------------------------------
 
@@ -764,16 +772,26 @@ cdef class FastCore:
 
     # -- callbacks (sim.model.callbacks; not inlined: the usual path stays compact) ------------
 
-    cdef int callback_draws(self, int slot, i64 i) except -1:
-        """Copy call i of the loaded block's callback draws into its slot's row."""
-        cdef int w = self.cb.width, a
-        cb_slots_reserve(&self.cb, slot)
-        self.cb.accept[slot] = self.in_cb_accept[i]
-        self.cb.attempts[slot] = 0
+    cdef int callback_block_draws(self, CbSlots *s, i64 row, i64 i) except -1:
+        """Copy call i of the loaded block's callback draws into row ``row`` of ``s`` (a call slot's,
+        or a caller entry's)."""
+        cdef int w = s.width, a
+        cb_slots_reserve(s, row)
+        s.accept[row] = self.in_cb_accept[i]
+        s.attempts[row] = 0
         for a in range(w):
-            self.cb.ring[slot * w + a] = self.in_cb_ring[i * w + a]
-            self.cb.reach[slot * w + a] = self.in_cb_reach[i * w + a]
-            self.cb.delay[slot * w + a] = self.in_cb_delay[i * w + a]
+            s.ring[row * w + a] = self.in_cb_ring[i * w + a]
+            s.reach[row * w + a] = self.in_cb_reach[i * w + a]
+            s.delay[row * w + a] = self.in_cb_delay[i * w + a]
+        return 0
+
+    cdef int callback_draws_for(self, int slot, i64 i, int caller) except -1:
+        """The slot takes its call's draws: call i of the loaded block's (i >= 0), else (a redial)
+        its caller's, the first attempt's (sim.model.callbacks: the caller's disposition)."""
+        if i >= 0:
+            return self.callback_block_draws(&self.cb, slot, i)
+        if self.any_redial and caller >= 0:
+            cb_row_copy(&self.cb, slot, &self.cb_caller, caller)
         return 0
 
     cdef bint callback_offer(self, int slot, i64 i) except -1:
@@ -786,21 +804,21 @@ cdef class FastCore:
         cdef i64 on_duty
         cdef double wait
         if i >= 0:
-            self.callback_draws(slot, i)
-        if not self.cb_offers[k] or c.callback:
+            self.callback_block_draws(&self.cb, slot, i)
+        if not self.cb_offers[k] or c.callback or c.id >= LEG_ID_FLOOR:  # (a transferred leg: never)
             return False
         on_duty = self.on_duty[self.cb_first_group[k]]
         wait = (self.waiting[k] + 1) * self.cb_mean_handle[k] / on_duty if on_duty > 0 else INFINITY
         if not wait > self.cb_offer_above[k]:
             return False
         if self.keep_records:
-            self.cb_rec.offered[c.id] = 1
+            self.cb_rec.offered[c.row] = 1
         if self.tally and not c.early:
             self.cb_counts[k * 4] += 1
         if not self.cb.accept[slot]:
             return False
         if self.keep_records:
-            self.cb_rec.accepted[c.id] = 1
+            self.cb_rec.accepted[c.row] = 1
         if self.tally and not c.early:
             self.cb_counts[k * 4 + 1] += 1
         c.callback = 1
@@ -818,10 +836,10 @@ cdef class FastCore:
         if self.tally:  # it still counts in its queue's length until connected or failed (as in the records)
             self.kpi.queue_step(c.type, 1, self.now)
         if self.keep_records:
-            self.cb_rec.attempts[c.id] = attempt + 1
+            self.cb_rec.attempts[c.row] = attempt + 1
             if attempt == 0:
-                self.cb_rec.first_dial[c.id] = self.now
-            self.cb_rec.last_dial[c.id] = self.now
+                self.cb_rec.first_dial[c.row] = self.now
+            self.cb_rec.last_dial[c.row] = self.now
         heap_push(&self.events, self.now + self.cb.ring[slot * self.cb.width + attempt], CALLBACK_RING, c.id,
                   EV_CALLBACK_RING, slot)
         return 1
@@ -837,8 +855,8 @@ cdef class FastCore:
             self.kpi.queue_step(c.type, -1, self.now)  # connected or failed: it leaves its queue's length
         if self.cb.reach[at] != 0:
             if self.keep_records:
-                self.cb_rec.connect[c.id] = self.now
-                self.cb_rec.outcome[c.id] = CALLBACK_COMPLETED
+                self.cb_rec.connect[c.row] = self.now
+                self.cb_rec.outcome[c.row] = CALLBACK_COMPLETED
             if self.tally and not c.early:
                 self.cb_counts[c.type * 4 + 2] += 1
                 self.cb_waits[c.type] += self.now - c.arrival
@@ -853,14 +871,16 @@ cdef class FastCore:
             if self.outbound:
                 self.left[c.type] += 1
             if self.keep_records:
-                self.cb_rec.outcome[c.id] = CALLBACK_FAILED
-                self.rec.outcome[c.id] = ABANDONED
-                self.rec.end[c.id] = self.now
+                self.cb_rec.outcome[c.row] = CALLBACK_FAILED
+                self.rec.outcome[c.row] = ABANDONED
+                self.rec.end[c.row] = self.now
             if self.tally:
                 self.kpi.abandoned(c, self.now)
                 self.kpi.call_end(self.now)
                 if not c.early:
                     self.cb_counts[c.type * 4 + 3] += 1
+            if self.any_redial and c.caller >= 0:  # an abandon of the attempt: the caller may redial
+                self.attempt_failed(c.caller, False)
             slot_release(&self.slots, slot)
         return self.outbound_free(agent)  # (free again: no inbound busy time was counted for the dial)
 
@@ -1177,7 +1197,7 @@ cdef class FastCore:
         """The callback columns (sim.core.records.CallbackRecords order), or None without callbacks."""
         if not (self.keep_records and self.any_callback):
             return None
-        return cb_records_arrays(&self.cb_rec, self.n_calls)
+        return self._in_call_order(cb_records_arrays(&self.cb_rec, self.n_rows))
 
     def attempts(self):
         """The outbound attempts' columns (sim.core.records.AttemptRecords order), or None."""

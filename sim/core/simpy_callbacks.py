@@ -3,6 +3,9 @@ queue, the agent's dial (ringing until the CALLBACK_RING event, entity the call 
 a reached callback, and the retry of one not reached: at its CALLBACK_RETRY event (entity the call
 id) it rejoins its queue at the head, or an idle agent of an eligible group takes it at once.
 Event classes order them at one instant: after IVR_END, before ARRIVAL (sim.core.protocol).
+With redials, a failed callback is an abandon of the attempt (sim.core.simpy_redials may make a
+redial), and a redial carries its caller's first attempt's draws and a callback record row of its
+own (appended with its call row). A transferred leg (sim.core.simpy_transfers) is never offered one.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Callbacks:
         self.mean_handle, self.first_group = tables.mean_handle.tolist(), tables.first_group.tolist()
         self.attempts = tables.attempts.tolist()
         self.blocks: List[CallbackRecords] = []
+        self.redial_parts: List[CallbackRecords] = []  # one row per redial, in creation order
 
     def block(self, block) -> tuple:
         """Start the callback records of a block of calls: what its calls carry (``call.draws``)."""
@@ -45,7 +49,7 @@ class Callbacks:
         """The call joins its queue now (no agent free): offered a callback if its predicted wait
         exceeds its type's threshold; it accepts or not by its draw."""
         k, center = call.type, self.center
-        if not self.offers[k] or call.accepted:
+        if not self.offers[k] or call.accepted or call.id >= protocol.LEG_ID_FLOOR:  # (a transferred leg: never)
             return
         wait = predicted_wait(center.waiting[k], self.mean_handle[k], center.on_duty[self.first_group[k]])
         if wait > self.offer_above[k]:
@@ -81,6 +85,8 @@ class Callbacks:
             center.left[call.type] += 1
             records.outcome[row] = FAILED
             call.records.outcome[row], call.records.end_time[row] = ABANDONED, now
+            if center.redials is not None:  # an abandon of the attempt: the caller may redial
+                center.redials.failed(call, False)
 
     def retry(self, call) -> None:
         """The callback's retry is due: an idle agent of a group it is eligible for takes it, or it
@@ -94,5 +100,12 @@ class Callbacks:
         center.queues[call.type].appendleft(call)
         center.waiting[call.type] += 1
 
+    def redial_draws(self, first_draws, first_row: int) -> tuple:
+        """A redial's ``call.draws``: a callback record row of its own (row 0 of a part appended
+        after the blocks', in creation order) and its caller's first attempt's decisions (row
+        ``first_row`` of ``first_draws``, that call's), as one-row views."""
+        self.redial_parts.append(CallbackRecords.empty(1))
+        return (self.redial_parts[-1], *(d[first_row:first_row + 1] for d in first_draws[1:]))
+
     def records(self) -> CallbackRecords:
-        return CallbackRecords.concatenate(self.blocks)
+        return CallbackRecords.concatenate(self.blocks + self.redial_parts)

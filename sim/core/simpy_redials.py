@@ -23,12 +23,14 @@ REDIAL = protocol.EVENT_CLASSES["REDIAL"]
 
 
 class Caller:
-    __slots__ = ("first", "type", "talk", "wrapup", "ivr_time", "ivr_choice", "attempt", "u", "delay", "patience")
+    __slots__ = ("first", "type", "talk", "wrapup", "ivr_time", "ivr_choice", "attempt", "u", "delay", "patience",
+                 "callback_draws", "row")
 
     def __init__(self, call, ivr_time, ivr_choice, u, delay, patience):
         self.first, self.type, self.talk, self.wrapup = call.id, call.type, call.talk, call.wrapup
         self.ivr_time, self.ivr_choice, self.attempt = ivr_time, ivr_choice, 1
         self.u, self.delay, self.patience = u, delay, patience
+        self.callback_draws, self.row = call.draws, call.row  # (with callbacks: its redials' draws are these)
 
 
 class Redials:
@@ -75,8 +77,10 @@ class Redials:
         self.first.append(caller.first)
         self.attempt.append(a + 1)
         caller.attempt = a + 1
+        callbacks = center.callbacks
+        draws = None if callbacks is None else callbacks.redial_draws(caller.callback_draws, caller.row)
         redial = type(call)(protocol.REDIAL_ID_BASE + number, k, when, caller.talk, caller.wrapup,
-                            caller.patience[a - 1], records, 0)
+                            caller.patience[a - 1], records, 0, draws)
         redial.caller = caller
         if center.ivr is not None:
             center.ivr.redial_parts.append(IvrRecords.empty(np.array([k]), center.ivr.has_ivr))

@@ -1,14 +1,15 @@
 """Which of the caller's-journey features (sim.model.redials, transfers, callbacks) combine in one
-scenario. Each works alone, and with IVR menus, in both engines; the pairs below are not combined
-by the engines yet, so a scenario asking for one is refused with an error naming both fields
-rather than run wrong."""
+scenario. Each works alone, and with IVR menus, in both engines; callbacks combine with redials
+and with transfers (the rules: sim.model.callbacks); the pairs below are not combined by the
+engines yet, so a scenario asking for one is refused with an error naming both fields rather
+than run wrong."""
 
 from __future__ import annotations
 
 from sim.errors import ConfigError
 
 # (feature, feature): the call-type fields that may not appear together in one scenario
-NOT_COMBINED = (("transfer", "redial"), ("callback", "redial"), ("callback", "transfer"))
+NOT_COMBINED = (("transfer", "redial"),)
 
 
 def check_combinations(call_types) -> None:
