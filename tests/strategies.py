@@ -323,3 +323,28 @@ def callback_scenarios(draw, grid=False, with_ivr=True):
         if name == names[0] or draw(st.booleans()):
             data["call_types"][name]["callback"] = draw(callback_offer(grid))
     return data
+
+
+# -- callbacks with redials, callbacks with transfers (issue 14) ------------------------------------
+
+def _with_callbacks(draw, data, grid=False):
+    """``data`` with callback offers on some of its call types (the first one always)."""
+    names = list(data["call_types"])
+    for name in names:
+        if name == names[0] or draw(st.booleans()):
+            data["call_types"][name]["callback"] = draw(callback_offer(grid))
+    return data
+
+
+@st.composite
+def callback_redial_scenarios(draw, ivr=False):
+    """A random day with redials (:func:`redial_scenarios`) whose call types offer, some of them
+    (the first always), callbacks."""
+    return _with_callbacks(draw, draw(redial_scenarios(ivr=ivr)))
+
+
+@st.composite
+def callback_transfer_scenarios(draw, ivr=False):
+    """A random day with transfers (:func:`transfer_scenarios`) whose call types offer, some of
+    them (the first always), callbacks."""
+    return _with_callbacks(draw, draw(transfer_scenarios(ivr=ivr)))

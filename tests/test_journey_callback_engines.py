@@ -1,0 +1,140 @@
+"""Callbacks with redials and with transfers (sim.model.callbacks): both engines give identical
+records (calls, agents, callbacks, IVR, redial links, legs) on random scenarios combining
+callback_scenarios' offers with redial_scenarios / transfer_scenarios, the combinations they
+exist for actually happen (failed callbacks redialled, redials accepting callbacks, completed
+callbacks transferred, transferred legs waiting in a queue that offers callbacks), the rules hold
+in every run, and the streamed KPI tables equal the record tables."""
+
+from dataclasses import fields
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim import simulate
+from sim.core import fast_engine
+from sim.core.fast_engine import FastEngine
+from sim.core.protocol import CALLBACK_OUTCOMES, OUTCOMES
+from sim.core.simpy_engine import SimpyEngine
+from sim.errors import ConfigError
+from sim.model.random_inputs import call_blocks
+from sim.model.scenario import build_scenario
+
+from strategies import callback_redial_scenarios, callback_transfer_scenarios
+
+needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
+COMPLETED, FAILED = CALLBACK_OUTCOMES["CALLBACK_COMPLETED"], CALLBACK_OUTCOMES["CALLBACK_FAILED"]
+ABANDONED = OUTCOMES["ABANDONED"]
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+
+
+def _valid(data):
+    try:
+        return build_scenario(data)
+    except ConfigError:
+        return None
+
+
+def assert_identical(scenario, seed):
+    a, b = SimpyEngine().run(scenario, call_blocks(scenario, seed)), FastEngine().run(scenario, call_blocks(scenario, seed))
+    for table in ("records", "agents", "callbacks", "ivr", "redials", "legs"):
+        x, y = getattr(a, table), getattr(b, table)
+        assert (x is None) == (y is None), table
+        for field in fields(x) if x is not None else ():
+            u, v = getattr(x, field.name), getattr(y, field.name)
+            assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True), f"{table}.{field.name} differs"
+    return a
+
+
+def redial_counts(out):
+    """(failed callbacks followed by a redial, redials offered a callback, redials accepting one),
+    checking the rules on the way: a redial's row has callback records of its own; a caller who
+    accepted once accepts whenever offered again (its draws are its first attempt's)."""
+    cb, links = out.callbacks, out.redials
+    assert len(cb.offered) == len(out.records.outcome) == len(links.first)
+    failed = np.flatnonzero(cb.outcome == FAILED)
+    assert (out.records.outcome[failed] == ABANDONED).all()
+    redial = links.attempt > 1
+    # a redial follows attempt a of its caller: the row with the same first attempt and number a
+    previous = {(f, a): row for row, (f, a) in enumerate(zip(links.first.tolist(), links.attempt.tolist()))}
+    after = np.array([previous[(f, a - 1)] for f, a in zip(links.first[redial], links.attempt[redial])], dtype=int)
+    accept_of_caller = {}
+    for row in np.flatnonzero(cb.offered):
+        caller = int(links.first[row])
+        assert accept_of_caller.setdefault(caller, cb.accepted[row]) == cb.accepted[row], "a caller's disposition"
+    return (int(np.isin(after, failed).sum()), int((cb.offered[redial] == 1).sum()),
+            int((cb.accepted[redial] == 1).sum()))
+
+
+@needs_fast
+@pytest.mark.parametrize("ivr", [False, True])
+def test_identical_records_with_callbacks_and_redials(ivr):
+    count = {"valid": 0, "failed_then_redialled": 0, "redial_offered": 0, "redial_accepted": 0}
+
+    @settings(max_examples=60, **SETTINGS)
+    @given(data=callback_redial_scenarios(ivr=ivr), seed=st.integers(1, 10**6))
+    def check(data, seed):
+        scenario = _valid(data)
+        if scenario is None:
+            return
+        count["valid"] += 1
+        for name, seen in zip(("failed_then_redialled", "redial_offered", "redial_accepted"),
+                              redial_counts(assert_identical(scenario, seed))):
+            count[name] += seen > 0
+
+    check()
+    assert count["valid"] >= 40 and min(count["failed_then_redialled"], count["redial_accepted"]) >= 3, count
+
+
+def transfer_counts(scenario, out):
+    """(completed callbacks transferred, transferred legs that waited in a queue offering callbacks:
+    the ones a first leg might have been offered one in)."""
+    legs, cb = out.legs, out.callbacks
+    offers = np.array([ct.callback is not None for ct in scenario.call_types])
+    later = legs.leg > 0
+    transferred_calls = np.unique(legs.call[later])
+    completed_moved = int((cb.outcome[transferred_calls] == COMPLETED).sum())
+    waited = later & offers[legs.queue] & ((legs.start > legs.joined) | (legs.outcome == ABANDONED))
+    return completed_moved, int(waited.sum())
+
+
+@needs_fast
+@pytest.mark.parametrize("ivr", [False, True])
+def test_identical_records_with_callbacks_and_transfers(ivr):
+    count = {"valid": 0, "completed_moved": 0, "leg_waited": 0}
+
+    @settings(max_examples=80, **SETTINGS)
+    @given(data=callback_transfer_scenarios(ivr=ivr), seed=st.integers(1, 10**6))
+    def check(data, seed):
+        scenario = _valid(data)
+        if scenario is None:
+            return
+        count["valid"] += 1
+        moved, waited = transfer_counts(scenario, assert_identical(scenario, seed))
+        count["completed_moved"] += moved > 0
+        count["leg_waited"] += waited > 0
+
+    check()
+    assert count["valid"] >= 50 and min(count["completed_moved"], count["leg_waited"]) >= 3, count
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(data=st.one_of(callback_redial_scenarios(ivr=True), callback_transfer_scenarios(ivr=True)),
+       seed=st.integers(1, 10**6))
+def test_streamed_tables_equal_record_tables(data, seed):
+    scenario = _valid(data)
+    if scenario is None:
+        return
+    exact = simulate(scenario, seed=seed, engine="fast")
+    streamed = simulate(scenario, seed=seed, engine="fast", records=False)
+    assert exact.n_calls == streamed.n_calls
+    for name in ("summary", "intervals", "groups", "group_intervals", "callbacks", "callers", "caller_intervals"):
+        a, b = getattr(exact, name), getattr(streamed, name)
+        if a is None:
+            assert b is None and name.startswith("caller"), name
+            continue
+        assert list(a.columns) == list(b.columns), name
+        others = [c for c in a.columns if c != "p90_wait"]
+        pd.testing.assert_frame_equal(a[others], b[others], check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
