@@ -23,6 +23,7 @@ from sim.model.random_inputs import call_blocks
 from sim.model.scenario import build_scenario
 
 from strategies import callback_redial_scenarios, callback_transfer_scenarios
+from test_record_tables import assert_same_as_reference
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
 COMPLETED, FAILED = CALLBACK_OUTCOMES["CALLBACK_COMPLETED"], CALLBACK_OUTCOMES["CALLBACK_FAILED"]
@@ -138,3 +139,13 @@ def test_streamed_tables_equal_record_tables(data, seed):
         assert list(a.columns) == list(b.columns), name
         others = [c for c in a.columns if c != "p90_wait"]
         pd.testing.assert_frame_equal(a[others], b[others], check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
+
+
+@settings(max_examples=8, **SETTINGS)
+@given(data=callback_redial_scenarios(ivr=True), seed=st.integers(1, 10**6))
+def test_record_tables_equal_the_reference_with_redials(data, seed):
+    """(The pandas reference of tests/test_record_tables.py has no transfer columns.)"""
+    scenario = _valid(data)
+    if scenario is not None:
+        for engine in ("simpy", "fast"):
+            assert_same_as_reference(scenario, seed, engine)
