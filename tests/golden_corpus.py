@@ -34,7 +34,10 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     their legs are digested too (``legs``; added with issue 14);
   * ``callback/random/<i>``, ``callback/grid/<i>``: random and grid days whose call types offer
     callbacks (thresholds, acceptance, reach, retries); grid days with ring times and retry delays
-    on the 10 s grid; their callback records are digested too (``callbacks``; added with issue 14).
+    on the 10 s grid; their callback records are digested too (``callbacks``; added with issue 14);
+  * ``journeycb/redial/random/<i>``, ``journeycb/redial/grid/<i>``, ``journeycb/transfer/...``:
+    redial and transfer days (as above) whose call types also offer callbacks (added with issue 14
+    when the engines combined them; every case before them unchanged).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -64,6 +67,7 @@ N_IVR = 30  # random days and grid days each, with IVR menus
 N_REDIALS = 30  # random days and grid days each, with redials
 N_TRANSFERS = 30  # random days and grid days each, with transfers
 N_CALLBACK = 20  # random days and grid days each, with callbacks
+N_JOURNEY_CB = 15  # random days and grid days each, with callbacks and redials, and with callbacks and transfers
 
 
 def _head_start(data: dict) -> dict:
@@ -366,6 +370,28 @@ def callback_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dic
                                    "callback_delay": 10.0 * rng.integers(0, 12, (n, w))}}
 
 
+def with_decisions(calls: dict, *more: dict) -> dict:
+    """Given calls whose decisions are those of ``calls`` and of every dict of ``more``."""
+    decisions = dict(calls.get("decisions", {}))
+    for extra in more:
+        decisions.update(extra["decisions"])
+    return {**calls, "decisions": decisions}
+
+
+def _journey_cb_cases(i: int) -> Iterator[Tuple[str, dict, int, dict]]:
+    """The i-th days of each journeycb kind: callbacks with redials, callbacks with transfers."""
+    for pair, seed, day, decisions in (("redial", 20261818, redial_day, redial_decisions),
+                                       ("transfer", 20261820, transfer_day, transfer_decisions)):
+        rng = np.random.default_rng([seed, i])
+        yield (f"journeycb/{pair}/random/{i}", callback_day(rng, day(rng, random_day(rng, grid=False), grid=False),
+                                                            grid=False), 9000 + i, None)
+        rng = np.random.default_rng([seed + 1, i])
+        data = callback_day(rng, day(rng, random_day(rng, grid=True), grid=True), grid=True)
+        calls = grid_calls(rng, data)
+        yield (f"journeycb/{pair}/grid/{i}", data, 9500 + i,
+               with_decisions(calls, decisions(rng, data, calls), callback_decisions(rng, data, calls)))
+
+
 def cases() -> Iterator[Tuple[str, dict, int, dict]]:
     """(case id, scenario dict, seed, given calls or None) for every case of the corpus."""
     for name, data, seed, _ in _shipped():
@@ -415,6 +441,8 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         rng = np.random.default_rng([20261517, i])
         data = callback_day(rng, random_day(rng, grid=True), grid=True)
         yield f"callback/grid/{i}", data, 8000 + i, callback_decisions(rng, data, grid_calls(rng, data))
+    for i in range(N_JOURNEY_CB):
+        yield from _journey_cb_cases(i)
 
 
 def _blended_grid_calls(seed: int) -> dict:
@@ -486,7 +514,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
     parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials",
-                                           "transfers", "callback"],
+                                           "transfers", "callback", "journeycb"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}

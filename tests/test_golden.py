@@ -19,7 +19,8 @@ def stored():
 
 def test_the_corpus_covers_every_kind_of_case(stored):
     kinds = {name.split("/")[0] for name in stored}
-    assert kinds == {"shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials", "transfers", "callback"}
+    assert kinds == {"shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials", "transfers", "callback",
+                     "journeycb"}
     variants = {name.split("/")[2] for name in stored if name.count("/") == 2 and name.split("/")[0] in ("random", "grid")}
     assert variants == set(golden_corpus.POLICIES) - {""}
     valid = [v for v in stored.values() if not v.get("invalid")]
@@ -37,6 +38,12 @@ def test_the_corpus_covers_every_kind_of_case(stored):
     assert len(moved) >= 40 and all("legs" in v for v in moved) and sum(v["n_legs"] > v["calls"] for v in moved) >= 30
     callback = [v for name, v in stored.items() if name.startswith("callback/") and not v.get("invalid")]
     assert len(callback) >= 25 and all("callbacks" in v for v in callback)
+    combined = {pair: [v for name, v in stored.items() if name.startswith(f"journeycb/{pair}/") and not v.get("invalid")]
+                for pair in ("redial", "transfer")}
+    assert len(combined["redial"]) >= 20 and all("callbacks" in v and "redials" in v for v in combined["redial"])
+    assert sum(v["n_redials"] > 0 for v in combined["redial"]) >= 15
+    assert len(combined["transfer"]) >= 20 and all("callbacks" in v and "legs" in v for v in combined["transfer"])
+    assert sum(v["n_legs"] > v["calls"] for v in combined["transfer"]) >= 15
 
 
 @pytest.mark.parametrize("engine_name", sorted(ENGINES))
