@@ -189,13 +189,10 @@ def test_a_loop_with_a_limit_and_a_chain_without_one_are_valid():
 
 
 REDIAL = {"probability_abandoned": 0.5, "delay": {"kind": "exponential", "mean": 600}, "max_attempts": 3}
-CALLBACK = {"offer_above": 60.0, "accept": 0.5}
 
 
 @pytest.mark.parametrize("first, second, first_rule, second_rule", [
     ("transfer", "redial", {"probability": 0.2, "to": {"other": 1.0}}, REDIAL),
-    ("callback", "redial", CALLBACK, REDIAL),
-    ("callback", "transfer", CALLBACK, {"probability": 0.2, "to": {"other": 1.0}}),
 ])
 def test_journey_features_not_yet_combined_are_refused_naming_both_fields(first, second, first_rule, second_rule):
     """The engines do not combine these pairs yet (sim.model.journey): a scenario asking for one is
