@@ -19,6 +19,19 @@ the ring time of the attempt; reached (its pre-drawn ``callback_reach``): the ag
 call's own talk time and wrap-up; not reached: the agent is free again, and the callback
 rejoins its queue at the head (it had reached the head) ``retry_delay`` later, at most
 ``retries`` times; after the last attempt fails, it ends (failed).
+
+With transfers (sim.model.transfers): a callback is offered in a caller's first leg only (when it
+joins its queue, after its IVR menu if any); a transferred leg joining a queue is never offered
+one (the caller is already talking to the center). A completed callback is an answered call and
+follows its transfer plan as any answered call does.
+
+With redials (sim.model.redials): a failed callback is an abandon of the attempt, so the caller
+may redial by its rule (``probability_abandoned``, the delay from the failure). A redial joining
+its queue is offered a callback as any call; its decisions are its caller's, the first attempt's
+(acceptance, ring, reach and delay draws): the caller's disposition is the same (a redial keeps
+its talk time and wrap-up too), and no stream is added, so redials move no draw. A redial that
+accepts again is thus dialled with the first attempt's ring and reach values. Callback records
+are per record row (per attempt): the redials' rows come after the input calls', as theirs do.
 """
 
 from __future__ import annotations
