@@ -229,7 +229,8 @@ cdef class FastCore:
         free(self.redial_abandoned); free(self.redial_blocked); free(self.redial_max); callers_free(&self.callers)
         free(self.caller_counts)
         free(self.on_duty); free(self.cb_offers); free(self.cb_offer_above); free(self.cb_mean_handle)
-        free(self.cb_first_group); free(self.cb_attempts); cb_slots_free(&self.cb); cb_slots_free(&self.cb_caller); cb_records_free(&self.cb_rec)
+        free(self.cb_first_group); free(self.cb_attempts); cb_slots_free(&self.cb); cb_records_free(&self.cb_rec)
+        cb_slots_free(&self.cb_caller)
         free(self.cb_counts); free(self.cb_waits)
 
     cdef int callbacks_init(self, const signed char[::1] offers, const double[::1] offer_above,
