@@ -5,6 +5,7 @@ streamed tables equal the record tables on random IVR scenarios."""
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -96,3 +97,25 @@ def test_streamed_tables_equal_record_tables_on_random_ivr_scenarios(data, seed)
         assert list(a.columns) == list(b.columns), name
         others = [c for c in a.columns if c != "p90_wait"]
         pd.testing.assert_frame_equal(a[others], b[others], check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
+
+
+def test_a_caller_leaving_a_menu_after_the_horizon_ends_the_window_on_both_routes():
+    """Found by the journey helpers: nobody is on duty after 00:15, so the calls wait unfinished;
+    one caller leaves its menu 4.4 s after the horizon and joins the queue. The window's end is
+    the last moment anyone was present: that exit, on both routes (the streamed queue integral
+    ran to it while the records route closed the window at the horizon: avg_queue 6.2996 vs
+    6.2517), so the summary's average queue is the same from records and from tallies."""
+    data = {"name": "late_menu", "horizon": {"kind": "day", "intervals": 4, "interval_minutes": 15},
+            "call_types": {"t0": {"volumes": [0, 0, 4, 35], "talk_time": {"kind": "exponential", "mean": 5.0},
+                                  "route": [{"group": "g0"}],
+                                  "ivr": {"duration": {"kind": "exponential", "mean": 5.0}, "finish": 0.0, "hang_up": 0.0}}},
+            "groups": {"g0": {"shifts": {"s": {"start": "00:00", "end": "00:15", "count": 1}}}}}
+    exact = simulate(data, seed=1, engine="fast")
+    streamed = simulate(data, seed=1, engine="fast", records=False)
+    last_exit = exact.calls["ivr_end"].max()
+    assert last_exit > 3600 and exact.calls["outcome"].eq("unfinished").all()  # the premise above
+    assert exact.summary["avg_queue"].iloc[0] == pytest.approx(streamed.summary["avg_queue"].iloc[0], rel=1e-12)
+    # the queue integrated to that exit: 39 callers from their queue entries, over [0, last exit]
+    entries = exact.calls["ivr_end"].to_numpy()
+    expected = np.sum(last_exit - entries) / last_exit
+    assert exact.summary["avg_queue"].iloc[0] == pytest.approx(expected, rel=1e-9)

@@ -576,8 +576,10 @@ cdef class FastCore:
             self.ivr_rec.outcome[c.row] = IVR_ZEROED
             self.ivr_rec.queue[c.row] = k
         c.type, c.arrival = k, self.now
-        if self.tally and not c.early:
-            self.kpi.count(c.interval, k, C_ARRIVED)
+        if self.tally:
+            self.kpi.call_end(self.now)  # (a caller was present then: the measured window reaches it)
+            if not c.early:
+                self.kpi.count(c.interval, k, C_ARRIVED)
         return self.join_queue(slot)
 
     cdef int join_queue(self, int slot) except -1:

@@ -85,9 +85,12 @@ def call_outcomes(scenario: Scenario, records: CallRecords, ivr: Optional[IvrRec
 
 
 def measurement_end(scenario: Scenario, output: EngineOutput) -> float:
-    """The end of the measured time: the last moment anyone was present (at least the horizon end)."""
+    """The end of the measured time: the last moment anyone was present (at least the horizon end):
+    an agent, a call ending, or a caller leaving an IVR menu (a caller who then waits unfinished
+    was there at that moment)."""
     agents_end = float(output.agents.end.max()) if len(output.agents.end) else 0.0
-    return max(scenario.horizon_end, agents_end, float(np.fmax.reduce(output.records.end_time, initial=0.0)))
+    menus_end = float(np.fmax.reduce(output.ivr.ivr_end, initial=0.0)) if output.ivr is not None else 0.0
+    return max(scenario.horizon_end, agents_end, menus_end, float(np.fmax.reduce(output.records.end_time, initial=0.0)))
 
 
 def calls_frame(scenario: Scenario, records: CallRecords, outcome, wait, interval, ivr=None) -> pd.DataFrame:
