@@ -188,8 +188,9 @@ def test_a_loop_with_a_limit_and_a_chain_without_one_are_valid():
     assert _scenario({"probability": 0.0, "to": {"b": 1.0}}).transfer_max_legs is None  # (never transferred)
 
 
-def test_transfers_and_redials_in_one_scenario_are_refused_naming_both_fields():
-    """The engines do not combine the two yet: a scenario asking for both is an error, not a run."""
+def test_transfers_and_redials_combine_in_one_scenario():
+    """Once refused (the engines could not combine them): a scenario with both now builds, the
+    shipped single queue with a transferring type and a redialling one."""
     from sim.simulate import load_scenario_file
 
     data = load_scenario_file("single_queue")
@@ -198,11 +199,8 @@ def test_transfers_and_redials_in_one_scenario_are_refused_naming_both_fields():
     data["call_types"][name]["transfer"] = {"probability": 0.2, "to": {"other": 1.0}}
     data["call_types"]["other"]["redial"] = {"probability_abandoned": 0.5, "delay": {"kind": "exponential", "mean": 600},
                                              "max_attempts": 3}
-    with pytest.raises(ConfigError) as info:
-        build_scenario(data)
-    assert info.value.field == f"call_types.{name}.transfer" and "call_types.other.redial" in str(info.value)
-    del data["call_types"]["other"]["redial"]
-    assert build_scenario(data).transfer_max_legs == 2  # either alone is fine
+    scenario = build_scenario(data)
+    assert scenario.transfer_max_legs == 2 and scenario.call_types[1].redial.max_attempts == 3
 
 
 def test_the_command_line_names_the_field(tmp_path):

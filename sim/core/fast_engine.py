@@ -115,7 +115,8 @@ class FastEngine:
             legs = None
             if transfers:
                 rows = core.transfer_legs()
-                legs = all_legs(calls, ivr_records, rows, rows.pop("consult"), scenario.transfer_max_legs - 1)
+                legs = all_legs(calls, ivr_records, rows, rows.pop("consult"), scenario.transfer_max_legs - 1,
+                                redial_records)
             return EngineOutput("fast", calls, agents, attempts=attempts, present=present, ivr=ivr_records,
                                 redials=redial_records, legs=legs)
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
