@@ -31,7 +31,10 @@ Cases (all built here from fixed seeds, so the list itself never changes):
   * ``transfers/random/<i>``, ``transfers/grid/<i>``: random and grid days (grid days: given
     transfer uniforms) whose call types transfer to one or two types (loops with a leg limit,
     consults or none);
-    their legs are digested too (``legs``; added with issue 14).
+    their legs are digested too (``legs``; added with issue 14);
+  * ``journey/random/<i>``, ``journey/grid/<i>``: random and grid days with both redials and
+    transfers (grid days: given redial draws and transfer uniforms); their redial records and
+    legs are digested (added with issue 14, when the two were combined).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -60,6 +63,7 @@ N_SHRINKAGE = 25  # random days and grid days each, with shrinkage
 N_IVR = 30  # random days and grid days each, with IVR menus
 N_REDIALS = 30  # random days and grid days each, with redials
 N_TRANSFERS = 30  # random days and grid days each, with transfers
+N_JOURNEYS = 30  # random days and grid days each, with redials and transfers
 
 
 def _head_start(data: dict) -> dict:
@@ -336,6 +340,13 @@ def transfer_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dic
     return {**calls, "decisions": {"transfer_draws": rng.choice([0.0, 0.1, 0.3, 0.6, 0.99], shape)}}
 
 
+def journey_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
+    """Redial draws (and IVR decisions) and transfer uniforms for grid calls of a journey day."""
+    calls = redial_decisions(rng, data, calls)
+    transfer = transfer_decisions(rng, data, calls)["decisions"]
+    return {**calls, "decisions": {**calls["decisions"], **transfer}}
+
+
 def cases() -> Iterator[Tuple[str, dict, int, dict]]:
     """(case id, scenario dict, seed, given calls or None) for every case of the corpus."""
     for name, data, seed, _ in _shipped():
@@ -379,6 +390,13 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         rng = np.random.default_rng([20261617, i])
         data = transfer_day(rng, random_day(rng, grid=True), grid=True)
         yield f"transfers/grid/{i}", data, 7500 + i, transfer_decisions(rng, data, grid_calls(rng, data))
+    for i in range(N_JOURNEYS):
+        rng = np.random.default_rng([20261718, i])
+        data = transfer_day(rng, redial_day(rng, random_day(rng, grid=False), grid=False), grid=False)
+        yield f"journey/random/{i}", data, 9000 + i, None
+        rng = np.random.default_rng([20261719, i])
+        data = transfer_day(rng, redial_day(rng, random_day(rng, grid=True), grid=True), grid=True)
+        yield f"journey/grid/{i}", data, 9500 + i, journey_decisions(rng, data, grid_calls(rng, data))
 
 
 def _blended_grid_calls(seed: int) -> dict:
@@ -447,7 +465,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
     parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials",
-                                           "transfers"],
+                                           "transfers", "journey"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}
