@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.kpi import callers as caller_kpi
+from sim.kpi import callbacks as callback_kpi
 from sim.kpi import outbound as outbound_kpi
 from sim.kpi import record_tables as record_kpi
 from sim.kpi import streaming as stream_kpi
@@ -60,6 +61,7 @@ class Results:
     # per interval x call type
     callers: Optional[pd.DataFrame] = None
     caller_intervals: Optional[pd.DataFrame] = None
+    callbacks: Optional[pd.DataFrame] = None  # per call type: offers, acceptances, outcomes (sim.kpi.callbacks)
 
 
 def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True,
@@ -108,6 +110,7 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
         calls=calls, agents=agents, summary=summary, intervals=intervals, groups=groups,
         group_intervals=group_intervals, attempts=output.attempts,
         **outbound_kpi.tables(scenario, output.attempts, window_end, groups, group_intervals),
+        callbacks=callback_kpi.table(scenario, output),
     )
     results.callers, results.caller_intervals = caller_kpi.tables(scenario, output)
     results.theory = theory.compare(results)

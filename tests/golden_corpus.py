@@ -34,7 +34,10 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     their legs are digested too (``legs``; added with issue 14);
   * ``journey/random/<i>``, ``journey/grid/<i>``: random and grid days with both redials and
     transfers (grid days: given redial draws and transfer uniforms); their redial records and
-    legs are digested (added with issue 14, when the two were combined).
+    legs are digested (added with issue 14, when the two were combined);
+  * ``callback/random/<i>``, ``callback/grid/<i>``: random and grid days whose call types offer
+    callbacks (thresholds, acceptance, reach, retries); grid days with ring times and retry delays
+    on the 10 s grid; their callback records are digested too (``callbacks``; added with issue 14).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -64,6 +67,7 @@ N_IVR = 30  # random days and grid days each, with IVR menus
 N_REDIALS = 30  # random days and grid days each, with redials
 N_TRANSFERS = 30  # random days and grid days each, with transfers
 N_JOURNEYS = 30  # random days and grid days each, with redials and transfers
+N_CALLBACK = 20  # random days and grid days each, with callbacks
 
 
 def _head_start(data: dict) -> dict:
@@ -345,6 +349,30 @@ def journey_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict
     calls = redial_decisions(rng, data, calls)
     transfer = transfer_decisions(rng, data, calls)["decisions"]
     return {**calls, "decisions": {**calls["decisions"], **transfer}}
+def callback_day(rng: np.random.Generator, data: dict, grid: bool) -> dict:
+    """A random or grid day whose call types (always the first) offer callbacks."""
+    call_types = {}
+    for i, (name, spec) in enumerate(data["call_types"].items()):
+        if i > 0 and rng.random() < 0.5:
+            call_types[name] = spec
+            continue
+        retries = int(rng.integers(0, 4))
+        offer = {"offer_above": float(rng.choice([0.0, 10.0, 60.0, 300.0])), "accept": float(rng.choice([0.4, 1.0])),
+                 "ring": _distribution(rng, grid), "reach": float(rng.choice([0.0, 0.5, 1.0])), "retries": retries}
+        if retries:
+            offer["retry_delay"] = _distribution(rng, grid)
+        call_types[name] = {**spec, "callback": offer}
+    return {**data, "call_types": call_types}
+
+
+def callback_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
+    """Acceptances, reaches, and ring times and retry delays on the 10 s grid, for grid calls."""
+    n = len(calls["arrival"])
+    w = max(spec["callback"]["retries"] + 1 for spec in data["call_types"].values() if "callback" in spec)
+    return {**calls, "decisions": {"callback_accept": (rng.random(n) < 0.7).astype(np.int8),
+                                   "callback_ring": 10.0 * rng.integers(0, 6, (n, w)),
+                                   "callback_reach": (rng.random((n, w)) < 0.5).astype(float),
+                                   "callback_delay": 10.0 * rng.integers(0, 12, (n, w))}}
 
 
 def cases() -> Iterator[Tuple[str, dict, int, dict]]:
@@ -397,6 +425,12 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         rng = np.random.default_rng([20261719, i])
         data = transfer_day(rng, redial_day(rng, random_day(rng, grid=True), grid=True), grid=True)
         yield f"journey/grid/{i}", data, 9500 + i, journey_decisions(rng, data, grid_calls(rng, data))
+    for i in range(N_CALLBACK):
+        rng = np.random.default_rng([20261516, i])
+        yield f"callback/random/{i}", callback_day(rng, random_day(rng, grid=False), grid=False), 7000 + i, None
+        rng = np.random.default_rng([20261517, i])
+        data = callback_day(rng, random_day(rng, grid=True), grid=True)
+        yield f"callback/grid/{i}", data, 8000 + i, callback_decisions(rng, data, grid_calls(rng, data))
 
 
 def _blended_grid_calls(seed: int) -> dict:
@@ -410,7 +444,7 @@ def _blended_grid_calls(seed: int) -> dict:
 
 def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, object]:
     """The engine's (records, agent log, attempts or None, IVR records or None, redial records or
-    None, legs or None) for one case, or None
+    None, legs or None, callback records or None) for one case, or None
     if the scenario is invalid."""
     from sim.core.engines import realised_spells
     from sim.errors import ConfigError
@@ -428,7 +462,8 @@ def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, obje
         out = engine.run(scenario, inputs, contacts=contact_draws(scenario, seed), spells=spells)
     else:
         out = engine.run(scenario, inputs, spells=spells)
-    return out.records, out.agents, out.attempts, out.ivr, out.redials, out.legs if scenario.transfer_max_legs else None
+    return (out.records, out.agents, out.attempts, out.ivr, out.redials,
+            out.legs if scenario.transfer_max_legs else None, out.callbacks)
 
 
 def compute(engine, kind: str = None) -> Dict[str, Dict]:
@@ -442,7 +477,7 @@ def compute(engine, kind: str = None) -> Dict[str, Dict]:
         if out is None:
             corpus[name] = {"invalid": True}
             continue
-        records, agents, attempts, ivr, redials, legs = out
+        records, agents, attempts, ivr, redials, legs, callbacks = out
         corpus[name] = {"calls": len(records.arrival), "records": digest(records), "agents": digest(agents)}
         if attempts is not None:
             corpus[name].update(attempts=digest(attempts), n_attempts=len(attempts))
@@ -452,6 +487,8 @@ def compute(engine, kind: str = None) -> Dict[str, Dict]:
             corpus[name].update(redials=digest(redials), n_redials=int((redials.attempt > 1).sum()))
         if legs is not None:
             corpus[name].update(legs=digest(legs), n_legs=len(legs.call))
+        if callbacks is not None:
+            corpus[name].update(callbacks=digest(callbacks))
     return corpus
 
 
@@ -465,7 +502,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
     parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials",
-                                           "transfers", "journey"],
+                                           "transfers", "callback", "journey"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}

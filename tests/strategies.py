@@ -305,3 +305,31 @@ def _with_transfers(draw, data):
 def journey_scenarios(draw, ivr=False):
     """A random day with redials (as ``redial_scenarios``) and transfers (as ``transfer_scenarios``)."""
     return _with_transfers(draw, draw(redial_scenarios(ivr=ivr)))
+
+
+# -- callbacks / virtual hold (issue 14) ----------------------------------------------------------
+
+@st.composite
+def callback_offer(draw, grid=False):
+    """A call type's callback offer: random threshold, acceptance, ring (on the 10 s grid if
+    ``grid``), reach, retries and retry delay."""
+    ring = GRID_DISTRIBUTIONS if grid else st.one_of(DISTRIBUTIONS, st.just({"kind": "deterministic", "mean": 0.0}))
+    retries = draw(st.integers(0, 3))
+    offer = {"offer_above": draw(st.sampled_from([0.0, 10.0, 60.0, 300.0])),
+             "accept": draw(st.sampled_from([0.0, 0.4, 1.0])), "ring": draw(ring),
+             "reach": draw(st.sampled_from([0.0, 0.5, 1.0])), "retries": retries}
+    if retries:
+        offer["retry_delay"] = draw(GRID_DISTRIBUTIONS if grid else DISTRIBUTIONS)
+    return offer
+
+
+@st.composite
+def callback_scenarios(draw, grid=False, with_ivr=True):
+    """A random day (as ``scenarios``, or ``ivr_scenarios`` with ``with_ivr``) whose call types
+    offer, some of them, callbacks (:func:`callback_offer`); the first one always does."""
+    data = draw(ivr_scenarios() | scenarios()) if with_ivr else draw(scenarios())
+    names = list(data["call_types"])
+    for name in names:
+        if name == names[0] or draw(st.booleans()):
+            data["call_types"][name]["callback"] = draw(callback_offer(grid))
+    return data

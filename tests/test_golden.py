@@ -19,7 +19,7 @@ def stored():
 
 def test_the_corpus_covers_every_kind_of_case(stored):
     kinds = {name.split("/")[0] for name in stored}
-    assert kinds == {"shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials", "transfers",
+    assert kinds == {"shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials", "transfers", "callback",
                      "journey"}
     variants = {name.split("/")[2] for name in stored if name.count("/") == 2 and name.split("/")[0] in ("random", "grid")}
     assert variants == set(golden_corpus.POLICIES) - {""}
@@ -39,6 +39,8 @@ def test_the_corpus_covers_every_kind_of_case(stored):
     journeys = [v for name, v in stored.items() if name.startswith("journey/") and not v.get("invalid")]
     assert len(journeys) >= 50 and all("legs" in v and "redials" in v for v in journeys)
     assert sum(v["n_redials"] > 0 for v in journeys) >= 30 and sum(v["n_legs"] > v["calls"] for v in journeys) >= 20
+    callback = [v for name, v in stored.items() if name.startswith("callback/") and not v.get("invalid")]
+    assert len(callback) >= 25 and all("callbacks" in v for v in callback)
 
 
 @pytest.mark.parametrize("engine_name", sorted(ENGINES))

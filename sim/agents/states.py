@@ -17,6 +17,12 @@ Outbound work (campaigns, sim.core.simpy_outbound):
     OUTBOUND_TALKING --(talk ends, wrap-up follows)--> OUTBOUND_WRAP_UP
     OUTBOUND_TALKING, OUTBOUND_WRAP_UP --(done)--> IDLE, TALKING, OUTBOUND_TALKING or OFF_DUTY
 
+Callbacks (sim.model.callbacks): an agent that takes an accepted callback dials it.
+
+    any state an agent takes a call from (OFF_DUTY, IDLE, TALKING, WRAP_UP, DIALING, outbound
+             work done) --(it takes a callback)--> DIALING
+    DIALING  --(the customer answers)--> TALKING
+
 A free agent is only ever taken for a preview dial from IDLE (by the dial pass once the events of
 the instant that freed it are all handled), never straight from other work.
 
@@ -55,6 +61,9 @@ TRANSITIONS = frozenset({
     (IDLE, OUTBOUND_TALKING), (OFF_DUTY, OUTBOUND_TALKING), (TALKING, OUTBOUND_TALKING), (WRAP_UP, OUTBOUND_TALKING),
     (OUTBOUND_TALKING, OUTBOUND_WRAP_UP),
     *((done, new) for done in (DIALING, OUTBOUND_TALKING, OUTBOUND_WRAP_UP) for new in FREE_NEXT),
+    # callbacks
+    *((state, DIALING) for state in (OFF_DUTY, IDLE, TALKING, WRAP_UP, DIALING, OUTBOUND_TALKING, OUTBOUND_WRAP_UP)),
+    (DIALING, TALKING),
 })
 
 

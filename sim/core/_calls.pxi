@@ -16,6 +16,7 @@ cdef struct Call:  # a call in the system
     int choice  # (in an IVR menu) its pre-drawn way out: a call type, or IVR_SELF_SERVED / IVR_HUNG_UP
     char state
     char early  # it arrived before the warm-up ended (not measured)
+    char callback  # an accepted callback (sim.model.callbacks): no patience; the agent taking it dials
 
 
 cdef struct Slots:  # the waiting calls

@@ -24,6 +24,7 @@ One extension module, in files included textually (Cython ``include``) from besi
   _attempts.pxi  the per-attempt records of outbound campaigns (columns indexed by attempt id);
   _outbound.pxi  class Outbound: the campaigns' state, the dialler, the outbound events;
   _transfers.pxi the calls' transfer plans and the transferred legs' records;
+  _callbacks.pxi the callbacks' draws per call slot and their records;
   _loop.pyx      class FastCore: setup, the event handlers and their dispatch (answering calls,
                  agents' spells, abandons, overflows), the run, and the results.
 
@@ -58,6 +59,7 @@ include "_redials.pxi"
 include "_attempts.pxi"
 include "_outbound.pxi"
 include "_transfers.pxi"
+include "_callbacks.pxi"
 
 
 @cython.final  # its methods are called directly (no virtual table), so the C compiler may inline them
@@ -129,6 +131,24 @@ cdef class FastCore:
     # transfers (only if ``any_transfer``; sim.model.transfers): the plans, the transferred legs
     cdef bint any_transfer
     cdef TransferLegs tr
+    # callbacks (only if ``any_callback``; sim.model.callbacks): per type the offer rule's values and
+    # dial attempts, agents on duty per group (always kept), the loaded block's draws, per slot the
+    # draws of the call in it, the records; ``count_waiting``: keep ``waiting`` (outbound or callbacks)
+    cdef bint any_callback, count_waiting
+    cdef char *cb_offers
+    cdef double *cb_offer_above
+    cdef double *cb_mean_handle
+    cdef int *cb_first_group
+    cdef int *cb_attempts
+    cdef i64 *on_duty
+    cdef char *in_cb_accept
+    cdef double *in_cb_ring
+    cdef double *in_cb_reach
+    cdef double *in_cb_delay
+    cdef CbSlots cb
+    cdef CbRecs cb_rec
+    cdef i64 *cb_counts  # (tally) per type of the measured calls: offered, accepted, completed, failed
+    cdef double *cb_waits  # (tally) per type: the sum of the completed ones' times to callback
 
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
@@ -140,7 +160,10 @@ cdef class FastCore:
                   const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection,
                   bint talk_end_event, bint heap_arrivals=False, Outbound outbound=None, const signed char[::1] ivr=None,
                   i64 ivr_ports=-1, const double[::1] redial_abandoned=None, const double[::1] redial_blocked=None,
-                  const int[::1] redial_max=None, int redial_width=0, int transfer_slots=0):
+                  const int[::1] redial_max=None, int redial_width=0, int transfer_slots=0,
+                  const signed char[::1] callback_offers=None, const double[::1] callback_offer_above=None,
+                  const double[::1] callback_mean_handle=None, const int[::1] callback_first_group=None,
+                  const int[::1] callback_attempts=None, int callback_width=1):
         cdef int i
         self.n_types = priority.shape[0]
         self.n_groups = served_start.shape[0] - 1
@@ -181,7 +204,12 @@ cdef class FastCore:
         self.n_intervals = n_intervals
         self.any_transfer = transfer_slots > 0
         self.tr.slots = transfer_slots
+        self.on_duty = <i64 *>zeros(self.n_groups, sizeof(i64))
+        if callback_offers is not None:
+            self.callbacks_init(callback_offers, callback_offer_above, callback_mean_handle, callback_first_group,
+                                callback_attempts, callback_width)
         self.outbound = outbound is not None
+        self.count_waiting = self.outbound or self.any_callback
         if self.outbound:
             self.out = outbound
             self.agents.count_idle = 1
@@ -199,6 +227,28 @@ cdef class FastCore:
         free(self.has_ivr); ivr_records_free(&self.ivr_rec); transfer_legs_free(&self.tr)
         free(self.redial_abandoned); free(self.redial_blocked); free(self.redial_max); callers_free(&self.callers)
         free(self.caller_counts)
+        free(self.on_duty); free(self.cb_offers); free(self.cb_offer_above); free(self.cb_mean_handle)
+        free(self.cb_first_group); free(self.cb_attempts); cb_slots_free(&self.cb); cb_records_free(&self.cb_rec)
+        free(self.cb_counts); free(self.cb_waits)
+
+    cdef int callbacks_init(self, const signed char[::1] offers, const double[::1] offer_above,
+                            const double[::1] mean_handle, const int[::1] first_group, const int[::1] attempts,
+                            int width) except -1:
+        cdef int k
+        self.cb_offers = <char *>zeros(self.n_types, sizeof(char))
+        self.cb_offer_above = _doubles(offer_above)
+        self.cb_mean_handle = _doubles(mean_handle)
+        self.cb_first_group = <int *>zeros(self.n_types, sizeof(int))
+        self.cb_attempts = <int *>zeros(self.n_types, sizeof(int))
+        for k in range(self.n_types):
+            self.cb_offers[k] = offers[k] != 0
+            self.any_callback = self.any_callback or offers[k] != 0
+            self.cb_first_group[k] = first_group[k]
+            self.cb_attempts[k] = attempts[k]
+        self.cb.width = width
+        self.cb_counts = <i64 *>zeros(self.n_types * 4, sizeof(i64))
+        self.cb_waits = <double *>zeros(self.n_types, sizeof(double))
+        return 0
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -207,11 +257,13 @@ cdef class FastCore:
              double[::1] redial_u=None, double[::1] redial_delay=None, double[::1] redial_patience=None,
              const int[::1] transfer_to=None, const double[::1] transfer_consult=None,
              const double[::1] transfer_talk=None, const double[::1] transfer_wrapup=None,
-             const double[::1] transfer_patience=None):
+             const double[::1] transfer_patience=None, signed char[::1] callback_accept=None,
+             double[::1] callback_ring=None, double[::1] callback_reach=None, double[::1] callback_delay=None):
         """Make the next block of calls (ids continue from the previous block) the one to read;
         ``ivr_time`` and ``ivr_choice``: the calls' IVR decisions (required with an IVR);
         ``redial_*``: the calls' redial draws, ``redial_width`` per call, row after row (with redials);
-        ``transfer_*``: their leg plans, flattened (sim.model.transfers.LegPlan; with transfers).
+        ``transfer_*``: their leg plans, flattened (sim.model.transfers.LegPlan; with transfers);
+        the ``callback_*`` ones (required with callbacks: per call, and per call and attempt, flat).
 
         The previous block must have been read to the end (``run`` returned True).
         """
@@ -225,7 +277,7 @@ cdef class FastCore:
                 and patience.shape[0] == n):
             raise ValueError("load: the columns of a block must have the same length")
         self.block = (arrival, call_type, talk, wrapup, patience, ivr_time, ivr_choice, redial_u, redial_delay,
-                      redial_patience)
+                      redial_patience, callback_accept, callback_ring, callback_reach, callback_delay)
         self.in_arrival, self.in_type, self.in_talk = &arrival[0], &call_type[0], &talk[0]
         self.in_wrapup, self.in_patience = &wrapup[0], &patience[0]
         if self.any_ivr:
@@ -242,6 +294,13 @@ cdef class FastCore:
                 raise ValueError("load: the scenario has transfers: give every call's leg plan")
             transfer_plans_add(&self.tr, first, n, &transfer_to[0], &transfer_consult[0], &transfer_talk[0],
                                &transfer_wrapup[0], &transfer_patience[0])
+        if self.any_callback:
+            if (callback_accept is None or callback_ring is None or callback_reach is None or callback_delay is None
+                    or callback_accept.shape[0] != n or callback_ring.shape[0] != n * self.cb.width
+                    or callback_reach.shape[0] != n * self.cb.width or callback_delay.shape[0] != n * self.cb.width):
+                raise ValueError("load: the scenario offers callbacks: give the callback decisions for every call")
+            self.in_cb_accept, self.in_cb_ring = <char *>&callback_accept[0], &callback_ring[0]
+            self.in_cb_reach, self.in_cb_delay = &callback_reach[0], &callback_delay[0]
         self.n_calls = first + n
         self.block_row_first = self.n_rows
         self.n_rows += n
@@ -251,6 +310,8 @@ cdef class FastCore:
                 ivr_records_add(&self.ivr_rec, self.block_row_first, n, self.in_type, self.has_ivr)
             if self.any_redial:
                 rows_mark(&self.callers, self.block_row_first, n, 0)
+            if self.any_callback:  # (callbacks are not combined with redials: rows are ids)
+                cb_records_add(&self.cb_rec, first, n)
         if self.heap_arrivals:  # every arrival of the block as an event: (time, ARRIVAL, call id)
             for i in range(n):
                 heap_push(&self.events, arrival[i], ARRIVAL, first + i, EV_ARRIVAL, 0)
@@ -258,14 +319,14 @@ cdef class FastCore:
 
     cdef inline int enqueue(self, int k, int slot, i64 id) except -1:
         queue_push(&self.queues[k], slot, id)
-        if self.outbound:
+        if self.count_waiting:
             self.waiting[k] += 1
         if self.tally:
             self.kpi.queue_step(k, 1, self.now)
         return 0
 
     cdef inline void leave_queue(self, int k) noexcept:
-        if self.outbound:
+        if self.count_waiting:
             self.waiting[k] -= 1
         if self.tally:
             self.kpi.queue_step(k, -1, self.now)
@@ -280,6 +341,8 @@ cdef class FastCore:
         cdef int g = self.agents.group[agent]
         cdef double factor = self.speed[g * self.n_types + c.type]
         cdef double talk = c.talk, wrapup = c.wrapup, end
+        if self.any_callback and c.callback:
+            return self.callback_dial(agent, c)  # (1: the call keeps its slot)
         if factor != 1.0:  # (x / 1 is x: the division is skipped, not changed)
             talk, wrapup = talk / factor, wrapup / factor
         end = self.now + talk
@@ -352,6 +415,7 @@ cdef class FastCore:
     cdef int end_spell(self, int agent) except -1:
         cdef int index = self.agents.spell_first[agent] + self.agents.current_spell[agent]
         log_add(&self.log, agent, self.agents.on_duty_since[agent], self.agents.spell_end[index], self.now)
+        self.on_duty[self.agents.group[agent]] -= 1
         self.agents.on_duty_since[agent] = NAN
         self.agents.went_off[agent] = self.now
         self.next_spell(agent)
@@ -374,8 +438,8 @@ cdef class FastCore:
             return 0
         slot = self.next_call(agent)
         if slot >= 0:
-            self.serve(agent, &self.slots.calls[slot])
-            slot_release(&self.slots, slot)
+            if self.serve(agent, &self.slots.calls[slot]) == 0:
+                slot_release(&self.slots, slot)
         else:
             idle_add(&self.agents, agent)
         return 0
@@ -415,7 +479,7 @@ cdef class FastCore:
         if g >= 0:  # answered at once: the call never needs a slot, a queue entry or a timer
             call.arrival, call.talk, call.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
             call.id, call.type, call.interval, call.early = id, k, interval, arrival < self.warmup
-            call.row, call.caller = row, -1
+            call.row, call.caller, call.callback = row, -1, 0
             agent = self.agents.idle_head[g]
             idle_remove(&self.agents, agent)
             return self.serve(agent, &call)
@@ -423,9 +487,11 @@ cdef class FastCore:
         c = &self.slots.calls[slot]
         c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
         c.id, c.type, c.interval, c.state, c.early = id, k, interval, CALL_WAITING, arrival < self.warmup
-        c.row, c.caller = row, -1
+        c.row, c.caller, c.callback = row, -1, 0
         if self.any_redial:
             c.caller = self.caller_of(i, id, interval)
+        if self.any_callback and self.callback_offer(slot, i):
+            patience = INFINITY  # an accepted callback never abandons
         self.enqueue(k, slot, id)
         if patience < INFINITY:
             heap_push(&self.events, arrival + patience, ABANDON, id, EV_ABANDON, slot)
@@ -449,9 +515,9 @@ cdef class FastCore:
                 self.caller_count(call.interval, k, CC_CALLERS)
         if self.any_redial:
             call.caller = self.caller_of(i, id, call.interval)
-        return self.ivr_admit(&call, self.in_ivr_time[i])
+        return self.ivr_admit(&call, self.in_ivr_time[i], i)
 
-    cdef int ivr_admit(self, Call *call, double ivr_time) except -1:
+    cdef int ivr_admit(self, Call *call, double ivr_time, i64 block_index) except -1:
         """The call (filled in but for its state), of a type with an IVR, arrives now: blocked if
         every trunk or every port is taken, else it enters the menu (in a slot, until its IVR_END
         event)."""
@@ -473,6 +539,9 @@ cdef class FastCore:
         slot = slot_new(&self.slots)
         self.slots.calls[slot] = call[0]
         self.slots.calls[slot].state = CALL_IN_IVR
+        self.slots.calls[slot].callback = 0
+        if self.any_callback and block_index >= 0:
+            self.callback_draws(slot, block_index)  # (its block may be replaced before it joins a queue)
         heap_push(&self.events, self.now + ivr_time, IVR_END, call.id, EV_IVR_END, slot)
         return 0
 
@@ -521,6 +590,8 @@ cdef class FastCore:
             slot_release(&self.slots, slot)
             return 0
         c.state = CALL_WAITING
+        if self.any_callback:
+            self.callback_offer(slot, -1)
         self.enqueue(k, slot, c.id)
         if c.patience < INFINITY:
             heap_push(&self.events, self.now + c.patience, ABANDON, c.id, EV_ABANDON, slot)
@@ -598,6 +669,7 @@ cdef class FastCore:
         call.patience = self.callers.draws[<i64>entry * 3 * w + 2 * w + p.attempt - 2]
         call.id, call.row, call.type, call.caller = REDIAL_ID_BASE + number, p.next_row, p.type, entry
         call.interval, call.early, call.choice = 0, self.now < self.warmup, p.ivr_choice
+        call.callback = 0  # (callbacks are not combined with redials)
         if self.tally:
             call.interval = self.kpi.interval_of(self.now)
             if not call.early:
@@ -605,7 +677,7 @@ cdef class FastCore:
             if not p.early:
                 self.caller_count(p.interval, p.type, CC_CALLER_REDIALS)
         if self.has_ivr[p.type]:
-            return self.ivr_admit(&call, p.ivr_time)
+            return self.ivr_admit(&call, p.ivr_time, -1)
         if self.tally and not call.early:
             self.kpi.count(call.interval, call.type, C_ARRIVED)
         if self.trunks >= 0 and self.in_system >= self.trunks:
@@ -682,7 +754,7 @@ cdef class FastCore:
         c = &self.slots.calls[slot]
         c.arrival, c.talk, c.wrapup, c.patience = self.now, self.tr.talk[index], self.tr.wrapup[index], self.tr.patience[index]
         c.id, c.type, c.state, c.early = LEG_ID_TOP - row, self.tr.to[index], CALL_WAITING, self.now < self.warmup
-        c.row, c.caller = -1, -1  # (no record row: the legs' own records; no redials after a transfer)
+        c.row, c.caller, c.callback = -1, -1, 0  # (no record row: the legs' own records; no redial after it)
         c.interval, c.choice = 0, 0
         if self.tally:
             c.interval = self.kpi.interval_of(self.now)
@@ -690,6 +762,127 @@ cdef class FastCore:
                 self.kpi.count(c.interval, c.type, C_ARRIVED)
         self.join_queue(slot)
         return True
+
+    # -- callbacks (sim.model.callbacks; not inlined: the usual path stays compact) ------------
+
+    cdef int callback_draws(self, int slot, i64 i) except -1:
+        """Copy call i of the loaded block's callback draws into its slot's row."""
+        cdef int w = self.cb.width, a
+        cb_slots_reserve(&self.cb, slot)
+        self.cb.accept[slot] = self.in_cb_accept[i]
+        self.cb.attempts[slot] = 0
+        for a in range(w):
+            self.cb.ring[slot * w + a] = self.in_cb_ring[i * w + a]
+            self.cb.reach[slot * w + a] = self.in_cb_reach[i * w + a]
+            self.cb.delay[slot * w + a] = self.in_cb_delay[i * w + a]
+        return 0
+
+    cdef bint callback_offer(self, int slot, i64 i) except -1:
+        """The call in the slot joins its queue now (before it is counted there): offered a
+        callback if its predicted wait exceeds its type's threshold, accepted by its draw
+        (``i``: its row in the loaded block, whose draws the slot takes; -1: already copied).
+        Returns whether it accepted (then it has no patience)."""
+        cdef Call *c = &self.slots.calls[slot]
+        cdef int k = c.type
+        cdef i64 on_duty
+        cdef double wait
+        if i >= 0:
+            self.callback_draws(slot, i)
+        if not self.cb_offers[k] or c.callback:
+            return False
+        on_duty = self.on_duty[self.cb_first_group[k]]
+        wait = (self.waiting[k] + 1) * self.cb_mean_handle[k] / on_duty if on_duty > 0 else INFINITY
+        if not wait > self.cb_offer_above[k]:
+            return False
+        if self.keep_records:
+            self.cb_rec.offered[c.id] = 1
+        if self.tally and not c.early:
+            self.cb_counts[k * 4] += 1
+        if not self.cb.accept[slot]:
+            return False
+        if self.keep_records:
+            self.cb_rec.accepted[c.id] = 1
+        if self.tally and not c.early:
+            self.cb_counts[k * 4 + 1] += 1
+        c.callback = 1
+        c.patience = INFINITY
+        return True
+
+    cdef int callback_dial(self, int agent, Call *c) except -1:
+        """The agent took the accepted callback c (in its slot): it dials; the ring ends at a
+        CALLBACK_RING event. Returns 1 (the call keeps its slot)."""
+        cdef int slot = <int>(c - self.slots.calls)
+        cdef int attempt = self.cb.attempts[slot]
+        self.cb.attempts[slot] = attempt + 1
+        self.cb.agent[slot] = agent
+        c.state = CALL_CALLBACK
+        if self.tally:  # it still counts in its queue's length until connected or failed (as in the records)
+            self.kpi.queue_step(c.type, 1, self.now)
+        if self.keep_records:
+            self.cb_rec.attempts[c.id] = attempt + 1
+            if attempt == 0:
+                self.cb_rec.first_dial[c.id] = self.now
+            self.cb_rec.last_dial[c.id] = self.now
+        heap_push(&self.events, self.now + self.cb.ring[slot * self.cb.width + attempt], CALLBACK_RING, c.id,
+                  EV_CALLBACK_RING, slot)
+        return 1
+
+    cdef int callback_ring(self, int slot) except -1:
+        """The dial of the callback in the slot ends now: reached, the agent talks (the call is
+        answered now); not reached, the agent is free and the callback retries after its delay,
+        or fails after its last attempt."""
+        cdef Call *c = &self.slots.calls[slot]
+        cdef int attempt = self.cb.attempts[slot] - 1, agent = self.cb.agent[slot]
+        cdef i64 at = <i64>slot * self.cb.width + attempt
+        if self.tally and (self.cb.reach[at] != 0 or attempt + 1 >= self.cb_attempts[c.type]):
+            self.kpi.queue_step(c.type, -1, self.now)  # connected or failed: it leaves its queue's length
+        if self.cb.reach[at] != 0:
+            if self.keep_records:
+                self.cb_rec.connect[c.id] = self.now
+                self.cb_rec.outcome[c.id] = CALLBACK_COMPLETED
+            if self.tally and not c.early:
+                self.cb_counts[c.type * 4 + 2] += 1
+                self.cb_waits[c.type] += self.now - c.arrival
+            c.callback = 0
+            self.serve(agent, c)
+            slot_release(&self.slots, slot)
+            return 0
+        if attempt + 1 < self.cb_attempts[c.type]:
+            heap_push(&self.events, self.now + self.cb.delay[at + 1], CALLBACK_RETRY, c.id, EV_CALLBACK_RETRY, slot)
+        else:  # failed: the call ends (recorded as an abandon)
+            self.in_system -= 1
+            if self.outbound:
+                self.left[c.type] += 1
+            if self.keep_records:
+                self.cb_rec.outcome[c.id] = CALLBACK_FAILED
+                self.rec.outcome[c.id] = ABANDONED
+                self.rec.end[c.id] = self.now
+            if self.tally:
+                self.kpi.abandoned(c, self.now)
+                self.kpi.call_end(self.now)
+                if not c.early:
+                    self.cb_counts[c.type * 4 + 3] += 1
+            slot_release(&self.slots, slot)
+        return self.outbound_free(agent)  # (free again: no inbound busy time was counted for the dial)
+
+    cdef int callback_retry(self, int slot) except -1:
+        """The retry of the callback in the slot is due: an idle agent of a group eligible for it
+        takes it, or it rejoins its queue at the head (its overflow timers still run from its
+        queue entry)."""
+        cdef Call *c = &self.slots.calls[slot]
+        cdef int k = c.type, agent
+        cdef int g = select_group_at(&self.routing, self.agents.idle_head, k, c.arrival, self.now)
+        c.state = CALL_WAITING
+        if g >= 0:
+            agent = self.agents.idle_head[g]
+            idle_remove(&self.agents, agent)
+            if self.tally:
+                self.kpi.queue_step(k, -1, self.now)  # (the dial counts it again)
+            self.serve(agent, c)  # (it dials: the call keeps its slot)
+            return 0
+        queue_push_front(&self.queues[k], slot, c.id)
+        self.waiting[k] += 1  # (its queue length in the tallies never stopped counting it)
+        return 0
 
     cdef int abandon(self, int slot) except -1:
         cdef Call *c = &self.slots.calls[slot]
@@ -719,14 +912,15 @@ cdef class FastCore:
             return 0
         self.leave_queue(c.type)  # its queue entry goes stale
         idle_remove(&self.agents, agent)
-        self.serve(agent, c)
-        slot_release(&self.slots, slot)
+        if self.serve(agent, c) == 0:
+            slot_release(&self.slots, slot)
         return 0
 
     cdef int shift_start(self, int agent) except -1:
         cdef int index = self.agents.spell_first[agent] + self.agents.current_spell[agent]
         self.agents.leaving[agent] = 0
         self.agents.on_duty_since[agent] = self.now
+        self.on_duty[self.agents.group[agent]] += 1
         if self.agents.spell_end[index] < INFINITY:
             heap_push(&self.events, self.agents.spell_end[index], STAFFING, agent, EV_SHIFT_END, agent)
         return self.work_or_idle(agent)
@@ -801,6 +995,10 @@ cdef class FastCore:
             return self.redial_arrives(entity, target)
         if kind == EV_CONSULT_END:
             return self.caller_leaves(target)
+        if kind == EV_CALLBACK_RING:
+            return self.callback_ring(target)
+        if kind == EV_CALLBACK_RETRY:
+            return self.callback_retry(target)
         return self.outbound_event(kind, entity, target)
 
     cdef int outbound_event(self, int kind, i64 entity, int target) except -1:
@@ -967,11 +1165,20 @@ cdef class FastCore:
         if self.any_redial:
             arrays["caller_counts"] = _array(self.caller_counts, <i64>self.n_intervals * self.n_types * N_CALLER_COUNTS,
                                              np.int64).reshape((self.n_intervals, self.n_types, N_CALLER_COUNTS))
+        if self.any_callback:  # (sim.kpi.callbacks reads them)
+            arrays["callback_counts"] = _array(self.cb_counts, self.n_types * 4, np.int64).reshape(self.n_types, 4)
+            arrays["callback_waits"] = _array(self.cb_waits, self.n_types, np.float64)
         return arrays
 
     def transfer_legs(self):
         """The transferred legs' columns (sim.core.records.TRANSFER_LEG_COLUMNS), or None."""
         return transfer_legs_arrays(&self.tr, self.n_calls) if self.any_transfer else None
+
+    def callback_records(self):
+        """The callback columns (sim.core.records.CallbackRecords order), or None without callbacks."""
+        if not (self.keep_records and self.any_callback):
+            return None
+        return cb_records_arrays(&self.cb_rec, self.n_calls)
 
     def attempts(self):
         """The outbound attempts' columns (sim.core.records.AttemptRecords order), or None."""

@@ -44,10 +44,16 @@ cdef inline int select_group(const Routing *r, const int *idle_head, int k, doub
     """The group whose longest-idle agent answers an arriving call of type k: among the
     route's groups eligible now with an idle agent (``idle_head``, per group), the scenario's
     agent-selection policy's choice (sim/policies/_agent_selection.pxd); -1 if none."""
+    return select_group_at(r, idle_head, k, arrival, arrival)
+
+
+cdef inline int select_group_at(const Routing *r, const int *idle_head, int k, double arrival, double now) noexcept:
+    """``select_group`` at ``now`` for a call of type k that joined its queue at ``arrival`` (a
+    callback rejoining its queue)."""
     cdef int j, g, step, best = -1, best_step = -1
     for j in range(r.route_start[k], r.route_start[k + 1]):
         g = r.route_group[j]
-        if idle_head[g] < 0 or not eligible(arrival, r.route_delay[j], arrival):
+        if idle_head[g] < 0 or not eligible(arrival, r.route_delay[j], now):
             continue
         if r.agent_selection == AGENT_SELECTION_ROUTE_ORDER:
             return g  # no later step comes before it in route order

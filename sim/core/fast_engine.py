@@ -19,8 +19,9 @@ from sim._twins import load_compiled
 from sim.core import protocol
 from sim.agents.shrinkage import SpellTables
 from sim.core.model_tables import model_tables
-from sim.core.records import (AgentLog, AttemptRecords, CallRecords, EngineOutput, IvrRecords, RedialRecords,
-                               all_legs, bucket_edges)
+from sim.core.records import (AgentLog, AttemptRecords, CallbackRecords, CallRecords, EngineOutput, IvrRecords,
+                               RedialRecords, all_legs, bucket_edges)
+from sim.model.callbacks import callback_tables, has_callbacks
 from sim.model.cache import per_scenario
 from sim.model.contact_draws import BLOCK_RECORDS, ContactDraws
 from sim.model import redials as redial_rule
@@ -60,7 +61,14 @@ def _core_arguments(scenario: Scenario) -> dict:
         ivr=tables.ivr, ivr_ports=tables.ivr_ports,
         **redial_rule.tables(scenario), redial_width=redial_rule.width(scenario),
         transfer_slots=0 if scenario.transfer_max_legs is None else scenario.transfer_max_legs - 1,
+        **(_callback_arguments(scenario) if has_callbacks(scenario) else {}),
     )
+
+
+def _callback_arguments(scenario: Scenario) -> dict:
+    t = callback_tables(scenario)
+    return dict(callback_offers=t.offers, callback_offer_above=t.offer_above, callback_mean_handle=t.mean_handle,
+                callback_first_group=t.first_group, callback_attempts=t.attempts, callback_width=t.width)
 
 
 def spell_arguments(spells: SpellTables) -> dict:
@@ -87,7 +95,7 @@ class FastEngine:
             arguments = {**arguments, **spell_arguments(spells)}
         core = _loop.FastCore(**arguments, keep_records=records, tally=not records,
                               outbound=_outbound(scenario, contacts))
-        ivr = bool(model_tables(scenario).ivr.any())
+        ivr, callbacks = bool(model_tables(scenario).ivr.any()), has_callbacks(scenario)
         redials = redial_rule.has_redials(scenario)
         transfers = scenario.transfer_max_legs is not None
         for block in inputs:
@@ -95,7 +103,8 @@ class FastEngine:
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
                       np.ascontiguousarray(block.patience, np.float64), *(_ivr_columns(block) if ivr else (None, None)),
                       *(_redial_columns(block) if redials else (None, None, None)),
-                      *(_transfer_columns(scenario, block) if transfers else ()))
+                      *(_transfer_columns(scenario, block) if transfers else ()),
+                      **(_callback_columns(block) if callbacks else {}))
             core.run(False)
         core.run(True)
         log = core.agent_log()
@@ -117,8 +126,10 @@ class FastEngine:
                 rows = core.transfer_legs()
                 legs = all_legs(calls, ivr_records, rows, rows.pop("consult"), scenario.transfer_max_legs - 1,
                                 redial_records)
+            callback_records = core.callback_records()
             return EngineOutput("fast", calls, agents, attempts=attempts, present=present, ivr=ivr_records,
-                                redials=redial_records, legs=legs)
+                                redials=redial_records, legs=legs,
+                                callbacks=None if callback_records is None else CallbackRecords(**callback_records))
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)
         return EngineOutput("fast", None, agents, tallies, attempts=attempts, present=present)
@@ -138,11 +149,22 @@ def _redial_columns(block: CallBlock) -> tuple:
         raise ValueError("the scenario has redials: the call blocks need the decisions "
                          + ", ".join(redial_rule.DECISION_NAMES))
     return tuple(np.ascontiguousarray(block.decisions[name], np.float64).ravel() for name in redial_rule.DECISION_NAMES)
+
+
 def _transfer_columns(scenario: Scenario, block: CallBlock) -> tuple:
     """A block's leg plans (sim.model.transfers.plan), flattened, as the compiled core's load takes them."""
     plan = transfers.plan(scenario, block)
     return (np.ascontiguousarray(plan.to.ravel(), np.int32), *(np.ascontiguousarray(getattr(plan, name).ravel(), np.float64)
                                                                for name in ("consult", "talk", "wrapup", "patience")))
+
+
+def _callback_columns(block: CallBlock) -> dict:
+    """The callback decisions of a block of calls, as the compiled core's load takes them (flat)."""
+    names = ("callback_accept", "callback_ring", "callback_reach", "callback_delay")
+    if any(name not in block.decisions for name in names):
+        raise ValueError("the scenario offers callbacks: the call blocks need the decisions " + ", ".join(names))
+    return {name: np.ascontiguousarray(block.decisions[name], np.int8 if name == "callback_accept" else np.float64)
+            .reshape(-1) for name in names}
 
 
 def _outbound(scenario: Scenario, contacts: Optional[Sequence[ContactDraws]]):

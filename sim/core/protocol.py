@@ -19,8 +19,9 @@ from __future__ import annotations
 # leave, then waiting calls overflow, then outbound dial attempts resolve, then connected
 # outbound calls that found no agent are dropped (nuisance), then records come due for a retry,
 # then the dialling interval changes, then callers leave the IVR menu (entity: the call id), then
-# redials arrive (entity: the redial's number, in the order redials were created), then
-# new calls arrive. The entity is the agent index
+# callbacks' dial attempts end (CALLBACK_RING, entity: the call id), then callbacks not reached
+# rejoin their queue (CALLBACK_RETRY, entity: the call id), then redials arrive (entity: the
+# redial's number, in the order redials were created), then new calls arrive. The entity is the agent index
 # (STAFFING, COMPLETION), the call id (ABANDON, ARRIVAL), the attempt id (DIAL_RESULT, NUISANCE,
 # RETRY) or the interval index (DIAL_WINDOW); an overflow timer's entity is
 # call id << ROUTE_BITS | route step. Only the relative order of the classes matters (ARRIVAL
@@ -30,7 +31,7 @@ from __future__ import annotations
 # for entity the run's count of sequenced events so far: an insertion sequence in the key, so
 # that such events fire in the order they were scheduled, in every engine.
 EVENT_CLASSES = {"STAFFING": 1, "COMPLETION": 2, "ABANDON": 3, "OVERFLOW": 4, "DIAL_RESULT": 5, "NUISANCE": 6,
-                 "RETRY": 7, "DIAL_WINDOW": 8, "IVR_END": 9, "REDIAL": 16,
+                 "RETRY": 7, "DIAL_WINDOW": 8, "IVR_END": 9, "CALLBACK_RING": 10, "CALLBACK_RETRY": 11, "REDIAL": 16,
                  "ARRIVAL": 20}
 ENTITY_BITS = 48  # entities (agent indices, call ids << ROUTE_BITS | step) stay below 2**48
 ROUTE_BITS = 6
@@ -40,6 +41,7 @@ MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
 EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
                "EV_OVERFLOW": 6, "EV_ARRIVAL": 7, "EV_PREVIEW_END": 8, "EV_OUTBOUND_END": 9, "EV_DIAL_RESULT": 10,
                "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14, "EV_REDIAL": 15,
+               "EV_CALLBACK_RING": 17, "EV_CALLBACK_RETRY": 18,
                "EV_CONSULT_END": 20}  # (EV_CONSULT_END: a COMPLETION, transfers' consult)
 
 # -- calls ----------------------------------------------------------------------------------
@@ -50,7 +52,8 @@ OUTCOMES = {"ANSWERED": 0, "ABANDONED": 1, "BLOCKED": 2, "UNFINISHED": 3, "SELF_
 OUTCOME_NAMES = tuple(name.lower() for name in OUTCOMES)
 # A call in the system: waiting in its queue, taken by an agent, or gone (abandoned; in the
 # compiled loop also: a free slot).
-CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2, "CALL_IN_IVR": 3}
+CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2, "CALL_IN_IVR": 3, "CALL_CALLBACK": 4}
+# (CALL_CALLBACK: an accepted callback out of its queue: being dialled, or waiting for a retry.)
 
 # -- redials (sim.model.redials) --------------------------------------------------------------
 # During a run a redial attempt's call id is REDIAL_ID_BASE + its number (redials numbered in the
@@ -74,6 +77,15 @@ LEG_ID_FLOOR = (1 << 42) - (1 << 40)
 IVR_OUTCOMES = {"IVR_NONE": 0, "IVR_FINISHED": 1, "IVR_HUNG": 2, "IVR_ZEROED": 3}
 IVR_OUTCOME_NAMES = ("none", "self_served", "hung_up", "zeroed_out")
 IVR_CHOICES = {"IVR_SELF_SERVED": -1, "IVR_HUNG_UP": -2}
+
+# -- callbacks (sim.model.callbacks) ---------------------------------------------------------------
+# A waiting call offered a callback that accepts stays in its queue (keep_place) with no patience;
+# the agent who takes it dials (CALLBACK_RING: the ring ends, entity the call id; reached: it talks),
+# and a callback not reached rejoins its queue at the head at CALLBACK_RETRY (entity the call id).
+# Its outcome in the callback records:
+CALLBACK_OUTCOMES = {"CALLBACK_NONE": 0, "CALLBACK_COMPLETED": 1, "CALLBACK_FAILED": 2}
+CALLBACK_OUTCOME_NAMES = ("none", "completed", "failed")
+CALLBACK_MODES = ("keep_place",)  # (scheduled: not yet implemented)
 
 # -- agents -----------------------------------------------------------------------------------
 # Agent states (sim.agents.states names them and their allowed transitions).
@@ -134,6 +146,7 @@ def constants() -> dict:
     values.update(IVR_OUTCOMES)
     values.update(IVR_CHOICES)
     values.update(LEG_ID_TOP=LEG_ID_TOP, LEG_ID_FLOOR=LEG_ID_FLOOR)
+    values.update(CALLBACK_OUTCOMES)
     values.update({f"AGENT_{name}": i for i, name in enumerate(AGENT_STATES)})
     values.update({f"CALL_SELECTION_{name.upper()}": i for i, name in enumerate(CALL_SELECTION)})
     values.update({f"AGENT_SELECTION_{name.upper()}": i for i, name in enumerate(AGENT_SELECTION)})

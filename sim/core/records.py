@@ -1,5 +1,6 @@
 """The record types every engine returns: one row per call, one row per service leg, one row per
-agent spell on duty; with an IVR, one row per call for its IVR stage.
+agent spell on duty; with an IVR, one row per call for its IVR stage; with callbacks, one row per
+call for its callback.
 
 Records hold the exact event times the engine used (no derived quantities), so two engines can
 be compared bit for bit; waits, service levels and the rest are derived in :mod:`sim.kpi.tables`.
@@ -117,6 +118,40 @@ class RedialRecords:
         """The table of n_input input calls followed by the given redials."""
         return cls(first=np.concatenate((np.arange(n_input, dtype=np.int64), np.asarray(redial_first, np.int64))),
                    attempt=np.concatenate((np.ones(n_input, np.int32), np.asarray(redial_attempt, np.int32))))
+
+
+@dataclass
+class CallbackRecords:
+    """The callback of every call (scenarios where a call type offers callbacks; indexed by call id).
+
+    offered, accepted: whether a callback was offered when the call joined its queue, and taken;
+    first_dial, last_dial: when the first and the last dial attempt began (NaN: never dialled);
+    attempts: dial attempts made; connect_time: when the customer answered (NaN: never);
+    outcome: protocol.CALLBACK_OUTCOMES code (none: not accepted, or still pending at the end;
+    completed: connected; failed: its last attempt reached nobody).
+    In the call records a completed callback is ANSWERED with answer_time = connect_time (its wait
+    runs to the connection), a failed one ABANDONED with end_time the failed attempt's end.
+    """
+
+    offered: np.ndarray  # int8
+    accepted: np.ndarray  # int8
+    first_dial: np.ndarray  # float64
+    last_dial: np.ndarray  # float64
+    attempts: np.ndarray  # int32
+    connect_time: np.ndarray  # float64
+    outcome: np.ndarray  # int8
+
+    @classmethod
+    def empty(cls, n: int) -> "CallbackRecords":
+        return cls(offered=np.zeros(n, np.int8), accepted=np.zeros(n, np.int8), first_dial=np.full(n, np.nan),
+                   last_dial=np.full(n, np.nan), attempts=np.zeros(n, np.int32), connect_time=np.full(n, np.nan),
+                   outcome=np.zeros(n, np.int8))
+
+    @classmethod
+    def concatenate(cls, parts: List["CallbackRecords"]) -> "CallbackRecords":
+        if not parts:
+            return cls.empty(0)
+        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)})
 
 
 @dataclass
@@ -292,6 +327,7 @@ class EngineOutput:
     present: Optional[np.ndarray] = None  # bool per agent: who came (absenteeism); None: everyone
     ivr: Optional[IvrRecords] = None  # the IVR stage of every call (scenarios with an IVR, with records)
     redials: Optional[RedialRecords] = None  # each call row's caller (scenarios with redials, with records)
+    callbacks: Optional[CallbackRecords] = None  # every call's callback (scenarios offering them, with records)
 
     def service_legs(self) -> LegRecords:
         """The run's service legs (recorded, or read off the call records)."""

@@ -37,6 +37,9 @@ Outbound campaigns (sim.core.simpy_outbound, where the dialler's rules are spell
     then take it). Outbound talk and wrap-up do not use group speed factors or trunks.
 Agents move between the states of sim.agents.states, and only along its transitions.
 
+Callbacks (sim.core.simpy_callbacks): a call joining its queue may be offered one; accepted, it
+keeps its place with no patience, and the agent that takes it dials it first.
+
 Deterministic order: timed events fire in order of (time, class, entity), the classes and entities
 of sim.core.protocol (which says what happens first at one instant; new calls arrive last). Event times are
 absolute sums of the inputs (arrival + patience, answer + talk, ...), computed the same way in
@@ -58,11 +61,13 @@ from sim.agents.roster import open_spell_end
 from sim.core import protocol
 from sim.core.model_tables import model_tables
 from sim.core.records import ABANDONED, ANSWERED, BLOCKED, AgentLog, CallRecords, EngineOutput
+from sim.core.simpy_callbacks import Callbacks
 from sim.core.simpy_ivr import IvrMenus
 from sim.core.simpy_outbound import Outbound
 from sim.core.simpy_redials import Redials
 from sim.core.simpy_time import SUPPORTED_SIMPY, TimedEnvironment  # noqa: F401 (re-exported)
 from sim.core.simpy_transfers import Transfers
+from sim.model.callbacks import has_callbacks
 from sim.model.redials import has_redials
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
@@ -75,13 +80,15 @@ WAITING, SERVED, GONE = (protocol.CALL_STATES[name] for name in ("CALL_WAITING",
 
 
 class Call:  # (type and arrival: the queue it joins and when; after an IVR menu, not the dialled type and arrival)
-    __slots__ = ("id", "type", "arrival", "talk", "wrapup", "patience", "state", "records", "row", "caller")
+    __slots__ = ("id", "type", "arrival", "talk", "wrapup", "patience", "state", "records", "row", "caller", "draws",
+                 "accepted")
 
-    def __init__(self, call_id, call_type, arrival, talk, wrapup, patience, records, row):
+    def __init__(self, call_id, call_type, arrival, talk, wrapup, patience, records, row, draws=None):
         self.id, self.type, self.arrival = call_id, call_type, arrival
         self.talk, self.wrapup, self.patience = talk, wrapup, patience
         self.state = WAITING
         self.records, self.row, self.caller = records, row, None  # caller: its redial state (simpy_redials)
+        self.draws, self.accepted = draws, False  # (callbacks: its block's records and decisions; accepted one)
 
 
 class Agent:
@@ -153,6 +160,8 @@ class _CallCenter:
         self.ivr = IvrMenus(self, tables.ivr, tables.ivr_ports) if tables.ivr.any() else None
         self.redials = Redials(self, scenario) if has_redials(scenario) else None
         self.transfers = Transfers(self, scenario) if scenario.transfer_max_legs is not None else None
+        self.callbacks = Callbacks(self, scenario) if has_callbacks(scenario) else None
+        self.on_duty = [0] * tables.n_groups  # agents whose spell has begun and who have not gone off
 
     def run(self) -> EngineOutput:
         env = self.env
@@ -168,7 +177,9 @@ class _CallCenter:
         ivr = None if self.ivr is None else self.ivr.records()
         callers = None if redials is None else redials.records(n)
         return EngineOutput("simpy", records, self.agent_log(), attempts=attempts, present=self.present, ivr=ivr,
-                            redials=callers, legs=None if self.transfers is None else self.transfers.legs(records, ivr, callers))
+                            redials=callers,
+                            legs=None if self.transfers is None else self.transfers.legs(records, ivr, callers),
+                            callbacks=None if self.callbacks is None else self.callbacks.records())
 
     # -- processes -------------------------------------------------------------------------
 
@@ -185,10 +196,11 @@ class _CallCenter:
             draws = self.redials.block(block) if self.redials is not None else None
             if self.transfers is not None:
                 self.transfers.block(block)
+            callback_draws = self.callbacks.block(block) if self.callbacks is not None else None
             for row, (t, k, talk, wrapup, patience) in enumerate(columns):
                 call_id = block.first_id + row
                 yield env.at(t, ARRIVAL, call_id)
-                call = Call(call_id, k, t, talk, wrapup, patience, records, row)
+                call = Call(call_id, k, t, talk, wrapup, patience, records, row, callback_draws)
                 if draws is not None:
                     self.redials.attach(call, draws, row, ivr_time[row], ivr_choice[row])
                 if self.ivr is None or not self.ivr.arrive(call, ivr_time[row], ivr_choice[row]):
@@ -209,6 +221,7 @@ class _CallCenter:
             if begin >= scheduled_end:
                 continue
             yield env.at(begin, STAFFING, agent.index)
+            self.on_duty[agent.group] += 1
             agent.leaving = False
             agent.on_duty_since = begin
             if scheduled_end < math.inf:
@@ -231,12 +244,20 @@ class _CallCenter:
                     break
                 work = self.next_work(agent)
             agent.become(states.OFF_DUTY)
+            self.on_duty[agent.group] -= 1
             agent.log.append((begin, scheduled_end, env.now))
             agent.on_duty_since = None
             went_off = env.now
 
     def serve(self, agent: Agent, call: Call):
-        """The agent talks to an inbound call (a transferred caller may stay for a consult), then wraps up."""
+        """The agent talks to an inbound call, then wraps up (an accepted callback: dials it first)."""
+        if call.accepted:
+            yield from self.callbacks.dial(agent, call)
+        else:
+            yield from self.talk(agent, call)
+
+    def talk(self, agent: Agent, call: Call):
+        """The agent talks to the caller (a transferred caller may stay for a consult), then wraps up."""
         env = self.env
         agent.become(states.TALKING)
         speed = agent.speed[call.type]
@@ -273,6 +294,8 @@ class _CallCenter:
         if group is not None:
             self.answer(call, self.take_idle(group))
             return
+        if self.callbacks is not None:
+            self.callbacks.offer(call)  # (an accepted callback keeps its place in line, with no patience)
         self.queues[call.type].append(call)
         self.waiting[call.type] += 1
         env = self.env
@@ -325,14 +348,19 @@ class _CallCenter:
         return agent
 
     def answer(self, call: Call, agent: Agent, wake: bool = True) -> None:
+        """The agent takes the call now (an accepted callback: answered when the dial reaches it)."""
         call.state = SERVED
+        if not call.accepted:
+            self.answered(call, agent)
+        if wake:
+            agent.wake.succeed(call)
+
+    def answered(self, call: Call, agent: Agent) -> None:
         now = self.env.now
         self.left[call.type] += 1
         self.within[call.type] += now - call.arrival <= self.sl_threshold
         rec, row = call.records, call.row
         rec.outcome[row], rec.answer_time[row], rec.group[row], rec.agent[row] = ANSWERED, now, agent.group, agent.index
-        if wake:
-            agent.wake.succeed(call)
 
     def next_work(self, agent: Agent):
         """What a free agent takes now: the oldest live outbound answer waiting for its campaign,

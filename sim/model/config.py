@@ -18,6 +18,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
 from sim.model.distribution_config import DistributionConfig  # noqa: F401 (re-exported)
+from sim.model.callback_config import CallbackConfig
 from sim.model.ivr_config import IvrConfig
 from sim.model.redial_config import RedialConfig
 from sim.model.transfer_config import TransferConfig
@@ -62,6 +63,7 @@ class CallTypeConfig:
     ivr: Optional[IvrConfig] = None  # a self-service menu before the queue (sim.model.ivr_config)
     redial: Optional[RedialConfig] = None  # callers who do not get through call again (sim.model.redial_config)
     transfer: Optional[TransferConfig] = None  # transfers / escalation after talk (sim.model.transfer_config)
+    callback: Optional[CallbackConfig] = None  # callbacks / virtual hold (sim.model.callback_config)
 
 
 @dataclass

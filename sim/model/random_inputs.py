@@ -34,7 +34,7 @@ import numpy as np
 
 from numpy.random.bit_generator import ISeedSequence
 
-from sim.model import _inputs_py, input_kernels, ivr, redials, transfers
+from sim.model import _inputs_py, callbacks, input_kernels, ivr, redials, transfers
 from sim.model.cache import per_scenario
 from sim.model.scenario import Scenario
 
@@ -69,11 +69,23 @@ IVR_DECISIONS = (Decision("ivr_time", ivr.DURATION_PURPOSE, ivr.draw_ivr_time),
 def decisions(scenario: Scenario) -> Tuple[Decision, ...]:
     """The per-call decisions the scenario's features need (each feature that adds a random
     choice returns its Decisions here when the scenario uses it): the IVR's time and way out, the
-    redials' draws (sim.model.redials), the transfers' uniforms (sim.model.transfers)."""
-    chosen = IVR_DECISIONS if ivr.has_ivr(scenario) else ()
+    redials' draws (sim.model.redials), the transfers' uniforms (sim.model.transfers), the
+    callbacks' acceptance and per-attempt ring, reach and delay (sim.model.callbacks)."""
+    chosen = (IVR_DECISIONS if ivr.has_ivr(scenario) else ()) + callback_decisions(scenario)
     if redials.has_redials(scenario):
         chosen += tuple(Decision(name, purpose, draw) for name, purpose, draw in redials.draw_functions(scenario))
     return chosen + (transfers.decision(scenario),) if transfers.has_transfers(scenario) else chosen
+
+
+def callback_decisions(scenario: Scenario) -> Tuple[Decision, ...]:
+    """The callbacks' decisions (sim.model.callbacks), if a call type offers callbacks."""
+    if not callbacks.has_callbacks(scenario):
+        return ()
+    w = callbacks.width(scenario)
+    return (Decision("callback_accept", callbacks.ACCEPT_PURPOSE, callbacks.draw_accept),
+            Decision("callback_ring", callbacks.RING_PURPOSE, callbacks.per_attempt(w, callbacks._ring)),
+            Decision("callback_reach", callbacks.REACH_PURPOSE, callbacks.per_attempt(w, callbacks._reach)),
+            Decision("callback_delay", callbacks.DELAY_PURPOSE, callbacks.per_attempt(w, callbacks._delay)))
 
 
 def stream(seed: int, purpose: int, type_index: int = 0) -> np.random.Generator:

@@ -27,6 +27,7 @@ from sim.model.costs import Costs, build_costs
 from sim.model.config import ScenarioConfig
 from sim.model.schema import conform_node
 from sim.model import shrinkage
+from sim.model.callbacks import Callback, build_callback
 from sim.model.ivr import Ivr, build_ivr, build_ports
 from sim.model.redials import Redial, build_redial
 from sim.model.transfers import Transfer, build_max_legs, with_transfers
@@ -55,6 +56,7 @@ class CallType:
     ivr: Optional[Ivr] = None  # a self-service menu before the queue (sim.model.ivr)
     redial: Optional[Redial] = None  # its callers who do not get through call again (sim.model.redials)
     transfer: Optional[Transfer] = None  # transfers / escalation after talk (sim.model.transfers)
+    callback: Optional[Callback] = None  # callbacks offered above a predicted wait (sim.model.callbacks)
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,8 @@ def build_scenario(cfg) -> Scenario:
     call_types = tuple(
         dataclasses.replace(_call_type(i, name, node.call_types[name], group_names, horizon),
                             ivr=build_ivr(node.call_types[name].ivr, f"call_types.{name}", i, type_names),
-                            redial=build_redial(node.call_types[name].redial, f"call_types.{name}"))
+                            redial=build_redial(node.call_types[name].redial, f"call_types.{name}"),
+                            callback=build_callback(node.call_types[name].callback, f"call_types.{name}"))
         for i, name in enumerate(type_names)
     )
     call_types = with_transfers(call_types, node.call_types, type_names, groups)

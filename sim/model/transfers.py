@@ -39,6 +39,7 @@ import numpy as np
 
 from sim.errors import ConfigError
 from sim.model import bounds
+from sim.model.journey import check_combinations
 from sim.model.distributions import Distribution, _weibull_shape, parse_distribution
 
 PURPOSE = 25  # the stream purpose of the transfer uniforms (never renumbered)
@@ -65,10 +66,13 @@ class Transfer:
 
 def with_transfers(call_types, configs, type_names, groups) -> tuple:
     """The call types with their transfer rules, built from their configs (``groups``: the built
-    groups, to tell a target no agent ever serves)."""
+    groups, to tell a target no agent ever serves); then the features that do not combine yet
+    are refused (sim.model.journey)."""
     served = [any(groups[g].spells for g, _ in ct.route) for ct in call_types]
-    return tuple(dataclasses.replace(ct, transfer=build_transfer(configs[ct.name].transfer, f"call_types.{ct.name}",
-                                                                 type_names, served)) for ct in call_types)
+    built = tuple(dataclasses.replace(ct, transfer=build_transfer(configs[ct.name].transfer, f"call_types.{ct.name}",
+                                                                  type_names, served)) for ct in call_types)
+    check_combinations(built)
+    return built
 
 
 def build_transfer(c, where: str, type_names, served) -> Optional[Transfer]:

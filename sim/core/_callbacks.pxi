@@ -1,0 +1,92 @@
+# The event loop's callbacks (included by _loop.pyx; the rule: sim.model.callbacks): per call slot
+# the draws of the call in it (copied in when the call takes the slot: an accepted callback may be
+# dialled long after its block was replaced), its dial attempts so far and the agent dialling it;
+# per call the callback records (sim.core.records.CallbackRecords order).
+
+cdef struct CbSlots:  # indexed by call slot; the per-attempt draws at [slot * width + attempt]
+    i64 capacity
+    int width
+    char *accept
+    int *attempts
+    int *agent
+    double *ring
+    double *reach
+    double *delay
+
+
+cdef int cb_slots_reserve(CbSlots *s, i64 slot) except -1:
+    """Room for the slot's row (grown with the call slots)."""
+    cdef i64 c
+    if slot < s.capacity:
+        return 0
+    s.capacity = max(2 * s.capacity, slot + 1, 1024)
+    c = s.capacity
+    s.accept = <char *>grow(s.accept, c, sizeof(char))
+    s.attempts = <int *>grow(s.attempts, c, sizeof(int))
+    s.agent = <int *>grow(s.agent, c, sizeof(int))
+    s.ring = <double *>grow(s.ring, c * s.width, sizeof(double))
+    s.reach = <double *>grow(s.reach, c * s.width, sizeof(double))
+    s.delay = <double *>grow(s.delay, c * s.width, sizeof(double))
+    return 0
+
+
+cdef void cb_slots_free(CbSlots *s) noexcept:
+    free(s.accept); free(s.attempts); free(s.agent); free(s.ring); free(s.reach); free(s.delay)
+
+
+cdef struct CbRecs:  # per call id
+    i64 capacity
+    char *offered
+    char *accepted
+    double *first_dial
+    double *last_dial
+    int *attempts
+    double *connect
+    char *outcome
+
+
+cdef int cb_records_add(CbRecs *r, i64 first, i64 n) except -1:
+    """Rows first .. first + n - 1 for a block of calls, before anything happened to them."""
+    cdef i64 i, c
+    if first + n > r.capacity:
+        r.capacity = max(2 * r.capacity, first + n, 1024)
+        c = r.capacity
+        r.offered = <char *>grow(r.offered, c, sizeof(char))
+        r.accepted = <char *>grow(r.accepted, c, sizeof(char))
+        r.first_dial = <double *>grow(r.first_dial, c, sizeof(double))
+        r.last_dial = <double *>grow(r.last_dial, c, sizeof(double))
+        r.attempts = <int *>grow(r.attempts, c, sizeof(int))
+        r.connect = <double *>grow(r.connect, c, sizeof(double))
+        r.outcome = <char *>grow(r.outcome, c, sizeof(char))
+    for i in range(first, first + n):
+        r.offered[i] = 0
+        r.accepted[i] = 0
+        r.first_dial[i] = NAN
+        r.last_dial[i] = NAN
+        r.attempts[i] = 0
+        r.connect[i] = NAN
+        r.outcome[i] = CALLBACK_NONE
+    return 0
+
+
+cdef dict cb_records_arrays(const CbRecs *r, i64 n):
+    return {"offered": _array(r.offered, n, np.int8), "accepted": _array(r.accepted, n, np.int8),
+            "first_dial": _array(r.first_dial, n, np.float64), "last_dial": _array(r.last_dial, n, np.float64),
+            "attempts": _array(r.attempts, n, np.int32), "connect_time": _array(r.connect, n, np.float64),
+            "outcome": _array(r.outcome, n, np.int8)}
+
+
+cdef void cb_records_free(CbRecs *r) noexcept:
+    free(r.offered); free(r.accepted); free(r.first_dial); free(r.last_dial); free(r.attempts)
+    free(r.connect); free(r.outcome)
+
+
+cdef inline int queue_push_front(Queue *q, int slot, i64 id) except -1:
+    """Put a call at the head of the queue (a callback's retry: it had reached the head)."""
+    if q.size == q.capacity:
+        queue_grow(q)
+    q.head = (q.head - 1) & (q.capacity - 1)
+    q.items[q.head].slot = slot
+    q.items[q.head].id = id
+    q.size += 1
+    return 0

@@ -1,0 +1,98 @@
+"""The SimPy engine's callbacks (sim.model.callbacks has the rule): the offer when a call joins its
+queue, the agent's dial (ringing until the CALLBACK_RING event, entity the call id), the talk of
+a reached callback, and the retry of one not reached: at its CALLBACK_RETRY event (entity the call
+id) it rejoins its queue at the head, or an idle agent of an eligible group takes it at once.
+Event classes order them at one instant: after IVR_END, before ARRIVAL (sim.core.protocol).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import List
+
+from sim.agents import states
+from sim.core import protocol
+from sim.core.records import ABANDONED, CallbackRecords
+from sim.model.callbacks import callback_tables, predicted_wait
+
+RING, RETRY = protocol.EVENT_CLASSES["CALLBACK_RING"], protocol.EVENT_CLASSES["CALLBACK_RETRY"]
+WAITING = protocol.CALL_STATES["CALL_WAITING"]
+CALLBACK = protocol.CALL_STATES["CALL_CALLBACK"]
+COMPLETED, FAILED = protocol.CALLBACK_OUTCOMES["CALLBACK_COMPLETED"], protocol.CALLBACK_OUTCOMES["CALLBACK_FAILED"]
+DECISIONS = ("callback_accept", "callback_ring", "callback_reach", "callback_delay")
+
+
+class Callbacks:
+    """The callbacks' records and rules, for one run of the SimPy engine's _CallCenter."""
+
+    def __init__(self, center, scenario):
+        self.center = center
+        tables = callback_tables(scenario)
+        self.offers, self.offer_above = tables.offers.tolist(), tables.offer_above.tolist()
+        self.mean_handle, self.first_group = tables.mean_handle.tolist(), tables.first_group.tolist()
+        self.attempts = tables.attempts.tolist()
+        self.blocks: List[CallbackRecords] = []
+
+    def block(self, block) -> tuple:
+        """Start the callback records of a block of calls: what its calls carry (``call.draws``)."""
+        missing = [name for name in DECISIONS if name not in block.decisions]
+        if missing:
+            raise ValueError(f"the scenario offers callbacks: the call blocks need the decisions {', '.join(missing)}")
+        self.blocks.append(CallbackRecords.empty(len(block)))
+        return (self.blocks[-1], *(block.decisions[name] for name in DECISIONS))
+
+    def offer(self, call) -> None:
+        """The call joins its queue now (no agent free): offered a callback if its predicted wait
+        exceeds its type's threshold; it accepts or not by its draw."""
+        k, center = call.type, self.center
+        if not self.offers[k] or call.accepted:
+            return
+        wait = predicted_wait(center.waiting[k], self.mean_handle[k], center.on_duty[self.first_group[k]])
+        if wait > self.offer_above[k]:
+            records, accept = call.draws[0], call.draws[1]
+            records.offered[call.row] = 1
+            if accept[call.row]:
+                records.accepted[call.row] = 1
+                call.accepted, call.patience = True, math.inf
+
+    def dial(self, agent, call):
+        """The agent dials the accepted callback it took (a process step of the agent)."""
+        center, env = self.center, self.center.env
+        records, _, ring, reach, delay = call.draws
+        row, now = call.row, env.now
+        agent.become(states.DIALING)
+        attempt = int(records.attempts[row])
+        records.attempts[row] = attempt + 1
+        if attempt == 0:
+            records.first_dial[row] = now
+        records.last_dial[row] = now
+        yield env.at(now + float(ring[row, attempt]), RING, call.id)
+        now = env.now
+        if reach[row, attempt]:
+            records.connect_time[row], records.outcome[row] = now, COMPLETED
+            center.answered(call, agent)
+            yield from center.talk(agent, call)
+        elif attempt + 1 < self.attempts[call.type]:
+            call.state = CALLBACK
+            env.at(now + float(delay[row, attempt + 1]), RETRY, call.id, lambda _, c=call: self.retry(c))
+        else:
+            call.state = CALLBACK
+            center.in_system -= 1
+            center.left[call.type] += 1
+            records.outcome[row] = FAILED
+            call.records.outcome[row], call.records.end_time[row] = ABANDONED, now
+
+    def retry(self, call) -> None:
+        """The callback's retry is due: an idle agent of a group it is eligible for takes it, or it
+        rejoins its queue at the head (no new timers: its overflow timers run from its queue entry)."""
+        center = self.center
+        call.state = WAITING
+        group = center.select_group(call, center.routes[call.type])
+        if group is not None:
+            center.answer(call, center.take_idle(group))
+            return
+        center.queues[call.type].appendleft(call)
+        center.waiting[call.type] += 1
+
+    def records(self) -> CallbackRecords:
+        return CallbackRecords.concatenate(self.blocks)
