@@ -32,6 +32,9 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     transfer uniforms) whose call types transfer to one or two types (loops with a leg limit,
     consults or none);
     their legs are digested too (``legs``; added with issue 14);
+  * ``journey/random/<i>``, ``journey/grid/<i>``: random and grid days with both redials and
+    transfers (grid days: given redial draws and transfer uniforms); their redial records and
+    legs are digested (added with issue 14, when the two were combined);
   * ``callback/random/<i>``, ``callback/grid/<i>``: random and grid days whose call types offer
     callbacks (thresholds, acceptance, reach, retries); grid days with ring times and retry delays
     on the 10 s grid; their callback records are digested too (``callbacks``; added with issue 14);
@@ -66,6 +69,7 @@ N_SHRINKAGE = 25  # random days and grid days each, with shrinkage
 N_IVR = 30  # random days and grid days each, with IVR menus
 N_REDIALS = 30  # random days and grid days each, with redials
 N_TRANSFERS = 30  # random days and grid days each, with transfers
+N_JOURNEYS = 30  # random days and grid days each, with redials and transfers
 N_CALLBACK = 20  # random days and grid days each, with callbacks
 N_JOURNEY_CB = 15  # random days and grid days each, with callbacks and redials, and with callbacks and transfers
 
@@ -344,6 +348,11 @@ def transfer_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dic
     return {**calls, "decisions": {"transfer_draws": rng.choice([0.0, 0.1, 0.3, 0.6, 0.99], shape)}}
 
 
+def journey_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dict:
+    """Redial draws (and IVR decisions) and transfer uniforms for grid calls of a journey day."""
+    calls = redial_decisions(rng, data, calls)
+    transfer = transfer_decisions(rng, data, calls)["decisions"]
+    return {**calls, "decisions": {**calls["decisions"], **transfer}}
 def callback_day(rng: np.random.Generator, data: dict, grid: bool) -> dict:
     """A random or grid day whose call types (always the first) offer callbacks."""
     call_types = {}
@@ -435,6 +444,13 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         rng = np.random.default_rng([20261617, i])
         data = transfer_day(rng, random_day(rng, grid=True), grid=True)
         yield f"transfers/grid/{i}", data, 7500 + i, transfer_decisions(rng, data, grid_calls(rng, data))
+    for i in range(N_JOURNEYS):
+        rng = np.random.default_rng([20261718, i])
+        data = transfer_day(rng, redial_day(rng, random_day(rng, grid=False), grid=False), grid=False)
+        yield f"journey/random/{i}", data, 9000 + i, None
+        rng = np.random.default_rng([20261719, i])
+        data = transfer_day(rng, redial_day(rng, random_day(rng, grid=True), grid=True), grid=True)
+        yield f"journey/grid/{i}", data, 9500 + i, journey_decisions(rng, data, grid_calls(rng, data))
     for i in range(N_CALLBACK):
         rng = np.random.default_rng([20261516, i])
         yield f"callback/random/{i}", callback_day(rng, random_day(rng, grid=False), grid=False), 7000 + i, None
@@ -514,7 +530,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
     parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials",
-                                           "transfers", "callback", "journeycb"],
+                                           "transfers", "callback", "journey", "journeycb"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}

@@ -283,7 +283,11 @@ def transfer_scenarios(draw, ivr=False):
     """A random day (as ``scenarios``, or ``ivr_scenarios`` with ``ivr``) whose call types have,
     some of them (the first always), a transfer rule to one or two types (loops allowed), with a
     consult time or none, and a leg limit of 2 to 4."""
-    data = draw(ivr_scenarios() if ivr else scenarios())
+    return _with_transfers(draw, draw(ivr_scenarios() if ivr else scenarios()))
+
+
+def _with_transfers(draw, data):
+    """The day ``data`` with transfer rules (as transfer_scenarios says)."""
     names = list(data["call_types"])
     for name in names:
         if not draw(st.booleans()) and name != names[0]:
@@ -295,6 +299,12 @@ def transfer_scenarios(draw, ivr=False):
                                                 "consult": draw(st.none() | DISTRIBUTIONS)}
     data["transfer_max_legs"] = draw(st.integers(2, 4))
     return data
+
+
+@st.composite
+def journey_scenarios(draw, ivr=False):
+    """A random day with redials (as ``redial_scenarios``) and transfers (as ``transfer_scenarios``)."""
+    return _with_transfers(draw, draw(redial_scenarios(ivr=ivr)))
 
 
 # -- callbacks / virtual hold (issue 14) ----------------------------------------------------------
@@ -348,3 +358,10 @@ def callback_transfer_scenarios(draw, ivr=False):
     """A random day with transfers (:func:`transfer_scenarios`) whose call types offer, some of
     them (the first always), callbacks."""
     return _with_callbacks(draw, draw(transfer_scenarios(ivr=ivr)))
+
+
+@st.composite
+def whole_journey_scenarios(draw, ivr=False):
+    """A random day with redials, transfers (:func:`journey_scenarios`) and callbacks offered by
+    some of its call types (the first always): the caller's whole journey in one scenario."""
+    return _with_callbacks(draw, draw(journey_scenarios(ivr=ivr)))

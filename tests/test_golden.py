@@ -20,7 +20,7 @@ def stored():
 def test_the_corpus_covers_every_kind_of_case(stored):
     kinds = {name.split("/")[0] for name in stored}
     assert kinds == {"shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials", "transfers", "callback",
-                     "journeycb"}
+                     "journey", "journeycb"}
     variants = {name.split("/")[2] for name in stored if name.count("/") == 2 and name.split("/")[0] in ("random", "grid")}
     assert variants == set(golden_corpus.POLICIES) - {""}
     valid = [v for v in stored.values() if not v.get("invalid")]
@@ -36,6 +36,9 @@ def test_the_corpus_covers_every_kind_of_case(stored):
     assert sum(v["n_redials"] > 0 for v in redials) >= 30 and sum("ivr" in v for v in redials) >= 10
     moved = [v for name, v in stored.items() if name.startswith("transfers/") and not v.get("invalid")]
     assert len(moved) >= 40 and all("legs" in v for v in moved) and sum(v["n_legs"] > v["calls"] for v in moved) >= 30
+    journeys = [v for name, v in stored.items() if name.startswith("journey/") and not v.get("invalid")]
+    assert len(journeys) >= 50 and all("legs" in v and "redials" in v for v in journeys)
+    assert sum(v["n_redials"] > 0 for v in journeys) >= 30 and sum(v["n_legs"] > v["calls"] for v in journeys) >= 20
     callback = [v for name, v in stored.items() if name.startswith("callback/") and not v.get("invalid")]
     assert len(callback) >= 25 and all("callbacks" in v for v in callback)
     combined = {pair: [v for name, v in stored.items() if name.startswith(f"journeycb/{pair}/") and not v.get("invalid")]

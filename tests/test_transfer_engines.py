@@ -191,24 +191,18 @@ def test_a_loop_with_a_limit_and_a_chain_without_one_are_valid():
 REDIAL = {"probability_abandoned": 0.5, "delay": {"kind": "exponential", "mean": 600}, "max_attempts": 3}
 
 
-@pytest.mark.parametrize("first, second, first_rule, second_rule", [
-    ("transfer", "redial", {"probability": 0.2, "to": {"other": 1.0}}, REDIAL),
-])
-def test_journey_features_not_yet_combined_are_refused_naming_both_fields(first, second, first_rule, second_rule):
-    """The engines do not combine these pairs yet (sim.model.journey): a scenario asking for one is
-    an error naming both fields, not a run; either feature alone is fine."""
+def test_transfers_and_redials_combine_in_one_scenario():
+    """Once refused (the engines could not combine them): a scenario with both now builds, the
+    shipped single queue with a transferring type and a redialling one."""
     from sim.simulate import load_scenario_file
 
     data = load_scenario_file("single_queue")
     name = next(iter(data["call_types"]))
     data["call_types"]["other"] = {**data["call_types"][name]}
-    data["call_types"][name][first] = first_rule
-    data["call_types"]["other"][second] = second_rule
-    with pytest.raises(ConfigError) as info:
-        build_scenario(data)
-    assert info.value.field == f"call_types.{name}.{first}" and f"call_types.other.{second}" in str(info.value)
-    del data["call_types"]["other"][second]
-    assert getattr(build_scenario(data).call_types[0], first) is not None  # either alone is fine
+    data["call_types"][name]["transfer"] = {"probability": 0.2, "to": {"other": 1.0}}
+    data["call_types"]["other"]["redial"] = REDIAL
+    scenario = build_scenario(data)
+    assert scenario.transfer_max_legs == 2 and scenario.call_types[1].redial.max_attempts == 3
 
 
 def test_the_command_line_names_the_field(tmp_path):

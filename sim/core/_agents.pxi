@@ -15,7 +15,8 @@ cdef struct Agents:
     char *leaving  # its spell has ended: it goes home once free
     double *on_duty_since  # NaN when off duty
     double *last_done  # when it last finished a call
-    i64 *hand_id  # id of the call in talk (with a trunk limit only)
+    i64 *hand_id  # id of the call in talk (with a trunk limit only): a call id or a transferred leg's entity
+    i64 *hand_row  # its record row (a call's; the id's without redials)
     double *wrap_in_hand  # wrap-up due after that talk
     int *idle_prev
     int *idle_next
@@ -53,6 +54,7 @@ cdef int agents_init(Agents *a, int n_groups, const int[::1] agent_group, const 
     a.on_duty_since = <double *>grow(NULL, n, sizeof(double))
     a.last_done = <double *>grow(NULL, n, sizeof(double))
     a.hand_id = <i64 *>grow(NULL, n, sizeof(i64))
+    a.hand_row = <i64 *>grow(NULL, n, sizeof(i64))
     a.wrap_in_hand = <double *>grow(NULL, n, sizeof(double))
     a.idle_prev = <int *>grow(NULL, n, sizeof(int))
     a.idle_next = <int *>grow(NULL, n, sizeof(int))
@@ -64,6 +66,7 @@ cdef int agents_init(Agents *a, int n_groups, const int[::1] agent_group, const 
         a.on_duty_since[i] = NAN
         a.last_done[i] = -INFINITY
         a.hand_id[i] = -1
+        a.hand_row[i] = -1
         a.is_idle[i] = 0
     a.idle_head = <int *>grow(NULL, n_groups, sizeof(int))
     a.idle_tail = <int *>grow(NULL, n_groups, sizeof(int))
@@ -78,7 +81,7 @@ cdef int agents_init(Agents *a, int n_groups, const int[::1] agent_group, const 
 cdef void agents_free(Agents *a) noexcept:
     free(a.group); free(a.spell_first); free(a.spell_count); free(a.spell_begin)
     free(a.spell_end); free(a.spell_rest); free(a.went_off); free(a.current_spell); free(a.leaving); free(a.on_duty_since)
-    free(a.last_done); free(a.hand_id); free(a.wrap_in_hand); free(a.idle_prev)
+    free(a.last_done); free(a.hand_id); free(a.hand_row); free(a.wrap_in_hand); free(a.idle_prev)
     free(a.idle_next); free(a.is_idle); free(a.idle_head); free(a.idle_tail); free(a.idle_count)
 
 

@@ -377,8 +377,7 @@ cdef class FastCore:
                 self.kpi.call_end(end)
             heap_push(&self.events, end + wrapup if wrapup > 0 else end, COMPLETION, agent, EV_WRAP_END, agent)
         else:  # the end of talk frees a trunk
-            # a transferred leg's entity, else the call's record row (its id without redials)
-            self.agents.hand_id[agent] = c.id if c.id >= LEG_ID_FLOOR else c.row
+            self.agents.hand_id[agent], self.agents.hand_row[agent] = c.id, c.row  # (row -1: a transferred leg)
             self.agents.wrap_in_hand[agent] = wrapup
             heap_push(&self.events, end, COMPLETION, agent, EV_TALK_END, agent)
         return 0
@@ -717,11 +716,13 @@ cdef class FastCore:
 
     cdef inline i64 planned(self, i64 id) noexcept:
         """Index in the plans of the transfer after the leg ``id`` (a leg entity), or -1 if its
-        call has no transfer after it."""
+        call has no transfer after it. A redial follows its caller's plan: its first attempt's."""
         cdef int leg = 0
         cdef i64 origin = self.leg_origin(id, &leg), index
         if leg >= self.tr.slots:
             return -1
+        if origin >= REDIAL_ID_BASE:
+            origin = self.callers.first[origin - REDIAL_ID_BASE]
         index = origin * self.tr.slots + leg
         return index if self.tr.to[index] >= 0 else -1
 
@@ -765,7 +766,7 @@ cdef class FastCore:
         c.arrival, c.talk, c.wrapup, c.patience = self.now, self.tr.talk[index], self.tr.wrapup[index], self.tr.patience[index]
         c.id, c.type, c.state, c.early = LEG_ID_TOP - row, self.tr.to[index], CALL_WAITING, self.now < self.warmup
         c.row, c.caller, c.callback = -1, -1, 0  # (no record row: the legs' own records; no redial after it)
-        c.interval = 0
+        c.interval, c.choice = 0, 0
         if self.tally:
             c.interval = self.kpi.interval_of(self.now)
             if not c.early:
@@ -921,7 +922,7 @@ cdef class FastCore:
         if self.tally:
             self.kpi.abandoned(c, self.now)
             self.kpi.call_end(self.now)
-        if self.any_redial:
+        if self.any_redial and c.caller >= 0:  # (a transferred leg has none: it leads to no redial)
             self.attempt_failed(c.caller, False)
         slot_release(&self.slots, slot)
         return 0
@@ -975,7 +976,7 @@ cdef class FastCore:
             if id >= LEG_ID_FLOOR:
                 self.tr.end[LEG_ID_TOP - id] = self.now
             else:
-                self.rec.end[self.agents.hand_id[agent]] = self.now  # (the call's row)
+                self.rec.end[self.agents.hand_row[agent]] = self.now
         if self.tally:
             self.kpi.call_end(self.now)
         if self.agents.wrap_in_hand[agent] > 0:

@@ -1,6 +1,9 @@
 # Transfers (included by _loop.pyx; sim.model.transfers has the rule): every call's pre-drawn leg
-# plan, indexed by call id x possible transfer, and the transferred legs' records, indexed by leg
-# row (the run's n-th transferred leg has row n and entity LEG_ID_TOP - n).
+# plan, indexed by input call id x possible transfer, and the transferred legs' records, indexed by
+# leg row (the run's n-th transferred leg has row n and entity LEG_ID_TOP - n). With redials, a
+# redial (id REDIAL_ID_BASE + n) follows its caller's first attempt's plan (callers.first[n]); a
+# leg's ``call`` is its attempt's run id (put as the attempt's record row when read), and an agent
+# keeps both the id in hand (plans) and its record row (agents.hand_id, hand_row).
 
 cdef struct TransferLegs:
     int slots  # possible transfers per call (max_legs - 1)

@@ -124,7 +124,8 @@ class FastEngine:
             legs = None
             if transfers:
                 rows = core.transfer_legs()
-                legs = all_legs(calls, ivr_records, rows, rows.pop("consult"), scenario.transfer_max_legs - 1)
+                legs = all_legs(calls, ivr_records, rows, rows.pop("consult"), scenario.transfer_max_legs - 1,
+                                redial_records)
             callback_records = core.callback_records()
             return EngineOutput("fast", calls, agents, attempts=attempts, present=present, ivr=ivr_records,
                                 redials=redial_records, legs=legs,

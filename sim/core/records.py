@@ -13,7 +13,7 @@ from typing import List, Optional
 
 import numpy as np
 
-from sim.core.protocol import OUTCOMES
+from sim.core.protocol import OUTCOMES, REDIAL_ID_BASE
 
 # Outcome codes of the records (defined in sim.core.protocol; short abandons are a KPI
 # classification of ABANDONED, see sim.kpi.definitions).
@@ -198,11 +198,13 @@ TRANSFER_LEG_COLUMNS = ("call", "leg", "queue", "joined", "outcome", "group", "a
 
 
 def all_legs(records: CallRecords, ivr: Optional["IvrRecords"], transferred: dict, consult: np.ndarray,
-             slots: int) -> LegRecords:
+             slots: int, redials: Optional[RedialRecords] = None) -> LegRecords:
     """Every leg of a run with transfers, sorted by call then leg: each call's first leg (calls
     that joined a queue: not blocked, not gone in the IVR) read off the call records, and the
-    transferred legs the engine recorded (``transferred``: TRANSFER_LEG_COLUMNS arrays); a
-    transferred leg's consult from the calls' plans (``consult``: per call x ``slots``)."""
+    transferred legs the engine recorded (``transferred``: TRANSFER_LEG_COLUMNS arrays, ``call``
+    the run's call id); a transferred leg's consult from the calls' plans (``consult``: per input
+    call x ``slots``). With ``redials``, a redial's run id (REDIAL_ID_BASE + its number) becomes
+    its row (after the input calls), and its plan is its caller's first attempt's."""
     queued = ~np.isin(records.outcome, (BLOCKED, SELF_SERVED, IVR_ABANDONED))
     first = np.flatnonzero(queued)
     queue = records.call_type if ivr is None else np.where(ivr.queue >= 0, ivr.queue, records.call_type)
@@ -211,14 +213,25 @@ def all_legs(records: CallRecords, ivr: Optional["IvrRecords"], transferred: dic
                "queue": queue[first].astype(np.int32), "joined": joined[first], "outcome": records.outcome[first],
                "group": records.group[first], "agent": records.agent[first], "start": records.answer_time[first],
                "end_time": records.end_time[first], "talk": records.talk[first], "wrapup": records.wrapup[first]}
+    transferred = dict(transferred, call=call_rows(np.asarray(transferred["call"], np.int64), len(records), redials))
     both = {name: np.concatenate((columns[name], np.asarray(transferred[name]).astype(columns[name].dtype)))
             for name in TRANSFER_LEG_COLUMNS}
     order = np.lexsort((both["leg"], both["call"]))
     legs = {name: values[order] for name, values in both.items()}
     moved = np.flatnonzero(legs["call"][1:] == legs["call"][:-1])  # (a leg followed by the next)
+    plan = legs["call"][moved] if redials is None else redials.first[legs["call"][moved]]
     legs["consult"] = np.zeros(len(order))
-    legs["consult"][moved] = np.asarray(consult, float)[legs["call"][moved] * slots + legs["leg"][moved]]
+    legs["consult"][moved] = np.asarray(consult, float)[plan * slots + legs["leg"][moved]]
     return LegRecords(**legs)
+
+
+def call_rows(ids: np.ndarray, n_calls: int, redials: Optional[RedialRecords]) -> np.ndarray:
+    """The record rows of run call ids: an input call's row is its id; with ``redials``, redial
+    number n (id REDIAL_ID_BASE + n) has row n_input + n, after the n_input input calls."""
+    if redials is None:
+        return ids
+    n_input = n_calls - int((redials.attempt > 1).sum())
+    return np.where(ids >= REDIAL_ID_BASE, ids - REDIAL_ID_BASE + n_input, ids)
 
 
 def legs_of(records: CallRecords) -> LegRecords:

@@ -175,9 +175,10 @@ class _CallCenter:
         n, redials = sum(len(b) for b in self.blocks), self.redials
         records = CallRecords.concatenate(self.blocks + (redials.parts if redials else []))
         ivr = None if self.ivr is None else self.ivr.records()
+        callers = None if redials is None else redials.records(n)
         return EngineOutput("simpy", records, self.agent_log(), attempts=attempts, present=self.present, ivr=ivr,
-                            redials=None if redials is None else redials.records(n),
-                            legs=None if self.transfers is None else self.transfers.legs(records, ivr),
+                            redials=callers,
+                            legs=None if self.transfers is None else self.transfers.legs(records, ivr, callers),
                             callbacks=None if self.callbacks is None else self.callbacks.records())
 
     # -- processes -------------------------------------------------------------------------

@@ -6,7 +6,9 @@ input calls') and arrives at the REDIAL event (class after IVR_END, before ARRIV
 redials arrive after every other event and before fresh calls; among themselves in creation
 order; a redial that would come at or after the horizon's end is not made, as no fresh call
 arrives then), as a new call of the caller's type: through its IVR menu if it has one, else routed as
-any arrival (blocked if every trunk is taken).
+any arrival (blocked if every trunk is taken). With transfers, a transferred leg is a Call of
+its own with no caller (so its abandon makes no redial), and a redial's legs follow the plan of
+its caller's first attempt (sim.core.simpy_transfers).
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ queue of the target type as a new leg (entity LEG_ID_TOP - n for the run's n-th 
 leg, so that no timer of its earlier leg can touch it), routed as an arriving call would be: at
 once, or after a consult (a COMPLETION event of the first agent, busy through it); the first
 agent then goes on to its wrap-up.
+
+With redials: a redial attempt (run id REDIAL_ID_BASE + n) follows its caller's plan, the first
+attempt's (plans are indexed by input call id); its legs name the attempt (its row in the
+records, read at the end); a transferred leg has no caller, so its abandon makes no redial.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ class Transfers:
         self.slots = scenario.transfer_max_legs - 1
         self.to, self.consult, self.talk, self.wrapup, self.patience = [], [], [], [], []  # per call id * slots + j
         self.rows = _LegRows()
-        self.origin = {}  # leg entity -> (call id, leg number)
+        self.origin = {}  # leg entity -> (the attempt's call id, its plan's input call id, leg number)
 
     def block(self, block) -> None:
         """Read the plans of the next block of calls (ids continue from the previous block)."""
@@ -54,10 +58,10 @@ class Transfers:
         """(A process step of the agent's.) The talk of ``call`` (a leg) ended now: returns True
         if the caller is transferred (it joins its next queue after the consult, if any), False
         if it leaves."""
-        origin, leg = self.origin.get(call.id, (call.id, 0))
+        origin, planned, leg = self.origin.get(call.id) or (call.id, self.plan_of(call), 0)
         if leg >= self.slots:
             return False
-        index = origin * self.slots + leg
+        index = planned * self.slots + leg
         target = self.to[index]
         if target < 0:
             return False
@@ -67,11 +71,16 @@ class Transfers:
         now = env.now
         row = self.rows.add(origin, leg + 1, target, now)
         entity = protocol.LEG_ID_TOP - row
-        self.origin[entity] = (origin, leg + 1)
+        self.origin[entity] = (origin, planned, leg + 1)
         self.center.route(call_factory(entity, target, now, self.talk[index], self.wrapup[index],
                                        self.patience[index], self.rows, row))
         return True
 
-    def legs(self, records, ivr):
-        """Every leg of the run (sim.core.records.all_legs)."""
-        return all_legs(records, ivr, self.rows.arrays(), np.array(self.consult, float), self.slots)
+    @staticmethod
+    def plan_of(call) -> int:
+        """The input call id whose plan a call's first leg follows: its caller's first attempt's."""
+        return call.id if call.caller is None else call.caller.first
+
+    def legs(self, records, ivr, redials=None):
+        """Every leg of the run (sim.core.records.all_legs; ``redials``: the RedialRecords, if any)."""
+        return all_legs(records, ivr, self.rows.arrays(), np.array(self.consult, float), self.slots, redials)

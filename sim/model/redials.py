@@ -23,6 +23,10 @@ column a - 1 deciding what follows attempt a (and how attempt a + 1 behaves):
 
 Rows are padded with NaN to the widest type of the scenario (a type without redials draws
 nothing), so a type's values never depend on another type's settings.
+
+With transfers (sim.model.transfers, "With redials"): a redial also reuses the first attempt's
+transfer plan; only an attempt's own first leg can fail into a redial (a transferred leg that is
+abandoned makes none: the caller had reached an agent).
 """
 
 from __future__ import annotations

@@ -18,6 +18,14 @@ transfer (max_legs - 1 of them) six uniforms: whether it is transferred, the tar
 time, the new leg's talk, wrap-up and patience (inverse distribution functions of the
 target type's distributions). :func:`plan` turns them into per-call leg plans, the same for
 both engines; a call's uniforms are consecutive in its stream, so block boundaries change none.
+
+With redials (sim.model.redials). A redial attempt reuses its caller's plan: the first attempt's
+uniforms (plans are indexed by input call id), as it reuses its talk time, wrap-up and IVR way
+out, the caller's need being the same; so a redial that is answered is transferred (or not)
+exactly as its first attempt would have been had it been answered. A transferred leg that is
+abandoned leads to no redial (the caller had reached an agent); an attempt abandoned in its first
+queue may redial as without transfers. Each attempt's legs name its call row (leg 0: the
+attempt's own first leg).
 """
 
 from __future__ import annotations
@@ -31,7 +39,6 @@ import numpy as np
 
 from sim.errors import ConfigError
 from sim.model import bounds
-from sim.model.journey import check_combinations
 from sim.model.distributions import Distribution, _weibull_shape, parse_distribution
 
 PURPOSE = 25  # the stream purpose of the transfer uniforms (never renumbered)
@@ -58,13 +65,10 @@ class Transfer:
 
 def with_transfers(call_types, configs, type_names, groups) -> tuple:
     """The call types with their transfer rules, built from their configs (``groups``: the built
-    groups, to tell a target no agent ever serves); then the features that do not combine yet
-    are refused (sim.model.journey)."""
+    groups, to tell a target no agent ever serves)."""
     served = [any(groups[g].spells for g, _ in ct.route) for ct in call_types]
-    built = tuple(dataclasses.replace(ct, transfer=build_transfer(configs[ct.name].transfer, f"call_types.{ct.name}",
-                                                                  type_names, served)) for ct in call_types)
-    check_combinations(built)
-    return built
+    return tuple(dataclasses.replace(ct, transfer=build_transfer(configs[ct.name].transfer, f"call_types.{ct.name}",
+                                                                 type_names, served)) for ct in call_types)
 
 
 def build_transfer(c, where: str, type_names, served) -> Optional[Transfer]:

@@ -1,0 +1,85 @@
+"""The caller's whole journey in one scenario: IVR menus, redials, transfers and callbacks together
+(each pair has its own tests: test_journey_engines.py, test_journey_callback_engines.py). Both
+engines give identical records, agent logs, IVR, redial, callback records and legs on random
+days; every caller is accounted for once; the streamed KPI tables equal the record tables."""
+
+from dataclasses import fields
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.core import fast_engine
+from sim.core.fast_engine import FastEngine
+from sim.core.simpy_engine import SimpyEngine
+from sim.errors import ConfigError
+from sim.model.random_inputs import call_blocks
+from sim.model.scenario import build_scenario
+from sim.simulate import simulate
+
+from strategies import whole_journey_scenarios
+
+needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
+
+
+def _scenario(data):
+    try:
+        return build_scenario(data)
+    except ConfigError:
+        return None
+
+
+@needs_fast
+@pytest.mark.parametrize("ivr", [False, True])
+def test_identical_records_with_menus_redials_transfers_and_callbacks(ivr):
+    count = {"valid": 0, "redial": 0, "leg": 0, "callback": 0, "all_three": 0}
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @given(data=whole_journey_scenarios(ivr=ivr), seed=st.integers(1, 10**6))
+    def check(data, seed):
+        scenario = _scenario(data)
+        if scenario is None:
+            return
+        count["valid"] += 1
+        a = SimpyEngine().run(scenario, call_blocks(scenario, seed))
+        b = FastEngine().run(scenario, call_blocks(scenario, seed))
+        tables = ("records", "agents", "redials", "legs", "callbacks") + (("ivr",) if a.ivr is not None else ())
+        for table in tables:
+            x, y = getattr(a, table), getattr(b, table)
+            for field in fields(x):
+                u, v = getattr(x, field.name), getattr(y, field.name)
+                assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True), f"{table}.{field.name} differs"
+        # every caller once: its first attempt's id is its own, every redial points at one of them
+        n_input = int((a.redials.attempt == 1).sum())
+        assert np.array_equal(a.redials.first[:n_input], np.arange(n_input))
+        assert (a.redials.first[n_input:] < n_input).all()
+        used = {"redial": bool((a.redials.attempt > 1).any()), "leg": bool((a.legs.leg > 0).any()),
+                "callback": bool(a.callbacks.accepted.any())}
+        for name, seen in used.items():
+            count[name] += seen
+        count["all_three"] += all(used.values())
+
+    check()
+    assert count["valid"] >= 50 and min(count["redial"], count["leg"], count["callback"]) >= 15, count
+    assert count["all_three"] >= 5, count
+
+
+@needs_fast
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+@given(data=whole_journey_scenarios(ivr=True), seed=st.integers(1, 10**6))
+def test_streamed_tables_equal_record_tables_on_the_whole_journey(data, seed):
+    scenario = _scenario(data)
+    if scenario is None:
+        return
+    exact = simulate(scenario, seed=seed, engine="fast")
+    streamed = simulate(scenario, seed=seed, engine="fast", records=False)
+    for name in ("summary", "intervals", "groups", "group_intervals", "callers", "callbacks"):
+        x, y = getattr(exact, name), getattr(streamed, name)
+        if x is None and y is None:
+            continue
+        assert list(x.columns) == list(y.columns), name
+        others = [c for c in x.columns if c != "p90_wait"]
+        pd.testing.assert_frame_equal(x[others].reset_index(drop=True), y[others].reset_index(drop=True),
+                                      check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
