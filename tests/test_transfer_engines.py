@@ -211,3 +211,18 @@ def test_the_command_line_names_the_field(tmp_path):
                           timeout=300)
     assert done.returncode == 2 and "callsim: invalid input: transfer_max_legs:" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_plan_worked_out_when_drawing_equals_the_plan_from_the_uniforms():
+    """call_blocks keeps each block's leg plan among its decisions (transfers.with_plan), so that
+    engines read it; it is the very plan the uniforms give."""
+    scenario = _scenario({"probability": 0.5, "to": {"a": 0.5, "b": 0.5}, "consult": {"kind": "exponential", "mean": 30}},
+                         transfer_max_legs=3)
+    for block in call_blocks(scenario, 7):
+        kept = transfers.plan(scenario, block)
+        fresh = transfers.plan(scenario, type(block)(block.first_id, block.arrival, block.call_type, block.talk,
+                                                     block.wrapup, block.patience,
+                                                     {"transfer_draws": block.decisions["transfer_draws"]}))
+        for name in transfers.PLAN_COLUMNS:
+            assert np.array_equal(getattr(kept, name), getattr(fresh, name)), name
+        assert (kept.to >= 0).any() and (kept.consult > 0).any()

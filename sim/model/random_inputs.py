@@ -271,7 +271,7 @@ def _drawn_blocks(scenario: Scenario, factor: float, extra: tuple, generators: l
                 drawn[d.name].append(np.asarray(d.draw(ct, gens[k], n)))
         block = _merged(next_id, columns, drawn)
         next_id += len(block)
-        yield block
+        yield transfers.with_plan(scenario, block) if scenario.transfer_max_legs is not None else block
 
 
 def _merged(first_id: int, columns: tuple, drawn: Optional[Dict[str, list]] = None) -> CallBlock:

@@ -206,8 +206,23 @@ def first_queue(scenario, block) -> np.ndarray:
     return k
 
 
+PLAN_COLUMNS = ("to", "consult", "talk", "wrapup", "patience")  # a LegPlan's, kept as decisions "transfer_<name>"
+
+
+def with_plan(scenario, block):
+    """The block with its leg plan among its decisions (``transfer_to``, ...): worked out once when
+    the inputs are drawn (sim.model.random_inputs), as other draws are turned into durations
+    there, so that engines and replications read it rather than work it out again."""
+    legs = plan(scenario, block)
+    block.decisions.update({f"transfer_{name}": getattr(legs, name) for name in PLAN_COLUMNS})
+    return block
+
+
 def plan(scenario, block) -> LegPlan:
-    """The legs of every call of a block, from its transfer uniforms (``transfer_draws``)."""
+    """The legs of every call of a block, from its transfer uniforms (``transfer_draws``), or as
+    worked out when the block was drawn (:func:`with_plan`)."""
+    if all(f"transfer_{name}" in block.decisions for name in PLAN_COLUMNS):
+        return LegPlan(*(block.decisions[f"transfer_{name}"] for name in PLAN_COLUMNS))
     if "transfer_draws" not in block.decisions:
         raise ValueError("the scenario has transfers: the call blocks need the decision transfer_draws")
     u = np.asarray(block.decisions["transfer_draws"], float)

@@ -20,7 +20,8 @@ import pandas as pd
 from sim.errors import ConfigError
 from sim.kpi.definitions import TOTAL
 from sim.kpi.tables import interval_label
-from sim.reports import cost_text, outbound_files, outbound_text, plan_report, requirements as staffing_requirements
+from sim.reports import (cost_text, journey_report, outbound_files, outbound_text, plan_report,
+                         requirements as staffing_requirements)
 from sim.reports.formats import count as _count, number as _number, percent as _percent, with_ci as _column
 
 CALL_FORMATS = ("parquet", "csv")
@@ -97,9 +98,8 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
         table("replications", results.per_replication)
     if getattr(results, "theory", None) is not None:
         table("theory", results.theory)
-    for name in ("callers", "caller_intervals"):  # scenarios with redials (sim.kpi.callers)
-        if getattr(results, name, None) is not None:
-            table(name, getattr(results, name))
+    for name, frame in journey_report.tables(results).items():  # IVR, callbacks, transfers, redials
+        table(name, frame)
     if calls and getattr(results, "calls", None) is not None:
         if calls_format == "parquet":
             written["calls"] = out / "calls.parquet"
@@ -224,14 +224,7 @@ def format_summary(results, out_dir=None) -> str:
     lines += ["", f"Service (target {_percent(k.sl_target)} in {k.sl_threshold:g}s, SL variant '{k.sl_variant}'; "
                   f"abandon target {_percent(k.abandon_target)}):", view.to_string(index=False)]
     lines += _off_target_lines(results)
-    callers = getattr(results, "callers", None)
-    if callers is not None:  # scenarios with redials: the callers beside the attempts (sim.kpi.callers)
-        cview = pd.DataFrame({"call type": callers.call_type, "callers": callers.callers.map(_count),
-                              "redials": callers.redials.map(_count),
-                              "attempts/caller": _column(callers, "attempts_per_caller", lambda x: _number(x, 2)),
-                              "1st attempt lost": _column(callers, "first_attempt_loss", _percent),
-                              "callers lost": _column(callers, "caller_loss", _percent)})
-        lines += ["", "Callers (with redials; every attempt above counts as a call):", cview.to_string(index=False)]
+    lines += journey_report.summary_lines(results)  # IVR, callbacks, transfers, redials
     groups = results.groups
     gview = pd.DataFrame({
         "group": groups.group, "agents": groups.agents,

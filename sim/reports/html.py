@@ -137,8 +137,9 @@ def run_report(results, config: Optional[dict], figures: Dict[str, object], meth
     from sim.reports.plan_report import html_sections as plan_sections  # (it imports this module)
 
     sections += plan_sections(results)  # task=plan
-    if getattr(results, "callers", None) is not None:  # scenarios with redials (sim.kpi.callers)
-        sections.append(("Callers (with redials; every attempt above counts as a call)", table_html(results.callers)))
+    from sim.reports.journey_report import html_sections as journey_sections
+
+    sections += journey_sections(results, table_html)  # IVR, callbacks, transfers, redials
     theory = getattr(results, "theory", None)
     if theory is not None:
         sections.append((f"Against {theory.attrs['model'].replace('_', ' ').title()}", table_html(theory)))

@@ -1,0 +1,81 @@
+"""The caller's journey in the reports (issue 14): IVR self-service, callbacks, transfers and
+escalation, redials. A scenario without these features gets nothing from here; with them, the
+text summary gets a "Caller's journey" block and the callers block, the HTML report the same
+sections, and the output directory callbacks.csv, callers.csv and caller_intervals.csv.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+import pandas as pd
+
+from sim.reports.formats import count as _count, number as _number, percent as _percent
+
+
+def tables(results) -> Dict[str, pd.DataFrame]:
+    """The journey's tables to write as CSV files, by file name (without extension)."""
+    out = {}
+    for name in ("callers", "caller_intervals", "callbacks"):
+        frame = getattr(results, name, None)
+        if frame is not None:
+            out[name] = frame
+    return out
+
+
+def _has_ivr(results) -> bool:
+    return any(ct.ivr is not None for ct in results.scenario.call_types)
+
+
+def journey_view(results) -> pd.DataFrame:
+    """Per call type: what the IVR, callbacks and transfers did (only the features the scenario has);
+    None when it has none of them."""
+    summary = results.summary
+    columns = {"call type": summary.call_type}
+    if _has_ivr(results):
+        columns["arrived"] = summary.arrived.map(_count)
+        columns["self-served"] = (summary.self_served / summary.arrived).map(_percent)
+        columns["hung up in menu"] = (summary.ivr_abandoned / summary.arrived).map(_percent)
+    callbacks = getattr(results, "callbacks", None)
+    if callbacks is not None:
+        rows = callbacks.set_index("call_type").reindex(summary.call_type)
+        columns["callbacks offered"] = rows.offers.map(_count).to_numpy()
+        columns["accepted"] = rows.accepted.map(_count).to_numpy()
+        columns["completed"] = rows.completed.map(_count).to_numpy()
+        columns["failed"] = rows.failed.map(_count).to_numpy()
+        columns["time to callback s"] = rows.time_to_callback.map(_number).to_numpy()
+    if "fcr" in summary:
+        columns["transferred"] = summary.transferred.map(_count)
+        columns["FCR"] = summary.fcr.map(_percent)
+    return pd.DataFrame(columns) if len(columns) > 1 else None
+
+
+def summary_lines(results) -> List[str]:
+    """The text summary's journey blocks (empty without journey features)."""
+    lines = []
+    view = journey_view(results)
+    if view is not None:
+        lines += ["", "Caller's journey (self-served, hung up in the menu: of the calls arrived; "
+                      "FCR: first-contact resolution):", view.to_string(index=False)]
+    callers = getattr(results, "callers", None)
+    if callers is not None:  # scenarios with redials: the callers beside the attempts (sim.kpi.callers)
+        cview = pd.DataFrame({"call type": callers.call_type, "callers": callers.callers.map(_count),
+                              "redials": callers.redials.map(_count),
+                              "attempts/caller": callers.attempts_per_caller.map(lambda x: _number(x, 2)),
+                              "1st attempt lost": callers.first_attempt_loss.map(_percent),
+                              "callers lost": callers.caller_loss.map(_percent)})
+        lines += ["", "Callers (with redials; every attempt above counts as a call):", cview.to_string(index=False)]
+    return lines
+
+
+def html_sections(results, table_html) -> list:
+    """(title, HTML) sections of the report (none without journey features)."""
+    sections = []
+    view = journey_view(results)
+    if view is not None:
+        sections.append(("Caller's journey", table_html(view)))
+    if getattr(results, "callbacks", None) is not None:
+        sections.append(("Callbacks", table_html(results.callbacks)))
+    if getattr(results, "callers", None) is not None:
+        sections.append(("Callers (with redials; every attempt above counts as a call)", table_html(results.callers)))
+    return sections
