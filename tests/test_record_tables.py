@@ -56,7 +56,11 @@ def test_record_tables_equal_the_grouped_pandas_tables_on_shipped_scenarios(path
     data = load_scenario_file(path)
     if data["horizon"].get("kind") == "steady_state":
         data["horizon"]["hours"] = 30
-    assert_same_as_reference(build_scenario(data), 3, engine)
+    scenario = build_scenario(data)
+    if scenario.transfer_max_legs is not None:
+        pytest.skip("the pandas reference (tests/kpi_reference.py) knows no transfer legs: transfer KPIs are "
+                    "checked by hand in tests/test_transfer_kpi.py and streamed against records")
+    assert_same_as_reference(scenario, 3, engine)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

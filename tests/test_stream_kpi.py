@@ -27,6 +27,7 @@ from strategies import scenarios
 pytestmark = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
 
 SCENARIOS = sorted((Path(__file__).parent.parent / "configs" / "scenario").glob("*.yaml"))
+SINGLE_QUEUE = Path(__file__).parent.parent / "configs" / "scenario" / "single_queue.yaml"  # steady state
 TABLES = ("summary", "intervals", "groups", "group_intervals")
 
 
@@ -37,6 +38,12 @@ def p90_bound(waits: pd.Series, per_octave: int) -> float:
         return 0.0
     upper = waits[min(int(np.ceil((len(waits) - 1) * 0.9)), len(waits) - 1)]
     return upper / per_octave + 1 / 16 + 1e-9
+
+
+def p90_value_bound(p90: float, per_octave: int) -> float:
+    """p90_bound with the quantile itself for the order statistic above it (with transfers the
+    waits are the legs', which the calls table does not hold): within a bin's width of it."""
+    return 1.01 * p90 / per_octave + 1 / 16 + 1e-9
 
 
 def assert_same_tables(scenario, seed):
@@ -54,9 +61,11 @@ def assert_same_tables(scenario, seed):
     left = calls[calls.outcome.isin(["answered", "abandoned"]) & (calls.arrival >= scenario.warmup)]
     summary_exact = with_records.summary.set_index("call_type").p90_wait
     summary_tallied = streamed.summary.set_index("call_type").p90_wait
+    legs = scenario.transfer_max_legs is not None  # (the waits are the legs', not the calls' table's)
     for name in summary_exact.index:
         waits = left.wait if name == "total" else left.wait[left.call_type == name]
-        assert abs(summary_exact[name] - summary_tallied[name]) <= p90_bound(waits, 128) or (
+        bound = p90_value_bound(summary_exact[name], 128) if legs else p90_bound(waits, 128)
+        assert abs(summary_exact[name] - summary_tallied[name]) <= bound or (
             np.isnan(summary_exact[name]) and np.isnan(summary_tallied[name])), name
     exact = with_records.intervals.set_index(["interval", "call_type"]).p90_wait
     tallied = streamed.intervals.set_index(["interval", "call_type"]).p90_wait
@@ -64,7 +73,8 @@ def assert_same_tables(scenario, seed):
     for (interval, name), value in exact.dropna().items():
         here = left[left.interval == interval]
         waits = here.wait if name == "total" else here.wait[here.call_type == name]
-        assert abs(value - tallied[(interval, name)]) <= p90_bound(waits, 16), (interval, name)
+        bound = p90_value_bound(value, 16) if legs else p90_bound(waits, 16)
+        assert abs(value - tallied[(interval, name)]) <= bound, (interval, name)
     return with_records, streamed
 
 
@@ -91,7 +101,7 @@ def test_streamed_tables_equal_record_tables_on_random_scenarios(data):
 
 def test_warmup_inside_an_interval_splits_its_time_averages():
     """The measured part of an interval starts at the end of the warm-up, not at its start."""
-    data = load_scenario_file(SCENARIOS[-1])
+    data = load_scenario_file(SINGLE_QUEUE)
     data["horizon"].update(hours=12, warmup_hours=1.25, interval_minutes=30)
     assert_same_tables(build_scenario(data), seed=5)
 
@@ -118,7 +128,7 @@ def test_histogram_quantile_is_within_one_bin_of_pandas(values, q):
 
 def test_long_run_recycles_call_slots():
     """Memory without records is flat: the call slots used never exceed the calls present at once."""
-    data = load_scenario_file(SCENARIOS[-1])
+    data = load_scenario_file(SINGLE_QUEUE)
     data["horizon"].update(hours=200, warmup_hours=0)
     scenario = build_scenario(data)
     output = FastEngine().run(scenario, call_blocks(scenario, 1), records=False)
