@@ -107,8 +107,9 @@ def _measured(calls: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 
 def measurement_window(scenario: Scenario, agents: pd.DataFrame, calls: pd.DataFrame) -> tuple:
-    """[start, end] of the measured time: warm-up end to the last moment anyone was present."""
-    ends = calls.end_time.dropna()
+    """[start, end] of the measured time: warm-up end to the last moment anyone was present (an
+    agent; a call ending; a caller leaving an IVR menu, who may then wait unfinished)."""
+    ends = pd.concat([calls.end_time, calls["ivr_end"]] if "ivr_end" in calls else [calls.end_time]).dropna()
     last = max(scenario.horizon_end, agents.end.max() if len(agents) else 0.0, ends.max() if len(ends) else 0.0)
     return scenario.warmup, float(last)
 
