@@ -4,7 +4,6 @@ every other event tie; the decisions come from streams of their own (no other dr
 follow their probabilities; conservation of callers; bad input names the field."""
 
 import math
-from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -12,9 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.core import fast_engine
-from sim.core.fast_engine import FastEngine
 from sim.core.protocol import CALLBACK_OUTCOMES, OUTCOMES
-from sim.core.simpy_engine import SimpyEngine
 from sim.errors import ConfigError
 from sim.model.callbacks import width
 from sim.model.random_inputs import call_blocks, given_calls
@@ -22,6 +19,7 @@ from sim.model.scenario import build_scenario
 
 from conftest import deterministic
 from strategies import callback_scenarios, grid_calls
+from engine_checks import assert_same_tables, run_both, with_ivr, counted_scenario as _count_valid
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
 COMPLETED, FAILED = CALLBACK_OUTCOMES["CALLBACK_COMPLETED"], CALLBACK_OUTCOMES["CALLBACK_FAILED"]
@@ -29,13 +27,9 @@ ANSWERED, ABANDONED, UNFINISHED = OUTCOMES["ANSWERED"], OUTCOMES["ABANDONED"], O
 
 
 def assert_identical(scenario, simpy_inputs, fast_inputs):
-    a, b = SimpyEngine().run(scenario, simpy_inputs), FastEngine().run(scenario, fast_inputs)
+    a, b = run_both(scenario, simpy_inputs, fast_inputs)
     assert a.callbacks is not None and b.callbacks is not None
-    for table in ("records", "agents", "callbacks") + (("ivr",) if a.ivr is not None else ()):
-        x, y = getattr(a, table), getattr(b, table)
-        for field in fields(x):
-            u, v = getattr(x, field.name), getattr(y, field.name)
-            assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True), f"{table}.{field.name} differs"
+    assert_same_tables(a, b, with_ivr(("records", "agents", "callbacks"), a, b))
     assert_conserved(scenario, a)
     return a
 
@@ -59,16 +53,6 @@ def assert_conserved(scenario, out):
     dialled = cb.attempts > 0
     assert (cb.first_dial[dialled] <= cb.last_dial[dialled]).all() and np.isnan(cb.first_dial[~dialled]).all()
     assert (r.answer_time[completed] >= cb.last_dial[completed]).all()
-
-
-def _count_valid(count, data):
-    try:
-        scenario = build_scenario(data)
-    except ConfigError:
-        count["invalid"] += 1
-        return None
-    count["valid"] += 1
-    return scenario
 
 
 @needs_fast

@@ -5,7 +5,6 @@ streams of their own (no other draw moves); bad input names the field."""
 import math
 import subprocess
 import sys
-from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -13,37 +12,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.core import fast_engine
-from sim.core.fast_engine import FastEngine
-from sim.core.simpy_engine import SimpyEngine
 from sim.errors import ConfigError
 from sim.model.random_inputs import call_blocks, given_calls
 from sim.model.scenario import build_scenario
 
 from conftest import deterministic
 from strategies import grid_calls, ivr_scenarios
+from engine_checks import assert_same_tables, run_both, counted_scenario as _count_valid
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
 
 
 def assert_identical(scenario, simpy_inputs, fast_inputs):
-    a, b = SimpyEngine().run(scenario, simpy_inputs), FastEngine().run(scenario, fast_inputs)
+    a, b = run_both(scenario, simpy_inputs, fast_inputs)
     assert a.ivr is not None and b.ivr is not None
-    for table in ("records", "agents", "ivr"):
-        x, y = getattr(a, table), getattr(b, table)
-        for field in fields(x):
-            u, v = getattr(x, field.name), getattr(y, field.name)
-            assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True), f"{table}.{field.name} differs"
+    assert_same_tables(a, b, ("records", "agents", "ivr"))
     return a
-
-
-def _count_valid(count, data):
-    try:
-        scenario = build_scenario(data)
-    except ConfigError:
-        count["invalid"] += 1
-        return None
-    count["valid"] += 1
-    return scenario
 
 
 @needs_fast

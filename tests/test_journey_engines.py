@@ -6,7 +6,6 @@ follow the redial rule (a transferred leg's abandon makes none), read back from 
 the pre-drawn draws; callers are conserved across attempts and legs; the streamed KPI tables
 equal the record tables."""
 
-from dataclasses import fields
 
 import numpy as np
 import pandas as pd
@@ -15,9 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.core import fast_engine
-from sim.core.fast_engine import FastEngine
 from sim.core.protocol import OUTCOMES
-from sim.core.simpy_engine import SimpyEngine
 from sim.errors import ConfigError
 from sim.model import transfers
 from sim.model.random_inputs import call_blocks, given_calls
@@ -26,6 +23,7 @@ from sim.model.scenario import build_scenario
 from sim.simulate import simulate
 
 from strategies import grid_calls, journey_scenarios
+from engine_checks import assert_same_tables, run_both, with_ivr, counted_scenario as _valid
 from test_redial_engines import check_journeys
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
@@ -34,13 +32,8 @@ NO_LEG = [OUTCOMES[name] for name in ("BLOCKED", "SELF_SERVED", "IVR_ABANDONED")
 
 
 def assert_identical(scenario, simpy_inputs, fast_inputs):
-    a, b = SimpyEngine().run(scenario, simpy_inputs), FastEngine().run(scenario, fast_inputs)
-    tables = ("records", "agents", "redials", "legs") + (("ivr",) if a.ivr is not None or b.ivr is not None else ())
-    for table in tables:
-        x, y = getattr(a, table), getattr(b, table)
-        for field in fields(x):
-            u, v = getattr(x, field.name), getattr(y, field.name)
-            assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True), f"{table}.{field.name} differs"
+    a, b = run_both(scenario, simpy_inputs, fast_inputs)
+    assert_same_tables(a, b, with_ivr(("records", "agents", "redials", "legs"), a, b))
     return a
 
 
@@ -83,16 +76,6 @@ def check_legs(scenario, out, blocks) -> dict:
     finals = [ends.get(row, r.outcome[row]) for row in last.values()]
     assert len(finals) == n_input
     return seen
-
-
-def _valid(count, data):
-    try:
-        scenario = build_scenario(data)
-    except ConfigError:
-        count["invalid"] += 1
-        return None
-    count["valid"] += 1
-    return scenario
 
 
 @needs_fast

@@ -6,7 +6,6 @@ pre-drawn draws; the redial draws move no other draw; bad input names the field.
 import math
 import subprocess
 import sys
-from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -14,9 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.core import fast_engine
-from sim.core.fast_engine import FastEngine
 from sim.core.protocol import OUTCOMES
-from sim.core.simpy_engine import SimpyEngine
 from sim.errors import ConfigError
 from sim.model.random_inputs import call_blocks, given_calls
 from sim.model.redials import has_redials, width
@@ -24,20 +21,16 @@ from sim.model.scenario import build_scenario
 
 from conftest import deterministic
 from strategies import grid_calls, redial_scenarios
+from engine_checks import assert_same_tables, run_both, with_ivr, counted_scenario as _count_valid
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
 ABANDONED, BLOCKED, ANSWERED = OUTCOMES["ABANDONED"], OUTCOMES["BLOCKED"], OUTCOMES["ANSWERED"]
 
 
 def assert_identical(scenario, simpy_inputs, fast_inputs):
-    a, b = SimpyEngine().run(scenario, simpy_inputs), FastEngine().run(scenario, fast_inputs)
+    a, b = run_both(scenario, simpy_inputs, fast_inputs)
     assert (a.redials is not None) == (b.redials is not None) == has_redials(scenario)
-    tables = ("records", "agents") + (("redials",) if a.redials is not None else ()) + (("ivr",) if a.ivr is not None or b.ivr is not None else ())
-    for table in tables:
-        x, y = getattr(a, table), getattr(b, table)
-        for field in fields(x):
-            u, v = getattr(x, field.name), getattr(y, field.name)
-            assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True), f"{table}.{field.name} differs"
+    assert_same_tables(a, b, with_ivr(("records", "agents") + (("redials",) if a.redials is not None else ()), a, b))
     return a
 
 
@@ -78,16 +71,6 @@ def check_journeys(scenario, out, blocks):
                 if r.outcome[nxt] == ABANDONED and out.ivr is None:  # its fresh patience
                     assert r.end_time[nxt] == r.arrival[nxt] + draws["redial_patience"][first, a - 1]
     return len(r) - n_input, after_block
-
-
-def _count_valid(count, data):
-    try:
-        scenario = build_scenario(data)
-    except ConfigError:
-        count["invalid"] += 1
-        return None
-    count["valid"] += 1
-    return scenario
 
 
 @needs_fast

@@ -6,7 +6,6 @@ probabilities; bad input names the field."""
 import math
 import subprocess
 import sys
-from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -14,9 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.core import fast_engine
-from sim.core.fast_engine import FastEngine
-from sim.core.records import ANSWERED, LegRecords
-from sim.core.simpy_engine import SimpyEngine
 from sim.errors import ConfigError
 from sim.model import transfers
 from sim.model.random_inputs import call_blocks, given_calls
@@ -24,29 +20,16 @@ from sim.model.scenario import build_scenario
 
 from conftest import deterministic
 from strategies import grid_calls, transfer_scenarios
+from engine_checks import assert_same_tables, run_both, with_ivr, counted_scenario as _valid
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
 
 
 def assert_identical(scenario, simpy_inputs, fast_inputs):
-    a, b = SimpyEngine().run(scenario, simpy_inputs), FastEngine().run(scenario, fast_inputs)
+    a, b = run_both(scenario, simpy_inputs, fast_inputs)
     assert a.legs is not None and b.legs is not None
-    for table in ("records", "agents", "legs") + (("ivr",) if a.ivr is not None else ()):
-        x, y = getattr(a, table), getattr(b, table)
-        for field in fields(x):
-            u, v = getattr(x, field.name), getattr(y, field.name)
-            assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True), f"{table}.{field.name} differs"
+    assert_same_tables(a, b, with_ivr(("records", "agents", "legs"), a, b))
     return a
-
-
-def _valid(count, data):
-    try:
-        scenario = build_scenario(data)
-    except ConfigError:
-        count["invalid"] += 1
-        return None
-    count["valid"] += 1
-    return scenario
 
 
 @needs_fast

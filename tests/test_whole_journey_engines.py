@@ -3,8 +3,6 @@
 engines give identical records, agent logs, IVR, redial, callback records and legs on random
 days; every caller is accounted for once; the streamed KPI tables equal the record tables."""
 
-from dataclasses import fields
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,13 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.core import fast_engine
-from sim.core.fast_engine import FastEngine
-from sim.core.simpy_engine import SimpyEngine
 from sim.errors import ConfigError
 from sim.model.random_inputs import call_blocks
 from sim.model.scenario import build_scenario
 from sim.simulate import simulate
 
+from engine_checks import assert_same_tables, run_both, with_ivr
 from strategies import whole_journey_scenarios
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
@@ -43,14 +40,8 @@ def test_identical_records_with_menus_redials_transfers_and_callbacks(ivr):
         if scenario is None:
             return
         count["valid"] += 1
-        a = SimpyEngine().run(scenario, call_blocks(scenario, seed))
-        b = FastEngine().run(scenario, call_blocks(scenario, seed))
-        tables = ("records", "agents", "redials", "legs", "callbacks") + (("ivr",) if a.ivr is not None else ())
-        for table in tables:
-            x, y = getattr(a, table), getattr(b, table)
-            for field in fields(x):
-                u, v = getattr(x, field.name), getattr(y, field.name)
-                assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True), f"{table}.{field.name} differs"
+        a, b = run_both(scenario, call_blocks(scenario, seed), call_blocks(scenario, seed))
+        assert_same_tables(a, b, with_ivr(("records", "agents", "redials", "legs", "callbacks"), a, b))
         # every caller once: its first attempt's id is its own, every redial points at one of them
         n_input = int((a.redials.attempt == 1).sum())
         assert np.array_equal(a.redials.first[:n_input], np.arange(n_input))

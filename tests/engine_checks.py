@@ -1,0 +1,42 @@
+"""Helpers of the engine-equivalence tests of the journey features (IVR, redials, transfers,
+callbacks): build a generated scenario or count it invalid, and compare two engine outputs table
+by table, field by field (dtype and values, NaN equal to NaN)."""
+
+from dataclasses import fields
+
+import numpy as np
+
+from sim.core.fast_engine import FastEngine
+from sim.core.simpy_engine import SimpyEngine
+from sim.errors import ConfigError
+from sim.model.scenario import build_scenario
+
+
+def counted_scenario(count: dict, data):
+    """The scenario of ``data``, or None if it is invalid; ``count["valid"]`` or ``["invalid"]`` + 1."""
+    try:
+        scenario = build_scenario(data)
+    except ConfigError:
+        count["invalid"] += 1
+        return None
+    count["valid"] += 1
+    return scenario
+
+
+def assert_same_tables(a, b, tables) -> None:
+    """Every field of every named record table of outputs a and b is identical."""
+    for table in tables:
+        x, y = getattr(a, table), getattr(b, table)
+        for field in fields(x):
+            u, v = getattr(x, field.name), getattr(y, field.name)
+            assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True), f"{table}.{field.name} differs"
+
+
+def run_both(scenario, simpy_inputs, fast_inputs):
+    """(SimPy engine's output, fast engine's output) with per-call records."""
+    return SimpyEngine().run(scenario, simpy_inputs), FastEngine().run(scenario, fast_inputs)
+
+
+def with_ivr(tables, a, b) -> tuple:
+    """``tables``, and the IVR records when either output has them."""
+    return tuple(tables) + (("ivr",) if a.ivr is not None or b.ivr is not None else ())
