@@ -11,6 +11,8 @@ from sim.core.simpy_engine import SimpyEngine
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario
 
+KPI_TABLES = ("summary", "intervals", "groups", "group_intervals")  # every run's KPI tables
+
 
 def counted_scenario(count: dict, data):
     """The scenario of ``data``, or None if it is invalid; ``count["valid"]`` or ``["invalid"]`` + 1."""
@@ -40,3 +42,25 @@ def run_both(scenario, simpy_inputs, fast_inputs):
 def with_ivr(tables, a, b) -> tuple:
     """``tables``, and the IVR records when either output has them."""
     return tuple(tables) + (("ivr",) if a.ivr is not None or b.ivr is not None else ())
+
+
+def assert_streamed_equals_records(scenario, seed: int, tables, optional=("callers", "caller_intervals")):
+    """The fast engine's KPI tables from streaming tallies equal those from per-call records (all
+    but p90_wait, which the tallies take from a histogram: tests/test_stream_kpi.py bounds it);
+    a table named in ``optional`` may be absent, from both routes alike."""
+    import pandas as pd
+
+    from sim.simulate import simulate
+
+    exact = simulate(scenario, seed=seed, engine="fast")
+    streamed = simulate(scenario, seed=seed, engine="fast", records=False)
+    assert exact.n_calls == streamed.n_calls
+    for name in tables:
+        a, b = getattr(exact, name), getattr(streamed, name)
+        if a is None:
+            assert b is None and name in optional, name
+            continue
+        assert list(a.columns) == list(b.columns), name
+        others = [c for c in a.columns if c != "p90_wait"]
+        pd.testing.assert_frame_equal(a[others].reset_index(drop=True), b[others].reset_index(drop=True),
+                                      check_exact=False, rtol=1e-9, atol=1e-9, obj=name)

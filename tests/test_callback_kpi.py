@@ -5,7 +5,6 @@ and the time to callback), and the streamed tables equal the record tables on ra
 import math
 
 import numpy as np
-import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +15,7 @@ from sim.model.scenario import build_scenario
 
 from conftest import day_scenario, deterministic
 from strategies import callback_scenarios
+from engine_checks import KPI_TABLES, assert_streamed_equals_records
 from test_record_tables import assert_same_as_reference
 
 
@@ -57,13 +57,7 @@ def test_streamed_tables_equal_record_tables_on_random_callback_scenarios(data, 
     scenario = _valid(data)
     if scenario is None:
         return
-    exact = simulate(scenario, seed=seed, engine="fast")
-    streamed = simulate(scenario, seed=seed, engine="fast", records=False)
-    for name in ("summary", "intervals", "groups", "group_intervals", "callbacks"):
-        a, b = getattr(exact, name), getattr(streamed, name)
-        assert list(a.columns) == list(b.columns), name
-        others = [c for c in a.columns if c != "p90_wait"]
-        pd.testing.assert_frame_equal(a[others], b[others], check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
+    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callbacks",))
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)

@@ -8,7 +8,6 @@ equal the record tables."""
 
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,10 +19,9 @@ from sim.model import transfers
 from sim.model.random_inputs import call_blocks, given_calls
 from sim.model.redials import width
 from sim.model.scenario import build_scenario
-from sim.simulate import simulate
 
 from strategies import grid_calls, journey_scenarios
-from engine_checks import assert_same_tables, run_both, with_ivr, counted_scenario as _valid
+from engine_checks import assert_same_tables, run_both, with_ivr, counted_scenario as _valid, KPI_TABLES, assert_streamed_equals_records
 from test_redial_engines import check_journeys
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
@@ -139,20 +137,8 @@ def test_identical_records_on_grid_days_with_redials_and_transfers():
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(data=journey_scenarios(), seed=st.integers(1, 10**6))
 def test_streamed_tables_equal_record_tables_with_redials_and_transfers(data, seed):
-    # (without IVR menus: main's streamed avg_queue differs from the records' on some IVR days,
-    # with neither redials nor transfers: one call queued after its menu while nobody is on duty)
     try:
         scenario = build_scenario(data)
     except ConfigError:
         return
-    exact = simulate(scenario, seed=seed, engine="fast")
-    streamed = simulate(scenario, seed=seed, engine="fast", records=False)
-    assert exact.n_calls == streamed.n_calls
-    for name in ("summary", "intervals", "groups", "group_intervals", "callers", "caller_intervals"):
-        a, b = getattr(exact, name), getattr(streamed, name)
-        if a is None:
-            assert b is None and name.startswith("caller")
-            continue
-        assert list(a.columns) == list(b.columns), name
-        others = [c for c in a.columns if c != "p90_wait"]  # (streamed: from a histogram)
-        pd.testing.assert_frame_equal(a[others], b[others], check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
+    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callers", "caller_intervals"))

@@ -18,6 +18,7 @@ from sim.model.scenario import build_scenario
 
 from conftest import day_scenario, deterministic
 from strategies import redial_scenarios
+from engine_checks import KPI_TABLES, assert_streamed_equals_records
 
 REDIAL = {"probability_abandoned": 0.6, "probability_blocked": 1.0, "delay": deterministic(60), "max_attempts": 3}
 ROUTES = [("simpy", True), ("fast", True), ("fast", False)]
@@ -143,17 +144,7 @@ def test_streamed_tables_equal_record_tables_with_redials(data, seed):
     scenario = _valid(data)
     if scenario is None:
         return
-    exact = simulate(scenario, seed=seed, engine="fast")
-    streamed = simulate(scenario, seed=seed, engine="fast", records=False)
-    assert exact.n_calls == streamed.n_calls
-    for name in ("summary", "intervals", "groups", "group_intervals", "callers", "caller_intervals"):
-        a, b = getattr(exact, name), getattr(streamed, name)
-        if a is None:
-            assert b is None and name.startswith("caller")
-            continue
-        assert list(a.columns) == list(b.columns), name
-        others = [c for c in a.columns if c != "p90_wait"]
-        pd.testing.assert_frame_equal(a[others], b[others], check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
+    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callers", "caller_intervals"))
 
 
 def test_a_caller_counts_by_its_first_attempt_and_attempts_by_their_own_arrival_after_the_warm_up():

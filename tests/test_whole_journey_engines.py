@@ -4,7 +4,6 @@ engines give identical records, agent logs, IVR, redial, callback records and le
 days; every caller is accounted for once; the streamed KPI tables equal the record tables."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,9 +12,8 @@ from sim.core import fast_engine
 from sim.errors import ConfigError
 from sim.model.random_inputs import call_blocks
 from sim.model.scenario import build_scenario
-from sim.simulate import simulate
 
-from engine_checks import assert_same_tables, run_both, with_ivr
+from engine_checks import assert_same_tables, run_both, with_ivr, KPI_TABLES, assert_streamed_equals_records
 from strategies import whole_journey_scenarios
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
@@ -64,13 +62,4 @@ def test_streamed_tables_equal_record_tables_on_the_whole_journey(data, seed):
     scenario = _scenario(data)
     if scenario is None:
         return
-    exact = simulate(scenario, seed=seed, engine="fast")
-    streamed = simulate(scenario, seed=seed, engine="fast", records=False)
-    for name in ("summary", "intervals", "groups", "group_intervals", "callers", "callbacks"):
-        x, y = getattr(exact, name), getattr(streamed, name)
-        if x is None and y is None:
-            continue
-        assert list(x.columns) == list(y.columns), name
-        others = [c for c in x.columns if c != "p90_wait"]
-        pd.testing.assert_frame_equal(x[others].reset_index(drop=True), y[others].reset_index(drop=True),
-                                      check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
+    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callers", "callbacks"))
