@@ -28,6 +28,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim import interrupts
 from sim.model import command_line
 from sim.model.config import AppConfig, ScenarioConfig, register_configs
 from sim.model.scenario_files import shipped_config_dir
@@ -333,8 +334,9 @@ def entry() -> None:
 def _command() -> None:
     """What ``callsim`` does (see :func:`entry`)."""
     sys.argv[1:] = preflight(sys.argv[1:])
-    signal.signal(signal.SIGTERM, _interrupt)
-    sys.unraisablehook = _interrupt_again
+    signal.signal(signal.SIGTERM, interrupts.interrupt)
+    signal.signal(signal.SIGINT, interrupts.interrupt)
+    sys.unraisablehook = interrupts.interrupt_again
     # The modules imported so far (pandas, Hydra, ...) live until the command ends: frozen, the
     # garbage collector no longer walks them in every full collection of the run, nor once more
     # while the interpreter shuts down (together about 0.2 s of a short run). Objects created
@@ -380,27 +382,6 @@ def _exit_process(code) -> None:
         except (OSError, ValueError):  # (a closed pipe: the interpreter would also exit with 120)
             code = code or 120
     os._exit(code)
-
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt(signum)
-
-
-def _interrupt_again(unraisable, default=sys.unraisablehook) -> None:
-    """An interrupt that arrived while Python ran a finaliser (a weak reference's callback during a
-    garbage collection) cannot be raised there: Python would print "Exception ignored" and go on
-    as if nothing had happened. Deliver the signal again a moment later, once the finaliser has
-    returned (raised at once it would land in the finaliser again); should it land in another
-    one, this comes round again."""
-    if isinstance(unraisable.exc_value, KeyboardInterrupt):
-        import _thread
-        import threading
-
-        args = unraisable.exc_value.args
-        signum = args[0] if args and isinstance(args[0], int) else signal.SIGINT
-        threading.Timer(0.001, _thread.interrupt_main, args=(signum,)).start()
-        return
-    default(unraisable)
 
 
 if __name__ == "__main__":

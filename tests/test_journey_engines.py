@@ -130,7 +130,8 @@ def test_identical_records_on_grid_days_with_redials_and_transfers():
             count["redial_transferred"] += bool(((out.redials.attempt[out.legs.call] > 1) & (out.legs.leg > 0)).any())
 
     check()
-    assert count["valid"] >= 100 and count["redial_transferred"] >= 10, count
+    # (redialled attempts that were then transferred: 13 to 42 of 120 examples on fresh draws)
+    assert count["valid"] >= 100 and count["redial_transferred"] >= 5, count
 
 
 @needs_fast

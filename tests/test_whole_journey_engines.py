@@ -51,7 +51,8 @@ def test_identical_records_with_menus_redials_transfers_and_callbacks(ivr):
         count["all_three"] += all(used.values())
 
     check()
-    assert count["valid"] >= 50 and min(count["redial"], count["leg"], count["callback"]) >= 15, count
+    # (on fresh draws: 39-66 with redials, 42-75 with legs, 15-43 with an accepted callback of 80)
+    assert count["valid"] >= 50 and min(count["redial"], count["leg"], count["callback"]) >= 10, count
     assert count["all_three"] >= 5, count
 
 
