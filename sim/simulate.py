@@ -20,6 +20,7 @@ from sim.kpi import outbound as outbound_kpi
 from sim.kpi import record_tables as record_kpi
 from sim.kpi import streaming as stream_kpi
 from sim.kpi import theory
+from sim.kpi import transfers as transfer_kpi
 from sim.core.engines import realised_spells, select_engine
 from sim.kpi.frames import frame, strings
 from sim.model import run_size
@@ -62,6 +63,7 @@ class Results:
     callers: Optional[pd.DataFrame] = None
     caller_intervals: Optional[pd.DataFrame] = None
     callbacks: Optional[pd.DataFrame] = None  # per call type: offers, acceptances, outcomes (sim.kpi.callbacks)
+    legs: Optional[pd.DataFrame] = None  # one row per leg, with transfers and records (sim.kpi.transfers.legs_frame)
 
 
 def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True,
@@ -113,6 +115,8 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
         callbacks=callback_kpi.table(scenario, output),
     )
     results.callers, results.caller_intervals = caller_kpi.tables(scenario, output)
+    if calls is not None and output.legs is not None and output.legs.queue is not None:  # (transfers)
+        results.legs = transfer_kpi.legs_frame(scenario, output.legs)
     results.theory = theory.compare(results)
     return results
 
