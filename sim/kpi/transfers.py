@@ -26,6 +26,7 @@ from sim.core.records import ABANDONED, ANSWERED, CallRecords, EngineOutput, Ivr
 from sim.kpi import definitions
 
 COUNTS = ("transferred", "first_answered", "first_resolved")
+CONSULT = "consult_time"  # the consults' sum per row (s): an input of the telephony cost (sim.kpi.costs)
 
 
 def has_transfers(scenario) -> bool:
@@ -101,6 +102,17 @@ def record_counts(visits: Visits, outcome, call_type, row, n_rows: int, n_types:
     counts = counts.astype(np.int64).reshape(n_rows, n_types + 1, len(flags))
     counts[:, n_types] = counts[:, :n_types].sum(axis=1)
     return counts
+
+
+def record_consults(visits: Visits, outcome, call_type, row, n_rows: int, n_types: int) -> np.ndarray:
+    """The consult time (s) of the measured answered visits per (interval row, call type, then
+    all types), shape (rows, types + 1): each consult in the row of the leg it transferred."""
+    keep = (row >= 0) & (outcome == ANSWERED)
+    consult = _consults(visits.output.legs, int(np.count_nonzero(visits.first)))
+    cell = row[keep] * (n_types + 1) + call_type[keep]
+    sums = np.bincount(cell, weights=consult[keep], minlength=n_rows * (n_types + 1)).reshape(n_rows, n_types + 1)
+    sums[:, n_types] = sums[:, :n_types].sum(axis=1)
+    return sums
 
 
 def legs_frame(scenario, legs) -> pd.DataFrame:
