@@ -14,6 +14,10 @@ attempts and the run's group numbers), and its dial attempts only when the theor
 reads them (a blended pool of the threshold model, :mod:`sim.kpi.theory_blending`): like the
 per-call records, the attempts of hundreds of runs are not kept otherwise.
 
+A scenario with journey features (transfers, redials, callbacks): each run also keeps its journey
+(:mod:`sim.experiments.journey`: the transfer columns of its summary and interval tables, its
+callers and callbacks tables), which its own Results get back and the aggregation averages.
+
 Runs made in a worker process (:mod:`sim.experiments.parallel`) travel back :func:`packed`: the
 runs of a share as one array per table and per agent-log column (pickling 100 runs one by one
 costs about as much as simulating ten of them).
