@@ -16,7 +16,7 @@ from sim.errors import ConfigError
 from sim.model.scenario_files import shipped_scenarios
 from sim.simulate import load_scenario_file
 from sim.ui import compare
-from sim.ui.day_view import day_view
+from sim.ui.day_view import DayView
 from sim.ui.export import html_text
 from sim.ui.form import FormField, apply, check, form_fields
 from sim.ui.running import Run, run
@@ -43,7 +43,8 @@ class WhatIfPage:
         self.status = pn.pane.HTML("", css_classes=["callsim-status"])
         self.general_error = pn.pane.HTML("", styles=ERROR_STYLE, css_classes=["callsim-form-error"])
         self.form = pn.Column()
-        self.day = pn.pane.Bokeh(None)  # one pane; each run replaces its object
+        self.day = pn.pane.Bokeh(None)  # one pane, showing view's layout
+        self.view: Optional[DayView] = None  # refilled in place by each run of the same call types and groups
         self.keep_button = pn.widgets.Button(label="Keep for comparison", disabled=True)
         self.clear_button = pn.widgets.Button(label="Clear comparison")
         self.comparison = pn.pane.HTML("", css_classes=["callsim-compare"])
@@ -125,11 +126,20 @@ class WhatIfPage:
             self.general_error.object = f"<span class='field-error'>{html.escape(str(error))}</span>"
             self._say(f"{label} did not run.")
             return None
-        self.day.object = day_view(self.current)
+        self.show_day(self.current)
         self._say(f"{label} ready in {self.current.seconds:.2f} s")
         self.keep_button.disabled = False
         self.download.disabled = False
         return self.current
+
+    def show_day(self, current: Run) -> None:
+        """Refill the day's models in place when they fit the run; new models only for other call
+        types or groups (BokehJS never frees replaced models: see :mod:`sim.ui.day_view`)."""
+        if self.view is not None and self.view.fits(current):
+            self.view.show(current)
+        else:
+            self.view = DayView(current)
+            self.day.object = self.view.layout
 
     def _say(self, message: str) -> None:
         self.status.object = f"<span class='status-text'>{html.escape(message)}</span>"
