@@ -95,7 +95,7 @@ class IntervalPlots:
             if kind in ("service_level", "abandon_rate"):
                 self.targets[kind] = Span(location=0, dimension="width", line_color="#c62828", line_dash="dashed")
                 plot.add_layout(self.targets[kind])
-            cursor = Span(location=0, dimension="height", line_color="black", line_width=2)
+            cursor = Span(location=0, dimension="height", line_color="black", line_width=2, name=f"callsim-cursor {kind}")
             plot.add_layout(cursor)
             ticker = FixedTicker(ticks=[0])
             plot.xaxis.ticker = ticker

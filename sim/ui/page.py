@@ -136,7 +136,8 @@ class WhatIfPage:
         """Refill the day's models in place when they fit the run; new models only for other call
         types or groups (BokehJS never frees replaced models: see :mod:`sim.ui.day_view`)."""
         if self.view is not None and self.view.fits(current):
-            self.view.show(current)
+            with pn.io.unlocked():  # models changed by hand (not through a pane) are sent from here
+                self.view.show(current)
         else:
             self.view = DayView(current)
             self.day.object = self.view.layout
