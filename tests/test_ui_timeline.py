@@ -30,13 +30,14 @@ def tiny_scenario():
 def tiny_results():
     """Five calls (arrival, wait, outcome, group, agent, answer, end) and four agents' spells."""
     calls = pd.DataFrame.from_records([
-        ("a", 30, 0, "answered", "ga", 0, 30, 200),  # ga agent 0 busy 30-200, own call
-        ("a", 50, 100, "answered", "ga", 1, 150, 400),  # waits 50-150; ga agent 1 busy 150-400, own call
-        ("b", 70, 40, "answered", "ga", 2, 110, 250),  # waits 70-110; ga agent 2 busy 110-250: overflow
-        ("b", 100, 90, "abandoned", None, -1, NAN, 190),  # waits 100-190, hangs up
-        ("b", 300, 0, "answered", "gb", 3, 300, 500),  # gb agent 3 busy 300-500, own call
-        ("a", 590, NAN, "unfinished", None, -1, NAN, NAN),  # still in the IVR-less queue at the end: no wait known
-    ], columns=["call_type", "arrival", "wait", "outcome", "group", "agent", "answer_time", "end_time"])
+        ("a", 30, 0, "answered", "ga", 0, 30, 200, 170, 0),  # ga agent 0 busy 30-200, own call
+        ("a", 50, 100, "answered", "ga", 1, 150, 350, 200, 50),  # waits 50-150; ga agent 1 busy 150-400 (wrap-up
+        # from 350, when the caller left): own call
+        ("b", 70, 40, "answered", "ga", 2, 110, 250, 140, 0),  # waits 70-110; ga agent 2 busy 110-250: overflow
+        ("b", 100, 90, "abandoned", None, -1, NAN, 190, 0, 0),  # waits 100-190, hangs up
+        ("b", 300, 0, "answered", "gb", 3, 300, 450, 150, 50),  # gb agent 3 busy 300-500, own call
+        ("a", 590, NAN, "unfinished", None, -1, NAN, NAN, 0, 0),  # still in the IVR-less queue at the end: no wait known
+    ], columns=["call_type", "arrival", "wait", "outcome", "group", "agent", "answer_time", "end_time", "talk", "wrapup"])
     agents = pd.DataFrame({"agent": [0, 1, 2, 3], "group_name": ["ga", "ga", "ga", "gb"],
                            "start": [0.0, 0.0, 0.0, 0.0], "end": [600.0, 600.0, 600.0, 500.0]})
     intervals = pd.DataFrame({"interval": [0, 0, 1, 1], "start": ["09:00", "09:00", "09:05", "09:05"],
@@ -60,6 +61,7 @@ def test_own_groups_are_the_first_route_steps():
     (180, 0, 1, (0, 2, 1), (1, 0, 0)),
     (240, 0, 0, (1, 1, 1), (1, 0, 0)),
     (300, 0, 0, (2, 1, 0), (0, 1, 0)),
+    (360, 0, 0, (2, 1, 0), (0, 1, 0)),  # ga agent 1 in wrap-up after the caller left at 350
     (420, 0, 0, (3, 0, 0), (0, 1, 0)),
     (540, 0, 0, (3, 0, 0), (0, 0, 0)),  # gb's agent went home at 500
 ])
@@ -112,9 +114,9 @@ def blended_results(mode: str):
     if mode == "preview":
         config["campaigns"]["renewals"]["dialler"] = {"mode": "preview"}
     calls = pd.DataFrame.from_records([
-        ("service", 100, 0, "answered", "inbound_only", 0, 100, 400),
-        ("service", 500, 0, "answered", "blended", 1, 500, 700),  # blended is on service's route: own
-    ], columns=["call_type", "arrival", "wait", "outcome", "group", "agent", "answer_time", "end_time"])
+        ("service", 100, 0, "answered", "inbound_only", 0, 100, 400, 300, 0),
+        ("service", 500, 0, "answered", "blended", 1, 500, 700, 200, 0),  # blended is on service's route: own
+    ], columns=["call_type", "arrival", "wait", "outcome", "group", "agent", "answer_time", "end_time", "talk", "wrapup"])
     agents = pd.DataFrame({"agent": [0, 1, 2, 3], "group_name": ["inbound_only", "blended", "outbound_team", "outbound_team"],
                            "start": [0.0] * 4, "end": [3600.0] * 4})
     attempts = AttemptRecords.from_rows([
@@ -167,3 +169,22 @@ def test_a_real_blended_day_adds_up():
         assert timeline.outbound[group].tolist() == talking  # predictive: talk and wrap-up only
     assert timeline.outbound["inbound_only"].max() == 0
     assert timeline.outbound["blended"].max() > 0 and timeline.outbound["outbound_team"].max() > 0
+
+
+def test_busy_agents_average_to_the_group_tables_busy_time():
+    """Sampled every second, own + overflow + outbound averages over each interval to the group
+    table's busy agents (which count outbound work: sim.kpi.definitions), and idle + those to
+    its agents on duty; each piece of work moves an average by at most 1 s / 1800 s when sampled."""
+    from sim.simulate import simulate
+
+    results = simulate("blended", seed=1, engine="fast")
+    timeline = day_timeline(results, step_seconds=1)
+    length = results.scenario.interval_length
+    table = results.group_intervals.set_index(["group", "interval"])
+    for group in timeline.idle:
+        busy = timeline.own[group] + timeline.overflow[group] + timeline.outbound[group]
+        for n in (12, 14, 16, 20):  # 14:00-18:00 and 18:00: the campaign dials from 14:00
+            inside = (timeline.times >= n * length) & (timeline.times < (n + 1) * length)
+            assert busy[inside].mean() == pytest.approx(table.loc[(group, n), "busy"], abs=0.05), (group, n)
+            assert (busy + timeline.idle[group])[inside].mean() == pytest.approx(table.loc[(group, n), "available"],
+                                                                                 abs=0.05)

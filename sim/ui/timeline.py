@@ -4,7 +4,8 @@ clock times, and the KPIs of each interval, rebuilt from one run's per-call reco
 attempts and agent log.
 
 A call waits from its arrival until it is answered or abandons (``arrival + wait``); an agent is
-busy from ``answer_time`` to ``end_time`` (talk and wrap-up) and on duty during its spells in
+busy from ``answer_time`` for its talk and wrap-up (the record's ``end_time`` is the caller's:
+the end of talk) and on duty during its spells in
 the agent log. A call is the group's *own* when the group is on the call type's first route
 step (or on a step with the same delay); otherwise it reached the group by overflow.
 An agent is busy on outbound work as the KPIs count it (:func:`sim.kpi.outbound_work.work_pieces`:
@@ -102,6 +103,7 @@ def day_timeline(results, step_seconds: float = 60.0) -> Timeline:
         mine = queued[queued.call_type == call_type.name]
         waiting[call_type.name] = _active(mine.arrival, mine.arrival + mine.wait, times)
     served = calls[calls.outcome == "answered"]
+    done = (served.answer_time + served.talk + served.wrapup).to_numpy()  # end_time is the caller's: no wrap-up
     own_of = own_groups(scenario)
     is_own = np.array([group in own_of[kind] for kind, group in zip(served.call_type, served.group)], bool)
     idle, own, overflow, outbound = {}, {}, {}, outbound_busy(results, times)
@@ -110,8 +112,8 @@ def day_timeline(results, step_seconds: float = 60.0) -> Timeline:
         on_duty = spells[spells.group_name == name]
         present = _active(on_duty.start, on_duty.end, times)
         here = (served.group == name).to_numpy()
-        own[name] = _active(served.answer_time[here & is_own], served.end_time[here & is_own], times)
-        overflow[name] = _active(served.answer_time[here & ~is_own], served.end_time[here & ~is_own], times)
+        own[name] = _active(served.answer_time[here & is_own], done[here & is_own], times)
+        overflow[name] = _active(served.answer_time[here & ~is_own], done[here & ~is_own], times)
         idle[name] = present - own[name] - overflow[name] - outbound[name]
     return Timeline(times, clock_labels(scenario, times), scenario.arrival_interval(times), waiting, idle, own,
                     overflow, outbound, interval_kpis(results))
