@@ -24,7 +24,7 @@ from bokeh.plotting import figure
 
 from sim.ui.interval_plots import IntervalPlots
 from sim.ui.running import Run
-from sim.ui.timeline import TILE_KPIS, Timeline
+from sim.ui.timeline import TILE_KPIS, Timeline, clock_labels
 
 OWN_COLOR, OVERFLOW_COLOR, OUTBOUND_COLOR, IDLE_COLOR = "#1f77b4", "#ff7f0e", "#e377c2", "#a1d99b"
 QUEUE_COLOR = "#9467bd"
@@ -34,6 +34,7 @@ STATE_LABELS = {"own": "busy, own calls", "overflow": "busy, overflow calls", "o
                 "idle": "idle"}
 SPEEDS = {"1x": 1, "2x": 2, "5x": 5, "10x": 10, "30x": 30}  # clock minutes per tick (10 ticks/s)
 TICK_MS = 100
+CLOCK_STYLE = "style='font-size:32px;font-weight:bold'"
 KPI_LABELS = {"service_level": "service level", "asa": "ASA", "abandon_rate": "abandoned", "occupancy": "occupancy"}
 
 
@@ -89,7 +90,7 @@ const parsed = window._callsim_frames = window._callsim_frames || {};
 if (!parsed[slider.id] || parsed[slider.id].version !== version)
     parsed[slider.id] = {version: version, frames: JSON.parse(frames)};
 const f = parsed[slider.id].frames, i = Math.min(slider.value, f.clock.length - 1), g = groups, t = types;
-clock.text = `<span id="callsim-clock" style="font-size:32px;font-weight:bold">${f.clock[i]}</span>`;
+clock.text = `<span id="callsim-clock" ${clock_style}>${f.clock[i]}</span>`;
 queues.data = {type: t, waiting: t.map(k => f.waiting[k][i])};
 const counts = {group: g};
 for (const s of states) counts[s] = g.map(k => f[s][k][i]);
@@ -136,27 +137,27 @@ def _interval_template(sl_target: float) -> str:
 
 
 
-def shape(run: Run) -> tuple:
+def shape(scenario) -> tuple:
     """What fixes a view's models: the call types, the groups, and whether there are campaigns."""
-    scenario = run.results.scenario
     return (tuple(t.name for t in scenario.call_types), tuple(g.name for g in scenario.groups), bool(scenario.campaigns))
 
 
 class DayView:
-    """The Bokeh models of a played day (``layout``), refilled in place by :meth:`show`."""
+    """The Bokeh models of a played day (``layout``) for a scenario's call types and groups,
+    empty until :meth:`show` fills them with a run (again for each run)."""
 
-    def __init__(self, run: Run, title: str = ""):
-        self.shape = shape(run)
+    def __init__(self, scenario):
+        self.shape = shape(scenario)
         types, groups, _ = self.shape
-        self.states = states(run.results.scenario)
+        self.states = states(scenario)
         self.version = 0
         self.queues = ColumnDataSource({"type": list(types), "waiting": [0] * len(types)})
         self.queue_plot = figure(y_range=list(types[::-1]), x_range=(0, 1), height=max(200, 60 + 30 * len(types)),
-                                 width=420, title="calls waiting", toolbar_location=None)
+                                 width=420, title="calls waiting", toolbar_location=None, tools="")
         self.queue_plot.hbar(y="type", right="waiting", height=0.7, color=QUEUE_COLOR, source=self.queues)
         self.agents = ColumnDataSource({"group": list(groups), **{s: [0] * len(groups) for s in self.states}})
         self.agent_plot = figure(y_range=list(groups[::-1]), x_range=(0, 1), height=max(240, 90 + 30 * len(groups)),
-                                 width=520, title="agents on duty", toolbar_location=None)
+                                 width=520, title="agents on duty", toolbar_location=None, tools="")
         self.agent_plot.hbar_stack(list(self.states), y="group", height=0.7, source=self.agents,
                                    color=[STATE_COLORS[s] for s in self.states],
                                    legend_label=[STATE_LABELS[s] for s in self.states])
@@ -165,11 +166,20 @@ class DayView:
         legend.label_text_font_size = "10px"
         self.agent_plot.add_layout(legend, "above")
         self.plots = IntervalPlots(types, groups)
+        intervals = np.arange(scenario.n_intervals)  # as a run will measure them (warm-up: redrawn by the run)
+        self.plots.axes(intervals, clock_labels(scenario, scenario.interval_starts()))
 
-        self.header, self.day = Div(text=""), Div(text="")
-        self.clock, self.tiles = Div(text="", width=120), Div(text="", width=600)
+        # placeholders the size of what a run writes (a Div changing size lays the whole page out again)
+        empty = {kpi: float("nan") for kpi in TILE_KPIS}
+        # and fixed sizes: the browser then need not measure what they hold
+        self.header = Div(text="<b>Press Run</b> to simulate the day.", width=950, height=22)
+        self.day = Div(text="<div style='font-size:12px'>the day</div>" + tiles_html(empty, 0.0, "empty-day"),
+                       width=600, height=95)
+        self.clock = Div(text=f"<span {CLOCK_STYLE}>--:--</span>", width=120, height=50)
+        self.tiles = Div(text="<div style='font-size:12px'>interval</div>" + tiles_html(empty, 0.0, "empty-interval"),
+                         width=600, height=95)
         self.slider = Slider(start=0, end=1, value=0, step=1, title="minutes from the start", width=500,
-                             name=f"callsim-slider {run.label}")
+                             name="callsim-slider")
         self.play = Button(label="▶ Play", width=90, css_classes=["callsim-play"])
         step_button = Button(label="Step +1", width=80, css_classes=["callsim-step"])
         self.speed = Select(title="speed (minutes per tick)", value="5x", options=list(SPEEDS), width=120)
@@ -184,11 +194,11 @@ class DayView:
                              row(self.play, step_button, self.speed, self.slider), row(self.queue_plot, self.agent_plot),
                              row(figures["service_level"], figures["abandon_rate"]), row(figures["asa"], figures["avg_queue"]),
                              row(figures["agents"], figures["occupancy"]))
-        self.show(run, title)
 
-    def fits(self, run: Run) -> bool:
-        """Whether ``run`` can be shown in these models (same call types, groups and campaigns-or-not)."""
-        return shape(run) == self.shape
+    def fits(self, scenario) -> bool:
+        """Whether a run of ``scenario`` can be shown in these models (same call types, groups and
+        campaigns-or-not)."""
+        return shape(scenario) == self.shape
 
     def show(self, run: Run, title: str = "") -> None:
         """Fill the models with ``run``'s day, at its first minute."""
@@ -208,6 +218,7 @@ class DayView:
                                 slider=self.slider, groups=list(groups), types=list(types), states=list(self.states),
                                 clock=self.clock, queues=self.queues, agents=self.agents, tiles=self.tiles,
                                 kpis=list(TILE_KPIS), sl_target=sl_target, cursors=self.plots.cursors,
+                                clock_style=CLOCK_STYLE,
                                 tiles_template=_interval_template(sl_target))
         self.playing.args = dict(button=self.play, slider=self.slider, speed=self.speed, speeds=SPEEDS, tick_ms=TICK_MS,
                                  frames_per_minute=max(1, round(60 / step)))
@@ -219,7 +230,7 @@ class DayView:
     def _first_frame(self, timeline: Timeline, sl_target: float) -> None:
         """The models as the browser's RENDER leaves them at frame 0 (drawn before any script runs)."""
         groups = list(timeline.idle)
-        self.clock.text = f'<span id="callsim-clock" style="font-size:32px;font-weight:bold">{timeline.clock[0]}</span>'
+        self.clock.text = f'<span id="callsim-clock" {CLOCK_STYLE}>{timeline.clock[0]}</span>'
         self.queues.data = {"type": list(timeline.waiting), "waiting": [int(v[0]) for v in timeline.waiting.values()]}
         self.agents.data = {"group": groups, **{s: [int(getattr(timeline, s)[g][0]) for g in groups] for s in self.states}}
         n = int(timeline.interval[0])
@@ -230,4 +241,6 @@ class DayView:
 
 def day_view(run: Run, title: str = ""):
     """The Bokeh layout of ``run``'s day, ready to play from its first minute (a new set of models)."""
-    return DayView(run, title).layout
+    view = DayView(run.results.scenario)
+    view.show(run, title)
+    return view.layout

@@ -80,8 +80,9 @@ class IntervalPlots:
         for kind, (title, y_label) in PLOTS.items():
             labels = self.labels[kind]
             source = ColumnDataSource({"x": [0, 1], **{f"s{k}": [np.nan, np.nan] for k in range(len(labels))}})
+            # fixed ranges, set from the data by show(): ranges the browser fits would be sent back to the server
             plot = figure(name=f"callsim-plot {kind}", title=title, width=width, height=height, toolbar_location=None,
-                          x_range=Range1d(0, 1))
+                          tools="", x_range=Range1d(0, 1), y_range=Range1d(0, 105 if kind in PERCENT else 1))
             plot.yaxis.axis_label = y_label
             plot.title.text_font_size = "11px"
             items = []
@@ -104,24 +105,32 @@ class IntervalPlots:
             self.cursors.append(cursor)
             self.tickers.append(ticker)
 
+    def axes(self, intervals: np.ndarray, starts: Sequence[str]) -> None:
+        """The x axes over ``intervals``, ticks labelled with their ``starts`` (unchanged values
+        send nothing to the browser, so a run of the same horizon does not lay the plots out again)."""
+        step = max(1, len(intervals) // 8)
+        overrides = {int(i): s for i, s in zip(intervals, starts)}
+        for plot in self.figures.values():
+            plot.x_range.start, plot.x_range.end = float(intervals[0]), float(intervals[-1] + 1)
+            plot.xaxis.major_label_overrides = overrides
+        for ticker in self.tickers:
+            ticker.ticks = [int(i) for i in intervals[::step]]
+
     def show(self, results, kpis, position: float) -> None:
         """Fill the figures with ``results``' interval tables; the markers at ``position``."""
         series = interval_series(results, kpis)
         calls = results.intervals.drop_duplicates("interval").sort_values("interval")
         intervals = calls.interval.to_numpy()
-        step = max(1, len(intervals) // 8)
-        overrides = {int(i): s for i, s in zip(intervals, calls.start)}
         for kind, source in self.sources.items():
             data = {}
             for k, label in enumerate(self.labels[kind]):
                 values = series[kind].get(label, np.full(len(intervals), np.nan))
                 data["x"], data[f"s{k}"] = _steps(intervals, values)
             source.data = data
-            plot = self.figures[kind]
-            plot.x_range.start, plot.x_range.end = float(intervals[0]), float(intervals[-1] + 1)
-            plot.xaxis.major_label_overrides = overrides
-        for ticker in self.tickers:
-            ticker.ticks = [int(i) for i in intervals[::step]]
+            if kind not in PERCENT:
+                highest = max([0.0] + [float(np.nanmax(v)) for v in series[kind].values() if np.isfinite(v).any()])
+                self.figures[kind].y_range.end = 1.08 * highest if highest > 0 else 1.0
+        self.axes(intervals, calls.start.tolist())
         k = results.scenario.kpi
         self.targets["service_level"].location = 100 * k.sl_target
         self.targets["abandon_rate"].location = 100 * k.abandon_target

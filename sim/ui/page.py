@@ -13,6 +13,7 @@ from typing import Dict, List, Optional
 import panel as pn
 
 from sim.errors import ConfigError
+from sim.model.scenario import build_scenario
 from sim.model.scenario_files import shipped_scenarios
 from sim.simulate import load_scenario_file
 from sim.ui import compare
@@ -96,6 +97,10 @@ class WhatIfPage:
             sections.setdefault(field.section, []).extend([widget, self.errors[field.name]])
         self.form.objects = [pn.Card(*items, title=section, collapsed=False, width=340) for section, items in sections.items()]
         self.general_error.object = ""
+        try:
+            self.prepare_day(build_scenario(self.scenario))
+        except ConfigError:
+            pass  # Run shows the error beside its field
 
     def values(self) -> Dict[str, str]:
         """The form as typed (the text inputs' live text, whether or not Enter was pressed)."""
@@ -132,15 +137,19 @@ class WhatIfPage:
         self.download.disabled = False
         return self.current
 
-    def show_day(self, current: Run) -> None:
-        """Refill the day's models in place when they fit the run; new models only for other call
-        types or groups (BokehJS never frees replaced models: see :mod:`sim.ui.day_view`)."""
-        if self.view is not None and self.view.fits(current):
-            with pn.io.unlocked():  # models changed by hand (not through a pane) are sent from here
-                self.view.show(current)
-        else:
-            self.view = DayView(current)
+    def prepare_day(self, scenario) -> None:
+        """The day's models for ``scenario`` (a Scenario), built before any run so that Run only
+        fills them; kept while the call types and groups stay the same (BokehJS never frees
+        replaced models: see :mod:`sim.ui.day_view`). Drawn empty until a run fills them (a
+        hidden layout would be laid out on the first Run, which would then take seconds)."""
+        if self.view is None or not self.view.fits(scenario):
+            self.view = DayView(scenario)
             self.day.object = self.view.layout
+
+    def show_day(self, current: Run) -> None:
+        self.prepare_day(current.results.scenario)
+        with pn.io.unlocked():  # models changed by hand (not through a pane) are sent from here
+            self.view.show(current)
 
     def _say(self, message: str) -> None:
         self.status.object = f"<span class='status-text'>{html.escape(message)}</span>"
