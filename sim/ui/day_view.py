@@ -24,7 +24,7 @@ from bokeh.plotting import figure
 
 from sim.ui.interval_plots import IntervalPlots
 from sim.ui.running import Run
-from sim.ui.timeline import TILE_KPIS, Timeline, clock_labels
+from sim.ui.timeline import TILE_KPIS, Timeline, clock_labels, frame_times
 
 OWN_COLOR, OVERFLOW_COLOR, OUTBOUND_COLOR, IDLE_COLOR = "#1f77b4", "#ff7f0e", "#e377c2", "#a1d99b"
 QUEUE_COLOR = "#9467bd"
@@ -178,8 +178,8 @@ class DayView:
         self.clock = Div(text=f"<span {CLOCK_STYLE}>--:--</span>", width=120, height=50)
         self.tiles = Div(text="<div style='font-size:12px'>interval</div>" + tiles_html(empty, 0.0, "empty-interval"),
                          width=600, height=95)
-        self.slider = Slider(start=0, end=1, value=0, step=1, title="minutes from the start", width=500,
-                             name="callsim-slider")
+        self.slider = Slider(start=0, end=len(frame_times(scenario)) - 1, value=0, step=1, title="minutes from the start",
+                             width=500, name="callsim-slider")
         self.play = Button(label="▶ Play", width=90, css_classes=["callsim-play"])
         step_button = Button(label="Step +1", width=80, css_classes=["callsim-step"])
         self.speed = Select(title="speed (minutes per tick)", value="5x", options=list(SPEEDS), width=120)

@@ -41,7 +41,8 @@ class WhatIfPage:
         self.replications = pn.widgets.IntInput(label="replications (same seeds; >1: confidence intervals)",
                                                 value=1, start=1, end=50)
         self.run_button = pn.widgets.Button(label="Run", color="primary", css_classes=["callsim-run"])
-        self.status = pn.pane.HTML("", css_classes=["callsim-status"])
+        # not empty: a pane that changes size lays the whole page out again (seconds on the first Run)
+        self.status = pn.pane.HTML("<span>Press Run to simulate the day.</span>", css_classes=["callsim-status"])
         self.general_error = pn.pane.HTML("", styles=ERROR_STYLE, css_classes=["callsim-form-error"])
         self.form = pn.Column()
         self.day = pn.pane.Bokeh(None)  # one pane, showing view's layout
