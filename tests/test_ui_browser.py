@@ -1,7 +1,8 @@
 """The what-if page in headless Chromium: load a scenario, change the form, run, watch the tiles
 move the expected way, play the day, check the animation's colours on a screenshot, and check
 that the page asks nothing of any machine but this one; bad values get the field's error and
-nothing runs; the exported HTML plays offline."""
+nothing runs; the exported HTML plays offline; runs do not pile up models in the browser; the
+interval plots render and follow the clock; blended agents show busy on outbound calls."""
 
 from urllib.parse import urlparse
 
@@ -11,8 +12,9 @@ pytest.importorskip("panel", reason="the ui extra is not installed (pip install 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the ui extra is not installed (pip install -e '.[ui]')")
 
 from sim.simulate import load_scenario_file, simulate  # noqa: E402
-from sim.ui.day_view import IDLE_COLOR, OVERFLOW_COLOR, OWN_COLOR, QUEUE_COLOR, kpi_text  # noqa: E402
+from sim.ui.day_view import IDLE_COLOR, OUTBOUND_COLOR, OVERFLOW_COLOR, OWN_COLOR, QUEUE_COLOR, kpi_text  # noqa: E402
 from sim.ui.form import apply  # noqa: E402
+from sim.ui.interval_plots import PALETTE, PLOTS  # noqa: E402
 from sim.ui.running import SEED  # noqa: E402
 from sim.ui.timeline import day_timeline, interval_kpis  # noqa: E402
 from ui_browser import Server, color_pixels, launch, needs_chromium  # noqa: E402
@@ -177,3 +179,51 @@ def test_the_exported_html_plays_offline(page, browser, tmp_path):
     shows_the_colours(copy, "run 1", timeline, frame)
     assert all(url.startswith("file:") for url in requested), requested
     offline.close()
+
+
+def model_count(page) -> int:
+    return page.evaluate("() => Bokeh.documents.reduce((n, doc) => n + doc._all_models.size, 0)")
+
+
+def test_runs_do_not_pile_up_models_and_the_interval_plots_render(page):
+    """BokehJS keeps every model a document ever held: five runs must leave as many models as
+    one. The interval plots are drawn (their line colours appear with a day) and their
+    clock markers follow the slider (07:45: the middle of the second 30-minute interval)."""
+    before = page.screenshot(full_page=True)
+    run(page, "run 1")
+    after_first = model_count(page)
+    for k in range(2, 6):
+        field(page, "groups.retail_team.shifts.day.count").fill(str(10 + k))
+        run(page, f"run {k}")
+        assert model_count(page) == after_first
+    drawn = page.screenshot(full_page=True)
+    for color in PALETTE[:4]:  # the four call types' lines (before a run: only their legends' swatches)
+        assert color_pixels(drawn, color) > color_pixels(before, color) + 150, color
+    move_slider(page, "run 5", 45)
+    assert clock(page) == "07:45"
+    for kind in PLOTS:
+        where = page.evaluate("""(name) => { for (const doc of Bokeh.documents) {
+            const m = doc.get_model_by_name(name); if (m) return m.location; } }""", f"callsim-cursor {kind}")
+        assert where == 1.5, kind
+
+
+def test_a_blended_day_shows_agents_busy_on_outbound_calls(browser):
+    server = Server("--scenario", "blended")
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1100})
+        page = context.new_page()
+        page.goto(server.url)
+        page.wait_for_selector(RUN, timeout=30000)
+        run(page, "run 1")
+        assert "idle" not in text(page, "text=run 1: blended")  # the header has no caveat
+        timeline = day_timeline(simulate("blended", seed=SEED, engine="fast"))
+        start, busy = timeline.clock.index("08:00"), timeline.clock.index("15:00")
+        assert sum(v[start] for v in timeline.outbound.values()) == 0 and timeline.outbound["blended"][busy] >= 5
+        move_slider(page, "run 1", start)
+        quiet = page.screenshot(full_page=True)  # the outbound colour only in the legend's swatch
+        move_slider(page, "run 1", busy)
+        assert clock(page) == "15:00"
+        assert color_pixels(page.screenshot(full_page=True), OUTBOUND_COLOR) > color_pixels(quiet, OUTBOUND_COLOR) + 1000
+        context.close()
+    finally:
+        server.stop()

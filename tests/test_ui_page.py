@@ -61,10 +61,9 @@ def test_the_command_refuses_bad_input_in_one_line(args, message):
     assert done.stderr.startswith(message) and len(done.stderr.strip().splitlines()) == 1
 
 
-def test_a_blended_day_says_its_outbound_work_is_not_drawn():
-    from sim.ui.day_view import OUTBOUND_NOTE
-
-    blended, inbound = WhatIfPage("blended"), WhatIfPage("default")
-    assert blended.run() is not None and inbound.run() is not None
-    assert OUTBOUND_NOTE in blended.day.object.children[0].text
-    assert OUTBOUND_NOTE not in inbound.day.object.children[0].text
+def test_a_blended_day_draws_outbound_work_and_says_nothing_of_idle_agents():
+    blended = WhatIfPage("blended")
+    assert blended.run() is not None
+    header = blended.day.object.children[0].text
+    assert header.startswith("<b>run 1</b>: blended,") and "idle" not in header  # no caveat
+    assert blended.view.states == ("own", "overflow", "outbound", "idle")

@@ -30,13 +30,14 @@ def tiny_scenario():
 def tiny_results():
     """Five calls (arrival, wait, outcome, group, agent, answer, end) and four agents' spells."""
     calls = pd.DataFrame.from_records([
-        ("a", 30, 0, "answered", "ga", 0, 30, 200),  # ga agent 0 busy 30-200, own call
-        ("a", 50, 100, "answered", "ga", 1, 150, 400),  # waits 50-150; ga agent 1 busy 150-400, own call
-        ("b", 70, 40, "answered", "ga", 2, 110, 250),  # waits 70-110; ga agent 2 busy 110-250: overflow
-        ("b", 100, 90, "abandoned", None, -1, NAN, 190),  # waits 100-190, hangs up
-        ("b", 300, 0, "answered", "gb", 3, 300, 500),  # gb agent 3 busy 300-500, own call
-        ("a", 590, NAN, "unfinished", None, -1, NAN, NAN),  # still in the IVR-less queue at the end: no wait known
-    ], columns=["call_type", "arrival", "wait", "outcome", "group", "agent", "answer_time", "end_time"])
+        ("a", 30, 0, "answered", "ga", 0, 30, 200, 170, 0),  # ga agent 0 busy 30-200, own call
+        ("a", 50, 100, "answered", "ga", 1, 150, 350, 200, 50),  # waits 50-150; ga agent 1 busy 150-400 (wrap-up
+        # from 350, when the caller left): own call
+        ("b", 70, 40, "answered", "ga", 2, 110, 250, 140, 0),  # waits 70-110; ga agent 2 busy 110-250: overflow
+        ("b", 100, 90, "abandoned", None, -1, NAN, 190, 0, 0),  # waits 100-190, hangs up
+        ("b", 300, 0, "answered", "gb", 3, 300, 450, 150, 50),  # gb agent 3 busy 300-500, own call
+        ("a", 590, NAN, "unfinished", None, -1, NAN, NAN, 0, 0),  # still in the IVR-less queue at the end: no wait known
+    ], columns=["call_type", "arrival", "wait", "outcome", "group", "agent", "answer_time", "end_time", "talk", "wrapup"])
     agents = pd.DataFrame({"agent": [0, 1, 2, 3], "group_name": ["ga", "ga", "ga", "gb"],
                            "start": [0.0, 0.0, 0.0, 0.0], "end": [600.0, 600.0, 600.0, 500.0]})
     intervals = pd.DataFrame({"interval": [0, 0, 1, 1], "start": ["09:00", "09:00", "09:05", "09:05"],
@@ -60,6 +61,7 @@ def test_own_groups_are_the_first_route_steps():
     (180, 0, 1, (0, 2, 1), (1, 0, 0)),
     (240, 0, 0, (1, 1, 1), (1, 0, 0)),
     (300, 0, 0, (2, 1, 0), (0, 1, 0)),
+    (360, 0, 0, (2, 1, 0), (0, 1, 0)),  # ga agent 1 in wrap-up after the caller left at 350
     (420, 0, 0, (3, 0, 0), (0, 1, 0)),
     (540, 0, 0, (3, 0, 0), (0, 0, 0)),  # gb's agent went home at 500
 ])
@@ -98,3 +100,91 @@ def test_a_real_day_adds_up():
     assert timeline.overflow["bilingual"].max() > 0
     assert all(timeline.overflow[g].max() == 0 for g in ("retail_team", "sales_team", "stocks_team"))
     assert all(w.min() >= 0 for w in timeline.waiting.values()) and timeline.waiting["retail"].max() > 0
+
+
+def blended_results(mode: str):
+    """The blended scenario (groups inbound_only, blended, outbound_team) with a handful of calls
+    and dial attempts written by hand; ``mode``: the campaign's dialling mode."""
+    import copy
+
+    from sim.core.records import AttemptRecords
+    from sim.simulate import load_scenario_file
+
+    config = copy.deepcopy(load_scenario_file("blended"))
+    if mode == "preview":
+        config["campaigns"]["renewals"]["dialler"] = {"mode": "preview"}
+    calls = pd.DataFrame.from_records([
+        ("service", 100, 0, "answered", "inbound_only", 0, 100, 400, 300, 0),
+        ("service", 500, 0, "answered", "blended", 1, 500, 700, 200, 0),  # blended is on service's route: own
+    ], columns=["call_type", "arrival", "wait", "outcome", "group", "agent", "answer_time", "end_time", "talk", "wrapup"])
+    agents = pd.DataFrame({"agent": [0, 1, 2, 3], "group_name": ["inbound_only", "blended", "outbound_team", "outbound_team"],
+                           "start": [0.0] * 4, "end": [3600.0] * 4})
+    attempts = AttemptRecords.from_rows([
+        # campaign, record, attempt, dial, result, resolve, group, agent, connect, end, talk, wrapup, nuisance
+        (0, 0, 0, 960.0, 0, 972.0, 1, 1, 972.0, 1272.0, 300.0, 60.0, False),  # blended agent 1: 972-1332
+        (0, 1, 0, 960.0, 3, 985.0, 2, 3, NAN, 985.0, 0.0, 0.0, False),  # rings 960-985, nobody answers
+        (0, 2, 0, 1100.0, 0, 1110.0, 2, 2, 1110.0, 1210.0, 100.0, 20.0, False),  # team agent 2: 1110-1230
+        (0, 3, 0, 1200.0, 0, 1204.0, -1, -1, NAN, 1206.0, 0.0, 0.0, True),  # a nuisance call: no agent
+    ])
+    return SimpleNamespace(scenario=build_scenario(config), calls=calls, agents=agents, attempts=attempts,
+                           intervals=tiny_results().intervals, group_intervals=tiny_results().group_intervals)
+
+
+@pytest.mark.parametrize("mode, t, blended, team", [
+    # t: (idle, own, outbound) of the blended group and of the outbound team (2 agents)
+    ("predictive", 600, (0, 1, 0), (2, 0, 0)),
+    ("predictive", 960, (1, 0, 0), (2, 0, 0)),  # predictive: agents do not wait for the ringing
+    ("predictive", 1020, (0, 0, 1), (2, 0, 0)),
+    ("predictive", 1140, (0, 0, 1), (1, 0, 1)),
+    ("predictive", 1320, (0, 0, 1), (2, 0, 0)),  # wrap-up of the blended agent's call until 1332
+    ("predictive", 1380, (1, 0, 0), (2, 0, 0)),
+    ("preview", 960, (0, 0, 1), (1, 0, 1)),  # preview: the dialling agents are busy while it rings
+    ("preview", 1020, (0, 0, 1), (2, 0, 0)),  # the unanswered attempt stopped ringing at 985
+])
+def test_agents_on_outbound_work_are_busy_on_outbound(mode, t, blended, team):
+    timeline = day_timeline(blended_results(mode), step_seconds=60)
+    k = int(np.flatnonzero(timeline.times == t)[0])
+    assert (timeline.idle["blended"][k], timeline.own["blended"][k], timeline.outbound["blended"][k]) == blended
+    assert (timeline.idle["outbound_team"][k], timeline.own["outbound_team"][k],
+            timeline.outbound["outbound_team"][k]) == team
+    assert timeline.outbound["inbound_only"][k] == 0 and timeline.own["inbound_only"][k] == int(100 <= t < 400)
+
+
+def test_a_real_blended_day_adds_up():
+    """On the blended scenario: idle + own + overflow + outbound = agents on duty, nobody idle
+    below zero, and the outbound count is that of the attempts' work counted one by one."""
+    from sim.simulate import simulate
+
+    results = simulate("blended", seed=2, engine="fast")
+    timeline = day_timeline(results, step_seconds=300)
+    a = results.attempts
+    groups = [g.name for g in results.scenario.groups]
+    for index, group in enumerate(groups):
+        spells = results.agents[results.agents.group_name == group]
+        on_duty = [int(((spells.start <= t) & (t < spells.end)).sum()) for t in timeline.times]
+        parts = timeline.idle[group] + timeline.own[group] + timeline.overflow[group] + timeline.outbound[group]
+        assert parts.tolist() == on_duty and timeline.idle[group].min() >= 0
+        talking = [sum(1 for i in range(len(a)) if a.group[i] == index and not np.isnan(a.connect_time[i])
+                       and a.connect_time[i] <= t < a.connect_time[i] + a.talk[i] + a.wrapup[i]) for t in timeline.times]
+        assert timeline.outbound[group].tolist() == talking  # predictive: talk and wrap-up only
+    assert timeline.outbound["inbound_only"].max() == 0
+    assert timeline.outbound["blended"].max() > 0 and timeline.outbound["outbound_team"].max() > 0
+
+
+def test_busy_agents_average_to_the_group_tables_busy_time():
+    """Sampled every second, own + overflow + outbound averages over each interval to the group
+    table's busy agents (which count outbound work: sim.kpi.definitions), and idle + those to
+    its agents on duty; each piece of work moves an average by at most 1 s / 1800 s when sampled."""
+    from sim.simulate import simulate
+
+    results = simulate("blended", seed=1, engine="fast")
+    timeline = day_timeline(results, step_seconds=1)
+    length = results.scenario.interval_length
+    table = results.group_intervals.set_index(["group", "interval"])
+    for group in timeline.idle:
+        busy = timeline.own[group] + timeline.overflow[group] + timeline.outbound[group]
+        for n in (12, 14, 16, 20):  # 14:00-18:00 and 18:00: the campaign dials from 14:00
+            inside = (timeline.times >= n * length) & (timeline.times < (n + 1) * length)
+            assert busy[inside].mean() == pytest.approx(table.loc[(group, n), "busy"], abs=0.05), (group, n)
+            assert (busy + timeline.idle[group])[inside].mean() == pytest.approx(table.loc[(group, n), "available"],
+                                                                                 abs=0.05)

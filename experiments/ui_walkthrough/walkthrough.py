@@ -11,7 +11,8 @@ to 30 s, runs again, keeps it, moves the clock to 11:30 and writes to ``--out`` 
   page.png           the page at 11:30 of the overflow run (the README's screenshot)
   overflow_day.html  the exported day, which plays offline
 and prints: the comparison table, the time of a run of the default scenario (simulation and
-timeline, best of 7) and, in the browser, from pressing Run to the day being drawn (best of 5).
+timeline, best of 7) and, in the browser, from pressing Run to the day being drawn (the first run
+and the best of the next 5, each with another retail day shift).
 """
 
 from __future__ import annotations
@@ -33,14 +34,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run"]
 PORT = 5077
 DELAY_FIELD = ".field-call-types-support-route-1--delay input"
+RETAIL_FIELD = ".field-groups-retail-team-shifts-day-count input"
 
 
 def run_and_wait(page, label: str) -> float:
-    """Press Run; the seconds until the new day is drawn (its header shows the run's label)."""
+    """Press Run; the seconds until the new day is drawn (its header shows the run's label and
+    the browser has painted the next two frames)."""
     started = time.perf_counter()
     page.click(".callsim-run button")
     page.wait_for_selector(f"text={label}: ", timeout=60000)
     page.wait_for_selector("#callsim-clock")
+    # the canvases are painted on the next animation frames after the models change
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return time.perf_counter() - started
 
 
@@ -70,20 +75,24 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1500, "height": 1150})
             page.goto(f"http://localhost:{PORT}/")
             page.wait_for_selector(".callsim-run button", timeout=60000)
-            in_browser = [run_and_wait(page, f"run {k}") for k in range(1, 6)]
-            print(f"default scenario, Run pressed to day drawn in Chromium: best {min(in_browser):.3f} s of 5 "
-                  f"(median {sorted(in_browser)[2]:.3f} s)")
+            seconds_in_browser = []
+            for k in range(1, 7):  # a different retail day shift each time, as a trainer would
+                page.locator(RETAIL_FIELD).fill(str(10 + k))
+                seconds_in_browser.append(run_and_wait(page, f"run {k}"))
+            first, again = seconds_in_browser[0], seconds_in_browser[1:]
+            print(f"default scenario, Run pressed to day drawn in Chromium: first run {first:.3f} s; "
+                  f"the next 5: best {min(again):.3f} s (median {sorted(again)[2]:.3f} s)")
 
             page.locator("select").first.select_option("a file…")
             page.locator(".callsim-path input").fill(str(HERE / "overflow_demo.yaml"))
             page.click("text=Load")
             page.wait_for_selector(DELAY_FIELD)
-            run_and_wait(page, "run 6")
-            page.click("text=Keep for comparison")
-            page.locator(DELAY_FIELD).fill("30")
             run_and_wait(page, "run 7")
             page.click("text=Keep for comparison")
-            move_clock(page, "run 7", 210)  # 08:00 + 210 min = 11:30
+            page.locator(DELAY_FIELD).fill("30")
+            run_and_wait(page, "run 8")
+            page.click("text=Keep for comparison")
+            move_clock(page, "run 8", 210)  # 08:00 + 210 min = 11:30
             page.wait_for_timeout(300)
             page.screenshot(path=str(out / "page.png"), full_page=True)
             print(page.locator(".callsim-compare-table").first.inner_text())

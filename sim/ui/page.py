@@ -13,10 +13,11 @@ from typing import Dict, List, Optional
 import panel as pn
 
 from sim.errors import ConfigError
+from sim.model.scenario import build_scenario
 from sim.model.scenario_files import shipped_scenarios
 from sim.simulate import load_scenario_file
 from sim.ui import compare
-from sim.ui.day_view import day_view
+from sim.ui.day_view import DayView
 from sim.ui.export import html_text
 from sim.ui.form import FormField, apply, check, form_fields
 from sim.ui.running import Run, run
@@ -40,10 +41,12 @@ class WhatIfPage:
         self.replications = pn.widgets.IntInput(label="replications (same seeds; >1: confidence intervals)",
                                                 value=1, start=1, end=50)
         self.run_button = pn.widgets.Button(label="Run", color="primary", css_classes=["callsim-run"])
-        self.status = pn.pane.HTML("", css_classes=["callsim-status"])
+        # not empty: a pane that changes size lays the whole page out again (seconds on the first Run)
+        self.status = pn.pane.HTML("<span>Press Run to simulate the day.</span>", css_classes=["callsim-status"])
         self.general_error = pn.pane.HTML("", styles=ERROR_STYLE, css_classes=["callsim-form-error"])
         self.form = pn.Column()
-        self.day = pn.pane.Bokeh(None)  # one pane; each run replaces its object
+        self.day = pn.pane.Bokeh(None)  # one pane, showing view's layout
+        self.view: Optional[DayView] = None  # refilled in place by each run of the same call types and groups
         self.keep_button = pn.widgets.Button(label="Keep for comparison", disabled=True)
         self.clear_button = pn.widgets.Button(label="Clear comparison")
         self.comparison = pn.pane.HTML("", css_classes=["callsim-compare"])
@@ -95,6 +98,10 @@ class WhatIfPage:
             sections.setdefault(field.section, []).extend([widget, self.errors[field.name]])
         self.form.objects = [pn.Card(*items, title=section, collapsed=False, width=340) for section, items in sections.items()]
         self.general_error.object = ""
+        try:
+            self.prepare_day(build_scenario(self.scenario))
+        except ConfigError:
+            pass  # Run shows the error beside its field
 
     def values(self) -> Dict[str, str]:
         """The form as typed (the text inputs' live text, whether or not Enter was pressed)."""
@@ -125,11 +132,25 @@ class WhatIfPage:
             self.general_error.object = f"<span class='field-error'>{html.escape(str(error))}</span>"
             self._say(f"{label} did not run.")
             return None
-        self.day.object = day_view(self.current)
+        self.show_day(self.current)
         self._say(f"{label} ready in {self.current.seconds:.2f} s")
         self.keep_button.disabled = False
         self.download.disabled = False
         return self.current
+
+    def prepare_day(self, scenario) -> None:
+        """The day's models for ``scenario`` (a Scenario), built before any run so that Run only
+        fills them; kept while the call types and groups stay the same (BokehJS never frees
+        replaced models: see :mod:`sim.ui.day_view`). Drawn empty until a run fills them (a
+        hidden layout would be laid out on the first Run, which would then take seconds)."""
+        if self.view is None or not self.view.fits(scenario):
+            self.view = DayView(scenario)
+            self.day.object = self.view.layout
+
+    def show_day(self, current: Run) -> None:
+        self.prepare_day(current.results.scenario)
+        with pn.io.unlocked():  # models changed by hand (not through a pane) are sent from here
+            self.view.show(current)
 
     def _say(self, message: str) -> None:
         self.status.object = f"<span class='status-text'>{html.escape(message)}</span>"

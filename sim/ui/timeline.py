@@ -1,13 +1,16 @@
 """The day as the animation shows it: calls waiting per call type and agents per group (idle,
-busy on their own calls, busy on overflow calls) at regular clock times, and the KPIs of each
-interval, rebuilt from one run's per-call records and agent log.
+busy on their own calls, busy on overflow calls, busy on outbound campaign work) at regular
+clock times, and the KPIs of each interval, rebuilt from one run's per-call records, dial
+attempts and agent log.
 
 A call waits from its arrival until it is answered or abandons (``arrival + wait``); an agent is
-busy from ``answer_time`` to ``end_time`` (talk and wrap-up) and on duty during its spells in
+busy from ``answer_time`` for its talk and wrap-up (the record's ``end_time`` is the caller's:
+the end of talk) and on duty during its spells in
 the agent log. A call is the group's *own* when the group is on the call type's first route
 step (or on a step with the same delay); otherwise it reached the group by overflow.
+An agent is busy on outbound work as the KPIs count it (:func:`sim.kpi.outbound_work.work_pieces`:
+a preview attempt's ringing, and a connected call's talk and wrap-up).
 Counts are of the state just after each time (events at exactly t count as done).
-Inbound calls only: agents busy on outbound campaign work count as idle here.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Dict, List
 import numpy as np
 import pandas as pd
 
+from sim.kpi.outbound_work import work_pieces
 from sim.kpi.tables import TOTAL
 
 TILE_KPIS = ("service_level", "asa", "abandon_rate", "occupancy")
@@ -34,6 +38,7 @@ class Timeline:
     idle: Dict[str, np.ndarray]  # group -> agents on duty and not serving a call
     own: Dict[str, np.ndarray]  # group -> agents serving a call of a type the group is first for
     overflow: Dict[str, np.ndarray]  # group -> agents serving an overflowed call
+    outbound: Dict[str, np.ndarray]  # group -> agents on outbound campaign work (0 without campaigns)
     kpis: pd.DataFrame  # per interval: start, service_level, asa, abandon_rate, occupancy (all types)
 
 
@@ -75,6 +80,19 @@ def interval_kpis(results) -> pd.DataFrame:
                          "abandon_rate": calls.abandon_rate, "occupancy": occupancy}).reset_index()
 
 
+def outbound_busy(results, times: np.ndarray) -> Dict[str, np.ndarray]:
+    """Group -> agents on outbound work at each time (zeros for a scenario without campaigns)."""
+    scenario = results.scenario
+    busy = {g.name: np.zeros(len(times), np.int64) for g in scenario.groups}
+    attempts = getattr(results, "attempts", None)
+    if scenario.campaigns and attempts is not None and len(attempts):
+        pieces = work_pieces(scenario, attempts)
+        for group in scenario.groups:
+            mine = pieces["group"] == group.index
+            busy[group.name] = _active(pieces["start"][mine], pieces["end"][mine], times)
+    return busy
+
+
 def day_timeline(results, step_seconds: float = 60.0) -> Timeline:
     """The timeline of a run made with records (``simulate(..., records=True)``)."""
     scenario, calls, spells = results.scenario, results.calls, results.agents
@@ -85,16 +103,17 @@ def day_timeline(results, step_seconds: float = 60.0) -> Timeline:
         mine = queued[queued.call_type == call_type.name]
         waiting[call_type.name] = _active(mine.arrival, mine.arrival + mine.wait, times)
     served = calls[calls.outcome == "answered"]
+    done = (served.answer_time + served.talk + served.wrapup).to_numpy()  # end_time is the caller's: no wrap-up
     own_of = own_groups(scenario)
     is_own = np.array([group in own_of[kind] for kind, group in zip(served.call_type, served.group)], bool)
-    idle, own, overflow = {}, {}, {}
+    idle, own, overflow, outbound = {}, {}, {}, outbound_busy(results, times)
     for group in scenario.groups:
         name = group.name
         on_duty = spells[spells.group_name == name]
         present = _active(on_duty.start, on_duty.end, times)
         here = (served.group == name).to_numpy()
-        own[name] = _active(served.answer_time[here & is_own], served.end_time[here & is_own], times)
-        overflow[name] = _active(served.answer_time[here & ~is_own], served.end_time[here & ~is_own], times)
-        idle[name] = present - own[name] - overflow[name]
+        own[name] = _active(served.answer_time[here & is_own], done[here & is_own], times)
+        overflow[name] = _active(served.answer_time[here & ~is_own], done[here & ~is_own], times)
+        idle[name] = present - own[name] - overflow[name] - outbound[name]
     return Timeline(times, clock_labels(scenario, times), scenario.arrival_interval(times), waiting, idle, own,
-                    overflow, interval_kpis(results))
+                    overflow, outbound, interval_kpis(results))
