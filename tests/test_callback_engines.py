@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sim.core import fast_engine
 from sim.core.protocol import CALLBACK_OUTCOMES, OUTCOMES
 from sim.errors import ConfigError
-from sim.model.callbacks import width
+from sim.model.callbacks import dial_delays, width
 from sim.model.random_inputs import call_blocks, given_calls
 from sim.model.scenario import build_scenario
 
@@ -135,6 +135,24 @@ def test_the_callback_draws_move_no_other_draw_and_follow_the_probabilities():
         assert not values[b].any(), name
 
 
+def test_a_scheduled_delay_has_its_own_stream_and_moves_no_other_draw():
+    scheduled = _scenario({**OFFER, "mode": "scheduled", "delay": {"kind": "exponential", "mean": 600}})
+    blocks, keep_blocks = list(call_blocks(scheduled, 9)), list(call_blocks(_scenario(OFFER), 9))
+    assert "callback_schedule" not in keep_blocks[0].decisions  # (nothing drawn without a scheduled type)
+    for name in ("arrival", "talk", "patience", "callback_accept", "callback_ring", "callback_reach", "callback_delay"):
+        assert np.array_equal(np.concatenate([b.decisions[name] if name.startswith("callback") else getattr(b, name)
+                                              for b in blocks]),
+                              np.concatenate([b.decisions[name] if name.startswith("callback") else getattr(b, name)
+                                              for b in keep_blocks])), name
+    kind = np.concatenate([b.call_type for b in blocks])
+    delays = np.concatenate([b.decisions["callback_schedule"] for b in blocks])
+    assert abs(delays[kind == 0].mean() - 600.0) < 4 * 600.0 / math.sqrt((kind == 0).sum())
+    assert not delays[kind == 1].any()  # type b offers no callback
+    merged = np.concatenate([dial_delays(b.decisions) for b in blocks])  # what the engines read
+    assert np.array_equal(merged[:, 0], delays) and np.array_equal(
+        merged[:, 1:], np.concatenate([b.decisions["callback_delay"] for b in blocks])[:, 1:])
+
+
 @pytest.mark.parametrize("change, field, words", [
     ({"accept": 1.2}, "call_types.a.callback.accept", "between 0 and 1"),
     ({"reach": -0.1}, "call_types.a.callback.reach", "between 0 and 1"),
@@ -142,9 +160,10 @@ def test_the_callback_draws_move_no_other_draw_and_follow_the_probabilities():
     ({"retries": -1}, "call_types.a.callback.retries", "whole number between 0 and 20"),
     ({"retries": 1.5}, "call_types.a.callback.retries", "whole number"),
     ({"retries": 2, "retry_delay": None}, "call_types.a.callback.retry_delay", "needs a retry_delay"),
-    ({"mode": "later"}, "call_types.a.callback.mode", "allowed: keep_place"),
-    ({"mode": "scheduled"}, "call_types.a.callback.mode", "not implemented yet"),
-    ({"delay": deterministic(60)}, "call_types.a.callback.delay", "scheduled"),
+    ({"mode": "later"}, "call_types.a.callback.mode", "allowed: keep_place, scheduled"),
+    ({"mode": "scheduled"}, "call_types.a.callback.delay", "mode scheduled needs a delay"),
+    ({"delay": deterministic(60)}, "call_types.a.callback.delay", "a delay is for mode scheduled"),
+    ({"mode": "scheduled", "delay": {"kind": "normal", "mean": 3}}, "call_types.a.callback.delay.kind", "lognormal"),
     ({"ring": {"kind": "normal", "mean": 3}}, "call_types.a.callback.ring.kind", "lognormal"),
 ])
 def test_bad_input_names_the_field(change, field, words):

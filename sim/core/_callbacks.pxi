@@ -5,6 +5,13 @@
 # record row the callback records (sim.core.records.CallbackRecords order; redials' rows added
 # with their call rows, as the IVR records' are).
 
+# what a call's callback offer came to (FastCore.callback_offer)
+cdef enum:
+    CB_DECLINED = 0
+    CB_KEEP_PLACE = 1
+    CB_SCHEDULED = 2
+
+
 cdef struct CbSlots:  # indexed by call slot; the per-attempt draws at [slot * width + attempt]
     i64 capacity
     int width

@@ -294,10 +294,11 @@ class _CallCenter:
         if group is not None:
             self.answer(call, self.take_idle(group))
             return
-        if self.callbacks is not None:
-            self.callbacks.offer(call)  # (an accepted callback keeps its place in line, with no patience)
-        self.queues[call.type].append(call)
-        self.waiting[call.type] += 1
+        # (an accepted callback has no patience; keep_place: it keeps its place in line; scheduled:
+        # it leaves the queue until due, its timers then ignored while it is out)
+        if self.callbacks is None or not self.callbacks.offer(call):
+            self.queues[call.type].append(call)
+            self.waiting[call.type] += 1
         env = self.env
         if call.patience < math.inf:
             env.at(call.arrival + call.patience, ABANDON, call.id, lambda _, c=call: self.abandon(c))
