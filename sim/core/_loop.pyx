@@ -839,8 +839,12 @@ cdef class FastCore:
             return CB_KEEP_PLACE
         c.state = CALL_CALLBACK  # out of its queue until due (never, if due at or after the horizon's end)
         due = self.now + self.cb.delay[<i64>slot * self.cb.width]
+        if self.keep_records:
+            self.cb_rec.due[c.row] = due
         if due < self.horizon_end:
             heap_push(&self.events, due, CALLBACK_RETRY, c.id, EV_CALLBACK_DUE, slot)
+        elif self.tally and not c.early:  # never dialled: unfinished at the end (in no queue for close)
+            self.kpi.count(c.interval, k, C_UNFINISHED)
         return CB_SCHEDULED
 
     cdef int callback_dial(self, int agent, Call *c) except -1:

@@ -20,8 +20,8 @@ from sim.core import protocol
 from sim.agents.shrinkage import SpellTables
 from sim.core.model_tables import model_tables
 from sim.core.records import (AgentLog, AttemptRecords, CallbackRecords, CallRecords, EngineOutput, IvrRecords,
-                               RedialRecords, all_legs, bucket_edges)
-from sim.model.callbacks import callback_tables, dial_delays, has_callbacks
+                               RedialRecords, ScheduledRecords, all_legs, bucket_edges)
+from sim.model.callbacks import callback_tables, dial_delays, has_callbacks, has_scheduled
 from sim.model.cache import per_scenario
 from sim.model.contact_draws import BLOCK_RECORDS, ContactDraws
 from sim.model import redials as redial_rule
@@ -127,9 +127,12 @@ class FastEngine:
                 rows = core.transfer_legs()
                 legs = all_legs(calls, ivr_records, rows, rows.pop("consult"), scenario.transfer_max_legs - 1,
                                 redial_records)
-            callback_records = core.callback_records()
+            callback_records, scheduled = core.callback_records(), None
+            if callback_records is not None:
+                due = callback_records.pop("due_time")
+                scheduled = ScheduledRecords(due) if has_scheduled(scenario) else None
             return EngineOutput("fast", calls, agents, attempts=attempts, present=present, ivr=ivr_records,
-                                redials=redial_records, legs=legs,
+                                redials=redial_records, legs=legs, scheduled=scheduled,
                                 callbacks=None if callback_records is None else CallbackRecords(**callback_records))
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)

@@ -13,11 +13,13 @@ own (appended with its call row). A transferred leg (sim.core.simpy_transfers) i
 from __future__ import annotations
 
 import math
-from typing import List
+from typing import Dict, List
+
+import numpy as np
 
 from sim.agents import states
 from sim.core import protocol
-from sim.core.records import ABANDONED, CallbackRecords
+from sim.core.records import ABANDONED, CallbackRecords, ScheduledRecords
 from sim.model.callbacks import callback_tables, dial_delays, predicted_wait
 
 RING, RETRY = protocol.EVENT_CLASSES["CALLBACK_RING"], protocol.EVENT_CLASSES["CALLBACK_RETRY"]
@@ -39,6 +41,7 @@ class Callbacks:
         self.horizon_end = scenario.horizon_end
         self.blocks: List[CallbackRecords] = []
         self.redial_parts: List[CallbackRecords] = []  # one row per redial, in creation order
+        self.due: Dict[int, np.ndarray] = {}  # id of a records part: its scheduled callbacks' due times
 
     def block(self, block) -> tuple:
         """Start the callback records of a block of calls: what its calls carry (``call.draws``)."""
@@ -46,6 +49,7 @@ class Callbacks:
         if missing:
             raise ValueError(f"the scenario offers callbacks: the call blocks need the decisions {', '.join(missing)}")
         self.blocks.append(CallbackRecords.empty(len(block)))
+        self.due[id(self.blocks[-1])] = np.full(len(block), np.nan)
         decisions = block.decisions
         return (self.blocks[-1], decisions["callback_accept"], decisions["callback_ring"], decisions["callback_reach"],
                 dial_delays(decisions))
@@ -70,6 +74,7 @@ class Callbacks:
             return False
         call.state = CALLBACK  # out of its queue until due (never, if due at or after the horizon's end)
         due = center.env.now + float(call.draws[4][call.row, 0])
+        self.due[id(records)][call.row] = due
         if due < self.horizon_end:
             center.env.at(due, RETRY, call.id, lambda _, c=call: self.rejoin(c, at_head=False))
         return True
@@ -124,7 +129,11 @@ class Callbacks:
         after the blocks', in creation order) and its caller's first attempt's decisions (row
         ``first_row`` of ``first_draws``, that call's), as one-row views."""
         self.redial_parts.append(CallbackRecords.empty(1))
+        self.due[id(self.redial_parts[-1])] = np.full(1, np.nan)
         return (self.redial_parts[-1], *(d[first_row:first_row + 1] for d in first_draws[1:]))
 
     def records(self) -> CallbackRecords:
         return CallbackRecords.concatenate(self.blocks + self.redial_parts)
+
+    def scheduled_records(self) -> ScheduledRecords:
+        return ScheduledRecords.concatenate([self.due[id(part)] for part in self.blocks + self.redial_parts])
