@@ -202,7 +202,7 @@ def _queue_statistics(scenario: Scenario, records: CallRecords, window_end: floa
     """avg_queue and max_queue per (measured interval, call type or total), and over the measured
     window [warm-up, window end]: every call that joined a queue (``call_type``'s, at ``entry``)
     waits there until it is answered, abandons, or the window ends; an accepted scheduled callback
-    (``away`` not NaN) only from its due time (if before it leaves)."""
+    (``away`` not NaN) only from its due time (never if that is at or after the horizon's end)."""
     n_types = len(scenario.call_types)
     queued = records.outcome != BLOCKED
     if call_type is not records.call_type:  # (an IVR: calls that left in the menu joined no queue)
@@ -215,7 +215,8 @@ def _queue_statistics(scenario: Scenario, records: CallRecords, window_end: floa
     labels = np.ascontiguousarray(call_type, np.int32)
     starts = entry
     if away is not None:
-        starts = np.where(np.isnan(away), entry, np.fmin(away, leave))
+        # (one due at or after the horizon's end never rejoined: in no queue, as if it left at once)
+        starts = np.where(np.isnan(away), entry, np.where(away < scenario.horizon_end, away, leave))
     if not queued.all():
         starts, labels, leave = starts[queued], labels[queued], leave[queued]
     starts, start_labels = _sorted(np.ascontiguousarray(starts, float), labels)
