@@ -132,7 +132,7 @@ def test_streamed_tables_equal_record_tables(data, seed):
     scenario = _valid(data)
     if scenario is None:
         return
-    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callbacks", "callers", "caller_intervals"))
+    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callbacks", "callback_intervals", "callers", "caller_intervals"))
 
 
 @settings(max_examples=8, **SETTINGS)

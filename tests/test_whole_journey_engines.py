@@ -64,4 +64,4 @@ def test_streamed_tables_equal_record_tables_on_the_whole_journey(data, seed):
     scenario = _scenario(data)
     if scenario is None:
         return
-    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callers", "callbacks"))
+    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callers", "callbacks", "callback_intervals"))

@@ -149,8 +149,9 @@ cdef class FastCore:
     cdef CbSlots cb
     cdef CbSlots cb_caller  # (with redials) per caller entry: its first attempt's draws, for its redials
     cdef CbRecs cb_rec
-    cdef i64 *cb_counts  # (tally) per type of the measured calls: offered, accepted, completed, failed
-    cdef double *cb_waits  # (tally) per type: the sum of the completed ones' times to callback
+    cdef i64 *cb_counts  # (tally) per interval and type of the measured calls: offered, accepted, completed,
+                         # failed, at [(interval * n_types + type) * 4 + count]
+    cdef double *cb_waits  # (tally) per interval and type: the sum of the completed ones' times to callback
 
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
@@ -253,8 +254,8 @@ cdef class FastCore:
             self.cb_attempts[k] = attempts[k]
         self.cb.width = width
         self.cb_caller.width = width
-        self.cb_counts = <i64 *>zeros(self.n_types * 4, sizeof(i64))
-        self.cb_waits = <double *>zeros(self.n_types, sizeof(double))
+        self.cb_counts = <i64 *>zeros(<i64>self.n_intervals * self.n_types * 4, sizeof(i64))
+        self.cb_waits = <double *>zeros(<i64>self.n_intervals * self.n_types, sizeof(double))
         return 0
 
     # -- calls --------------------------------------------------------------------------------
@@ -783,6 +784,10 @@ cdef class FastCore:
 
     # -- callbacks (sim.model.callbacks; not inlined: the usual path stays compact) ------------
 
+    cdef inline i64 cb_cell(self, const Call *c) noexcept:
+        """The call's cell of the callback tallies: its arrival interval and the type it queues as."""
+        return <i64>c.interval * self.n_types + c.type
+
     cdef int callback_block_draws(self, CbSlots *s, i64 row, i64 i) except -1:
         """Copy call i of the loaded block's callback draws into row ``row`` of ``s`` (a call slot's,
         or a caller entry's)."""
@@ -826,13 +831,13 @@ cdef class FastCore:
         if self.keep_records:
             self.cb_rec.offered[c.row] = 1
         if self.tally and not c.early:
-            self.cb_counts[k * 4] += 1
+            self.cb_counts[self.cb_cell(c) * 4] += 1
         if not self.cb.accept[slot]:
             return CB_DECLINED
         if self.keep_records:
             self.cb_rec.accepted[c.row] = 1
         if self.tally and not c.early:
-            self.cb_counts[k * 4 + 1] += 1
+            self.cb_counts[self.cb_cell(c) * 4 + 1] += 1
         c.callback = 1
         c.patience = INFINITY
         if not self.cb_scheduled[k]:
@@ -880,8 +885,8 @@ cdef class FastCore:
                 self.cb_rec.connect[c.row] = self.now
                 self.cb_rec.outcome[c.row] = CALLBACK_COMPLETED
             if self.tally and not c.early:
-                self.cb_counts[c.type * 4 + 2] += 1
-                self.cb_waits[c.type] += self.now - c.arrival
+                self.cb_counts[self.cb_cell(c) * 4 + 2] += 1
+                self.cb_waits[self.cb_cell(c)] += self.now - c.arrival
             c.callback = 0
             self.serve(agent, c)
             slot_release(&self.slots, slot)
@@ -900,7 +905,7 @@ cdef class FastCore:
                 self.kpi.abandoned(c, self.now)
                 self.kpi.call_end(self.now)
                 if not c.early:
-                    self.cb_counts[c.type * 4 + 3] += 1
+                    self.cb_counts[self.cb_cell(c) * 4 + 3] += 1
             if self.any_redial and c.caller >= 0:  # an abandon of the attempt: the caller may redial
                 self.attempt_failed(c.caller, False)
             slot_release(&self.slots, slot)
@@ -1213,8 +1218,10 @@ cdef class FastCore:
             arrays["caller_counts"] = _array(self.caller_counts, <i64>self.n_intervals * self.n_types * N_CALLER_COUNTS,
                                              np.int64).reshape((self.n_intervals, self.n_types, N_CALLER_COUNTS))
         if self.any_callback:  # (sim.kpi.callbacks reads them)
-            arrays["callback_counts"] = _array(self.cb_counts, self.n_types * 4, np.int64).reshape(self.n_types, 4)
-            arrays["callback_waits"] = _array(self.cb_waits, self.n_types, np.float64)
+            cells = <i64>self.n_intervals * self.n_types
+            arrays["callback_counts"] = _array(self.cb_counts, cells * 4, np.int64).reshape(
+                (self.n_intervals, self.n_types, 4))
+            arrays["callback_waits"] = _array(self.cb_waits, cells, np.float64).reshape((self.n_intervals, self.n_types))
         return arrays
 
     def transfer_legs(self):
