@@ -2,7 +2,8 @@
 accepted caller leaves its queue at once (the predicted-wait rule no longer counts it, a later call
 is answered before it), it is due ``delay`` after the acceptance, then dialled by an idle agent or
 rejoins its queue at the back, its dial not reached retries at the head as keep_place callbacks do;
-one due at the horizon's end is never dialled (pending). The queue length counts it only from its
+one due at the horizon's end is never dialled (pending); a failed one is an abandon followed by a
+redial, as a keep_place one. The queue length counts it only from its
 due time (records and streamed tallies alike), and its wait runs from its first queue entry.
 
 Calls and their decisions are given explicitly; every expected time is worked out by hand.
@@ -109,3 +110,27 @@ def test_streamed_tables_equal_the_record_tables():
         a, b = getattr(exact, name), getattr(streamed, name)
         others = [c for c in a.columns if c != "p90_wait"]
         assert a[others].equals(b[others]), name
+
+
+def test_a_failed_scheduled_callback_is_an_abandon_followed_by_a_redial(engine):
+    a = {"arrival_rate": 0, "talk_time": deterministic(10), "route": [{"group": "g"}],
+         "callback": {**CALLBACK, "retries": 0, "retry_delay": None},
+         "redial": {"probability_abandoned": 1.0, "delay": deterministic(40), "max_attempts": 3}}
+    s = day_scenario({"a": a}, {"g": {"headcount": 1}})
+    # 0 at 0: answered, until 100. 1 at 10: not offered, waits. 2 at 20: 1 ahead: offered, accepts,
+    # leaves the queue, due at 20 + 100 = 120. 100: the agent takes 1 (until 110). 120: 2 is due, the
+    # idle agent dials: not reached at 125, no retry: failed, an abandon at 125; u 0.5 < 1: a redial
+    # at 125 + 40 = 165 (row 3), linked to 2, answered at once (never queued), talk 15 until 180.
+    n = 3
+    out = ENGINES[engine]().run(s, given_calls(s, [0, 10, 20], ["a"] * n, [100, 10, 15], decisions={
+        "callback_accept": np.ones(n, np.int8), "callback_ring": np.full((n, 1), 5.0),
+        "callback_reach": np.array([[1], [1], [0]], float), "callback_delay": np.zeros((n, 1)),
+        "callback_schedule": np.array([0, 0, 100.0]), "redial_u": np.full((n, 2), 0.5),
+        "redial_delay": np.full((n, 2), 40.0), "redial_patience": np.full((n, 2), 1000.0)}))
+    r, cb = out.records, out.callbacks
+    assert [OUTCOME[o] for o in r.outcome] == ["answered", "answered", "abandoned", "answered"]
+    assert same(r.answer_time, [0, 100, NAN, 165]) and r.end_time.tolist() == [100, 110, 125, 180]
+    assert out.redials.first.tolist() == [0, 1, 2, 2] and out.redials.attempt.tolist() == [1, 1, 1, 2]
+    assert cb.offered.tolist() == [0, 0, 1, 0] and cb.first_dial[2] == 120
+    assert [CALLBACK_OUTCOME_NAMES[o] for o in cb.outcome] == ["none", "none", "failed", "none"]
+    assert same(out.scheduled.due_time, [NAN, NAN, 120, NAN])
