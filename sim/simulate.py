@@ -16,10 +16,12 @@ import pandas as pd
 
 from sim.kpi import callers as caller_kpi
 from sim.kpi import callbacks as callback_kpi
+from sim.kpi import costs as cost_kpi
 from sim.kpi import outbound as outbound_kpi
 from sim.kpi import record_tables as record_kpi
 from sim.kpi import streaming as stream_kpi
 from sim.kpi import theory
+from sim.kpi import transfers as transfer_kpi
 from sim.core.engines import realised_spells, select_engine
 from sim.kpi.frames import frame, strings
 from sim.model import run_size
@@ -63,6 +65,7 @@ class Results:
     caller_intervals: Optional[pd.DataFrame] = None
     callbacks: Optional[pd.DataFrame] = None  # per call type: offers, acceptances, outcomes (sim.kpi.callbacks)
     callback_intervals: Optional[pd.DataFrame] = None  # the same per measured interval x call type
+    legs: Optional[pd.DataFrame] = None  # one row per leg, with transfers and records (sim.kpi.transfers.legs_frame)
 
 
 def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True,
@@ -84,18 +87,19 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)
     runner, note = select_engine(engine, scenario)
+    kept = records or cost_kpi.consult_on_line(scenario)  # (the tallies have no consult time: sim.kpi.costs)
     if inputs is None:  # refuse a run that cannot fit in memory before starting it
-        run_size.check(scenario, records, runner.name)
+        run_size.check(scenario, kept, runner.name)
     calls_in = call_blocks(scenario, int(seed)) if inputs is None else inputs
     if scenario.campaigns and contacts is None:
         contacts = contact_draws(scenario, int(seed))
     spells = realised_spells(scenario, int(seed))  # absences and adherence of this seed (none: the plan)
     if not wanted(progress):  # no bar to move: skip building a silent one (replications run many)
-        output = runner.run(scenario, calls_in, records=records, contacts=contacts, spells=spells)
+        output = runner.run(scenario, calls_in, records=kept, contacts=contacts, spells=spells)
     else:
         with progress_bar(total=round(scenario.horizon_end / 3600, 2), desc=f"{scenario.name}: simulated hours",
                           unit="h", enabled=progress, delay=2.0) as bar:
-            output = runner.run(scenario, _reporting(calls_in, bar), records=records, contacts=contacts, spells=spells)
+            output = runner.run(scenario, _reporting(calls_in, bar), records=kept, contacts=contacts, spells=spells)
     agents = agents_frame(scenario, output.agents)
     if output.records is None:
         summary, intervals, groups, group_intervals, window_end = stream_kpi.tables(
@@ -114,6 +118,8 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     )
     results.callbacks, results.callback_intervals = callback_kpi.tables(scenario, output)
     results.callers, results.caller_intervals = caller_kpi.tables(scenario, output)
+    if calls is not None and output.legs is not None and output.legs.queue is not None:  # (transfers)
+        results.legs = transfer_kpi.legs_frame(scenario, output.legs)
     results.theory = theory.compare(results)
     return results
 
@@ -123,10 +129,11 @@ def run_streamed(scenario: Scenario, seed: int = 1, engine: str = "auto"):
 
     The lean core of ``simulate(records=False)`` for callers that make the tables themselves
     (replications, :mod:`sim.experiments.runs`). ``scenario`` must be built already. None when
-    the engine keeps no streaming tallies (the SimPy engine keeps records: use :func:`simulate`).
+    the engine keeps no streaming tallies (the SimPy engine keeps records), or they lack what the
+    scenario's tables need (consult time in a priced telephony cost): use :func:`simulate`.
     """
     runner, note = select_engine(engine, scenario)
-    if runner.name != "fast":
+    if runner.name != "fast" or cost_kpi.consult_on_line(scenario):  # (sim.kpi.costs: consults need records)
         return None
     return runner.run(scenario, call_blocks(scenario, int(seed)), records=False,
                       contacts=contact_draws(scenario, int(seed)) if scenario.campaigns else None,

@@ -8,7 +8,10 @@ KPI column ``<kpi>`` come ``<kpi>_ci`` (the half-width of the Student t confiden
 NaN with fewer than two values) and, once per table, ``replications`` (how many ran). A scenario
 with campaigns has its outbound tables (campaigns, campaign_intervals, group_time,
 group_time_intervals) aggregated in the same way (:func:`aggregate`), and every run's campaigns
-table in ``per_replication_campaigns``.
+table in ``per_replication_campaigns``. The caller's journey (:mod:`sim.experiments.journey`): with
+transfers, the summary and interval tables keep their transfer columns (fcr: the mean of the runs'
+ratios, as the service level); with redials and callbacks, the callers, caller_intervals and
+callbacks tables are aggregated in the same way.
 
 Common random numbers (``crn=True``, the default): the replication seeds depend only on the run
 seed, and every random stream is keyed by call type and purpose (see :mod:`sim.model.random_inputs`),
@@ -39,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
-from sim.experiments import parallel
+from sim.experiments import journey, parallel
 from sim.experiments.runs import Runs, packed, run_replication, unpacked
 from sim.kpi import arrays, outbound
 from sim.kpi.frames import frame, strings
@@ -153,6 +156,10 @@ class Replicated:
     group_time: Optional[pd.DataFrame] = None
     group_time_intervals: Optional[pd.DataFrame] = None
     per_replication_campaigns: Optional[pd.DataFrame] = None  # every run's campaigns table
+    # the caller's journey (sim.experiments.journey; None without redials / callbacks): mean and CI per cell
+    callers: Optional[pd.DataFrame] = None
+    caller_intervals: Optional[pd.DataFrame] = None
+    callbacks: Optional[pd.DataFrame] = None
 
     @property
     def replications(self) -> int:
@@ -297,11 +304,14 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
                             break
             first = stop
     tables = {name: aggregate_runs(scenario, runs.columns(name), name, confidence) for name in arrays.TABLES}
+    journey_tables = journey.aggregated(runs.journeys(), aggregate, confidence)
+    for name, columns in journey_tables.pop("transfers", {}).items():
+        tables[name] = journey.with_transfer_columns(tables[name], columns)
     return Replicated(scenario=scenario, seed=int(seed), crn=crn, seeds=runs.seeds, runs=runs,
                       confidence=confidence, precision=precision,
                       precision_met=None if precision is None else _reached(watched, precision, confidence),
                       per_replication=per_replication_table(scenario, runs), **tables,
-                      **outbound_tables(scenario, runs, confidence))
+                      **outbound_tables(scenario, runs, confidence), **journey_tables)
 
 
 def _round_size(done: int, initial: int, watched: List[float], precision: Precision, confidence: float,

@@ -14,6 +14,10 @@ attempts and the run's group numbers), and its dial attempts only when the theor
 reads them (a blended pool of the threshold model, :mod:`sim.kpi.theory_blending`): like the
 per-call records, the attempts of hundreds of runs are not kept otherwise.
 
+A scenario with journey features (transfers, redials, callbacks): each run also keeps its journey
+(:mod:`sim.experiments.journey`: the transfer columns of its summary and interval tables, its
+callers and callbacks tables), which its own Results get back and the aggregation averages.
+
 Runs made in a worker process (:mod:`sim.experiments.parallel`) travel back :func:`packed`: the
 runs of a share as one array per table and per agent-log column (pickling 100 runs one by one
 costs about as much as simulating ten of them).
@@ -30,6 +34,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
+from sim.experiments import journey
 from sim.kpi import arrays, streaming, theory
 from sim.kpi.tables import type_names
 from sim.model.random_inputs import busyness_factor
@@ -49,6 +54,7 @@ class Run:
     columns: Dict[str, np.ndarray]  # by table name (sim.kpi.arrays.TABLES): see arrays.run_columns
     outbound: Dict[str, pd.DataFrame] = field(default_factory=dict)  # sim.kpi.outbound.tables ({}: no campaigns)
     attempts: object = None  # the engine's AttemptRecords, kept only for the theory comparison (see above)
+    journey: Dict[str, object] = field(default_factory=dict)  # sim.experiments.journey ({}: no journey features)
 
 
 def run_replication(scenario: Scenario, seed: int, engine: str = "auto", records: bool = False):
@@ -60,12 +66,13 @@ def run_replication(scenario: Scenario, seed: int, engine: str = "auto", records
         columns = arrays.run_columns(scenario, inputs, output.agents, output.attempts, output.present)
         outbound = arrays.outbound_tables(scenario, columns, output.attempts, inputs["window_end"])
         return Run(int(seed), int(output.tallies["calls"]), output.engine, note, output.agents, columns, outbound,
-                   output.attempts if _theory_reads_attempts(scenario) else None), None
+                   output.attempts if _theory_reads_attempts(scenario) else None,
+                   journey.streamed(scenario, output, inputs)), None
     results = simulate(scenario, seed, engine=engine, records=records)
     tables = {name: getattr(results, name) for name in arrays.TABLES}
     outbound = {name: getattr(results, name) for name in arrays.OUTBOUND_TABLES if getattr(results, name) is not None}
     return Run(int(seed), results.n_calls, results.engine, results.engine_note, None,
-               arrays.table_columns(tables), outbound), results
+               arrays.table_columns(tables), outbound, journey=journey.from_results(scenario, results)), results
 
 
 def _theory_reads_attempts(scenario: Scenario) -> bool:
@@ -89,7 +96,7 @@ def packed(scenario: Scenario, made: List[Made]):
                 [run.engine_note for run in runs], {t: np.stack([run.columns[t] for run in runs]) for t in arrays.TABLES},
                 log, {f: np.concatenate([getattr(run.agents, f) for run in runs]) for f in fields},
                 np.cumsum([len(getattr(run.agents, fields[0])) for run in runs])[:-1],
-                [run.outbound for run in runs], [run.attempts for run in runs])
+                [run.outbound for run in runs], [run.attempts for run in runs], [run.journey for run in runs])
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.persistent_id = lambda obj: "scenario" if obj is scenario else None
@@ -104,10 +111,10 @@ def unpacked(scenario: Scenario, payload) -> List[Made]:
         unpickler = pickle.Unpickler(io.BytesIO(payload[1]))
         unpickler.persistent_load = lambda key: scenario
         return unpickler.load()
-    _, seeds, n_calls, engines, notes, columns, log, agent_columns, cuts, outbound, attempts = payload
+    _, seeds, n_calls, engines, notes, columns, log, agent_columns, cuts, outbound, attempts, journeys = payload
     agents = {name: np.split(values, cuts) for name, values in agent_columns.items()}
     return [(Run(seed, n_calls[i], engines[i], notes[i], log(**{name: parts[i] for name, parts in agents.items()}),
-                 {table: block[i] for table, block in columns.items()}, outbound[i], attempts[i]), None)
+                 {table: block[i] for table, block in columns.items()}, outbound[i], attempts[i], journeys[i]), None)
             for i, seed in enumerate(seeds)]
 
 
@@ -137,10 +144,11 @@ class Runs(Sequence):
 
     def _made(self, run: Run) -> Results:
         tables = arrays.run_tables(self.scenario, run.columns)
+        journey_tables = journey.run_tables(run.journey, tables)
         results = Results(scenario=self.scenario, seed=run.seed, engine=run.engine, engine_note=run.engine_note,
                           busyness=busyness_factor(self.scenario, run.seed), n_calls=run.n_calls, calls=None,
                           agents=agents_frame(self.scenario, run.agents), attempts=run.attempts, **tables,
-                          **run.outbound)
+                          **run.outbound, **journey_tables)
         results.theory = theory.compare(results)
         return results
 
@@ -162,6 +170,10 @@ class Runs(Sequence):
     def outbound(self, table: str) -> List[pd.DataFrame]:
         """Every run's outbound table ``table`` (sim.kpi.arrays.OUTBOUND_TABLES; [] without campaigns)."""
         return [run.outbound[table] for run in self.kept if table in run.outbound]
+
+    def journeys(self) -> List[dict]:
+        """Every run's journey (sim.experiments.journey: {} without journey features)."""
+        return [run.journey for run in self.kept]
 
     def summary_value(self, i: int, kpi: str, call_type: str) -> float:
         """Run i's summary KPI ``kpi`` for call type ``call_type`` (or total)."""

@@ -10,7 +10,9 @@ after a Ctrl-C :func:`interrupted_message` says what was kept and how to resume.
 
 ``callsim-aggregate <sweep dir>`` turns the complete jobs into tidy tables, one row per job and
 call type (``sweep_summary``) and per job and agent group (``sweep_groups``), with the job's
-overrides as columns and each KPI's confidence half-width beside it, in CSV and Parquet; it plots
+overrides as columns and each KPI's confidence half-width beside it, in CSV and Parquet (and, from
+jobs that have them, their campaigns, callers and callbacks tables alike: ``sweep_campaigns``,
+``sweep_callers``, ``sweep_callbacks``); it plots
 each KPI against the swept parameter with confidence bands and writes a self-contained
 ``report.html``. Jobs without complete output are listed, never silently dropped.
 """
@@ -216,10 +218,13 @@ def collect(sweep_dir) -> Tuple[pd.DataFrame, pd.DataFrame, List[str], List[str]
     return summary, groups, swept, problems, config
 
 
+OPTIONAL_TABLES = ("campaigns", "callers", "callbacks")  # tables only some jobs write (outbound; the caller's journey)
+
+
 def collect_campaigns(sweep_dir) -> pd.DataFrame:
     """Every complete job's ``campaigns.csv`` (scenarios with outbound campaigns), tidy as the
     other tables; empty when no job has campaigns."""
-    return _collect(sweep_dir)[5]
+    return _collect(sweep_dir)[5]["campaigns"]
 
 
 def _collect(sweep_dir):
@@ -236,14 +241,16 @@ def _collect(sweep_dir):
     keys = list(dict.fromkeys(k for p in params for k in p))
     swept = [k for k in keys if len({json.dumps(p.get(k), sort_keys=True, default=str) for p in params}) > 1]
     jobs.sort(key=lambda item: tuple(_sort_key(item[1].get(k)) for k in swept))
-    summaries, groups, campaigns = [], [], []
+    summaries, groups = [], []
+    optional: Dict[str, List[pd.DataFrame]] = {name: [] for name in OPTIONAL_TABLES}
     first_config = None
     for job, overrides in jobs:
         labels = {"job": job.name, **overrides}
         tables = {}
-        for frame, name in ((summaries, "summary.csv"), (groups, "groups.csv"), (campaigns, "campaigns.csv")):
-            if name == "campaigns.csv" and not (job / name).exists():
-                continue  # an inbound-only job
+        for frame, name in ((summaries, "summary.csv"), (groups, "groups.csv"),
+                            *((optional[table], f"{table}.csv") for table in OPTIONAL_TABLES)):
+            if name[:-4] in optional and not (job / name).exists():
+                continue  # e.g. an inbound-only job, a job without redials
             tables[name] = pd.read_csv(job / name)
             if name == "groups.csv" and "telephony_cost" in tables["summary.csv"]:  # the day's cost on the total row
                 summaries[-1] = with_day_costs(summaries[-1], tables[name])
@@ -258,7 +265,8 @@ def _collect(sweep_dir):
         table = pd.concat(frames, ignore_index=True)
         return table[["job"] + keys + [c for c in table.columns if c not in keys and c != "job"]]
 
-    return tidy(summaries), tidy(groups), swept, problems, first_config, tidy(campaigns)
+    return (tidy(summaries), tidy(groups), swept, problems, first_config,
+            {name: tidy(frames) for name, frames in optional.items()})
 
 
 def _sort_key(value) -> Tuple[int, float, str]:
@@ -305,13 +313,14 @@ def aggregate(sweep_dir, plots: bool = True) -> Tuple[Dict[str, Path], List[str]
     from sim.reports.plots import close
 
     sweep_dir = Path(sweep_dir)
-    summary, groups, swept, problems, config, campaigns = _collect(sweep_dir)
+    summary, groups, swept, problems, config, optional = _collect(sweep_dir)
+    campaigns = optional["campaigns"]
     if summary.empty:
         raise FileNotFoundError(f"no complete job under {sweep_dir}"
                                 + ("".join(f"\n  {p}" for p in problems) if problems else ""))
     written: Dict[str, Path] = {}
-    tables = (("sweep_summary", summary), ("sweep_groups", groups)) + (
-        (("sweep_campaigns", campaigns),) if not campaigns.empty else ())
+    tables = (("sweep_summary", summary), ("sweep_groups", groups)) + tuple(
+        (f"sweep_{name}", table) for name, table in optional.items() if not table.empty)
     for name, table in tables:
         written[f"{name}.csv"] = sweep_dir / f"{name}.csv"
         write_atomically(written[f"{name}.csv"], lambda tmp, t=table: t.to_csv(tmp, index=False, float_format="%.6g"))

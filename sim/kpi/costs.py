@@ -5,8 +5,10 @@ Per row of a KPI table (interval x call type, or call type over the run; a total
 call types):
 
 * ``telephony_cost`` = telephony_per_minute x minutes callers were on the line: every answered
-  or abandoned call's wait, plus each answered call's talk (wrap-up comes after the call) =
-  price x (mean_wait x (answered + abandoned) + att x answered) / 60;
+  or abandoned call's wait, plus each answered call's talk (wrap-up comes after the call), plus
+  with transfers each consult (the caller is on hold while the first agent consults) =
+  price x (mean_wait x (answered + abandoned) + att x answered + consult time) / 60, the consult
+  in the row of the leg that was transferred;
 * ``abandon_cost`` = abandon_penalty x abandoned calls;
 * ``revenue`` = the type's revenue per answered call x answered calls.
 
@@ -14,6 +16,10 @@ Wages are the groups' ``cost`` (paid hours x cost_per_hour, :mod:`sim.kpi.tables
 total cost = wages + telephony + abandonment penalties; net = revenue - total cost; cost per
 call = total cost / offered calls (and per answered call). Replications average each part; the
 derived figures are made from those means.
+
+The fast engine's streaming tallies have no consult time: a scenario whose telephony cost needs
+it (:func:`consult_on_line`) is simulated with records kept, whatever ``records`` says
+(:func:`sim.simulate.simulate`; the calls table is still left out), so both routes give one cost.
 """
 
 from __future__ import annotations
@@ -25,9 +31,17 @@ from sim.model.scenario import Scenario
 COLUMNS = ("telephony_cost", "abandon_cost", "revenue")
 
 
-def call_cost_columns(scenario: Scenario, counts: dict, means: dict) -> dict:
+def consult_on_line(scenario: Scenario) -> bool:
+    """Whether the telephony cost counts consult time: telephony priced, and a transfer rule with
+    a consult (sim.model.transfers)."""
+    return bool(scenario.costs.telephony_per_minute) and any(
+        ct.transfer is not None and ct.transfer.consult is not None for ct in scenario.call_types)
+
+
+def call_cost_columns(scenario: Scenario, counts: dict, means: dict, consult=None) -> dict:
     """The COLUMNS for rows laid out as the KPI tables' (groups of call types then a total, the
-    total last), from the count columns (answered, abandoned) and the means (mean_wait, att)."""
+    total last), from the count columns (answered, abandoned), the means (mean_wait, att) and
+    with transfers the consult time (s, summed per row; None: no consults)."""
     width = len(scenario.call_types) + 1
     prices = scenario.costs
     if not (prices.telephony_per_minute or prices.abandon_penalty or prices.revenue):  # nothing priced: zeros
@@ -38,6 +52,8 @@ def call_cost_columns(scenario: Scenario, counts: dict, means: dict) -> dict:
     mean_wait = np.nan_to_num(np.asarray(means["mean_wait"], float).reshape(-1, width))
     att = np.nan_to_num(np.asarray(means["att"], float).reshape(-1, width))
     on_line = mean_wait * (answered + abandoned) + att * answered  # s
+    if consult is not None:
+        on_line += np.asarray(consult, float).reshape(-1, width)
     telephony = prices.telephony_per_minute / 60.0 * on_line
     penalty = prices.abandon_penalty * abandoned
     revenue = answered * np.array([prices.revenue_of(k) for k in range(width - 1)] + [0.0])

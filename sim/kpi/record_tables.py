@@ -167,6 +167,8 @@ def call_tables(scenario: Scenario, records: CallRecords, outcome, wait, interva
         extra = transfer_kpi.record_counts(visits, columns[3], columns[2], row, n_rows, n_types)
         for i, name in enumerate(transfer_kpi.COUNTS):
             interval_columns[name], summary_columns[name] = extra[..., i], extra.sum(axis=0)[..., i]
+        consult = transfer_kpi.record_consults(visits, columns[3], columns[2], row, n_rows, n_types)
+        interval_columns[transfer_kpi.CONSULT], summary_columns[transfer_kpi.CONSULT] = consult, consult.sum(axis=0)
     totals = _total_means(scenario, records, outcome, wait)
     summary_columns.update({name: np.append(type_means[:, i], totals[i]) for i, name in enumerate(_kernels_py.CALL_MEANS)})
     summary_columns.update(p90_wait=overall, avg_queue=queue["window_avg_queue"], max_queue=queue["window_max_queue"])

@@ -48,7 +48,7 @@ def kpi_columns(scenario: Scenario, columns: dict) -> dict:
     out["service_level"] = definitions.ratio(counts["answered_within_T"], denominator)
     out["abandon_rate"] = definitions.ratio(counts["abandoned"], counts["offered"])
     out.update((name, np.asarray(columns[name], float).ravel()) for name in RATE_COLUMNS)
-    out.update(costs.call_cost_columns(scenario, counts, out))
+    out.update(costs.call_cost_columns(scenario, counts, out, columns.get(transfer_kpi.CONSULT)))
     out.update(transfer_kpi.columns(scenario, columns))
     return out
 

@@ -11,6 +11,7 @@ beside the usual columns, per row:
 
 :func:`queue_visits` gives the record route the legs as rows of call records; the streaming
 tallies count the same three numbers as the engine runs (sim.core.protocol.TALLY_COUNTS).
+:func:`legs_frame` is the legs file of a run with records.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 
-from sim.core.records import ANSWERED, CallRecords, EngineOutput, IvrRecords
+from sim.core.protocol import OUTCOME_NAMES
+from sim.core.records import ABANDONED, ANSWERED, CallRecords, EngineOutput, IvrRecords
 from sim.kpi import definitions
 
 COUNTS = ("transferred", "first_answered", "first_resolved")
+CONSULT = "consult_time"  # the consults' sum per row (s): an input of the telephony cost (sim.kpi.costs)
 
 
 def has_transfers(scenario) -> bool:
@@ -98,3 +102,35 @@ def record_counts(visits: Visits, outcome, call_type, row, n_rows: int, n_types:
     counts = counts.astype(np.int64).reshape(n_rows, n_types + 1, len(flags))
     counts[:, n_types] = counts[:, :n_types].sum(axis=1)
     return counts
+
+
+def record_consults(visits: Visits, outcome, call_type, row, n_rows: int, n_types: int) -> np.ndarray:
+    """The consult time (s) of the measured answered visits per (interval row, call type, then
+    all types), shape (rows, types + 1): each consult in the row of the leg it transferred."""
+    keep = (row >= 0) & (outcome == ANSWERED)
+    consult = _consults(visits.output.legs, int(np.count_nonzero(visits.first)))
+    cell = row[keep] * (n_types + 1) + call_type[keep]
+    sums = np.bincount(cell, weights=consult[keep], minlength=n_rows * (n_types + 1)).reshape(n_rows, n_types + 1)
+    sums[:, n_types] = sums[:, :n_types].sum(axis=1)
+    return sums
+
+
+def legs_frame(scenario, legs) -> pd.DataFrame:
+    """One row per leg (``legs.csv`` / ``legs.parquet``, scenarios with transfers and records): the
+    call id (the calls table's ``call_id``), the leg (0: the caller's first), the queue it joined
+    and when, its outcome (answered, abandoned, unfinished), its wait (until answered or abandoned),
+    the group ("": nobody answered) and agent, when the agent took it and when the caller left it,
+    talk, wrap-up and the consult before a transfer (0: none). Sorted by call, then leg."""
+    group = np.where(legs.group >= 0, legs.group, len(scenario.groups))
+    left = np.where(legs.outcome == ANSWERED, legs.start, legs.end_time)
+    wait = np.where(np.isin(legs.outcome, (ANSWERED, ABANDONED)), left - legs.joined, np.nan)
+    return pd.DataFrame({
+        "call_id": legs.call, "leg": legs.leg,
+        "queue": pd.Categorical.from_codes(legs.queue, [t.name for t in scenario.call_types]),
+        "joined": legs.joined,
+        "outcome": pd.Categorical.from_codes(legs.outcome, list(OUTCOME_NAMES)),
+        "wait": wait,
+        "group": pd.Categorical.from_codes(group, [g.name for g in scenario.groups] + [""]),
+        "agent": legs.agent, "start": legs.start, "end_time": legs.end_time,
+        "talk": legs.talk, "wrapup": legs.wrapup, "consult": legs.consult,
+    })

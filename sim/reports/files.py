@@ -100,13 +100,11 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
         table("theory", results.theory)
     for name, frame in journey_report.tables(results).items():  # IVR, callbacks, transfers, redials
         table(name, frame)
-    if calls and getattr(results, "calls", None) is not None:
-        if calls_format == "parquet":
-            written["calls"] = out / "calls.parquet"
-            write_atomically(written["calls"], lambda tmp: results.calls.to_parquet(tmp))
-        else:
-            written["calls"] = out / "calls.csv.gz"
-            write_atomically(written["calls"], lambda tmp: results.calls.to_csv(tmp, compression="gzip"))
+    if calls:  # per-call records, and with transfers the legs, in the same format
+        for name in ("calls", "legs"):
+            records = getattr(results, name, None)
+            if records is not None:
+                written[name] = _write_records(records, out / name, calls_format)
     if calls:  # the dial attempts, as the calls (scenarios with campaigns)
         written.update(outbound_files.write_attempts(results, out, calls_format, write_atomically))
     config_yaml = None
@@ -139,6 +137,19 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     written["run"] = manifest_path(out)
     write_atomically(written["run"], lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2)))
     return written
+
+
+def _write_records(records: pd.DataFrame, stem: Path, calls_format: str) -> Path:
+    """Per-call (or per-leg) records as ``<stem>.parquet``, or ``<stem>.csv.gz`` for csv; the index
+    only when it is named (the calls' ``call_id``; the legs carry theirs as a column)."""
+    named = records.index.name is not None
+    if calls_format == "parquet":
+        path = stem.with_name(stem.name + ".parquet")
+        write_atomically(path, lambda tmp: records.to_parquet(tmp, index=None if named else False))
+    else:
+        path = stem.with_name(stem.name + ".csv.gz")
+        write_atomically(path, lambda tmp: records.to_csv(tmp, compression="gzip", index=named))
+    return path
 
 
 def _render_here(results) -> Dict[str, bytes]:

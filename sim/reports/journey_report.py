@@ -2,7 +2,8 @@
 escalation, redials. A scenario without these features gets nothing from here; with them, the
 text summary gets a "Caller's journey" block and the callers block, the HTML report the same
 sections, and the output directory callbacks.csv, callback_intervals.csv, callers.csv and
-caller_intervals.csv.
+caller_intervals.csv. Replicated runs show each figure as mean ± half-width (the tables'
+``<name>_ci`` columns).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Dict, List
 
 import pandas as pd
 
-from sim.reports.formats import count as _count, number as _number, percent as _percent
+from sim.reports.formats import count as _count, number as _number, percent as _percent, with_ci as _column
 
 
 def tables(results) -> Dict[str, pd.DataFrame]:
@@ -40,14 +41,13 @@ def journey_view(results) -> pd.DataFrame:
     callbacks = getattr(results, "callbacks", None)
     if callbacks is not None:
         rows = callbacks.set_index("call_type").reindex(summary.call_type)
-        columns["callbacks offered"] = rows.offers.map(_count).to_numpy()
-        columns["accepted"] = rows.accepted.map(_count).to_numpy()
-        columns["completed"] = rows.completed.map(_count).to_numpy()
-        columns["failed"] = rows.failed.map(_count).to_numpy()
-        columns["time to callback s"] = rows.time_to_callback.map(_number).to_numpy()
+        for title, name in (("callbacks offered", "offers"), ("accepted", "accepted"), ("completed", "completed"),
+                            ("failed", "failed")):
+            columns[title] = _column(rows, name, _count).to_numpy()
+        columns["time to callback s"] = _column(rows, "time_to_callback", _number).to_numpy()
     if "fcr" in summary:
-        columns["transferred"] = summary.transferred.map(_count)
-        columns["FCR"] = summary.fcr.map(_percent)
+        columns["transferred"] = _column(summary, "transferred", _count)
+        columns["FCR"] = _column(summary, "fcr", _percent)
     return pd.DataFrame(columns) if len(columns) > 1 else None
 
 
@@ -60,11 +60,11 @@ def summary_lines(results) -> List[str]:
                       "FCR: first-contact resolution):", view.to_string(index=False)]
     callers = getattr(results, "callers", None)
     if callers is not None:  # scenarios with redials: the callers beside the attempts (sim.kpi.callers)
-        cview = pd.DataFrame({"call type": callers.call_type, "callers": callers.callers.map(_count),
-                              "redials": callers.redials.map(_count),
-                              "attempts/caller": callers.attempts_per_caller.map(lambda x: _number(x, 2)),
-                              "1st attempt lost": callers.first_attempt_loss.map(_percent),
-                              "callers lost": callers.caller_loss.map(_percent)})
+        cview = pd.DataFrame({"call type": callers.call_type, "callers": _column(callers, "callers", _count),
+                              "redials": _column(callers, "redials", _count),
+                              "attempts/caller": _column(callers, "attempts_per_caller", lambda x: _number(x, 2)),
+                              "1st attempt lost": _column(callers, "first_attempt_loss", _percent),
+                              "callers lost": _column(callers, "caller_loss", _percent)})
         lines += ["", "Callers (with redials; every attempt above counts as a call):", cview.to_string(index=False)]
     return lines
 
