@@ -64,6 +64,7 @@ class Results:
     callers: Optional[pd.DataFrame] = None
     caller_intervals: Optional[pd.DataFrame] = None
     callbacks: Optional[pd.DataFrame] = None  # per call type: offers, acceptances, outcomes (sim.kpi.callbacks)
+    callback_intervals: Optional[pd.DataFrame] = None  # the same per measured interval x call type
     legs: Optional[pd.DataFrame] = None  # one row per leg, with transfers and records (sim.kpi.transfers.legs_frame)
 
 
@@ -114,8 +115,8 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
         calls=calls, agents=agents, summary=summary, intervals=intervals, groups=groups,
         group_intervals=group_intervals, attempts=output.attempts,
         **outbound_kpi.tables(scenario, output.attempts, window_end, groups, group_intervals),
-        callbacks=callback_kpi.table(scenario, output),
     )
+    results.callbacks, results.callback_intervals = callback_kpi.tables(scenario, output)
     results.callers, results.caller_intervals = caller_kpi.tables(scenario, output)
     if calls is not None and output.legs is not None and output.legs.queue is not None:  # (transfers)
         results.legs = transfer_kpi.legs_frame(scenario, output.legs)

@@ -40,7 +40,11 @@ Cases (all built here from fixed seeds, so the list itself never changes):
     on the 10 s grid; their callback records are digested too (``callbacks``; added with issue 14);
   * ``journeycb/redial/random/<i>``, ``journeycb/redial/grid/<i>``, ``journeycb/transfer/...``:
     redial and transfer days (as above) whose call types also offer callbacks (added with issue 14
-    when the engines combined them; every case before them unchanged).
+    when the engines combined them; every case before them unchanged);
+  * ``cbsched/random/<i>``, ``cbsched/grid/<i>``: callback days (as above) whose callbacks are
+    scheduled (mode scheduled, a delay; grid days with delays on the 10 s grid); their due times
+    are digested too (``scheduled``; added with issue 14's scheduled callbacks, with
+    ``--write --kind cbsched``: every case before them unchanged).
 
 Regenerate (only when a change of the model is intended, and say so in the commit):
     python tests/golden_corpus.py --write
@@ -72,6 +76,7 @@ N_TRANSFERS = 30  # random days and grid days each, with transfers
 N_JOURNEYS = 30  # random days and grid days each, with redials and transfers
 N_CALLBACK = 20  # random days and grid days each, with callbacks
 N_JOURNEY_CB = 15  # random days and grid days each, with callbacks and redials, and with callbacks and transfers
+N_CB_SCHEDULED = 15  # random days and grid days each, with scheduled callbacks
 
 
 def _head_start(data: dict) -> dict:
@@ -379,6 +384,14 @@ def callback_decisions(rng: np.random.Generator, data: dict, calls: dict) -> dic
                                    "callback_delay": 10.0 * rng.integers(0, 12, (n, w))}}
 
 
+def scheduled_day(rng: np.random.Generator, data: dict, grid: bool) -> dict:
+    """``data`` (a callback day) with every callback offer scheduled, after a random delay."""
+    call_types = {name: ({**spec, "callback": {**spec["callback"], "mode": "scheduled",
+                                               "delay": _distribution(rng, grid)}} if "callback" in spec else spec)
+                  for name, spec in data["call_types"].items()}
+    return {**data, "call_types": call_types}
+
+
 def with_decisions(calls: dict, *more: dict) -> dict:
     """Given calls whose decisions are those of ``calls`` and of every dict of ``more``."""
     decisions = dict(calls.get("decisions", {}))
@@ -459,6 +472,15 @@ def cases() -> Iterator[Tuple[str, dict, int, dict]]:
         yield f"callback/grid/{i}", data, 8000 + i, callback_decisions(rng, data, grid_calls(rng, data))
     for i in range(N_JOURNEY_CB):
         yield from _journey_cb_cases(i)
+    for i in range(N_CB_SCHEDULED):
+        rng = np.random.default_rng([20261921, i])
+        data = scheduled_day(rng, callback_day(rng, random_day(rng, grid=False), grid=False), grid=False)
+        yield f"cbsched/random/{i}", data, 9800 + i, None
+        rng = np.random.default_rng([20261922, i])
+        data = scheduled_day(rng, callback_day(rng, random_day(rng, grid=True), grid=True), grid=True)
+        calls = callback_decisions(rng, data, grid_calls(rng, data))
+        calls["decisions"]["callback_schedule"] = 10.0 * rng.integers(0, 60, len(calls["arrival"]))
+        yield f"cbsched/grid/{i}", data, 9900 + i, calls
 
 
 def _blended_grid_calls(seed: int) -> dict:
@@ -472,8 +494,8 @@ def _blended_grid_calls(seed: int) -> dict:
 
 def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, object]:
     """The engine's (records, agent log, attempts or None, IVR records or None, redial records or
-    None, legs or None, callback records or None) for one case, or None
-    if the scenario is invalid."""
+    None, legs or None, callback records or None, scheduled callbacks' records or None) for one
+    case, or None if the scenario is invalid."""
     from sim.core.engines import realised_spells
     from sim.errors import ConfigError
     from sim.model.contact_draws import contact_draws
@@ -491,7 +513,7 @@ def run_case(engine, data: dict, seed: int, calls) -> Tuple[object, object, obje
     else:
         out = engine.run(scenario, inputs, spells=spells)
     return (out.records, out.agents, out.attempts, out.ivr, out.redials,
-            out.legs if scenario.transfer_max_legs else None, out.callbacks)
+            out.legs if scenario.transfer_max_legs else None, out.callbacks, out.scheduled)
 
 
 def compute(engine, kind: str = None) -> Dict[str, Dict]:
@@ -505,7 +527,7 @@ def compute(engine, kind: str = None) -> Dict[str, Dict]:
         if out is None:
             corpus[name] = {"invalid": True}
             continue
-        records, agents, attempts, ivr, redials, legs, callbacks = out
+        records, agents, attempts, ivr, redials, legs, callbacks, scheduled = out
         corpus[name] = {"calls": len(records.arrival), "records": digest(records), "agents": digest(agents)}
         if attempts is not None:
             corpus[name].update(attempts=digest(attempts), n_attempts=len(attempts))
@@ -517,6 +539,8 @@ def compute(engine, kind: str = None) -> Dict[str, Dict]:
             corpus[name].update(legs=digest(legs), n_legs=len(legs.call))
         if callbacks is not None:
             corpus[name].update(callbacks=digest(callbacks))
+        if scheduled is not None:
+            corpus[name].update(scheduled=digest(scheduled), n_scheduled=int((scheduled.due_time >= 0).sum()))
     return corpus
 
 
@@ -530,7 +554,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite tests/golden/corpus.json from the SimPy engine")
     parser.add_argument("--kind", choices=["shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials",
-                                           "transfers", "callback", "journey", "journeycb"],
+                                           "transfers", "callback", "journey", "journeycb", "cbsched"],
                         help="only the cases of this kind (with --write: the others stay as stored)")
     args = parser.parse_args(argv)
     computed = {name: compute(cls(), args.kind) for name, cls in engines().items()}

@@ -4,7 +4,8 @@ table (the code of sim/kpi/tables.py before the tables were computed from the re
 Kept as the slow, readable reference the array code is compared with, bit for bit
 (tests/test_record_tables.py). With an IVR (issue 14): a call is grouped under the call type whose
 queue it joined (its dialled type if none), its wait and its stay in the queue start when it left
-the menu, and self-served and IVR-abandoned calls are counted apart."""
+the menu, and self-served and IVR-abandoned calls are counted apart. A scheduled callback stays in
+its queue only from its due time (never, if due at or after the horizon's end)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def reference_tables(scenario, output, agents):
     summary = summary_table(scenario, calls, window_end)
     intervals = interval_table(scenario, calls, window_end)
     groups, group_intervals = group_tables(scenario, output, window_end)
-    return calls.drop(columns=["queued_at", "kpi_type"]), summary, intervals, groups, group_intervals
+    return calls.drop(columns=["queued_at", "kpi_type", "queue_from"]), summary, intervals, groups, group_intervals
 
 
 def calls_frame(scenario: Scenario, output: EngineOutput) -> pd.DataFrame:
@@ -60,6 +61,10 @@ def calls_frame(scenario: Scenario, output: EngineOutput) -> pd.DataFrame:
         frame["ivr_outcome"] = np.array(IVR_OUTCOME_NAMES, dtype=object)[output.ivr.ivr_outcome]
     frame["queued_at"] = queued_at  # (helper columns of the reference, dropped from the calls it returns)
     frame["kpi_type"] = pd.Categorical.from_codes(kpi_type, [t.name for t in scenario.call_types])
+    frame["queue_from"] = queued_at
+    if output.scheduled is not None:  # out of the queue until due; never back if due at the horizon's end
+        frame["queue_from"] = [q if math.isnan(d) else (d if d < scenario.horizon_end else math.inf)
+                               for q, d in zip(queued_at, output.scheduled.due_time)]
     return frame
 
 
@@ -118,7 +123,7 @@ def _queue_spans(calls: pd.DataFrame, window_end: float):
     """Start and end of every stay in the queue (unfinished calls wait to the window end)."""
     queued = calls[~calls.outcome.isin(["blocked", "self_served", "ivr_abandoned"])]
     leave = queued.answer_time.fillna(queued.end_time).fillna(window_end)
-    return queued, queued.queued_at.to_numpy(), leave.to_numpy()
+    return queued, np.minimum(queued.queue_from.to_numpy(), leave.to_numpy()), leave.to_numpy()
 
 
 def interval_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) -> pd.DataFrame:

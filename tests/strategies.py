@@ -312,7 +312,8 @@ def journey_scenarios(draw, ivr=False):
 @st.composite
 def callback_offer(draw, grid=False):
     """A call type's callback offer: random threshold, acceptance, ring (on the 10 s grid if
-    ``grid``), reach, retries and retry delay."""
+    ``grid``), reach, retries and retry delay; mode keep_place or scheduled (with a delay, on the
+    grid if ``grid``)."""
     ring = GRID_DISTRIBUTIONS if grid else st.one_of(DISTRIBUTIONS, st.just({"kind": "deterministic", "mean": 0.0}))
     retries = draw(st.integers(0, 3))
     offer = {"offer_above": draw(st.sampled_from([0.0, 10.0, 60.0, 300.0])),
@@ -320,6 +321,8 @@ def callback_offer(draw, grid=False):
              "reach": draw(st.sampled_from([0.0, 0.5, 1.0])), "retries": retries}
     if retries:
         offer["retry_delay"] = draw(GRID_DISTRIBUTIONS if grid else DISTRIBUTIONS)
+    if draw(st.booleans()):
+        offer.update(mode="scheduled", delay=draw(GRID_DISTRIBUTIONS if grid else DISTRIBUTIONS))
     return offer
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sim.core import fast_engine
 from sim.core.protocol import CALLBACK_OUTCOMES, OUTCOMES
 from sim.errors import ConfigError
-from sim.model.callbacks import width
+from sim.model.callbacks import dial_delays, has_scheduled, width
 from sim.model.random_inputs import call_blocks, given_calls
 from sim.model.scenario import build_scenario
 
@@ -29,7 +29,9 @@ ANSWERED, ABANDONED, UNFINISHED = OUTCOMES["ANSWERED"], OUTCOMES["ABANDONED"], O
 def assert_identical(scenario, simpy_inputs, fast_inputs):
     a, b = run_both(scenario, simpy_inputs, fast_inputs)
     assert a.callbacks is not None and b.callbacks is not None
-    assert_same_tables(a, b, with_ivr(("records", "agents", "callbacks"), a, b))
+    assert (a.scheduled is None) == (b.scheduled is None) == (not has_scheduled(scenario))
+    scheduled = ("scheduled",) if a.scheduled is not None else ()
+    assert_same_tables(a, b, with_ivr(("records", "agents", "callbacks") + scheduled, a, b))
     assert_conserved(scenario, a)
     return a
 
@@ -57,14 +59,16 @@ def assert_conserved(scenario, out):
 
 @needs_fast
 def test_identical_records_on_random_callback_scenarios():
-    count = {"valid": 0, "invalid": 0, "offered": 0, "completed": 0, "failed": 0, "retried": 0}
+    count = {"valid": 0, "invalid": 0, "offered": 0, "completed": 0, "failed": 0, "retried": 0, "scheduled": 0}
 
     @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
     @given(data=callback_scenarios(), seed=st.integers(1, 10**6))
     def check(data, seed):
         scenario = _count_valid(count, data)
         if scenario is not None:
-            cb = assert_identical(scenario, call_blocks(scenario, seed), call_blocks(scenario, seed)).callbacks
+            out = assert_identical(scenario, call_blocks(scenario, seed), call_blocks(scenario, seed))
+            cb = out.callbacks
+            count["scheduled"] += out.scheduled is not None and bool((out.scheduled.due_time >= 0).any())
             count["offered"] += bool(cb.offered.any())
             count["completed"] += bool((cb.outcome == COMPLETED).any())
             count["failed"] += bool((cb.outcome == FAILED).any())
@@ -72,11 +76,12 @@ def test_identical_records_on_random_callback_scenarios():
 
     check()
     assert count["valid"] >= 100 and min(count["completed"], count["failed"]) >= 8 and count["retried"] >= 2, count
+    assert count["scheduled"] >= 8, count
 
 
 @needs_fast
 def test_identical_records_on_grid_days_with_callbacks():
-    count = {"valid": 0, "invalid": 0, "accepted": 0}
+    count = {"valid": 0, "invalid": 0, "accepted": 0, "scheduled": 0}
 
     @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
     @given(data=callback_scenarios(grid=True, with_ivr=False), st_data=st.data())
@@ -91,12 +96,16 @@ def test_identical_records_on_grid_days_with_callbacks():
                      "callback_ring": 10.0 * np.array(st_data.draw(grid), float).reshape(n, w),
                      "callback_reach": (np.array(st_data.draw(grid), float).reshape(n, w) > 2).astype(float),
                      "callback_delay": 10.0 * np.array(st_data.draw(grid), float).reshape(n, w)}
+        if has_scheduled(scenario):
+            decisions["callback_schedule"] = 10.0 * np.array(
+                st_data.draw(st.lists(st.integers(0, 30), min_size=n, max_size=n)), float)
         out = assert_identical(scenario, given_calls(scenario, **calls, decisions=decisions),
                                given_calls(scenario, **calls, decisions=decisions))
         count["accepted"] += bool(out.callbacks.accepted.any())
+        count["scheduled"] += out.scheduled is not None and bool((out.scheduled.due_time >= 0).any())
 
     check()
-    assert count["valid"] >= 100 and count["accepted"] >= 10, count
+    assert count["valid"] >= 100 and count["accepted"] >= 10 and count["scheduled"] >= 5, count
 
 
 def _scenario(callback, **extra):
@@ -135,6 +144,24 @@ def test_the_callback_draws_move_no_other_draw_and_follow_the_probabilities():
         assert not values[b].any(), name
 
 
+def test_a_scheduled_delay_has_its_own_stream_and_moves_no_other_draw():
+    scheduled = _scenario({**OFFER, "mode": "scheduled", "delay": {"kind": "exponential", "mean": 600}})
+    blocks, keep_blocks = list(call_blocks(scheduled, 9)), list(call_blocks(_scenario(OFFER), 9))
+    assert "callback_schedule" not in keep_blocks[0].decisions  # (nothing drawn without a scheduled type)
+    for name in ("arrival", "talk", "patience", "callback_accept", "callback_ring", "callback_reach", "callback_delay"):
+        assert np.array_equal(np.concatenate([b.decisions[name] if name.startswith("callback") else getattr(b, name)
+                                              for b in blocks]),
+                              np.concatenate([b.decisions[name] if name.startswith("callback") else getattr(b, name)
+                                              for b in keep_blocks])), name
+    kind = np.concatenate([b.call_type for b in blocks])
+    delays = np.concatenate([b.decisions["callback_schedule"] for b in blocks])
+    assert abs(delays[kind == 0].mean() - 600.0) < 4 * 600.0 / math.sqrt((kind == 0).sum())
+    assert not delays[kind == 1].any()  # type b offers no callback
+    merged = np.concatenate([dial_delays(b.decisions) for b in blocks])  # what the engines read
+    assert np.array_equal(merged[:, 0], delays) and np.array_equal(
+        merged[:, 1:], np.concatenate([b.decisions["callback_delay"] for b in blocks])[:, 1:])
+
+
 @pytest.mark.parametrize("change, field, words", [
     ({"accept": 1.2}, "call_types.a.callback.accept", "between 0 and 1"),
     ({"reach": -0.1}, "call_types.a.callback.reach", "between 0 and 1"),
@@ -142,9 +169,10 @@ def test_the_callback_draws_move_no_other_draw_and_follow_the_probabilities():
     ({"retries": -1}, "call_types.a.callback.retries", "whole number between 0 and 20"),
     ({"retries": 1.5}, "call_types.a.callback.retries", "whole number"),
     ({"retries": 2, "retry_delay": None}, "call_types.a.callback.retry_delay", "needs a retry_delay"),
-    ({"mode": "later"}, "call_types.a.callback.mode", "allowed: keep_place"),
-    ({"mode": "scheduled"}, "call_types.a.callback.mode", "not implemented yet"),
-    ({"delay": deterministic(60)}, "call_types.a.callback.delay", "scheduled"),
+    ({"mode": "later"}, "call_types.a.callback.mode", "allowed: keep_place, scheduled"),
+    ({"mode": "scheduled"}, "call_types.a.callback.delay", "mode scheduled needs a delay"),
+    ({"delay": deterministic(60)}, "call_types.a.callback.delay", "a delay is for mode scheduled"),
+    ({"mode": "scheduled", "delay": {"kind": "normal", "mean": 3}}, "call_types.a.callback.delay.kind", "lognormal"),
     ({"ring": {"kind": "normal", "mean": 3}}, "call_types.a.callback.ring.kind", "lognormal"),
 ])
 def test_bad_input_names_the_field(change, field, words):

@@ -57,7 +57,7 @@ def test_streamed_tables_equal_record_tables_on_random_callback_scenarios(data, 
     scenario = _valid(data)
     if scenario is None:
         return
-    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callbacks",))
+    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callbacks", "callback_intervals"))
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)

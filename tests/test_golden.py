@@ -20,7 +20,7 @@ def stored():
 def test_the_corpus_covers_every_kind_of_case(stored):
     kinds = {name.split("/")[0] for name in stored}
     assert kinds == {"shipped", "random", "grid", "blended", "shrinkage", "ivr", "redials", "transfers", "callback",
-                     "journey", "journeycb"}
+                     "journey", "journeycb", "cbsched"}
     variants = {name.split("/")[2] for name in stored if name.count("/") == 2 and name.split("/")[0] in ("random", "grid")}
     assert variants == set(golden_corpus.POLICIES) - {""}
     valid = [v for v in stored.values() if not v.get("invalid")]
@@ -47,6 +47,9 @@ def test_the_corpus_covers_every_kind_of_case(stored):
     assert sum(v["n_redials"] > 0 for v in combined["redial"]) >= 15
     assert len(combined["transfer"]) >= 20 and all("callbacks" in v and "legs" in v for v in combined["transfer"])
     assert sum(v["n_legs"] > v["calls"] for v in combined["transfer"]) >= 15
+    scheduled = [v for name, v in stored.items() if name.startswith("cbsched/") and not v.get("invalid")]
+    assert len(scheduled) >= 20 and all("callbacks" in v and "scheduled" in v for v in scheduled)
+    assert sum(v["n_scheduled"] > 0 for v in scheduled) >= 15
 
 
 @pytest.mark.parametrize("engine_name", sorted(ENGINES))

@@ -41,7 +41,7 @@ def _valid(data):
 def assert_identical(scenario, seed):
     a = SimpyEngine().run(scenario, call_blocks(scenario, seed))
     b = FastEngine().run(scenario, call_blocks(scenario, seed))
-    for table in ("records", "agents", "callbacks", "ivr", "redials", "legs"):
+    for table in ("records", "agents", "callbacks", "scheduled", "ivr", "redials", "legs"):
         x, y = getattr(a, table), getattr(b, table)
         assert (x is None) == (y is None), table
         for field in fields(x) if x is not None else ():
@@ -132,7 +132,7 @@ def test_streamed_tables_equal_record_tables(data, seed):
     scenario = _valid(data)
     if scenario is None:
         return
-    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callbacks", "callers", "caller_intervals"))
+    assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callbacks", "callback_intervals", "callers", "caller_intervals"))
 
 
 @settings(max_examples=8, **SETTINGS)

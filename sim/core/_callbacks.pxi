@@ -5,6 +5,13 @@
 # record row the callback records (sim.core.records.CallbackRecords order; redials' rows added
 # with their call rows, as the IVR records' are).
 
+# what a call's callback offer came to (FastCore.callback_offer)
+cdef enum:
+    CB_DECLINED = 0
+    CB_KEEP_PLACE = 1
+    CB_SCHEDULED = 2
+
+
 cdef struct CbSlots:  # indexed by call slot; the per-attempt draws at [slot * width + attempt]
     i64 capacity
     int width
@@ -45,6 +52,7 @@ cdef struct CbRecs:  # per call id
     int *attempts
     double *connect
     char *outcome
+    double *due  # (sim.core.records.ScheduledRecords) a scheduled callback's due time
 
 
 cdef int cb_records_add(CbRecs *r, i64 first, i64 n) except -1:
@@ -60,6 +68,7 @@ cdef int cb_records_add(CbRecs *r, i64 first, i64 n) except -1:
         r.attempts = <int *>grow(r.attempts, c, sizeof(int))
         r.connect = <double *>grow(r.connect, c, sizeof(double))
         r.outcome = <char *>grow(r.outcome, c, sizeof(char))
+        r.due = <double *>grow(r.due, c, sizeof(double))
     for i in range(first, first + n):
         r.offered[i] = 0
         r.accepted[i] = 0
@@ -68,6 +77,7 @@ cdef int cb_records_add(CbRecs *r, i64 first, i64 n) except -1:
         r.attempts[i] = 0
         r.connect[i] = NAN
         r.outcome[i] = CALLBACK_NONE
+        r.due[i] = NAN
     return 0
 
 
@@ -75,12 +85,12 @@ cdef dict cb_records_arrays(const CbRecs *r, i64 n):
     return {"offered": _array(r.offered, n, np.int8), "accepted": _array(r.accepted, n, np.int8),
             "first_dial": _array(r.first_dial, n, np.float64), "last_dial": _array(r.last_dial, n, np.float64),
             "attempts": _array(r.attempts, n, np.int32), "connect_time": _array(r.connect, n, np.float64),
-            "outcome": _array(r.outcome, n, np.int8)}
+            "outcome": _array(r.outcome, n, np.int8), "due_time": _array(r.due, n, np.float64)}
 
 
 cdef void cb_records_free(CbRecs *r) noexcept:
     free(r.offered); free(r.accepted); free(r.first_dial); free(r.last_dial); free(r.attempts)
-    free(r.connect); free(r.outcome)
+    free(r.connect); free(r.outcome); free(r.due)
 
 
 cdef inline int queue_push_front(Queue *q, int slot, i64 id) except -1:

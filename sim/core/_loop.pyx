@@ -140,6 +140,7 @@ cdef class FastCore:
     cdef double *cb_mean_handle
     cdef int *cb_first_group
     cdef int *cb_attempts
+    cdef char *cb_scheduled  # per type: its callbacks are scheduled (they leave the queue until due)
     cdef i64 *on_duty
     cdef char *in_cb_accept
     cdef double *in_cb_ring
@@ -148,8 +149,9 @@ cdef class FastCore:
     cdef CbSlots cb
     cdef CbSlots cb_caller  # (with redials) per caller entry: its first attempt's draws, for its redials
     cdef CbRecs cb_rec
-    cdef i64 *cb_counts  # (tally) per type of the measured calls: offered, accepted, completed, failed
-    cdef double *cb_waits  # (tally) per type: the sum of the completed ones' times to callback
+    cdef i64 *cb_counts  # (tally) per interval and type of the measured calls: offered, accepted, completed,
+                         # failed, at [(interval * n_types + type) * 4 + count]
+    cdef double *cb_waits  # (tally) per interval and type: the sum of the completed ones' times to callback
 
     def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
                   const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
@@ -164,7 +166,8 @@ cdef class FastCore:
                   const int[::1] redial_max=None, int redial_width=0, int transfer_slots=0,
                   const signed char[::1] callback_offers=None, const double[::1] callback_offer_above=None,
                   const double[::1] callback_mean_handle=None, const int[::1] callback_first_group=None,
-                  const int[::1] callback_attempts=None, int callback_width=1):
+                  const int[::1] callback_attempts=None, int callback_width=1,
+                  const signed char[::1] callback_scheduled=None):
         cdef int i
         self.n_types = priority.shape[0]
         self.n_groups = served_start.shape[0] - 1
@@ -208,7 +211,7 @@ cdef class FastCore:
         self.on_duty = <i64 *>zeros(self.n_groups, sizeof(i64))
         if callback_offers is not None:
             self.callbacks_init(callback_offers, callback_offer_above, callback_mean_handle, callback_first_group,
-                                callback_attempts, callback_width)
+                                callback_attempts, callback_width, callback_scheduled)
         self.outbound = outbound is not None
         self.count_waiting = self.outbound or self.any_callback
         if self.outbound:
@@ -229,28 +232,30 @@ cdef class FastCore:
         free(self.redial_abandoned); free(self.redial_blocked); free(self.redial_max); callers_free(&self.callers)
         free(self.caller_counts)
         free(self.on_duty); free(self.cb_offers); free(self.cb_offer_above); free(self.cb_mean_handle)
-        free(self.cb_first_group); free(self.cb_attempts); cb_slots_free(&self.cb); cb_records_free(&self.cb_rec)
+        free(self.cb_first_group); free(self.cb_attempts); free(self.cb_scheduled); cb_slots_free(&self.cb); cb_records_free(&self.cb_rec)
         cb_slots_free(&self.cb_caller)
         free(self.cb_counts); free(self.cb_waits)
 
     cdef int callbacks_init(self, const signed char[::1] offers, const double[::1] offer_above,
                             const double[::1] mean_handle, const int[::1] first_group, const int[::1] attempts,
-                            int width) except -1:
+                            int width, const signed char[::1] scheduled) except -1:
         cdef int k
         self.cb_offers = <char *>zeros(self.n_types, sizeof(char))
         self.cb_offer_above = _doubles(offer_above)
         self.cb_mean_handle = _doubles(mean_handle)
         self.cb_first_group = <int *>zeros(self.n_types, sizeof(int))
         self.cb_attempts = <int *>zeros(self.n_types, sizeof(int))
+        self.cb_scheduled = <char *>zeros(self.n_types, sizeof(char))
         for k in range(self.n_types):
+            self.cb_scheduled[k] = scheduled is not None and scheduled[k] != 0
             self.cb_offers[k] = offers[k] != 0
             self.any_callback = self.any_callback or offers[k] != 0
             self.cb_first_group[k] = first_group[k]
             self.cb_attempts[k] = attempts[k]
         self.cb.width = width
         self.cb_caller.width = width
-        self.cb_counts = <i64 *>zeros(self.n_types * 4, sizeof(i64))
-        self.cb_waits = <double *>zeros(self.n_types, sizeof(double))
+        self.cb_counts = <i64 *>zeros(<i64>self.n_intervals * self.n_types * 4, sizeof(i64))
+        self.cb_waits = <double *>zeros(<i64>self.n_intervals * self.n_types, sizeof(double))
         return 0
 
     # -- calls --------------------------------------------------------------------------------
@@ -454,6 +459,7 @@ cdef class FastCore:
         cdef i64 i = self.block_next, id = self.block_first + self.block_next, row = self.block_row_first + i
         cdef int k = self.in_type[i], j, g, agent, slot, interval = 0
         cdef double arrival = self.in_arrival[i], patience = self.in_patience[i], delay
+        cdef int offer = CB_DECLINED
         cdef Call *c
         cdef Call call
         self.block_next += 1
@@ -493,9 +499,12 @@ cdef class FastCore:
         c.row, c.caller, c.callback = row, -1, 0
         if self.any_redial:
             c.caller = self.caller_of(i, id, interval)
-        if self.any_callback and self.callback_offer(slot, i):
-            patience = INFINITY  # an accepted callback never abandons
-        self.enqueue(k, slot, id)
+        if self.any_callback:
+            offer = self.callback_offer(slot, i)
+            if offer != CB_DECLINED:
+                patience = INFINITY  # an accepted callback never abandons
+        if offer != CB_SCHEDULED:  # (a scheduled callback left the queue until due)
+            self.enqueue(k, slot, id)
         if patience < INFINITY:
             heap_push(&self.events, arrival + patience, ABANDON, id, EV_ABANDON, slot)
         for j in range(self.routing.route_start[k], self.routing.route_start[k + 1]):
@@ -595,9 +604,8 @@ cdef class FastCore:
             slot_release(&self.slots, slot)
             return 0
         c.state = CALL_WAITING
-        if self.any_callback:
-            self.callback_offer(slot, -1)
-        self.enqueue(k, slot, c.id)
+        if not (self.any_callback and self.callback_offer(slot, -1) == CB_SCHEDULED):
+            self.enqueue(k, slot, c.id)
         if c.patience < INFINITY:
             heap_push(&self.events, self.now + c.patience, ABANDON, c.id, EV_ABANDON, slot)
         for j in range(self.routing.route_start[k], self.routing.route_start[k + 1]):
@@ -776,6 +784,10 @@ cdef class FastCore:
 
     # -- callbacks (sim.model.callbacks; not inlined: the usual path stays compact) ------------
 
+    cdef inline i64 cb_cell(self, const Call *c) noexcept:
+        """The call's cell of the callback tallies: its arrival interval and the type it queues as."""
+        return <i64>c.interval * self.n_types + c.type
+
     cdef int callback_block_draws(self, CbSlots *s, i64 row, i64 i) except -1:
         """Copy call i of the loaded block's callback draws into row ``row`` of ``s`` (a call slot's,
         or a caller entry's)."""
@@ -798,36 +810,47 @@ cdef class FastCore:
             cb_row_copy(&self.cb, slot, &self.cb_caller, caller)
         return 0
 
-    cdef bint callback_offer(self, int slot, i64 i) except -1:
+    cdef int callback_offer(self, int slot, i64 i) except -1:
         """The call in the slot joins its queue now (before it is counted there): offered a
         callback if its predicted wait exceeds its type's threshold, accepted by its draw
         (``i``: its row in the loaded block, whose draws the slot takes; -1: already copied).
-        Returns whether it accepted (then it has no patience)."""
+        Returns CB_DECLINED (not offered or declined), CB_KEEP_PLACE (accepted: it has no
+        patience), or CB_SCHEDULED (accepted, scheduled: out of the queue until its due time)."""
         cdef Call *c = &self.slots.calls[slot]
         cdef int k = c.type
         cdef i64 on_duty
-        cdef double wait
+        cdef double wait, due
         if i >= 0:
             self.callback_block_draws(&self.cb, slot, i)
         if not self.cb_offers[k] or c.callback or c.id >= LEG_ID_FLOOR:  # (a transferred leg: never)
-            return False
+            return CB_DECLINED
         on_duty = self.on_duty[self.cb_first_group[k]]
         wait = (self.waiting[k] + 1) * self.cb_mean_handle[k] / on_duty if on_duty > 0 else INFINITY
         if not wait > self.cb_offer_above[k]:
-            return False
+            return CB_DECLINED
         if self.keep_records:
             self.cb_rec.offered[c.row] = 1
         if self.tally and not c.early:
-            self.cb_counts[k * 4] += 1
+            self.cb_counts[self.cb_cell(c) * 4] += 1
         if not self.cb.accept[slot]:
-            return False
+            return CB_DECLINED
         if self.keep_records:
             self.cb_rec.accepted[c.row] = 1
         if self.tally and not c.early:
-            self.cb_counts[k * 4 + 1] += 1
+            self.cb_counts[self.cb_cell(c) * 4 + 1] += 1
         c.callback = 1
         c.patience = INFINITY
-        return True
+        if not self.cb_scheduled[k]:
+            return CB_KEEP_PLACE
+        c.state = CALL_CALLBACK  # out of its queue until due (never, if due at or after the horizon's end)
+        due = self.now + self.cb.delay[<i64>slot * self.cb.width]
+        if self.keep_records:
+            self.cb_rec.due[c.row] = due
+        if due < self.horizon_end:
+            heap_push(&self.events, due, CALLBACK_RETRY, c.id, EV_CALLBACK_DUE, slot)
+        elif self.tally and not c.early:  # never dialled: unfinished at the end (in no queue for close)
+            self.kpi.count(c.interval, k, C_UNFINISHED)
+        return CB_SCHEDULED
 
     cdef int callback_dial(self, int agent, Call *c) except -1:
         """The agent took the accepted callback c (in its slot): it dials; the ring ends at a
@@ -862,8 +885,8 @@ cdef class FastCore:
                 self.cb_rec.connect[c.row] = self.now
                 self.cb_rec.outcome[c.row] = CALLBACK_COMPLETED
             if self.tally and not c.early:
-                self.cb_counts[c.type * 4 + 2] += 1
-                self.cb_waits[c.type] += self.now - c.arrival
+                self.cb_counts[self.cb_cell(c) * 4 + 2] += 1
+                self.cb_waits[self.cb_cell(c)] += self.now - c.arrival
             c.callback = 0
             self.serve(agent, c)
             slot_release(&self.slots, slot)
@@ -882,16 +905,18 @@ cdef class FastCore:
                 self.kpi.abandoned(c, self.now)
                 self.kpi.call_end(self.now)
                 if not c.early:
-                    self.cb_counts[c.type * 4 + 3] += 1
+                    self.cb_counts[self.cb_cell(c) * 4 + 3] += 1
             if self.any_redial and c.caller >= 0:  # an abandon of the attempt: the caller may redial
                 self.attempt_failed(c.caller, False)
             slot_release(&self.slots, slot)
         return self.outbound_free(agent)  # (free again: no inbound busy time was counted for the dial)
 
-    cdef int callback_retry(self, int slot) except -1:
-        """The retry of the callback in the slot is due: an idle agent of a group eligible for it
-        takes it, or it rejoins its queue at the head (its overflow timers still run from its
-        queue entry)."""
+    cdef int callback_rejoin(self, int slot, bint at_head) except -1:
+        """The retry (``at_head``) or the scheduled time of the callback in the slot is due: an idle
+        agent of a group eligible for it takes it, or it rejoins its queue, at the head (a retry:
+        it had reached the head) or at the back (scheduled). Its overflow timers still run from its
+        queue entry. A retry still counts in the queue length (since it joined); a scheduled one
+        counts again from now."""
         cdef Call *c = &self.slots.calls[slot]
         cdef int k = c.type, agent
         cdef int g = select_group_at(&self.routing, self.agents.idle_head, k, c.arrival, self.now)
@@ -899,10 +924,12 @@ cdef class FastCore:
         if g >= 0:
             agent = self.agents.idle_head[g]
             idle_remove(&self.agents, agent)
-            if self.tally:
+            if self.tally and at_head:
                 self.kpi.queue_step(k, -1, self.now)  # (the dial counts it again)
             self.serve(agent, c)  # (it dials: the call keeps its slot)
             return 0
+        if not at_head:
+            return self.enqueue(k, slot, c.id)
         queue_push_front(&self.queues[k], slot, c.id)
         self.waiting[k] += 1  # (its queue length in the tallies never stopped counting it)
         return 0
@@ -1021,7 +1048,9 @@ cdef class FastCore:
         if kind == EV_CALLBACK_RING:
             return self.callback_ring(target)
         if kind == EV_CALLBACK_RETRY:
-            return self.callback_retry(target)
+            return self.callback_rejoin(target, True)
+        if kind == EV_CALLBACK_DUE:
+            return self.callback_rejoin(target, False)
         return self.outbound_event(kind, entity, target)
 
     cdef int outbound_event(self, int kind, i64 entity, int target) except -1:
@@ -1189,8 +1218,10 @@ cdef class FastCore:
             arrays["caller_counts"] = _array(self.caller_counts, <i64>self.n_intervals * self.n_types * N_CALLER_COUNTS,
                                              np.int64).reshape((self.n_intervals, self.n_types, N_CALLER_COUNTS))
         if self.any_callback:  # (sim.kpi.callbacks reads them)
-            arrays["callback_counts"] = _array(self.cb_counts, self.n_types * 4, np.int64).reshape(self.n_types, 4)
-            arrays["callback_waits"] = _array(self.cb_waits, self.n_types, np.float64)
+            cells = <i64>self.n_intervals * self.n_types
+            arrays["callback_counts"] = _array(self.cb_counts, cells * 4, np.int64).reshape(
+                (self.n_intervals, self.n_types, 4))
+            arrays["callback_waits"] = _array(self.cb_waits, cells, np.float64).reshape((self.n_intervals, self.n_types))
         return arrays
 
     def transfer_legs(self):

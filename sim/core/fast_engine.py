@@ -20,8 +20,8 @@ from sim.core import protocol
 from sim.agents.shrinkage import SpellTables
 from sim.core.model_tables import model_tables
 from sim.core.records import (AgentLog, AttemptRecords, CallbackRecords, CallRecords, EngineOutput, IvrRecords,
-                               RedialRecords, all_legs, bucket_edges)
-from sim.model.callbacks import callback_tables, has_callbacks
+                               RedialRecords, ScheduledRecords, all_legs, bucket_edges)
+from sim.model.callbacks import callback_tables, dial_delays, has_callbacks, has_scheduled
 from sim.model.cache import per_scenario
 from sim.model.contact_draws import BLOCK_RECORDS, ContactDraws
 from sim.model import redials as redial_rule
@@ -68,7 +68,8 @@ def _core_arguments(scenario: Scenario) -> dict:
 def _callback_arguments(scenario: Scenario) -> dict:
     t = callback_tables(scenario)
     return dict(callback_offers=t.offers, callback_offer_above=t.offer_above, callback_mean_handle=t.mean_handle,
-                callback_first_group=t.first_group, callback_attempts=t.attempts, callback_width=t.width)
+                callback_first_group=t.first_group, callback_attempts=t.attempts, callback_width=t.width,
+                callback_scheduled=t.scheduled)
 
 
 def spell_arguments(spells: SpellTables) -> dict:
@@ -126,9 +127,12 @@ class FastEngine:
                 rows = core.transfer_legs()
                 legs = all_legs(calls, ivr_records, rows, rows.pop("consult"), scenario.transfer_max_legs - 1,
                                 redial_records)
-            callback_records = core.callback_records()
+            callback_records, scheduled = core.callback_records(), None
+            if callback_records is not None:
+                due = callback_records.pop("due_time")
+                scheduled = ScheduledRecords(due) if has_scheduled(scenario) else None
             return EngineOutput("fast", calls, agents, attempts=attempts, present=present, ivr=ivr_records,
-                                redials=redial_records, legs=legs,
+                                redials=redial_records, legs=legs, scheduled=scheduled,
                                 callbacks=None if callback_records is None else CallbackRecords(**callback_records))
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)
@@ -163,8 +167,10 @@ def _callback_columns(block: CallBlock) -> dict:
     names = ("callback_accept", "callback_ring", "callback_reach", "callback_delay")
     if any(name not in block.decisions for name in names):
         raise ValueError("the scenario offers callbacks: the call blocks need the decisions " + ", ".join(names))
-    return {name: np.ascontiguousarray(block.decisions[name], np.int8 if name == "callback_accept" else np.float64)
-            .reshape(-1) for name in names}
+    columns = {name: block.decisions[name] for name in names}
+    columns["callback_delay"] = dial_delays(block.decisions)  # (with a scheduled delay in column 0)
+    return {name: np.ascontiguousarray(values, np.int8 if name == "callback_accept" else np.float64).reshape(-1)
+            for name, values in columns.items()}
 
 
 def _outbound(scenario: Scenario, contacts: Optional[Sequence[ContactDraws]]):

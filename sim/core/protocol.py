@@ -41,7 +41,7 @@ MAX_ROUTE_STEPS = 1 << ROUTE_BITS  # groups in one call type's route
 EVENT_KINDS = {"EV_SHIFT_START": 1, "EV_SHIFT_END": 2, "EV_TALK_END": 3, "EV_WRAP_END": 4, "EV_ABANDON": 5,
                "EV_OVERFLOW": 6, "EV_ARRIVAL": 7, "EV_PREVIEW_END": 8, "EV_OUTBOUND_END": 9, "EV_DIAL_RESULT": 10,
                "EV_NUISANCE": 11, "EV_RETRY": 12, "EV_DIAL_WINDOW": 13, "EV_IVR_END": 14, "EV_REDIAL": 15,
-               "EV_CALLBACK_RING": 17, "EV_CALLBACK_RETRY": 18,
+               "EV_CALLBACK_RING": 17, "EV_CALLBACK_RETRY": 18, "EV_CALLBACK_DUE": 19,
                "EV_CONSULT_END": 20}  # (EV_CONSULT_END: a COMPLETION, transfers' consult)
 
 # -- calls ----------------------------------------------------------------------------------
@@ -53,7 +53,7 @@ OUTCOME_NAMES = tuple(name.lower() for name in OUTCOMES)
 # A call in the system: waiting in its queue, taken by an agent, or gone (abandoned; in the
 # compiled loop also: a free slot).
 CALL_STATES = {"CALL_WAITING": 0, "CALL_SERVED": 1, "CALL_GONE": 2, "CALL_IN_IVR": 3, "CALL_CALLBACK": 4}
-# (CALL_CALLBACK: an accepted callback out of its queue: being dialled, or waiting for a retry.)
+# (CALL_CALLBACK: an accepted callback out of its queue: being dialled, waiting for a retry or its due time.)
 
 # -- redials (sim.model.redials) --------------------------------------------------------------
 # During a run a redial attempt's call id is REDIAL_ID_BASE + its number (redials numbered in the
@@ -82,10 +82,12 @@ IVR_CHOICES = {"IVR_SELF_SERVED": -1, "IVR_HUNG_UP": -2}
 # A waiting call offered a callback that accepts stays in its queue (keep_place) with no patience;
 # the agent who takes it dials (CALLBACK_RING: the ring ends, entity the call id; reached: it talks),
 # and a callback not reached rejoins its queue at the head at CALLBACK_RETRY (entity the call id).
+# A scheduled one leaves its queue at once and joins its back at its due time (event class
+# CALLBACK_RETRY too, kind EV_CALLBACK_DUE: a call never has a retry and a due time pending at once).
 # Its outcome in the callback records:
 CALLBACK_OUTCOMES = {"CALLBACK_NONE": 0, "CALLBACK_COMPLETED": 1, "CALLBACK_FAILED": 2}
 CALLBACK_OUTCOME_NAMES = ("none", "completed", "failed")
-CALLBACK_MODES = ("keep_place",)  # (scheduled: not yet implemented)
+CALLBACK_MODES = ("keep_place", "scheduled")
 
 # -- agents -----------------------------------------------------------------------------------
 # Agent states (sim.agents.states names them and their allowed transitions).

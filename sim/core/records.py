@@ -155,6 +155,20 @@ class CallbackRecords:
 
 
 @dataclass
+class ScheduledRecords:
+    """When every call's accepted scheduled callback was due to rejoin its queue (scenarios where a
+    call type schedules callbacks; indexed by call id, as CallbackRecords): NaN for the others.
+    Kept apart from CallbackRecords so that the keep_place records keep their layout. A call is
+    out of its queue from its acceptance (its queue entry) to its due time."""
+
+    due_time: np.ndarray  # float64
+
+    @classmethod
+    def concatenate(cls, parts: List[np.ndarray]) -> "ScheduledRecords":
+        return cls(due_time=np.concatenate(parts) if parts else np.zeros(0))
+
+
+@dataclass
 class LegRecords:
     """One row per service leg: a stretch of one call with one agent (talk, then wrap-up).
 
@@ -328,6 +342,7 @@ class EngineOutput:
     ivr: Optional[IvrRecords] = None  # the IVR stage of every call (scenarios with an IVR, with records)
     redials: Optional[RedialRecords] = None  # each call row's caller (scenarios with redials, with records)
     callbacks: Optional[CallbackRecords] = None  # every call's callback (scenarios offering them, with records)
+    scheduled: Optional[ScheduledRecords] = None  # scheduled callbacks' due times (scenarios with them, with records)
 
     def service_legs(self) -> LegRecords:
         """The run's service legs (recorded, or read off the call records)."""

@@ -1,7 +1,9 @@
 """The SimPy engine's callbacks (sim.model.callbacks has the rule): the offer when a call joins its
 queue, the agent's dial (ringing until the CALLBACK_RING event, entity the call id), the talk of
 a reached callback, and the retry of one not reached: at its CALLBACK_RETRY event (entity the call
-id) it rejoins its queue at the head, or an idle agent of an eligible group takes it at once.
+id) it rejoins its queue at the head, or an idle agent of an eligible group takes it at once. A
+scheduled callback leaves its queue at its acceptance and rejoins it at the back at its due time
+(a CALLBACK_RETRY event too), unless that is at or after the horizon's end.
 Event classes order them at one instant: after IVR_END, before ARRIVAL (sim.core.protocol).
 With redials, a failed callback is an abandon of the attempt (sim.core.simpy_redials may make a
 redial), and a redial carries its caller's first attempt's draws and a callback record row of its
@@ -11,12 +13,14 @@ own (appended with its call row). A transferred leg (sim.core.simpy_transfers) i
 from __future__ import annotations
 
 import math
-from typing import List
+from typing import Dict, List
+
+import numpy as np
 
 from sim.agents import states
 from sim.core import protocol
-from sim.core.records import ABANDONED, CallbackRecords
-from sim.model.callbacks import callback_tables, predicted_wait
+from sim.core.records import ABANDONED, CallbackRecords, ScheduledRecords
+from sim.model.callbacks import callback_tables, dial_delays, predicted_wait
 
 RING, RETRY = protocol.EVENT_CLASSES["CALLBACK_RING"], protocol.EVENT_CLASSES["CALLBACK_RETRY"]
 WAITING = protocol.CALL_STATES["CALL_WAITING"]
@@ -33,9 +37,11 @@ class Callbacks:
         tables = callback_tables(scenario)
         self.offers, self.offer_above = tables.offers.tolist(), tables.offer_above.tolist()
         self.mean_handle, self.first_group = tables.mean_handle.tolist(), tables.first_group.tolist()
-        self.attempts = tables.attempts.tolist()
+        self.attempts, self.scheduled = tables.attempts.tolist(), tables.scheduled.tolist()
+        self.horizon_end = scenario.horizon_end
         self.blocks: List[CallbackRecords] = []
         self.redial_parts: List[CallbackRecords] = []  # one row per redial, in creation order
+        self.due: Dict[int, np.ndarray] = {}  # id of a records part: its scheduled callbacks' due times
 
     def block(self, block) -> tuple:
         """Start the callback records of a block of calls: what its calls carry (``call.draws``)."""
@@ -43,21 +49,35 @@ class Callbacks:
         if missing:
             raise ValueError(f"the scenario offers callbacks: the call blocks need the decisions {', '.join(missing)}")
         self.blocks.append(CallbackRecords.empty(len(block)))
-        return (self.blocks[-1], *(block.decisions[name] for name in DECISIONS))
+        self.due[id(self.blocks[-1])] = np.full(len(block), np.nan)
+        decisions = block.decisions
+        return (self.blocks[-1], decisions["callback_accept"], decisions["callback_ring"], decisions["callback_reach"],
+                dial_delays(decisions))
 
-    def offer(self, call) -> None:
+    def offer(self, call) -> bool:
         """The call joins its queue now (no agent free): offered a callback if its predicted wait
-        exceeds its type's threshold; it accepts or not by its draw."""
+        exceeds its type's threshold; it accepts or not by its draw. Returns whether it left the
+        queue (an accepted scheduled callback: due ``delay`` later)."""
         k, center = call.type, self.center
         if not self.offers[k] or call.accepted or call.id >= protocol.LEG_ID_FLOOR:  # (a transferred leg: never)
-            return
+            return False
         wait = predicted_wait(center.waiting[k], self.mean_handle[k], center.on_duty[self.first_group[k]])
-        if wait > self.offer_above[k]:
-            records, accept = call.draws[0], call.draws[1]
-            records.offered[call.row] = 1
-            if accept[call.row]:
-                records.accepted[call.row] = 1
-                call.accepted, call.patience = True, math.inf
+        if not wait > self.offer_above[k]:
+            return False
+        records, accept = call.draws[0], call.draws[1]
+        records.offered[call.row] = 1
+        if not accept[call.row]:
+            return False
+        records.accepted[call.row] = 1
+        call.accepted, call.patience = True, math.inf
+        if not self.scheduled[k]:
+            return False
+        call.state = CALLBACK  # out of its queue until due (never, if due at or after the horizon's end)
+        due = center.env.now + float(call.draws[4][call.row, 0])
+        self.due[id(records)][call.row] = due
+        if due < self.horizon_end:
+            center.env.at(due, RETRY, call.id, lambda _, c=call: self.rejoin(c, at_head=False))
+        return True
 
     def dial(self, agent, call):
         """The agent dials the accepted callback it took (a process step of the agent)."""
@@ -78,7 +98,7 @@ class Callbacks:
             yield from center.talk(agent, call)
         elif attempt + 1 < self.attempts[call.type]:
             call.state = CALLBACK
-            env.at(now + float(delay[row, attempt + 1]), RETRY, call.id, lambda _, c=call: self.retry(c))
+            env.at(now + float(delay[row, attempt + 1]), RETRY, call.id, lambda _, c=call: self.rejoin(c, at_head=True))
         else:
             call.state = CALLBACK
             center.in_system -= 1
@@ -88,16 +108,20 @@ class Callbacks:
             if center.redials is not None:  # an abandon of the attempt: the caller may redial
                 center.redials.failed(call, False)
 
-    def retry(self, call) -> None:
-        """The callback's retry is due: an idle agent of a group it is eligible for takes it, or it
-        rejoins its queue at the head (no new timers: its overflow timers run from its queue entry)."""
+    def rejoin(self, call, at_head: bool) -> None:
+        """The callback's retry (``at_head``) or scheduled time is due: an idle agent of a group it
+        is eligible for takes it, or it rejoins its queue, at the head (a retry: it had reached the
+        head) or at the back (scheduled). No new timers: its overflow timers run from its queue entry."""
         center = self.center
         call.state = WAITING
         group = center.select_group(call, center.routes[call.type])
         if group is not None:
             center.answer(call, center.take_idle(group))
             return
-        center.queues[call.type].appendleft(call)
+        if at_head:
+            center.queues[call.type].appendleft(call)
+        else:
+            center.queues[call.type].append(call)
         center.waiting[call.type] += 1
 
     def redial_draws(self, first_draws, first_row: int) -> tuple:
@@ -105,7 +129,11 @@ class Callbacks:
         after the blocks', in creation order) and its caller's first attempt's decisions (row
         ``first_row`` of ``first_draws``, that call's), as one-row views."""
         self.redial_parts.append(CallbackRecords.empty(1))
+        self.due[id(self.redial_parts[-1])] = np.full(1, np.nan)
         return (self.redial_parts[-1], *(d[first_row:first_row + 1] for d in first_draws[1:]))
 
     def records(self) -> CallbackRecords:
         return CallbackRecords.concatenate(self.blocks + self.redial_parts)
+
+    def scheduled_records(self) -> ScheduledRecords:
+        return ScheduledRecords.concatenate([self.due[id(part)] for part in self.blocks + self.redial_parts])

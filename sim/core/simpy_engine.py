@@ -67,7 +67,7 @@ from sim.core.simpy_outbound import Outbound
 from sim.core.simpy_redials import Redials
 from sim.core.simpy_time import SUPPORTED_SIMPY, TimedEnvironment  # noqa: F401 (re-exported)
 from sim.core.simpy_transfers import Transfers
-from sim.model.callbacks import has_callbacks
+from sim.model.callbacks import has_callbacks, has_scheduled
 from sim.model.redials import has_redials
 from sim.model.random_inputs import CallBlock
 from sim.model.scenario import Scenario
@@ -161,6 +161,7 @@ class _CallCenter:
         self.redials = Redials(self, scenario) if has_redials(scenario) else None
         self.transfers = Transfers(self, scenario) if scenario.transfer_max_legs is not None else None
         self.callbacks = Callbacks(self, scenario) if has_callbacks(scenario) else None
+        self.scheduled = has_scheduled(scenario)
         self.on_duty = [0] * tables.n_groups  # agents whose spell has begun and who have not gone off
 
     def run(self) -> EngineOutput:
@@ -179,7 +180,8 @@ class _CallCenter:
         return EngineOutput("simpy", records, self.agent_log(), attempts=attempts, present=self.present, ivr=ivr,
                             redials=callers,
                             legs=None if self.transfers is None else self.transfers.legs(records, ivr, callers),
-                            callbacks=None if self.callbacks is None else self.callbacks.records())
+                            callbacks=None if self.callbacks is None else self.callbacks.records(),
+                            scheduled=self.callbacks.scheduled_records() if self.scheduled else None)
 
     # -- processes -------------------------------------------------------------------------
 
@@ -294,10 +296,11 @@ class _CallCenter:
         if group is not None:
             self.answer(call, self.take_idle(group))
             return
-        if self.callbacks is not None:
-            self.callbacks.offer(call)  # (an accepted callback keeps its place in line, with no patience)
-        self.queues[call.type].append(call)
-        self.waiting[call.type] += 1
+        # (an accepted callback has no patience; keep_place: it keeps its place in line; scheduled:
+        # it leaves the queue until due, its timers then ignored while it is out)
+        if self.callbacks is None or not self.callbacks.offer(call):
+            self.queues[call.type].append(call)
+            self.waiting[call.type] += 1
         env = self.env
         if call.patience < math.inf:
             env.at(call.arrival + call.patience, ABANDON, call.id, lambda _, c=call: self.abandon(c))

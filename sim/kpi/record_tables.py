@@ -43,7 +43,8 @@ def tables(scenario: Scenario, output: EngineOutput, keep_calls: bool = True) ->
     outcome, wait = call_outcomes(scenario, records, output.ivr)
     interval = scenario.arrival_interval(records.arrival)
     window_end = measurement_end(scenario, output)
-    summary, intervals = call_tables(scenario, records, outcome, wait, interval, window_end, output.ivr)
+    summary, intervals = call_tables(scenario, records, outcome, wait, interval, window_end, output.ivr,
+                                     away=_scheduled_due(output, len(records)))
     groups, group_intervals = kpi.group_tables(scenario, output, window_end)
     calls = calls_frame(scenario, records, outcome, wait, interval, output.ivr) if keep_calls else None
     return calls, summary, intervals, groups, group_intervals
@@ -56,7 +57,8 @@ def _tables_with_transfers(scenario: Scenario, output: EngineOutput, keep_calls:
     outcome, wait = call_outcomes(scenario, view.records, view.ivr)
     interval = scenario.arrival_interval(view.records.arrival)
     window_end = measurement_end(scenario, view)
-    summary, intervals = call_tables(scenario, view.records, outcome, wait, interval, window_end, view.ivr, visits)
+    summary, intervals = call_tables(scenario, view.records, outcome, wait, interval, window_end, view.ivr, visits,
+                                     away=_scheduled_due(output, len(view.records)))
     groups, group_intervals = kpi.group_tables(scenario, output, window_end)
     calls = (calls_frame(scenario, output.records, outcome[:n], wait[:n], interval[:n], output.ivr)
              if keep_calls else None)
@@ -126,10 +128,22 @@ def _labels(scenario: Scenario) -> dict:
             "group": pd.CategoricalDtype([g.name for g in scenario.groups] + [""]).categories}
 
 
+def _scheduled_due(output: EngineOutput, n_rows: int) -> Optional[np.ndarray]:
+    """Per row (the call rows, then any later legs: NaN) the due time of its scheduled callback
+    (NaN: none), or None without scheduled callbacks."""
+    if output.scheduled is None:
+        return None
+    due = np.full(n_rows, np.nan)
+    due[:len(output.scheduled.due_time)] = output.scheduled.due_time
+    return due
+
+
 def call_tables(scenario: Scenario, records: CallRecords, outcome, wait, interval, window_end: float,
-                ivr: Optional[IvrRecords] = None, visits: Optional[transfer_kpi.Visits] = None) -> tuple:
+                ivr: Optional[IvrRecords] = None, visits: Optional[transfer_kpi.Visits] = None,
+                away: Optional[np.ndarray] = None) -> tuple:
     """(summary, intervals): per call type, and per measured interval x call type, plus totals
-    (``visits``: with transfers, the legs the records hold)."""
+    (``visits``: with transfers, the legs the records hold; ``away``: scheduled callbacks' due
+    times, sim.core.records.ScheduledRecords, before which they are out of their queue)."""
     call_type, entry = kpi_view(records, ivr)
     n_types = len(scenario.call_types)
     intervals = kpi.measured_intervals(scenario)
@@ -141,7 +155,7 @@ def call_tables(scenario: Scenario, records: CallRecords, outcome, wait, interva
         *columns, np.ascontiguousarray(records.talk, float), np.ascontiguousarray(records.wrapup, float), first,
         float(scenario.warmup), n_rows, n_types, float(scenario.kpi.sl_threshold))
     by_interval, overall = kernels.wait_quantiles(*columns, first, float(scenario.warmup), n_rows, n_types, 0.9)
-    queue = _queue_statistics(scenario, records, window_end, call_type, entry)
+    queue = _queue_statistics(scenario, records, window_end, call_type, entry, away)
 
     interval_columns = _count_columns(counts)
     interval_columns.update(asa=means[..., 0], mean_wait=means[..., 1], aht=means[..., 2], att=means[..., 3],
@@ -185,10 +199,12 @@ def _total_means(scenario: Scenario, records: CallRecords, outcome, wait) -> lis
     return means
 
 
-def _queue_statistics(scenario: Scenario, records: CallRecords, window_end: float, call_type, entry) -> dict:
+def _queue_statistics(scenario: Scenario, records: CallRecords, window_end: float, call_type, entry,
+                      away: Optional[np.ndarray] = None) -> dict:
     """avg_queue and max_queue per (measured interval, call type or total), and over the measured
     window [warm-up, window end]: every call that joined a queue (``call_type``'s, at ``entry``)
-    waits there until it is answered, abandons, or the window ends."""
+    waits there until it is answered, abandons, or the window ends; an accepted scheduled callback
+    (``away`` not NaN) only from its due time (never if that is at or after the horizon's end)."""
     n_types = len(scenario.call_types)
     queued = records.outcome != BLOCKED
     if call_type is not records.call_type:  # (an IVR: calls that left in the menu joined no queue)
@@ -200,6 +216,9 @@ def _queue_statistics(scenario: Scenario, records: CallRecords, window_end: floa
     del missing
     labels = np.ascontiguousarray(call_type, np.int32)
     starts = entry
+    if away is not None:
+        # (one due at or after the horizon's end never rejoined: in no queue, as if it left at once)
+        starts = np.where(np.isnan(away), entry, np.where(away < scenario.horizon_end, away, leave))
     if not queued.all():
         starts, labels, leave = starts[queued], labels[queued], leave[queued]
     starts, start_labels = _sorted(np.ascontiguousarray(starts, float), labels)

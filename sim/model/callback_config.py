@@ -17,8 +17,8 @@ class CallbackConfig:
     A call that joins its queue (no agent free for it) is offered a callback when its predicted
     wait exceeds ``offer_above`` seconds (sim.model.callbacks states the prediction rule), and
     accepts with probability ``accept``. ``mode``: ``keep_place`` (the callback keeps the
-    caller's place in line) or ``scheduled`` (it joins the back of the queue ``delay`` after the
-    acceptance). An agent that takes it dials: ``ring`` long; the customer answers with
+    caller's place in line) or ``scheduled`` (the caller leaves the queue at the acceptance and
+    the callback joins its back ``delay`` after it; ``delay`` is required then, refused otherwise). An agent that takes it dials: ``ring`` long; the customer answers with
     probability ``reach`` (then the call's own talk and wrap-up), else the agent is free again
     and the callback is retried ``retry_delay`` later, at most ``retries`` times, then fails.
     """

@@ -1,6 +1,6 @@
 """Callbacks (virtual hold): a call type's offer rule, validated from
 :class:`sim.model.callback_config.CallbackConfig`, and the per-call decisions both engines read
-(drawn up front from named streams, purposes 21-24).
+(drawn up front from named streams, purposes 21-24, and 26 for scheduled ones' delays).
 
 The rule, at the moment a call joins its queue (no agent was free for it; after its IVR menu if
 it has one): its predicted wait is
@@ -13,8 +13,12 @@ agents on duty: those whose spell has begun and who have not gone off, busy or n
 duty: an infinite prediction). Calls ahead are the calls of its queue still waiting, accepted
 callbacks in line included. Above ``offer_above`` a callback is offered; the caller accepts it
 with probability ``accept`` (its pre-drawn ``callback_accept``). An accepted caller hangs up:
-it never abandons, keeps its place in line (mode ``keep_place``) and its trunk until the
-callback ends. The agent that takes it (as it would take the call) dials: busy (DIALING) for
+it never abandons and keeps its trunk until the callback ends. Mode ``keep_place``: it keeps its
+place in line. Mode ``scheduled``: it leaves its queue at once (no longer counted in it nor
+taken from it) and is due ``delay`` after the acceptance (its pre-drawn ``callback_schedule``,
+stream purpose 26); then it rejoins its queue at the back, or an idle agent of a group eligible
+for it takes it at once; its route's overflow delays and its wait still count from its first
+queue entry. One due at or after the horizon's end never rejoins (pending at the end). The agent that takes it (as it would take the call) dials: busy (DIALING) for
 the ring time of the attempt; reached (its pre-drawn ``callback_reach``): the agent talks the
 call's own talk time and wrap-up; not reached: the agent is free again, and the callback
 rejoins its queue at the head (it had reached the head) ``retry_delay`` later, at most
@@ -51,6 +55,8 @@ from sim.model.distributions import Distribution, parse_distribution
 
 # stream purposes of the four decisions (never renumbered)
 ACCEPT_PURPOSE, RING_PURPOSE, REACH_PURPOSE, DELAY_PURPOSE = 21, 22, 23, 24
+SCHEDULE_PURPOSE = 26  # a scheduled callback's delay (drawn only for scenarios that schedule some)
+SCHEDULED = "scheduled"
 MAX_RETRIES = 20
 
 
@@ -65,6 +71,7 @@ class Callback:
     reach: float
     retries: int
     retry_delay: Optional[Distribution]
+    delay: Optional[Distribution] = None  # (mode scheduled) from the acceptance to its due time
 
 
 def build_callback(c, where: str) -> Optional[Callback]:
@@ -73,11 +80,12 @@ def build_callback(c, where: str) -> Optional[Callback]:
         return None
     where = f"{where}.callback"
     if c.mode not in CALLBACK_MODES:
-        raise ConfigError(f"{where}.mode", f"unknown callback mode {c.mode!r}"
-                          + (" (scheduled callbacks are not implemented yet)" if c.mode == "scheduled" else ""),
-                          allowed=CALLBACK_MODES)
-    if c.delay is not None:
-        raise ConfigError(f"{where}.delay", "a delay is for scheduled callbacks (not implemented yet): remove it")
+        raise ConfigError(f"{where}.mode", f"unknown callback mode {c.mode!r}", allowed=CALLBACK_MODES)
+    if c.mode == SCHEDULED and c.delay is None:
+        raise ConfigError(f"{where}.delay", "mode scheduled needs a delay distribution (acceptance to the callback)")
+    if c.mode != SCHEDULED and c.delay is not None:
+        raise ConfigError(f"{where}.delay", f"a delay is for mode scheduled, not {c.mode!r}: remove it")
+    delay = None if c.delay is None else parse_distribution(dataclasses.asdict(c.delay), f"{where}.delay")
     offer_above = bounds.duration(c.offer_above, f"{where}.offer_above")
     accept = bounds.in_range(c.accept, f"{where}.accept", 0.0, 1.0, " (a probability)")
     reach = bounds.in_range(c.reach, f"{where}.reach", 0.0, 1.0, " (a probability)")
@@ -87,11 +95,15 @@ def build_callback(c, where: str) -> Optional[Callback]:
     ring = parse_distribution(dataclasses.asdict(c.ring), f"{where}.ring")
     retry_delay = None if c.retry_delay is None else parse_distribution(dataclasses.asdict(c.retry_delay),
                                                                         f"{where}.retry_delay")
-    return Callback(offer_above, accept, c.mode, ring, reach, retries, retry_delay)
+    return Callback(offer_above, accept, c.mode, ring, reach, retries, retry_delay, delay)
 
 
 def has_callbacks(scenario) -> bool:
     return any(ct.callback is not None for ct in scenario.call_types)
+
+
+def has_scheduled(scenario) -> bool:
+    return any(ct.callback is not None and ct.callback.mode == SCHEDULED for ct in scenario.call_types)
 
 
 def width(scenario) -> int:
@@ -107,7 +119,8 @@ def predicted_wait(ahead: int, mean_handle: float, on_duty: int) -> float:
 @dataclass(frozen=True)
 class CallbackTables:
     """Per call type: whether it offers callbacks, the threshold, its mean handle time, the group
-    whose agents on duty the rule divides by, and its dial attempts (retries + 1)."""
+    whose agents on duty the rule divides by, its dial attempts (retries + 1), and whether its
+    callbacks are scheduled."""
 
     offers: np.ndarray  # int8
     offer_above: np.ndarray  # float64
@@ -115,6 +128,7 @@ class CallbackTables:
     first_group: np.ndarray  # int32
     attempts: np.ndarray  # int32
     width: int
+    scheduled: np.ndarray  # int8
 
 
 def callback_tables(scenario) -> CallbackTables:
@@ -129,7 +143,8 @@ def _tables(scenario) -> CallbackTables:
         mean_handle=np.array([ct.talk.mean + (ct.wrapup.mean if ct.wrapup else 0.0) for ct in types], np.float64),
         first_group=np.array([ct.route[0][0] for ct in types], np.int32),
         attempts=np.array([ct.callback.retries + 1 if ct.callback else 1 for ct in types], np.int32),
-        width=width(scenario))
+        width=width(scenario),
+        scheduled=np.array([ct.callback is not None and ct.callback.mode == SCHEDULED for ct in types], np.int8))
 
 
 # -- the per-call decisions (sim.model.random_inputs.Decision draws): of a type without callbacks
@@ -159,8 +174,26 @@ def _reach(cb, gen, n):
     return (gen.random(n) < cb.reach).astype(float)
 
 
+def draw_schedule(ct, gen: np.random.Generator, n: int) -> np.ndarray:
+    """A scheduled callback's delay from its acceptance to its due time (0 for other types)."""
+    cb = ct.callback
+    return cb.delay.sample(gen, n).astype(np.float64) if cb is not None and cb.mode == SCHEDULED else np.zeros(n)
+
+
+def dial_delays(decisions) -> np.ndarray:
+    """The (n, width) delays both engines read: ``callback_delay`` with, in column 0, the
+    scheduled delay (``callback_schedule``, if the scenario schedules callbacks)."""
+    delays = np.asarray(decisions["callback_delay"], np.float64)
+    if "callback_schedule" not in decisions:
+        return delays
+    delays = delays.copy()
+    delays[:, 0] = decisions["callback_schedule"]
+    return delays
+
+
 def _delay(cb, gen, n):
-    """Column 0: 0 (reserved for a scheduled callback's delay); column a: the wait before attempt a."""
+    """Column 0: 0 (a scheduled callback's delay goes there: dial_delays); column a: the wait
+    before attempt a."""
     rows = n // (cb.retries + 1)
     delays = np.zeros((rows, cb.retries + 1))
     if cb.retries > 0:

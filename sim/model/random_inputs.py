@@ -85,7 +85,9 @@ def callback_decisions(scenario: Scenario) -> Tuple[Decision, ...]:
     return (Decision("callback_accept", callbacks.ACCEPT_PURPOSE, callbacks.draw_accept),
             Decision("callback_ring", callbacks.RING_PURPOSE, callbacks.per_attempt(w, callbacks._ring)),
             Decision("callback_reach", callbacks.REACH_PURPOSE, callbacks.per_attempt(w, callbacks._reach)),
-            Decision("callback_delay", callbacks.DELAY_PURPOSE, callbacks.per_attempt(w, callbacks._delay)))
+            Decision("callback_delay", callbacks.DELAY_PURPOSE, callbacks.per_attempt(w, callbacks._delay))) + (
+        (Decision("callback_schedule", callbacks.SCHEDULE_PURPOSE, callbacks.draw_schedule),)
+        if callbacks.has_scheduled(scenario) else ())
 
 
 def stream(seed: int, purpose: int, type_index: int = 0) -> np.random.Generator:

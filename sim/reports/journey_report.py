@@ -1,8 +1,9 @@
 """The caller's journey in the reports (issue 14): IVR self-service, callbacks, transfers and
 escalation, redials. A scenario without these features gets nothing from here; with them, the
 text summary gets a "Caller's journey" block and the callers block, the HTML report the same
-sections, and the output directory callbacks.csv, callers.csv and caller_intervals.csv. Replicated
-runs show each figure as mean ± half-width (the tables' ``<name>_ci`` columns).
+sections, and the output directory callbacks.csv, callback_intervals.csv, callers.csv and
+caller_intervals.csv. Replicated runs show each figure as mean ± half-width (the tables'
+``<name>_ci`` columns).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sim.reports.formats import count as _count, number as _number, percent as _
 def tables(results) -> Dict[str, pd.DataFrame]:
     """The journey's tables to write as CSV files, by file name (without extension)."""
     out = {}
-    for name in ("callers", "caller_intervals", "callbacks"):
+    for name in ("callers", "caller_intervals", "callbacks", "callback_intervals"):
         frame = getattr(results, name, None)
         if frame is not None:
             out[name] = frame
