@@ -1,6 +1,6 @@
 """The caller's journey in replications (sim.experiments.journey, issue 14): with transfers the
 summary and interval tables keep their transfer columns, with redials and callbacks the callers,
-caller_intervals and callbacks tables are aggregated, each cell as the mean over the replications
+caller_intervals, callbacks and callback_intervals tables are aggregated, each cell as the mean over the replications
 and the Student t half-width (ratios: the mean of the runs' ratios, as the service level), the same
 serial and in parallel; reports of replicated runs show them with their half-widths."""
 
@@ -17,7 +17,8 @@ from sim.simulate import load_scenario_file, simulate
 from tests.test_parallel_replications import assert_all_reaped, forks  # noqa: F401 (a fixture)
 
 N, SEED = 4, 6
-JOURNEY = {"callers": ["call_type"], "caller_intervals": ["interval", "call_type"], "callbacks": ["call_type"]}
+JOURNEY = {"callers": ["call_type"], "caller_intervals": ["interval", "call_type"], "callbacks": ["call_type"],
+           "callback_intervals": ["interval", "call_type"]}
 TRANSFER_COLUMNS = ["transferred", "first_answered", "first_resolved", "fcr"]
 
 
@@ -61,6 +62,22 @@ def test_the_journey_cells_are_the_hand_computed_mean_and_half_width(desk):
         assert got["replications"] == N
 
 
+def test_the_callback_intervals_cells_are_the_hand_computed_mean_and_half_width(desk):
+    sc, plain, rep = desk
+    got = rep.callback_intervals.set_index(["interval", "call_type"])
+    checked = 0
+    for interval in got.index.get_level_values("interval").unique():
+        runs = [r.callback_intervals.set_index(["interval", "call_type"]).at[(interval, "support"), "accepted"]
+                for r in plain]
+        if len(set(runs)) < 2:
+            continue
+        mean, half = hand(runs)
+        assert got.at[(interval, "support"), "accepted"] == pytest.approx(mean, rel=1e-12)
+        assert got.at[(interval, "support"), "accepted_ci"] == pytest.approx(half, rel=1e-9)
+        checked += 1
+    assert checked >= 3  # intervals whose acceptances differ between the runs
+
+
 def test_the_journey_tables_are_those_of_the_runs_made_alone(desk):
     sc, plain, rep = desk
     for table, keys in {"summary": ["call_type"], "intervals": ["interval", "start", "call_type"], **JOURNEY}.items():
@@ -97,6 +114,7 @@ def test_replications_with_records_keep_the_same_journey():
 def test_without_journey_features_replications_have_none():
     rep = replicate("single_queue", 2, seed=1, n_jobs=1, progress=False)
     assert rep.callers is None and rep.callbacks is None and rep.caller_intervals is None
+    assert rep.callback_intervals is None
     assert "fcr" not in rep.summary and all(run.journey == {} for run in rep.runs.kept)
 
 

@@ -7,7 +7,8 @@ which hold the columns every scenario has):
 * ``transfers``: with transfers, the transfer columns of its summary and interval tables
   (transferred, first_answered, first_resolved, fcr: :mod:`sim.kpi.transfers`), as arrays;
 * ``callers``, ``caller_intervals``: with redials, its caller-level tables (:mod:`sim.kpi.callers`);
-* ``callbacks``: with callbacks, its callback table (:mod:`sim.kpi.callbacks`).
+* ``callbacks``, ``callback_intervals``: with callbacks, its callback tables per call type and
+  per interval x call type (:mod:`sim.kpi.callbacks`).
 
 A scenario without them keeps nothing ({}): the default day's replications pay one check each.
 The aggregation (:func:`sim.experiments.replications.aggregate`) is that of every replicated table:
@@ -28,8 +29,9 @@ from sim.kpi import transfers as transfer_kpi
 from sim.kpi.tables import type_names
 from sim.model.scenario import Scenario
 
-TABLES = ("callers", "caller_intervals", "callbacks")  # kept as tables, aggregated like the outbound ones
-KEYS = {"callers": ["call_type"], "caller_intervals": ["interval", "call_type"], "callbacks": ["call_type"]}
+TABLES = ("callers", "caller_intervals", "callbacks", "callback_intervals")  # kept as tables, aggregated like the outbound ones
+KEYS = {"callers": ["call_type"], "caller_intervals": ["interval", "call_type"], "callbacks": ["call_type"],
+        "callback_intervals": ["interval", "call_type"]}
 TRANSFER_COLUMNS = transfer_kpi.COUNTS + ("fcr",)  # appended to the summary and interval tables
 
 
@@ -42,7 +44,7 @@ def streamed(scenario: Scenario, output, inputs: dict) -> dict:
         last = len(both["fcr"]) - len(type_names(scenario))
         kept["transfers"] = {"summary": {name: values[last:] for name, values in both.items()},
                              "intervals": {name: values[:last] for name, values in both.items()}}
-    return _with_tables(kept, callback_kpi.table(scenario, output), *caller_kpi.tables(scenario, output))
+    return _with_tables(kept, *callback_kpi.tables(scenario, output), *caller_kpi.tables(scenario, output))
 
 
 def from_results(scenario: Scenario, results) -> dict:
@@ -51,11 +53,12 @@ def from_results(scenario: Scenario, results) -> dict:
     if transfer_kpi.has_transfers(scenario):
         kept["transfers"] = {table: {name: getattr(results, table)[name].to_numpy() for name in TRANSFER_COLUMNS}
                              for table in ("summary", "intervals")}
-    return _with_tables(kept, results.callbacks, results.callers, results.caller_intervals)
+    return _with_tables(kept, results.callbacks, results.callback_intervals, results.callers, results.caller_intervals)
 
 
-def _with_tables(kept: dict, callbacks, callers, caller_intervals) -> dict:
-    for name, table in zip(("callbacks", "callers", "caller_intervals"), (callbacks, callers, caller_intervals)):
+def _with_tables(kept: dict, callbacks, callback_intervals, callers, caller_intervals) -> dict:
+    for name, table in zip(("callbacks", "callback_intervals", "callers", "caller_intervals"),
+                           (callbacks, callback_intervals, callers, caller_intervals)):
         if table is not None:
             kept[name] = table
     return kept

@@ -10,8 +10,8 @@ with campaigns has its outbound tables (campaigns, campaign_intervals, group_tim
 group_time_intervals) aggregated in the same way (:func:`aggregate`), and every run's campaigns
 table in ``per_replication_campaigns``. The caller's journey (:mod:`sim.experiments.journey`): with
 transfers, the summary and interval tables keep their transfer columns (fcr: the mean of the runs'
-ratios, as the service level); with redials and callbacks, the callers, caller_intervals and
-callbacks tables are aggregated in the same way.
+ratios, as the service level); with redials and callbacks, the callers, caller_intervals,
+callbacks and callback_intervals tables are aggregated in the same way.
 
 Common random numbers (``crn=True``, the default): the replication seeds depend only on the run
 seed, and every random stream is keyed by call type and purpose (see :mod:`sim.model.random_inputs`),
@@ -160,6 +160,7 @@ class Replicated:
     callers: Optional[pd.DataFrame] = None
     caller_intervals: Optional[pd.DataFrame] = None
     callbacks: Optional[pd.DataFrame] = None
+    callback_intervals: Optional[pd.DataFrame] = None
 
     @property
     def replications(self) -> int:
