@@ -11,14 +11,18 @@ from sim.experiments.sweep import aggregate
 from sim.reports.files import write_run
 
 
+def write_job(sweep, override: str, replicated) -> None:
+    """One job of a sweep as the command writes it, its override in .hydra/overrides.yaml."""
+    job = sweep / override
+    (job / ".hydra").mkdir(parents=True)
+    (job / ".hydra" / "overrides.yaml").write_text(f"- {override}\n")
+    write_run(replicated, job, plots=False, extra={"overrides": [override]})
+
+
 def test_the_sweep_tables_hold_each_jobs_journey_tables(tmp_path):
     sweep = tmp_path / "sweep"
     for seed in (1, 2):
-        job = sweep / f"seed={seed}"
-        (job / ".hydra").mkdir(parents=True)
-        (job / ".hydra" / "overrides.yaml").write_text(f"- seed={seed}\n")
-        rep = replicate("support_desk", 2, seed=seed, n_jobs=1, progress=False)
-        write_run(rep, job, plots=False, extra={"overrides": [f"seed={seed}"]})
+        write_job(sweep, f"seed={seed}", replicate("support_desk", 2, seed=seed, n_jobs=1, progress=False))
     written, problems = aggregate(sweep, plots=False)
     assert problems == [] and {"sweep_callers.csv", "sweep_callbacks.csv"} <= set(written)
     summary = pd.read_csv(sweep / "sweep_summary.csv")
@@ -37,10 +41,6 @@ def test_the_sweep_tables_hold_each_jobs_journey_tables(tmp_path):
 def test_a_sweep_without_journey_features_writes_no_journey_tables(tmp_path):
     sweep = tmp_path / "sweep"
     for agents in (3, 4):
-        job = sweep / f"a={agents}"
-        (job / ".hydra").mkdir(parents=True)
-        (job / ".hydra" / "overrides.yaml").write_text(f"- a={agents}\n")
-        write_run(replicate("single_queue", 2, seed=agents, n_jobs=1, progress=False), job, plots=False,
-                  extra={"overrides": [f"a={agents}"]})
+        write_job(sweep, f"a={agents}", replicate("single_queue", 2, seed=agents, n_jobs=1, progress=False))
     written, _ = aggregate(sweep, plots=False)
     assert not {"sweep_callers.csv", "sweep_callbacks.csv", "sweep_campaigns.csv"} & set(written)
