@@ -191,6 +191,48 @@ def test_busy_agents_average_to_the_group_tables_busy_time():
                                                                                  abs=0.05)
 
 
+def ivr_results():
+    """Calls dial "menu", whose IVR sends them to queue a (group ga) or b (group gb)."""
+    scenario = build_scenario({
+        "name": "tiny_ivr", "horizon": {"kind": "day", "interval_minutes": 5, "intervals": 2, "day_start": "09:00"},
+        "call_types": {
+            "menu": {"volumes": [1, 1], "talk_time": {"kind": "exponential", "mean": 60}, "route": [{"group": "ga"}],
+                     "ivr": {"duration": {"kind": "exponential", "mean": 60}, "finish": 0.2, "hang_up": 0.0,
+                             "zero_out": {"a": 0.4, "b": 0.4}}},
+            "a": {"arrival_rate": 0.0, "talk_time": {"kind": "exponential", "mean": 60}, "route": [{"group": "ga"}]},
+            "b": {"arrival_rate": 0.0, "talk_time": {"kind": "exponential", "mean": 60}, "route": [{"group": "gb"}]},
+        },
+        "groups": {"ga": {"headcount": 1}, "gb": {"headcount": 1}},
+    })
+    calls = pd.DataFrame.from_records([
+        # call type, arrival, menu's end, queue, wait, outcome, group, agent, answer, end, talk, wrap-up
+        ("menu", 0, 60, "a", 30, "answered", "ga", 0, 90, 190, 100, 0),  # waits in a 60-90; ga busy 90-190
+        ("menu", 20, 50, "b", 100, "abandoned", None, -1, NAN, 150, 0, 0),  # waits in b 50-150
+        ("menu", 30, 80, "", NAN, "self_served", None, -1, NAN, 80, 0, 0),  # never queues
+        ("menu", 500, NAN, "", NAN, "unfinished", None, -1, NAN, NAN, 0, 0),  # still in the menu at the end
+        ("menu", 560, 580, "a", NAN, "unfinished", None, -1, NAN, NAN, 0, 0),  # waits in a from 580 to the end
+    ], columns=["call_type", "arrival", "ivr_end", "queue", "wait", "outcome", "group", "agent", "answer_time",
+                "end_time", "talk", "wrapup"])
+    agents = pd.DataFrame({"agent": [0, 1], "group_name": ["ga", "gb"], "start": [0.0] * 2, "end": [600.0] * 2})
+    tables = tiny_results()
+    return SimpleNamespace(scenario=scenario, calls=calls, agents=agents, intervals=tables.intervals,
+                           group_intervals=tables.group_intervals)
+
+
+@pytest.mark.parametrize("t, menu, a, b, ga_own", [
+    (40, 0, 0, 0, 0),  # callers in the menu wait in no queue
+    (70, 0, 1, 1, 0),
+    (100, 0, 0, 1, 1),
+    (160, 0, 0, 0, 1),
+    (600, 0, 1, 0, 0),
+])
+def test_with_an_ivr_calls_wait_in_the_menus_queue_from_its_end(t, menu, a, b, ga_own):
+    timeline = day_timeline(ivr_results(), step_seconds=10)
+    k = int(np.flatnonzero(timeline.times == t)[0])
+    assert (timeline.waiting["menu"][k], timeline.waiting["a"][k], timeline.waiting["b"][k]) == (menu, a, b)
+    assert timeline.own["ga"][k] == ga_own
+
+
 def transfer_results():
     """Type a (group ga) transfers to type b (group gb, overflowing to ga after 30 s): four
     callers, their first legs as calls and every leg in ``legs``; three agents on duty 0-600."""

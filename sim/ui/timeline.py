@@ -123,8 +123,8 @@ def stays(results) -> Stays:
     calls = results.calls
     queue = calls.queue if "queue" in calls else calls.call_type  # (with an IVR: the queue the menu chose)
     joined = calls.ivr_end.fillna(calls.arrival) if "ivr_end" in calls else calls.arrival
-    waiting_at_end = (calls.outcome == "unfinished") & queue.notna() & (queue.astype(str) != "")
-    left = np.where(waiting_at_end, np.inf, joined + calls.wait)  # NaN: never in a queue (blocked, self-served)
+    # NaN: never in a queue (blocked, self-served); a call still in the menu at the end has queue ""
+    left = np.where(calls.outcome == "unfinished", np.inf, joined + calls.wait)
     free = calls.answer_time + calls.talk + calls.wrapup  # end_time is the caller's: no wrap-up
     return Stays(queue, joined.to_numpy(), left, (calls.outcome == "answered").to_numpy(), calls.group,
                  calls.answer_time.to_numpy(), free.to_numpy())
