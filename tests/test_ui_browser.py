@@ -2,7 +2,8 @@
 move the expected way, play the day, check the animation's colours on a screenshot, and check
 that the page asks nothing of any machine but this one; bad values get the field's error and
 nothing runs; the exported HTML plays offline; runs do not pile up models in the browser; the
-interval plots render and follow the clock; blended agents show busy on outbound calls."""
+interval plots render and follow the clock; blended agents show busy on outbound calls; a Run
+while the day plays stops the playing (the new day waits at its first minute)."""
 
 from urllib.parse import urlparse
 
@@ -139,6 +140,36 @@ def move_slider(page, label: str, frame: int) -> None:
     page.evaluate("""([label, frame]) => { for (const doc of Bokeh.documents) {
         const slider = doc.get_model_by_name('callsim-slider ' + label); if (slider) slider.value = frame; } }""",
                   [label, frame])
+
+
+def wait_for_clock_past(page, time: str) -> None:
+    for _ in range(100):
+        if clock(page) > time:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the clock stayed at {clock(page)}")
+
+
+def play_label(page) -> str:
+    return text(page, ".callsim-play button")
+
+
+def test_a_run_while_the_day_plays_stops_playing_at_the_new_days_start(page):
+    """Play run 1, then change the form and Run: the old timer must not go on moving the new
+    day's clock: run 2 waits at 07:00, paused, until Play is pressed, and then plays."""
+    run(page, "run 1")
+    page.click(".callsim-play button")
+    wait_for_clock_past(page, "07:10")
+    assert play_label(page) == "⏸ Pause"
+    field(page, "groups.retail_team.shifts.day.count").fill("15")
+    run(page, "run 2")
+    page.wait_for_timeout(1000)  # ten ticks of a timer left running (5 clock minutes each)
+    assert clock(page) == "07:00" and play_label(page) == "▶ Play"
+    assert page.evaluate("""() => { for (const doc of Bokeh.documents) {
+        const slider = doc.get_model_by_name('callsim-slider run 2'); if (slider) return slider.value; } }""") == 0
+    page.click(".callsim-play button")  # and Play plays the new day
+    wait_for_clock_past(page, "07:10")
+    assert play_label(page) == "⏸ Pause"
 
 
 def test_a_bad_value_shows_the_fields_error_and_nothing_runs(page):

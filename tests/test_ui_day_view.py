@@ -124,10 +124,13 @@ def test_each_run_refills_the_same_models():
     doc = Document()
     doc.add_root(page.layout.get_root(doc))
     loaded = model_ids(doc)
+    tags = []
     for headcount in ("10", "12", "14", "16", "18"):
         page.inputs["groups.retail_team.shifts.day.count"].value_input = headcount
         assert page.run() is not None
         assert model_ids(doc) == loaded
+        tags.append(tuple(page.view.play.tags))
+    assert len(set(tags)) == 5  # each run changes them: the browser stops playing the one before (day_view.STOP)
     # the refilled models show run 5
     assert page.view.slider.name == "callsim-slider run 5" and page.view.header.text.startswith("<b>run 5</b>")
     shown = page.current.day_kpis()["service_level"]

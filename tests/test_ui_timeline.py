@@ -1,6 +1,7 @@
 """The what-if page's timeline (sim.ui.timeline): calls waiting and agents idle / busy on own
-calls / busy on overflow calls at given times, counted by hand on a tiny made-up day; and, on a
-real run, that the agents counted add up to the agents on duty."""
+calls / busy on overflow calls at given times, counted by hand on tiny made-up days (one with
+transfers: every leg counted); and, on real runs, that the agents counted add up to the agents
+on duty and average to the KPI tables' busy agents, agents on duty and calls waiting."""
 
 from types import SimpleNamespace
 
@@ -188,3 +189,140 @@ def test_busy_agents_average_to_the_group_tables_busy_time():
             assert busy[inside].mean() == pytest.approx(table.loc[(group, n), "busy"], abs=0.05), (group, n)
             assert (busy + timeline.idle[group])[inside].mean() == pytest.approx(table.loc[(group, n), "available"],
                                                                                  abs=0.05)
+
+
+def ivr_results():
+    """Calls dial "menu", whose IVR sends them to queue a (group ga) or b (group gb)."""
+    scenario = build_scenario({
+        "name": "tiny_ivr", "horizon": {"kind": "day", "interval_minutes": 5, "intervals": 2, "day_start": "09:00"},
+        "call_types": {
+            "menu": {"volumes": [1, 1], "talk_time": {"kind": "exponential", "mean": 60}, "route": [{"group": "ga"}],
+                     "ivr": {"duration": {"kind": "exponential", "mean": 60}, "finish": 0.2, "hang_up": 0.0,
+                             "zero_out": {"a": 0.4, "b": 0.4}}},
+            "a": {"arrival_rate": 0.0, "talk_time": {"kind": "exponential", "mean": 60}, "route": [{"group": "ga"}]},
+            "b": {"arrival_rate": 0.0, "talk_time": {"kind": "exponential", "mean": 60}, "route": [{"group": "gb"}]},
+        },
+        "groups": {"ga": {"headcount": 1}, "gb": {"headcount": 1}},
+    })
+    calls = pd.DataFrame.from_records([
+        # call type, arrival, menu's end, queue, wait, outcome, group, agent, answer, end, talk, wrap-up
+        ("menu", 0, 60, "a", 30, "answered", "ga", 0, 90, 190, 100, 0),  # waits in a 60-90; ga busy 90-190
+        ("menu", 20, 50, "b", 100, "abandoned", None, -1, NAN, 150, 0, 0),  # waits in b 50-150
+        ("menu", 30, 80, "", NAN, "self_served", None, -1, NAN, 80, 0, 0),  # never queues
+        ("menu", 500, NAN, "", NAN, "unfinished", None, -1, NAN, NAN, 0, 0),  # still in the menu at the end
+        ("menu", 560, 580, "a", NAN, "unfinished", None, -1, NAN, NAN, 0, 0),  # waits in a from 580 to the end
+    ], columns=["call_type", "arrival", "ivr_end", "queue", "wait", "outcome", "group", "agent", "answer_time",
+                "end_time", "talk", "wrapup"])
+    agents = pd.DataFrame({"agent": [0, 1], "group_name": ["ga", "gb"], "start": [0.0] * 2, "end": [600.0] * 2})
+    tables = tiny_results()
+    return SimpleNamespace(scenario=scenario, calls=calls, agents=agents, intervals=tables.intervals,
+                           group_intervals=tables.group_intervals)
+
+
+@pytest.mark.parametrize("t, menu, a, b, ga_own", [
+    (40, 0, 0, 0, 0),  # callers in the menu wait in no queue
+    (70, 0, 1, 1, 0),
+    (100, 0, 0, 1, 1),
+    (160, 0, 0, 0, 1),
+    (600, 0, 1, 0, 0),
+])
+def test_with_an_ivr_calls_wait_in_the_menus_queue_from_its_end(t, menu, a, b, ga_own):
+    timeline = day_timeline(ivr_results(), step_seconds=10)
+    k = int(np.flatnonzero(timeline.times == t)[0])
+    assert (timeline.waiting["menu"][k], timeline.waiting["a"][k], timeline.waiting["b"][k]) == (menu, a, b)
+    assert timeline.own["ga"][k] == ga_own
+
+
+def transfer_results():
+    """Type a (group ga) transfers to type b (group gb, overflowing to ga after 30 s): four
+    callers, their first legs as calls and every leg in ``legs``; three agents on duty 0-600."""
+    scenario = build_scenario({
+        "name": "tiny_transfers", "horizon": {"kind": "day", "interval_minutes": 5, "intervals": 2, "day_start": "09:00"},
+        "call_types": {
+            "a": {"volumes": [1, 1], "talk_time": {"kind": "exponential", "mean": 60}, "route": [{"group": "ga"}],
+                  "transfer": {"probability": 0.5, "to": {"b": 1.0}, "consult": {"kind": "exponential", "mean": 20}}},
+            "b": {"arrival_rate": 0.0, "talk_time": {"kind": "exponential", "mean": 60},
+                  "route": [{"group": "gb"}, {"group": "ga", "delay": 30}]},
+        },
+        "groups": {"ga": {"headcount": 2}, "gb": {"headcount": 1}},
+    })
+    legs = pd.DataFrame.from_records([
+        # call, leg, queue, joined, outcome, wait, group, agent, start, end_time, talk, wrapup, consult
+        (0, 0, "a", 0, "answered", 0, "ga", 0, 0, 120, 100, 30, 20),  # ga agent 0 busy 0-150 (talk, consult, wrap-up)
+        (0, 1, "b", 120, "answered", 60, "gb", 2, 180, 300, 120, 0, 0),  # waits in b 120-180; gb agent 2 busy 180-300
+        (1, 0, "a", 30, "answered", 0, "ga", 1, 30, 90, 60, 0, 0),  # ga agent 1 busy 30-90, transferred without consult
+        (1, 1, "b", 90, "answered", 60, "ga", 0, 150, 250, 100, 20, 0),  # waits in b 90-150; ga agent 0 busy 150-270: overflow
+        (2, 0, "a", 60, "answered", 30, "ga", 1, 90, 180, 60, 0, 30),  # waits in a 60-90; ga agent 1 busy 90-180
+        (2, 1, "b", 180, "abandoned", 60, None, -1, NAN, 240, 0, 0, 0),  # waits in b 180-240, hangs up
+        (3, 0, "a", 590, "unfinished", NAN, None, -1, NAN, NAN, 0, 0, 0),  # still waiting in a at the end
+    ], columns=["call_id", "leg", "queue", "joined", "outcome", "wait", "group", "agent", "start", "end_time", "talk",
+                "wrapup", "consult"])
+    first = legs[legs.leg == 0]
+    calls = pd.DataFrame({"call_type": first.queue, "arrival": first.joined, "wait": first.wait, "outcome": first.outcome,
+                          "group": first.group, "agent": first.agent, "answer_time": first.start,
+                          "end_time": first.end_time, "talk": first.talk, "wrapup": first.wrapup})
+    agents = pd.DataFrame({"agent": [0, 1, 2], "group_name": ["ga", "ga", "gb"], "start": [0.0] * 3, "end": [600.0] * 3})
+    tables = tiny_results()
+    return SimpleNamespace(scenario=scenario, calls=calls, legs=legs, agents=agents, intervals=tables.intervals,
+                           group_intervals=tables.group_intervals)
+
+
+@pytest.mark.parametrize("t, waiting_a, waiting_b, ga, gb", [
+    # t: (idle, own, overflow) per group
+    (0, 0, 0, (1, 1, 0), (1, 0, 0)),
+    (60, 1, 0, (0, 2, 0), (1, 0, 0)),
+    (100, 0, 1, (0, 2, 0), (1, 0, 0)),  # agent 0 consults (100-120): busy
+    (140, 0, 2, (0, 2, 0), (1, 0, 0)),  # agent 0 in its wrap-up after the consult, agent 1 talks
+    (160, 0, 1, (0, 1, 1), (1, 0, 0)),  # agent 0 took call 1's transferred leg (b) by overflow; agent 1 consults
+    (200, 0, 1, (1, 0, 1), (0, 1, 0)),  # call 0's transferred leg with gb's agent; call 2's leg waits in b
+    (250, 0, 0, (1, 0, 1), (0, 1, 0)),
+    (280, 0, 0, (2, 0, 0), (0, 1, 0)),
+    (300, 0, 0, (2, 0, 0), (1, 0, 0)),
+    (600, 1, 0, (0, 0, 0), (0, 0, 0)),  # the unfinished call waits to the end; the agents went home
+])
+def test_with_transfers_every_leg_waits_in_its_queue_and_is_served_at_its_group(t, waiting_a, waiting_b, ga, gb):
+    timeline = day_timeline(transfer_results(), step_seconds=10)
+    k = int(np.flatnonzero(timeline.times == t)[0])
+    assert (timeline.waiting["a"][k], timeline.waiting["b"][k]) == (waiting_a, waiting_b)
+    assert (timeline.idle["ga"][k], timeline.own["ga"][k], timeline.overflow["ga"][k]) == ga
+    assert (timeline.idle["gb"][k], timeline.own["gb"][k], timeline.overflow["gb"][k]) == gb
+
+
+def without_transfers(config: dict) -> dict:
+    import copy
+
+    config = copy.deepcopy(config)
+    del config["call_types"]["support"]["transfer"], config["call_types"]["escalated"]
+    config["groups"].pop("tier2")
+    return config
+
+
+@pytest.mark.parametrize("transfers", [True, False])
+def test_a_real_support_desk_day_averages_to_the_kpi_tables(transfers):
+    """The support desk (IVR, callbacks, redials, escalation to tier 2 after a consult), and the
+    same without escalation (an IVR without transfers: calls wait from the menu's end in the queue
+    it chose): sampled every second, each group's busy agents (own + overflow) and agents on duty
+    average over each interval to the group table's busy and available agents, and the calls
+    waiting per type to the interval table's avg_queue (each piece moves an average by at most
+    1 s / 1800 s when sampled)."""
+    from sim.simulate import load_scenario_file, simulate
+
+    config = load_scenario_file("support_desk")
+    results = simulate(config if transfers else without_transfers(config), seed=4, engine="fast")
+    assert (results.legs is not None) == transfers
+    timeline = day_timeline(results, step_seconds=1)
+    length = results.scenario.interval_length
+    groups = results.group_intervals.set_index(["group", "interval"])
+    calls = results.intervals.set_index(["call_type", "interval"])
+    for n in range(results.scenario.n_intervals):
+        inside = (timeline.times >= n * length) & (timeline.times < (n + 1) * length)
+        for group in timeline.idle:
+            busy = timeline.own[group] + timeline.overflow[group]
+            assert busy[inside].mean() == pytest.approx(groups.loc[(group, n), "busy"], abs=0.05), (group, n)
+            assert (busy + timeline.idle[group])[inside].mean() == pytest.approx(groups.loc[(group, n), "available"],
+                                                                                 abs=0.05), (group, n)
+            assert timeline.idle[group].min() >= 0
+        for call_type, waiting in timeline.waiting.items():
+            assert waiting[inside].mean() == pytest.approx(calls.loc[(call_type, n), "avg_queue"], abs=0.05), (call_type, n)
+    if transfers:  # tier 2 works, and escalated calls queue, on this day
+        assert timeline.own["tier2"].max() >= 3 and timeline.waiting["escalated"].max() >= 1

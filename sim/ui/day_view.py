@@ -8,7 +8,8 @@ layout plays in the page served by Panel and in a standalone HTML file (:mod:`si
 A :class:`DayView` is built once for a scenario's call types and groups and refilled in place
 for each run of them: BokehJS keeps every model a document ever held (bokeh/bokeh#15289), so
 replacing the layout on each Run would grow the browser's memory run after run.
-Bokeh models belong to one document: build a new view for each document.
+Showing another run stops the play timer of the one before (the new day waits at its first
+minute, paused). Bokeh models belong to one document: build a new view for each document.
 """
 
 from __future__ import annotations
@@ -124,6 +125,15 @@ window._callsim_timers[id] = setInterval(() => {
 """
 
 
+# run when the server shows another run (it changes the play button's tags): stop playing, so the
+# new day waits at its first minute, paused
+STOP = """
+const timers = window._callsim_timers || {};
+if (timers[button.id]) { clearInterval(timers[button.id]); delete timers[button.id]; }
+button.label = '▶ Play';
+"""
+
+
 def _interval_template(sl_target: float) -> str:
     """The interval tiles with placeholders the browser fills ({kpi}, {kpi_color}, {interval})."""
     cells = []
@@ -180,7 +190,8 @@ class DayView:
                          width=600, height=95)
         self.slider = Slider(start=0, end=len(frame_times(scenario)) - 1, value=0, step=1, title="minutes from the start",
                              width=500, name="callsim-slider")
-        self.play = Button(label="▶ Play", width=90, css_classes=["callsim-play"])
+        self.play = Button(label="▶ Play", width=90, css_classes=["callsim-play"], tags=[self.version])
+        self.play.js_on_change("tags", CustomJS(args=dict(button=self.play), code=STOP))
         step_button = Button(label="Step +1", width=80, css_classes=["callsim-step"])
         self.speed = Select(title="speed (minutes per tick)", value="5x", options=list(SPEEDS), width=120)
         self.render = CustomJS(code=RENDER)
@@ -207,6 +218,7 @@ class DayView:
         step = float(timeline.times[1] - timeline.times[0]) if len(timeline.times) > 1 else 60.0
         sl_target = scenario.kpi.sl_target
         self.version += 1
+        self.play.tags = [self.version]  # first: the browser stops playing the previous run (STOP)
         self.header.text = (f"<b>{title or run.label}</b>: {scenario.name}, {run.results.n_calls} calls, "
                             f"seed {run.results.seed}.")
         self.day.text = "<div style='font-size:12px'>the day</div>" + tiles_html(run.day_kpis(), sl_target, "day")

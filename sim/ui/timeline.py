@@ -3,11 +3,15 @@ busy on their own calls, busy on overflow calls, busy on outbound campaign work)
 clock times, and the KPIs of each interval, rebuilt from one run's per-call records, dial
 attempts and agent log.
 
-A call waits from its arrival until it is answered or abandons (``arrival + wait``); an agent is
-busy from ``answer_time`` for its talk and wrap-up (the record's ``end_time`` is the caller's:
-the end of talk) and on duty during its spells in
-the agent log. A call is the group's *own* when the group is on the call type's first route
-step (or on a step with the same delay); otherwise it reached the group by overflow.
+A call waits in the queue it joined (its type's; with an IVR, the menu's choice) from when it
+joined it (its arrival; with an IVR, the menu's end) until it is answered or abandons (``wait``
+later), or to the end if still waiting; an agent is busy from ``answer_time`` for its talk and
+wrap-up (the record's ``end_time`` is the caller's: the end of talk) and on duty during its
+spells in the agent log. With transfers every leg counts so (``results.legs``), as the KPI tables
+count it: its wait in the queue it joined, and its handling (talk, the consult of a leg then
+transferred, wrap-up) busy at the group of its agent. A call (leg) is the group's *own* when the
+group is on its queue's first route step (or on a step with the same delay); otherwise it
+reached the group by overflow.
 An agent is busy on outbound work as the KPIs count it (:func:`sim.kpi.outbound_work.work_pieces`:
 a preview attempt's ringing, and a connected call's talk and wrap-up).
 Counts are of the state just after each time (events at exactly t count as done).
@@ -93,27 +97,61 @@ def outbound_busy(results, times: np.ndarray) -> Dict[str, np.ndarray]:
     return busy
 
 
+@dataclass
+class Stays:
+    """Every stay in a queue, one row each (every leg with transfers, else every call that joined
+    a queue): the queue (a call type's name), when it was joined and left (inf: still waiting at
+    the end), and for the answered ones the group, when its agent took it and was free again."""
+
+    queue: pd.Series  # call type names
+    joined: np.ndarray
+    left: np.ndarray
+    answered: np.ndarray  # bool
+    group: pd.Series  # group names ("" or None: nobody answered)
+    start: np.ndarray
+    free: np.ndarray
+
+
+def stays(results) -> Stays:
+    """The stays of a run made with records: its legs (with transfers) or its calls."""
+    legs = getattr(results, "legs", None)
+    if legs is not None:
+        left = np.where(legs.outcome == "unfinished", np.inf, legs.joined + legs.wait)
+        free = legs.start + legs.talk + legs.wrapup + legs.consult  # the consult is busy time (sim.kpi.transfers)
+        return Stays(legs.queue, legs.joined.to_numpy(), left, (legs.outcome == "answered").to_numpy(), legs.group,
+                     legs.start.to_numpy(), free.to_numpy())
+    calls = results.calls
+    queue = calls.queue if "queue" in calls else calls.call_type  # (with an IVR: the queue the menu chose)
+    joined = calls.ivr_end.fillna(calls.arrival) if "ivr_end" in calls else calls.arrival
+    # NaN: never in a queue (blocked, self-served); a call still in the menu at the end has queue ""
+    left = np.where(calls.outcome == "unfinished", np.inf, joined + calls.wait)
+    free = calls.answer_time + calls.talk + calls.wrapup  # end_time is the caller's: no wrap-up
+    return Stays(queue, joined.to_numpy(), left, (calls.outcome == "answered").to_numpy(), calls.group,
+                 calls.answer_time.to_numpy(), free.to_numpy())
+
+
 def day_timeline(results, step_seconds: float = 60.0) -> Timeline:
     """The timeline of a run made with records (``simulate(..., records=True)``)."""
-    scenario, calls, spells = results.scenario, results.calls, results.agents
+    scenario, spells = results.scenario, results.agents
     times = frame_times(scenario, step_seconds)
-    queued = calls.dropna(subset=["wait"])  # blocked and unfinished calls never left a queue
+    visits = stays(results)
+    in_queue = ~np.isnan(visits.left)
     waiting = {}
     for call_type in scenario.call_types:
-        mine = queued[queued.call_type == call_type.name]
-        waiting[call_type.name] = _active(mine.arrival, mine.arrival + mine.wait, times)
-    served = calls[calls.outcome == "answered"]
-    done = (served.answer_time + served.talk + served.wrapup).to_numpy()  # end_time is the caller's: no wrap-up
+        mine = in_queue & (visits.queue == call_type.name).to_numpy()
+        waiting[call_type.name] = _active(visits.joined[mine], visits.left[mine], times)
+    served = visits.answered
     own_of = own_groups(scenario)
-    is_own = np.array([group in own_of[kind] for kind, group in zip(served.call_type, served.group)], bool)
+    is_own = np.array([served[k] and group in own_of[kind]
+                       for k, (kind, group) in enumerate(zip(visits.queue, visits.group))], bool)
     idle, own, overflow, outbound = {}, {}, {}, outbound_busy(results, times)
     for group in scenario.groups:
         name = group.name
         on_duty = spells[spells.group_name == name]
         present = _active(on_duty.start, on_duty.end, times)
-        here = (served.group == name).to_numpy()
-        own[name] = _active(served.answer_time[here & is_own], done[here & is_own], times)
-        overflow[name] = _active(served.answer_time[here & ~is_own], done[here & ~is_own], times)
+        here = served & (visits.group == name).to_numpy()
+        own[name] = _active(visits.start[here & is_own], visits.free[here & is_own], times)
+        overflow[name] = _active(visits.start[here & ~is_own], visits.free[here & ~is_own], times)
         idle[name] = present - own[name] - overflow[name] - outbound[name]
     return Timeline(times, clock_labels(scenario, times), scenario.arrival_interval(times), waiting, idle, own,
                     overflow, outbound, interval_kpis(results))
