@@ -755,6 +755,7 @@ cdef class FastCore:
         self.leg_origin(c.id, &leg)
         if moved:
             self.kpi.count(c.interval, c.type, C_TRANSFERRED)
+            self.kpi.consulted(c, self.tr.consult[index])
         if leg == 0:
             self.kpi.count(c.interval, c.type, C_FIRST_ANSWERED)
             if not moved:
