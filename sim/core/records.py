@@ -1,6 +1,6 @@
 """The record types every engine returns: one row per call, one row per service leg, one row per
 agent spell on duty; with an IVR, one row per call for its IVR stage; with callbacks, one row per
-call for its callback.
+call for its callback and one row per dial.
 
 Records hold the exact event times the engine used (no derived quantities), so two engines can
 be compared bit for bit; waits, service levels and the rest are derived in :mod:`sim.kpi.tables`.
