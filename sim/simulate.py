@@ -16,7 +16,6 @@ import pandas as pd
 
 from sim.kpi import callers as caller_kpi
 from sim.kpi import callbacks as callback_kpi
-from sim.kpi import costs as cost_kpi
 from sim.kpi import outbound as outbound_kpi
 from sim.kpi import record_tables as record_kpi
 from sim.kpi import streaming as stream_kpi
@@ -87,7 +86,7 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
         scenario = load_scenario_file(scenario)
     scenario = build_scenario(scenario)
     runner, note = select_engine(engine, scenario)
-    kept = records or cost_kpi.consult_on_line(scenario)  # (the tallies have no consult time: sim.kpi.costs)
+    kept = records
     if inputs is None:  # refuse a run that cannot fit in memory before starting it
         run_size.check(scenario, kept, runner.name)
     calls_in = call_blocks(scenario, int(seed)) if inputs is None else inputs
@@ -129,11 +128,10 @@ def run_streamed(scenario: Scenario, seed: int = 1, engine: str = "auto"):
 
     The lean core of ``simulate(records=False)`` for callers that make the tables themselves
     (replications, :mod:`sim.experiments.runs`). ``scenario`` must be built already. None when
-    the engine keeps no streaming tallies (the SimPy engine keeps records), or they lack what the
-    scenario's tables need (consult time in a priced telephony cost): use :func:`simulate`.
+    the engine keeps no streaming tallies (the SimPy engine keeps records): use :func:`simulate`.
     """
     runner, note = select_engine(engine, scenario)
-    if runner.name != "fast" or cost_kpi.consult_on_line(scenario):  # (sim.kpi.costs: consults need records)
+    if runner.name != "fast":
         return None
     return runner.run(scenario, call_blocks(scenario, int(seed)), records=False,
                       contacts=contact_draws(scenario, int(seed)) if scenario.campaigns else None,

@@ -7,6 +7,7 @@ from dataclasses import fields
 import numpy as np
 
 from sim.core.fast_engine import FastEngine
+from sim.core.protocol import CALLBACK_OUTCOMES
 from sim.core.simpy_engine import SimpyEngine
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario
@@ -64,3 +65,19 @@ def assert_streamed_equals_records(scenario, seed: int, tables, optional=("calle
         others = [c for c in a.columns if c != "p90_wait"]
         pd.testing.assert_frame_equal(a[others].reset_index(drop=True), b[others].reset_index(drop=True),
                                       check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
+
+
+def assert_dials_match(out):
+    """The dial records are the callback records' dials, one per attempt: the first and last ones
+    begin at first_dial and last_dial, a completed callback's last ring ends at its connection,
+    and each dial is by an agent of the group that agent belongs to."""
+    cb, dials = out.callbacks, out.dials
+    assert np.array_equal(np.bincount(dials.call, minlength=len(cb.attempts)), cb.attempts)
+    first, last = dials.attempt == 0, dials.attempt == cb.attempts[dials.call] - 1
+    assert np.array_equal(dials.start[first], cb.first_dial[dials.call[first]])
+    assert np.array_equal(dials.start[last], cb.last_dial[dials.call[last]])
+    reached = last & (cb.outcome[dials.call] == CALLBACK_OUTCOMES["CALLBACK_COMPLETED"])
+    assert np.array_equal(dials.end[reached], cb.connect_time[dials.call[reached]])
+    assert (dials.end >= dials.start).all()
+    agent_group = dict(zip(out.agents.agent.tolist(), out.agents.group.tolist()))
+    assert all(agent_group[a] == g for a, g in zip(dials.agent.tolist(), dials.group.tolist()))

@@ -182,7 +182,7 @@ def summary_table(scenario: Scenario, calls: pd.DataFrame, window_end: float) ->
 def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
     """(per group summary, per interval x group) occupancy, utilisation, staffing and cost, from
     the engine's service legs (busy time, answered, AHT: a leg counts when its call arrived after
-    the warm-up) and agent log (time on duty)."""
+    the warm-up), callback dials (busy time) and agent log (time on duty)."""
     legs = output.service_legs()
     busy_start, busy_end, handle = legs.start, legs.end, legs.talk + legs.wrapup
     measured_call = output.records.arrival[legs.call] >= scenario.warmup
@@ -192,6 +192,9 @@ def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
     for group in scenario.groups:
         mine = legs.group == group.index
         s, e = busy_start[mine], busy_end[mine]
+        if output.dials is not None:  # an agent dialling a callback is busy until the ring ends
+            dialled = output.dials.group == group.index
+            s, e = np.concatenate((s, output.dials.start[dialled])), np.concatenate((e, output.dials.end[dialled]))
         # (a busy time is never negative: rounding residues clamped at 0, as the tables do)
         busy_window.append(max(timeline.integrals(s, e, window)[0], 0.0))
         busy_intervals.append(np.maximum(timeline.integrals(s, e, edges), 0.0))

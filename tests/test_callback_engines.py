@@ -19,7 +19,7 @@ from sim.model.scenario import build_scenario
 
 from conftest import deterministic
 from strategies import callback_scenarios, grid_calls
-from engine_checks import assert_same_tables, run_both, with_ivr, counted_scenario as _count_valid
+from engine_checks import assert_dials_match, assert_same_tables, run_both, with_ivr, counted_scenario as _count_valid
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
 COMPLETED, FAILED = CALLBACK_OUTCOMES["CALLBACK_COMPLETED"], CALLBACK_OUTCOMES["CALLBACK_FAILED"]
@@ -31,7 +31,7 @@ def assert_identical(scenario, simpy_inputs, fast_inputs):
     assert a.callbacks is not None and b.callbacks is not None
     assert (a.scheduled is None) == (b.scheduled is None) == (not has_scheduled(scenario))
     scheduled = ("scheduled",) if a.scheduled is not None else ()
-    assert_same_tables(a, b, with_ivr(("records", "agents", "callbacks") + scheduled, a, b))
+    assert_same_tables(a, b, with_ivr(("records", "agents", "callbacks", "dials") + scheduled, a, b))
     assert_conserved(scenario, a)
     return a
 
@@ -55,6 +55,8 @@ def assert_conserved(scenario, out):
     dialled = cb.attempts > 0
     assert (cb.first_dial[dialled] <= cb.last_dial[dialled]).all() and np.isnan(cb.first_dial[~dialled]).all()
     assert (r.answer_time[completed] >= cb.last_dial[completed]).all()
+    assert_dials_match(out)
+
 
 
 @needs_fast

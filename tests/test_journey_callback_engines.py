@@ -22,7 +22,7 @@ from sim.model.random_inputs import call_blocks
 from sim.model.scenario import build_scenario
 
 from strategies import callback_redial_scenarios, callback_transfer_scenarios
-from engine_checks import KPI_TABLES, assert_streamed_equals_records
+from engine_checks import KPI_TABLES, assert_dials_match, assert_streamed_equals_records
 from test_record_tables import assert_same_as_reference
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
@@ -41,12 +41,13 @@ def _valid(data):
 def assert_identical(scenario, seed):
     a = SimpyEngine().run(scenario, call_blocks(scenario, seed))
     b = FastEngine().run(scenario, call_blocks(scenario, seed))
-    for table in ("records", "agents", "callbacks", "scheduled", "ivr", "redials", "legs"):
+    for table in ("records", "agents", "callbacks", "scheduled", "dials", "ivr", "redials", "legs"):
         x, y = getattr(a, table), getattr(b, table)
         assert (x is None) == (y is None), table
         for field in fields(x) if x is not None else ():
             u, v = getattr(x, field.name), getattr(y, field.name)
             assert u.dtype == v.dtype and np.array_equal(u, v, equal_nan=True), f"{table}.{field.name} differs"
+    assert_dials_match(a)
     return a
 
 

@@ -1,14 +1,15 @@
 """Consult time in the telephony cost (sim.kpi.costs, issue 14): while the first agent consults
 before a transfer the caller is on hold, on the line, so the minutes on the line of the leg that
 was transferred include the consult. Worked out by hand on a tiny deterministic day, on every
-engine and both KPI routes (records; records=False, which keeps records for such a scenario since
-the streaming tallies have no consult time)."""
+engine and both KPI routes (records; records=False: on the fast engine the streaming tallies,
+which sum the consult time per interval x call type)."""
 
 import numpy as np
 import pytest
 
 from sim import simulate
-from sim.kpi import costs
+from sim.core.engines import ENGINES
+from sim.core.protocol import TALLY_SUMS
 from sim.model import transfers
 from sim.model.random_inputs import given_calls
 from sim.simulate import run_streamed
@@ -27,14 +28,17 @@ def scenario(consult=30.0, price=PRICE):
                         intervals=3, interval_minutes=1, costs={"telephony_per_minute": price})
 
 
-def run(sc, engine, records=True):
+def calls(sc):
     # c0 (tier1, 0 s): answered at once, talk 100, consult 30 (the caller on hold), transferred:
     #    its tier2 leg joins at 130 (interval 2), answered at once, talk 50.
     # c1 (tier1, 70 s, interval 1): tier1's agent is busy until 130 (talk + consult): waits 60, talk 100.
     u = np.zeros((2, 1, transfers.UNIFORMS))
     u[:, 0, transfers.DRAW_TRANSFER] = [0.1, 0.9]
-    inputs = given_calls(sc, [0.0, 70.0], ["tier1", "tier1"], [100.0, 100.0], decisions={"transfer_draws": u})
-    return simulate(sc, seed=1, engine=engine, inputs=inputs, records=records)
+    return given_calls(sc, [0.0, 70.0], ["tier1", "tier1"], [100.0, 100.0], decisions={"transfer_draws": u})
+
+
+def run(sc, engine, records=True):
+    return simulate(sc, seed=1, engine=engine, inputs=calls(sc), records=records)
 
 
 @pytest.mark.parametrize("records", [True, False], ids=["records", "streamed"])
@@ -54,11 +58,12 @@ def test_without_a_consult_or_a_telephony_price_nothing_changes():
     r = run(scenario(consult=None), "fast")  # c0 transferred at 100: c1 waits 30 s; 100 + 130 s, and 50 s
     assert r.summary.set_index("call_type").telephony_cost.to_dict() == pytest.approx(
         {"tier1": 2.3, "tier2": 0.5, "total": 2.8}, rel=1e-12)
-    assert not costs.consult_on_line(scenario(consult=None)) and not costs.consult_on_line(scenario(price=0.0))
-    assert costs.consult_on_line(scenario())
 
 
-def test_records_are_kept_only_where_the_tallies_lack_the_consult():
-    assert run_streamed(scenario(), 1) is None  # the replications then take simulate's record route
-    assert run_streamed(scenario(consult=None), 1) is not None
-    assert run_streamed(scenario(price=0.0), 1) is not None
+def test_the_fast_engine_tallies_the_consult_and_keeps_no_records():
+    sc = scenario()
+    out = ENGINES["fast"]().run(sc, calls(sc), records=False)
+    assert out.records is None
+    consult = out.tallies["sums"][..., TALLY_SUMS.index("consult")]  # (interval, call type)
+    assert consult.tolist() == [[30.0, 0.0], [0.0, 0.0], [0.0, 0.0]]  # c0's consult, its tier1 leg's cell
+    assert run_streamed(sc, 1) is not None  # (replications take the streamed route too)

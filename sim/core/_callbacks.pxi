@@ -114,3 +114,40 @@ cdef int cb_row_copy(CbSlots *to, i64 row, const CbSlots *source, i64 source_row
     memcpy(&to.reach[row * w], &source.reach[source_row * w], w * sizeof(double))
     memcpy(&to.delay[row * w], &source.delay[source_row * w], w * sizeof(double))
     return 0
+
+
+cdef struct CbDials:  # one row per callback dial, in dialling order (sim.core.records.DialRecords)
+    i64 size
+    i64 capacity
+    i64 *row  # the call's record row (creation order, as the call records before _in_call_order)
+    int *attempt
+    int *group
+    int *agent
+    double *start
+    double *end
+
+
+cdef int cb_dials_add(CbDials *d, i64 row, int attempt, int group, int agent, double start, double end) except -1:
+    cdef i64 c, i = d.size
+    if i == d.capacity:
+        d.capacity = max(2 * d.capacity, 1024)
+        c = d.capacity
+        d.row = <i64 *>grow(d.row, c, sizeof(i64))
+        d.attempt = <int *>grow(d.attempt, c, sizeof(int))
+        d.group = <int *>grow(d.group, c, sizeof(int))
+        d.agent = <int *>grow(d.agent, c, sizeof(int))
+        d.start = <double *>grow(d.start, c, sizeof(double))
+        d.end = <double *>grow(d.end, c, sizeof(double))
+    d.row[i], d.attempt[i], d.group[i], d.agent[i], d.start[i], d.end[i] = row, attempt, group, agent, start, end
+    d.size = i + 1
+    return 0
+
+
+cdef dict cb_dials_arrays(const CbDials *d):
+    return {"call": _array(d.row, d.size, np.int64), "attempt": _array(d.attempt, d.size, np.int32),
+            "group": _array(d.group, d.size, np.int32), "agent": _array(d.agent, d.size, np.int32),
+            "start": _array(d.start, d.size, np.float64), "end": _array(d.end, d.size, np.float64)}
+
+
+cdef void cb_dials_free(CbDials *d) noexcept:
+    free(d.row); free(d.attempt); free(d.group); free(d.agent); free(d.start); free(d.end)

@@ -149,6 +149,7 @@ cdef class FastCore:
     cdef CbSlots cb
     cdef CbSlots cb_caller  # (with redials) per caller entry: its first attempt's draws, for its redials
     cdef CbRecs cb_rec
+    cdef CbDials cb_dials  # (records) every dial: the agents' busy time dialling
     cdef i64 *cb_counts  # (tally) per interval and type of the measured calls: offered, accepted, completed,
                          # failed, at [(interval * n_types + type) * 4 + count]
     cdef double *cb_waits  # (tally) per interval and type: the sum of the completed ones' times to callback
@@ -233,6 +234,7 @@ cdef class FastCore:
         free(self.caller_counts)
         free(self.on_duty); free(self.cb_offers); free(self.cb_offer_above); free(self.cb_mean_handle)
         free(self.cb_first_group); free(self.cb_attempts); free(self.cb_scheduled); cb_slots_free(&self.cb); cb_records_free(&self.cb_rec)
+        cb_dials_free(&self.cb_dials)
         cb_slots_free(&self.cb_caller)
         free(self.cb_counts); free(self.cb_waits)
 
@@ -753,6 +755,7 @@ cdef class FastCore:
         self.leg_origin(c.id, &leg)
         if moved:
             self.kpi.count(c.interval, c.type, C_TRANSFERRED)
+            self.kpi.consulted(c, self.tr.consult[index])
         if leg == 0:
             self.kpi.count(c.interval, c.type, C_FIRST_ANSWERED)
             if not moved:
@@ -857,18 +860,20 @@ cdef class FastCore:
         CALLBACK_RING event. Returns 1 (the call keeps its slot)."""
         cdef int slot = <int>(c - self.slots.calls)
         cdef int attempt = self.cb.attempts[slot]
+        cdef double ring_end = self.now + self.cb.ring[slot * self.cb.width + attempt]
         self.cb.attempts[slot] = attempt + 1
         self.cb.agent[slot] = agent
         c.state = CALL_CALLBACK
         if self.tally:  # it still counts in its queue's length until connected or failed (as in the records)
             self.kpi.queue_step(c.type, 1, self.now)
+            self.kpi.busy_step(self.agents.group[agent], 1, self.now)  # dialling is busy time
         if self.keep_records:
             self.cb_rec.attempts[c.row] = attempt + 1
             if attempt == 0:
                 self.cb_rec.first_dial[c.row] = self.now
             self.cb_rec.last_dial[c.row] = self.now
-        heap_push(&self.events, self.now + self.cb.ring[slot * self.cb.width + attempt], CALLBACK_RING, c.id,
-                  EV_CALLBACK_RING, slot)
+            cb_dials_add(&self.cb_dials, c.row, attempt, self.agents.group[agent], agent, self.now, ring_end)
+        heap_push(&self.events, ring_end, CALLBACK_RING, c.id, EV_CALLBACK_RING, slot)
         return 1
 
     cdef int callback_ring(self, int slot) except -1:
@@ -878,6 +883,8 @@ cdef class FastCore:
         cdef Call *c = &self.slots.calls[slot]
         cdef int attempt = self.cb.attempts[slot] - 1, agent = self.cb.agent[slot]
         cdef i64 at = <i64>slot * self.cb.width + attempt
+        if self.tally:
+            self.kpi.busy_step(self.agents.group[agent], -1, self.now)  # the dial ends (a talk: busy again now)
         if self.tally and (self.cb.reach[at] != 0 or attempt + 1 >= self.cb_attempts[c.type]):
             self.kpi.queue_step(c.type, -1, self.now)  # connected or failed: it leaves its queue's length
         if self.cb.reach[at] != 0:
@@ -909,7 +916,7 @@ cdef class FastCore:
             if self.any_redial and c.caller >= 0:  # an abandon of the attempt: the caller may redial
                 self.attempt_failed(c.caller, False)
             slot_release(&self.slots, slot)
-        return self.outbound_free(agent)  # (free again: no inbound busy time was counted for the dial)
+        return self.outbound_free(agent)  # (free again: its busy count ended with the dial)
 
     cdef int callback_rejoin(self, int slot, bint at_head) except -1:
         """The retry (``at_head``) or the scheduled time of the callback in the slot is due: an idle
@@ -1233,6 +1240,20 @@ cdef class FastCore:
         if not (self.keep_records and self.any_callback):
             return None
         return self._in_call_order(cb_records_arrays(&self.cb_rec, self.n_rows))
+
+    def dial_records(self):
+        """The callbacks' dials (sim.core.records.DialRecords columns, the call's row in call order),
+        or None without callbacks."""
+        if not (self.keep_records and self.any_callback):
+            return None
+        dials = cb_dials_arrays(&self.cb_dials)
+        if self.any_redial:  # creation-order rows to call order (as _in_call_order puts them)
+            is_redial = _array(self.callers.is_redial, self.n_rows, np.int8).astype(bool)
+            order = np.concatenate((np.flatnonzero(~is_redial), np.flatnonzero(is_redial)))
+            position = np.empty(self.n_rows, np.int64)
+            position[order] = np.arange(self.n_rows)
+            dials["call"] = position[dials["call"]]
+        return dials
 
     def attempts(self):
         """The outbound attempts' columns (sim.core.records.AttemptRecords order), or None."""

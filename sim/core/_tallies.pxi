@@ -205,6 +205,10 @@ cdef class Tallies:
         self.group_answered[group] += 1
         self.group_handle[group] += handle
 
+    cdef inline void consulted(self, const Call *c, double seconds) noexcept:
+        """The measured leg c, answered now, will be transferred after a consult of ``seconds``."""
+        self.sums[self.cell(c.interval, c.type) * N_SUMS + S_CONSULT] += seconds
+
     cdef void count_unfinished(self, const Queue *q, const Slots *s) noexcept:
         """At the end of the run: count the calls still waiting in queue q as unfinished."""
         cdef i64 i

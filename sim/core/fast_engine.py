@@ -19,8 +19,8 @@ from sim._twins import load_compiled
 from sim.core import protocol
 from sim.agents.shrinkage import SpellTables
 from sim.core.model_tables import model_tables
-from sim.core.records import (AgentLog, AttemptRecords, CallbackRecords, CallRecords, EngineOutput, IvrRecords,
-                               RedialRecords, ScheduledRecords, all_legs, bucket_edges)
+from sim.core.records import (AgentLog, AttemptRecords, CallbackRecords, CallRecords, DialRecords, EngineOutput,
+                               IvrRecords, RedialRecords, ScheduledRecords, all_legs, bucket_edges)
 from sim.model.callbacks import callback_tables, dial_delays, has_callbacks, has_scheduled
 from sim.model.cache import per_scenario
 from sim.model.contact_draws import BLOCK_RECORDS, ContactDraws
@@ -131,8 +131,10 @@ class FastEngine:
             if callback_records is not None:
                 due = callback_records.pop("due_time")
                 scheduled = ScheduledRecords(due) if has_scheduled(scenario) else None
+            dials = core.dial_records()
             return EngineOutput("fast", calls, agents, attempts=attempts, present=present, ivr=ivr_records,
                                 redials=redial_records, legs=legs, scheduled=scheduled,
+                                dials=None if dials is None else DialRecords.of(dials),
                                 callbacks=None if callback_records is None else CallbackRecords(**callback_records))
         window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
         tallies = dict(core.tallies(), window_end=window_end)

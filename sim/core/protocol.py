@@ -119,7 +119,9 @@ TALLY_COUNTS = ("arrived", "blocked", "short_abandoned", "answered", "abandoned"
                 "transferred", "first_answered", "first_resolved")
 # (transfers: legs answered and then transferred, per the leg's queue and interval of entry; callers
 # whose first leg was answered, and of them those never transferred: first-contact resolution)
-TALLY_SUMS = ("wait_answered", "wait_left", "handle", "talk")
+TALLY_SUMS = ("wait_answered", "wait_left", "handle", "talk", "consult")
+# (consult: with transfers, the consult before each transfer (s), in the transferred leg's cell:
+# the caller is on hold, on the line: the telephony cost's input, sim.kpi.costs)
 # Caller-level counts per (interval, call type dialled), kept apart (only with redials, so the
 # layout above and its cost stay as they were without): first attempts, by the interval of their
 # arrival; redial attempts, by theirs; by the interval of the caller's first attempt: its redials,

@@ -1,6 +1,6 @@
 """The record types every engine returns: one row per call, one row per service leg, one row per
 agent spell on duty; with an IVR, one row per call for its IVR stage; with callbacks, one row per
-call for its callback.
+call for its callback and one row per dial.
 
 Records hold the exact event times the engine used (no derived quantities), so two engines can
 be compared bit for bit; waits, service levels and the rest are derived in :mod:`sim.kpi.tables`.
@@ -166,6 +166,37 @@ class ScheduledRecords:
     @classmethod
     def concatenate(cls, parts: List[np.ndarray]) -> "ScheduledRecords":
         return cls(due_time=np.concatenate(parts) if parts else np.zeros(0))
+
+
+@dataclass
+class DialRecords:
+    """One row per dial of an accepted callback (scenarios offering callbacks, with records), sorted
+    by call then attempt: the agent is busy dialling from ``start`` to ``end`` (the ring time),
+    whether the customer is reached or not (a reached one's talk then starts at ``end``). Kept
+    apart from CallbackRecords so that its layout (and the golden corpus) is unchanged.
+
+    call: the call's record row; attempt: 0 for its first dial; group, agent: who dialled.
+    """
+
+    call: np.ndarray  # int64
+    attempt: np.ndarray  # int32
+    group: np.ndarray  # int32
+    agent: np.ndarray  # int32
+    start: np.ndarray  # float64
+    end: np.ndarray  # float64
+
+    DTYPES = {"call": np.int64, "attempt": np.int32, "group": np.int32, "agent": np.int32, "start": np.float64,
+              "end": np.float64}
+
+    @classmethod
+    def of(cls, columns: dict) -> "DialRecords":
+        """From columns in any row order: typed, sorted by call then attempt."""
+        typed = {name: np.asarray(columns[name], dtype) for name, dtype in cls.DTYPES.items()}
+        order = np.lexsort((typed["attempt"], typed["call"]))
+        return cls(**{name: values[order] for name, values in typed.items()})
+
+    def __len__(self) -> int:
+        return len(self.start)
 
 
 @dataclass
@@ -343,6 +374,7 @@ class EngineOutput:
     redials: Optional[RedialRecords] = None  # each call row's caller (scenarios with redials, with records)
     callbacks: Optional[CallbackRecords] = None  # every call's callback (scenarios offering them, with records)
     scheduled: Optional[ScheduledRecords] = None  # scheduled callbacks' due times (scenarios with them, with records)
+    dials: Optional[DialRecords] = None  # callbacks' dials, agents' busy time (scenarios offering them, with records)
 
     def service_legs(self) -> LegRecords:
         """The run's service legs (recorded, or read off the call records)."""

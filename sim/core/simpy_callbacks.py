@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.agents import states
 from sim.core import protocol
-from sim.core.records import ABANDONED, CallbackRecords, ScheduledRecords
+from sim.core.records import ABANDONED, CallbackRecords, DialRecords, ScheduledRecords
 from sim.model.callbacks import callback_tables, dial_delays, predicted_wait
 
 RING, RETRY = protocol.EVENT_CLASSES["CALLBACK_RING"], protocol.EVENT_CLASSES["CALLBACK_RETRY"]
@@ -42,6 +42,7 @@ class Callbacks:
         self.blocks: List[CallbackRecords] = []
         self.redial_parts: List[CallbackRecords] = []  # one row per redial, in creation order
         self.due: Dict[int, np.ndarray] = {}  # id of a records part: its scheduled callbacks' due times
+        self.dials: List[tuple] = []  # (records part, row in it, attempt, group, agent, start, end) per dial
 
     def block(self, block) -> tuple:
         """Start the callback records of a block of calls: what its calls carry (``call.draws``)."""
@@ -90,6 +91,7 @@ class Callbacks:
         if attempt == 0:
             records.first_dial[row] = now
         records.last_dial[row] = now
+        self.dials.append((records, row, attempt, agent.group, agent.index, now, now + float(ring[row, attempt])))
         yield env.at(now + float(ring[row, attempt]), RING, call.id)
         now = env.now
         if reach[row, attempt]:
@@ -134,6 +136,17 @@ class Callbacks:
 
     def records(self) -> CallbackRecords:
         return CallbackRecords.concatenate(self.blocks + self.redial_parts)
+
+    def dial_records(self) -> DialRecords:
+        """The dials, each with its call's record row (a part's offset in the records, + its row)."""
+        offsets, offset = {}, 0
+        for part in self.blocks + self.redial_parts:
+            offsets[id(part)] = offset
+            offset += len(part.offered)
+        columns = list(zip(*self.dials)) if self.dials else [()] * 7
+        return DialRecords.of({"call": [offsets[id(part)] + row for part, row in zip(columns[0], columns[1])],
+                               "attempt": columns[2], "group": columns[3], "agent": columns[4],
+                               "start": columns[5], "end": columns[6]})
 
     def scheduled_records(self) -> ScheduledRecords:
         return ScheduledRecords.concatenate([self.due[id(part)] for part in self.blocks + self.redial_parts])

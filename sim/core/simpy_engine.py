@@ -181,7 +181,8 @@ class _CallCenter:
                             redials=callers,
                             legs=None if self.transfers is None else self.transfers.legs(records, ivr, callers),
                             callbacks=None if self.callbacks is None else self.callbacks.records(),
-                            scheduled=self.callbacks.scheduled_records() if self.scheduled else None)
+                            scheduled=self.callbacks.scheduled_records() if self.scheduled else None,
+                            dials=None if self.callbacks is None else self.callbacks.dial_records())
 
     # -- processes -------------------------------------------------------------------------
 

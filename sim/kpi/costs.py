@@ -17,9 +17,9 @@ total cost = wages + telephony + abandonment penalties; net = revenue - total co
 call = total cost / offered calls (and per answered call). Replications average each part; the
 derived figures are made from those means.
 
-The fast engine's streaming tallies have no consult time: a scenario whose telephony cost needs
-it (:func:`consult_on_line`) is simulated with records kept, whatever ``records`` says
-(:func:`sim.simulate.simulate`; the calls table is still left out), so both routes give one cost.
+The consult time comes from the legs on the record route (sim.kpi.transfers.record_consults) and
+from the fast engine's tallies (a sum per interval x call type, the transferred leg's cell) on the
+streamed route, so both routes give one cost.
 """
 
 from __future__ import annotations
@@ -29,13 +29,6 @@ import numpy as np
 from sim.model.scenario import Scenario
 
 COLUMNS = ("telephony_cost", "abandon_cost", "revenue")
-
-
-def consult_on_line(scenario: Scenario) -> bool:
-    """Whether the telephony cost counts consult time: telephony priced, and a transfer rule with
-    a consult (sim.model.transfers)."""
-    return bool(scenario.costs.telephony_per_minute) and any(
-        ct.transfer is not None and ct.transfer.consult is not None for ct in scenario.call_types)
 
 
 def call_cost_columns(scenario: Scenario, counts: dict, means: dict, consult=None) -> dict:

@@ -84,6 +84,7 @@ def _means(counts: np.ndarray, sums: np.ndarray) -> dict:
         "asa": ratio(total["wait_answered"], answered), "mean_wait": ratio(total["wait_left"], answered + abandoned),
         "aht": ratio(total["handle"], answered), "att": ratio(total["talk"], answered),
         **{name: c[name] for name in transfer_kpi.COUNTS},
+        transfer_kpi.CONSULT: total["consult"],  # (zeros without transfers)
     }
 
 

@@ -119,7 +119,7 @@ def assemble_summary(scenario: Scenario, columns: dict) -> pd.DataFrame:
 def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
     """(per group summary, per interval x group) occupancy, utilisation, staffing and cost, from
     the engine's service legs (busy time, answered, AHT: a leg counts when its call arrived after
-    the warm-up) and agent log (time on duty)."""
+    the warm-up), callback dials (busy time) and agent log (time on duty)."""
     edges = interval_edges(scenario, measured_intervals(scenario))
     window = np.array([scenario.warmup, window_end])
     points = np.concatenate((edges, window))
@@ -132,6 +132,7 @@ def group_tables(scenario: Scenario, output: EngineOutput, window_end: float):
         answered.append(int(measured.sum()))
         aht.append(float(handle[measured].mean()) if measured.any() else np.nan)
         del handle, arrival, measured
+        start, end = _with_dials(output, group.index, start, end)
         start.sort(kind="stable")  # legs start nearly in order: timsort is fast
         end.sort(kind="stable")
         busy = np.empty(len(points))  # sum of min(x, end) - min(x, start) over the legs, at the points
@@ -179,6 +180,15 @@ def _group_legs(output: EngineOutput, group: int) -> tuple:
     handle = records.talk[served]
     handle += records.wrapup[served]
     return records.answer_time[served], handle, records.arrival[served]
+
+
+def _with_dials(output: EngineOutput, group: int, start: np.ndarray, end: np.ndarray) -> tuple:
+    """(start, end) of the group's busy spells: its service legs', then its agents' callback dials
+    (busy from the dial to the end of its ring, whether the customer is reached or not)."""
+    if output.dials is None:
+        return start, end
+    mine = output.dials.group == group
+    return np.concatenate((start, output.dials.start[mine])), np.concatenate((end, output.dials.end[mine]))
 
 
 def _sum_min(values: np.ndarray, points: np.ndarray) -> np.ndarray:
