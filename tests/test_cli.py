@@ -1,6 +1,7 @@
 """The ``callsim`` command: the default scenario end to end, what-if overrides, bad input."""
 
 import json
+import signal
 import subprocess
 import sys
 
@@ -139,7 +140,13 @@ def test_hydra_composes_once_unless_the_mode_can_come_from_elsewhere(tmp_path, m
             "output.plots=false", "output.calls=false", f"hydra.run.dir={tmp_path / 'run'}", *extra]
     monkeypatch.setattr(sys, "argv", argv)
     monkeypatch.chdir(config_dir().rsplit("/", 1)[0])
-    sim.cli.entry()
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)  # (the command installs its own: put back)
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        sim.cli.entry()
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     assert len(composed) == 1 + probes
     assert (tmp_path / "run" / "run.json").exists()
     assert Hydra.__dict__["get_mode"].__name__ == "get_mode"  # Hydra's own probe is back afterwards

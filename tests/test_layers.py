@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "sim"
-LEAVES = {"sim.errors", "sim.interrupts", "sim.core.protocol", "sim._twins", "sim.progress", "sim.analytic",
+LEAVES = {"sim.errors", "sim.interrupts", "sim.forking", "sim.core.protocol", "sim._twins", "sim.progress", "sim.analytic",
           "sim.analytic_blending", "sim.analytic_erlang_x"}  # import nothing of sim (but the other analytic modules)
 ANALYTIC = {"sim.analytic", "sim.analytic_blending", "sim.analytic_erlang_x"}  # the formulas: one family split in three files
 

@@ -34,6 +34,7 @@ from functools import partial
 from multiprocessing.connection import Connection
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple, TypeVar
 
+from sim import forking
 from sim.errors import ConfigError
 
 T = TypeVar("T")
@@ -227,11 +228,12 @@ def _from_back(both: _TwoEnds, task: Callable[[int], T]) -> List[T]:
 def _fork(work: Callable[[], List[T]], send: Callable[[List[T]], object]) -> Tuple[int, Connection]:
     """Start a worker computing ``work()``; returns its pid and the end of its pipe to read."""
     reader, writer = multiprocessing.Pipe(duplex=False)
-    pid = os.fork()
+    pid = forking.fork()
     if pid == 0:  # the worker: never returns, whatever happens
         status = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+            forking.release()  # (a SIGTERM sent meanwhile arrives now: the finally ends the worker)
             gc.freeze()  # the inherited objects: collections here never walk (and copy) them
             reader.close()
             try:

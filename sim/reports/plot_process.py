@@ -33,6 +33,8 @@ import warnings
 from types import SimpleNamespace
 from typing import Dict, List, Optional, Sequence
 
+from sim import forking
+
 
 class PlotProcess:
     """The parent's handle on a child: send the tables, receive the PNGs, end the child."""
@@ -125,7 +127,7 @@ def start() -> Optional[PlotProcess]:
     to_child_r, to_child_w = os.pipe()
     from_child_r, from_child_w = os.pipe()
     try:
-        pid = os.fork()
+        pid = forking.fork()
     except OSError:
         for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
             os.close(fd)
@@ -138,6 +140,7 @@ def start() -> Optional[PlotProcess]:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
             signal.signal(signal.SIGTERM, _end)
             sys.unraisablehook = _end_again
+            forking.release()
             with os.fdopen(to_child_r, "rb") as requests, os.fdopen(from_child_w, "wb") as replies:
                 _serve(requests, replies)
             status = 0
