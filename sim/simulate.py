@@ -65,6 +65,7 @@ class Results:
     callbacks: Optional[pd.DataFrame] = None  # per call type: offers, acceptances, outcomes (sim.kpi.callbacks)
     callback_intervals: Optional[pd.DataFrame] = None  # the same per measured interval x call type
     legs: Optional[pd.DataFrame] = None  # one row per leg, with transfers and records (sim.kpi.transfers.legs_frame)
+    dials: Optional[pd.DataFrame] = None  # one row per callback dial, with callbacks and records (sim.kpi.callbacks)
 
 
 def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records: bool = True,
@@ -119,6 +120,8 @@ def simulate(scenario, seed: int = 1, engine: str = "auto", inputs=None, records
     results.callers, results.caller_intervals = caller_kpi.tables(scenario, output)
     if calls is not None and output.legs is not None and output.legs.queue is not None:  # (transfers)
         results.legs = transfer_kpi.legs_frame(scenario, output.legs)
+    if calls is not None and output.dials is not None:
+        results.dials = callback_kpi.dials_frame(scenario, output.dials)
     results.theory = theory.compare(results)
     return results
 

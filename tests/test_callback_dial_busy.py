@@ -78,3 +78,19 @@ def test_occupancy_counts_the_dials_on_the_streamed_route():
     r = simulate(scenario, engine="fast", inputs=_calls(scenario), records=False)
     assert r.calls is None
     _check(r.groups, r.group_intervals)
+
+
+def test_the_results_dials_table_and_the_day_view_count_the_ringing_agent_busy(engine):
+    pytest.importorskip("bokeh")
+    from sim.ui.timeline import day_timeline
+
+    scenario = _scenario()
+    r = simulate(scenario, engine=engine, inputs=_calls(scenario))
+    assert r.dials.call_id.tolist() == [1, 1] and r.dials.attempt.tolist() == [0, 1]
+    assert r.dials.group.tolist() == ["g", "g"] and r.dials.start.tolist() == [100, 180]
+    assert r.dials.end.tolist() == [130, 210]
+    day = day_timeline(r, step_seconds=10.0)
+    busy = dict(zip(day.times, day.own["g"]))
+    # by hand: talk 0-100, dial 100-130, idle 130-180 (waiting to retry), dial 180-210, talk 210-250
+    assert [busy[t] for t in (50, 110, 150, 190, 220)] == [1, 1, 0, 1, 1]
+    assert simulate(scenario, engine=engine, inputs=_calls(scenario), records=False).dials is None

@@ -88,3 +88,13 @@ def _interval_table(scenario, counts: np.ndarray, waits: np.ndarray) -> pd.DataF
     for name, values in _columns(counts.reshape(-1, len(COUNTS)), waits.reshape(-1)).items():
         frame[name] = values
     return frame
+
+
+def dials_frame(scenario, dials) -> pd.DataFrame:
+    """One row per dial of an accepted callback (``Results.dials``, with records): the call id (the
+    calls table's ``call_id``), the attempt (0: the first dial), the group and agent that dialled,
+    and the dial's start and end (the ring time: the agent is busy throughout)."""
+    return pd.DataFrame({
+        "call_id": dials.call, "attempt": dials.attempt,
+        "group": pd.Categorical.from_codes(dials.group, [g.name for g in scenario.groups]),
+        "agent": dials.agent, "start": dials.start, "end": dials.end})

@@ -11,7 +11,8 @@ spells in the agent log. With transfers every leg counts so (``results.legs``), 
 count it: its wait in the queue it joined, and its handling (talk, the consult of a leg then
 transferred, wrap-up) busy at the group of its agent. A call (leg) is the group's *own* when the
 group is on its queue's first route step (or on a step with the same delay); otherwise it
-reached the group by overflow.
+reached the group by overflow. An agent dialling a callback customer is busy for the ring
+(``results.dials``, reached or not), on its group's own work or overflow as the call would be.
 An agent is busy on outbound work as the KPIs count it (:func:`sim.kpi.outbound_work.work_pieces`:
 a preview attempt's ringing, and a connected call's talk and wrap-up).
 Counts are of the state just after each time (events at exactly t count as done).
@@ -130,6 +131,19 @@ def stays(results) -> Stays:
                  calls.answer_time.to_numpy(), free.to_numpy())
 
 
+def _dials(results, column: str) -> np.ndarray:
+    """A column of the run's callback dials (none without callbacks); ``queue``: the dialled
+    call's queue, which makes the dial the group's own work or overflow as the call would be."""
+    dials = getattr(results, "dials", None)
+    if dials is None:
+        return np.array([], object if column in ("group", "queue") else float)
+    if column == "queue":
+        calls = results.calls
+        queue = calls.queue if "queue" in calls else calls.call_type
+        return queue.astype(object).to_numpy()[dials.call_id.to_numpy()]
+    return dials[column].astype(object).to_numpy() if column == "group" else dials[column].to_numpy()
+
+
 def day_timeline(results, step_seconds: float = 60.0) -> Timeline:
     """The timeline of a run made with records (``simulate(..., records=True)``)."""
     scenario, spells = results.scenario, results.agents
@@ -142,16 +156,20 @@ def day_timeline(results, step_seconds: float = 60.0) -> Timeline:
         waiting[call_type.name] = _active(visits.joined[mine], visits.left[mine], times)
     served = visits.answered
     own_of = own_groups(scenario)
-    is_own = np.array([served[k] and group in own_of[kind]
-                       for k, (kind, group) in enumerate(zip(visits.queue, visits.group))], bool)
+    # busy spells: the answered stays, then the callbacks' dials (the agent rings the customer)
+    group = np.concatenate((visits.group.astype(object).to_numpy()[served], _dials(results, "group")))
+    start = np.concatenate((visits.start[served], _dials(results, "start")))
+    end = np.concatenate((visits.free[served], _dials(results, "end")))
+    queue = np.concatenate((visits.queue.astype(object).to_numpy()[served], _dials(results, "queue")))
+    is_own = np.array([g in own_of[kind] for kind, g in zip(queue, group)], bool)
     idle, own, overflow, outbound = {}, {}, {}, outbound_busy(results, times)
-    for group in scenario.groups:
-        name = group.name
+    for g in scenario.groups:
+        name = g.name
         on_duty = spells[spells.group_name == name]
         present = _active(on_duty.start, on_duty.end, times)
-        here = served & (visits.group == name).to_numpy()
-        own[name] = _active(visits.start[here & is_own], visits.free[here & is_own], times)
-        overflow[name] = _active(visits.start[here & ~is_own], visits.free[here & ~is_own], times)
+        here = group == name
+        own[name] = _active(start[here & is_own], end[here & is_own], times)
+        overflow[name] = _active(start[here & ~is_own], end[here & ~is_own], times)
         idle[name] = present - own[name] - overflow[name] - outbound[name]
     return Timeline(times, clock_labels(scenario, times), scenario.arrival_interval(times), waiting, idle, own,
                     overflow, outbound, interval_kpis(results))
