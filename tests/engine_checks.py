@@ -15,14 +15,18 @@ from sim.model.scenario import build_scenario
 KPI_TABLES = ("summary", "intervals", "groups", "group_intervals")  # every run's KPI tables
 
 
+def valid_scenario(data):
+    """The scenario of ``data`` (a random one from tests/strategies.py), or None if it is invalid."""
+    try:
+        return build_scenario(data)
+    except ConfigError:
+        return None
+
+
 def counted_scenario(count: dict, data):
     """The scenario of ``data``, or None if it is invalid; ``count["valid"]`` or ``["invalid"]`` + 1."""
-    try:
-        scenario = build_scenario(data)
-    except ConfigError:
-        count["invalid"] += 1
-        return None
-    count["valid"] += 1
+    scenario = valid_scenario(data)
+    count["valid" if scenario is not None else "invalid"] += 1
     return scenario
 
 

@@ -9,13 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import simulate
-from sim.errors import ConfigError
 from sim.model.random_inputs import given_calls
-from sim.model.scenario import build_scenario
 
 from conftest import day_scenario, deterministic
 from strategies import callback_scenarios
-from engine_checks import KPI_TABLES, assert_streamed_equals_records
+from engine_checks import KPI_TABLES, assert_streamed_equals_records, valid_scenario
 from test_record_tables import assert_same_as_reference
 
 
@@ -44,17 +42,10 @@ def test_hand_worked_tables(engine):
     assert cb.loc["total", "offers"] == 3
 
 
-def _valid(data):
-    try:
-        return build_scenario(data)
-    except ConfigError:
-        return None
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(data=callback_scenarios(), seed=st.integers(1, 10**6))
 def test_streamed_tables_equal_record_tables_on_random_callback_scenarios(data, seed):
-    scenario = _valid(data)
+    scenario = valid_scenario(data)
     if scenario is None:
         return
     assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callbacks", "callback_intervals"))
@@ -63,7 +54,7 @@ def test_streamed_tables_equal_record_tables_on_random_callback_scenarios(data, 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(data=callback_scenarios(), seed=st.integers(1, 10**6))
 def test_record_tables_equal_the_reference_on_random_callback_scenarios(data, seed):
-    scenario = _valid(data)
+    scenario = valid_scenario(data)
     if scenario is not None:
         for engine in ("simpy", "fast"):
             assert_same_as_reference(scenario, seed, engine)

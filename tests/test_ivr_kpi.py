@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from sim import simulate
 from sim.core.protocol import IVR_CHOICES
-from sim.errors import ConfigError
 from sim.model.random_inputs import given_calls
 from sim.model.scenario import build_scenario
 
 from conftest import day_scenario, deterministic
 from strategies import ivr_scenarios
 from test_record_tables import assert_same_as_reference
+from engine_checks import valid_scenario
 
 SELF, HANG = IVR_CHOICES["IVR_SELF_SERVED"], IVR_CHOICES["IVR_HUNG_UP"]
 MENU = {"duration": deterministic(30), "finish": 0.2, "hang_up": 0.1, "zero_out": {"a": 0.3, "b": 0.4}}
@@ -68,17 +68,10 @@ def test_conservation_per_row(engine):
     assert total.self_served == (outcome == "self_served").sum() and total.ivr_abandoned == (outcome == "ivr_abandoned").sum()
 
 
-def _valid(data):
-    try:
-        return build_scenario(data)
-    except ConfigError:
-        return None
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(data=ivr_scenarios(), seed=st.integers(1, 10**6))
 def test_record_tables_equal_the_reference_on_random_ivr_scenarios(data, seed):
-    scenario = _valid(data)
+    scenario = valid_scenario(data)
     if scenario is not None:
         for engine in ("simpy", "fast"):
             assert_same_as_reference(scenario, seed, engine)
@@ -87,7 +80,7 @@ def test_record_tables_equal_the_reference_on_random_ivr_scenarios(data, seed):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(data=ivr_scenarios(), seed=st.integers(1, 10**6))
 def test_streamed_tables_equal_record_tables_on_random_ivr_scenarios(data, seed):
-    scenario = _valid(data)
+    scenario = valid_scenario(data)
     if scenario is None:
         return
     exact = simulate(scenario, seed=seed, engine="fast")

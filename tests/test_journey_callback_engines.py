@@ -16,26 +16,17 @@ from sim.core import fast_engine
 from sim.core.fast_engine import FastEngine
 from sim.core.protocol import CALLBACK_OUTCOMES, OUTCOMES
 from sim.core.simpy_engine import SimpyEngine
-from sim.errors import ConfigError
 from sim.model import random_inputs
 from sim.model.random_inputs import call_blocks
-from sim.model.scenario import build_scenario
 
 from strategies import callback_redial_scenarios, callback_transfer_scenarios
-from engine_checks import KPI_TABLES, assert_dials_match, assert_streamed_equals_records
+from engine_checks import KPI_TABLES, assert_dials_match, assert_streamed_equals_records, valid_scenario
 from test_record_tables import assert_same_as_reference
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
 COMPLETED, FAILED = CALLBACK_OUTCOMES["CALLBACK_COMPLETED"], CALLBACK_OUTCOMES["CALLBACK_FAILED"]
 ABANDONED = OUTCOMES["ABANDONED"]
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
-
-
-def _valid(data):
-    try:
-        return build_scenario(data)
-    except ConfigError:
-        return None
 
 
 def assert_identical(scenario, seed):
@@ -81,7 +72,7 @@ def test_identical_records_with_callbacks_and_redials(ivr, monkeypatch):
     @settings(max_examples=100, **SETTINGS)
     @given(data=callback_redial_scenarios(ivr=ivr), seed=st.integers(1, 10**6))
     def check(data, seed):
-        scenario = _valid(data)
+        scenario = valid_scenario(data)
         if scenario is None:
             return
         count["valid"] += 1
@@ -114,7 +105,7 @@ def test_identical_records_with_callbacks_and_transfers(ivr):
     @settings(max_examples=80, **SETTINGS)
     @given(data=callback_transfer_scenarios(ivr=ivr), seed=st.integers(1, 10**6))
     def check(data, seed):
-        scenario = _valid(data)
+        scenario = valid_scenario(data)
         if scenario is None:
             return
         count["valid"] += 1
@@ -130,7 +121,7 @@ def test_identical_records_with_callbacks_and_transfers(ivr):
 @settings(max_examples=25, **SETTINGS)
 @given(data=st.one_of(callback_redial_scenarios(), callback_transfer_scenarios()), seed=st.integers(1, 10**6))
 def test_streamed_tables_equal_record_tables(data, seed):
-    scenario = _valid(data)
+    scenario = valid_scenario(data)
     if scenario is None:
         return
     assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callbacks", "callback_intervals", "callers", "caller_intervals"))
@@ -140,7 +131,7 @@ def test_streamed_tables_equal_record_tables(data, seed):
 @given(data=callback_redial_scenarios(ivr=True), seed=st.integers(1, 10**6))
 def test_record_tables_equal_the_reference_with_redials(data, seed):
     """(The pandas reference of tests/test_record_tables.py has no transfer columns.)"""
-    scenario = _valid(data)
+    scenario = valid_scenario(data)
     if scenario is not None:
         for engine in ("simpy", "fast"):
             assert_same_as_reference(scenario, seed, engine)

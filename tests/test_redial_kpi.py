@@ -11,14 +11,13 @@ from hypothesis import strategies as st
 from sim import simulate
 from sim.core.fast_engine import FastEngine
 from sim.core.protocol import OUTCOMES
-from sim.errors import ConfigError
 from sim.kpi import callers as caller_kpi
 from sim.model.random_inputs import call_blocks, given_calls
 from sim.model.scenario import build_scenario
 
 from conftest import day_scenario, deterministic
 from strategies import redial_scenarios
-from engine_checks import KPI_TABLES, assert_streamed_equals_records
+from engine_checks import KPI_TABLES, assert_streamed_equals_records, valid_scenario
 
 REDIAL = {"probability_abandoned": 0.6, "probability_blocked": 1.0, "delay": deterministic(60), "max_attempts": 3}
 ROUTES = [("simpy", True), ("fast", True), ("fast", False)]
@@ -108,17 +107,10 @@ def reference_counts(scenario, records, redials):
             "callers_lost": table(calls[calls["last"] & calls.lost & calls.first_measured], "first_interval")}
 
 
-def _valid(data):
-    try:
-        return build_scenario(data)
-    except ConfigError:
-        return None
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(data=redial_scenarios(ivr=True), seed=st.integers(1, 10**6))
 def test_record_counts_equal_the_reference_and_the_streamed_counts(data, seed):
-    scenario = _valid(data)
+    scenario = valid_scenario(data)
     if scenario is None:
         return
     out = FastEngine().run(scenario, call_blocks(scenario, seed))
@@ -141,7 +133,7 @@ def test_record_counts_equal_the_reference_and_the_streamed_counts(data, seed):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(data=redial_scenarios(), seed=st.integers(1, 10**6))
 def test_streamed_tables_equal_record_tables_with_redials(data, seed):
-    scenario = _valid(data)
+    scenario = valid_scenario(data)
     if scenario is None:
         return
     assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callers", "caller_intervals"))

@@ -13,13 +13,13 @@ from sim import simulate
 from sim.core.engines import ENGINES
 from sim.kpi import record_tables as record_kpi
 from sim.core.records import ABANDONED, ANSWERED, UNFINISHED
-from sim.errors import ConfigError
 from sim.model import transfers
 from sim.model.random_inputs import call_blocks, given_calls
 from sim.model.scenario import build_scenario
 
 from conftest import day_scenario, deterministic
 from strategies import transfer_scenarios
+from engine_checks import valid_scenario
 
 TIER1 = {"arrival_rate": 0, "talk_time": deterministic(100), "route": [{"group": "tier1"}],
          "transfer": {"probability": 0.5, "to": {"tier2": 1.0}}}
@@ -126,19 +126,12 @@ def test_callers_are_conserved_across_legs(engine):
         assert (table.first_resolved <= table.first_answered).all()
 
 
-def _valid(data):
-    try:
-        return build_scenario(data)
-    except ConfigError:
-        return None
-
-
 @pytest.mark.parametrize("ivr", [False, True])
 def test_streamed_tables_equal_record_tables_on_random_transfer_scenarios(ivr):
     @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
     @given(data=transfer_scenarios(ivr=ivr), seed=st.integers(1, 10**6))
     def check(data, seed):
-        scenario = _valid(data)
+        scenario = valid_scenario(data)
         if scenario is not None:
             assert_streamed_equal_records(scenario, seed)
 

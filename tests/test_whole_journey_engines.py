@@ -9,21 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.core import fast_engine
-from sim.errors import ConfigError
 from sim.model.random_inputs import call_blocks
-from sim.model.scenario import build_scenario
 
-from engine_checks import assert_same_tables, run_both, with_ivr, KPI_TABLES, assert_streamed_equals_records
+from engine_checks import assert_same_tables, run_both, with_ivr, KPI_TABLES, assert_streamed_equals_records, valid_scenario
 from strategies import whole_journey_scenarios
 
 needs_fast = pytest.mark.skipif(not fast_engine.AVAILABLE, reason="the fast engine is not built")
-
-
-def _scenario(data):
-    try:
-        return build_scenario(data)
-    except ConfigError:
-        return None
 
 
 @needs_fast
@@ -34,7 +25,7 @@ def test_identical_records_with_menus_redials_transfers_and_callbacks(ivr):
     @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
     @given(data=whole_journey_scenarios(ivr=ivr), seed=st.integers(1, 10**6))
     def check(data, seed):
-        scenario = _scenario(data)
+        scenario = valid_scenario(data)
         if scenario is None:
             return
         count["valid"] += 1
@@ -61,7 +52,7 @@ def test_identical_records_with_menus_redials_transfers_and_callbacks(ivr):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(data=whole_journey_scenarios(ivr=True), seed=st.integers(1, 10**6))
 def test_streamed_tables_equal_record_tables_on_the_whole_journey(data, seed):
-    scenario = _scenario(data)
+    scenario = valid_scenario(data)
     if scenario is None:
         return
     assert_streamed_equals_records(scenario, seed, KPI_TABLES + ("callers", "callbacks", "callback_intervals"))
