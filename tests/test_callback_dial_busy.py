@@ -94,3 +94,25 @@ def test_the_results_dials_table_and_the_day_view_count_the_ringing_agent_busy(e
     # by hand: talk 0-100, dial 100-130, idle 130-180 (waiting to retry), dial 180-210, talk 210-250
     assert [busy[t] for t in (50, 110, 150, 190, 220)] == [1, 1, 0, 1, 1]
     assert simulate(scenario, engine=engine, inputs=_calls(scenario), records=False).dials is None
+
+
+def test_a_dial_by_a_backup_group_is_drawn_as_overflow(engine):
+    pytest.importorskip("bokeh")
+    from sim.ui.timeline import day_timeline
+
+    a = {"arrival_rate": 0, "talk_time": deterministic(10),
+         "route": [{"group": "first"}, {"group": "backup", "delay": 30.0}],
+         "callback": {"offer_above": 5.0, "accept": 1.0, "ring": deterministic(30), "reach": 1.0}}
+    scenario = day_scenario({"a": a}, {"first": {"headcount": 1}, "backup": {"headcount": 1}},
+                            intervals=2, interval_minutes=2)
+    # 0 at 0: "first" talks 100 s. 1 at 10: predicted wait 10 > 5, accepts; at 40 (its backup step)
+    # the idle "backup" agent dials it (busy 40-70), reaches it, talks 40 s (70-110): overflow work
+    inputs = given_calls(scenario, [0, 10], ["a", "a"], [100, 40], decisions={
+        "callback_accept": np.array([1, 1], np.int8), "callback_ring": np.full((2, 1), 30.0),
+        "callback_reach": np.ones((2, 1)), "callback_delay": np.zeros((2, 1))})  # (1: reached)
+    r = simulate(scenario, engine=engine, inputs=inputs)
+    assert r.dials.group.tolist() == ["backup"] and r.dials.start.tolist() == [40]
+    day = day_timeline(r, step_seconds=10.0)
+    overflow, own = dict(zip(day.times, day.overflow["backup"])), dict(zip(day.times, day.own["backup"]))
+    assert [overflow[t] for t in (30, 50, 80, 120)] == [0, 1, 1, 0]
+    assert [own[t] for t in (30, 50, 80, 120)] == [0, 0, 0, 0]

@@ -4,7 +4,6 @@ left the menu; conservation per row; the record tables equal the pandas referenc
 streamed tables equal the record tables on random IVR scenarios."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +16,7 @@ from sim.model.scenario import build_scenario
 from conftest import day_scenario, deterministic
 from strategies import ivr_scenarios
 from test_record_tables import assert_same_as_reference
-from engine_checks import valid_scenario
+from engine_checks import KPI_TABLES, assert_streamed_equals_records, valid_scenario
 
 SELF, HANG = IVR_CHOICES["IVR_SELF_SERVED"], IVR_CHOICES["IVR_HUNG_UP"]
 MENU = {"duration": deterministic(30), "finish": 0.2, "hang_up": 0.1, "zero_out": {"a": 0.3, "b": 0.4}}
@@ -83,13 +82,7 @@ def test_streamed_tables_equal_record_tables_on_random_ivr_scenarios(data, seed)
     scenario = valid_scenario(data)
     if scenario is None:
         return
-    exact = simulate(scenario, seed=seed, engine="fast")
-    streamed = simulate(scenario, seed=seed, engine="fast", records=False)
-    for name in ("summary", "intervals", "groups", "group_intervals"):
-        a, b = getattr(exact, name), getattr(streamed, name)
-        assert list(a.columns) == list(b.columns), name
-        others = [c for c in a.columns if c != "p90_wait"]
-        pd.testing.assert_frame_equal(a[others], b[others], check_exact=False, rtol=1e-9, atol=1e-9, obj=name)
+    assert_streamed_equals_records(scenario, seed, KPI_TABLES)
 
 
 def test_a_caller_leaving_a_menu_after_the_horizon_ends_the_window_on_both_routes():
