@@ -59,3 +59,18 @@ def duration(value, where: str, minimum: float = 0.0) -> float:
 def check_seed(seed, where: str = "seed") -> int:
     """A run seed: numpy's SeedSequence takes whole numbers >= 0."""
     return whole_in_range(seed, where, 0, MAX_SEED)
+
+
+def type_shares(shares, where: str, type_names, joins: str) -> list:
+    """[(call type index, probability)] of a mapping call type name -> probability (an IVR's
+    zero-outs, a transfer's targets), the zero ones left out; every name must be a call type
+    (``joins`` says what the call does there, for the error) and every probability in [0, 1]."""
+    names = list(type_names)
+    chosen = []
+    for name, p in shares.items():
+        if name not in names:
+            raise ConfigError(f"{where}.{name}", f"unknown call type ({joins})", allowed=names)
+        p = in_range(p, f"{where}.{name}", 0.0, 1.0, " (a probability)")
+        if p > 0:
+            chosen.append((names.index(name), p))
+    return chosen

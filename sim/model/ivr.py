@@ -60,14 +60,8 @@ def build_ivr(c, where: str, index: int, type_names) -> Optional[Ivr]:
             raise ConfigError(where, f"finish + hang_up = {finish + hang_up:g}: must not exceed 1")
         zero_out = ((index, rest),) if rest > 0 else ()
     else:
-        zero_out = []
-        for name, p in c.zero_out.items():
-            if name not in type_names:
-                raise ConfigError(f"{where}.zero_out.{name}", "unknown call type (a zero-out joins a call type's queue)",
-                                  allowed=type_names)
-            p = bounds.in_range(p, f"{where}.zero_out.{name}", 0.0, 1.0, " (a probability)")
-            if p > 0:
-                zero_out.append((list(type_names).index(name), p))
+        zero_out = bounds.type_shares(c.zero_out, f"{where}.zero_out", type_names,
+                                      "a zero-out joins a call type's queue")
         total = finish + hang_up + sum(c.zero_out.values())
         if abs(total - 1.0) > TOLERANCE:
             raise ConfigError(where, f"finish + hang_up + zero_out sum to {total:g}, not 1")

@@ -85,17 +85,11 @@ def build_transfer(c, where: str, type_names, served) -> Optional[Transfer]:
             raise ConfigError(f"{where}.to", "a transfer needs its targets: call type names with probabilities "
                                              "summing to 1", allowed=type_names)
         return None
-    to = []
-    for name, q in c.to.items():
-        if name not in type_names:
-            raise ConfigError(f"{where}.to.{name}", "unknown call type (a transfer joins a call type's queue)",
-                              allowed=type_names)
-        q = bounds.in_range(q, f"{where}.to.{name}", 0.0, 1.0, " (a probability)")
-        if q > 0:
-            if not served[list(type_names).index(name)]:
-                raise ConfigError(f"{where}.to.{name}", "no agent of this call type's route is ever on duty: "
-                                                        "a transferred call would never be served")
-            to.append((list(type_names).index(name), q))
+    to = bounds.type_shares(c.to, f"{where}.to", type_names, "a transfer joins a call type's queue")
+    for k, _ in to:
+        if not served[k]:
+            raise ConfigError(f"{where}.to.{list(type_names)[k]}", "no agent of this call type's route is ever on "
+                                                                   "duty: a transferred call would never be served")
     total = sum(c.to.values())
     if abs(total - 1.0) > TOLERANCE:
         raise ConfigError(f"{where}.to", f"the probabilities sum to {total:g}, not 1")
