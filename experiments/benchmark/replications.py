@@ -105,7 +105,7 @@ def breakdown(n: int, rounds: int) -> None:
     import time
 
     from sim.experiments.replications import aggregate_runs, per_replication_table, replicate, replication_seeds
-    from sim.experiments.runs import Runs, run_replication
+    from sim.experiments.runs import Runs, numbered, pending_run, run_replication
     from sim.kpi import arrays, streaming
     from sim.model.random_inputs import call_blocks
     from sim.model.scenario import build_scenario
@@ -131,8 +131,10 @@ def breakdown(n: int, rounds: int) -> None:
     stages = {
         "inputs (call_blocks)": lambda: [list(call_blocks(scenario, s)) for s in seeds],
         "engine (loop + set-up)": lambda: [engine.run(scenario, blocks, records=False) for blocks in inputs],
-        "KPI numbers (tallies)": lambda: [arrays.run_columns(scenario, streaming.table_inputs(scenario, o.tallies),
-                                                             o.agents) for o in outputs],
+        "KPI numbers (tallies, batched)": lambda: numbered(scenario, [(pending_run(scenario, s, o, ""), None)
+                                                                      for s, o in zip(seeds, outputs)]),
+        "KPI numbers (one run at a time)": lambda: [arrays.run_columns(
+            scenario, streaming.table_inputs(scenario, o.tallies), o.agents) for o in outputs],
         "aggregation + tables": lambda: ([aggregate_runs(scenario, runs.columns(t), t) for t in arrays.TABLES],
                                          per_replication_table(scenario, runs)),
         "one run (run_streamed)": lambda: [run_streamed(scenario, s) for s in seeds],

@@ -63,7 +63,7 @@ def _quantiles(hist: np.ndarray, q: float, per_octave: int) -> np.ndarray:
 
 def _interval_quantiles(hist: np.ndarray, q: float, per_octave: int) -> np.ndarray:
     """q-quantile per (interval, call type or total) from per (interval, call type) histograms."""
-    if hist.dtype != np.uint32:
+    if hist.dtype != np.uint32 and hist.dtype != np.int64:
         hist = hist.astype(np.uint32)
     return kernels.interval_quantiles(np.ascontiguousarray(hist), q, *_bounds(per_octave))
 
@@ -91,6 +91,20 @@ def _means(counts: np.ndarray, sums: np.ndarray) -> dict:
 def _with_total(values: np.ndarray, axis: int) -> np.ndarray:
     """values with the sum over ``axis`` (the call types) appended along it."""
     return np.concatenate((values, values.sum(axis=axis, keepdims=True)), axis=axis)
+
+
+def _table_rows(runs: list, name: str, measured: slice) -> np.ndarray:
+    """The runs' per (interval, call type) tally ``name`` as the tables' rows: the measured
+    intervals, then the sum over all intervals (the summary's row), each with the sum over the
+    call types appended (the total): shape (runs, measured intervals + 1, call types + 1, fields)."""
+    every = stacked([tallies[name] for tallies in runs])
+    n_runs, n_intervals, n_types, n_fields = every.shape
+    rows = len(range(n_intervals)[measured])
+    out = np.empty((n_runs, rows + 1, n_types + 1, n_fields), every.dtype)
+    out[:, :rows, :n_types] = every[:, measured]
+    np.add.reduce(every, axis=1, out=out[:, rows, :n_types])
+    np.add.reduce(out[:, :, :n_types], axis=2, out=out[:, :, n_types])
+    return out
 
 
 def _buckets(scenario: Scenario):
@@ -141,9 +155,10 @@ def kept_tallies(scenario: Scenario, tallies: dict) -> dict:
     const = per_scenario(scenario, "stream_kpi.constants", _constants)
     p90 = _interval_quantiles(tallies["interval_hist"][const["measured_rows"]], 0.9,  # a view, no copy
                               1 << protocol.INTERVAL_HISTOGRAM_LOG2)
-    summary_p90 = _quantiles(_with_total(tallies["summary_hist"], axis=0), 0.9, 1 << protocol.SUMMARY_HISTOGRAM_LOG2)
+    # (as _quantiles(_with_total(summary_hist, axis=0)): the same counts, the same arithmetic)
+    summary_p90 = _interval_quantiles(tallies["summary_hist"][None], 0.9, 1 << protocol.SUMMARY_HISTOGRAM_LOG2)
     kept = {name: values for name, values in tallies.items() if name not in HISTOGRAMS}
-    kept["p90_wait"] = np.concatenate((p90, summary_p90[None]))
+    kept["p90_wait"] = np.concatenate((p90, summary_p90))
     return kept
 
 
@@ -195,11 +210,7 @@ def batch_inputs(scenario: Scenario, runs: list) -> dict:
 
     # the interval table's rows, then the summary's as one more row: arrays of shape
     # (runs, measured intervals + 1, call types + total), so each KPI is one numpy operation
-    counts = stacked([tallies["counts"] for tallies in runs])
-    sums = stacked([tallies["sums"] for tallies in runs])
-    counts = np.concatenate((counts[:, intervals], counts.sum(axis=1)[:, None]), axis=1)
-    sums = np.concatenate((sums[:, intervals], sums.sum(axis=1)[:, None]), axis=1)
-    columns = _means(_with_total(counts, axis=2), _with_total(sums, axis=2))
+    columns = _means(_table_rows(runs, "counts", const["measured_rows"]), _table_rows(runs, "sums", const["measured_rows"]))
     levels = slice(0, n_types + 1)
     columns.update(p90_wait=stacked([tallies["p90_wait"] for tallies in runs]),
                    avg_queue=np.concatenate((per_interval[:, :, levels] / lengths[:, None],
