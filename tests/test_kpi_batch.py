@@ -112,11 +112,12 @@ def expected_stop(sc, seed, precision, first, confidence=0.95):
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_sequential_stopping_stops_at_the_replication_the_rule_says(n_jobs):
+@pytest.mark.parametrize("kpi, target", [("asa", 1.5), ("service_level", 0.02), ("abandon_rate", 0.004)])
+def test_sequential_stopping_stops_at_the_replication_the_rule_says(n_jobs, kpi, target):
     sc = from_file("single_queue", hours=2)
-    precision = Precision("asa", 1.5, max_replications=40)
+    precision = Precision(kpi, target, max_replications=60)
     rep = replicate(sc, 3, seed=5, progress=False, precision=precision, n_jobs=n_jobs)
-    assert 3 < rep.replications < 40  # (the rule stopped it, after the first round)
+    assert 3 < rep.replications < 60 and rep.precision_met  # (the rule stopped it, after the first round)
     assert rep.replications == expected_stop(sc, 5, precision, 3)
     for i in (0, rep.replications - 1):
         plain = simulate(sc, rep.seeds[i], records=False)
