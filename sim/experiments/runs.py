@@ -96,30 +96,29 @@ def pending_run(scenario: Scenario, seed: int, output, note: str) -> Run:
 
 
 def numbered(scenario: Scenario, made: List[Made]) -> List[Made]:
-    """The replications with the KPI numbers of the pending runs made, up to :data:`BATCH`
-    runs (and :data:`BATCH_BYTES` of tallies) at a time: the numbers each would have alone."""
-    out, batches, size = list(made), [[]], 0
-    for i, (run, _) in enumerate(made):
-        if run.columns is None:
-            if len(batches[-1]) >= BATCH or size >= BATCH_BYTES:
-                batches.append([])
-                size = 0
-            batches[-1].append(i)
-            size += _tally_bytes(run)
-    for batch in batches:
-        if batch:
-            for i, done in zip(batch, _with_numbers(scenario, [made[i][0] for i in batch])):
-                out[i] = (done, None)
+    """The replications with the KPI numbers of the pending runs made, up to :func:`batch_size`
+    runs at a time: the numbers each would have alone."""
+    out = list(made)
+    pending = [i for i, (run, _) in enumerate(made) if run.columns is None]
+    size = batch_size(made[pending[0]][0]) if pending else 1
+    for first in range(0, len(pending), size):
+        batch = pending[first:first + size]
+        for i, done in zip(batch, _with_numbers(scenario, [made[i][0] for i in batch])):
+            out[i] = (done, None)
     return out
+
+
+def batch_size(run: Run) -> int:
+    """How many pending runs of a scenario have their numbers made together: :data:`BATCH`, or
+    fewer when their tallies would exceed :data:`BATCH_BYTES` (all runs of a scenario have
+    tallies of the same size)."""
+    tally_bytes = sum(values.nbytes for values in run.pending.tallies.values() if isinstance(values, np.ndarray))
+    return max(1, min(BATCH, BATCH_BYTES // max(tally_bytes, 1)))
 
 
 def _theory_reads_attempts(scenario: Scenario) -> bool:
     """Whether the run's theory comparison needs its dial attempts (sim.kpi.theory_blending)."""
     return bool(scenario.campaigns) and theory.textbook_model(scenario) is not None
-
-
-def _tally_bytes(run: Run) -> int:
-    return sum(values.nbytes for values in run.pending.tallies.values() if isinstance(values, np.ndarray))
 
 
 def _with_numbers(scenario: Scenario, runs: List[Run]) -> List[Run]:
@@ -207,17 +206,18 @@ class Runs(Sequence):
         self.scenario = scenario
         self._kept: List[Run] = []
         self._pending: List[int] = []  # indices of the runs still without their numbers
-        self._pending_bytes = 0
+        self._batch = BATCH
         self._results: Dict[int, Results] = {}
 
     def add(self, run: Run, results: Optional[Results] = None) -> None:
         if results is not None:
             self._results[len(self._kept)] = results
         if run.columns is None:
+            if not self._pending:
+                self._batch = batch_size(run)
             self._pending.append(len(self._kept))
-            self._pending_bytes += _tally_bytes(run)
         self._kept.append(run)
-        if len(self._pending) >= BATCH or self._pending_bytes >= BATCH_BYTES:
+        if len(self._pending) >= self._batch:
             self._number()
 
     def _number(self) -> None:
@@ -226,7 +226,7 @@ class Runs(Sequence):
             done = numbered(self.scenario, [(self._kept[i], None) for i in self._pending])
             for i, (run, _) in zip(self._pending, done):
                 self._kept[i] = run
-            self._pending, self._pending_bytes = [], 0
+            self._pending = []
 
     @property
     def kept(self) -> List[Run]:
