@@ -7,7 +7,8 @@ table. Replications (hundreds of short runs of one scenario) keep each run's num
 the table's numeric columns (:func:`numeric_columns`; counts are whole numbers, exact in a
 float64), and make the tables once at the end: one table per run only when asked for
 (:func:`run_tables`), or one stacked table of all runs (:func:`stacked`) that the aggregation
-groups by row.
+groups by row. :func:`batch_columns` makes the numbers of several runs at once (of one run:
+:func:`run_columns`, a batch of one).
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ occupancies equal the record-based values up to floating-point summation order. 
 approximation is ``p90_wait``, read from log-spaced wait histograms and interpolated within a
 bin: per interval within one bin (2**(1/16) - 1 = 4.4 %) of the exact quantile, in the summary
 within 2**(1/128) - 1 = 0.54 % (waits under 1/16 s: within 1/16 s).
+
+Replications make these numbers for many runs at once (:func:`batch_inputs`: the same numpy
+operations on arrays with a leading axis of runs, so the same floats; one call costs about what
+it costs for one run); one run is a batch of one (:func:`table_inputs`).
 """
 
 from __future__ import annotations
