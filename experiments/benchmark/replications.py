@@ -27,7 +27,9 @@ is this process's CPU time only, without its workers').
 ``--breakdown`` splits one replication of this checkout into its stages, each timed alone on the
 same seeds (best of rounds, wall clock and the process's CPU time, which a busy machine
 inflates less): drawing the inputs, the engine (compiled loop and its Python
-set-up), the KPI numbers from the tallies, and the aggregation with the tables made once; then
+set-up), the KPI numbers from the tallies as ``replicate`` makes them (up to 64 runs at a time,
+:func:`sim.experiments.runs.numbered`; of which reading each run's wait histograms, which stays
+per run) and, to compare, one run at a time, and the aggregation with the tables made once; then
 ``replicate`` in one process and on the usable CPUs, and what a worker process costs beyond the
 replications (fork, packing, sending, unpacking, divided by all N replications).
 """
@@ -105,7 +107,7 @@ def breakdown(n: int, rounds: int) -> None:
     import time
 
     from sim.experiments.replications import aggregate_runs, per_replication_table, replicate, replication_seeds
-    from sim.experiments.runs import Runs, run_replication
+    from sim.experiments.runs import Runs, numbered, pending_run, run_replication
     from sim.kpi import arrays, streaming
     from sim.model.random_inputs import call_blocks
     from sim.model.scenario import build_scenario
@@ -131,8 +133,11 @@ def breakdown(n: int, rounds: int) -> None:
     stages = {
         "inputs (call_blocks)": lambda: [list(call_blocks(scenario, s)) for s in seeds],
         "engine (loop + set-up)": lambda: [engine.run(scenario, blocks, records=False) for blocks in inputs],
-        "KPI numbers (tallies)": lambda: [arrays.run_columns(scenario, streaming.table_inputs(scenario, o.tallies),
-                                                             o.agents) for o in outputs],
+        "KPI numbers (tallies, batched)": lambda: numbered(scenario, [(pending_run(scenario, s, o, ""), None)
+                                                                      for s, o in zip(seeds, outputs)]),
+        "  of which the histograms (per run)": lambda: [streaming.kept_tallies(scenario, o.tallies) for o in outputs],
+        "KPI numbers (one run at a time)": lambda: [arrays.run_columns(
+            scenario, streaming.table_inputs(scenario, o.tallies), o.agents) for o in outputs],
         "aggregation + tables": lambda: ([aggregate_runs(scenario, runs.columns(t), t) for t in arrays.TABLES],
                                          per_replication_table(scenario, runs)),
         "one run (run_streamed)": lambda: [run_streamed(scenario, s) for s in seeds],

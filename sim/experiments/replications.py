@@ -280,7 +280,7 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
     def made(first: int, stop: int):
         """Replications first, ..., stop - 1, in order (on several processes when it pays)."""
         return closing(parallel.ordered(lambda i: run_replication(scenario, seeds[first + i], engine=engine,
-                                                                  records=records),
+                                                                  records=records, numbers=False),
                                         stop - first, jobs, send=lambda items: packed(scenario, items),
                                         receive=lambda payload: unpacked(scenario, payload),
                                         spare_only=requested is None))

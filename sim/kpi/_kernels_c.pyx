@@ -71,12 +71,12 @@ def histogram_quantiles(const i64[:, ::1] hist, double q, const double[::1] low,
     return out
 
 
-def interval_quantiles(const unsigned int[:, :, ::1] hist, double q, const double[::1] low, const double[::1] high):
+def interval_quantiles(const count_t[:, :, ::1] hist, double q, const double[::1] low, const double[::1] high):
     """The q-quantile per (interval, call type) and per interval over all types (last column),
-    from per (interval, call type) histograms."""
+    from per (interval, call type) histograms (counts uint32 or int64)."""
     cdef Py_ssize_t n = hist.shape[0], types = hist.shape[1], bins = hist.shape[2], j, k, b
     cdef i64 count, all_types
-    cdef unsigned int value
+    cdef count_t value
     out = np.empty((n, types + 1), np.float64)
     cdef double[:, ::1] result = out
     if n == 0:

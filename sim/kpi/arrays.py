@@ -7,7 +7,8 @@ table. Replications (hundreds of short runs of one scenario) keep each run's num
 the table's numeric columns (:func:`numeric_columns`; counts are whole numbers, exact in a
 float64), and make the tables once at the end: one table per run only when asked for
 (:func:`run_tables`), or one stacked table of all runs (:func:`stacked`) that the aggregation
-groups by row.
+groups by row. :func:`batch_columns` makes the numbers of several runs at once (of one run:
+:func:`run_columns`, a batch of one).
 """
 
 from __future__ import annotations
@@ -59,25 +60,42 @@ def numeric_columns(table: str) -> tuple:
 
 
 def _block(table: str, columns: Columns) -> np.ndarray:
-    """The columns of ``table`` as the rows of one float64 array."""
+    """The columns of ``table`` (each runs x rows) as one float64 array (runs, columns, rows)."""
     names = _NUMERIC[table]
-    block = np.empty((len(names), len(columns[names[0]])))
+    block = np.empty((len(columns[names[0]]), len(names), columns[names[0]].shape[-1]))
     for row, name in enumerate(names):
-        block[row] = columns[name]
+        block[:, row] = columns[name]
     return block
 
 
 def run_columns(scenario: Scenario, inputs: dict, agents, attempts=None, present=None) -> Dict[str, np.ndarray]:
     """A run's four tables as numbers (by table: an array, one row per numeric column), from
     ``sim.kpi.streaming.table_inputs``, the engine's agent log, (with campaigns) its attempts and
-    who came (``present``, bool per agent; None: everyone)."""
+    who came (``present``, bool per agent; None: everyone): :func:`batch_columns` of this one run."""
+    batch = {"both": {column: values[None] for column, values in inputs["both"].items()},
+             "groups": tuple(np.asarray(part)[None] for part in inputs["groups"]),
+             "window_end": np.array([inputs["window_end"]])}
+    return {name: block[0] for name, block in batch_columns(scenario, batch, [agents], [attempts], [present]).items()}
+
+
+def batch_columns(scenario: Scenario, inputs: dict, agents: list, attempts: list, present: list) -> Dict[str, np.ndarray]:
+    """:func:`run_columns` of several runs at once, from ``sim.kpi.streaming.batch_inputs`` and
+    each run's agent log, attempts and ``present``: by table, an array (runs, numeric columns,
+    rows); the same floats as one run at a time (the same operations on the same values)."""
     busy_window, busy_intervals, answered, aht = inputs["groups"]
-    busy = kpi.with_outbound_busy(scenario, attempts, inputs["window_end"], busy_window, busy_intervals)
-    groups, group_intervals = kpi.group_columns(scenario, agents, inputs["window_end"], *busy, answered, aht,
-                                                present)
-    both = _block("summary", kpi.kpi_columns(scenario, inputs["both"]))  # interval rows, then the summary's
-    last = both.shape[1] - len(scenario.call_types) - 1
-    return {"summary": both[:, last:], "intervals": both[:, :last],
+    window_end = inputs["window_end"]
+    if scenario.campaigns:  # outbound work from each run's dial attempts (sim.kpi.outbound_work): a run at a time
+        busy = [kpi.with_outbound_busy(scenario, attempts[run], float(window_end[run]), busy_window[run],
+                                       busy_intervals[run]) for run in range(len(agents))]
+        busy_window, busy_intervals = (np.stack([part[i] for part in busy]) for i in (0, 1))
+    groups, group_intervals = kpi.batch_group_columns(scenario, agents, window_end, np.asarray(busy_window, float),
+                                                      np.asarray(busy_intervals, float), np.asarray(answered, np.int64),
+                                                      np.asarray(aht, float), present)
+    n_runs = len(agents)
+    flat = {name: values.reshape(n_runs, -1) for name, values in kpi.kpi_columns(scenario, inputs["both"]).items()}
+    both = _block("summary", flat)  # interval rows, then the summary's
+    last = both.shape[2] - len(scenario.call_types) - 1
+    return {"summary": both[:, :, last:], "intervals": both[:, :, :last],
             "groups": _block("groups", groups), "group_intervals": _block("group_intervals", group_intervals)}
 
 
@@ -92,7 +110,7 @@ def outbound_tables(scenario: Scenario, columns: Dict[str, np.ndarray], attempts
 
 def table_columns(tables: Dict[str, pd.DataFrame]) -> Dict[str, np.ndarray]:
     """:func:`run_columns` from a run's tables (a run that made DataFrames: the SimPy engine)."""
-    return {name: _block(name, {column: tables[name][column].to_numpy() for column in _NUMERIC[name]})
+    return {name: _block(name, {column: tables[name][column].to_numpy()[None] for column in _NUMERIC[name]})[0]
             for name in TABLES}
 
 

@@ -70,30 +70,51 @@ def rostered(scenario: Scenario, edges: np.ndarray) -> dict:
     return per_scenario(scenario, "kpi.hours.rostered", lambda s: _rostered(s, edges))
 
 
-def hours(scenario: Scenario, edges: np.ndarray, tail: Optional[np.ndarray], present: Optional[np.ndarray]) -> dict:
-    """{paid, scheduled, staffed: (per group x interval seconds, per group window seconds)} given
-    ``tail`` (per group, time on duty after the horizon's end, from the agent log; None: none)."""
+def hours(scenario: Scenario, edges: np.ndarray, tail: np.ndarray, present: list) -> dict:
+    """{paid, scheduled, staffed: (per run x group x interval seconds, per run x group window
+    seconds)} of several runs, given ``tail`` (per run x group, time on duty after the horizon's
+    end, from the agent log; NaN for a run without: none) and ``present`` (per run: who came,
+    bool per agent, or None: everyone)."""
     r = rostered(scenario, edges)
-    out = {name: r[name] if tail is None else (r[name][0], r[name][1] + tail) for name in ("paid", "scheduled")}
-    if present is None or present.all():
+    n_runs, n_groups, n = len(present), len(scenario.groups), len(edges) - 1
+    after = ~np.isnan(tail)
+
+    def with_tail(window: np.ndarray) -> np.ndarray:
+        return np.where(after, window + tail, window)
+
+    out = {name: (np.broadcast_to(r[name][0], (n_runs, n_groups, n)), with_tail(np.broadcast_to(r[name][1], tail.shape)))
+           for name in ("paid", "scheduled")}
+    absent = [run for run, came in enumerate(present) if came is not None and not came.all()]
+    if not absent:
         out["staffed"] = out["scheduled"]
         return out
+    # the scheduled spells of the agents who came, one row per (run with absences, group)
     group, agent, start, end = r["spells"]
-    came = np.asarray(present, bool)[agent]
-    integral = timeline.grouped_integrals(group[came], len(scenario.groups), start[came], end[came], r["points"])
-    n = len(edges) - 1
-    out["staffed"] = (integral[:, :n], integral[:, n + 1] if tail is None else integral[:, n + 1] + tail)
+    came = [np.asarray(present[run], bool)[agent] for run in absent]
+    rows = np.concatenate([group[mine] + n_groups * k for k, mine in enumerate(came)])
+    integral = timeline.grouped_integrals(rows, len(absent) * n_groups, np.concatenate([start[mine] for mine in came]),
+                                          np.concatenate([end[mine] for mine in came]), r["points"])
+    integral = integral.reshape(len(absent), n_groups, -1)
+    staffed_j, staffed = np.array(out["scheduled"][0]), np.array(np.broadcast_to(r["scheduled"][1], tail.shape))
+    staffed_j[absent], staffed[absent] = integral[:, :, :n], integral[:, :, n + 1]
+    out["staffed"] = (staffed_j, with_tail(staffed))
     return out
 
 
-def break_lateness(scenario: Scenario, edges: np.ndarray, agents) -> dict:
-    """Per group: breaks taken, late breaks, mean and max lateness (s; 0 when no break was taken:
-    a NaN column would change how pandas sums the other columns of the replications' tables)."""
+def break_lateness(scenario: Scenario, edges: np.ndarray, agents: list) -> dict:
+    """Per run (one agent log each) x group: breaks taken, late breaks, mean and max lateness (s;
+    0 when no break was taken: a NaN column would change how pandas sums the other columns of the
+    replications' tables). A run at a time (its breaks are Python lists: np.mean's summation)."""
     n_groups = len(scenario.groups)
     r = rostered(scenario, edges)
     keys = r["breaks"]
     if not keys:
-        return {name: values.copy() for name, values in r["no_breaks"].items()}
+        return {name: np.tile(values, (len(agents), 1)) for name, values in r["no_breaks"].items()}
+    runs = [_lateness(keys, n_groups, log) for log in agents]
+    return {name: np.stack([run[name] for run in runs]) for name in runs[0]}
+
+
+def _lateness(keys: dict, n_groups: int, agents) -> dict:
     lateness = [[] for _ in range(n_groups)]
     for agent, scheduled_end, end in zip(agents.agent.tolist(), agents.scheduled_end.tolist(), agents.end.tolist()):
         g = keys.get((agent, scheduled_end))

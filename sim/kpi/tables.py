@@ -218,42 +218,71 @@ def group_columns(scenario: Scenario, agents, window_end: float, busy_window, bu
                   aht, present=None) -> tuple:
     """The numeric columns of the group and group-interval tables (after their labels): agent
     hours paid, scheduled, staffed and available (:mod:`sim.kpi.hours`), busy time, occupancy
-    (busy / available), utilisation (busy / paid), cost (paid), break lateness."""
+    (busy / available), utilisation (busy / paid), cost (paid), break lateness:
+    :func:`batch_group_columns` of this one run."""
+    n_groups = len(scenario.groups)
+    summary, per_interval = batch_group_columns(
+        scenario, [agents], np.array([window_end], float), np.asarray(busy_window, float).reshape(1, n_groups),
+        np.asarray(busy_intervals, float).reshape(1, n_groups, -1), np.asarray(answered, np.int64).reshape(1, -1),
+        np.asarray(aht, float).reshape(1, -1), [present])
+    return {name: values[0] for name, values in summary.items()}, {name: values[0] for name, values in per_interval.items()}
+
+
+def batch_group_columns(scenario: Scenario, agents: list, window_end: np.ndarray, busy_window: np.ndarray,
+                        busy_intervals: np.ndarray, answered: np.ndarray, aht: np.ndarray, present: list) -> tuple:
+    """:func:`group_columns` of several runs at once (every argument and column with a leading
+    axis, the runs: ``agents`` and ``present`` one per run), with the same operations on the same
+    values, so the same floats."""
     const = per_scenario(scenario, "kpi.group_constants", _group_constants)
     lengths = const["lengths"]
-    n_groups, n_intervals = len(scenario.groups), len(lengths)
+    n_runs, n_groups, n_intervals = len(agents), len(scenario.groups), len(lengths)
     # time on duty per group: over the interval edges, over the window [warm-up, window end],
     # then after the horizon's end [horizon end, window end] (the agents clearing the queue)
-    points = np.concatenate((const["edges"], [scenario.warmup, window_end, scenario.horizon_end, window_end]))
-    on_duty = timeline.grouped_integrals(agents.group, n_groups, agents.start, agents.end, points)
+    on_duty = _on_duty(scenario, const["edges"], agents, window_end)
     # less than a microsecond of agent time is a rounding residue of the sums above, not staffing:
     # zero, so that no occupancy is a ratio of two residues (2e-15 / 1e-15 once made 200 %)
     on_duty[on_duty < TIME_RESIDUE] = 0.0
-    available_j, available = on_duty[:, :n_intervals], on_duty[:, n_intervals + 1]
-    tail = on_duty[:, n_intervals + 3] if window_end > scenario.horizon_end else None
+    available_j, available = on_duty[:, :, :n_intervals], on_duty[:, :, n_intervals + 1]
+    tail = np.where((window_end > scenario.horizon_end)[:, None], on_duty[:, :, n_intervals + 3], np.nan)
     rostered = hours.hours(scenario, const["edges"], tail, present)
     (paid_j, paid), (scheduled_j, scheduled), (staffed_j, staffed) = (
         rostered[name] for name in ("paid", "scheduled", "staffed"))
-    busy = np.asarray(busy_window, float)
+    busy = busy_window
     summary = {
-        "agents": const["agents"].copy(),
+        "agents": np.tile(const["agents"], (n_runs, 1)),
         "paid_hours": paid / 3600, "scheduled_hours": scheduled / 3600, "staffed_hours": staffed / 3600,
         "available_hours": available / 3600, "busy_hours": busy / 3600,
         "occupancy": definitions.ratio(busy, available), "utilisation": definitions.ratio(busy, paid),
-        "answered": np.asarray(answered, np.int64), "aht": np.asarray(aht, float),
+        "answered": answered, "aht": aht,
         "cost": paid / 3600 * const["cost_per_hour"],
         **hours.break_lateness(scenario, const["edges"], agents),
     }
-    busy_j = np.asarray(busy_intervals, float).reshape(n_groups, n_intervals)
+    busy_j = busy_intervals.reshape(n_runs, -1)
     per_interval = {
-        "paid": (paid_j / lengths).ravel(), "scheduled": (scheduled_j / lengths).ravel(),
-        "staffed": (staffed_j / lengths).ravel(), "available": (available_j / lengths).ravel(),
-        "busy": (busy_j / lengths).ravel(),
-        "occupancy": definitions.ratio(busy_j.ravel(), available_j.ravel()),
-        "utilisation": definitions.ratio(busy_j.ravel(), paid_j.ravel()),
-        "cost": (paid_j / 3600 * const["cost_per_hour"][:, None]).ravel(),
+        "paid": (paid_j / lengths).reshape(n_runs, -1), "scheduled": (scheduled_j / lengths).reshape(n_runs, -1),
+        "staffed": (staffed_j / lengths).reshape(n_runs, -1), "available": (available_j / lengths).reshape(n_runs, -1),
+        "busy": (busy_intervals / lengths).reshape(n_runs, -1),
+        "occupancy": definitions.ratio(busy_j, available_j.reshape(n_runs, -1)),
+        "utilisation": definitions.ratio(busy_j, paid_j.reshape(n_runs, -1)),
+        "cost": (paid_j / 3600 * const["cost_per_hour"][:, None]).reshape(n_runs, -1),
     }
     return summary, per_interval
+
+
+def _on_duty(scenario: Scenario, edges: np.ndarray, agents: list, window_end: np.ndarray) -> np.ndarray:
+    """Per run x group, the integrals of the agents on duty (each run's agent log) between the
+    points edges..., warm-up, window end, horizon end, window end (its own window end): one
+    row per (run, group) in one call (:func:`sim.kpi.timeline.grouped_integrals_at`)."""
+    n_runs, n_groups, n_edges = len(agents), len(scenario.groups), len(edges)
+    sizes = [len(log.group) for log in agents]
+    group = np.concatenate([log.group for log in agents]) + n_groups * np.repeat(np.arange(n_runs), sizes)
+    points = np.concatenate((edges, [scenario.warmup, scenario.horizon_end], window_end))
+    own_end = np.repeat(n_edges + 2 + np.arange(n_runs), n_groups)[:, None]  # column of each row's window end
+    columns = np.concatenate((np.broadcast_to(np.arange(n_edges + 1), (len(own_end), n_edges + 1)), own_end,
+                              np.full_like(own_end, n_edges + 1), own_end), axis=1)
+    on_duty = timeline.grouped_integrals_at(group, n_runs * n_groups, np.concatenate([log.start for log in agents]),
+                                            np.concatenate([log.end for log in agents]), points, columns)
+    return on_duty.reshape(n_runs, n_groups, -1)
 
 
 def _group_constants(scenario: Scenario) -> dict:

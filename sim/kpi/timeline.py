@@ -28,6 +28,15 @@ def grouped_integrals(group: np.ndarray, n_groups: int, starts: np.ndarray, ends
                    - _grouped_sum_min(group, n_groups, starts, points), axis=1)
 
 
+def grouped_integrals_at(group: np.ndarray, n_groups: int, starts: np.ndarray, ends: np.ndarray,
+                         points: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """:func:`grouped_integrals` with each group g's own points ``points[columns[g]]`` (rows of
+    ``columns``: indices into ``points``): the sums at every point once, each row's taken from
+    them, then the same arithmetic (a sum at a point does not depend on the other points)."""
+    return np.diff(np.take_along_axis(_grouped_sum_min(group, n_groups, ends, points), columns, axis=1)
+                   - np.take_along_axis(_grouped_sum_min(group, n_groups, starts, points), columns, axis=1), axis=1)
+
+
 def _grouped_sum_min(group: np.ndarray, n_groups: int, values: np.ndarray, points: np.ndarray) -> np.ndarray:
     """``_sum_min(values[group == g], points)`` for every group g (rows): see
     :func:`sim.kpi._kernels_py.grouped_sum_min` (compiled when built: same floats)."""
