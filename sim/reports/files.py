@@ -22,6 +22,7 @@ from sim.kpi.definitions import TOTAL
 from sim.kpi.tables import interval_label
 from sim.reports import (cost_text, journey_report, outbound_files, outbound_text, plan_report,
                          requirements as staffing_requirements)
+from sim.reports.csv_tables import write_csv
 from sim.reports.formats import count as _count, number as _number, percent as _percent, with_ci as _column
 
 CALL_FORMATS = ("parquet", "csv")
@@ -80,7 +81,7 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
 
     def table(name: str, frame: pd.DataFrame) -> None:
         written[name] = out / f"{name}.csv"
-        write_atomically(written[name], lambda tmp: frame.to_csv(tmp, index=False, float_format="%.6g"))
+        write_atomically(written[name], lambda tmp: write_csv(frame, tmp))  # (frame.to_csv's bytes, sooner)
 
     table("summary", results.summary)
     table("intervals", results.intervals)
