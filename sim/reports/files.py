@@ -109,10 +109,10 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     if calls:  # the dial attempts, as the calls (scenarios with campaigns)
         written.update(outbound_files.write_attempts(results, out, calls_format, write_atomically))
     config_yaml = None
-    if config is not None:
-        import yaml
+    from sim.reports.html import run_report, yaml_text
 
-        config_yaml = yaml.safe_dump(config, sort_keys=False)  # (once: the report shows the same text)
+    if config is not None:
+        config_yaml = yaml_text(config)  # (once: the report shows the same text)
         written["config"] = out / "config.yaml"
         write_atomically(written["config"], lambda tmp: Path(tmp).write_text(config_yaml))
     figures = {}
@@ -121,8 +121,6 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
         for name, png in figures.items():  # rendered once: the file and the report share it
             written[name] = out / f"{name}.png"
             write_atomically(written[name], lambda tmp, png=png: Path(tmp).write_bytes(png))
-    from sim.reports.html import run_report
-
     written["report"] = out / "report.html"
     document = run_report(results, config, figures, method, config_yaml=config_yaml)
     write_atomically(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
