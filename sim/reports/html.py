@@ -78,8 +78,32 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    table = display_table(frame).to_html(index=False, classes="kpi", border=0, escape=True)
-    return f'<div class="scroll">{table}</div>'
+    return f'<div class="scroll">{html_table(display_table(frame))}</div>'
+
+
+_CELL = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r", "&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def html_table(shown: pd.DataFrame) -> str:
+    """``shown.to_html(index=False, classes="kpi", border=0, escape=True)`` for a table of text (as
+    display_table makes them), the same text without pandas' formatting machinery; another table
+    (not all text, or headings with control characters) by pandas."""
+    names = [str(name) for name in shown.columns]
+    columns = [shown[name].tolist() for name in shown.columns]
+    if not names or any(c in name for name in names for c in "\t\n\r") or \
+            not all(isinstance(v, str) for column in columns for v in column):
+        return shown.to_html(index=False, classes="kpi", border=0, escape=True)
+    head = "".join(f"      <th>{_cell_text(name)}</th>\n" for name in names)
+    body = "".join("    <tr>\n" + "".join(f"      <td>{_cell_text(v)}</td>\n" for v in row) + "    </tr>\n"
+                   for row in zip(*columns))
+    return (f'<table class="dataframe kpi">\n  <thead>\n    <tr style="text-align: right;">\n{head}    </tr>\n'
+            f"  </thead>\n  <tbody>\n{body}  </tbody>\n</table>")
+
+
+def _cell_text(text: str) -> str:
+    """A cell as pandas writes it: control characters as escapes, &<> as entities, trimmed, runs
+    of two spaces kept (non-breaking)."""
+    return text.translate(_CELL).strip().replace("  ", "&nbsp;&nbsp;")
 
 
 def long_table_html(frame: pd.DataFrame, rows_are: str, full_table: str) -> str:
