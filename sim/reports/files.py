@@ -180,7 +180,7 @@ def _off_target_lines(results) -> List[str]:
     """The intervals (all calls together) whose service level is below its target and whose
     abandonment is above its target, as clock-time ranges (replicated runs: the means)."""
     s, k = results.scenario, results.scenario.kpi
-    totals = results.intervals[results.intervals.call_type == TOTAL]
+    totals = results.intervals[results.intervals.call_type.to_numpy() == TOTAL]  # (numpy's comparison: sooner)
     lines = []
     for kpi, target, missed in (("service_level", k.sl_target, "below the service-level target"),
                                 ("abandon_rate", k.abandon_target, "above the abandonment target")):
