@@ -8,12 +8,26 @@ import pytest
 
 from sim.experiments.replications import replicate
 from sim.model.scenario import build_scenario
-from sim.reports.html import display_table, html_table, table_html
+from sim.reports.html import _cell, display_table, html_table, table_html
 from sim.simulate import load_scenario_file, simulate
 
 
 def pandas_html(shown):
     return shown.to_html(index=False, classes="kpi", border=0, escape=True)
+
+
+def display_the_old_way(frame: pd.DataFrame) -> pd.DataFrame:
+    """The report's table as display_table made it before (a DataFrame of text, column by column)."""
+    shown = {}
+    for column in frame.columns:
+        if column.endswith("_ci") and column[:-3] in frame.columns:
+            continue
+        values = [_cell(column, v) for v in frame[column]]
+        if f"{column}_ci" in frame.columns:
+            halves = [_cell(column, h) for h in frame[f"{column}_ci"]]
+            values = [f"{v} ± {h}" if v and h else v for v, h in zip(values, halves)]
+        shown[column.replace("_", " ")] = values
+    return pd.DataFrame(shown)
 
 
 @pytest.mark.parametrize("name", ["default", "support_desk"])
@@ -23,7 +37,8 @@ def test_run_tables_as_pandas_writes_them(name):
         for table in ("summary", "groups", "intervals", "callers", "callbacks"):
             frame = getattr(results, table)
             if frame is not None:
-                shown = display_table(frame)
+                shown = display_the_old_way(frame)
+                pd.testing.assert_frame_equal(display_table(frame), shown)
                 assert table_html(frame) == f'<div class="scroll">{pandas_html(shown)}</div>', table
 
 
