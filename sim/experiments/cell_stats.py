@@ -21,7 +21,7 @@ layouts to pandas.)
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 
@@ -45,30 +45,52 @@ def mean_std_count(block: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarra
     return average, std, count
 
 
-def _plain(values: np.ndarray):
-    """The recurrences as if every value were finite (no NaN to skip, nothing to reset)."""
+def _plain(values: np.ndarray, counts: Optional[np.ndarray] = None):
+    """The recurrences as if every value were finite (no NaN to skip, nothing to reset); with
+    ``counts`` (descending), step i updates only the cells[:counts > i] (their values packed first)."""
     shape = values.shape[1:]
     total, comp = np.zeros(shape), np.zeros(shape)
     mean, m2 = np.zeros(shape), np.zeros(shape)
-    y, t, delta, tmp = np.empty(shape), np.empty(shape), np.empty(shape), np.empty(shape)
+    buffers = np.empty((4,) + shape)
     for i, value in enumerate(values):
+        k = shape[0] if counts is None else int(np.count_nonzero(counts > i))
+        if k == 0:
+            break
+        y, t, delta, tmp = buffers[0, :k], buffers[1, :k], buffers[2, :k], buffers[3, :k]
+        s, c, mu, v, sq = total[:k], comp[:k], mean[:k], value[:k], m2[:k]
         # Kahan: y = val - comp; t = sum + y; comp = t - sum - y; sum = t
-        np.subtract(value, comp, out=y)
-        np.add(total, y, out=t)
-        np.subtract(t, total, out=comp)
-        np.subtract(comp, y, out=comp)
-        total, t = t, total
+        np.subtract(v, c, out=y)
+        np.add(s, y, out=t)
+        np.subtract(t, s, out=c)
+        np.subtract(c, y, out=c)
+        s[:] = t
         # Welford: oldmean = mean; mean += (val - oldmean) / nobs; m2 += (val - mean) * (val - oldmean)
-        np.subtract(value, mean, out=delta)
+        np.subtract(v, mu, out=delta)
         np.divide(delta, float(i + 1), out=tmp)
-        np.add(mean, tmp, out=mean)
-        np.subtract(value, mean, out=tmp)
+        np.add(mu, tmp, out=mu)
+        np.subtract(v, mu, out=tmp)
         np.multiply(tmp, delta, out=tmp)
-        np.add(m2, tmp, out=m2)
+        np.add(sq, tmp, out=sq)
     return total, comp, mean, m2
 
 
 def _careful(values: np.ndarray):
+    """The recurrences skipping NaN values: each cell's defined values packed first, in run order,
+    the cells by count (most first), so that step i is the plain step of the cells with more than
+    i values. With an infinite value: step by step with masks, the compensation reset from NaN."""
+    defined = ~np.isnan(values)
+    if np.isinf(values).any():
+        return _masked(values)
+    counts = defined.sum(axis=0)
+    by_count = np.argsort(-counts, kind="stable")
+    packed = np.take_along_axis(values, np.argsort(~defined, axis=0, kind="stable"), axis=0)[:, by_count]
+    total, _, mean, m2 = _plain(np.ascontiguousarray(packed), counts[by_count])
+    back = np.empty_like(by_count)
+    back[by_count] = np.arange(len(by_count))
+    return total[back], mean[back], m2[back], counts.astype(float)
+
+
+def _masked(values: np.ndarray):
     """The recurrences skipping NaN values (a cell's state unchanged), compensation reset from NaN."""
     shape = values.shape[1:]
     total, comp = np.zeros(shape), np.zeros(shape)
