@@ -37,37 +37,37 @@ def half_width(std, count, confidence: float):
 
 def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0.95) -> pd.DataFrame:
     """Cell-by-cell mean and t confidence half-width over replications of one KPI table."""
-    first = tables[0]
-    values = [c for c in first.columns if c not in keys and pd.api.types.is_numeric_dtype(first[c])]
-    if not _same_rows(tables, keys) or not values:
+    runs, rows = len(tables), len(tables[0])
+    if runs < 2 or rows < 2 or any(len(t) != rows for t in tables):
         return grouped(tables, keys, confidence)
-    block = np.empty((len(tables), len(values), len(first)))
-    for run, table in zip(block, tables):
-        for row, column in zip(run, values):
-            row[:] = table[column].to_numpy(float, na_value=np.nan)  # (nullable whole numbers: NA as NaN)
-    mean, std, count = cell_stats.mean_std_count(block.reshape(len(tables), -1))
-    half = half_width(std, count, confidence).reshape(len(values), -1)
-    out = {key: first[key].reset_index(drop=True) for key in keys}  # (the keys' own dtypes, as the groupby's)
-    out["replications"] = np.full(len(first), len(tables), np.int64)
+    stacked = pd.concat(tables, ignore_index=True)
+    values = [c for c in stacked.columns if c not in keys and pd.api.types.is_numeric_dtype(stacked[c])]
+    if not values or not _same_rows(stacked, keys, runs, rows):
+        return grouped(tables, keys, confidence)
+    block = np.empty((runs, len(values), rows))
+    for j, column in enumerate(values):  # (nullable whole numbers: NA as NaN)
+        block[:, j] = stacked[column].to_numpy(float, na_value=np.nan).reshape(runs, rows)
+    mean, std, count = cell_stats.mean_std_count(block.reshape(runs, -1))
+    half = half_width(std, count, confidence).reshape(len(values), rows)
+    out = {key: tables[0][key].reset_index(drop=True) for key in keys}  # (the keys' own dtypes, as the groupby's)
+    out["replications"] = np.full(rows, runs, np.int64)
     for j, column in enumerate(values):
-        out[column] = mean.reshape(len(values), -1)[j]
+        out[column] = mean.reshape(len(values), rows)[j]
         out[f"{column}_ci"] = half[j]
     return pd.DataFrame(out)
 
 
-def _same_rows(tables: List[pd.DataFrame], keys: List[str]) -> bool:
-    """Whether a groupby of the stacked tables is cell by cell by position, with its groups out of
-    order (more than one run and one row), and the tables' key columns plain and alike."""
-    first = tables[0]
-    if len(tables) < 2 or len(first) < 2 or any(len(t) != len(first) for t in tables):
-        return False
+def _same_rows(stacked: pd.DataFrame, keys: List[str], runs: int, rows: int) -> bool:
+    """Whether every run lists the same keys in the same order, each once (plain keys, none missing):
+    then the groupby is cell by cell by position, its groups interleaved (more than one run and row)."""
     for key in keys:
-        column = first[key]
+        column = stacked[key]
         if isinstance(column.dtype, pd.CategoricalDtype) or column.isna().any():
             return False
-        if any(not np.array_equal(t[key].to_numpy(), column.to_numpy()) for t in tables[1:]):
+        labels = column.to_numpy().reshape(runs, rows)
+        if not (labels == labels[0]).all():
             return False
-    return not first.duplicated(subset=keys).any()
+    return not stacked.iloc[:rows].duplicated(subset=keys).any()
 
 
 def grouped(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0.95) -> pd.DataFrame:
