@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.experiments.replications import aggregate, replicate, replication_seeds
+from sim.experiments.replications import replicate, replication_seeds
 from sim.model.scenario import build_scenario
 from sim.reports.files import format_summary, write_run
 from sim.simulate import load_scenario_file, simulate
 
+from tests.aggregation_reference import aggregated
 from tests.test_parallel_replications import assert_all_reaped, forks  # noqa: F401 (a fixture)
 
 N, SEED = 4, 6
@@ -81,7 +82,7 @@ def test_the_callback_intervals_cells_are_the_hand_computed_mean_and_half_width(
 def test_the_journey_tables_are_those_of_the_runs_made_alone(desk):
     sc, plain, rep = desk
     for table, keys in {"summary": ["call_type"], "intervals": ["interval", "start", "call_type"], **JOURNEY}.items():
-        expected = aggregate([getattr(r, table) for r in plain], keys)
+        expected = aggregated([getattr(r, table) for r in plain], keys)
         pd.testing.assert_frame_equal(getattr(rep, table), expected, check_exact=True, obj=table)
     assert {f"{c}_ci" for c in TRANSFER_COLUMNS} <= set(rep.intervals.columns)
     for i in (0, N - 1):  # a run's own tables, made when read

@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.experiments.replications import aggregate, difference, replicate, replication_seeds
+from sim.experiments.replications import difference, replicate, replication_seeds
 from sim.kpi.arrays import KEYS
 from sim.model.scenario import build_scenario
 from sim.simulate import load_scenario_file, simulate
+
+from tests.aggregation_reference import aggregated
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs" / "scenario"
 TABLES = tuple(KEYS)
@@ -30,7 +32,7 @@ def variant(name, **kpi):
 def reference(scenario, n, seed, confidence=0.95):
     """The tables of n replications made the plain way (one simulate() per seed, pandas groupby)."""
     runs = [simulate(scenario, s, records=False) for s in replication_seeds(seed, n)]
-    tables = {name: aggregate([getattr(r, name) for r in runs], keys, confidence) for name, keys in KEYS.items()}
+    tables = {name: aggregated([getattr(r, name) for r in runs], keys, confidence) for name, keys in KEYS.items()}
     per_replication = pd.concat([r.summary.assign(replication=i, seed=r.seed) for i, r in enumerate(runs)],
                                 ignore_index=True)
     first = ["replication", "seed"]

@@ -24,6 +24,11 @@ the machine's load hits all alike; each one's best and median round are shown, b
 process's CPU time (which a machine busy with other work inflates less; for the parallel runs it
 is this process's CPU time only, without its workers').
 
+``--fixed`` splits the ``callsim`` job of this checkout and ``--old``'s (fresh processes, alternating,
+one process for the replications) into the stages outside the replications, CPU time, best of
+rounds: checking and building the config and scenario, the aggregation, replications.csv's table,
+writing the files (CSV files, config.yaml, the HTML report, run.json) and the printed summary.
+
 ``--breakdown`` splits one replication of this checkout into its stages, each timed alone on the
 same seeds (best of rounds, wall clock and the process's CPU time, which a busy machine
 inflates less): drawing the inputs, the engine (compiled loop and its Python
@@ -85,6 +90,76 @@ for _ in range(rounds):
     cpu.append(1e3 * (time.process_time() - started_cpu) / n)
 print("timing:", json.dumps({"wall": wall, "cpu": cpu}))
 """
+
+
+FIXED = r"""
+import collections, contextlib, io, json, os, sys, tempfile, time
+n, rounds = int(sys.argv[1]), int(sys.argv[2])
+from hydra import compose, initialize_config_dir
+import sim.cli as cli
+import sim.experiments.replications as R
+import sim.reports.files as F
+import sim.reports.html as H
+from sim.model.config import register_configs
+register_configs()
+with initialize_config_dir(config_dir=cli.config_dir(), version_base=None):
+    cfg = compose("config", overrides=[f"replications={n}", "output.plots=false", "progress=false"])
+out = tempfile.mkdtemp()
+spent = collections.defaultdict(float)
+def timed(module, name, stage):
+    if hasattr(module, name):
+        function = getattr(module, name)
+        def wrapper(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[stage] += time.process_time() - started
+        setattr(module, name, wrapper)
+timed(R, "run_replication", "replications")
+timed(cli, "check_command_line", "config checked (check_command_line)")
+timed(cli, "build_scenario", "scenario built (cli)")
+timed(cli, "job_config", "job_config")
+timed(R, "aggregated_tables" if hasattr(R, "aggregated_tables") else "aggregate_runs", "aggregation (KPI tables)")
+timed(R, "per_replication_table", "replications.csv's table")
+timed(F, "write_run", "write_run (all files)")
+timed(H, "run_report", "  of which report.html")
+timed(F, "format_summary", "printed summary")
+def job():
+    with contextlib.redirect_stdout(io.StringIO()):
+        cli.run(cfg, out)
+job()
+best = {}
+for _ in range(rounds):
+    spent.clear()
+    started = time.process_time()
+    job()
+    spent["job"] = time.process_time() - started
+    spent["job - replications"] = spent["job"] - spent["replications"]
+    for stage, seconds in spent.items():
+        best[stage] = min(best.get(stage, float("inf")), seconds)
+print("fixed:", json.dumps({stage: 1e3 * seconds for stage, seconds in best.items()}))
+"""
+
+
+def fixed_costs(trees: dict, n: int, rounds: int, processes: int) -> None:
+    """The callsim job's stages outside the replications, ms of CPU per job (best of rounds), per tree."""
+    best: dict = {}
+    for r in range(processes):
+        for name in (list(trees) if r % 2 == 0 else list(reversed(trees))):
+            tree = trees[name]
+            venv = tree / ".venv" / "bin" / "python"
+            env = dict(os.environ, PYTHONPATH=str(tree), CALLSIM_JOBS="1")
+            out = subprocess.run([str(venv) if venv.exists() else sys.executable, "-c", FIXED, str(n), str(rounds)],
+                                 cwd=tree, env=env, capture_output=True, text=True, check=True)
+            line = [x for x in out.stdout.splitlines() if x.startswith("fixed: ")][-1]
+            for stage, ms in json.loads(line[len("fixed: "):]).items():
+                best.setdefault(stage, {})[name] = min(best.get(stage, {}).get(name, float("inf")), ms)
+    print(f"callsim replications={n}, one process: ms of CPU per job, best of {processes} processes x {rounds} jobs")
+    print(f"{'stage':40s}" + "".join(f"{name:>10s}" for name in trees))
+    last = ["write_run (all files)", "  of which report.html", "printed summary", "job", "job - replications"]
+    for stage, by_tree in sorted(best.items(), key=lambda item: last.index(item[0]) if item[0] in last else -1):
+        print(f"{stage:40s}" + "".join(f"{by_tree.get(name, float('nan')):10.1f}" for name in trees))
 
 
 def time_tree(tree: Path, contender: str, n: int, rounds: int, mode: str) -> dict:
@@ -177,7 +252,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="timed calls per process")
     parser.add_argument("--processes", type=int, default=3, help="processes per tree and contender")
     parser.add_argument("--breakdown", action="store_true")
+    parser.add_argument("--fixed", action="store_true", help="the callsim job's costs outside the replications")
     args = parser.parse_args()
+    if args.fixed:
+        fixed_costs({"new": HERE, **({"old": args.old.resolve()} if args.old is not None else {})},
+                    args.replications, args.rounds, args.processes)
+        return
     if args.breakdown:
         breakdown(args.replications, args.rounds)
         return

@@ -43,6 +43,7 @@ import pandas as pd
 
 from sim.errors import ConfigError
 from sim.experiments import journey, parallel
+from sim.experiments.aggregation import aggregate, aggregate_runs, aggregated_tables, half_width  # noqa: F401 (the API)
 from sim.experiments.runs import Runs, packed, run_replication, unpacked
 from sim.kpi import arrays, outbound
 from sim.kpi.frames import frame, strings
@@ -94,18 +95,6 @@ def replication_seeds(seed: int, replications: int, key: Optional[int] = None) -
     """
     entropy = int(seed) if key is None else [int(seed), int(key)]
     return [int(s) for s in np.random.SeedSequence(entropy).generate_state(replications, np.uint32)]
-
-
-def half_width(std, count, confidence: float):
-    """Student t confidence half-width of a mean from the sample std and count (NaN below 2)."""
-    from scipy.special import stdtrit  # (scipy: only when there are intervals to compute)
-
-    count = np.asarray(count, float)
-    df = np.where(count > 1, count - 1, np.nan)
-    # the t quantile once per distinct count (a table has thousands of cells and few counts)
-    levels, where = np.unique(df, return_inverse=True)
-    t = stdtrit(levels, (1 + confidence) / 2)[where].reshape(df.shape)
-    return t * np.asarray(std, float) / np.sqrt(count)
 
 
 @dataclass(frozen=True)
@@ -177,44 +166,6 @@ class Replicated:
     @property
     def engine_note(self) -> str:
         return self.runs.kept[0].engine_note
-
-
-def aggregate(tables: List[pd.DataFrame], keys: List[str], confidence: float = 0.95) -> pd.DataFrame:
-    """Cell-by-cell mean and t confidence half-width over replications of one KPI table."""
-    stacked = pd.concat(tables, ignore_index=True)
-    values = [c for c in stacked.columns if c not in keys and pd.api.types.is_numeric_dtype(stacked[c])]
-    for column in values:  # nullable whole numbers (an unlimited list has no size: NA) as floats, NA as NaN
-        if isinstance(stacked[column].dtype, pd.api.extensions.ExtensionDtype):
-            stacked[column] = stacked[column].to_numpy(float, na_value=np.nan)
-    grouped = stacked.groupby(keys, sort=False)[values]
-    mean, std, count = grouped.mean(), grouped.std(ddof=1), grouped.count()
-    half = pd.DataFrame(half_width(std, count, confidence), index=mean.index, columns=values)
-    out = pd.DataFrame(index=mean.index)
-    for column in values:
-        out[column] = mean[column]
-        out[f"{column}_ci"] = half[column]
-    out.insert(0, "replications", len(tables))
-    return out.reset_index()
-
-
-def aggregate_runs(scenario: Scenario, runs: List[np.ndarray], table: str,
-                   confidence: float = 0.95) -> pd.DataFrame:
-    """:func:`aggregate` of one KPI table from the runs' numbers (sim.kpi.arrays): the runs stacked
-    in one table and grouped by row (every run has the same rows in the same order, so this is
-    the grouping by key columns, with the same values in the same order: the same floats; counts
-    are float64 here, as pandas makes them for a mean)."""
-    table_rows = arrays.stacked(table, runs)
-    n_rows = len(table_rows) // len(runs)
-    table_rows.index = np.tile(np.arange(n_rows), len(runs))  # (by level: an array key costs a repr)
-    grouped = table_rows.groupby(level=0, sort=False)
-    mean, std, count = grouped.mean(), grouped.std(ddof=1), grouped.count()
-    half = half_width(std, count, confidence)
-    out = dict(arrays.labels(scenario, table))
-    out["replications"] = np.full(n_rows, len(runs), np.int64)
-    for j, column in enumerate(table_rows.columns):
-        out[column] = mean[column].to_numpy()
-        out[f"{column}_ci"] = np.asarray(half[:, j], float)
-    return frame(out)
 
 
 def per_replication_table(scenario: Scenario, runs: Runs) -> pd.DataFrame:
@@ -304,7 +255,7 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
                             reached = True
                             break
             first = stop
-    tables = {name: aggregate_runs(scenario, runs.columns(name), name, confidence) for name in arrays.TABLES}
+    tables = aggregated_tables(scenario, {name: runs.columns(name) for name in arrays.TABLES}, confidence)
     journey_tables = journey.aggregated(runs.journeys(), aggregate, confidence)
     for name, columns in journey_tables.pop("transfers", {}).items():
         tables[name] = journey.with_transfer_columns(tables[name], columns)

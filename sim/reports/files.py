@@ -22,6 +22,7 @@ from sim.kpi.definitions import TOTAL
 from sim.kpi.tables import interval_label
 from sim.reports import (cost_text, journey_report, outbound_files, outbound_text, plan_report,
                          requirements as staffing_requirements)
+from sim.reports.csv_tables import write_csv
 from sim.reports.formats import count as _count, number as _number, percent as _percent, with_ci as _column
 
 CALL_FORMATS = ("parquet", "csv")
@@ -80,7 +81,7 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
 
     def table(name: str, frame: pd.DataFrame) -> None:
         written[name] = out / f"{name}.csv"
-        write_atomically(written[name], lambda tmp: frame.to_csv(tmp, index=False, float_format="%.6g"))
+        write_atomically(written[name], lambda tmp: write_csv(frame, tmp))  # (frame.to_csv's bytes, sooner)
 
     table("summary", results.summary)
     table("intervals", results.intervals)
@@ -108,10 +109,10 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
     if calls:  # the dial attempts, as the calls (scenarios with campaigns)
         written.update(outbound_files.write_attempts(results, out, calls_format, write_atomically))
     config_yaml = None
-    if config is not None:
-        import yaml
+    from sim.reports.html import run_report, yaml_text
 
-        config_yaml = yaml.safe_dump(config, sort_keys=False)  # (once: the report shows the same text)
+    if config is not None:
+        config_yaml = yaml_text(config)  # (once: the report shows the same text)
         written["config"] = out / "config.yaml"
         write_atomically(written["config"], lambda tmp: Path(tmp).write_text(config_yaml))
     figures = {}
@@ -120,8 +121,6 @@ def write_run(results, out_dir, config: Optional[Dict] = None, calls: bool = Tru
         for name, png in figures.items():  # rendered once: the file and the report share it
             written[name] = out / f"{name}.png"
             write_atomically(written[name], lambda tmp, png=png: Path(tmp).write_bytes(png))
-    from sim.reports.html import run_report
-
     written["report"] = out / "report.html"
     document = run_report(results, config, figures, method, config_yaml=config_yaml)
     write_atomically(written["report"], lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))
@@ -181,7 +180,7 @@ def _off_target_lines(results) -> List[str]:
     """The intervals (all calls together) whose service level is below its target and whose
     abandonment is above its target, as clock-time ranges (replicated runs: the means)."""
     s, k = results.scenario, results.scenario.kpi
-    totals = results.intervals[results.intervals.call_type == TOTAL]
+    totals = results.intervals[results.intervals.call_type.to_numpy() == TOTAL]  # (numpy's comparison: sooner)
     lines = []
     for kpi, target, missed in (("service_level", k.sl_target, "below the service-level target"),
                                 ("abandon_rate", k.abandon_target, "above the abandonment target")):

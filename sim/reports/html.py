@@ -65,21 +65,50 @@ def _cell(column: str, value) -> str:
 def display_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Formatted for reading: percentages, thousands separators, and ``x ± h`` where a column has
     a ``<column>_ci`` half-width beside it."""
+    return pd.DataFrame(_shown(frame))
+
+
+def _shown(frame: pd.DataFrame) -> Dict[str, list]:
+    """display_table's columns, as lists of text."""
+    columns = dict(frame.items())
     shown = {}
-    for column in frame.columns:
-        if column.endswith("_ci") and column[:-3] in frame.columns:
+    for column, series in columns.items():
+        if column.endswith("_ci") and column[:-3] in columns:
             continue
-        values = [_cell(column, v) for v in frame[column]]
-        if f"{column}_ci" in frame.columns:
-            halves = [_cell(column, h) for h in frame[f"{column}_ci"]]
+        values = [_cell(column, v) for v in series]
+        if f"{column}_ci" in columns:
+            halves = [_cell(column, h) for h in columns[f"{column}_ci"]]
             values = [f"{v} ± {h}" if v and h else v for v, h in zip(values, halves)]
         shown[column.replace("_", " ")] = values
-    return pd.DataFrame(shown)
+    return shown
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    table = display_table(frame).to_html(index=False, classes="kpi", border=0, escape=True)
-    return f'<div class="scroll">{table}</div>'
+    return f'<div class="scroll">{html_table(_shown(frame))}</div>'
+
+
+_CELL = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r", "&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def html_table(shown: Dict[str, list]) -> str:
+    """``pd.DataFrame(shown).to_html(index=False, classes="kpi", border=0, escape=True)`` for
+    columns of text (as display_table makes them), the same text without pandas' formatting
+    machinery; other columns (not all text, or headings with control characters) by pandas."""
+    names = [str(name) for name in shown]
+    if not names or any(c in name for name in names for c in "\t\n\r") or \
+            not all(isinstance(v, str) for column in shown.values() for v in column):
+        return pd.DataFrame(shown).to_html(index=False, classes="kpi", border=0, escape=True)
+    head = "".join(f"      <th>{_cell_text(name)}</th>\n" for name in names)
+    body = "".join("    <tr>\n" + "".join(f"      <td>{_cell_text(v)}</td>\n" for v in row) + "    </tr>\n"
+                   for row in zip(*shown.values()))
+    return (f'<table class="dataframe kpi">\n  <thead>\n    <tr style="text-align: right;">\n{head}    </tr>\n'
+            f"  </thead>\n  <tbody>\n{body}  </tbody>\n</table>")
+
+
+def _cell_text(text: str) -> str:
+    """A cell as pandas writes it: control characters as escapes, &<> as entities, trimmed, runs
+    of two spaces kept (non-breaking)."""
+    return text.translate(_CELL).strip().replace("  ", "&nbsp;&nbsp;")
 
 
 def long_table_html(frame: pd.DataFrame, rows_are: str, full_table: str) -> str:
@@ -113,10 +142,17 @@ def config_html(config: Optional[dict], config_yaml: Optional[str] = None) -> st
     if not config:
         return "<p>(not recorded)</p>"
     if config_yaml is None:
-        import yaml
-
-        config_yaml = yaml.safe_dump(config, sort_keys=False)
+        config_yaml = yaml_text(config)
     return f"<pre>{html.escape(config_yaml)}</pre>"
+
+
+def yaml_text(config: dict) -> str:
+    """``yaml.safe_dump(config, sort_keys=False)``, by libyaml's emitter when PyYAML has it (the
+    same text, a quarter of the time; tests/test_report_yaml.py compares them)."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(config, Dumper=dumper, sort_keys=False)
 
 
 def run_report(results, config: Optional[dict], figures: Dict[str, object], method: str,
@@ -146,7 +182,7 @@ def run_report(results, config: Optional[dict], figures: Dict[str, object], meth
     if figures:
         sections.append(("Through the day", images_html(figures)))
     sections.append(("Per interval (total of all call types)",
-                     long_table_html(results.intervals[results.intervals.call_type == "total"], "intervals",
+                     long_table_html(results.intervals[results.intervals.call_type.to_numpy() == "total"], "intervals",
                                      INTERVALS_FILE)))
     sections.append(("Configuration", config_html(config, config_yaml)))
     return page(f"callsim report: {scenario.name}", meta, sections)
