@@ -36,7 +36,7 @@ streaming tallies stay inbound: a group's busy level counts inbound work only (a
 outbound call counts as not busy there); the attempts are recorded in both modes.
 """
 
-from libc.math cimport INFINITY, NAN, isnan
+from libc.math cimport INFINITY, NAN, isnan, nextafter
 from libc.stdlib cimport free
 from libc.string cimport memcpy
 

@@ -32,6 +32,8 @@ cdef class Tallies:
     cdef int n_types, n_groups, n_intervals
     cdef double interval_length, warmup, sl_threshold, short_abandon
     cdef double max_call_end  # the latest end of a call (answered, abandoned or blocked) so far
+    cdef int known_interval  # interval_of: every arrival in [known_from, known_below) is in this interval
+    cdef double known_from, known_below
     cdef i64 *counts  # [(interval * n_types + type) * N_COUNTS + field]
     cdef double *sums  # [(interval * n_types + type) * N_SUMS + field]
     cdef unsigned int *interval_hist  # [(interval * n_types + type) * INTERVAL_BINS + bin]
@@ -61,6 +63,7 @@ cdef class Tallies:
         self.sl_threshold = sl_threshold
         self.short_abandon = short_abandon
         self.max_call_end = -INFINITY
+        self.known_from, self.known_below = INFINITY, -INFINITY  # (nothing known yet)
         self.counts = <i64 *>zeros(cells * N_COUNTS, sizeof(i64))
         self.sums = <double *>zeros(cells * N_SUMS, sizeof(double))
         self.interval_hist_array = np.zeros((n_intervals, n_types, INTERVAL_BINS), np.uint32)
@@ -150,11 +153,33 @@ cdef class Tallies:
     # -- calls --------------------------------------------------------------------------------
 
     cdef inline int interval_of(self, double arrival) noexcept:
+        """As Scenario.arrival_interval (``interval_quotient``), without its division for an
+        arrival in the span of the previous one's interval that is known to give the same answer."""
+        if self.known_from <= arrival < self.known_below:
+            return self.known_interval
+        return self.interval_learn(arrival)
+
+    cdef inline int interval_quotient(self, double arrival) noexcept:
         """As Scenario.arrival_interval: truncated IEEE quotient, the last interval taking the end."""
         cdef double quotient = arrival / self.interval_length
         if quotient >= self.n_intervals - 1:
             return self.n_intervals - 1
         return <int>quotient
+
+    cdef int interval_learn(self, double arrival) noexcept:
+        """The arrival's interval i by the division, and the span [arrival, below) that has the
+        same answer: a rounded quotient never decreases as the arrival grows, so every time from
+        ``arrival`` up to the last double whose quotient is still i gives i."""
+        cdef int i = self.interval_quotient(arrival)
+        cdef double last = (i + 1) * self.interval_length
+        if i == self.n_intervals - 1 or isnan(arrival):
+            last = INFINITY if i == self.n_intervals - 1 else NAN  # (NaN: nothing is known)
+        else:
+            while self.interval_quotient(last) > i:
+                last = nextafter(last, -INFINITY)
+        self.known_interval, self.known_from = i, arrival
+        self.known_below = nextafter(last, INFINITY) if last < INFINITY else INFINITY
+        return i
 
     cdef inline i64 cell(self, int interval, int k) noexcept:
         return <i64>interval * self.n_types + k
@@ -245,3 +270,15 @@ cdef class Tallies:
             "level_integral": integral,
             "level_max": maximum,
         }
+
+
+def tally_intervals(const double[::1] arrivals, int n_intervals, double interval_length, const double[::1] bucket_edges):
+    """The interval the tallies give each arrival, asked in the given order (so that the span
+    kept from the previous one is used). For the tests of ``interval_of``."""
+    cdef Tallies tallies = Tallies(1, 1, n_intervals, interval_length, 0.0, 0.0, 0.0, bucket_edges)
+    cdef Py_ssize_t i
+    out = np.empty(arrivals.shape[0], np.int64)
+    cdef long long[::1] intervals = out
+    for i in range(arrivals.shape[0]):
+        intervals[i] = tallies.interval_of(arrivals[i])
+    return out
