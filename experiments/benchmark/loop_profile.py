@@ -63,12 +63,12 @@ def main() -> None:
     first = inputs[0][0]
     empty = [CallBlock(**{**vars(first), **{name: getattr(first, name)[:0] for name in
                                             ("arrival", "call_type", "talk", "wrapup", "patience")}})]
-    arguments = fast_engine.core_arguments(scenario)
+    model = fast_engine.core_model(fast_engine.core_arguments(scenario))
     n = len(inputs)
 
     def construct():
         for _ in range(n):
-            fast_engine._loop.FastCore(**arguments, keep_records=False, tally=True, outbound=None)
+            fast_engine._loop.FastCore(model, keep_records=False, tally=True, outbound=None)
 
     stages = {
         "engine.run": lambda: [engine.run(scenario, blocks, records=False) for blocks in inputs],

@@ -25,6 +25,7 @@ One extension module, in files included textually (Cython ``include``) from besi
   _outbound.pxi  class Outbound: the campaigns' state, the dialler, the outbound events;
   _transfers.pxi the calls' transfer plans and the transferred legs' records;
   _callbacks.pxi the callbacks' draws per call slot and their records;
+  _model.pxi     class CoreModel: the scenario's tables, built once per scenario, that a run reads;
   _loop.pyx      class FastCore: setup, the event handlers and their dispatch (answering calls,
                  agents' spells, abandons, overflows), the run, and the results.
 
@@ -60,6 +61,7 @@ include "_attempts.pxi"
 include "_outbound.pxi"
 include "_transfers.pxi"
 include "_callbacks.pxi"
+include "_model.pxi"
 
 
 @cython.final  # its methods are called directly (no virtual table), so the C compiler may inline them
@@ -154,65 +156,53 @@ cdef class FastCore:
                          # failed, at [(interval * n_types + type) * 4 + count]
     cdef double *cb_waits  # (tally) per interval and type: the sum of the completed ones' times to callback
 
-    def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
-                  const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
-                  const int[::1] agent_group, const int[::1] spell_first, const int[::1] spell_count,
-                  const double[::1] spell_begin, const double[::1] spell_end, const double[::1] spell_rest,
-                  i64 trunks, double horizon_end,
-                  bint keep_records, bint tally, int n_intervals, double interval_length, double warmup,
-                  double sl_threshold, double short_abandon, const double[::1] bucket_edges,
-                  const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection,
-                  bint talk_end_event, bint heap_arrivals=False, Outbound outbound=None, const signed char[::1] ivr=None,
-                  i64 ivr_ports=-1, const double[::1] redial_abandoned=None, const double[::1] redial_blocked=None,
-                  const int[::1] redial_max=None, int redial_width=0, int transfer_slots=0,
-                  const signed char[::1] callback_offers=None, const double[::1] callback_offer_above=None,
-                  const double[::1] callback_mean_handle=None, const int[::1] callback_first_group=None,
-                  const int[::1] callback_attempts=None, int callback_width=1,
-                  const signed char[::1] callback_scheduled=None):
+    def __cinit__(self, CoreModel m, bint keep_records, bint tally, Outbound outbound=None):
+        """A run of the scenario whose tables ``m`` holds: per-call records if ``keep_records``,
+        streaming tallies if ``tally``; ``outbound``: the campaigns' state (None: no campaign)."""
         cdef int i
-        self.n_types = priority.shape[0]
-        self.n_groups = served_start.shape[0] - 1
-        self.n_agents = agent_group.shape[0]
-        self.trunks = trunks
-        self.horizon_end = horizon_end
-        routing_init(&self.routing, priority, route_start, route_group, route_delay, served_start, served_type,
-                     served_delay, head_start, group_skills, call_selection, agent_selection)
-        self.speed = _doubles(speed)
-        agents_init(&self.agents, self.n_groups, agent_group, spell_first, spell_count, spell_begin, spell_end,
-                    spell_rest)
+        self.n_types = m.priority.shape[0]
+        self.n_groups = m.served_start.shape[0] - 1
+        self.n_agents = m.agent_group.shape[0]
+        self.trunks = m.trunks
+        self.horizon_end = m.horizon_end
+        routing_init(&self.routing, m.priority, m.route_start, m.route_group, m.route_delay, m.served_start,
+                     m.served_type, m.served_delay, m.head_start, m.group_skills, m.call_selection, m.agent_selection)
+        self.speed = _doubles(m.speed)
+        agents_init(&self.agents, self.n_groups, m.agent_group, m.spell_first, m.spell_count, m.spell_begin,
+                    m.spell_end, m.spell_rest)
         self.queues = queues_new(self.n_types)
         heap_init(&self.events)
         slots_init(&self.slots)
         self.keep_records = keep_records
-        self.talk_end_event = talk_end_event
-        self.heap_arrivals = heap_arrivals
+        self.talk_end_event = m.talk_end_event
+        self.heap_arrivals = m.heap_arrivals
         self.tally = tally
-        self.sl_threshold = sl_threshold
+        self.sl_threshold = m.sl_threshold
         self.waiting = <i64 *>zeros(self.n_types, sizeof(i64))
         self.within = <i64 *>zeros(self.n_types, sizeof(i64))
         self.left = <i64 *>zeros(self.n_types, sizeof(i64))
-        self.warmup = warmup
+        self.warmup = m.warmup
         self.has_ivr = <char *>zeros(self.n_types, sizeof(char))
-        if ivr is not None:
+        if m.ivr is not None:
             for i in range(self.n_types):
-                self.has_ivr[i] = ivr[i] != 0
-                self.any_ivr = self.any_ivr or ivr[i] != 0
-        self.ivr_ports = ivr_ports
-        self.any_redial = redial_width > 0
+                self.has_ivr[i] = m.ivr[i] != 0
+                self.any_ivr = self.any_ivr or m.ivr[i] != 0
+        self.ivr_ports = m.ivr_ports
+        self.any_redial = m.redial_width > 0
         if self.any_redial:
-            self.redial_abandoned, self.redial_blocked = _doubles(redial_abandoned), _doubles(redial_blocked)
+            self.redial_abandoned, self.redial_blocked = _doubles(m.redial_abandoned), _doubles(m.redial_blocked)
             self.redial_max = <int *>zeros(self.n_types, sizeof(int))
-            memcpy(self.redial_max, &redial_max[0], self.n_types * sizeof(int))
-            self.callers.width = redial_width
+            memcpy(self.redial_max, &m.redial_max[0], self.n_types * sizeof(int))
+            self.callers.width = m.redial_width
             if tally:
-                self.caller_counts = <i64 *>zeros(<i64>n_intervals * self.n_types * N_CALLER_COUNTS, sizeof(i64))
-        self.n_intervals = n_intervals
-        self.any_transfer = transfer_slots > 0
-        self.tr.slots = transfer_slots
+                self.caller_counts = <i64 *>zeros(<i64>m.n_intervals * self.n_types * N_CALLER_COUNTS, sizeof(i64))
+        self.n_intervals = m.n_intervals
+        self.any_transfer = m.transfer_slots > 0
+        self.tr.slots = m.transfer_slots
         self.on_duty = <i64 *>zeros(self.n_groups, sizeof(i64))
-        if callback_offers is not None:
-            self.callbacks_init(callback_offers, callback_offer_above, callback_mean_handle, callback_first_group,
-                                callback_attempts, callback_width, callback_scheduled)
+        if m.callback_offers is not None:
+            self.callbacks_init(m.callback_offers, m.callback_offer_above, m.callback_mean_handle, m.callback_first_group,
+                                m.callback_attempts, m.callback_width, m.callback_scheduled)
         self.outbound = outbound is not None
         self.count_waiting = self.outbound or self.any_callback
         if self.outbound:
@@ -220,8 +210,8 @@ cdef class FastCore:
             self.agents.count_idle = 1
             outbound.attach(self.n_types, &self.agents, &self.events, self.waiting, self.within, self.left)
         if tally:
-            self.kpi = Tallies(self.n_types, self.n_groups, n_intervals, interval_length, warmup, sl_threshold,
-                               short_abandon, bucket_edges)
+            self.kpi = Tallies(self.n_types, self.n_groups, m.n_intervals, m.interval_length, m.warmup, m.sl_threshold,
+                               m.short_abandon, m.bucket_edges)
         for i in range(self.n_agents):
             self.next_spell(i)
 

@@ -65,6 +65,20 @@ def _core_arguments(scenario: Scenario) -> dict:
     )
 
 
+_MODELS: dict = {}  # id(arguments) -> (arguments, their CoreModel), the last few
+
+
+def core_model(arguments: dict):
+    """The compiled core's CoreModel of ``core_arguments`` (kept for the last few dicts: a
+    replication's scenario is run hundreds of times; a run with its own spells has its own)."""
+    kept = _MODELS.get(id(arguments))
+    if kept is None or kept[0] is not arguments:
+        while len(_MODELS) >= 8:
+            _MODELS.pop(next(iter(_MODELS)))
+        kept = _MODELS[id(arguments)] = (arguments, _loop.CoreModel(**arguments))
+    return kept[1]
+
+
 def _callback_arguments(scenario: Scenario) -> dict:
     t = callback_tables(scenario)
     return dict(callback_offers=t.offers, callback_offer_above=t.offer_above, callback_mean_handle=t.mean_handle,
@@ -94,7 +108,7 @@ class FastEngine:
         arguments = core_arguments(scenario)
         if spells is not None and spells is not model_tables(scenario).planned:
             arguments = {**arguments, **spell_arguments(spells)}
-        core = _loop.FastCore(**arguments, keep_records=records, tally=not records,
+        core = _loop.FastCore(core_model(arguments), keep_records=records, tally=not records,
                               outbound=_outbound(scenario, contacts))
         ivr, callbacks = bool(model_tables(scenario).ivr.any()), has_callbacks(scenario)
         redials = redial_rule.has_redials(scenario)
