@@ -1204,8 +1204,8 @@ cdef class FastCore:
         return window_end
 
     def tallies(self):
-        """The streaming tallies as numpy arrays (copies, but for the interval histograms); call
-        ``close`` first."""
+        """The streaming tallies as numpy arrays (the core's own, not copies: the loop is done with
+        them; a later run has its own core); call ``close`` first."""
         if not self.tally:
             raise RuntimeError("tallies: this run did not keep tallies")
         arrays = {"calls": self.n_rows,  # (input calls, and redial attempts)
@@ -1250,6 +1250,7 @@ cdef class FastCore:
         return self.out.attempts() if self.outbound else None
 
     def agent_log(self):
-        """Spells on duty: finished ones in order, then the open ones still running at the end."""
+        """Spells on duty (the open ones still running at the end closed first), agent by agent
+        in time order, with their groups and the latest end (see log_arrays)."""
         log_open_spells(&self.log, &self.agents, self.n_agents, self.horizon_end)
-        return log_arrays(&self.log)
+        return log_arrays(&self.log, self.agents.group, self.n_agents)

@@ -34,10 +34,11 @@ cdef class Tallies:
     cdef double max_call_end  # the latest end of a call (answered, abandoned or blocked) so far
     cdef int known_interval  # interval_of: every arrival in [known_from, known_below) is in this interval
     cdef double known_from, known_below
+    # (each tally handed out is a numpy array the loop writes in place: ``out`` holds them, by name)
+    cdef dict out
     cdef i64 *counts  # [(interval * n_types + type) * N_COUNTS + field]
     cdef double *sums  # [(interval * n_types + type) * N_SUMS + field]
     cdef unsigned int *interval_hist  # [(interval * n_types + type) * INTERVAL_BINS + bin]
-    cdef object interval_hist_array  # owns interval_hist: the largest tally, handed out without a copy
     cdef i64 *summary_hist  # [type * SUMMARY_BINS + bin]
     cdef i64 *group_answered
     cdef double *group_handle
@@ -49,12 +50,14 @@ cdef class Tallies:
     cdef int now_bucket  # bucket of the latest level change
     cdef double *edges  # n_buckets + 1 bucket edges, the last one inf
     cdef double *level_integral  # [bucket * n_levels + level]
-    cdef int *level_max
+    cdef int *level_max  # [bucket * n_levels + level]
 
     def __cinit__(self, int n_types, int n_groups, int n_intervals, double interval_length, double warmup,
                   double sl_threshold, double short_abandon, const double[::1] bucket_edges):
-        cdef i64 cells = <i64>n_intervals * n_types
-        cdef unsigned int[:, :, ::1] hist_view
+        cdef i64[::1] int64s
+        cdef double[::1] doubles
+        cdef unsigned int[::1] uint32s
+        cdef int[::1] int32s
         self.n_types = n_types
         self.n_groups = n_groups
         self.n_intervals = n_intervals
@@ -64,29 +67,40 @@ cdef class Tallies:
         self.short_abandon = short_abandon
         self.max_call_end = -INFINITY
         self.known_from, self.known_below = INFINITY, -INFINITY  # (nothing known yet)
-        self.counts = <i64 *>zeros(cells * N_COUNTS, sizeof(i64))
-        self.sums = <double *>zeros(cells * N_SUMS, sizeof(double))
-        self.interval_hist_array = np.zeros((n_intervals, n_types, INTERVAL_BINS), np.uint32)
-        hist_view = self.interval_hist_array
-        self.interval_hist = &hist_view[0, 0, 0]
-        self.summary_hist = <i64 *>zeros(<i64>n_types * SUMMARY_BINS, sizeof(i64))
-        self.group_answered = <i64 *>zeros(n_groups, sizeof(i64))
-        self.group_handle = <double *>zeros(n_groups, sizeof(double))
         self.n_levels = n_types + 1 + n_groups
         self.n_buckets = bucket_edges.shape[0]
+        shape = (n_intervals, n_types)
+        self.out = {"counts": np.zeros(shape + (N_COUNTS,), np.int64), "sums": np.zeros(shape + (N_SUMS,)),
+                    "interval_hist": np.zeros(shape + (INTERVAL_BINS,), np.uint32),
+                    "summary_hist": np.zeros((n_types, SUMMARY_BINS), np.int64),
+                    "group_answered": np.zeros(n_groups, np.int64), "group_handle": np.zeros(n_groups),
+                    "level_integral": np.zeros((self.n_buckets, self.n_levels)),
+                    "level_max": np.zeros((self.n_buckets, self.n_levels), np.int32)}
+        int64s = self.out["counts"].reshape(-1)
+        self.counts = &int64s[0]
+        doubles = self.out["sums"].reshape(-1)
+        self.sums = &doubles[0]
+        uint32s = self.out["interval_hist"].reshape(-1)
+        self.interval_hist = &uint32s[0]
+        int64s = self.out["summary_hist"].reshape(-1)
+        self.summary_hist = &int64s[0]
+        int64s = self.out["group_answered"]
+        self.group_answered = &int64s[0] if n_groups > 0 else NULL
+        doubles = self.out["group_handle"]
+        self.group_handle = &doubles[0] if n_groups > 0 else NULL
+        doubles = self.out["level_integral"].reshape(-1)
+        self.level_integral = &doubles[0]
+        int32s = self.out["level_max"].reshape(-1)
+        self.level_max = &int32s[0]
         self.edges = <double *>grow(NULL, self.n_buckets + 1, sizeof(double))
         memcpy(self.edges, &bucket_edges[0], <size_t>self.n_buckets * sizeof(double))
         self.edges[self.n_buckets] = INFINITY
         self.level = <int *>zeros(self.n_levels, sizeof(int))
         self.level_since = <double *>zeros(self.n_levels, sizeof(double))
         self.level_bucket = <int *>zeros(self.n_levels, sizeof(int))
-        self.level_integral = <double *>zeros(<i64>self.n_buckets * self.n_levels, sizeof(double))
-        self.level_max = <int *>zeros(<i64>self.n_buckets * self.n_levels, sizeof(int))
 
     def __dealloc__(self):
-        free(self.counts); free(self.sums); free(self.summary_hist)
-        free(self.group_answered); free(self.group_handle); free(self.level); free(self.level_since); free(self.level_bucket)
-        free(self.edges); free(self.level_integral); free(self.level_max)
+        free(self.level); free(self.level_since); free(self.level_bucket); free(self.edges)
 
     # -- levels -------------------------------------------------------------------------------
 
@@ -250,26 +264,11 @@ cdef class Tallies:
     # -- results ------------------------------------------------------------------------------
 
     def arrays(self):
-        """The tallies as numpy arrays (copies, but for the interval histograms); after close_levels."""
-        cells = <i64>self.n_intervals * self.n_types
-        shape = (self.n_intervals, self.n_types)
-        integral = _array(self.level_integral, <i64>self.n_buckets * self.n_levels, np.float64).reshape(
-            (self.n_buckets, self.n_levels))
-        maximum = _array(self.level_max, <i64>self.n_buckets * self.n_levels, np.int32).reshape(
-            (self.n_buckets, self.n_levels))
+        """The tallies as numpy arrays (not copies: the loop is done with them); after close_levels."""
         if self.n_types == 1:  # the total queue was not tracked apart
+            integral, maximum = self.out["level_integral"], self.out["level_max"]
             integral[:, 1], maximum[:, 1] = integral[:, 0], maximum[:, 0]
-        return {
-            "counts": _array(self.counts, cells * N_COUNTS, np.int64).reshape(shape + (N_COUNTS,)),
-            "sums": _array(self.sums, cells * N_SUMS, np.float64).reshape(shape + (N_SUMS,)),
-            "interval_hist": self.interval_hist_array,  # not a copy: the core is done with it
-            "summary_hist": _array(self.summary_hist, <i64>self.n_types * SUMMARY_BINS, np.int64).reshape(
-                (self.n_types, SUMMARY_BINS)),
-            "group_answered": _array(self.group_answered, self.n_groups, np.int64),
-            "group_handle": _array(self.group_handle, self.n_groups, np.float64),
-            "level_integral": integral,
-            "level_max": maximum,
-        }
+        return dict(self.out)
 
 
 def tally_intervals(const double[::1] arrivals, int n_intervals, double interval_length, const double[::1] bucket_edges):
