@@ -149,10 +149,14 @@ cdef dict log_arrays(const AgentLog *log, const int *group, int n_agents):
     per agent); ``latest_end``: the latest end (-inf if none)."""
     cdef i64 n = log.size, i, j, k, entry
     cdef double latest = -INFINITY
+    cdef int *a
+    cdef int *g
+    cdef double *s
+    cdef double *e
+    cdef double *f
     agent, group_of = np.empty(n, np.int32), np.empty(n, np.int32)
-    start, scheduled_end, end = np.empty(n, np.float64), np.empty(n, np.float64), np.empty(n, np.float64)
-    cdef int[::1] a = agent, g = group_of
-    cdef double[::1] s = start, e = scheduled_end, f = end
+    start, scheduled_end, end = np.empty(n), np.empty(n), np.empty(n)
+    a, g, s, e, f = <int *>_data(agent), <int *>_data(group_of), <double *>_data(start), <double *>_data(scheduled_end), <double *>_data(end)
     cdef i64 *first = <i64 *>zeros(n_agents + 1, sizeof(i64))  # agent a's entries: first[a] .. first[a + 1] - 1
     cdef i64 *order = <i64 *>grow(NULL, n, sizeof(i64))
     for i in range(n):  # a counting sort by agent (stable) ...

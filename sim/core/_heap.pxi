@@ -68,7 +68,7 @@ cdef int heap_init(Heap *heap) except -1:
 
 cdef int heap_grow(Heap *heap) except -1:
     cdef i64 i, old = heap.capacity
-    heap.capacity = 2 * old if old > 0 else 1024
+    heap.capacity = 2 * old if old > 0 else 256  # (a day of a mid-size center peaks at a few hundred events)
     heap.items = <Event *>grow(heap.items, heap.capacity, sizeof(Event))
     for i in range(old, heap.capacity):
         heap.items[i] = SENTINEL

@@ -54,10 +54,6 @@ cdef class Tallies:
 
     def __cinit__(self, int n_types, int n_groups, int n_intervals, double interval_length, double warmup,
                   double sl_threshold, double short_abandon, const double[::1] bucket_edges):
-        cdef i64[::1] int64s
-        cdef double[::1] doubles
-        cdef unsigned int[::1] uint32s
-        cdef int[::1] int32s
         self.n_types = n_types
         self.n_groups = n_groups
         self.n_intervals = n_intervals
@@ -76,22 +72,14 @@ cdef class Tallies:
                     "group_answered": np.zeros(n_groups, np.int64), "group_handle": np.zeros(n_groups),
                     "level_integral": np.zeros((self.n_buckets, self.n_levels)),
                     "level_max": np.zeros((self.n_buckets, self.n_levels), np.int32)}
-        int64s = self.out["counts"].reshape(-1)
-        self.counts = &int64s[0]
-        doubles = self.out["sums"].reshape(-1)
-        self.sums = &doubles[0]
-        uint32s = self.out["interval_hist"].reshape(-1)
-        self.interval_hist = &uint32s[0]
-        int64s = self.out["summary_hist"].reshape(-1)
-        self.summary_hist = &int64s[0]
-        int64s = self.out["group_answered"]
-        self.group_answered = &int64s[0] if n_groups > 0 else NULL
-        doubles = self.out["group_handle"]
-        self.group_handle = &doubles[0] if n_groups > 0 else NULL
-        doubles = self.out["level_integral"].reshape(-1)
-        self.level_integral = &doubles[0]
-        int32s = self.out["level_max"].reshape(-1)
-        self.level_max = &int32s[0]
+        self.counts = <i64 *>_data(self.out["counts"])
+        self.sums = <double *>_data(self.out["sums"])
+        self.interval_hist = <unsigned int *>_data(self.out["interval_hist"])
+        self.summary_hist = <i64 *>_data(self.out["summary_hist"])
+        self.group_answered = <i64 *>_data(self.out["group_answered"])
+        self.group_handle = <double *>_data(self.out["group_handle"])
+        self.level_integral = <double *>_data(self.out["level_integral"])
+        self.level_max = <int *>_data(self.out["level_max"])
         self.edges = <double *>grow(NULL, self.n_buckets + 1, sizeof(double))
         memcpy(self.edges, &bucket_edges[0], <size_t>self.n_buckets * sizeof(double))
         self.edges[self.n_buckets] = INFINITY
