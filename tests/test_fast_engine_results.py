@@ -47,3 +47,27 @@ def test_the_agent_log_is_sorted_by_agent_then_start_and_names_each_agents_group
     np.testing.assert_array_equal(order, np.arange(len(order)))
     np.testing.assert_array_equal(log.group, model_tables(scenario).agent_group[log.agent])
     assert len(np.unique(log.agent)) > 1
+
+
+def test_chained_timers_fire_as_if_all_were_pushed_at_once():
+    """The fast engine pushes a waiting call's timers one at a time (FastCore.push_next_timer):
+    routes with several overflow steps, two of them after the same delay, short patience, and
+    patience a hair longer than an overflow delay (an abandon and an overflow at the same instant
+    after rounding, which fire abandon first) give the reference engine's records exactly."""
+    from engine_checks import assert_same_tables, run_both
+
+    data = load_scenario_file(DEFAULT)
+    types = data["call_types"]
+    types["retail"]["route"] = [{"group": "retail_team", "delay": 0}, {"group": "bilingual", "delay": 5},
+                                {"group": "sales_team", "delay": 5}, {"group": "stocks_team", "delay": 12}]
+    types["retail"]["patience"] = {"kind": "exponential", "mean": 30.0}
+    types["sales"]["patience"] = {"kind": "deterministic", "mean": 10.000000000001}
+    types["sales"]["route"] = [{"group": "sales_team", "delay": 0}, {"group": "bilingual", "delay": 10}]
+    scenario = build_scenario(data)
+    for seed in (1, 2):
+        simpy_out, fast_out = run_both(scenario, call_blocks(scenario, seed), call_blocks(scenario, seed))
+        assert_same_tables(simpy_out, fast_out, ("records", "agents"))
+        rec = fast_out.records
+        answered_retail = (rec.outcome == 0) & (rec.call_type == 0)
+        assert (rec.outcome == 1).sum() > 100  # abandons
+        assert (rec.group[answered_retail] == 1).sum() > 10  # retail calls taken by sales_team after 5 s (its third step)

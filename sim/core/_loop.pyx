@@ -90,6 +90,7 @@ cdef class FastCore:
     # outputs: per-call records, indexed by call id (only if keep_records); tallies (only if tally)
     cdef bint keep_records, tally
     cdef bint talk_end_event  # a separate event ends talk, before wrap-up (something observes it)
+    cdef bint chain_timers  # a waiting call's timers are pushed one at a time (see push_timers)
     cdef bint heap_arrivals  # the blocks' arrivals go through the heap (as generated arrivals will)
     cdef i64 pending_arrivals  # (heap_arrivals) arrivals of the loaded block still in the heap
     cdef Records rec
@@ -205,6 +206,7 @@ cdef class FastCore:
                                 m.callback_attempts, m.callback_width, m.callback_scheduled)
         self.outbound = outbound is not None
         self.count_waiting = self.outbound or self.any_callback
+        self.chain_timers = not (self.outbound or self.any_callback)
         if self.outbound:
             self.out = outbound
             self.agents.count_idle = 1
@@ -488,7 +490,7 @@ cdef class FastCore:
         c = &self.slots.calls[slot]
         c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
         c.id, c.type, c.interval, c.state, c.early = id, k, interval, CALL_WAITING, arrival < self.warmup
-        c.row, c.caller, c.callback = row, -1, 0
+        c.row, c.caller, c.callback, c.patience = row, -1, 0, patience
         if self.any_redial:
             c.caller = self.caller_of(i, id, interval)
         if self.any_callback:
@@ -497,6 +499,8 @@ cdef class FastCore:
                 patience = INFINITY  # an accepted callback never abandons
         if offer != CB_SCHEDULED:  # (a scheduled callback left the queue until due)
             self.enqueue(k, slot, id)
+        if self.chain_timers:
+            return self.push_next_timer(slot, NULL)
         if patience < INFINITY:
             heap_push(&self.events, arrival + patience, ABANDON, id, EV_ABANDON, slot)
         for j in range(self.routing.route_start[k], self.routing.route_start[k + 1]):
@@ -582,6 +586,37 @@ cdef class FastCore:
                 self.kpi.count(c.interval, k, C_ARRIVED)
         return self.join_queue(slot)
 
+    cdef int push_next_timer(self, int slot, const Event *after) except -1:
+        """(chain_timers) Push the first of the waiting call's timers (its abandon, its overflows to
+        its route's later groups, from when it joined its queue, ``c.arrival``) that comes after
+        the event ``after`` in event order (NULL: the first of all), if any.
+
+        A call's timers are pushed one at a time, the next when the previous one fires with the
+        call still waiting: a call answered within seconds never puts its abandon in the heap.
+        The events handled and their order are the same as with every timer pushed at once: a
+        timer fires after every event before it in event order, whenever it was pushed, and
+        once the call has left, its remaining timers would only have found it gone (it never
+        waits again: not with callbacks, which rejoin their queue, nor with campaigns, whose
+        dialler runs after any event, so chain_timers is off there)."""
+        cdef Call *c = &self.slots.calls[slot]
+        cdef int k = c.type, j, first = self.routing.route_start[k]
+        cdef Event best, candidate
+        cdef bint found = False
+        cdef double delay
+        if c.patience < INFINITY:
+            event_set(&candidate, c.arrival + c.patience, ABANDON, c.id, EV_ABANDON, slot)
+            if after == NULL or before(after, &candidate):
+                best, found = candidate, True
+        for j in range(first, self.routing.route_start[k + 1]):
+            delay = self.routing.route_delay[j]
+            if needs_overflow_timer(c.arrival, delay, c.patience, c.arrival):
+                event_set(&candidate, c.arrival + delay, OVERFLOW, (c.id << ROUTE_BITS) | (j - first), EV_OVERFLOW, slot)
+                if (after == NULL or before(after, &candidate)) and not (found and before(&best, &candidate)):
+                    best, found = candidate, True
+        if found:
+            heap_insert(&self.events, &best)
+        return 0
+
     cdef int join_queue(self, int slot) except -1:
         """The call in the slot joins its type's queue now (leaving an IVR menu, transferred, or a
         redial), as an arriving call would: an idle agent answers it, or it waits with its timers."""
@@ -598,6 +633,8 @@ cdef class FastCore:
         c.state = CALL_WAITING
         if not (self.any_callback and self.callback_offer(slot, -1) == CB_SCHEDULED):
             self.enqueue(k, slot, c.id)
+        if self.chain_timers:
+            return self.push_next_timer(slot, NULL)
         if c.patience < INFINITY:
             heap_push(&self.events, self.now + c.patience, ABANDON, c.id, EV_ABANDON, slot)
         for j in range(self.routing.route_start[k], self.routing.route_start[k + 1]):
@@ -1028,7 +1065,9 @@ cdef class FastCore:
             return self.talk_end(target)
         if kind == EV_OVERFLOW:
             if slot_waiting(&self.slots, target, entity >> ROUTE_BITS):
-                return self.overflow(target, <int>(entity & ((1 << ROUTE_BITS) - 1)))
+                self.overflow(target, <int>(entity & ((1 << ROUTE_BITS) - 1)))
+                if self.chain_timers and slot_waiting(&self.slots, target, entity >> ROUTE_BITS):
+                    return self.push_next_timer(target, event)  # (an abandon fires last: nothing follows it)
             return 0
         if kind == EV_SHIFT_START:
             return self.shift_start(target)
