@@ -97,6 +97,7 @@ cdef class FastCore:
     cdef Tallies kpi
     # events, clock
     cdef Heap events
+    cdef Heap shifts  # the STAFFING events, apart: one per agent always pending, they would deepen the heap of the rest
     cdef i64 in_system
     cdef double now
     # outbound campaigns (only if ``outbound``); inbound counters their blending rules read:
@@ -173,6 +174,7 @@ cdef class FastCore:
                     m.spell_end, m.spell_rest)
         self.queues = queues_new(self.n_types)
         heap_init(&self.events)
+        heap_init(&self.shifts)
         slots_init(&self.slots)
         self.keep_records = keep_records
         self.talk_end_event = m.talk_end_event
@@ -219,7 +221,7 @@ cdef class FastCore:
 
     def __dealloc__(self):
         routing_free(&self.routing); free(self.speed); agents_free(&self.agents); log_free(&self.log)
-        queues_free(self.queues, self.n_types); slots_free(&self.slots); free(self.events.items)
+        queues_free(self.queues, self.n_types); slots_free(&self.slots); free(self.events.items); free(self.shifts.items)
         records_free(&self.rec); free(self.waiting); free(self.within); free(self.left)
         free(self.has_ivr); ivr_records_free(&self.ivr_rec); transfer_legs_free(&self.tr)
         free(self.redial_abandoned); free(self.redial_blocked); free(self.redial_max); callers_free(&self.callers)
@@ -409,7 +411,7 @@ cdef class FastCore:
             if begin >= self.agents.spell_end[index]:
                 s += 1
                 continue
-            heap_push(&self.events, begin, STAFFING, agent, EV_SHIFT_START, agent)
+            heap_push(&self.shifts, begin, STAFFING, agent, EV_SHIFT_START, agent)
             break
         self.agents.current_spell[agent] = s
         return 0
@@ -1006,7 +1008,7 @@ cdef class FastCore:
         self.agents.on_duty_since[agent] = self.now
         self.on_duty[self.agents.group[agent]] += 1
         if self.agents.spell_end[index] < INFINITY:
-            heap_push(&self.events, self.agents.spell_end[index], STAFFING, agent, EV_SHIFT_END, agent)
+            heap_push(&self.shifts, self.agents.spell_end[index], STAFFING, agent, EV_SHIFT_END, agent)
         return self.work_or_idle(agent)
 
     cdef int shift_end(self, int agent) except -1:
@@ -1123,26 +1125,33 @@ cdef class FastCore:
         calls.
         """
         cdef Event event
+        cdef Heap *first
         if self.heap_arrivals:
             return self.run_heap_arrivals(final)
         if self.outbound:
             return self.run_dialling(final)
         while True:
+            first = self.first_heap()
             if self.block_next < self.block_size:
-                if self.events.size > 0 and key_time(self.events.items[0].time) <= self.in_arrival[self.block_next]:
-                    heap_pop(&self.events, &event)
+                if first.size > 0 and key_time(first.items[0].time) <= self.in_arrival[self.block_next]:
+                    heap_pop(first, &event)
                     self.now = key_time(event.time)
                     self.dispatch(&event)
                 else:
                     self.arrive()
             elif not final:
                 return True  # the next arrival is not loaded yet: no event may run before it
-            elif self.events.size > 0:
-                heap_pop(&self.events, &event)
+            elif first.size > 0:
+                heap_pop(first, &event)
                 self.now = key_time(event.time)
                 self.dispatch(&event)
             else:
                 return False
+
+    cdef inline Heap *first_heap(self) noexcept:
+        """The heap holding the next event: the shifts' or the others' (an empty heap's first item
+        is a sentinel, later than any event; both empty: either)."""
+        return &self.shifts if before(&self.shifts.items[0], &self.events.items[0]) else &self.events
 
     cdef bint run_dialling(self, bint final) except -1:
         """``run`` with outbound campaigns: the same loop, and the dialler's pass once every event
@@ -1153,15 +1162,17 @@ cdef class FastCore:
         cdef Event event
         cdef double next_time
         cdef bint arrival_next
+        cdef Heap *first
         while True:
+            first = self.first_heap()
             if self.block_next < self.block_size:
-                arrival_next = not (self.events.size > 0
-                                    and key_time(self.events.items[0].time) <= self.in_arrival[self.block_next])
-                next_time = self.in_arrival[self.block_next] if arrival_next else key_time(self.events.items[0].time)
+                arrival_next = not (first.size > 0
+                                    and key_time(first.items[0].time) <= self.in_arrival[self.block_next])
+                next_time = self.in_arrival[self.block_next] if arrival_next else key_time(first.items[0].time)
             elif not final:
                 return True  # (dial_due stays as it is)
-            elif self.events.size > 0:
-                arrival_next, next_time = False, key_time(self.events.items[0].time)
+            elif first.size > 0:
+                arrival_next, next_time = False, key_time(first.items[0].time)
             elif self.dial_due:
                 arrival_next, next_time = False, INFINITY  # the last pass (it may schedule events)
             else:
@@ -1173,7 +1184,7 @@ cdef class FastCore:
             if arrival_next:
                 self.arrive()
             else:
-                heap_pop(&self.events, &event)
+                heap_pop(first, &event)
                 self.now = key_time(event.time)
                 self.dispatch(&event)
             self.dial_due = True
@@ -1183,16 +1194,18 @@ cdef class FastCore:
         With campaigns, the dialler's pass runs as in ``run_dialling``: once the instant's events
         are all handled."""
         cdef Event event
+        cdef Heap *first
         while True:
             if self.pending_arrivals == 0 and not final:
                 return True
-            if self.dial_due and (self.events.size == 0 or key_time(self.events.items[0].time) > self.now):
+            first = self.first_heap()
+            if self.dial_due and (first.size == 0 or key_time(first.items[0].time) > self.now):
                 self.dial_due = False
                 self.out.dial_pass(self.now)
                 continue
-            if self.events.size == 0:
+            if first.size == 0:
                 return False
-            heap_pop(&self.events, &event)
+            heap_pop(first, &event)
             self.now = key_time(event.time)
             self.dispatch(&event)
             self.dial_due = self.outbound
