@@ -13,7 +13,9 @@ call or per event.
 One extension module, in files included textually (Cython ``include``) from beside this one:
   _protocol.pxi  the protocol's constants (generated from sim/core/protocol.py by setup.py);
   _copies.pxi    copies between numpy arrays and C memory;
-  _heap.pxi      the events: a 4-ary heap of C structs, ordered by one 128-bit comparison;
+  _heap.pxi      the events: a 4-ary heap of C structs, ordered by one 128-bit comparison (two
+                 heaps: the staffing events, one per agent always pending, and the others; the
+                 loop takes the earlier head);
   _calls.pxi     the waiting calls: recycled slots, per call type a ring-buffer queue;
   _agents.pxi    the agents' spells, state and idle lists (per group, longest idle first), their log;
   _routing.pxi   the routing tables and choices (group for an arriving call, call for an agent);
@@ -209,6 +211,10 @@ cdef class FastCore:
         self.outbound = outbound is not None
         self.count_waiting = self.outbound or self.any_callback
         self.chain_timers = not (self.outbound or self.any_callback)
+        if self.chain_timers:  # (only worth it with overflows: without, a call has one timer)
+            self.chain_timers = False
+            for i in range(m.route_delay.shape[0]):
+                self.chain_timers = self.chain_timers or m.route_delay[i] > 0
         if self.outbound:
             self.out = outbound
             self.agents.count_idle = 1
