@@ -29,7 +29,7 @@ def reference_pops(pushes, times, classes, entities):
 def test_interleaved_pushes_and_pops_come_out_in_event_order(seed):
     rng = np.random.default_rng(seed)
     n = 8000
-    # phases that fill the heap past its first capacity (1024), drain it to empty, and refill it
+    # phases that fill the heap past its first capacity (256), drain it to empty, and refill it
     p_push = np.concatenate([np.full(3000, 0.9), np.full(5000, 0.25), np.full(4000, 0.7)])
     pushes = (rng.random(len(p_push)) < p_push).astype(np.int8)
     pushes[np.flatnonzero(np.cumsum(pushes) > n)] = 0  # no more pushes than events

@@ -73,7 +73,8 @@ def predrawn(scenario, seed: int) -> list:
 
 def run_core(scenario, blocks: list, tally: bool, records: bool):
     """The fast engine's loop on the blocks (as FastEngine.run, without its agent log)."""
-    core = fast_engine._loop.FastCore(**fast_engine.core_arguments(scenario), keep_records=records, tally=tally)
+    model = fast_engine.core_model(fast_engine.core_arguments(scenario))
+    core = fast_engine._loop.FastCore(model, keep_records=records, tally=tally)
     for block in blocks:
         core.load(*block)
         core.run(False)

@@ -143,11 +143,48 @@ cdef int log_open_spells(AgentLog *log, Agents *a, int n_agents, double horizon_
     return 0
 
 
-cdef dict log_arrays(const AgentLog *log):
-    """The log as numpy arrays (copies)."""
-    cdef i64 n = log.size
-    return {"agent": _array(log.agent, n, np.int32), "start": _array(log.start, n, np.float64),
-            "scheduled_end": _array(log.scheduled_end, n, np.float64), "end": _array(log.end, n, np.float64)}
+cdef dict log_arrays(const AgentLog *log, const int *group, int n_agents):
+    """The log as numpy arrays (copies), agent by agent in time order, as a stable sort by agent
+    and start puts them (equal starts in the order logged), with each spell's group (``group``:
+    per agent); ``latest_end``: the latest end (-inf if none)."""
+    cdef i64 n = log.size, i, j, k, entry
+    cdef double latest = -INFINITY
+    cdef int *a
+    cdef int *g
+    cdef double *s
+    cdef double *e
+    cdef double *f
+    agent, group_of = np.empty(n, np.int32), np.empty(n, np.int32)
+    start, scheduled_end, end = np.empty(n), np.empty(n), np.empty(n)
+    a, g, s, e, f = <int *>_data(agent), <int *>_data(group_of), <double *>_data(start), <double *>_data(scheduled_end), <double *>_data(end)
+    cdef i64 *first = <i64 *>zeros(n_agents + 1, sizeof(i64))  # agent a's entries: first[a] .. first[a + 1] - 1
+    cdef i64 *order = <i64 *>grow(NULL, n, sizeof(i64))
+    for i in range(n):  # a counting sort by agent (stable) ...
+        first[log.agent[i] + 1] += 1
+    for k in range(n_agents):
+        first[k + 1] += first[k]
+    for i in range(n):
+        order[first[log.agent[i]]] = i
+        first[log.agent[i]] += 1
+    for k in range(n_agents, 0, -1):  # (first[k] is agent k's start again)
+        first[k] = first[k - 1]
+    first[0] = 0
+    for k in range(n_agents):  # ... then by start within an agent (logged in that order already, but for ties)
+        for i in range(first[k] + 1, first[k + 1]):
+            j, entry = i, order[i]
+            while j > first[k] and log.start[entry] < log.start[order[j - 1]]:
+                order[j] = order[j - 1]
+                j -= 1
+            order[j] = entry
+    for i in range(n):
+        j = order[i]
+        a[i], g[i], s[i], e[i], f[i] = log.agent[j], group[log.agent[j]], log.start[j], log.scheduled_end[j], log.end[j]
+        if log.end[j] > latest:
+            latest = log.end[j]
+    free(first)
+    free(order)
+    return {"agent": agent, "group": group_of, "start": start, "scheduled_end": scheduled_end, "end": end,
+            "latest_end": latest}
 
 
 cdef void log_free(AgentLog *log) noexcept:

@@ -68,34 +68,44 @@ cdef int heap_init(Heap *heap) except -1:
 
 cdef int heap_grow(Heap *heap) except -1:
     cdef i64 i, old = heap.capacity
-    heap.capacity = 2 * old if old > 0 else 1024
+    heap.capacity = 2 * old if old > 0 else 256  # (a day of a mid-size center peaks at a few hundred events)
     heap.items = <Event *>grow(heap.items, heap.capacity, sizeof(Event))
     for i in range(old, heap.capacity):
         heap.items[i] = SENTINEL
     return 0
 
 
-cdef inline int heap_push(Heap *h, double time, int event_class, i64 entity, int kind, int target) except -1:
-    """Add an event to the 4-ary heap."""
-    cdef i64 i, parent
-    cdef Event event
-    cdef Event *heap
-    if h.size + 4 >= h.capacity:  # room for the event and the sentinels after it
-        heap_grow(h)
-    heap = h.items
+cdef inline void event_set(Event *event, double time, int event_class, i64 entity, int kind, int target) noexcept:
+    """Fill in an event (its time as a time key, its class and entity as its key)."""
     event.time = time_key(time)
     event.key = (<unsigned long long>event_class << ENTITY_BITS) | <unsigned long long>entity
     event.kind = kind
     event.target = target
+
+
+cdef inline int heap_push(Heap *h, double time, int event_class, i64 entity, int kind, int target) except -1:
+    """Add an event to the 4-ary heap."""
+    cdef Event event
+    event_set(&event, time, event_class, entity, kind, target)
+    return heap_insert(h, &event)
+
+
+cdef inline int heap_insert(Heap *h, const Event *event) except -1:
+    """Add a filled-in event to the 4-ary heap."""
+    cdef i64 i, parent
+    cdef Event *heap
+    if h.size + 4 >= h.capacity:  # room for the event and the sentinels after it
+        heap_grow(h)
+    heap = h.items
     i = h.size
     h.size += 1
     while i > 0:
         parent = (i - 1) >> 2
-        if not before(&event, &heap[parent]):
+        if not before(event, &heap[parent]):
             break
         heap[i] = heap[parent]
         i = parent
-    heap[i] = event
+    heap[i] = event[0]
     return 0
 
 

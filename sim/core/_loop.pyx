@@ -13,7 +13,9 @@ call or per event.
 One extension module, in files included textually (Cython ``include``) from beside this one:
   _protocol.pxi  the protocol's constants (generated from sim/core/protocol.py by setup.py);
   _copies.pxi    copies between numpy arrays and C memory;
-  _heap.pxi      the events: a 4-ary heap of C structs, ordered by one 128-bit comparison;
+  _heap.pxi      the events: a 4-ary heap of C structs, ordered by one 128-bit comparison (two
+                 heaps: the staffing events, one per agent always pending, and the others; the
+                 loop takes the earlier head);
   _calls.pxi     the waiting calls: recycled slots, per call type a ring-buffer queue;
   _agents.pxi    the agents' spells, state and idle lists (per group, longest idle first), their log;
   _routing.pxi   the routing tables and choices (group for an arriving call, call for an agent);
@@ -25,6 +27,7 @@ One extension module, in files included textually (Cython ``include``) from besi
   _outbound.pxi  class Outbound: the campaigns' state, the dialler, the outbound events;
   _transfers.pxi the calls' transfer plans and the transferred legs' records;
   _callbacks.pxi the callbacks' draws per call slot and their records;
+  _model.pxi     class CoreModel: the scenario's tables, built once per scenario, that a run reads;
   _loop.pyx      class FastCore: setup, the event handlers and their dispatch (answering calls,
                  agents' spells, abandons, overflows), the run, and the results.
 
@@ -36,7 +39,7 @@ streaming tallies stay inbound: a group's busy level counts inbound work only (a
 outbound call counts as not busy there); the attempts are recorded in both modes.
 """
 
-from libc.math cimport INFINITY, NAN, isnan
+from libc.math cimport INFINITY, NAN, isnan, nextafter
 from libc.stdlib cimport free
 from libc.string cimport memcpy
 
@@ -60,6 +63,7 @@ include "_attempts.pxi"
 include "_outbound.pxi"
 include "_transfers.pxi"
 include "_callbacks.pxi"
+include "_model.pxi"
 
 
 @cython.final  # its methods are called directly (no virtual table), so the C compiler may inline them
@@ -88,12 +92,14 @@ cdef class FastCore:
     # outputs: per-call records, indexed by call id (only if keep_records); tallies (only if tally)
     cdef bint keep_records, tally
     cdef bint talk_end_event  # a separate event ends talk, before wrap-up (something observes it)
+    cdef bint chain_timers  # a waiting call's timers are pushed one at a time (see push_timers)
     cdef bint heap_arrivals  # the blocks' arrivals go through the heap (as generated arrivals will)
     cdef i64 pending_arrivals  # (heap_arrivals) arrivals of the loaded block still in the heap
     cdef Records rec
     cdef Tallies kpi
     # events, clock
     cdef Heap events
+    cdef Heap shifts  # the STAFFING events, apart: one per agent always pending, they would deepen the heap of the rest
     cdef i64 in_system
     cdef double now
     # outbound campaigns (only if ``outbound``); inbound counters their blending rules read:
@@ -154,80 +160,74 @@ cdef class FastCore:
                          # failed, at [(interval * n_types + type) * 4 + count]
     cdef double *cb_waits  # (tally) per interval and type: the sum of the completed ones' times to callback
 
-    def __cinit__(self, const int[::1] priority, const int[::1] route_start, const int[::1] route_group, const double[::1] route_delay,
-                  const int[::1] served_start, const int[::1] served_type, const double[::1] served_delay, const double[::1] speed,
-                  const int[::1] agent_group, const int[::1] spell_first, const int[::1] spell_count,
-                  const double[::1] spell_begin, const double[::1] spell_end, const double[::1] spell_rest,
-                  i64 trunks, double horizon_end,
-                  bint keep_records, bint tally, int n_intervals, double interval_length, double warmup,
-                  double sl_threshold, double short_abandon, const double[::1] bucket_edges,
-                  const double[::1] head_start, const int[::1] group_skills, int call_selection, int agent_selection,
-                  bint talk_end_event, bint heap_arrivals=False, Outbound outbound=None, const signed char[::1] ivr=None,
-                  i64 ivr_ports=-1, const double[::1] redial_abandoned=None, const double[::1] redial_blocked=None,
-                  const int[::1] redial_max=None, int redial_width=0, int transfer_slots=0,
-                  const signed char[::1] callback_offers=None, const double[::1] callback_offer_above=None,
-                  const double[::1] callback_mean_handle=None, const int[::1] callback_first_group=None,
-                  const int[::1] callback_attempts=None, int callback_width=1,
-                  const signed char[::1] callback_scheduled=None):
+    def __cinit__(self, CoreModel m, bint keep_records, bint tally, Outbound outbound=None):
+        """A run of the scenario whose tables ``m`` holds: per-call records if ``keep_records``,
+        streaming tallies if ``tally``; ``outbound``: the campaigns' state (None: no campaign)."""
         cdef int i
-        self.n_types = priority.shape[0]
-        self.n_groups = served_start.shape[0] - 1
-        self.n_agents = agent_group.shape[0]
-        self.trunks = trunks
-        self.horizon_end = horizon_end
-        routing_init(&self.routing, priority, route_start, route_group, route_delay, served_start, served_type,
-                     served_delay, head_start, group_skills, call_selection, agent_selection)
-        self.speed = _doubles(speed)
-        agents_init(&self.agents, self.n_groups, agent_group, spell_first, spell_count, spell_begin, spell_end,
-                    spell_rest)
+        self.n_types = m.priority.shape[0]
+        self.n_groups = m.served_start.shape[0] - 1
+        self.n_agents = m.agent_group.shape[0]
+        self.trunks = m.trunks
+        self.horizon_end = m.horizon_end
+        routing_init(&self.routing, m.priority, m.route_start, m.route_group, m.route_delay, m.served_start,
+                     m.served_type, m.served_delay, m.head_start, m.group_skills, m.call_selection, m.agent_selection)
+        self.speed = _doubles(m.speed)
+        agents_init(&self.agents, self.n_groups, m.agent_group, m.spell_first, m.spell_count, m.spell_begin,
+                    m.spell_end, m.spell_rest)
         self.queues = queues_new(self.n_types)
         heap_init(&self.events)
+        heap_init(&self.shifts)
         slots_init(&self.slots)
         self.keep_records = keep_records
-        self.talk_end_event = talk_end_event
-        self.heap_arrivals = heap_arrivals
+        self.talk_end_event = m.talk_end_event
+        self.heap_arrivals = m.heap_arrivals
         self.tally = tally
-        self.sl_threshold = sl_threshold
+        self.sl_threshold = m.sl_threshold
         self.waiting = <i64 *>zeros(self.n_types, sizeof(i64))
         self.within = <i64 *>zeros(self.n_types, sizeof(i64))
         self.left = <i64 *>zeros(self.n_types, sizeof(i64))
-        self.warmup = warmup
+        self.warmup = m.warmup
         self.has_ivr = <char *>zeros(self.n_types, sizeof(char))
-        if ivr is not None:
+        if m.ivr is not None:
             for i in range(self.n_types):
-                self.has_ivr[i] = ivr[i] != 0
-                self.any_ivr = self.any_ivr or ivr[i] != 0
-        self.ivr_ports = ivr_ports
-        self.any_redial = redial_width > 0
+                self.has_ivr[i] = m.ivr[i] != 0
+                self.any_ivr = self.any_ivr or m.ivr[i] != 0
+        self.ivr_ports = m.ivr_ports
+        self.any_redial = m.redial_width > 0
         if self.any_redial:
-            self.redial_abandoned, self.redial_blocked = _doubles(redial_abandoned), _doubles(redial_blocked)
+            self.redial_abandoned, self.redial_blocked = _doubles(m.redial_abandoned), _doubles(m.redial_blocked)
             self.redial_max = <int *>zeros(self.n_types, sizeof(int))
-            memcpy(self.redial_max, &redial_max[0], self.n_types * sizeof(int))
-            self.callers.width = redial_width
+            memcpy(self.redial_max, &m.redial_max[0], self.n_types * sizeof(int))
+            self.callers.width = m.redial_width
             if tally:
-                self.caller_counts = <i64 *>zeros(<i64>n_intervals * self.n_types * N_CALLER_COUNTS, sizeof(i64))
-        self.n_intervals = n_intervals
-        self.any_transfer = transfer_slots > 0
-        self.tr.slots = transfer_slots
+                self.caller_counts = <i64 *>zeros(<i64>m.n_intervals * self.n_types * N_CALLER_COUNTS, sizeof(i64))
+        self.n_intervals = m.n_intervals
+        self.any_transfer = m.transfer_slots > 0
+        self.tr.slots = m.transfer_slots
         self.on_duty = <i64 *>zeros(self.n_groups, sizeof(i64))
-        if callback_offers is not None:
-            self.callbacks_init(callback_offers, callback_offer_above, callback_mean_handle, callback_first_group,
-                                callback_attempts, callback_width, callback_scheduled)
+        if m.callback_offers is not None:
+            self.callbacks_init(m.callback_offers, m.callback_offer_above, m.callback_mean_handle, m.callback_first_group,
+                                m.callback_attempts, m.callback_width, m.callback_scheduled)
         self.outbound = outbound is not None
         self.count_waiting = self.outbound or self.any_callback
+        self.chain_timers = not (self.outbound or self.any_callback)
+        if self.chain_timers:  # (only worth it with overflows: without, a call has one timer)
+            self.chain_timers = False
+            for i in range(m.route_delay.shape[0]):
+                self.chain_timers = self.chain_timers or m.route_delay[i] > 0
         if self.outbound:
             self.out = outbound
             self.agents.count_idle = 1
             outbound.attach(self.n_types, &self.agents, &self.events, self.waiting, self.within, self.left)
         if tally:
-            self.kpi = Tallies(self.n_types, self.n_groups, n_intervals, interval_length, warmup, sl_threshold,
-                               short_abandon, bucket_edges)
+            self.kpi = Tallies(self.n_types, self.n_groups, m.n_intervals, m.interval_length, m.warmup, m.sl_threshold,
+                               m.short_abandon, m.bucket_edges)
         for i in range(self.n_agents):
             self.next_spell(i)
 
     def __dealloc__(self):
         routing_free(&self.routing); free(self.speed); agents_free(&self.agents); log_free(&self.log)
-        queues_free(self.queues, self.n_types); slots_free(&self.slots); free(self.events.items)
+        queues_free(self.queues, self.n_types); slots_free(&self.slots); free(self.events.items); free(self.shifts.items)
         records_free(&self.rec); free(self.waiting); free(self.within); free(self.left)
         free(self.has_ivr); ivr_records_free(&self.ivr_rec); transfer_legs_free(&self.tr)
         free(self.redial_abandoned); free(self.redial_blocked); free(self.redial_max); callers_free(&self.callers)
@@ -417,7 +417,7 @@ cdef class FastCore:
             if begin >= self.agents.spell_end[index]:
                 s += 1
                 continue
-            heap_push(&self.events, begin, STAFFING, agent, EV_SHIFT_START, agent)
+            heap_push(&self.shifts, begin, STAFFING, agent, EV_SHIFT_START, agent)
             break
         self.agents.current_spell[agent] = s
         return 0
@@ -498,7 +498,7 @@ cdef class FastCore:
         c = &self.slots.calls[slot]
         c.arrival, c.talk, c.wrapup = arrival, self.in_talk[i], self.in_wrapup[i]
         c.id, c.type, c.interval, c.state, c.early = id, k, interval, CALL_WAITING, arrival < self.warmup
-        c.row, c.caller, c.callback = row, -1, 0
+        c.row, c.caller, c.callback, c.patience = row, -1, 0, patience
         if self.any_redial:
             c.caller = self.caller_of(i, id, interval)
         if self.any_callback:
@@ -507,6 +507,8 @@ cdef class FastCore:
                 patience = INFINITY  # an accepted callback never abandons
         if offer != CB_SCHEDULED:  # (a scheduled callback left the queue until due)
             self.enqueue(k, slot, id)
+        if self.chain_timers:
+            return self.push_next_timer(slot, NULL)
         if patience < INFINITY:
             heap_push(&self.events, arrival + patience, ABANDON, id, EV_ABANDON, slot)
         for j in range(self.routing.route_start[k], self.routing.route_start[k + 1]):
@@ -592,6 +594,37 @@ cdef class FastCore:
                 self.kpi.count(c.interval, k, C_ARRIVED)
         return self.join_queue(slot)
 
+    cdef int push_next_timer(self, int slot, const Event *after) except -1:
+        """(chain_timers) Push the first of the waiting call's timers (its abandon, its overflows to
+        its route's later groups, from when it joined its queue, ``c.arrival``) that comes after
+        the event ``after`` in event order (NULL: the first of all), if any.
+
+        A call's timers are pushed one at a time, the next when the previous one fires with the
+        call still waiting: a call answered within seconds never puts its abandon in the heap.
+        The events handled and their order are the same as with every timer pushed at once: a
+        timer fires after every event before it in event order, whenever it was pushed, and
+        once the call has left, its remaining timers would only have found it gone (it never
+        waits again: not with callbacks, which rejoin their queue, nor with campaigns, whose
+        dialler runs after any event, so chain_timers is off there)."""
+        cdef Call *c = &self.slots.calls[slot]
+        cdef int k = c.type, j, first = self.routing.route_start[k]
+        cdef Event best, candidate
+        cdef bint found = False
+        cdef double delay
+        if c.patience < INFINITY:
+            event_set(&candidate, c.arrival + c.patience, ABANDON, c.id, EV_ABANDON, slot)
+            if after == NULL or before(after, &candidate):
+                best, found = candidate, True
+        for j in range(first, self.routing.route_start[k + 1]):
+            delay = self.routing.route_delay[j]
+            if needs_overflow_timer(c.arrival, delay, c.patience, c.arrival):
+                event_set(&candidate, c.arrival + delay, OVERFLOW, (c.id << ROUTE_BITS) | (j - first), EV_OVERFLOW, slot)
+                if (after == NULL or before(after, &candidate)) and not (found and before(&best, &candidate)):
+                    best, found = candidate, True
+        if found:
+            heap_insert(&self.events, &best)
+        return 0
+
     cdef int join_queue(self, int slot) except -1:
         """The call in the slot joins its type's queue now (leaving an IVR menu, transferred, or a
         redial), as an arriving call would: an idle agent answers it, or it waits with its timers."""
@@ -608,6 +641,8 @@ cdef class FastCore:
         c.state = CALL_WAITING
         if not (self.any_callback and self.callback_offer(slot, -1) == CB_SCHEDULED):
             self.enqueue(k, slot, c.id)
+        if self.chain_timers:
+            return self.push_next_timer(slot, NULL)
         if c.patience < INFINITY:
             heap_push(&self.events, self.now + c.patience, ABANDON, c.id, EV_ABANDON, slot)
         for j in range(self.routing.route_start[k], self.routing.route_start[k + 1]):
@@ -979,7 +1014,7 @@ cdef class FastCore:
         self.agents.on_duty_since[agent] = self.now
         self.on_duty[self.agents.group[agent]] += 1
         if self.agents.spell_end[index] < INFINITY:
-            heap_push(&self.events, self.agents.spell_end[index], STAFFING, agent, EV_SHIFT_END, agent)
+            heap_push(&self.shifts, self.agents.spell_end[index], STAFFING, agent, EV_SHIFT_END, agent)
         return self.work_or_idle(agent)
 
     cdef int shift_end(self, int agent) except -1:
@@ -1038,7 +1073,9 @@ cdef class FastCore:
             return self.talk_end(target)
         if kind == EV_OVERFLOW:
             if slot_waiting(&self.slots, target, entity >> ROUTE_BITS):
-                return self.overflow(target, <int>(entity & ((1 << ROUTE_BITS) - 1)))
+                self.overflow(target, <int>(entity & ((1 << ROUTE_BITS) - 1)))
+                if self.chain_timers and slot_waiting(&self.slots, target, entity >> ROUTE_BITS):
+                    return self.push_next_timer(target, event)  # (an abandon fires last: nothing follows it)
             return 0
         if kind == EV_SHIFT_START:
             return self.shift_start(target)
@@ -1094,26 +1131,33 @@ cdef class FastCore:
         calls.
         """
         cdef Event event
+        cdef Heap *first
         if self.heap_arrivals:
             return self.run_heap_arrivals(final)
         if self.outbound:
             return self.run_dialling(final)
         while True:
+            first = self.first_heap()
             if self.block_next < self.block_size:
-                if self.events.size > 0 and key_time(self.events.items[0].time) <= self.in_arrival[self.block_next]:
-                    heap_pop(&self.events, &event)
+                if first.size > 0 and key_time(first.items[0].time) <= self.in_arrival[self.block_next]:
+                    heap_pop(first, &event)
                     self.now = key_time(event.time)
                     self.dispatch(&event)
                 else:
                     self.arrive()
             elif not final:
                 return True  # the next arrival is not loaded yet: no event may run before it
-            elif self.events.size > 0:
-                heap_pop(&self.events, &event)
+            elif first.size > 0:
+                heap_pop(first, &event)
                 self.now = key_time(event.time)
                 self.dispatch(&event)
             else:
                 return False
+
+    cdef inline Heap *first_heap(self) noexcept:
+        """The heap holding the next event: the shifts' or the others' (an empty heap's first item
+        is a sentinel, later than any event; both empty: either)."""
+        return &self.shifts if before(&self.shifts.items[0], &self.events.items[0]) else &self.events
 
     cdef bint run_dialling(self, bint final) except -1:
         """``run`` with outbound campaigns: the same loop, and the dialler's pass once every event
@@ -1124,15 +1168,17 @@ cdef class FastCore:
         cdef Event event
         cdef double next_time
         cdef bint arrival_next
+        cdef Heap *first
         while True:
+            first = self.first_heap()
             if self.block_next < self.block_size:
-                arrival_next = not (self.events.size > 0
-                                    and key_time(self.events.items[0].time) <= self.in_arrival[self.block_next])
-                next_time = self.in_arrival[self.block_next] if arrival_next else key_time(self.events.items[0].time)
+                arrival_next = not (first.size > 0
+                                    and key_time(first.items[0].time) <= self.in_arrival[self.block_next])
+                next_time = self.in_arrival[self.block_next] if arrival_next else key_time(first.items[0].time)
             elif not final:
                 return True  # (dial_due stays as it is)
-            elif self.events.size > 0:
-                arrival_next, next_time = False, key_time(self.events.items[0].time)
+            elif first.size > 0:
+                arrival_next, next_time = False, key_time(first.items[0].time)
             elif self.dial_due:
                 arrival_next, next_time = False, INFINITY  # the last pass (it may schedule events)
             else:
@@ -1144,7 +1190,7 @@ cdef class FastCore:
             if arrival_next:
                 self.arrive()
             else:
-                heap_pop(&self.events, &event)
+                heap_pop(first, &event)
                 self.now = key_time(event.time)
                 self.dispatch(&event)
             self.dial_due = True
@@ -1154,16 +1200,18 @@ cdef class FastCore:
         With campaigns, the dialler's pass runs as in ``run_dialling``: once the instant's events
         are all handled."""
         cdef Event event
+        cdef Heap *first
         while True:
             if self.pending_arrivals == 0 and not final:
                 return True
-            if self.dial_due and (self.events.size == 0 or key_time(self.events.items[0].time) > self.now):
+            first = self.first_heap()
+            if self.dial_due and (first.size == 0 or key_time(first.items[0].time) > self.now):
                 self.dial_due = False
                 self.out.dial_pass(self.now)
                 continue
-            if self.events.size == 0:
+            if first.size == 0:
                 return False
-            heap_pop(&self.events, &event)
+            heap_pop(first, &event)
             self.now = key_time(event.time)
             self.dispatch(&event)
             self.dial_due = self.outbound
@@ -1214,8 +1262,8 @@ cdef class FastCore:
         return window_end
 
     def tallies(self):
-        """The streaming tallies as numpy arrays (copies, but for the interval histograms); call
-        ``close`` first."""
+        """The streaming tallies as numpy arrays (the core's own, not copies: the loop is done with
+        them; a later run has its own core); call ``close`` first."""
         if not self.tally:
             raise RuntimeError("tallies: this run did not keep tallies")
         arrays = {"calls": self.n_rows,  # (input calls, and redial attempts)
@@ -1260,6 +1308,7 @@ cdef class FastCore:
         return self.out.attempts() if self.outbound else None
 
     def agent_log(self):
-        """Spells on duty: finished ones in order, then the open ones still running at the end."""
+        """Spells on duty (the open ones still running at the end closed first), agent by agent
+        in time order, with their groups and the latest end (see log_arrays)."""
         log_open_spells(&self.log, &self.agents, self.n_agents, self.horizon_end)
-        return log_arrays(&self.log)
+        return log_arrays(&self.log, self.agents.group, self.n_agents)

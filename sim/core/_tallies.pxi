@@ -32,10 +32,13 @@ cdef class Tallies:
     cdef int n_types, n_groups, n_intervals
     cdef double interval_length, warmup, sl_threshold, short_abandon
     cdef double max_call_end  # the latest end of a call (answered, abandoned or blocked) so far
+    cdef int known_interval  # interval_of: every arrival in [known_from, known_below) is in this interval
+    cdef double known_from, known_below
+    # (each tally handed out is a numpy array the loop writes in place: ``out`` holds them, by name)
+    cdef dict out
     cdef i64 *counts  # [(interval * n_types + type) * N_COUNTS + field]
     cdef double *sums  # [(interval * n_types + type) * N_SUMS + field]
     cdef unsigned int *interval_hist  # [(interval * n_types + type) * INTERVAL_BINS + bin]
-    cdef object interval_hist_array  # owns interval_hist: the largest tally, handed out without a copy
     cdef i64 *summary_hist  # [type * SUMMARY_BINS + bin]
     cdef i64 *group_answered
     cdef double *group_handle
@@ -47,12 +50,10 @@ cdef class Tallies:
     cdef int now_bucket  # bucket of the latest level change
     cdef double *edges  # n_buckets + 1 bucket edges, the last one inf
     cdef double *level_integral  # [bucket * n_levels + level]
-    cdef int *level_max
+    cdef int *level_max  # [bucket * n_levels + level]
 
     def __cinit__(self, int n_types, int n_groups, int n_intervals, double interval_length, double warmup,
                   double sl_threshold, double short_abandon, const double[::1] bucket_edges):
-        cdef i64 cells = <i64>n_intervals * n_types
-        cdef unsigned int[:, :, ::1] hist_view
         self.n_types = n_types
         self.n_groups = n_groups
         self.n_intervals = n_intervals
@@ -61,29 +62,33 @@ cdef class Tallies:
         self.sl_threshold = sl_threshold
         self.short_abandon = short_abandon
         self.max_call_end = -INFINITY
-        self.counts = <i64 *>zeros(cells * N_COUNTS, sizeof(i64))
-        self.sums = <double *>zeros(cells * N_SUMS, sizeof(double))
-        self.interval_hist_array = np.zeros((n_intervals, n_types, INTERVAL_BINS), np.uint32)
-        hist_view = self.interval_hist_array
-        self.interval_hist = &hist_view[0, 0, 0]
-        self.summary_hist = <i64 *>zeros(<i64>n_types * SUMMARY_BINS, sizeof(i64))
-        self.group_answered = <i64 *>zeros(n_groups, sizeof(i64))
-        self.group_handle = <double *>zeros(n_groups, sizeof(double))
+        self.known_from, self.known_below = INFINITY, -INFINITY  # (nothing known yet)
         self.n_levels = n_types + 1 + n_groups
         self.n_buckets = bucket_edges.shape[0]
+        shape = (n_intervals, n_types)
+        self.out = {"counts": np.zeros(shape + (N_COUNTS,), np.int64), "sums": np.zeros(shape + (N_SUMS,)),
+                    "interval_hist": np.zeros(shape + (INTERVAL_BINS,), np.uint32),
+                    "summary_hist": np.zeros((n_types, SUMMARY_BINS), np.int64),
+                    "group_answered": np.zeros(n_groups, np.int64), "group_handle": np.zeros(n_groups),
+                    "level_integral": np.zeros((self.n_buckets, self.n_levels)),
+                    "level_max": np.zeros((self.n_buckets, self.n_levels), np.int32)}
+        self.counts = <i64 *>_data(self.out["counts"])
+        self.sums = <double *>_data(self.out["sums"])
+        self.interval_hist = <unsigned int *>_data(self.out["interval_hist"])
+        self.summary_hist = <i64 *>_data(self.out["summary_hist"])
+        self.group_answered = <i64 *>_data(self.out["group_answered"])
+        self.group_handle = <double *>_data(self.out["group_handle"])
+        self.level_integral = <double *>_data(self.out["level_integral"])
+        self.level_max = <int *>_data(self.out["level_max"])
         self.edges = <double *>grow(NULL, self.n_buckets + 1, sizeof(double))
         memcpy(self.edges, &bucket_edges[0], <size_t>self.n_buckets * sizeof(double))
         self.edges[self.n_buckets] = INFINITY
         self.level = <int *>zeros(self.n_levels, sizeof(int))
         self.level_since = <double *>zeros(self.n_levels, sizeof(double))
         self.level_bucket = <int *>zeros(self.n_levels, sizeof(int))
-        self.level_integral = <double *>zeros(<i64>self.n_buckets * self.n_levels, sizeof(double))
-        self.level_max = <int *>zeros(<i64>self.n_buckets * self.n_levels, sizeof(int))
 
     def __dealloc__(self):
-        free(self.counts); free(self.sums); free(self.summary_hist)
-        free(self.group_answered); free(self.group_handle); free(self.level); free(self.level_since); free(self.level_bucket)
-        free(self.edges); free(self.level_integral); free(self.level_max)
+        free(self.level); free(self.level_since); free(self.level_bucket); free(self.edges)
 
     # -- levels -------------------------------------------------------------------------------
 
@@ -150,11 +155,33 @@ cdef class Tallies:
     # -- calls --------------------------------------------------------------------------------
 
     cdef inline int interval_of(self, double arrival) noexcept:
+        """As Scenario.arrival_interval (``interval_quotient``), without its division for an
+        arrival in the span of the previous one's interval that is known to give the same answer."""
+        if self.known_from <= arrival < self.known_below:
+            return self.known_interval
+        return self.interval_learn(arrival)
+
+    cdef inline int interval_quotient(self, double arrival) noexcept:
         """As Scenario.arrival_interval: truncated IEEE quotient, the last interval taking the end."""
         cdef double quotient = arrival / self.interval_length
         if quotient >= self.n_intervals - 1:
             return self.n_intervals - 1
         return <int>quotient
+
+    cdef int interval_learn(self, double arrival) noexcept:
+        """The arrival's interval i by the division, and the span [arrival, below) that has the
+        same answer: a rounded quotient never decreases as the arrival grows, so every time from
+        ``arrival`` up to the last double whose quotient is still i gives i."""
+        cdef int i = self.interval_quotient(arrival)
+        cdef double last = (i + 1) * self.interval_length
+        if i == self.n_intervals - 1 or isnan(arrival):
+            last = INFINITY if i == self.n_intervals - 1 else NAN  # (NaN: nothing is known)
+        else:
+            while self.interval_quotient(last) > i:
+                last = nextafter(last, -INFINITY)
+        self.known_interval, self.known_from = i, arrival
+        self.known_below = nextafter(last, INFINITY) if last < INFINITY else INFINITY
+        return i
 
     cdef inline i64 cell(self, int interval, int k) noexcept:
         return <i64>interval * self.n_types + k
@@ -225,23 +252,20 @@ cdef class Tallies:
     # -- results ------------------------------------------------------------------------------
 
     def arrays(self):
-        """The tallies as numpy arrays (copies, but for the interval histograms); after close_levels."""
-        cells = <i64>self.n_intervals * self.n_types
-        shape = (self.n_intervals, self.n_types)
-        integral = _array(self.level_integral, <i64>self.n_buckets * self.n_levels, np.float64).reshape(
-            (self.n_buckets, self.n_levels))
-        maximum = _array(self.level_max, <i64>self.n_buckets * self.n_levels, np.int32).reshape(
-            (self.n_buckets, self.n_levels))
+        """The tallies as numpy arrays (not copies: the loop is done with them); after close_levels."""
         if self.n_types == 1:  # the total queue was not tracked apart
+            integral, maximum = self.out["level_integral"], self.out["level_max"]
             integral[:, 1], maximum[:, 1] = integral[:, 0], maximum[:, 0]
-        return {
-            "counts": _array(self.counts, cells * N_COUNTS, np.int64).reshape(shape + (N_COUNTS,)),
-            "sums": _array(self.sums, cells * N_SUMS, np.float64).reshape(shape + (N_SUMS,)),
-            "interval_hist": self.interval_hist_array,  # not a copy: the core is done with it
-            "summary_hist": _array(self.summary_hist, <i64>self.n_types * SUMMARY_BINS, np.int64).reshape(
-                (self.n_types, SUMMARY_BINS)),
-            "group_answered": _array(self.group_answered, self.n_groups, np.int64),
-            "group_handle": _array(self.group_handle, self.n_groups, np.float64),
-            "level_integral": integral,
-            "level_max": maximum,
-        }
+        return dict(self.out)
+
+
+def tally_intervals(const double[::1] arrivals, int n_intervals, double interval_length, const double[::1] bucket_edges):
+    """The interval the tallies give each arrival, asked in the given order (so that the span
+    kept from the previous one is used). For the tests of ``interval_of``."""
+    cdef Tallies tallies = Tallies(1, 1, n_intervals, interval_length, 0.0, 0.0, 0.0, bucket_edges)
+    cdef Py_ssize_t i
+    out = np.empty(arrivals.shape[0], np.int64)
+    cdef long long[::1] intervals = out
+    for i in range(arrivals.shape[0]):
+        intervals[i] = tallies.interval_of(arrivals[i])
+    return out

@@ -65,6 +65,26 @@ def _core_arguments(scenario: Scenario) -> dict:
     )
 
 
+def _features(scenario: Scenario) -> tuple:
+    """Whether the scenario has IVR menus, callbacks, redials, transfers (kept per scenario)."""
+    return per_scenario(scenario, "fast_engine.features", lambda s: (
+        bool(model_tables(s).ivr.any()), has_callbacks(s), redial_rule.has_redials(s), s.transfer_max_legs is not None))
+
+
+_MODELS: dict = {}  # id(arguments) -> (arguments, their CoreModel), the last few
+
+
+def core_model(arguments: dict):
+    """The compiled core's CoreModel of ``core_arguments`` (kept for the last few dicts: a
+    replication's scenario is run hundreds of times; a run with its own spells has its own)."""
+    kept = _MODELS.get(id(arguments))
+    if kept is None or kept[0] is not arguments:
+        while len(_MODELS) >= 8:
+            _MODELS.pop(next(iter(_MODELS)))
+        kept = _MODELS[id(arguments)] = (arguments, _loop.CoreModel(**arguments))
+    return kept[1]
+
+
 def _callback_arguments(scenario: Scenario) -> dict:
     t = callback_tables(scenario)
     return dict(callback_offers=t.offers, callback_offer_above=t.offer_above, callback_mean_handle=t.mean_handle,
@@ -94,11 +114,9 @@ class FastEngine:
         arguments = core_arguments(scenario)
         if spells is not None and spells is not model_tables(scenario).planned:
             arguments = {**arguments, **spell_arguments(spells)}
-        core = _loop.FastCore(**arguments, keep_records=records, tally=not records,
+        core = _loop.FastCore(core_model(arguments), keep_records=records, tally=not records,
                               outbound=_outbound(scenario, contacts))
-        ivr, callbacks = bool(model_tables(scenario).ivr.any()), has_callbacks(scenario)
-        redials = redial_rule.has_redials(scenario)
-        transfers = scenario.transfer_max_legs is not None
+        ivr, callbacks, redials, transfers = _features(scenario)
         for block in inputs:
             core.load(np.ascontiguousarray(block.arrival, np.float64), np.ascontiguousarray(block.call_type, np.int32),
                       np.ascontiguousarray(block.talk, np.float64), np.ascontiguousarray(block.wrapup, np.float64),
@@ -108,11 +126,9 @@ class FastEngine:
                       **(_callback_columns(block) if callbacks else {}))
             core.run(False)
         core.run(True)
-        log = core.agent_log()
-        order = np.lexsort((log["start"], log["agent"]))  # agent by agent, in time order
-        agent = log["agent"][order]
-        agents = AgentLog(agent=agent, group=model_tables(scenario).agent_group[agent], start=log["start"][order],
-                          scheduled_end=log["scheduled_end"][order], end=log["end"][order])
+        log = core.agent_log()  # agent by agent, in time order
+        agents = AgentLog(agent=log["agent"], group=log["group"], start=log["start"], scheduled_end=log["scheduled_end"],
+                          end=log["end"])
         attempts = core.attempts()
         attempts = None if attempts is None else AttemptRecords(**attempts)
         present = (spells or model_tables(scenario).planned).present
@@ -136,7 +152,7 @@ class FastEngine:
                                 redials=redial_records, legs=legs, scheduled=scheduled,
                                 dials=None if dials is None else DialRecords.of(dials),
                                 callbacks=None if callback_records is None else CallbackRecords(**callback_records))
-        window_end = core.close(float(agents.end.max()) if len(agents.end) else -np.inf)
+        window_end = core.close(log["latest_end"])  # (the latest end in the log, -inf if none)
         tallies = dict(core.tallies(), window_end=window_end)
         return EngineOutput("fast", None, agents, tallies, attempts=attempts, present=present)
 
