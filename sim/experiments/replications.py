@@ -98,7 +98,7 @@ def replication_seeds(seed: int, replications: int, key: Optional[int] = None) -
 
 def half_width(std, count, confidence: float):
     """Student t confidence half-width of a mean from the sample std and count (NaN below 2)."""
-    from scipy.special import stdtrit  # (scipy: only when there are intervals to compute)
+    from sim.analytic_special import stdtrit  # (scipy: only when there are intervals to compute)
 
     count = np.asarray(count, float)
     df = np.where(count > 1, count - 1, np.nan)
