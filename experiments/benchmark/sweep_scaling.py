@@ -15,6 +15,10 @@ line: what a user who asks for one worker gets.
 
     python experiments/benchmark/sweep_scaling.py                  # 8 jobs of ~5 s, 2 rounds
     python experiments/benchmark/sweep_scaling.py --jobs 4 --job-seconds 2 --rounds 1
+    python experiments/benchmark/sweep_scaling.py --when-idle   # on a shared machine (Linux)
+
+``--when-idle`` starts each sweep only once the machine's CPUs have been at least 90 % idle for
+half a second (as ``startup.py --when-idle``; at most ``--wait`` seconds per sweep).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 
 from sim.experiments.replications import replicate
 from sim.simulate import load_scenario_file
+from startup import wait_until_idle  # (this directory's start-up benchmark)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,6 +70,8 @@ def main() -> None:
     parser.add_argument("--job-seconds", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--when-idle", action="store_true", help="start each sweep on an idle machine")
+    parser.add_argument("--wait", type=float, default=120.0, help="--when-idle: longest wait per sweep (s)")
     args = parser.parse_args()
     replications = replications_for(args.job_seconds)
     print(f"{args.jobs} jobs of {replications} default-day replications (~{args.job_seconds:g} s each), "
@@ -72,12 +79,16 @@ def main() -> None:
     variants = {"n_jobs=1": (1, True), f"n_jobs={args.workers}": (args.workers, True),
                 "n_jobs=1, replications on the spare cores": (1, False)}
     times = {name: [] for name in variants}
+    idle = 0
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.rounds):
             for name, (workers, one_process_jobs) in variants.items():
+                idle += args.when_idle and wait_until_idle(args.wait)
                 seconds = sweep(args.jobs, workers, replications, Path(tmp) / "sweep", one_process_jobs)
                 times[name].append(seconds)
                 print(f"  round {round_ + 1}: {name}: {seconds:.1f} s", flush=True)
+    if args.when_idle:
+        print(f"{idle} of {args.rounds * len(variants)} sweeps started on an idle machine")
     best = {name: min(seconds) for name, seconds in times.items()}
     serial, parallel, spare = best.values()
     print(f"best: n_jobs=1 {serial:.1f} s, n_jobs={args.workers} {parallel:.1f} s: "
