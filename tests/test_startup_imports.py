@@ -12,7 +12,7 @@ import pytest
 
 SMALL_RUN = ["scenario=single_queue", "scenario.horizon.hours=3", "scenario.horizon.warmup_hours=0", "output.plots=false"]
 # modules a plain single-queue run does not use (each deferred to where it is used)
-NOT_IMPORTED = ("scipy", "matplotlib")
+NOT_IMPORTED = ("scipy", "matplotlib", "tqdm")
 
 
 def command_modules(out, *overrides, helper: str = "1") -> list:
@@ -30,7 +30,8 @@ def command_modules(out, *overrides, helper: str = "1") -> list:
 
 
 def test_a_plain_run_imports_no_scipy_and_writes_the_same_theory(tmp_path):
-    """With its helper, the command never imports scipy (nor matplotlib without plots), and the
+    """With its helper, the command never imports scipy (nor matplotlib without plots, nor tqdm
+    without a progress bar), and the
     Erlang A comparison (betainc, logsumexp, and the t quantile of its confidence intervals) is
     byte for byte the one computed in-process (no helper: scipy imported here)."""
     assert command_modules(tmp_path / "helper") == []
@@ -99,3 +100,13 @@ def _local_error() -> str:
     except Exception as error:
         return f"{type(error).__module__.split('.')[0]} {type(error).__name__}"
     raise AssertionError("logsumexp of a string did not raise")
+
+
+def test_a_sweep_jobs_bars_get_a_thread_lock_also_when_tqdm_comes_later():
+    """SweepCallback.on_job_start asks for a thread lock (sim.progress.use_thread_lock) before any
+    bar imported tqdm: the first bar sets it, instead of tqdm's multiprocessing lock."""
+    code = ("import sys, threading\nfrom sim import progress\nprogress.use_thread_lock()\n"
+            "assert 'tqdm' not in sys.modules\nbar = progress.progress_bar(3, 'x', 'job', enabled=False)\n"
+            "from tqdm import tqdm\nprint(type(tqdm.get_lock()) is type(threading.RLock()))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr
