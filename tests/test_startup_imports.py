@@ -12,7 +12,7 @@ import pytest
 
 SMALL_RUN = ["scenario=single_queue", "scenario.horizon.hours=3", "scenario.horizon.warmup_hours=0", "output.plots=false"]
 # modules a plain single-queue run does not use (each deferred to where it is used)
-NOT_IMPORTED = ("scipy", "matplotlib", "tqdm")
+NOT_IMPORTED = ("scipy", "matplotlib", "tqdm", "sim.experiments.replications", "sim.experiments.batch_means")
 
 
 def command_modules(out, *overrides, helper: str = "1") -> list:
@@ -30,8 +30,8 @@ def command_modules(out, *overrides, helper: str = "1") -> list:
 
 
 def test_a_plain_run_imports_no_scipy_and_writes_the_same_theory(tmp_path):
-    """With its helper, the command never imports scipy (nor matplotlib without plots, nor tqdm
-    without a progress bar), and the
+    """With its helper, the command never imports scipy (nor matplotlib without plots, tqdm
+    without a progress bar, replications or batch means for a single run), and the
     Erlang A comparison (betainc, logsumexp, and the t quantile of its confidence intervals) is
     byte for byte the one computed in-process (no helper: scipy imported here)."""
     assert command_modules(tmp_path / "helper") == []
