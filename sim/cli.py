@@ -133,6 +133,8 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
         if plan is not None:
             scenario = build_scenario(plan.scenario_cfg)
         settings = ExperimentSettings.from_config(cfg.replications, cfg.experiment)
+        if task == "run" and not uses_special_functions(scenario, settings):
+            analytic_special.stop_helper()  # (its core free at once, e.g. for the plot process)
         explicit_calls = any(o.lstrip("+~").startswith("output.calls=") for o in overrides)
         records = bool(cfg.output.calls) and (explicit_calls or not multirun)
         config = job_config(cfg, scenario_cfg, records)  # the scenario as given, with the staffing policy
@@ -176,6 +178,15 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     else:
         print(report.format_summary(results, out_dir))
     return 0
+
+
+def uses_special_functions(scenario, settings) -> bool:
+    """Whether a simulated job calls SciPy's special functions (:mod:`sim.analytic_special`): the
+    comparison with a textbook queue, or confidence intervals (replications, batch means)."""
+    from sim.kpi.theory import textbook_model
+
+    return textbook_model(scenario) is not None or settings.replications > 1 or \
+        settings.precision is not None or settings.method != "replications"
 
 
 _started_plot_process = None  # forked by entry() before Hydra composes the config, for run()

@@ -110,3 +110,35 @@ def test_a_sweep_jobs_bars_get_a_thread_lock_also_when_tqdm_comes_later():
             "from tqdm import tqdm\nprint(type(tqdm.get_lock()) is type(threading.RLock()))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr
+
+
+STOPPED_CHECK = """
+import sys
+from hydra import compose, initialize_config_dir
+from sim import analytic_special
+from sim.cli import config_dir, run
+from sim.experiments import job
+from sim.model.config import register_configs
+assert analytic_special.start_helper()
+simulate = job.run_experiment
+def watched(*args, **kwargs):
+    print("helper running while simulating:", analytic_special._helper is not None)
+    return simulate(*args, **kwargs)
+job.run_experiment = watched
+register_configs()
+with initialize_config_dir(config_dir=config_dir(), version_base=None):
+    cfg = compose("config", overrides=sys.argv[2:] + ["output.plots=false", "output.calls=false"])
+assert run(cfg, sys.argv[1]) == 0
+"""
+
+
+@pytest.mark.parametrize("overrides, running", [
+    (["scenario.horizon.hours=2"], False),  # the default day: no textbook queue, one run
+    (["scenario.horizon.hours=2", "replications=2"], True),  # confidence intervals (t quantile)
+    (["scenario=single_queue", "scenario.horizon.hours=1"], True),  # the Erlang A comparison
+])
+def test_the_helper_ends_as_soon_as_the_run_is_known_not_to_need_it(tmp_path, overrides, running):
+    done = subprocess.run([sys.executable, "-c", STOPPED_CHECK, str(tmp_path), *overrides],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"helper running while simulating: {running}" in done.stdout
