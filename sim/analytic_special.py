@@ -19,13 +19,15 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from multiprocessing.connection import Connection, Pipe
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Tuple
 
 from sim import forking
 
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
 HELPER_CALLS = 32  # calls sent to the helper at most; later ones import scipy.special here
-_helper: Optional[Tuple[int, Connection]] = None  # (pid, this end of the pipe)
+_helper: Optional[Tuple[int, "Connection"]] = None  # (pid, this end of the pipe)
 _owner: Optional[int] = None  # the process that forked the helper: only it talks to it (not its forks)
 _calls = 0
 
@@ -70,6 +72,8 @@ def start_helper() -> bool:
         return True
     if "scipy.special" in sys.modules or not hasattr(os, "fork"):
         return False
+    from multiprocessing.connection import Pipe
+
     here, there = Pipe()
     pid = forking.fork()
     if pid == 0:  # the helper
@@ -88,7 +92,7 @@ def start_helper() -> bool:
     return True
 
 
-def _serve(connection: Connection) -> None:
+def _serve(connection: "Connection") -> None:
     """The helper's loop: import scipy.special, then answer each (name, args) with (True, value),
     or (False, None) if it raised (the caller then computes it itself), until the pipe closes."""
     import scipy.special
