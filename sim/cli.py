@@ -117,7 +117,7 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     """
     from sim.reports import files as report
     from sim.experiments import sweep
-    from sim.experiments.job import ExperimentSettings, run_experiment
+    from sim.experiments.job import ExperimentSettings, run_experiment, uses_special_functions
 
     started = time.perf_counter()
     plot_process = None
@@ -178,15 +178,6 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     else:
         print(report.format_summary(results, out_dir))
     return 0
-
-
-def uses_special_functions(scenario, settings) -> bool:
-    """Whether a simulated job calls SciPy's special functions (:mod:`sim.analytic_special`): the
-    comparison with a textbook queue, or confidence intervals (replications, batch means)."""
-    from sim.kpi.theory import textbook_model
-
-    return textbook_model(scenario) is not None or settings.replications > 1 or \
-        settings.precision is not None or settings.method != "replications"
 
 
 _started_plot_process = None  # forked by entry() before Hydra composes the config, for run()

@@ -73,6 +73,13 @@ class ExperimentSettings:
         return f"{done} independent replications, {100 * self.confidence:g}% t confidence intervals, {crn}{target}"
 
 
+def uses_special_functions(scenario: Scenario, settings: ExperimentSettings) -> bool:
+    """Whether the job calls SciPy's special functions (:mod:`sim.analytic_special`): for the
+    comparison with a textbook queue, or for confidence intervals (replications, batch means)."""
+    return theory.textbook_model(scenario) is not None or settings.replications > 1 or \
+        settings.precision is not None or settings.method != "replications"
+
+
 def check_confidence(confidence) -> float:
     """A confidence level of the intervals: a fraction strictly between 0 and 1."""
     if not (bounds.is_number(confidence) and 0 < confidence < 1):
