@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
-from scipy.special import betainc, logsumexp
+from sim.analytic_special import betainc, logsumexp
 
 _TAIL_LOG = math.log(1e-16)   # truncate the Erlang A chain once terms fall below this
 _MAX_STATES = 2_000_000       # hard cap on the truncated Erlang A state space

@@ -28,7 +28,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim import interrupts
+from sim import analytic_special, interrupts
 from sim.model import command_line
 from sim.model.config import AppConfig, ScenarioConfig, register_configs
 from sim.model.scenario_files import shipped_config_dir
@@ -117,7 +117,7 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
     """
     from sim.reports import files as report
     from sim.experiments import sweep
-    from sim.experiments.job import ExperimentSettings, run_experiment
+    from sim.experiments.job import ExperimentSettings, run_experiment, uses_special_functions
 
     started = time.perf_counter()
     plot_process = None
@@ -133,6 +133,8 @@ def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequen
         if plan is not None:
             scenario = build_scenario(plan.scenario_cfg)
         settings = ExperimentSettings.from_config(cfg.replications, cfg.experiment)
+        if task == "run" and not uses_special_functions(scenario, settings):
+            analytic_special.stop_helper()  # (its core free at once, e.g. for the plot process)
         explicit_calls = any(o.lstrip("+~").startswith("output.calls=") for o in overrides)
         records = bool(cfg.output.calls) and (explicit_calls or not multirun)
         config = job_config(cfg, scenario_cfg, records)  # the scenario as given, with the staffing policy
@@ -213,6 +215,16 @@ def start_plot_process_early(argv: Sequence[str]) -> None:
 
     if plot_process.second_core_free():
         _started_plot_process = plot_process.start()
+
+
+def start_special_helper_early(argv: Sequence[str]) -> None:
+    """Fork the helper that imports SciPy's special functions on the other core while this
+    process composes the config and simulates (:mod:`sim.analytic_special`: the Erlang comparison
+    needs them), under the plot process's conditions: a plain run (no option) on a free core."""
+    from sim.reports import plot_process
+
+    if not any(arg.startswith("-") for arg in argv) and plot_process.second_core_free():
+        analytic_special.start_helper()
 
 
 def end_plot_process() -> None:
@@ -344,6 +356,7 @@ def _command() -> None:
     gc.freeze()
     try:
         start_plot_process_early(sys.argv[1:])
+        start_special_helper_early(sys.argv[1:])
         with skip_mode_probe(sys.argv):
             main()
     except KeyboardInterrupt as interrupt:
@@ -355,6 +368,7 @@ def _command() -> None:
         sys.exit(128 + signum)
     finally:
         end_plot_process()
+        analytic_special.stop_helper()
         gc.freeze()  # the run's survivors too: the shutdown's collection has nothing left to walk
 
 

@@ -25,7 +25,7 @@ from sim.model.scenario import Scenario
 
 def half_width(std, count, confidence: float):
     """Student t confidence half-width of a mean from the sample std and count (NaN below 2)."""
-    from scipy.special import stdtrit  # (scipy: only when there are intervals to compute)
+    from sim.analytic_special import stdtrit  # (scipy: only when there are intervals to compute)
 
     count = np.asarray(count, float)
     df = np.where(count > 1, count - 1, np.nan)

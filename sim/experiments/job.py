@@ -8,15 +8,16 @@ line, a sweep's jobs and Python callers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Tuple
 
-from sim.experiments.batch_means import batch_means
 from sim.kpi import theory
 from sim.errors import ConfigError
 from sim.model import bounds, run_size
-from sim.experiments.replications import Precision, Replicated, replicate, replication_seeds, scenario_fingerprint
 from sim.model.scenario import Scenario
 from sim.simulate import simulate
+
+if TYPE_CHECKING:  # (imported where used: a single run needs neither replications nor batch means)
+    from sim.experiments.replications import Precision, Replicated
 
 METHODS = ("replications", "batch_means")
 
@@ -47,6 +48,8 @@ class ExperimentSettings:
                                                       "or neither")
         precision = None
         if p.kpi is not None:
+            from sim.experiments.replications import Precision
+
             bounds.in_range(p.half_width, "experiment.precision.half_width", 0.0, bounds.MAX_DURATION)
             bounds.whole_in_range(p.max_replications, "experiment.precision.max_replications", 2,
                                   bounds.MAX_REPLICATIONS)
@@ -68,6 +71,13 @@ class ExperimentSettings:
         target = "" if self.precision is None else (
             f", sequential until {self.precision.kpi} half-width <= {self.precision.half_width:g}")
         return f"{done} independent replications, {100 * self.confidence:g}% t confidence intervals, {crn}{target}"
+
+
+def uses_special_functions(scenario: Scenario, settings: ExperimentSettings) -> bool:
+    """Whether the job calls SciPy's special functions (:mod:`sim.analytic_special`): for the
+    comparison with a textbook queue, or for confidence intervals (replications, batch means)."""
+    return theory.textbook_model(scenario) is not None or settings.replications > 1 or \
+        settings.precision is not None or settings.method != "replications"
 
 
 def check_confidence(confidence) -> float:
@@ -93,14 +103,20 @@ def run_experiment(scenario: Scenario, seed: int, engine: str, settings: Experim
     bounds.check_seed(seed)
     announce_run_size(scenario, engine, settings, records)
     if settings.method == "batch_means":
+        from sim.experiments.batch_means import batch_means
+
         results = simulate(scenario, seed, engine=engine, records=records, progress=progress)
         estimates = batch_means(results, settings.batches, settings.confidence)
         results.summary, results.groups = estimates.summary, estimates.groups
         return results, settings.describe(1)
     if settings.replications == 1 and settings.precision is None:
         if not settings.crn:
+            from sim.experiments.replications import replication_seeds, scenario_fingerprint
+
             seed = replication_seeds(seed, 1, key=scenario_fingerprint(scenario))[0]
         return simulate(scenario, seed, engine=engine, records=records, progress=progress), settings.describe(1)
+    from sim.experiments.replications import replicate
+
     replicated: Replicated = replicate(scenario, settings.replications, seed=seed, engine=engine,
                                        confidence=settings.confidence, crn=settings.crn,
                                        precision=settings.precision, progress=progress, n_jobs=settings.n_jobs)

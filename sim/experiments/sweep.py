@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import json
 import sys
-import threading
 import traceback
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -33,10 +32,9 @@ import yaml
 from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
 from omegaconf import OmegaConf
-from tqdm import tqdm
 
 from sim.kpi.costs import with_day_costs
-from sim.progress import progress_bar
+from sim.progress import progress_bar, use_thread_lock
 from sim.reports import outdir
 from sim.reports.files import mark_incomplete, write_atomically, read_manifest
 
@@ -141,10 +139,7 @@ class SweepCallback(Callback):
         exit_if_unwritable(config, "hydra.run.dir")
 
     def on_job_start(self, config, **kwargs) -> None:
-        # tqdm guards its bars with a multiprocessing lock, a semaphore that leaks (with a warning
-        # at exit) when a sweep is interrupted and its worker processes are killed; a job's bars
-        # live in one process, where a thread lock does the same.
-        tqdm.set_lock(threading.RLock())
+        use_thread_lock()  # (not tqdm's multiprocessing lock: see sim.progress.use_thread_lock)
 
     def on_multirun_start(self, config, **kwargs) -> None:
         exit_if_unwritable(config, "hydra.sweep.dir")

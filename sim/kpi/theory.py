@@ -139,7 +139,7 @@ def ratio_interval(numerators, denominators, confidence: float = 0.95):
     ratio = num.sum() / den.sum() if den.sum() > 0 else np.nan
     if n < 2 or not den.sum() > 0:
         return ratio, np.nan
-    from scipy.special import stdtrit  # Student t quantile (as scipy.stats.t.ppf, a lighter import)
+    from sim.analytic_special import stdtrit  # Student t quantile (scipy.special.stdtrit, maybe in a helper)
 
     residual = num - ratio * den
     half = stdtrit(n - 1, (1 + confidence) / 2) * residual.std(ddof=1) / (math.sqrt(n) * den.mean())
@@ -193,7 +193,7 @@ def compare_replications(tables, confidence: float = 0.95) -> Optional[pd.DataFr
     each metric's mean over the replications, the t half-width of that mean, and the theory."""
     if not tables or any(table is None for table in tables):
         return None
-    from scipy.special import stdtrit
+    from sim.analytic_special import stdtrit
 
     stacked = pd.concat(tables, ignore_index=True)
     rows = []
