@@ -381,10 +381,11 @@ def test_the_default_is_the_usable_cpus_but_one_in_a_pool_worker(monkeypatch):
 def test_ctrl_c_during_parallel_replications_ends_as_without_workers(tmp_path):
     out = tmp_path / "run"
     os.environ[parallel.JOBS_VARIABLE] = "2"  # (workers even on a busy machine; the child inherits it)
+    os.environ["CALLSIM_PLOT_PROCESS"] = "0"  # no SciPy helper forked at start-up: the only children are workers
     try:
         process = start_callsim("replications=20000", "output.plots=false", f"hydra.run.dir={out}", cwd=tmp_path)
     finally:
-        del os.environ[parallel.JOBS_VARIABLE]
+        del os.environ[parallel.JOBS_VARIABLE], os.environ["CALLSIM_PLOT_PROCESS"]
     group = os.getpgid(process.pid)
     deadline = time.monotonic() + 60
     while not _has_children(process.pid):  # its workers are running
@@ -404,3 +405,35 @@ def test_ctrl_c_during_parallel_replications_ends_as_without_workers(tmp_path):
 def _has_children(pid: int) -> bool:
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
     return bool(out.stdout.strip())
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_worker_digests_its_items_as_it_goes_all_but_the_last_few(forks, jobs):
+    """A worker passes its items through ``digest`` DIGEST_EVERY at a time while it runs, so that
+    little is left once the shares meet: every item a worker made comes back digested except
+    the last fewer than DIGEST_EVERY of its share (those ``send`` finishes); the items of this
+    process are never digested (its consumer batches them); the order is the serial one."""
+    n = 60
+
+    def task(i):
+        time.sleep(0.002)  # (both processes get a share)
+        return ("made", i, os.getpid())
+
+    def digest(items):
+        return [("digested", i, pid) for _, i, pid in items]
+
+    items = list(parallel.ordered(task, n, jobs, digest=digest))
+    assert [i for _, i, _ in items] == list(range(n))
+    here = os.getpid()
+    assert all(kind == "made" for kind, _, pid in items if pid == here)
+    by_worker = {}
+    for kind, i, pid in items:
+        if pid != here:
+            by_worker.setdefault(pid, []).append(kind)
+    assert by_worker, "no worker made any item"
+    for kinds in by_worker.values():
+        undigested = kinds.count("made")
+        assert undigested < parallel.DIGEST_EVERY
+        assert kinds.count("digested") == len(kinds) - undigested
+        assert kinds.count("digested") % parallel.DIGEST_EVERY == 0
+    assert_all_reaped(forks)

@@ -39,6 +39,7 @@ from sim.errors import ConfigError
 
 T = TypeVar("T")
 MIN_PARALLEL_SECONDS = 0.05  # expected work of the remaining items below which forking does not pay
+DIGEST_EVERY = 16  # a worker's items digested together as it goes (see ordered)
 SERIAL_FIRST = 2  # items computed here before deciding (the first warms the caches, the second is timed)
 
 
@@ -124,11 +125,15 @@ def shares(start: int, stop: int, parts: int) -> List[Tuple[int, int]]:
 
 
 def ordered(task: Callable[[int], T], n: int, jobs: int, send: Callable[[List[T]], object] = lambda items: items,
-            receive: Callable[[object], List[T]] = lambda payload: payload, spare_only: bool = False) -> Iterator[T]:
+            receive: Callable[[object], List[T]] = lambda payload: payload, spare_only: bool = False,
+            digest: Callable[[List[T]], List[T]] = lambda items: items) -> Iterator[T]:
     """``task(0)``, ..., ``task(n - 1)`` in order, computed on up to ``jobs`` processes when it pays
     (see the module docstring). A worker's share goes through ``send`` (in the worker: to
-    something picklable) and ``receive`` (here: back to the items). ``spare_only``: no more
-    processes than CPUs that other programs leave idle (:func:`spare_cpus`)."""
+    something picklable) and ``receive`` (here: back to the items). ``digest``: in a worker, what
+    ``send`` would do to the items anyway that can be done a few at a time (:data:`DIGEST_EVERY`)
+    while the worker runs, so that little is left to do once the shares meet and this process
+    waits (the KPI numbers of a batch of runs). ``spare_only``: no more processes than CPUs that
+    other programs leave idle (:func:`spare_cpus`)."""
     done = 0
     took = 0.0
     while done < min(n, SERIAL_FIRST):
@@ -142,7 +147,7 @@ def ordered(task: Callable[[int], T], n: int, jobs: int, send: Callable[[List[T]
     if spare_only and jobs > 1 and took * (n - done) >= MIN_PARALLEL_SECONDS:
         jobs = min(jobs, spare_cpus())
     if jobs > 1 and can_fork() and took * (n - done) >= MIN_PARALLEL_SECONDS:
-        yield from forked(task, done, n, jobs, send, receive)
+        yield from forked(task, done, n, jobs, send, receive, digest)
     else:
         for i in range(done, n):
             yield task(i)
@@ -176,7 +181,8 @@ class _TwoEnds:
 
 
 def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Callable[[List[T]], object],
-           receive: Callable[[object], List[T]]) -> Iterator[T]:
+           receive: Callable[[object], List[T]], digest: Callable[[List[T]], List[T]] = lambda items: items
+           ) -> Iterator[T]:
     """``task(i)`` for i in [start, stop), in order: the first share here, the others in forked
     workers (or here too, if the system refuses a process). This process and the first worker
     share their two shares from both ends (:class:`_TwoEnds`), so neither waits for the other."""
@@ -190,8 +196,8 @@ def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Cal
     finished = False
     try:
         for k, (first, last) in enumerate(parts[1:]):
-            work = partial(_from_back, both, task) if k == 0 and both is not None else \
-                partial(_share, first, last, task)
+            work = partial(_from_back, both, task, digest) if k == 0 and both is not None else \
+                partial(_share, first, last, task, digest)
             try:
                 sources.append(_fork(work, send))
             except OSError:  # (no process to be had: too many, or no memory for one)
@@ -215,14 +221,26 @@ def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Cal
         _end([source for source in sources if source is not None], terminate=not finished)
 
 
-def _share(first: int, last: int, task: Callable[[int], T]) -> List[T]:
-    return [task(i) for i in range(first, last)]
+def _share(first: int, last: int, task: Callable[[int], T], digest: Callable[[List[T]], List[T]]) -> List[T]:
+    return _digested((task(i) for i in range(first, last)), digest)
 
 
-def _from_back(both: _TwoEnds, task: Callable[[int], T]) -> List[T]:
-    items = [task(i) for i in iter(both.back, None)]
+def _from_back(both: _TwoEnds, task: Callable[[int], T], digest: Callable[[List[T]], List[T]]) -> List[T]:
+    items = _digested((task(i) for i in iter(both.back, None)), digest)
     items.reverse()
     return items
+
+
+def _digested(items: Iterator[T], digest: Callable[[List[T]], List[T]]) -> List[T]:
+    """The items, passed through ``digest`` :data:`DIGEST_EVERY` at a time as they come."""
+    done: List[T] = []
+    fresh: List[T] = []
+    for item in items:
+        fresh.append(item)
+        if len(fresh) >= DIGEST_EVERY:
+            done.extend(digest(fresh))
+            fresh = []
+    return done + fresh  # (the last few: to ``send``, which finishes them)
 
 
 def _fork(work: Callable[[], List[T]], send: Callable[[List[T]], object]) -> Tuple[int, Connection]:
