@@ -51,8 +51,21 @@ def awkward(rng, runs: int, columns: int, rows: int) -> np.ndarray:
     return block.reshape(runs, -1)
 
 
+@pytest.fixture(params=["compiled", "python"])
+def twin(request, monkeypatch):
+    """Each twin of sim.kpi.kernels.cell_moments in turn (the compiled one: if built)."""
+    from sim.kpi import _kernels_py, kernels
+
+    if request.param == "compiled":
+        compiled = pytest.importorskip("sim.kpi._kernels_c")
+        monkeypatch.setattr(kernels, "cell_moments", compiled.cell_moments)
+    else:
+        monkeypatch.setattr(kernels, "cell_moments", _kernels_py.cell_moments)
+    return request.param
+
+
 @pytest.mark.parametrize("runs", [2, 3, 7, 200, 1000])
-def test_cell_stats_equal_pandas_groupby_bit_for_bit(runs):
+def test_cell_stats_equal_pandas_groupby_bit_for_bit(runs, twin):
     rng = np.random.default_rng(runs)
     rows = 6
     block = awkward(rng, runs, 8, rows)
@@ -61,7 +74,7 @@ def test_cell_stats_equal_pandas_groupby_bit_for_bit(runs):
         assert same_bits(a, b), name
 
 
-def test_infinite_and_huge_values_as_pandas():
+def test_infinite_and_huge_values_as_pandas(twin):
     rng = np.random.default_rng(3)
     block = awkward(rng, 50, 8, 4)
     block[7, :4] = np.inf  # a cell with +inf (the compensation turns NaN; pandas resets it to 0)

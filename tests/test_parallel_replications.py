@@ -40,9 +40,9 @@ def forks(monkeypatch):
     real = parallel._fork
 
     def fork(*args):
-        pid, reader = real(*args)
-        pids.append(pid)
-        return pid, reader
+        worker = real(*args)
+        pids.append(worker[0])
+        return worker
 
     monkeypatch.setattr(parallel, "MIN_PARALLEL_SECONDS", 0.0)
     monkeypatch.setattr(parallel, "_fork", fork)
@@ -436,4 +436,108 @@ def test_a_worker_digests_its_items_as_it_goes_all_but_the_last_few(forks, jobs)
         assert undigested < parallel.DIGEST_EVERY
         assert kinds.count("digested") == len(kinds) - undigested
         assert kinds.count("digested") % parallel.DIGEST_EVERY == 0
+    assert_all_reaped(forks)
+
+
+def test_while_waiting_for_the_first_worker_this_process_does_its_idle_work_once(forks):
+    """When this process's share is done and the first worker's items are not there yet,
+    ``idle`` runs here, once, before the worker's items are yielded (a worker made slow here, so
+    that this process waits); the items keep the serial order."""
+    n, here, events = 24, os.getpid(), []
+
+    def task(i):
+        time.sleep(0.002 if os.getpid() == here else 0.02)
+        events.append(("made", i))
+        return i
+
+    def idle():
+        events.append(("idle", None))
+
+    items = []
+    for item in parallel.ordered(task, n, 2, idle=idle):
+        items.append(item)
+        events.append(("yielded", item))
+    assert items == list(range(n))
+    assert [kind for kind, _ in events].count("idle") == 1
+    at = events.index(("idle", None))
+    mine = [i for kind, i in events[:at] if kind == "made"]  # this process's items, all yielded before
+    assert mine == list(range(len(mine))) and 0 < len(mine) < n
+    assert [i for kind, i in events[at:] if kind == "yielded"] == list(range(len(mine), n))
+    assert_all_reaped(forks)
+
+
+def test_no_idle_work_when_the_worker_is_done_first(forks):
+    """A worker whose items are already there when this process's share ends: no idle call."""
+    n, here, calls = 24, os.getpid(), []
+
+    def task(i):
+        time.sleep(0.03 if os.getpid() == here and i >= parallel.SERIAL_FIRST else 0.0005)
+        return i
+
+    assert list(parallel.ordered(task, n, 2, idle=lambda: calls.append(1))) == list(range(n))
+    assert calls == []
+    assert_all_reaped(forks)
+
+
+def test_a_workers_arrays_come_through_shared_memory_as_views(forks):
+    """A worker's arrays reach this process as views of the shared arena (no copy through the
+    pipe), with their values; an array too big for what is left of the arena, and a
+    non-contiguous one, come through the pipe instead, equal all the same."""
+    import mmap
+
+    from sim.experiments import arena
+
+    n = 12
+
+    def task(i):
+        time.sleep(0.002)
+        return np.full((3, 5), float(i)) if i % 2 else (np.arange(40.0).reshape(5, 8) + i)[:, ::2]
+
+    def in_arena(array) -> bool:  # whether an array's memory is a shared mapping's
+        while isinstance(array, np.ndarray) and array.base is not None:
+            array = array.base
+        return isinstance(array, memoryview) and isinstance(array.obj, mmap.mmap)
+
+    items = list(parallel.ordered(task, n, 2, room=lambda k: 1 << 16))
+    for i, item in enumerate(items):
+        assert item.tolist() == (np.full((3, 5), float(i)) if i % 2 else (np.arange(40.0).reshape(5, 8) + i)[:, ::2]).tolist()
+    shared = [i for i, item in enumerate(items) if in_arena(item)]
+    assert shared and all(i % 2 for i in shared), "the worker's contiguous arrays come through the arena"
+    room = arena.Arena(size=256)
+    stream, spans = arena.dumps([np.ones(10), np.ones(100), np.arange(10.0)[::2]], room)
+    assert [length for _, length in spans] == [80]  # the big one and the strided one in the stream
+    again = arena.loads(stream, spans, room)
+    assert [a.tolist() for a in again] == [[1.0] * 10, [1.0] * 100, [0.0, 2.0, 4.0, 6.0, 8.0]]
+    assert in_arena(again[0]) and not in_arena(again[1])
+    assert_all_reaped(forks)
+
+
+def test_a_workers_kpi_numbers_reach_replicate_through_shared_memory(forks, monkeypatch):
+    """``replicate`` sizes each worker's shared memory (runs.message_bytes) so that the KPI
+    numbers of all its runs come through it (views, no copy through the pipe), equal to the
+    serial ones (this process made slow, so that the worker makes most runs)."""
+    import mmap
+
+    from sim.experiments import replications
+
+    built = scenario(DEFAULT)
+    serial = replicate(built, 10, seed=4, n_jobs=1, progress=False)
+    here, real = os.getpid(), replications.run_replication
+
+    def slow_here(*args, **kwargs):
+        if os.getpid() == here:
+            time.sleep(0.05)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(replications, "run_replication", slow_here)
+    parallel_run = replicate(built, 10, seed=4, n_jobs=2, progress=False)
+    assert_same(serial, parallel_run)
+
+    def in_arena(array) -> bool:
+        while isinstance(array, np.ndarray) and array.base is not None:
+            array = array.base
+        return isinstance(array, memoryview) and isinstance(array.obj, mmap.mmap)
+
+    shared = [i for i, run in enumerate(parallel_run.runs.kept) if all(map(in_arena, run.columns.values()))]
+    assert len(shared) >= 4 and shared == list(range(10 - len(shared), 10))  # the worker's: from the back
     assert_all_reaped(forks)

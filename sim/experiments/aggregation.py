@@ -109,7 +109,9 @@ def aggregated_tables(scenario: Scenario, runs: Dict[str, Sequence[np.ndarray]],
     block = np.empty((n, sum(sizes)))
     start = 0
     for name, size in zip(by_position, sizes):
-        block[:, start:start + size] = np.reshape(runs[name], (n, size))
+        cells = block[:, start:start + size]
+        for i, values in enumerate(runs[name]):  # (np.reshape of the list: 15 times slower)
+            cells[i] = values.reshape(size)
         start += size
     mean, std, count = cell_stats.mean_std_count(block)
     half = half_width(std, count, confidence)

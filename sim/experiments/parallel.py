@@ -36,6 +36,7 @@ from typing import Callable, Iterator, List, Optional, Sequence, Tuple, TypeVar
 
 from sim import forking
 from sim.errors import ConfigError
+from sim.experiments import arena
 
 T = TypeVar("T")
 MIN_PARALLEL_SECONDS = 0.05  # expected work of the remaining items below which forking does not pay
@@ -126,14 +127,19 @@ def shares(start: int, stop: int, parts: int) -> List[Tuple[int, int]]:
 
 def ordered(task: Callable[[int], T], n: int, jobs: int, send: Callable[[List[T]], object] = lambda items: items,
             receive: Callable[[object], List[T]] = lambda payload: payload, spare_only: bool = False,
-            digest: Callable[[List[T]], List[T]] = lambda items: items) -> Iterator[T]:
+            digest: Callable[[List[T]], List[T]] = lambda items: items,
+            idle: Callable[[], object] = lambda: None, room: Callable[[int], int] = lambda items: 0) -> Iterator[T]:
     """``task(0)``, ..., ``task(n - 1)`` in order, computed on up to ``jobs`` processes when it pays
     (see the module docstring). A worker's share goes through ``send`` (in the worker: to
     something picklable) and ``receive`` (here: back to the items). ``digest``: in a worker, what
     ``send`` would do to the items anyway that can be done a few at a time (:data:`DIGEST_EVERY`)
     while the worker runs, so that little is left to do once the shares meet and this process
-    waits (the KPI numbers of a batch of runs). ``spare_only``: no more processes than CPUs that
-    other programs leave idle (:func:`spare_cpus`)."""
+    waits (the KPI numbers of a batch of runs). ``idle``: called here (once) when this process's
+    share is done and the first worker's items are not there yet: the consumer's own pending
+    work, done while it would wait (the KPI numbers of the runs it holds). ``spare_only``: no
+    more processes than CPUs that other programs leave idle (:func:`spare_cpus`). ``room(k)``: the
+    bytes of shared memory for the arrays of a worker's message of k items
+    (:mod:`sim.experiments.arena`; 0: all through the pipe)."""
     done = 0
     took = 0.0
     while done < min(n, SERIAL_FIRST):
@@ -147,7 +153,7 @@ def ordered(task: Callable[[int], T], n: int, jobs: int, send: Callable[[List[T]
     if spare_only and jobs > 1 and took * (n - done) >= MIN_PARALLEL_SECONDS:
         jobs = min(jobs, spare_cpus())
     if jobs > 1 and can_fork() and took * (n - done) >= MIN_PARALLEL_SECONDS:
-        yield from forked(task, done, n, jobs, send, receive, digest)
+        yield from forked(task, done, n, jobs, send, receive, digest, idle, room)
     else:
         for i in range(done, n):
             yield task(i)
@@ -181,7 +187,8 @@ class _TwoEnds:
 
 
 def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Callable[[List[T]], object],
-           receive: Callable[[object], List[T]], digest: Callable[[List[T]], List[T]] = lambda items: items
+           receive: Callable[[object], List[T]], digest: Callable[[List[T]], List[T]] = lambda items: items,
+           idle: Callable[[], object] = lambda: None, room: Callable[[int], int] = lambda items: 0
            ) -> Iterator[T]:
     """``task(i)`` for i in [start, stop), in order: the first share here, the others in forked
     workers (or here too, if the system refuses a process). This process and the first worker
@@ -192,14 +199,15 @@ def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Cal
         both = _TwoEnds(parts[0][0], parts[1][1]) if len(parts) > 1 else None
     except OSError:  # (no shared semaphores here: fixed shares)
         both = None
-    sources: List[Optional[Tuple[int, Connection]]] = []  # per share after the first: its worker, or None
+    sources: List[Optional[_Worker]] = []  # per share after the first: its worker, or None
     finished = False
     try:
         for k, (first, last) in enumerate(parts[1:]):
             work = partial(_from_back, both, task, digest) if k == 0 and both is not None else \
                 partial(_share, first, last, task, digest)
+            most = (parts[1][1] - parts[0][0]) if k == 0 and both is not None else last - first
             try:
-                sources.append(_fork(work, send))
+                sources.append(_fork(work, send, room(most)))
             except OSError:  # (no process to be had: too many, or no memory for one)
                 sources.append(None)
         mine = range(*parts[0])
@@ -212,6 +220,8 @@ def forked(task: Callable[[int], T], start: int, stop: int, jobs: int, send: Cal
                 break
         for k, ((first, last), source) in enumerate(zip(parts[1:], sources)):
             if source is not None:
+                if k == 0 and not source[1].poll():
+                    idle()
                 yield from _received(*source, receive)
             elif k > 0 or both is None:  # (else taken from the front above)
                 for i in range(first, last):
@@ -243,9 +253,20 @@ def _digested(items: Iterator[T], digest: Callable[[List[T]], List[T]]) -> List[
     return done + fresh  # (the last few: to ``send``, which finishes them)
 
 
-def _fork(work: Callable[[], List[T]], send: Callable[[List[T]], object]) -> Tuple[int, Connection]:
-    """Start a worker computing ``work()``; returns its pid and the end of its pipe to read."""
+_Worker = Tuple[int, Connection, Optional[arena.Arena]]  # a worker's pid, its pipe's end to read, its arena
+
+
+def _fork(work: Callable[[], List[T]], send: Callable[[List[T]], object], room_bytes: int = 0) -> _Worker:
+    """Start a worker computing ``work()``; returns its pid, the end of its pipe to read and the
+    shared memory of ``room_bytes`` its message's arrays come in (:mod:`sim.experiments.arena`;
+    None without, or if the system refused it: then everything comes through the pipe)."""
     reader, writer = multiprocessing.Pipe(duplex=False)
+    room = None
+    if room_bytes > 0:
+        try:
+            room = arena.Arena(room_bytes)
+        except (OSError, ValueError):
+            pass
     pid = forking.fork()
     if pid == 0:  # the worker: never returns, whatever happens
         status = 1
@@ -258,13 +279,13 @@ def _fork(work: Callable[[], List[T]], send: Callable[[List[T]], object]) -> Tup
                 message = ("done", send(work()))
             except BaseException as error:  # (reported, never raised here)
                 message = ("failed", _picklable(error), traceback.format_exc())
-            writer.send(message)
+            writer.send(arena.dumps(message, room))
             writer.close()
             status = 0 if message[0] == "done" else 1
         finally:
             os._exit(status)
     writer.close()  # this process's copy: the pipe ends (EOFError) when the worker does
-    return pid, reader
+    return pid, reader, room
 
 
 def _picklable(error: BaseException) -> Optional[BaseException]:
@@ -278,10 +299,11 @@ def _picklable(error: BaseException) -> Optional[BaseException]:
         return None
 
 
-def _received(pid: int, reader: Connection, receive: Callable[[object], List[T]]) -> Sequence[T]:
+def _received(pid: int, reader: Connection, room: Optional[arena.Arena],
+              receive: Callable[[object], List[T]]) -> Sequence[T]:
     """A worker's items, or its failure raised here."""
     try:
-        message = reader.recv()
+        message = arena.loads(*reader.recv(), room)
     except EOFError:
         status = _reap(pid)
         raise WorkerError(f"a worker process (pid {pid}) ended without its results ({_describe(status)})") from None
@@ -294,12 +316,12 @@ def _received(pid: int, reader: Connection, receive: Callable[[object], List[T]]
     raise error from cause
 
 
-def _end(workers: List[Tuple[int, Connection]], terminate: bool) -> None:
+def _end(workers: List[_Worker], terminate: bool) -> None:
     """Close the pipes and reap every worker. ``terminate``: end those still running first
     (SIGKILL: a worker holds nothing to clean up, and no handler it inherited can delay it) and
     wait for them here; else (they sent their results and are exiting, which takes a few
     milliseconds for a large process) a thread waits for them, so none is left a zombie."""
-    for pid, reader in workers:
+    for pid, reader, _ in workers:
         reader.close()
         if terminate:
             try:
@@ -307,10 +329,10 @@ def _end(workers: List[Tuple[int, Connection]], terminate: bool) -> None:
             except ProcessLookupError:
                 pass
     if terminate:
-        for pid, _ in workers:
+        for pid, _, _ in workers:
             _reap(pid)
     elif workers:
-        reaper = threading.Thread(target=lambda: [_reap(pid) for pid, _ in workers], name="callsim-reaper",
+        reaper = threading.Thread(target=lambda: [_reap(pid) for pid, _, _ in workers], name="callsim-reaper",
                                   daemon=True)
         reaper.start()
         _REAPERS.append(reaper)

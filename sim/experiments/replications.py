@@ -44,7 +44,7 @@ import pandas as pd
 from sim.errors import ConfigError
 from sim.experiments import journey, parallel
 from sim.experiments.aggregation import aggregate, aggregate_runs, aggregated_tables, half_width  # noqa: F401 (the API)
-from sim.experiments.runs import Runs, numbered, packed, run_replication, unpacked
+from sim.experiments.runs import Runs, message_bytes, numbered, packed, run_replication, unpacked
 from sim.kpi import arrays, outbound
 from sim.kpi.frames import frame, strings
 from sim.kpi.tables import TOTAL, type_names
@@ -235,6 +235,7 @@ def replicate(scenario, replications: int, seed: int = 1, engine: str = "auto", 
                                         stop - first, jobs, send=lambda items: packed(scenario, items),
                                         receive=lambda payload: unpacked(scenario, payload),
                                         digest=lambda items: numbered(scenario, items),
+                                        idle=runs.number_pending, room=lambda k: message_bytes(scenario, k),
                                         spare_only=requested is None))
 
     with progress_bar(total=replications if precision is None else None, unit="replication",

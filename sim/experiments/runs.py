@@ -139,6 +139,14 @@ def _with_numbers(scenario: Scenario, runs: List[Run]) -> List[Run]:
     return done
 
 
+def message_bytes(scenario: Scenario, runs: int) -> int:
+    """Shared memory for a worker's message of ``runs`` runs (:func:`packed`): their KPI numbers
+    twice over, for the agent logs and the rest (what would not fit comes through the pipe)."""
+    per_run = sum(len(arrays.numeric_columns(name)) * len(next(iter(arrays.labels(scenario, name).values())))
+                  for name in arrays.TABLES)
+    return 2 * 8 * per_run * runs + (1 << 20)
+
+
 def packed(scenario: Scenario, made: List[Made]):
     """Replications made in a worker process (sim.experiments.parallel), as few picklable objects
     as can carry them: runs without Results (the fast engine's) as one array per table and per
@@ -218,10 +226,11 @@ class Runs(Sequence):
             self._pending.append(len(self._kept))
         self._kept.append(run)
         if len(self._pending) >= self._batch:
-            self._number()
+            self.number_pending()
 
-    def _number(self) -> None:
-        """Make the KPI numbers of the pending runs (all at once)."""
+    def number_pending(self) -> None:
+        """Make the KPI numbers of the pending runs (all at once; else done when :data:`BATCH`
+        of them wait or the runs are read)."""
         if self._pending:
             done = numbered(self.scenario, [(self._kept[i], None) for i in self._pending])
             for i, (run, _) in zip(self._pending, done):
@@ -231,7 +240,7 @@ class Runs(Sequence):
     @property
     def kept(self) -> List[Run]:
         """Every run, with its KPI numbers."""
-        self._number()
+        self.number_pending()
         return self._kept
 
     def __len__(self) -> int:

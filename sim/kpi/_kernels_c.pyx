@@ -1,8 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """KPI arithmetic in C (the twin of :mod:`sim.kpi._kernels_py`, which tests compare it with bit for
 bit): quantiles of wait histograms row by row, the sums of min(x, value) per agent group that
-give time on duty, and (``_record_kernels.pxi``) the KPIs of per-call records. Loaded through
-:mod:`sim.kpi.kernels`.
+give time on duty, the moments of cells over replications, and (``_record_kernels.pxi``) the
+KPIs of per-call records. Loaded through :mod:`sim.kpi.kernels`.
 """
 
 from libc.math cimport INFINITY, floor, NAN
@@ -172,6 +172,36 @@ def grouped_sum_min(const i64[::1] group, Py_ssize_t n_groups, const double[::1]
         free(sorted_)
         free(cumulative)
     return out
+
+
+# -- moments of cells over replications ---------------------------------------------------------
+# The twin of _kernels_py.cell_moments: pandas' group_mean (a Kahan sum, its compensation reset to
+# 0 when an infinite value made it NaN, GH#50367) and group_var (Welford's update) per cell, over
+# the runs in order, NaN values skipped: the very operations pandas does, value by value.
+
+def cell_moments(const double[:, ::1] block):
+    """(sum, mean, m2, count) of each cell over the runs of ``block[run, cell]`` (float64 arrays)."""
+    cdef Py_ssize_t runs = block.shape[0], cells = block.shape[1], r, c
+    total, compensation, mean, m2, count = (np.zeros(cells) for _ in range(5))
+    cdef double[::1] s = total, k = compensation, mu = mean, sq = m2, n = count
+    cdef double value, y, t, old
+    with nogil:
+        for r in range(runs):
+            for c in range(cells):
+                value = block[r, c]
+                if value != value:  # NaN: skipped
+                    continue
+                n[c] += 1
+                y = value - k[c]
+                t = s[c] + y
+                k[c] = t - s[c] - y
+                if k[c] != k[c]:
+                    k[c] = 0
+                s[c] = t
+                old = mu[c]
+                mu[c] += (value - old) / n[c]
+                sq[c] += (value - mu[c]) * (value - old)
+    return total, mean, m2, count
 
 
 include "_record_kernels.pxi"  # counts, means, p90, queue and busy sweeps from per-call records

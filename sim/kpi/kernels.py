@@ -13,3 +13,4 @@ call_tallies = _impl.call_tallies
 wait_quantiles = _impl.wait_quantiles
 sorted_sum_min = _impl.sorted_sum_min
 sorted_level_maxima = _impl.sorted_level_maxima
+cell_moments = _impl.cell_moments
