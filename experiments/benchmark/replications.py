@@ -234,13 +234,13 @@ def usable_cpus() -> int:
 
 def worker_round_trip(scenario, runs) -> None:
     """What parallel replications add to the work: forking a worker that packs half the runs
-    and sends them, receiving and unpacking them, reaping it."""
+    and sends them (their numbers through shared memory), receiving and unpacking them, reaping it."""
     from sim.experiments import parallel
-    from sim.experiments.runs import packed, unpacked
+    from sim.experiments.runs import message_bytes, packed, unpacked
 
     half = [(run, None) for run in runs.kept[len(runs) // 2:]]
     items = parallel.forked(lambda i: half[i], 0, len(half), 2, lambda m: packed(scenario, m),
-                            lambda p: unpacked(scenario, p))
+                            lambda p: unpacked(scenario, p), room=lambda k: message_bytes(scenario, k))
     for _ in items:
         pass
 

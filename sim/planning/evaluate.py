@@ -34,7 +34,7 @@ from typing import Dict, List, Optional
 import numpy as np
 
 from sim.experiments.replications import half_width, replication_seeds
-from sim.experiments.runs import run_replication
+from sim.experiments.runs import numbered, run_replication
 from sim.kpi import arrays
 from sim.kpi.tables import measured_intervals, type_names
 from sim.model.scenario import Scenario
@@ -132,7 +132,9 @@ class Evaluator:
         if known is not None and not records:
             return known
         scenario = self.staffed(headcount)
-        made = [run_replication(scenario, seed, engine=self.engine, records=records) for seed in self.seeds]
+        # the KPI numbers of the replications made together (runs.numbered: each run's own numbers)
+        made = numbered(scenario, [run_replication(scenario, seed, engine=self.engine, records=records, numbers=False)
+                                   for seed in self.seeds])
         self.simulations += 1
         self.replications_run += len(made)
         if self._on_simulation is not None:
