@@ -36,6 +36,7 @@ from omegaconf import OmegaConf
 from sim.kpi.costs import with_day_costs
 from sim.progress import progress_bar, use_thread_lock
 from sim.reports import outdir
+from sim.reports.csv_tables import write_csv
 from sim.reports.files import mark_incomplete, write_atomically, read_manifest
 
 FAILED = "failed.json"
@@ -318,7 +319,7 @@ def aggregate(sweep_dir, plots: bool = True) -> Tuple[Dict[str, Path], List[str]
         (f"sweep_{name}", table) for name, table in optional.items() if not table.empty)
     for name, table in tables:
         written[f"{name}.csv"] = sweep_dir / f"{name}.csv"
-        write_atomically(written[f"{name}.csv"], lambda tmp, t=table: t.to_csv(tmp, index=False, float_format="%.6g"))
+        write_atomically(written[f"{name}.csv"], lambda tmp, t=table: write_csv(t, tmp))  # (to_csv's bytes)
         written[f"{name}.parquet"] = sweep_dir / f"{name}.parquet"
         write_atomically(written[f"{name}.parquet"], lambda tmp, t=table: t.to_parquet(tmp, index=False))
     figures = kpi_figures(summary, groups, swept, campaigns) if plots else {}
