@@ -12,7 +12,7 @@ pandas' rules, followed here (pandas/io/formats/format.py, printing.py; pandas 2
 * a cell is ``str(value)`` with tab, CR and LF shown as ``\\t``, ``\\r``, ``\\n``; without an index no
   leading space; an integer as ``f"{x:d}"``; floats as ``f"{x:.6f}"`` with the trailing zeros
   trimmed evenly over the column, one decimal kept (:func:`_floats`);
-* a cell longer than ``display.max_colwidth`` (50) is cut to 47 characters and ``...``;
+* no cell is cut (``to_string`` sets ``display.max_colwidth`` to None);
 * a column is right-justified to the width of its longest cell or its header, whichever is wider;
   the header of a numeric column gets a leading space; the headers lose the leading spaces they
   all share;
@@ -29,7 +29,6 @@ from typing import List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-MAX_COLWIDTH = 50  # pandas' display.max_colwidth
 _ESCAPES = str.maketrans({"\t": r"\t", "\r": r"\r", "\n": r"\n"})
 
 
@@ -45,10 +44,8 @@ def text_table(columns: Mapping[str, Sequence]) -> str:
     blocks = []
     for label, (strings, numeric) in zip(labels, cells):
         label = " " + label if numeric else label
-        if not numeric:  # (pandas justifies a string column twice: once without the header)
-            strings, _ = _fixed_width(strings, 0)
-        strings, width = _fixed_width(strings, len(label))
-        blocks.append([label.rjust(max(width, len(label)))] + strings)
+        width = max(len(label), max(len(s) for s in strings))
+        blocks.append([label.rjust(width)] + [s.rjust(width) for s in strings])
     return _adjoin(blocks)
 
 
@@ -83,14 +80,6 @@ def _floats(values: List[float]) -> Optional[List[str]]:
     while all(t.endswith("0") for t in text):
         text = [t[:-1] for t in text]
     return [t + "0" if t.endswith(".") else t for t in text]
-
-
-def _fixed_width(strings: List[str], minimum: int) -> Tuple[List[str], int]:
-    """pandas' ``_make_fixed_width``, right-justified: cells cut to the maximum column width."""
-    width = min(max(minimum, max(len(s) for s in strings)), MAX_COLWIDTH)
-    keep = max(width - 3, 0)
-    strings = [s[:keep] + "..."[: width - keep] if len(s) > width else s for s in strings]
-    return [s.rjust(width) for s in strings], width
 
 
 def _trim_front(strings: List[str]) -> List[str]:
