@@ -56,3 +56,15 @@ def test_the_summary_is_the_pandas_text(name, tmp_path, monkeypatch):
     text = files.format_summary(results, tmp_path)
     assert text == summary_reference.format_summary(results, tmp_path)
     assert all(block in text for block in blocks), [block for block in blocks if block not in text]
+
+
+@pytest.mark.parametrize("replications", [1, 3])
+def test_the_reports_journey_table_is_the_pandas_one(replications, tmp_path, monkeypatch):
+    """The report's "Caller's journey" table (journey_view, now made from the summary's cells) is
+    the DataFrame the pandas version made: values and dtypes."""
+    from pandas.testing import assert_frame_equal
+
+    from sim.reports.journey_report import journey_view
+
+    results = results_of(tmp_path, monkeypatch, ["scenario=support_desk", f"replications={replications}"])
+    assert_frame_equal(journey_view(results), summary_reference._journey_view(results))

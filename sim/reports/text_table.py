@@ -4,10 +4,12 @@ building a DataFrame and running pandas' formatter (about 1.5 ms for each small 
 prints two to six).
 
 A column is a list of strings, or a numpy array / pandas Series of integers, floats or strings.
-Anything else (booleans, dates, missing values among strings, a table without rows, columns of
-different lengths) is handed to pandas itself, so the text is pandas' in every case.
+Anything else (booleans, dates, missing values, floats pandas writes with an exponent, Series
+on different indexes, a table without rows, columns of different lengths) is handed to pandas
+itself, so the text is pandas' in every case.
 
-pandas' rules, followed here (pandas/io/formats/format.py, printing.py; pandas 2.x and 3.x):
+pandas' rules, followed here (pandas/io/formats/format.py, printing.py, as of pandas 3.1;
+tests/test_text_table.py holds the text to the installed pandas'):
 
 * a cell is ``str(value)`` with tab, CR and LF shown as ``\\t``, ``\\r``, ``\\n``; without an index no
   leading space; an integer as ``f"{x:d}"``; floats as ``f"{x:.6f}"`` with the trailing zeros
