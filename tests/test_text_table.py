@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from sim.reports import text_table as tt
 from sim.reports.text_table import text_table
 
 ALPHABET = st.sampled_from(list("ab Z09.,%-±µé€中\t\n") + [" ± ", "x" * 7])

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import List, Tuple
 
-import numpy as np
 import pandas as pd
 
 from sim.kpi.definitions import TOTAL
