@@ -33,7 +33,7 @@ from sim.model import command_line
 from sim.model.config import AppConfig, ScenarioConfig, register_configs
 from sim.model.scenario_files import shipped_config_dir
 from sim.model.short_overrides import BLENDING_SHORTCUTS, add_threshold_campaign
-from sim.model.schema import conform_node
+from sim.model.schema import conform_node, plain_data
 from sim.errors import ConfigError
 from sim.model.scenario import build_scenario, scenario_dict
 from sim.planning.policies import plan_staffing
@@ -95,18 +95,18 @@ def _set_mean(distribution, mean, shortcut: str) -> None:
 def job_config(cfg: DictConfig, scenario_cfg, records: bool) -> dict:
     """The settings that determine a job's output: written to config.yaml, digested for reruns."""
     return {"seed": cfg.seed, "engine": cfg.engine, "replications": cfg.replications,
-            "experiment": OmegaConf.to_container(cfg.experiment, resolve=True),
-            "output": {**OmegaConf.to_container(cfg.output, resolve=True), "calls": records},
+            "experiment": plain_data(cfg.experiment, throw_on_missing=False),
+            "output": {**plain_data(cfg.output, throw_on_missing=False), "calls": records},
             "scenario": scenario_dict(scenario_cfg), **staffing_config(cfg)}
 
 
 def staffing_config(cfg: DictConfig) -> dict:
     """``{"staffing": ...}`` when a policy plans the staffing (a run staffed as its scenario says
     records nothing more, so its config and fingerprint are as before staffing policies existed)."""
-    planning = {"task": "plan", "plan": OmegaConf.to_container(cfg.plan, resolve=True)} if cfg.task == "plan" else {}
+    planning = {"task": "plan", "plan": plain_data(cfg.plan, throw_on_missing=False)} if cfg.task == "plan" else {}
     if cfg.staffing.policy == "scenario" and not planning:
         return {}
-    return {"staffing": OmegaConf.to_container(cfg.staffing, resolve=True), **planning}
+    return {"staffing": plain_data(cfg.staffing, throw_on_missing=False), **planning}
 
 
 def run(cfg: DictConfig, out_dir: str, multirun: bool = False, overrides: Sequence[str] = ()) -> int:

@@ -1,5 +1,5 @@
-"""Write a run's tables, per-call records, resolved config, plots and HTML report; format the
-printed summary. A run is one replication (:class:`sim.simulate.Results`) or several
+"""Write a run's tables, per-call records, resolved config, plots and HTML report (the printed
+summary, :func:`format_summary`, is made in :mod:`sim.reports.summary_text`). A run is one replication (:class:`sim.simulate.Results`) or several
 (:class:`sim.experiments.replications.Replicated`, whose tables carry ``<kpi>_ci`` half-widths).
 
 Every file is written to a temporary name and renamed into place. ``run.json`` (engine, seed,
@@ -13,17 +13,14 @@ import json
 import os
 import secrets
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, Optional
 
 import pandas as pd
 
 from sim.errors import ConfigError
-from sim.kpi.definitions import TOTAL
-from sim.kpi.tables import interval_label
-from sim.reports import (cost_text, journey_report, outbound_files, outbound_text, plan_report,
-                         requirements as staffing_requirements)
+from sim.reports import journey_report, outbound_files, plan_report, requirements as staffing_requirements
 from sim.reports.csv_tables import write_csv
-from sim.reports.formats import count as _count, number as _number, percent as _percent, with_ci as _column
+from sim.reports.summary_text import format_summary  # noqa: F401 (re-exported: callsim prints it)
 
 CALL_FORMATS = ("parquet", "csv")
 
@@ -155,116 +152,3 @@ def _render_here(results) -> Dict[str, bytes]:
     from sim.reports import plots  # (matplotlib: only when plots are drawn)
 
     return plots.run_pngs(results)
-
-
-def _statistics_line(results) -> str:
-    replications = getattr(results, "replications", 1)
-    if replications == 1 and "batches" in results.summary.columns:
-        confidence = results.summary.attrs.get("confidence", 0.95)
-        return f"; {100 * confidence:g}% CIs from {int(results.summary.batches.iloc[0])} batch means"
-    if replications == 1:
-        return ""
-    line = f"; {replications} replications (mean ± {100 * results.confidence:g}% CI, "
-    line += "common random numbers)" if results.crn else "independent random numbers)"
-    if results.precision is not None:
-        p = results.precision
-        line += (f"; {p.kpi} ({p.call_type}) half-width target {p.half_width:g} "
-                 + ("met" if results.precision_met else f"NOT met after the cap of {p.max_replications} replications"))
-    return line
-
-
-MAX_RANGES = 8  # interval ranges listed per line of the summary; the rest are counted
-
-
-def _off_target_lines(results) -> List[str]:
-    """The intervals (all calls together) whose service level is below its target and whose
-    abandonment is above its target, as clock-time ranges (replicated runs: the means)."""
-    s, k = results.scenario, results.scenario.kpi
-    totals = results.intervals[results.intervals.call_type.to_numpy() == TOTAL]  # (numpy's comparison: sooner)
-    lines = []
-    for kpi, target, missed in (("service_level", k.sl_target, "below the service-level target"),
-                                ("abandon_rate", k.abandon_target, "above the abandonment target")):
-        values = totals[kpi]
-        off = totals.interval[values < target if kpi == "service_level" else values > target].tolist()
-        ranges = [f"{interval_label(s, first)}-{_interval_end(s, last)}" for first, last in _runs(off)]
-        if len(ranges) > MAX_RANGES:
-            ranges = ranges[:MAX_RANGES] + [f"... {len(ranges) - MAX_RANGES} more"]
-        listed = ", ".join(ranges) + f" ({len(off)} of {values.notna().sum()})" if off else "none"
-        lines.append(f"Intervals {missed} ({_percent(target)}), all calls: {listed}")
-    return lines
-
-
-def _runs(intervals: List[int]) -> List[Tuple[int, int]]:
-    """Consecutive interval numbers as (first, last) pairs: [3, 4, 5, 9] -> [(3, 5), (9, 9)]."""
-    runs: List[Tuple[int, int]] = []
-    for j in intervals:
-        if runs and j == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], j)
-        else:
-            runs.append((j, j))
-    return runs
-
-
-def _interval_end(scenario, j: int) -> str:
-    """Clock time of the end of interval j (a day's last interval ends at 24:00, not 00:00)."""
-    label = interval_label(scenario, j + 1)
-    return "24:00" if scenario.horizon_kind == "day" and label == "00:00" else label
-
-
-def format_summary(results, out_dir=None) -> str:
-    """A readable text summary: call types, groups, the theory check, where the files are."""
-    s, k = results.scenario, results.scenario.kpi
-    busyness = getattr(results, "busyness", None)
-    lines = [f"callsim: scenario '{s.name}', seed {results.seed}, {results.engine_note}",
-             f"{results.n_calls:,} calls simulated" + _statistics_line(results)
-             + (f"; busyness factor {busyness:.3f}" if s.busyness_cv and busyness is not None else "")]
-    summary = results.summary
-    view = pd.DataFrame({
-        "call type": summary.call_type,
-        "offered": summary.offered.map(_count),
-        "answered": summary.answered.map(_count),
-        f"SL {k.sl_threshold:g}s": _column(summary, "service_level", _percent),
-        "ASA s": _column(summary, "asa", _number),
-        "p90 wait s": _column(summary, "p90_wait", _number),
-        "abandon %": _column(summary, "abandon_rate", _percent),
-        "AHT s": _column(summary, "aht", _number),
-        "avg queue": _column(summary, "avg_queue", lambda x: _number(x, 2)),
-        "blocked": summary.blocked.map(_count),
-    })
-    lines += ["", f"Service (target {_percent(k.sl_target)} in {k.sl_threshold:g}s, SL variant '{k.sl_variant}'; "
-                  f"abandon target {_percent(k.abandon_target)}):", view.to_string(index=False)]
-    lines += _off_target_lines(results)
-    lines += journey_report.summary_lines(results)  # IVR, callbacks, transfers, redials
-    groups = results.groups
-    gview = pd.DataFrame({
-        "group": groups.group, "agents": groups.agents,
-        "answered": groups.answered.map(_count),
-        "occupancy": _column(groups, "occupancy", _percent),
-        "paid h": groups.paid_hours.map(_number), "available h": groups.available_hours.map(_number),
-        "utilisation": _column(groups, "utilisation", _percent), "cost": groups.cost.map(lambda x: _number(x, 0)),
-    })
-    lines += ["", "Agent groups:", gview.to_string(index=False)]
-    lines += cost_text.summary_lines(results)  # scenarios that price their day
-    lines += outbound_text.summary_lines(results)  # scenarios with campaigns
-    lines += staffing_requirements.summary_lines(results)  # planned staffing (staffing=erlang)
-    lines += plan_report.summary_lines(results)  # task=plan
-    comparison = getattr(results, "theory", None)
-    if comparison is not None:
-        model = comparison.attrs["model"].replace("_", " ").title()
-        cview = pd.DataFrame({
-            "metric": comparison.metric,
-            "simulated": comparison.simulated.map(lambda x: f"{x:.4f}"),
-            "±95% CI": comparison.ci95.map(lambda x: f"{x:.4f}"),
-            model: comparison.theory.map(lambda x: f"{x:.4f}"),
-            "theory in CI": comparison.within_ci.map({True: "yes", False: "no"}).fillna("n/a"),
-        })
-        source = (f"{comparison.attrs['replications']} replications" if "replications" in comparison.attrs
-                  else f"{comparison.attrs['batches']} batch means")
-        lines += ["", f"Against {model} (fractions of all arrivals; CI from {source}):",
-                  cview.to_string(index=False)]
-        if comparison.within_ci.isna().all():
-            lines.append("(no confidence interval from fewer than 2 batches or replications: run longer, "
-                         "or more replications, to check the simulation against the theory)")
-    if out_dir is not None:
-        lines += ["", f"Reports written to {out_dir}"]
-    return "\n".join(lines)

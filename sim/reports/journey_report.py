@@ -12,7 +12,8 @@ from typing import Dict, List
 
 import pandas as pd
 
-from sim.reports.formats import count as _count, number as _number, percent as _percent, with_ci as _column
+from sim.reports.formats import cells, count as _count, number as _number, percent as _percent, with_ci as _column
+from sim.reports.text_table import text_table
 
 
 def tables(results) -> Dict[str, pd.DataFrame]:
@@ -32,40 +33,46 @@ def _has_ivr(results) -> bool:
 def journey_view(results) -> pd.DataFrame:
     """Per call type: what the IVR, callbacks and transfers did (only the features the scenario has);
     None when it has none of them."""
+    columns = _journey_columns(results)
+    return pd.DataFrame(columns) if columns is not None else None
+
+
+def _journey_columns(results):
+    """The journey table's columns as {title: cells}, or None without journey features."""
     summary = results.summary
-    columns = {"call type": summary.call_type}
+    columns = {"call type": summary.call_type.tolist()}
     if _has_ivr(results):
-        columns["arrived"] = summary.arrived.map(_count)
-        columns["self-served"] = (summary.self_served / summary.arrived).map(_percent)
-        columns["hung up in menu"] = (summary.ivr_abandoned / summary.arrived).map(_percent)
+        columns["arrived"] = cells(summary.arrived, _count)
+        columns["self-served"] = cells(summary.self_served / summary.arrived, _percent)
+        columns["hung up in menu"] = cells(summary.ivr_abandoned / summary.arrived, _percent)
     callbacks = getattr(results, "callbacks", None)
     if callbacks is not None:
         rows = callbacks.set_index("call_type").reindex(summary.call_type)
         for title, name in (("callbacks offered", "offers"), ("accepted", "accepted"), ("completed", "completed"),
                             ("failed", "failed")):
-            columns[title] = _column(rows, name, _count).to_numpy()
-        columns["time to callback s"] = _column(rows, "time_to_callback", _number).to_numpy()
+            columns[title] = _column(rows, name, _count)
+        columns["time to callback s"] = _column(rows, "time_to_callback", _number)
     if "fcr" in summary:
         columns["transferred"] = _column(summary, "transferred", _count)
         columns["FCR"] = _column(summary, "fcr", _percent)
-    return pd.DataFrame(columns) if len(columns) > 1 else None
+    return columns if len(columns) > 1 else None
 
 
 def summary_lines(results) -> List[str]:
     """The text summary's journey blocks (empty without journey features)."""
     lines = []
-    view = journey_view(results)
-    if view is not None:
+    columns = _journey_columns(results)
+    if columns is not None:
         lines += ["", "Caller's journey (self-served, hung up in the menu: of the calls arrived; "
-                      "FCR: first-contact resolution):", view.to_string(index=False)]
+                      "FCR: first-contact resolution):", text_table(columns)]
     callers = getattr(results, "callers", None)
     if callers is not None:  # scenarios with redials: the callers beside the attempts (sim.kpi.callers)
-        cview = pd.DataFrame({"call type": callers.call_type, "callers": _column(callers, "callers", _count),
-                              "redials": _column(callers, "redials", _count),
-                              "attempts/caller": _column(callers, "attempts_per_caller", lambda x: _number(x, 2)),
-                              "1st attempt lost": _column(callers, "first_attempt_loss", _percent),
-                              "callers lost": _column(callers, "caller_loss", _percent)})
-        lines += ["", "Callers (with redials; every attempt above counts as a call):", cview.to_string(index=False)]
+        cview = text_table({"call type": callers.call_type, "callers": _column(callers, "callers", _count),
+                            "redials": _column(callers, "redials", _count),
+                            "attempts/caller": _column(callers, "attempts_per_caller", lambda x: _number(x, 2)),
+                            "1st attempt lost": _column(callers, "first_attempt_loss", _percent),
+                            "callers lost": _column(callers, "caller_loss", _percent)})
+        lines += ["", "Callers (with redials; every attempt above counts as a call):", cview]
     return lines
 
 

@@ -9,6 +9,7 @@ from typing import List
 import pandas as pd
 
 from sim.reports import formats
+from sim.reports.text_table import text_table
 
 MAX_LISTED = 8  # intervals above the nuisance cap named per campaign; the rest are counted
 
@@ -26,6 +27,7 @@ def _count(x) -> str:
 
 
 _with_ci = formats.with_ci
+cells = formats.cells
 
 
 def summary_lines(results) -> List[str]:
@@ -33,24 +35,24 @@ def summary_lines(results) -> List[str]:
     campaigns = getattr(results, "campaigns", None)
     if campaigns is None or not len(campaigns):
         return []
-    view = pd.DataFrame({
-        "campaign": campaigns.campaign, "attempts": campaigns.attempts.map(_count),
-        "connects": campaigns.connects.map(_count), "RPC": _with_ci(campaigns, "rpc", _count),
+    view = text_table({
+        "campaign": campaigns.campaign, "attempts": cells(campaigns.attempts, _count),
+        "connects": cells(campaigns.connects, _count), "RPC": _with_ci(campaigns, "rpc", _count),
         "RPC/agent-h": _with_ci(campaigns, "rpc_per_agent_hour", _number),
-        "nuisance": _with_ci(campaigns, "nuisance_rate", _percent), "cap": campaigns.nuisance_cap.map(_percent),
-        "penetration": campaigns.penetration.map(_percent),
-        "finished": campaigns.finished.map(_count), "exhausted": campaigns.exhausted.map(_count),
-        "open": campaigns.open.map(_count), "never dialled": campaigns.never_dialled.map(_count),
-        "att/record": campaigns.attempts_per_record.map(_number),
+        "nuisance": _with_ci(campaigns, "nuisance_rate", _percent), "cap": cells(campaigns.nuisance_cap, _percent),
+        "penetration": cells(campaigns.penetration, _percent),
+        "finished": cells(campaigns.finished, _count), "exhausted": cells(campaigns.exhausted, _count),
+        "open": cells(campaigns.open, _count), "never dialled": cells(campaigns.never_dialled, _count),
+        "att/record": cells(campaigns.attempts_per_record, _number),
     })
     lines = ["", "Outbound (nuisance = dropped live answers / live answers; RPC per hour of agent time on the "
-                 "campaign, dedicated groups' idle time included):", view.to_string(index=False)]
+                 "campaign, dedicated groups' idle time included):", view]
     lines += _over_cap_lines(results.campaign_intervals)
     time = results.group_time
-    split = pd.DataFrame({"group": time.group, "role": time.role, "campaign": time.campaign,
-                          "inbound": time.inbound_share.map(_percent), "outbound": time.outbound_share.map(_percent),
-                          "of it dialling": time.dialling_share.map(_percent), "idle": time.idle_share.map(_percent)})
-    lines += ["", "Time on duty by group:", split.to_string(index=False)]
+    split = text_table({"group": time.group, "role": time.role, "campaign": time.campaign,
+                        "inbound": cells(time.inbound_share, _percent), "outbound": cells(time.outbound_share, _percent),
+                        "of it dialling": cells(time.dialling_share, _percent), "idle": cells(time.idle_share, _percent)})
+    lines += ["", "Time on duty by group:", split]
     return lines
 
 

@@ -16,6 +16,7 @@ from typing import Dict, List, Tuple
 import pandas as pd
 
 from sim.reports import formats
+from sim.reports.text_table import text_table
 
 FIGURES = ("plan_staffing", "plan_service_level")
 VERDICTS = ("met", "missed", "unsure", "no calls")  # sim.planning.verification's
@@ -44,7 +45,7 @@ def summary_lines(results) -> List[str]:
     per_group = _per_group(results)
     counts = verdict_counts(results.plan_targets)
     lines = ["", "Plan (roster.csv, plan_targets.csv):"] + [f"  {note}" for note in results.plan_notes]
-    lines += [per_group.to_string(index=False),
+    lines += [text_table(dict(per_group.items())),
               f"Verification of the roster, all calls per interval: {counts['met']} met, {counts['missed']} missed, "
               f"{counts['unsure']} unsure (the confidence interval straddles a target), {counts['no calls']} without calls"]
     missed = results.plan_targets[(results.plan_targets.verdict == "missed") & (results.plan_targets.call_type == "total")]

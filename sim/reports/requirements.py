@@ -15,6 +15,7 @@ from typing import Dict, List, Tuple
 import pandas as pd
 
 from sim.reports import formats
+from sim.reports.text_table import text_table
 
 FILE = "requirements.csv"
 MODEL_NAMES = {"erlang_a": "Erlang A", "erlang_c": "Erlang C"}
@@ -68,17 +69,17 @@ def summary_lines(results) -> List[str]:
     if table is None or table.attrs.get("policy") == "plan":
         return []
     groups = per_group(table)
-    view = pd.DataFrame({
-        "group": groups.group, "calls": groups.calls.map(formats.count),
-        "on the phones h": groups.hours_on_phones.map(formats.number),
-        **({"Erlang h": groups.hours_erlang.map(formats.number)} if "hours_erlang" in groups else {}),
-        "paid h": groups.hours_paid.map(formats.number),
+    view = text_table({
+        "group": groups.group, "calls": formats.cells(groups.calls, formats.count),
+        "on the phones h": formats.cells(groups.hours_on_phones, formats.number),
+        **({"Erlang h": formats.cells(groups.hours_erlang, formats.number)} if "hours_erlang" in groups else {}),
+        "paid h": formats.cells(groups.hours_paid, formats.number),
         "peak agents": groups.peak_agents, "peak paid": groups.peak_paid, "peak at": groups.peak_at,
     })
     total_phones, total_paid = groups.hours_on_phones.sum(), groups.hours_paid.sum()
     return ["", f"Staffing: {describe(table)}: agent-hours required (simulated: the agents on the phones; "
                 f"paid = on the phones / (1 - shrinkage), rounded up per interval); see {FILE}",
-            view.to_string(index=False),
+            view,
             f"All groups: {formats.number(total_phones)} agent-hours on the phones, {formats.number(total_paid)} paid"
             + (f" (Erlang: {formats.number(groups.hours_erlang.sum())} on the phones)" if "hours_erlang" in groups else "")
             ] + ([f"Optimiser: {table.attrs['optimiser']}"] if "optimiser" in table.attrs else [])
