@@ -1,0 +1,46 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+"""CSV fields of float columns in C (the twin of :mod:`sim.reports._csv_py`, which tests compare
+it with on many values): each float is formatted by ``PyOS_double_to_string``, the very function
+behind Python's ``"%.6g" % v``, so the text is Python's by construction, without a Python call
+per field. Loaded through :mod:`sim.reports.csv_tables`.
+"""
+
+from cpython.list cimport PyList_New, PyList_SET_ITEM
+from cpython.mem cimport PyMem_Free
+from cpython.ref cimport Py_INCREF
+from cpython.unicode cimport PyUnicode_DecodeASCII
+from libc.string cimport strlen
+
+
+cdef extern from "Python.h":
+    char *PyOS_double_to_string(double val, char format_code, int precision, int flags, int *ptype) except NULL
+
+
+cdef object _EMPTY = ""
+
+
+cdef object _general(double value, int precision):
+    """``"%.<precision>g" % value``."""
+    cdef char *text = PyOS_double_to_string(value, b"g", precision, 0, NULL)
+    try:
+        return PyUnicode_DecodeASCII(text, strlen(text), NULL)
+    finally:
+        PyMem_Free(text)
+
+
+def general_fields(const double[:, :] block, int precision):
+    """Each column of ``block`` (rows x columns) as a list of its fields: ``"%.<precision>g" % v``,
+    NaN as the empty field."""
+    cdef Py_ssize_t i, j, rows = block.shape[0]
+    cdef double value
+    cdef list columns = [], fields
+    cdef object field
+    for j in range(block.shape[1]):
+        fields = PyList_New(rows)
+        for i in range(rows):
+            value = block[i, j]
+            field = _EMPTY if value != value else _general(value, precision)
+            Py_INCREF(field)  # (PyList_SET_ITEM steals a reference)
+            PyList_SET_ITEM(fields, i, field)
+        columns.append(fields)
+    return columns
