@@ -1,14 +1,16 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""CSV fields of float columns in C (the twin of :mod:`sim.reports._csv_py`, which tests compare
-it with on many values): each float is formatted by ``PyOS_double_to_string``, the very function
-behind Python's ``"%.6g" % v``, so the text is Python's by construction, without a Python call
-per field. Loaded through :mod:`sim.reports.csv_tables`.
+"""CSV fields of number columns in C (the twin of :mod:`sim.reports._csv_py`, which tests compare
+it with on many values), without a Python call per field: each float is formatted by
+``PyOS_double_to_string``, the very function behind Python's ``"%.6g" % v``, so the text is
+Python's by construction; each whole number in decimal digits, as ``str`` writes it. Loaded
+through :mod:`sim.reports.csv_tables`.
 """
 
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.mem cimport PyMem_Free
 from cpython.ref cimport Py_INCREF
 from cpython.unicode cimport PyUnicode_DecodeASCII
+from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport strlen
 
 
@@ -40,6 +42,38 @@ def general_fields(const double[:, :] block, int precision):
         for i in range(rows):
             value = block[i, j]
             field = _EMPTY if value != value else _general(value, precision)
+            Py_INCREF(field)  # (PyList_SET_ITEM steals a reference)
+            PyList_SET_ITEM(fields, i, field)
+        columns.append(fields)
+    return columns
+
+
+cdef object _decimal(int64_t value):
+    """``str(value)``."""
+    cdef char digits[24]
+    cdef Py_ssize_t start = 23
+    cdef uint64_t magnitude = (<uint64_t>0 - <uint64_t>value) if value < 0 else <uint64_t>value
+    while True:  # (the last digit first)
+        start -= 1
+        digits[start] = <char>(48 + magnitude % 10)
+        magnitude //= 10
+        if magnitude == 0:
+            break
+    if value < 0:
+        start -= 1
+        digits[start] = b"-"
+    return PyUnicode_DecodeASCII(digits + start, 23 - start, NULL)
+
+
+def decimal_fields(const int64_t[:, :] block):
+    """Each column of ``block`` (rows x columns) as a list of its fields, ``str(v)``."""
+    cdef Py_ssize_t i, j, rows = block.shape[0]
+    cdef list columns = [], fields
+    cdef object field
+    for j in range(block.shape[1]):
+        fields = PyList_New(rows)
+        for i in range(rows):
+            field = _decimal(block[i, j])
             Py_INCREF(field)  # (PyList_SET_ITEM steals a reference)
             PyList_SET_ITEM(fields, i, field)
         columns.append(fields)

@@ -8,7 +8,8 @@ writing. Here every column becomes the list of its fields, with pandas' own rule
 the format, NaN as an empty field, whole numbers and booleans as ``str`` gives them, labels (and
 other objects) as they are (missing: empty). The float columns are taken from the frame as one
 block and formatted together, for a ``%.<n>g`` format by the compiled twin ``_csv_c`` (Python's
-own float formatting, without a Python call per field; ``_csv_py`` when it is not built). The
+own float formatting, without a Python call per field; ``_csv_py`` when it is not built), and so
+are the integer columns. The
 rows are joined directly when no field needs quotes, else go through the csv module's writer with
 the dialect pandas uses (QUOTE_MINIMAL, ``os.linesep``). A column of any other kind (dates,
 nullable or categorical dtypes) leaves the whole table to pandas. Tests compare the bytes with pandas' own.
@@ -62,17 +63,22 @@ def _columns(frame: pd.DataFrame, float_format: str):
     if a column is of a kind left to pandas."""
     dtypes = frame.dtypes.tolist()
     fields: List[Optional[list]] = [None] * len(dtypes)
-    floats = [j for j, dtype in enumerate(dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
-    if floats:  # one block for all of them (a column at a time costs pandas' Series for each)
-        block = frame.iloc[:, floats].to_numpy(np.float64)
-        for j, column in zip(floats, _float_fields(block, float_format)):
-            fields[j] = column
+    numbers = [j for j, dtype in enumerate(dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
+    wholes = [j for j, dtype in enumerate(dtypes) if isinstance(dtype, np.dtype) and
+              (dtype.kind == "i" or dtype.kind == "u" and dtype.itemsize < 8)]  # (all within int64)
+    # one block of each kind (a column at a time costs pandas' Series for each)
+    for positions, to_fields in ((numbers, lambda block: _float_fields(block, float_format)),
+                                 (wholes, _fields.decimal_fields)):  # ("%d" % v is str(v))
+        if positions:
+            block = frame.iloc[:, positions].to_numpy(np.float64 if positions is numbers else np.int64)
+            for j, column in zip(positions, to_fields(block)):
+                fields[j] = column
     labels = []
     for j, dtype in enumerate(dtypes):
         if fields[j] is not None:
             continue
-        if isinstance(dtype, np.dtype) and dtype.kind in "iub":
-            fields[j] = list(map(str, frame.iloc[:, j].to_numpy().tolist()))  # ("%d" % v is str(v))
+        if isinstance(dtype, np.dtype) and dtype.kind in "ub":  # (uint64, booleans)
+            fields[j] = list(map(str, frame.iloc[:, j].to_numpy().tolist()))
         elif isinstance(dtype, pd.StringDtype) or isinstance(dtype, np.dtype) and dtype.kind == "O":
             # labels (and other objects, as pandas: the csv writer makes them text), missing ones empty
             fields[j] = ["" if v is None else v for v in frame.iloc[:, j].to_numpy(dtype=object, na_value=None)]
