@@ -30,22 +30,24 @@ cdef object _general(double value, int precision):
         PyMem_Free(text)
 
 
-def general_fields(const double[:, :] block, int precision):
-    """Each column of ``block`` (rows x columns) as a list of its fields: ``"%.<precision>g" % v``,
+def general_fields(list columns, int precision):
+    """Each of ``columns`` (float64 arrays) as a list of its fields: ``"%.<precision>g" % v``,
     NaN as the empty field."""
-    cdef Py_ssize_t i, j, rows = block.shape[0]
+    cdef Py_ssize_t i
+    cdef const double[:] values
     cdef double value
-    cdef list columns = [], fields
+    cdef list out = [], fields
     cdef object field
-    for j in range(block.shape[1]):
-        fields = PyList_New(rows)
-        for i in range(rows):
-            value = block[i, j]
+    for column in columns:
+        values = column
+        fields = PyList_New(values.shape[0])
+        for i in range(values.shape[0]):
+            value = values[i]
             field = _EMPTY if value != value else _general(value, precision)
             Py_INCREF(field)  # (PyList_SET_ITEM steals a reference)
             PyList_SET_ITEM(fields, i, field)
-        columns.append(fields)
-    return columns
+        out.append(fields)
+    return out
 
 
 cdef object _decimal(int64_t value):
@@ -65,16 +67,18 @@ cdef object _decimal(int64_t value):
     return PyUnicode_DecodeASCII(digits + start, 23 - start, NULL)
 
 
-def decimal_fields(const int64_t[:, :] block):
-    """Each column of ``block`` (rows x columns) as a list of its fields, ``str(v)``."""
-    cdef Py_ssize_t i, j, rows = block.shape[0]
-    cdef list columns = [], fields
+def decimal_fields(list columns):
+    """Each of ``columns`` (int64 arrays) as a list of its fields, ``str(v)``."""
+    cdef Py_ssize_t i
+    cdef const int64_t[:] values
+    cdef list out = [], fields
     cdef object field
-    for j in range(block.shape[1]):
-        fields = PyList_New(rows)
-        for i in range(rows):
-            field = _decimal(block[i, j])
+    for column in columns:
+        values = column
+        fields = PyList_New(values.shape[0])
+        for i in range(values.shape[0]):
+            field = _decimal(values[i])
             Py_INCREF(field)  # (PyList_SET_ITEM steals a reference)
             PyList_SET_ITEM(fields, i, field)
-        columns.append(fields)
-    return columns
+        out.append(fields)
+    return out

@@ -6,10 +6,10 @@ format) and converts every column to an object array first; for the tables of a 
 (replications.csv has a row per replication and call type) that is most of the time spent
 writing. Here every column becomes the list of its fields, with pandas' own rules: floats with
 the format, NaN as an empty field, whole numbers and booleans as ``str`` gives them, labels (and
-other objects) as they are (missing: empty). The float columns are taken from the frame as one
-block and formatted together, for a ``%.<n>g`` format by the compiled twin ``_csv_c`` (Python's
-own float formatting, without a Python call per field; ``_csv_py`` when it is not built), and so
-are the integer columns. The
+other objects) as they are (missing: empty). The columns are taken from the frame as arrays,
+without a Series each; the float columns are formatted together, for a ``%.<n>g`` format by the
+compiled twin ``_csv_c`` (Python's own float formatting, without a Python call per field;
+``_csv_py`` when it is not built), and so are the integer columns. The
 rows are joined directly when no field needs quotes, else go through the csv module's writer with
 the dialect pandas uses (QUOTE_MINIMAL, ``os.linesep``). A column of any other kind (dates,
 nullable or categorical dtypes) leaves the whole table to pandas. Tests compare the bytes with pandas' own.
@@ -42,8 +42,7 @@ def write_csv(frame: pd.DataFrame, path, float_format: str = FLOAT_FORMAT) -> No
         return
     fields, labels = columns
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        if len(names) > 1 and not any(map(_needs_quotes, names)) and \
-                not any(map(_needs_quotes, {v for j in labels for v in fields[j]})):  # (numbers are never quoted)
+        if len(names) > 1 and not _need_quotes(names) and not any(_need_quotes(fields[j]) for j in labels):
             # no field to quote: joining the fields does the csv writer's work
             rows = [",".join(names), *map(",".join, zip(*fields)), ""]
             handle.write(os.linesep.join(rows))
@@ -53,32 +52,44 @@ def write_csv(frame: pd.DataFrame, path, float_format: str = FLOAT_FORMAT) -> No
         writer.writerows(zip(*fields))
 
 
-def _needs_quotes(field) -> bool:
-    """Whether the csv writer (QUOTE_MINIMAL) would quote a field (or the field is not plain text)."""
-    return not isinstance(field, str) or any(c in field for c in ',"\r\n') or not field.isprintable()
+def _need_quotes(fields: list) -> bool:
+    """Whether the csv writer (QUOTE_MINIMAL) would quote one of the fields (or one is not plain
+    text). (Numbers are never quoted.)"""
+    if not {str}.issuperset(map(type, fields)):
+        return True
+    text = "".join(fields)  # (one search for all)
+    return any(c in text for c in ',"\r\n') or not text.isprintable()
+
+
+def column_arrays(frame: pd.DataFrame) -> list:
+    """The frame's columns as arrays (numpy's, or pandas' extension arrays), by pandas' own
+    accessor where it has one: a Series per column (``frame.iloc[:, j]``, ``frame.items()``) costs
+    about 20 us, for tables of a few rows most of the time spent writing them."""
+    get = getattr(frame, "_get_column_array", None)  # (pandas' private accessor; 2.x and 3.x have it)
+    if get is None:
+        return [column.array for _, column in frame.items()]
+    return [get(j) for j in range(frame.shape[1])]
 
 
 def _columns(frame: pd.DataFrame, float_format: str):
     """(every column's fields as pandas writes them, the positions of the label columns), or None
     if a column is of a kind left to pandas."""
-    dtypes = frame.dtypes.tolist()
-    fields: List[Optional[list]] = [None] * len(dtypes)
+    arrays = column_arrays(frame)
+    dtypes = [array.dtype for array in arrays]
+    fields: List[Optional[list]] = [None] * len(arrays)
     numbers = [j for j, dtype in enumerate(dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
     wholes = [j for j, dtype in enumerate(dtypes) if isinstance(dtype, np.dtype) and
               (dtype.kind == "i" or dtype.kind == "u" and dtype.itemsize < 8)]  # (all within int64)
-    # one block of each kind (a column at a time costs pandas' Series for each)
-    for positions, to_fields in ((numbers, lambda block: _float_fields(block, float_format)),
-                                 (wholes, _fields.decimal_fields)):  # ("%d" % v is str(v))
-        if positions:
-            block = frame.iloc[:, positions].to_numpy(np.float64 if positions is numbers else np.int64)
-            for j, column in zip(positions, to_fields(block)):
-                fields[j] = column
+    for positions, to_fields, dtype in ((numbers, lambda columns: _float_fields(columns, float_format), np.float64),
+                                        (wholes, _fields.decimal_fields, np.int64)):  # ("%d" % v is str(v))
+        for j, column in zip(positions, to_fields([np.asarray(arrays[j], dtype) for j in positions])):
+            fields[j] = column
     labels = []
     for j, dtype in enumerate(dtypes):
         if fields[j] is not None:
             continue
         if isinstance(dtype, np.dtype) and dtype.kind in "ub":  # (uint64, booleans)
-            fields[j] = list(map(str, frame.iloc[:, j].to_numpy().tolist()))
+            fields[j] = list(map(str, np.asarray(arrays[j]).tolist()))
         elif isinstance(dtype, pd.StringDtype) or isinstance(dtype, np.dtype) and dtype.kind == "O":
             # labels (and other objects, as pandas: the csv writer makes them text), missing ones empty
             fields[j] = ["" if v is None else v for v in frame.iloc[:, j].to_numpy(dtype=object, na_value=None)]
@@ -88,9 +99,9 @@ def _columns(frame: pd.DataFrame, float_format: str):
     return fields, labels
 
 
-def _float_fields(block: np.ndarray, float_format: str) -> List[list]:
-    """Each column of a block of floats as its fields (NaN: an empty field)."""
+def _float_fields(columns: List[np.ndarray], float_format: str) -> List[list]:
+    """Each column of floats (float64 arrays) as its fields (NaN: an empty field)."""
     general = _GENERAL.fullmatch(float_format)
     if general is not None:
-        return _fields.general_fields(block, int(general.group(1)))
-    return [[float_format % v if v == v else "" for v in column] for column in block.T.tolist()]
+        return _fields.general_fields(columns, int(general.group(1)))
+    return [[float_format % v if v == v else "" for v in column.tolist()] for column in columns]

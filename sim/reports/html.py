@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.kpi.definitions import FRACTIONS  # (not from plots: no matplotlib unless plots are drawn)
+from sim.reports.csv_tables import column_arrays
 
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1200px;
@@ -85,17 +86,13 @@ def _shown(frame: pd.DataFrame) -> Dict[str, list]:
 
 def _column_values(frame: pd.DataFrame) -> Dict[str, list]:
     """{name: the column's values}, as iterating over the column gives them (floats and integers
-    as Python numbers), the columns of each numeric dtype taken as one block (a column at a time
-    costs pandas' Series for each)."""
-    dtypes = frame.dtypes.tolist()
-    values: list = [None] * len(dtypes)
-    for numeric in {dtype for dtype in dtypes if isinstance(dtype, np.dtype) and dtype.kind in "fiu"}:
-        positions = [j for j, dtype in enumerate(dtypes) if dtype == numeric]
-        for j, column in zip(positions, frame.iloc[:, positions].to_numpy().T.tolist()):
-            values[j] = column
+    as Python numbers; numeric columns without a Series each, which costs more than formatting a
+    short column)."""
     columns = {}
-    for j, name in enumerate(frame.columns):  # (a name twice: the last column, at the first's place)
-        columns[name] = values[j] if values[j] is not None else list(frame.iloc[:, j])
+    for j, (name, array) in enumerate(zip(frame.columns, column_arrays(frame))):
+        numeric = isinstance(array, np.ndarray) and array.dtype.kind in "fiu"
+        # (a name twice: the last column, at the first's place)
+        columns[name] = array.tolist() if numeric else list(frame.iloc[:, j])
     return columns
 
 
