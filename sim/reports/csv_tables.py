@@ -30,6 +30,7 @@ from sim._twins import load_twin
 _fields, COMPILED, IMPORT_ERROR = load_twin("sim.reports._csv_c", "sim.reports._csv_py")
 
 FLOAT_FORMAT = "%.6g"
+COLUMN_ACCESSOR = "_get_column_array"  # pandas' private accessor of a column's array (2.x and 3.x have it)
 _GENERAL = re.compile(r"%\.(\d+)g")  # the formats the twins write ("%.<precision>g")
 
 
@@ -65,9 +66,9 @@ def column_arrays(frame: pd.DataFrame) -> list:
     """The frame's columns as arrays (numpy's, or pandas' extension arrays), by pandas' own
     accessor where it has one: a Series per column (``frame.iloc[:, j]``, ``frame.items()``) costs
     about 20 us, for tables of a few rows most of the time spent writing them."""
-    get = getattr(frame, "_get_column_array", None)  # (pandas' private accessor; 2.x and 3.x have it)
+    get = getattr(frame, COLUMN_ACCESSOR, None)
     if get is None:
-        return [column.array for _, column in frame.items()]
+        return [column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array for _, column in frame.items()]
     return [get(j) for j in range(frame.shape[1])]
 
 
