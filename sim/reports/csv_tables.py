@@ -59,7 +59,7 @@ def _need_quotes(fields: list) -> bool:
     if not {str}.issuperset(map(type, fields)):
         return True
     text = "".join(fields)  # (one search for all)
-    return any(c in text for c in ',"\r\n') or not text.isprintable()
+    return "," in text or '"' in text or not text.isprintable()  # (line breaks are not printable)
 
 
 def column_arrays(frame: pd.DataFrame) -> list:
