@@ -110,3 +110,9 @@ def test_reports_are_written_as_before(monkeypatch):
                         lambda frame: f'<div class="scroll">{pandas_html(display_the_old_way(frame))}</div>')
             assert new == [report_html.run_report(results, config, {}, "method"),
                            report_html.long_table_html(long, "rows", "x")]
+
+
+@pytest.mark.parametrize("special", ["&", "<", ">", "\t", "\n", "\r", "  ", " lead", "trail "])
+def test_a_column_with_one_character_to_escape_as_pandas_writes_it(special):
+    shown = pd.DataFrame({"plain": ["a", "b", "c"], "one": ["x", f"y{special}z" if special.strip() else special, "w"]})
+    assert html_table(shown.to_dict("list")) == pandas_html(shown)
