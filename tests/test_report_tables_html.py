@@ -112,7 +112,7 @@ def test_reports_are_written_as_before(monkeypatch):
                            report_html.long_table_html(long, "rows", "x")]
 
 
-@pytest.mark.parametrize("special", ["&", "<", ">", "\t", "\n", "\r", "  ", " lead", "trail "])
+@pytest.mark.parametrize("special", ["x&y", "x<y", "x>y", "x\ty", "x\ny", "x\ry", "x  y", " lead", "trail "])
 def test_a_column_with_one_character_to_escape_as_pandas_writes_it(special):
-    shown = pd.DataFrame({"plain": ["a", "b", "c"], "one": ["x", f"y{special}z" if special.strip() else special, "w"]})
+    shown = pd.DataFrame({"plain": ["a", "b", "c"], "one": ["x", special, "w"]})
     assert html_table(shown.to_dict("list")) == pandas_html(shown)
