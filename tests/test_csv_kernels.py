@@ -45,6 +45,26 @@ def test_float_fields_are_python_percent_g(twin, precision):
     assert got[2] == expected[::7]
 
 
+def fixed_notation_floats(precision: int, n: int, seed: int) -> np.ndarray:
+    """Floats written without an exponent (and just beyond): spread over the magnitudes, and next
+    to the ties between two roundings to ``precision`` digits (the neighbours of d.5 at the digit
+    after the last, and of the roundings up to the next power of ten, such as 9.9999995)."""
+    rng = np.random.default_rng(seed)
+    spread = 10.0 ** rng.uniform(-6, precision + 1, size=n) * rng.choice([-1, 1], size=n)
+    scale = 10.0 ** rng.integers(-4 - precision, 2, size=n)
+    ties = (rng.integers(10 ** (precision - 1), 10 ** precision, size=n) + 0.5) * scale
+    nines = (10.0 ** precision - 0.5) * scale
+    near = np.concatenate([ties, nines])
+    return np.concatenate([spread, near, np.nextafter(near, np.inf), np.nextafter(near, -np.inf), -near])
+
+
+@pytest.mark.parametrize("twin", TWINS)
+@pytest.mark.parametrize("precision", list(range(1, 18)))
+def test_fixed_notation_and_ties_are_python_percent_g(twin, precision):
+    values = fixed_notation_floats(precision, 20_000 if precision == 6 else 3_000, seed=100 + precision)
+    assert twin.general_fields([values], precision)[0] == [f"%.{precision}g" % v for v in values.tolist()]
+
+
 @pytest.mark.parametrize("twin", TWINS)
 def test_decimal_fields_are_str(twin):
     rng = np.random.default_rng(3)

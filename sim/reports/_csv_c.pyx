@@ -1,28 +1,115 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
 """CSV fields of number columns in C (the twin of :mod:`sim.reports._csv_py`, which tests compare
-it with on many values), without a Python call per field: each float is formatted by
-``PyOS_double_to_string``, the very function behind Python's ``"%.6g" % v``, so the text is
-Python's by construction; each whole number in decimal digits, as ``str`` writes it. Loaded
-through :mod:`sim.reports.csv_tables`.
+it with on many values), without a Python call per field. A float is formatted as Python's
+``"%.6g" % v`` does: in fixed notation, when double arithmetic decides its rounding for certain,
+by scaling it to a whole number of significant digits (the KPI tables' values nearly all); else
+by ``PyOS_double_to_string``, the very function behind ``%``. A whole number is written in
+decimal digits, as ``str`` writes it. Loaded through :mod:`sim.reports.csv_tables`.
 """
 
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.mem cimport PyMem_Free
 from cpython.ref cimport Py_INCREF
 from cpython.unicode cimport PyUnicode_DecodeASCII
+from libc.math cimport fabs, floor, fma, signbit
 from libc.stdint cimport int64_t, uint64_t
-from libc.string cimport strlen
+from libc.string cimport memcpy, strlen
 
 
 cdef extern from "Python.h":
     char *PyOS_double_to_string(double val, char format_code, int precision, int flags, int *ptype) except NULL
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    void *PyUnicode_DATA(object text)
+
+
+cdef inline object _ascii(const char *text, Py_ssize_t length):
+    """A str of ASCII characters (not checked: they are digits, signs and points)."""
+    cdef object made = PyUnicode_New(length, 127)
+    memcpy(PyUnicode_DATA(made), text, length)
+    return made
 
 
 cdef object _EMPTY = ""
 
 
+cdef double _POWERS[23]  # 10**0 .. 10**22: the powers of ten a double holds exactly
+for _k in range(23):
+    _POWERS[_k] = float(f"1e{_k}")
+MAX_FIXED_PRECISION = 15  # (below 10**15 a double's error in the scaled value stays under 1/8)
+
+
+cdef Py_ssize_t _fixed_general(double value, int precision, char *out) noexcept:
+    """Write ``"%.<precision>g" % value`` to ``out`` and return its length, when the text has no
+    exponent and the rounding to ``precision`` significant digits is certain: the value scaled by
+    an exact power of ten (one rounding, a relative error of at most 2**-53) is not within that
+    error of a tie. Else -1."""
+    cdef double magnitude = fabs(value), scaled, fraction
+    cdef int k, point, n, i, tries
+    cdef uint64_t rounded, lowest = 0, highest = 0
+    cdef char digits[16]
+    cdef Py_ssize_t length = 0
+    if magnitude == 0.0:  # "0", "-0"
+        if signbit(value):
+            out[length] = b"-"
+            length += 1
+        out[length] = b"0"
+        return length + 1
+    if not 1 <= precision <= MAX_FIXED_PRECISION or not magnitude < _POWERS[precision]:
+        return -1  # (infinities, NaN, exponent notation)
+    lowest, highest = <uint64_t>_POWERS[precision - 1], <uint64_t>_POWERS[precision]
+    k = precision - 1  # (for 1 <= magnitude < 10: corrected below, a power of ten at a time)
+    for tries in range(30):  # the scale giving `precision` digits before the point
+        if not 0 <= k <= 22:
+            return -1
+        scaled = magnitude * _POWERS[k]
+        if scaled < lowest or scaled == lowest and fma(magnitude, _POWERS[k], -scaled) < 0:  # (fma: the exact rest)
+            k += 1
+        elif scaled >= highest:
+            k -= 1
+        else:
+            break
+    else:
+        return -1
+    fraction = scaled - floor(scaled)
+    if fabs(fraction - 0.5) <= scaled * 1e-15:
+        return -1  # (a tie, or too near one to tell)
+    rounded = <uint64_t>floor(scaled) + (1 if fraction > 0.5 else 0)
+    if rounded == highest:
+        return -1  # (rounded up to the next power of ten)
+    point = precision - k  # digits before the decimal point (the exponent + 1)
+    if point < -3:
+        return -1  # (exponent notation below 1e-4)
+    for i in range(precision - 1, -1, -1):
+        digits[i] = <char>(48 + rounded % 10)
+        rounded //= 10
+    n = precision
+    while n > point and digits[n - 1] == b"0":  # (no trailing zeros after the point)
+        n -= 1
+    if value < 0:
+        out[length] = b"-"
+        length += 1
+    if point <= 0:  # 0.000ddd
+        out[length] = b"0"
+        out[length + 1] = b"."
+        length += 2
+        for i in range(-point):
+            out[length] = b"0"
+            length += 1
+    for i in range(n):
+        if i == point and point > 0:
+            out[length] = b"."
+            length += 1
+        out[length] = digits[i]
+        length += 1
+    return length
+
+
 cdef object _general(double value, int precision):
     """``"%.<precision>g" % value``."""
+    cdef char fixed[32]
+    cdef Py_ssize_t length = _fixed_general(value, precision, fixed)
+    if length >= 0:
+        return _ascii(fixed, length)
     cdef char *text = PyOS_double_to_string(value, b"g", precision, 0, NULL)
     try:
         return PyUnicode_DecodeASCII(text, strlen(text), NULL)
@@ -64,7 +151,7 @@ cdef object _decimal(int64_t value):
     if value < 0:
         start -= 1
         digits[start] = b"-"
-    return PyUnicode_DecodeASCII(digits + start, 23 - start, NULL)
+    return _ascii(digits + start, 23 - start)
 
 
 def decimal_fields(list columns):
