@@ -11,7 +11,7 @@ from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.mem cimport PyMem_Free
 from cpython.ref cimport Py_INCREF
 from cpython.unicode cimport PyUnicode_DecodeASCII
-from libc.math cimport fabs, floor, fma, signbit
+from libc.math cimport fabs, floor, signbit
 from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memcpy, strlen
 
@@ -35,14 +35,17 @@ cdef object _EMPTY = ""
 cdef double _POWERS[23]  # 10**0 .. 10**22: the powers of ten a double holds exactly
 for _k in range(23):
     _POWERS[_k] = float(f"1e{_k}")
-MAX_FIXED_PRECISION = 15  # (below 10**15 a double's error in the scaled value stays under 1/8)
+MAX_FIXED_PRECISION = 15  # (below 10**15 a double holds d.5 exactly, and its error is under 1/20)
 
 
 cdef Py_ssize_t _fixed_general(double value, int precision, char *out) noexcept:
     """Write ``"%.<precision>g" % value`` to ``out`` and return its length, when the text has no
-    exponent and the rounding to ``precision`` significant digits is certain: the value scaled by
-    an exact power of ten (one rounding, a relative error of at most 2**-53) is not within that
-    error of a tie. Else -1."""
+    exponent and its rounding is certain; else -1. The value is scaled by an exact power of ten to
+    ``precision`` digits before the point, with one rounding: the scaled double s and the exact
+    product P are on the same side of every double (rounding is monotonic), so P rounds to the
+    same whole number as s unless s is the very tie d.5 (then Python decides). (When s rounds up
+    to the lowest ``precision``-digit number, P, just below it, rounds to the same number a power
+    of ten further: below 10**15 the error of s is under 1/20.)"""
     cdef double magnitude = fabs(value), scaled, fraction
     cdef int k, point, n, i, tries
     cdef uint64_t rounded, lowest = 0, highest = 0
@@ -62,7 +65,7 @@ cdef Py_ssize_t _fixed_general(double value, int precision, char *out) noexcept:
         if not 0 <= k <= 22:
             return -1
         scaled = magnitude * _POWERS[k]
-        if scaled < lowest or scaled == lowest and fma(magnitude, _POWERS[k], -scaled) < 0:  # (fma: the exact rest)
+        if scaled < lowest:
             k += 1
         elif scaled >= highest:
             k -= 1
@@ -71,8 +74,8 @@ cdef Py_ssize_t _fixed_general(double value, int precision, char *out) noexcept:
     else:
         return -1
     fraction = scaled - floor(scaled)
-    if fabs(fraction - 0.5) <= scaled * 1e-15:
-        return -1  # (a tie, or too near one to tell)
+    if fraction == 0.5:
+        return -1  # (P a tie, or either side of one)
     rounded = <uint64_t>floor(scaled) + (1 if fraction > 0.5 else 0)
     if rounded == highest:
         return -1  # (rounded up to the next power of ten)
