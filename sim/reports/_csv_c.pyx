@@ -29,7 +29,7 @@ cdef inline object _ascii(const char *text, Py_ssize_t length):
     return made
 
 
-cdef object _EMPTY = ""
+cdef object _EMPTY = "", _ZERO = "0", _NEGATIVE_ZERO = "-0"
 
 
 cdef double _POWERS[23]  # 10**0 .. 10**22: the powers of ten a double holds exactly
@@ -51,14 +51,8 @@ cdef Py_ssize_t _fixed_general(double value, int precision, char *out) noexcept:
     cdef uint64_t rounded, lowest = 0, highest = 0
     cdef char digits[16]
     cdef Py_ssize_t length = 0
-    if magnitude == 0.0:  # "0", "-0"
-        if signbit(value):
-            out[length] = b"-"
-            length += 1
-        out[length] = b"0"
-        return length + 1
-    if not 1 <= precision <= MAX_FIXED_PRECISION or not magnitude < _POWERS[precision]:
-        return -1  # (infinities, NaN, exponent notation)
+    if not 1 <= precision <= MAX_FIXED_PRECISION or not 0.0 < magnitude < _POWERS[precision]:
+        return -1  # (zero, infinities, NaN, exponent notation)
     lowest, highest = <uint64_t>_POWERS[precision - 1], <uint64_t>_POWERS[precision]
     k = precision - 1  # (for 1 <= magnitude < 10: corrected below, a power of ten at a time)
     for tries in range(30):  # the scale giving `precision` digits before the point
@@ -133,7 +127,12 @@ def general_fields(list columns, int precision):
         fields = PyList_New(values.shape[0])
         for i in range(values.shape[0]):
             value = values[i]
-            field = _EMPTY if value != value else _general(value, precision)
+            if value != value:
+                field = _EMPTY
+            elif value == 0.0:  # (frequent in KPI tables: one text object for all)
+                field = _NEGATIVE_ZERO if signbit(value) else _ZERO
+            else:
+                field = _general(value, precision)
             Py_INCREF(field)  # (PyList_SET_ITEM steals a reference)
             PyList_SET_ITEM(fields, i, field)
         out.append(fields)
