@@ -78,6 +78,8 @@ def awkward_numbers(n: int = 40) -> pd.DataFrame:
         "mixed": np.array([None, 1, 2.5, "x", np.nan, True, np.int64(7), np.float64(0.5)] * (n // 8), dtype=object),
         "nullable": pd.array([1, None] * (n // 2), dtype="Int64"),
         "label": pd.array([None if i % 3 == 0 else f" padded {i} " for i in range(n)], dtype="str"),
+        "when": pd.date_range("2026-01-01", periods=n, freq="37min"), "wait": pd.to_timedelta(np.arange(n), unit="s"),
+        "category": pd.Categorical([f"c{i % 3}" for i in range(n)]),
     })
 
 

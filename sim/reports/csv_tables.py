@@ -93,11 +93,21 @@ def _columns(frame: pd.DataFrame, float_format: str):
             fields[j] = list(map(str, np.asarray(arrays[j]).tolist()))
         elif isinstance(dtype, pd.StringDtype) or isinstance(dtype, np.dtype) and dtype.kind == "O":
             # labels (and other objects, as pandas: the csv writer makes them text), missing ones empty
-            fields[j] = ["" if v is None else v for v in frame.iloc[:, j].to_numpy(dtype=object, na_value=None)]
+            fields[j] = ["" if v is None else v for v in _objects(arrays[j])]
             labels.append(j)
         else:
             return None
     return fields, labels
+
+
+def _objects(array) -> list:
+    """A column's values as objects, missing ones (None, NaN, NA) as None: ``Series.to_numpy(dtype=object,
+    na_value=None)``."""
+    if isinstance(array, np.ndarray):
+        array = array.copy()
+        array[pd.isna(array)] = None
+        return array.tolist()
+    return array.to_numpy(dtype=object, na_value=None).tolist()
 
 
 def _float_fields(columns: List[np.ndarray], float_format: str) -> List[list]:

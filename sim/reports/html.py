@@ -86,13 +86,16 @@ def _shown(frame: pd.DataFrame) -> Dict[str, list]:
 
 def _column_values(frame: pd.DataFrame) -> Dict[str, list]:
     """{name: the column's values}, as iterating over the column gives them (floats and integers
-    as Python numbers; numeric columns without a Series each, which costs more than formatting a
-    short column)."""
+    as Python numbers), without a Series each (which costs more than formatting a short column)."""
     columns = {}
     for j, (name, array) in enumerate(zip(frame.columns, column_arrays(frame))):
-        numeric = isinstance(array, np.ndarray) and array.dtype.kind in "fiu"
         # (a name twice: the last column, at the first's place)
-        columns[name] = array.tolist() if numeric else list(frame.iloc[:, j])
+        if not isinstance(array, np.ndarray):
+            columns[name] = list(array)  # (a Series iterates over its extension array)
+        elif array.dtype.kind in "fiubO":
+            columns[name] = array.tolist()  # (a Series: item by item, the same Python values)
+        else:
+            columns[name] = list(frame.iloc[:, j])
     return columns
 
 
