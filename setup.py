@@ -54,6 +54,7 @@ EXTENSIONS = {
     "sim.core._loop": "sim/core/_loop.pyx",
     "sim.model._inputs_c": "sim/model/_inputs_c.pyx",
     "sim.kpi._kernels_c": "sim/kpi/_kernels_c.pyx",
+    "sim.reports._csv_c": "sim/reports/_csv_c.pyx",  # the float fields of CSV tables
     "sim.policies._twins": "sim/policies/_twins.pyx",  # the policies' twins, callable from the tests
 }
 

@@ -58,3 +58,63 @@ def test_tables_not_all_text_are_left_to_pandas(column):
 
 def test_a_heading_with_a_tab_as_pandas_writes_it():  # (pandas leaves a heading's tab as it is)
     assert html_table({"a\tb": ["x\ty"]}) == pandas_html(pd.DataFrame({"a\tb": ["x\ty"]}))
+
+
+def awkward_numbers(n: int = 40) -> pd.DataFrame:
+    """Numeric columns of every kind the report shows, with NaN, infinities, negative zero, large
+    and small values, in fraction columns and not, with and without ``_ci`` half-widths."""
+    rng = np.random.default_rng(5)
+    values = rng.normal(size=n) * 10.0 ** rng.integers(-6, 9, size=n)
+    values[:8] = [np.nan, np.inf, -np.inf, -0.0, 999.99995, 1000.0, -999.5, 1e300]
+    return pd.DataFrame({
+        "call_type": [f"type {i}" for i in range(n)],
+        "asa": values, "asa_ci": np.abs(values[::-1]),
+        "service_level": rng.uniform(0, 1, size=n), "service_level_ci": np.where(np.arange(n) % 4 == 0, np.nan, 0.01),
+        "abandon_rate": rng.integers(0, 2, size=n),  # (a fraction column of integers)
+        "offered": rng.integers(-10 ** 12, 10 ** 12, size=n), "offered_ci": rng.integers(0, 99, size=n),
+        "narrow": values.clip(-1e30, 1e30).astype(np.float32), "small": rng.integers(0, 9, size=n).astype(np.int32),
+        "unsigned": rng.integers(0, 2 ** 64 - 1, size=n, dtype=np.uint64, endpoint=True),
+        "flag": rng.integers(0, 2, size=n).astype(bool),
+        "mixed": np.array([None, 1, 2.5, "x", np.nan, True, np.int64(7), np.float64(0.5)] * (n // 8), dtype=object),
+        "nullable": pd.array([1, None] * (n // 2), dtype="Int64"),
+        "label": pd.array([None if i % 3 == 0 else f" padded {i} " for i in range(n)], dtype="str"),
+        "when": pd.date_range("2026-01-01", periods=n, freq="37min"), "wait": pd.to_timedelta(np.arange(n), unit="s"),
+        "category": pd.Categorical([f"c{i % 3}" for i in range(n)]),
+    })
+
+
+def test_awkward_numbers_are_displayed_as_before():
+    frame = awkward_numbers()
+    for table in (frame, frame.iloc[::3], frame.iloc[:0]):
+        shown = display_the_old_way(table)
+        pd.testing.assert_frame_equal(display_table(table), shown)
+        assert table_html(table) == f'<div class="scroll">{pandas_html(shown)}</div>'
+
+
+def test_reports_are_written_as_before(monkeypatch):
+    """The whole report.html of a replicated and of a single run: the very text the report had with
+    its tables displayed as before and written by pandas' to_html."""
+    from sim.reports import html as report_html
+
+    class Fixed(report_html.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return report_html.datetime(2026, 1, 2, 3, 4, tzinfo=tz)
+
+    monkeypatch.setattr(report_html, "datetime", Fixed)
+    sc = build_scenario(load_scenario_file("default"))
+    config = {"scenario": {"name": "default", "numbers": [1, 2.5]}}
+    for results in (replicate(sc, 3, seed=2, progress=False, n_jobs=1), simulate(sc, 2, records=False)):
+        long = pd.concat([results.intervals] * 3, ignore_index=True)  # (more than MAX_ROWS: its ends)
+        new = [report_html.run_report(results, config, {}, "method"), report_html.long_table_html(long, "rows", "x")]
+        with monkeypatch.context() as old:
+            old.setattr(report_html, "table_html",
+                        lambda frame: f'<div class="scroll">{pandas_html(display_the_old_way(frame))}</div>')
+            assert new == [report_html.run_report(results, config, {}, "method"),
+                           report_html.long_table_html(long, "rows", "x")]
+
+
+@pytest.mark.parametrize("special", ["x&y", "x<y", "x>y", "x\ty", "x\ny", "x\ry", "x  y", " lead", "trail "])
+def test_a_column_with_one_character_to_escape_as_pandas_writes_it(special):
+    shown = pd.DataFrame({"plain": ["a", "b", "c"], "one": ["x", special, "w"]})
+    assert html_table(shown.to_dict("list")) == pandas_html(shown)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.kpi.definitions import FRACTIONS  # (not from plots: no matplotlib unless plots are drawn)
+from sim.reports.csv_tables import column_arrays
 
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1200px;
@@ -70,17 +71,45 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _shown(frame: pd.DataFrame) -> Dict[str, list]:
     """display_table's columns, as lists of text."""
-    columns = dict(frame.items())
+    columns = _column_values(frame)
     shown = {}
-    for column, series in columns.items():
+    for column, values in columns.items():
         if column.endswith("_ci") and column[:-3] in columns:
             continue
-        values = [_cell(column, v) for v in series]
+        texts = _cells(column, values)
         if f"{column}_ci" in columns:
-            halves = [_cell(column, h) for h in columns[f"{column}_ci"]]
-            values = [f"{v} ± {h}" if v and h else v for v, h in zip(values, halves)]
-        shown[column.replace("_", " ")] = values
+            halves = _cells(column, columns[f"{column}_ci"])
+            texts = [f"{v} ± {h}" if v and h else v for v, h in zip(texts, halves)]
+        shown[column.replace("_", " ")] = texts
     return shown
+
+
+def _column_values(frame: pd.DataFrame) -> Dict[str, list]:
+    """{name: the column's values}, as iterating over the column gives them (floats and integers
+    as Python numbers), without a Series each (which costs more than formatting a short column)."""
+    columns = {}
+    for j, (name, array) in enumerate(zip(frame.columns, column_arrays(frame))):
+        # (a name twice: the last column, at the first's place)
+        if not isinstance(array, np.ndarray):
+            columns[name] = list(array)  # (a Series iterates over its extension array)
+        elif array.dtype.kind in "fiubO":
+            columns[name] = array.tolist()  # (a Series: item by item, the same Python values)
+        else:
+            columns[name] = list(frame.iloc[:, j])
+    return columns
+
+
+def _cells(column: str, values: list) -> List[str]:
+    """[_cell(column, v) for v in values], with the kind of value decided once for a column of
+    floats or of integers (not booleans)."""
+    kinds = set(map(type, values))
+    if kinds == {float} or kinds == {int}:
+        if column in FRACTIONS:
+            return ["" if v != v else f"{100 * v:.1f}%" for v in values]
+        if kinds == {int}:
+            return [f"{v:,}" for v in values]
+        return ["" if v != v else f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}" for v in values]
+    return [_cell(column, v) for v in values]
 
 
 def table_html(frame: pd.DataFrame) -> str:
@@ -96,11 +125,11 @@ def html_table(shown: Dict[str, list]) -> str:
     machinery; other columns (not all text, or headings with control characters) by pandas."""
     names = [str(name) for name in shown]
     if not names or any(c in name for name in names for c in "\t\n\r") or \
-            not all(isinstance(v, str) for column in shown.values() for v in column):
+            not all({str}.issuperset(map(type, column)) for column in shown.values()):
         return pd.DataFrame(shown).to_html(index=False, classes="kpi", border=0, escape=True)
     head = "".join(f"      <th>{_cell_text(name)}</th>\n" for name in names)
-    body = "".join("    <tr>\n" + "".join(f"      <td>{_cell_text(v)}</td>\n" for v in row) + "    </tr>\n"
-                   for row in zip(*shown.values()))
+    row = "    <tr>\n" + "      <td>%s</td>\n" * len(names) + "    </tr>\n"
+    body = "".join([row % cells for cells in zip(*map(_cells_text, shown.values()))])
     return (f'<table class="dataframe kpi">\n  <thead>\n    <tr style="text-align: right;">\n{head}    </tr>\n'
             f"  </thead>\n  <tbody>\n{body}  </tbody>\n</table>")
 
@@ -109,6 +138,15 @@ def _cell_text(text: str) -> str:
     """A cell as pandas writes it: control characters as escapes, &<> as entities, trimmed, runs
     of two spaces kept (non-breaking)."""
     return text.translate(_CELL).strip().replace("  ", "&nbsp;&nbsp;")
+
+
+def _cells_text(texts: List[str]) -> List[str]:
+    """[_cell_text(t) for t in texts], sooner for a column without characters to escape and without
+    two spaces in a row (the KPI tables' columns): then trimming is all there is to do."""
+    joined = "\0".join(texts)  # (one search for all: the characters looked for are never the separator)
+    if "  " in joined or any(c in joined for c in "\t\n\r&<>"):
+        return [_cell_text(t) for t in texts]
+    return list(map(str.strip, texts))
 
 
 def long_table_html(frame: pd.DataFrame, rows_are: str, full_table: str) -> str:
